@@ -1,0 +1,226 @@
+//! Every error leaves the API here, in one exhaustive match, as a problem body
+//! `{code, message, field_errors?, row_errors?, request_id}` — Chinese unless the client asks
+//! for English with `Accept-Language: en`.
+
+use app::AppError;
+use app::import::{ImportError, RowError};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::{FieldError, Msg};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug)]
+pub enum ApiError {
+    App(AppError),
+    Import(ImportError),
+    /// A request the API itself refuses (malformed JSON, bad query parameter, missing upload).
+    BadRequest(Vec<FieldError>),
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError::App(e)
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        ApiError::Import(e)
+    }
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(e: Vec<FieldError>) -> Self {
+        ApiError::BadRequest(e)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What goes into the body, kept in both languages until the response leaves.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: Msg,
+    pub field_errors: Vec<FieldError>,
+    pub row_errors: Vec<RowError>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldErrorBody {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RowErrorBody {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProblemBody {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub field_errors: Vec<FieldErrorBody>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub row_errors: Vec<RowErrorBody>,
+    pub request_id: String,
+}
+
+fn problem(status: StatusCode, code: &'static str, zh: &str, en: &str) -> Problem {
+    Problem {
+        status,
+        code,
+        message: Msg::new(zh, en),
+        field_errors: Vec::new(),
+        row_errors: Vec::new(),
+    }
+}
+
+impl ApiError {
+    pub fn problem(&self) -> Problem {
+        match self {
+            ApiError::App(e) => match e {
+                AppError::NotFound => problem(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    "记录不存在",
+                    "not found",
+                ),
+                AppError::Conflict { msg, field } => Problem {
+                    status: StatusCode::CONFLICT,
+                    code: "conflict",
+                    message: msg.clone(),
+                    field_errors: field
+                        .iter()
+                        .map(|f| FieldError {
+                            field: f.clone(),
+                            msg: msg.clone(),
+                        })
+                        .collect(),
+                    row_errors: Vec::new(),
+                },
+                AppError::Validation(errs) => Problem {
+                    field_errors: errs.clone(),
+                    ..problem(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "validation",
+                        "输入有误，请检查标出的字段",
+                        "invalid input; see the fields",
+                    )
+                },
+                AppError::Forbidden => problem(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "没有执行该操作的权限",
+                    "you may not do this",
+                ),
+                AppError::Unauthenticated(msg) => Problem {
+                    message: msg.clone(),
+                    ..problem(StatusCode::UNAUTHORIZED, "unauthenticated", "", "")
+                },
+                AppError::Internal(detail) => {
+                    tracing::error!(error = %detail, "internal error");
+                    problem(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "服务器内部错误，请稍后重试",
+                        "internal error; please try again later",
+                    )
+                }
+            },
+            ApiError::Import(ImportError::File(msg)) => Problem {
+                message: msg.clone(),
+                ..problem(StatusCode::UNPROCESSABLE_ENTITY, "import_file", "", "")
+            },
+            ApiError::Import(ImportError::Rows(rows)) => Problem {
+                row_errors: rows.clone(),
+                message: Msg::new(
+                    format!("导入失败：{} 处错误，未导入任何数据", rows.len()),
+                    format!(
+                        "import rejected: {} errors; nothing was imported",
+                        rows.len()
+                    ),
+                ),
+                ..problem(StatusCode::UNPROCESSABLE_ENTITY, "import_rows", "", "")
+            },
+            ApiError::Import(ImportError::App(e)) => ApiError::App(clone_app_error(e)).problem(),
+            ApiError::BadRequest(errs) => Problem {
+                field_errors: errs.clone(),
+                ..problem(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "请求格式有误",
+                    "malformed request",
+                )
+            },
+        }
+    }
+}
+
+fn clone_app_error(e: &AppError) -> AppError {
+    match e {
+        AppError::NotFound => AppError::NotFound,
+        AppError::Conflict { msg, field } => AppError::Conflict {
+            msg: msg.clone(),
+            field: field.clone(),
+        },
+        AppError::Validation(v) => AppError::Validation(v.clone()),
+        AppError::Forbidden => AppError::Forbidden,
+        AppError::Unauthenticated(m) => AppError::Unauthenticated(m.clone()),
+        AppError::Internal(s) => AppError::Internal(s.clone()),
+    }
+}
+
+impl Problem {
+    pub fn render(&self, english: bool, request_id: &str) -> Response {
+        let body = ProblemBody {
+            code: self.code.to_string(),
+            message: self.message.pick(english).to_string(),
+            field_errors: self
+                .field_errors
+                .iter()
+                .map(|f| FieldErrorBody {
+                    field: f.field.clone(),
+                    message: f.msg.pick(english).to_string(),
+                })
+                .collect(),
+            row_errors: self
+                .row_errors
+                .iter()
+                .map(|r| RowErrorBody {
+                    row: r.row,
+                    column: r.column.clone(),
+                    message: r.message.pick(english).to_string(),
+                })
+                .collect(),
+            request_id: request_id.to_string(),
+        };
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for ApiError {
+    /// Renders in Chinese now and leaves the problem in the extensions, so the `localize`
+    /// middleware can render it again in the client's language with the request id.
+    fn into_response(self) -> Response {
+        let p = self.problem();
+        let mut r = p.render(false, "");
+        r.extensions_mut().insert(p);
+        r
+    }
+}
+
+/// English when the client's first language preference is English.
+pub fn wants_english(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| first.trim().to_ascii_lowercase().starts_with("en"))
+}

@@ -1,0 +1,206 @@
+//! Extractors: the caller's principal, JSON bodies and list parameters with errors that name
+//! the field.
+
+use app::App;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use domain::{FieldError, Principal};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "yunwei_session";
+
+/// The authenticated caller, from `Authorization: Bearer …` or the session cookie.
+pub struct Auth {
+    pub principal: Principal,
+    pub token: String,
+}
+
+fn token_from(parts: &Parts) -> Option<String> {
+    if let Some(v) = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Some(t) = v
+            .strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+        {
+            return Some(t.trim().to_string());
+        }
+    }
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == SESSION_COOKIE).then(|| v.to_string())
+        })
+}
+
+impl<S> FromRequestParts<S> for Auth
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state).app;
+        let token = token_from(parts).unwrap_or_default();
+        let principal = App::authenticate(&app, &token).await?;
+        Ok(Auth { principal, token })
+    }
+}
+
+/// A JSON body whose errors name the offending field (`items[0].budget_fen`).
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for JsonBody<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| {
+                ApiError::BadRequest(vec![FieldError::new(
+                    "body",
+                    "请求体过大或无法读取",
+                    "the body is too large or unreadable",
+                )])
+            })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(de)
+            .map(JsonBody)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path == "." || path.is_empty() {
+                    "body".to_string()
+                } else {
+                    path
+                };
+                let inner = e.into_inner();
+                ApiError::BadRequest(vec![FieldError::new(
+                    field,
+                    format!("格式不正确（{inner}）"),
+                    format!("is malformed ({inner})"),
+                )])
+            })
+    }
+}
+
+/// Query parameters as text, parsed by hand so that a bad value answers with its name.
+pub struct Params(pub std::collections::HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        Ok(Params(
+            form_urlencoded::parse(q.as_bytes()).into_owned().collect(),
+        ))
+    }
+}
+
+impl Params {
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.0
+            .get(key)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    pub fn number<T: std::str::FromStr>(
+        &self,
+        key: &str,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<T> {
+        let v = self.text(key)?;
+        match v.parse() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(FieldError::new(key, "须为整数", "must be an integer"));
+                None
+            }
+        }
+    }
+
+    pub fn date(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<chrono::NaiveDate> {
+        let v = self.text(key)?;
+        domain::registry::parse_date(key, &v)
+            .map_err(|e| errors.push(e))
+            .ok()
+    }
+
+    /// An instant as RFC 3339, or a date meaning its start in UTC+8 (the bureau's day).
+    pub fn instant(
+        &self,
+        key: &str,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        let v = self.text(key)?;
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&v) {
+            return Some(t.with_timezone(&chrono::Utc));
+        }
+        let offset = chrono::FixedOffset::east_opt(8 * 3600)?;
+        match chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+            Ok(d) => d
+                .and_hms_opt(0, 0, 0)?
+                .and_local_timezone(offset)
+                .single()
+                .map(|t| t.with_timezone(&chrono::Utc)),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    key,
+                    "时间格式应为 RFC 3339 或 YYYY-MM-DD",
+                    "must be RFC 3339 or YYYY-MM-DD",
+                ));
+                None
+            }
+        }
+    }
+
+    /// Paging, sorting and `q`, checked against the resource's sort keys.
+    pub fn list(
+        &self,
+        sort_keys: &[&str],
+        errors: &mut Vec<FieldError>,
+    ) -> domain::list::ListQuery {
+        let page = self.number::<u64>("page", errors);
+        let page_size = self.number::<u64>("page_size", errors);
+        match domain::list::ListQuery::parse(
+            page,
+            page_size,
+            self.text("sort").as_deref(),
+            self.text("order").as_deref(),
+            self.text("q").as_deref(),
+            sort_keys,
+        ) {
+            Ok(q) => q,
+            Err(e) => {
+                errors.extend(e);
+                domain::list::ListQuery::default()
+            }
+        }
+    }
+}
+
+/// Finishes parameter parsing: any error answers 400 naming the parameters.
+pub fn check(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(errors))
+    }
+}

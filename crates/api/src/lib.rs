@@ -1,0 +1,144 @@
+//! The HTTP layer: axum routers by feature, the OpenAPI document generated from them, the auth
+//! extractor, and the one place where errors become HTTP responses.
+
+mod error;
+mod extract;
+mod routes;
+mod state;
+
+use std::time::Duration;
+
+use app::App;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use error::{ApiError, Problem};
+pub use state::AppState;
+
+/// Largest accepted request body (xlsx imports).
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Yunwei 运维 API", description = "政务信息系统运维管理平台 — O&M management for government data bureaus."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "auth", description = "登录与会话 / sign-in and sessions"),
+        (name = "units", description = "单位 / units"),
+        (name = "vendors", description = "供应商 / vendors"),
+        (name = "users", description = "用户与证书 / users and certificates"),
+        (name = "contracts", description = "运维合同与分项 / contracts and items"),
+        (name = "systems", description = "信息系统 / information systems"),
+        (name = "assets", description = "资产 / assets"),
+        (name = "audit", description = "审计日志 / audit trail"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The `/api/v1` routes and their OpenAPI document.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let v1 = OpenApiRouter::new()
+        .merge(routes::auth::router())
+        .merge(routes::units::router())
+        .merge(routes::vendors::router())
+        .merge(routes::users::router())
+        .merge(routes::contracts::router())
+        .merge(routes::systems::router())
+        .merge(routes::assets::router())
+        .merge(routes::audit::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .split_for_parts()
+}
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json` and committed as `openapi.json`.
+pub fn openapi_json() -> String {
+    let (_, doc) = api();
+    doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
+}
+
+/// The whole HTTP application.
+pub fn router(app: App, secure_cookie: bool) -> Router {
+    let state = AppState { app, secure_cookie };
+    let (api_routes, doc) = api();
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(api_routes)
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
+        .merge(routes::health::router())
+        .route("/", get(root))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(localize))
+        .layer(CatchPanicLayer::custom(|_| {
+            error::ApiError::App(app::AppError::Internal("panic".into())).into_response()
+        }))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(120),
+        ))
+}
+
+/// Renders error bodies in the client's language and stamps them with the request id.
+async fn localize(req: Request, next: Next) -> Response {
+    let english = error::wants_english(req.headers());
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let mut res = next.run(req).await;
+    if let Some(p) = res.extensions_mut().remove::<Problem>() {
+        let headers = std::mem::take(res.headers_mut());
+        res = p.render(english, &request_id);
+        for (k, v) in headers.iter() {
+            if k != axum::http::header::CONTENT_TYPE && k != axum::http::header::CONTENT_LENGTH {
+                res.headers_mut().insert(k.clone(), v.clone());
+            }
+        }
+    }
+    res
+}
+
+async fn not_found() -> ApiError {
+    ApiError::App(app::AppError::NotFound)
+}
+
+/// Until the web UI is built into the binary, `/` says where things are.
+async fn root() -> Html<&'static str> {
+    Html(include_str!("root.html"))
+}

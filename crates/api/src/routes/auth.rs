@@ -1,0 +1,93 @@
+//! `/auth` — login, logout, and who am I.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Response};
+use domain::Role;
+use domain::registry::User;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiResult, ProblemBody};
+use crate::extract::{Auth, JsonBody, SESSION_COOKIE};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginUser {
+    pub id: String,
+    pub username: String,
+    pub role: Role,
+    pub display_name: Option<String>,
+    pub unit_id: Option<String>,
+    pub vendor_id: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`; browsers get the same token as an HttpOnly cookie.
+    pub token: String,
+    pub user: LoginUser,
+}
+
+fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
+    let secure = if state.secure_cookie { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+    )
+}
+
+/// Signs in. Wrong credentials answer 401 with the same message whether or not the user exists;
+/// repeated failures lock the account for a while.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, security(()),
+    responses((status = 200, body = LoginResponse), (status = 401, body = ProblemBody)))]
+async fn login(
+    State(s): State<AppState>,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> ApiResult<Response> {
+    let out = s.app.login(&req.username, &req.password).await?;
+    let max_age = s.app.config().session_idle.as_secs().max(60) * 48;
+    let body = LoginResponse {
+        token: out.token.clone(),
+        user: LoginUser {
+            id: out.user.id,
+            username: out.user.username,
+            role: out.user.role,
+            display_name: out.user.display_name,
+            unit_id: out.user.unit_id,
+            vendor_id: out.user.vendor_id,
+        },
+    };
+    Ok(([(SET_COOKIE, cookie(&s, &out.token, max_age))], Json(body)).into_response())
+}
+
+/// Ends the current session.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = ProblemBody)))]
+async fn logout(State(s): State<AppState>, auth: Auth) -> ApiResult<Response> {
+    s.app.logout(&auth.principal, &auth.token).await?;
+    Ok(([(SET_COOKIE, cookie(&s, "", 0))], StatusCode::NO_CONTENT).into_response())
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, body = User), (status = 401, body = ProblemBody)))]
+async fn me(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<User>> {
+    Ok(Json(s.app.me(&auth.principal).await?))
+}

@@ -1,0 +1,187 @@
+//! `/contracts` and their items.
+
+use app::contracts::ContractFilter;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::list::{ListQuery, Page};
+use domain::registry::{Contract, ContractInput, ContractItem, ContractItemInput};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{ListParams, xlsx};
+use crate::error::{ApiResult, ProblemBody};
+use crate::extract::{Auth, JsonBody, Params, check};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(export))
+        .routes(routes!(get, update, delete))
+        .routes(routes!(list_items, add_item))
+        .routes(routes!(get_item, update_item, delete_item))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ContractParams {
+    vendor_id: Option<String>,
+}
+
+fn parse(params: &Params) -> ApiResult<(ListQuery, ContractFilter)> {
+    let mut errors = Vec::new();
+    let q = params.list(app::contracts::SORT_KEYS, &mut errors);
+    check(errors)?;
+    Ok((
+        q,
+        ContractFilter {
+            vendor_id: params.text("vendor_id"),
+        },
+    ))
+}
+
+/// List contracts the caller may see, with their items. Sort keys: name, code, signed_on,
+/// created_at, updated_at. A unit user sees only the items covering its own systems.
+#[utoipa::path(get, path = "/contracts", tag = "contracts", params(ListParams, ContractParams),
+    responses((status = 200, body = Page<Contract>), (status = 400, body = ProblemBody)))]
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<Json<Page<Contract>>> {
+    let (q, f) = parse(&params)?;
+    Ok(Json(s.app.list_contracts(&auth.principal, &q, &f).await?))
+}
+
+/// The (filtered) list as xlsx, one row per item.
+#[utoipa::path(get, path = "/contracts/export.xlsx", tag = "contracts", params(ListParams, ContractParams),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
+    let (q, f) = parse(&params)?;
+    let bytes = s.app.export_contracts(&auth.principal, &q, &f).await?;
+    Ok(xlsx(&format!("合同-{}.xlsx", super::today()), bytes))
+}
+
+/// Creates a contract with its items (budgets in fen, periods as YYYY-MM-DD).
+#[utoipa::path(post, path = "/contracts", tag = "contracts", request_body = ContractInput,
+    responses((status = 201, body = Contract), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn create(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(input): JsonBody<ContractInput>,
+) -> ApiResult<(StatusCode, Json<Contract>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_contract(&auth.principal, input).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/contracts/{id}", tag = "contracts", params(("id" = String, Path)),
+    responses((status = 200, body = Contract), (status = 404, body = ProblemBody)))]
+async fn get(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Contract>> {
+    Ok(Json(s.app.get_contract(&auth.principal, &id).await?))
+}
+
+/// Replaces the contract: items carrying an `id` are updated (their ids stay), items without one
+/// are added, items left out are removed.
+#[utoipa::path(put, path = "/contracts/{id}", tag = "contracts", params(("id" = String, Path)), request_body = ContractInput,
+    responses((status = 200, body = Contract), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn update(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<ContractInput>,
+) -> ApiResult<Json<Contract>> {
+    Ok(Json(
+        s.app.update_contract(&auth.principal, &id, input).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/contracts/{id}", tag = "contracts", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ProblemBody)))]
+async fn delete(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_contract(&auth.principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/contracts/{id}/items", tag = "contracts", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<ContractItem>), (status = 404, body = ProblemBody)))]
+async fn list_items(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<ContractItem>>> {
+    Ok(Json(s.app.list_contract_items(&auth.principal, &id).await?))
+}
+
+#[utoipa::path(post, path = "/contracts/{id}/items", tag = "contracts", params(("id" = String, Path)), request_body = ContractItemInput,
+    responses((status = 201, body = ContractItem), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn add_item(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<ContractItemInput>,
+) -> ApiResult<(StatusCode, Json<ContractItem>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.add_contract_item(&auth.principal, &id, input).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/contracts/{id}/items/{item_id}", tag = "contracts",
+    params(("id" = String, Path), ("item_id" = String, Path)),
+    responses((status = 200, body = ContractItem), (status = 404, body = ProblemBody)))]
+async fn get_item(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, item_id)): Path<(String, String)>,
+) -> ApiResult<Json<ContractItem>> {
+    Ok(Json(
+        s.app
+            .get_contract_item(&auth.principal, &id, &item_id)
+            .await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/contracts/{id}/items/{item_id}", tag = "contracts",
+    params(("id" = String, Path), ("item_id" = String, Path)), request_body = ContractItemInput,
+    responses((status = 200, body = ContractItem), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn update_item(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, item_id)): Path<(String, String)>,
+    JsonBody(input): JsonBody<ContractItemInput>,
+) -> ApiResult<Json<ContractItem>> {
+    Ok(Json(
+        s.app
+            .update_contract_item(&auth.principal, &id, &item_id, input)
+            .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/contracts/{id}/items/{item_id}", tag = "contracts",
+    params(("id" = String, Path), ("item_id" = String, Path)),
+    responses((status = 204), (status = 404, body = ProblemBody)))]
+async fn delete_item(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, item_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    s.app
+        .delete_contract_item(&auth.principal, &id, &item_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,134 @@
+//! Routers by feature, each registering its routes and their OpenAPI entries in one place.
+
+pub mod assets;
+pub mod audit;
+pub mod auth;
+pub mod contracts;
+pub mod health;
+pub mod systems;
+pub mod units;
+pub mod users;
+pub mod vendors;
+
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Documentation of the parameters every list accepts.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListParams {
+    /// Page number, from 1 (default 1).
+    page: Option<u64>,
+    /// Rows per page, 1–500 (default 20).
+    page_size: Option<u64>,
+    /// Sort key; each list names its own.
+    sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    order: Option<String>,
+    /// Free text matched against names.
+    q: Option<String>,
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// An xlsx download named `name` (UTF-8 file names per RFC 6266 / RFC 5987).
+pub fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    (
+        [
+            (CONTENT_TYPE, XLSX.to_string()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Today's date in the bureau's time zone, for file names.
+pub fn today() -> String {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
+    chrono::Utc::now()
+        .with_timezone(&offset)
+        .format("%Y%m%d")
+        .to_string()
+}
+
+/// The outcome of an import that went through.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ImportReportBody {
+    pub created: u64,
+    pub updated: u64,
+}
+
+impl From<app::import::ImportReport> for ImportReportBody {
+    fn from(r: app::import::ImportReport) -> Self {
+        ImportReportBody {
+            created: r.created,
+            updated: r.updated,
+        }
+    }
+}
+
+/// An uploaded file: the `file` field of a multipart form, or the raw request body.
+pub struct Upload(pub Vec<u8>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Upload {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use domain::FieldError;
+        let missing = || {
+            crate::error::ApiError::BadRequest(vec![FieldError::new(
+                "file",
+                "请选择要上传的文件",
+                "no file was uploaded",
+            )])
+        };
+        let is_multipart = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !is_multipart {
+            let bytes = axum::body::Bytes::from_request(req, state)
+                .await
+                .map_err(|_| missing())?;
+            return if bytes.is_empty() {
+                Err(missing())
+            } else {
+                Ok(Upload(bytes.to_vec()))
+            };
+        }
+        let mut form = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| missing())?;
+        while let Some(field) = form.next_field().await.map_err(|_| missing())? {
+            if field.name() == Some("file") {
+                let bytes = field.bytes().await.map_err(|_| missing())?;
+                return if bytes.is_empty() {
+                    Err(missing())
+                } else {
+                    Ok(Upload(bytes.to_vec()))
+                };
+            }
+        }
+        Err(missing())
+    }
+}

@@ -1,0 +1,94 @@
+//! `/vendors`
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::list::Page;
+use domain::registry::{Vendor, VendorInput};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{ListParams, xlsx};
+use crate::error::{ApiResult, ProblemBody};
+use crate::extract::{Auth, JsonBody, Params, check};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(export))
+        .routes(routes!(get, update, delete))
+}
+
+/// List vendors the caller may see. Sort keys: name, created_at, updated_at.
+#[utoipa::path(get, path = "/vendors", tag = "vendors", params(ListParams),
+    responses((status = 200, body = Page<Vendor>), (status = 400, body = ProblemBody)))]
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    params: Params,
+) -> ApiResult<Json<Page<Vendor>>> {
+    let mut errors = Vec::new();
+    let q = params.list(app::vendors::SORT_KEYS, &mut errors);
+    check(errors)?;
+    Ok(Json(s.app.list_vendors(&auth.principal, &q).await?))
+}
+
+/// The (filtered) list as xlsx.
+#[utoipa::path(get, path = "/vendors/export.xlsx", tag = "vendors", params(ListParams),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
+    let mut errors = Vec::new();
+    let q = params.list(app::vendors::SORT_KEYS, &mut errors);
+    check(errors)?;
+    let bytes = s.app.export_vendors(&auth.principal, &q).await?;
+    Ok(xlsx(&format!("供应商-{}.xlsx", super::today()), bytes))
+}
+
+#[utoipa::path(post, path = "/vendors", tag = "vendors", request_body = VendorInput,
+    responses((status = 201, body = Vendor), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn create(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(input): JsonBody<VendorInput>,
+) -> ApiResult<(StatusCode, Json<Vendor>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_vendor(&auth.principal, input).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path)),
+    responses((status = 200, body = Vendor), (status = 404, body = ProblemBody)))]
+async fn get(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vendor>> {
+    Ok(Json(s.app.get_vendor(&auth.principal, &id).await?))
+}
+
+#[utoipa::path(put, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path)), request_body = VendorInput,
+    responses((status = 200, body = Vendor), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn update(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<VendorInput>,
+) -> ApiResult<Json<Vendor>> {
+    Ok(Json(
+        s.app.update_vendor(&auth.principal, &id, input).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn delete(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_vendor(&auth.principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

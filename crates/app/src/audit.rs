@@ -1,0 +1,55 @@
+//! Reading and verifying the audit trail.
+
+use domain::Principal;
+use domain::audit::{AuditRecord, ChainBreak};
+use domain::list::{ListQuery, Page};
+use serde::Serialize;
+pub use store::audit::AuditFilter;
+pub use store::audit::SORT_KEYS;
+
+use crate::{App, AppError, Result};
+
+/// The result of walking the chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub checked: u64,
+    pub last_seq: i64,
+    pub last_hash: String,
+    pub breaks: Vec<ChainBreak>,
+}
+
+impl VerifyReport {
+    pub fn intact(&self) -> bool {
+        self.breaks.is_empty()
+    }
+}
+
+impl App {
+    pub async fn list_audit(
+        &self,
+        p: &Principal,
+        q: &ListQuery,
+        f: &AuditFilter,
+    ) -> Result<Page<AuditRecord>> {
+        if !p.can_read_audit() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(store::audit::list(&self.store, q, f).await?)
+    }
+
+    /// Walks the whole chain. Open to auditors and admins through the API, and to the operator
+    /// through `yunwei audit verify`.
+    pub async fn verify_audit(&self, p: &Principal) -> Result<VerifyReport> {
+        if !p.can_read_audit() {
+            return Err(AppError::Forbidden);
+        }
+        let v = store::audit::verify(&self.store).await?;
+        let (last_seq, last_hash) = v.last();
+        Ok(VerifyReport {
+            checked: v.checked,
+            last_seq,
+            last_hash: last_hash.to_string(),
+            breaks: v.breaks.clone(),
+        })
+    }
+}

@@ -1,0 +1,441 @@
+//! The demo dataset: the real structure of seed 004 (Anyang big-data centre, 14 units and 30
+//! systems with their developers, service hours and SLA wording), one vendor with a PM and
+//! engineers, one contract whose items cover the 30 systems, one user per unit, an auditor, and
+//! a few assets. The seed states no amounts, so budgets and payment milestones are illustrative
+//! and say so in the contract's notes.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use domain::registry::{
+    AssetInput, CertificateInput, ContractInput, ContractItemInput, MilestoneInput, SystemInput,
+    UnitInput, VendorInput,
+};
+use domain::{Principal, Role};
+use serde::Deserialize;
+
+use crate::{App, AppError, Result, system_principal};
+
+const SEED: &str = include_str!("seed004.json");
+/// Every demo account's password.
+pub const DEMO_PASSWORD: &str = "Demo@2026";
+
+#[derive(Deserialize)]
+struct Seed {
+    project_name: String,
+    units: Vec<SeedUnit>,
+    systems: Vec<SeedSystem>,
+    contract_items: Vec<SeedItem>,
+    vendor_requirements: VendorReq,
+}
+#[derive(Deserialize)]
+struct SeedUnit {
+    key: String,
+    name: String,
+}
+#[derive(Deserialize)]
+struct SeedSystem {
+    seq: u32,
+    unit_key: String,
+    name: String,
+    developer: Option<String>,
+    brand: Option<String>,
+    deployment: Option<String>,
+    service_hours: Option<String>,
+    sla_text: Option<String>,
+    description: Option<String>,
+    criticality: String,
+    dengbao_level: Option<i32>,
+}
+#[derive(Deserialize)]
+struct SeedItem {
+    name: String,
+    system_seqs: Vec<u32>,
+}
+#[derive(Deserialize)]
+struct VendorReq {
+    notes: String,
+}
+
+/// A demo account for the printed list.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    pub label: String,
+}
+
+fn seed() -> Result<Seed> {
+    serde_json::from_str(SEED).map_err(|e| AppError::Internal(format!("demo dataset: {e}")))
+}
+
+/// Illustrative budgets (fen) per item, in seed order.
+const BUDGETS_FEN: [i64; 5] = [
+    286_000_000,
+    315_000_000,
+    420_000_000,
+    98_000_000,
+    167_000_000,
+];
+
+impl App {
+    /// Loads the demo dataset into an empty database and returns the accounts it created.
+    pub async fn load_demo(&self) -> Result<Vec<DemoAccount>> {
+        let sys = system_principal();
+        let seed = seed()?;
+        let mut accounts = Vec::new();
+        self.demo_user(
+            &sys,
+            "admin",
+            Role::Admin,
+            "数据局管理员（王主任）",
+            None,
+            None,
+            &mut accounts,
+        )
+        .await?;
+        self.demo_user(
+            &sys,
+            "auditor",
+            Role::Auditor,
+            "审计管理员（李审计）",
+            None,
+            None,
+            &mut accounts,
+        )
+        .await?;
+
+        let mut unit_ids = HashMap::new();
+        for (i, u) in seed.units.iter().enumerate() {
+            let unit = self
+                .create_unit(
+                    &sys,
+                    UnitInput {
+                        name: Some(u.name.clone()),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let username = format!("unit{:02}", i + 1);
+            let label = format!("{}（单位用户）", u.name);
+            self.demo_user(
+                &sys,
+                &username,
+                Role::UnitUser,
+                &label,
+                Some(unit.id.clone()),
+                None,
+                &mut accounts,
+            )
+            .await?;
+            unit_ids.insert(u.key.clone(), unit.id);
+        }
+
+        let mut system_ids = HashMap::new();
+        for s in &seed.systems {
+            let unit_id = unit_ids
+                .get(&s.unit_key)
+                .cloned()
+                .ok_or_else(|| AppError::Internal(format!("demo: unit {}", s.unit_key)))?;
+            let created = self
+                .create_system(
+                    &sys,
+                    SystemInput {
+                        name: Some(s.name.clone()),
+                        unit_id: Some(unit_id),
+                        developer: s.developer.clone(),
+                        brand: s.brand.clone(),
+                        deployment: s.deployment.clone(),
+                        dengbao_level: s.dengbao_level,
+                        criticality: Some(s.criticality.clone()),
+                        service_hours: s.service_hours.clone(),
+                        sla_text: s.sla_text.clone(),
+                        description: s.description.clone(),
+                    },
+                )
+                .await?;
+            system_ids.insert(s.seq, created.id);
+        }
+
+        let vendor = self
+            .create_vendor(
+                &sys,
+                VendorInput {
+                    name: Some("安阳云维信息技术有限公司（演示）".into()),
+                    credit_code: Some("91410500MA9DEMO001".into()),
+                    contact_name: Some("赵经理".into()),
+                    contact_phone: Some("0372-5550100".into()),
+                    address: Some("河南省安阳市文峰区（演示地址）".into()),
+                },
+            )
+            .await?;
+        let pm = self
+            .demo_user(
+                &sys,
+                "pm",
+                Role::VendorPm,
+                "项目经理（赵经理）",
+                None,
+                Some(vendor.id.clone()),
+                &mut accounts,
+            )
+            .await?;
+        self.put_certificate(
+            &sys,
+            &pm,
+            None,
+            cert("信息系统项目管理师", "软考办", 2021, 2031),
+        )
+        .await?;
+        for (i, name) in [
+            "驻场工程师（孙工）",
+            "驻场工程师（周工）",
+            "远程工程师（吴工）",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let id = self
+                .demo_user(
+                    &sys,
+                    &format!("eng{}", i + 1),
+                    Role::Engineer,
+                    name,
+                    None,
+                    Some(vendor.id.clone()),
+                    &mut accounts,
+                )
+                .await?;
+            self.put_certificate(
+                &sys,
+                &id,
+                None,
+                cert(
+                    "CISP 注册信息安全专业人员",
+                    "中国信息安全测评中心",
+                    2023,
+                    2026 + i as i32,
+                ),
+            )
+            .await?;
+        }
+
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        let end = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default();
+        let items = seed
+            .contract_items
+            .iter()
+            .zip(BUDGETS_FEN)
+            .map(|(it, budget)| ContractItemInput {
+                name: Some(it.name.clone()),
+                budget_fen: Some(budget),
+                start_date: Some(start.to_string()),
+                end_date: Some(end.to_string()),
+                system_ids: it
+                    .system_seqs
+                    .iter()
+                    .filter_map(|s| system_ids.get(s).cloned())
+                    .collect(),
+                milestones: vec![
+                    MilestoneInput {
+                        percent: Some(50),
+                        condition: Some("半年考评合格（≥90 分全额支付）".into()),
+                    },
+                    MilestoneInput {
+                        percent: Some(50),
+                        condition: Some("年度考评合格（≥90 分全额支付）".into()),
+                    },
+                ],
+                ..Default::default()
+            })
+            .collect();
+        self.create_contract(
+            &sys,
+            ContractInput {
+                name: Some(seed.project_name.clone()),
+                code: Some("AYZC-2025-YW-001（演示）".into()),
+                vendor_id: Some(vendor.id.clone()),
+                signed_on: Some("2025-12-20".into()),
+                notes: Some(format!(
+                    "金额与付款节点为演示数据，招标文件未载明。{}",
+                    seed.vendor_requirements.notes
+                )),
+                items,
+            },
+        )
+        .await?;
+
+        self.demo_assets(&sys, &system_ids).await?;
+        Ok(accounts)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn demo_user(
+        &self,
+        sys: &Principal,
+        username: &str,
+        role: Role,
+        label: &str,
+        unit_id: Option<String>,
+        vendor_id: Option<String>,
+        accounts: &mut Vec<DemoAccount>,
+    ) -> Result<String> {
+        let u = self
+            .create_user(
+                sys,
+                domain::registry::UserInput {
+                    username: Some(username.into()),
+                    display_name: Some(label.chars().take(50).collect()),
+                    role: Some(role.as_str().into()),
+                    unit_id,
+                    vendor_id,
+                    password: Some(DEMO_PASSWORD.into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        accounts.push(DemoAccount {
+            username: username.into(),
+            role,
+            label: label.into(),
+        });
+        Ok(u.id)
+    }
+
+    async fn demo_assets(&self, sys: &Principal, systems: &HashMap<u32, String>) -> Result<()> {
+        let today = Utc::now().date_naive();
+        let days = |n: i64| Some((today + Duration::days(n)).to_string());
+        let assets = [
+            (
+                16,
+                "市级核心节点至省电子政务外网专线",
+                "link",
+                Some("1000M 光纤专线"),
+                Some("党政综合楼机房"),
+                None,
+                days(75),
+            ),
+            (
+                16,
+                "MCE 接入设备（备用）",
+                "network",
+                Some("华为 AR6140"),
+                Some("党政综合楼机房"),
+                days(25),
+                None,
+            ),
+            (
+                18,
+                "政府网站 SSL 证书",
+                "certificate",
+                Some("OV 通配符证书"),
+                None,
+                None,
+                days(20),
+            ),
+            (18, "政府网站域名", "domain", None, None, None, days(200)),
+            (
+                20,
+                "指挥中心 UPS 主机",
+                "ups",
+                Some("山特 3C3 Pro 60KVA"),
+                Some("指挥中心设备间"),
+                days(55),
+                None,
+            ),
+            (
+                20,
+                "指挥中心精密空调",
+                "air_conditioner",
+                Some("艾默生 P1030"),
+                Some("指挥中心设备间"),
+                days(140),
+                None,
+            ),
+            (
+                20,
+                "指挥中心 LED 大屏",
+                "display",
+                Some("P1.5 小间距 LED"),
+                Some("指挥大厅"),
+                days(400),
+                None,
+            ),
+            (
+                15,
+                "视频会议 MCU",
+                "network",
+                Some("华为 CloudMCU"),
+                Some("市政府 3 楼机房"),
+                days(85),
+                None,
+            ),
+            (
+                23,
+                "数据中台应用服务器 1",
+                "server",
+                Some("政务云 16C/64G 虚拟机"),
+                Some("政务云"),
+                None,
+                None,
+            ),
+            (
+                23,
+                "数据中台数据库服务器",
+                "server",
+                Some("政务云 32C/128G 虚拟机"),
+                Some("政务云"),
+                None,
+                None,
+            ),
+            (
+                24,
+                "态势感知探针",
+                "security",
+                Some("奇安信 天眼"),
+                Some("政务外网核心区"),
+                days(300),
+                days(45),
+            ),
+            (
+                30,
+                "遥感监测点位 1 号设备",
+                "camera",
+                Some("尾气遥感监测仪"),
+                Some("文峰大道与中华路口"),
+                days(35),
+                None,
+            ),
+        ];
+        for (i, (seq, name, kind, model, location, warranty, expiry)) in
+            assets.into_iter().enumerate()
+        {
+            self.create_asset(
+                sys,
+                AssetInput {
+                    name: Some(name.into()),
+                    kind: Some(kind.into()),
+                    model: model.map(Into::into),
+                    serial: Some(format!("DEMO-{:04}", i + 1)),
+                    location: location.map(Into::into),
+                    system_id: systems.get(&seq).cloned(),
+                    warranty_end: warranty,
+                    expires_on: expiry,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+fn cert(name: &str, issuer: &str, from: i32, to: i32) -> CertificateInput {
+    CertificateInput {
+        name: Some(name.into()),
+        issuer: Some(issuer.into()),
+        issued_on: Some(format!("{from}-06-30")),
+        expires_on: Some(format!("{to}-06-30")),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,55 @@
+//! Background jobs: each has a name, an interval and a supervised task. A failing run is logged
+//! and retried at the next tick; it never takes the server down.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::App;
+
+/// Starts the jobs; they stop when `shutdown` turns true.
+pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    vec![every(
+        "purge_idle_sessions",
+        Duration::from_secs(300),
+        shutdown,
+        move || {
+            let app = app.clone();
+            async move {
+                app.purge_idle_sessions()
+                    .await
+                    .map(|n| format!("{n} sessions removed"))
+            }
+        },
+    )]
+}
+
+fn every<F, Fut>(
+    name: &'static str,
+    interval: Duration,
+    mut shutdown: watch::Receiver<bool>,
+    run: F,
+) -> JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = crate::Result<String>> + Send,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = shutdown.changed() => break,
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+            match run().await {
+                Ok(msg) => tracing::debug!(job = name, "{msg}"),
+                Err(e) => tracing::warn!(job = name, error = %e, "job run failed"),
+            }
+        }
+    })
+}

@@ -1,0 +1,116 @@
+//! Information systems (信息系统).
+
+use domain::list::{ListQuery, Page};
+use domain::registry::{System, SystemFields, SystemInput};
+use domain::{FieldError, Principal, Scope};
+use store::Tx;
+pub use store::systems::SORT_KEYS;
+pub use store::systems::SystemFilter;
+
+use crate::{App, AppError, Result, audit, now, require_registry_write};
+
+fn duplicate(e: store::StoreError) -> AppError {
+    AppError::unique(
+        "name",
+        "该单位下已有同名信息系统",
+        "the unit already has a system with this name",
+    )(e)
+}
+
+/// The unit a system names must exist.
+pub(crate) async fn check_unit(tx: &Tx, field: &str, unit_id: &str) -> Result<()> {
+    match store::units::get(tx, &Scope::All, unit_id).await? {
+        Some(_) => Ok(()),
+        None => Err(FieldError::new(field, "单位不存在", "no such unit").into()),
+    }
+}
+
+impl App {
+    pub async fn list_systems(
+        &self,
+        p: &Principal,
+        q: &ListQuery,
+        f: &SystemFilter,
+    ) -> Result<Page<System>> {
+        Ok(store::systems::list(&self.store, &p.scope(), q, f).await?)
+    }
+
+    pub async fn get_system(&self, p: &Principal, id: &str) -> Result<System> {
+        store::systems::get(&self.store, &p.scope(), id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    pub async fn create_system(&self, p: &Principal, input: SystemInput) -> Result<System> {
+        require_registry_write(p)?;
+        let f = input.validate()?;
+        let tx = self.store.begin().await?;
+        let s = insert_system(&tx, p, &f).await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    pub async fn update_system(
+        &self,
+        p: &Principal,
+        id: &str,
+        input: SystemInput,
+    ) -> Result<System> {
+        require_registry_write(p)?;
+        let f = input.validate()?;
+        let tx = self.store.begin().await?;
+        let before = store::systems::get(&tx, &p.scope(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let s = update_system(&tx, p, &before, &f).await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    pub async fn delete_system(&self, p: &Principal, id: &str) -> Result<()> {
+        require_registry_write(p)?;
+        let t = now();
+        let tx = self.store.begin().await?;
+        let before = store::systems::get(&tx, &p.scope(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (items, assets) = store::systems::dependents(&tx, id).await?;
+        if items + assets > 0 {
+            return Err(AppError::conflict(
+                None,
+                format!("该系统仍被 {items} 个合同分项覆盖、关联 {assets} 项资产，不能删除"),
+                format!(
+                    "the system is still covered by {items} contract items and linked to {assets} assets"
+                ),
+            ));
+        }
+        store::systems::delete(&tx, id).await?;
+        audit::<_, ()>(&tx, p, "delete", "system", id, Some(&before), None, t).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Shared by the API and the xlsx import.
+pub(crate) async fn insert_system(tx: &Tx, p: &Principal, f: &SystemFields) -> Result<System> {
+    check_unit(tx, "unit_id", &f.unit_id).await?;
+    let t = now();
+    let s = store::systems::insert(tx, f, t).await.map_err(duplicate)?;
+    audit::<(), _>(tx, p, "create", "system", &s.id, None, Some(&s), t).await?;
+    Ok(s)
+}
+
+pub(crate) async fn update_system(
+    tx: &Tx,
+    p: &Principal,
+    before: &System,
+    f: &SystemFields,
+) -> Result<System> {
+    check_unit(tx, "unit_id", &f.unit_id).await?;
+    let t = now();
+    let s = store::systems::update(tx, &before.id, f, t)
+        .await
+        .map_err(duplicate)?;
+    audit(tx, p, "update", "system", &s.id, Some(before), Some(&s), t).await?;
+    Ok(s)
+}

@@ -1,0 +1,193 @@
+//! Users of every role, and vendor staff certificates.
+
+use domain::list::{ListQuery, Page};
+use domain::registry::{Certificate, CertificateInput, User, UserFields, UserInput};
+use domain::{FieldError, Principal, Role, Scope};
+use store::Tx;
+pub use store::users::SORT_KEYS;
+pub use store::users::UserFilter;
+
+use crate::auth::hash_password;
+use crate::{App, AppError, Result, audit, now, require_registry_write};
+
+fn duplicate(e: store::StoreError) -> AppError {
+    AppError::unique("username", "用户名已被使用", "this user name is taken")(e)
+}
+
+async fn check_bindings(tx: &Tx, f: &UserFields) -> Result<()> {
+    if let Some(u) = &f.unit_id {
+        if store::units::get(tx, &Scope::All, u).await?.is_none() {
+            return Err(FieldError::new("unit_id", "单位不存在", "no such unit").into());
+        }
+    }
+    if let Some(v) = &f.vendor_id {
+        if store::vendors::get(tx, &Scope::All, v).await?.is_none() {
+            return Err(FieldError::new("vendor_id", "供应商不存在", "no such vendor").into());
+        }
+    }
+    Ok(())
+}
+
+/// The last active administrator cannot be demoted, deactivated or removed: nobody could undo it.
+async fn keep_an_admin(tx: &Tx, before: &User, after: Option<&UserFields>) -> Result<()> {
+    let was_admin = before.role == Role::Admin && before.active;
+    let stays_admin = after.is_some_and(|f| f.role == Role::Admin && f.active);
+    if was_admin && !stays_admin && store::users::count_active_admins(tx).await? <= 1 {
+        return Err(AppError::conflict(
+            None,
+            "不能移除最后一个有效的管理员",
+            "cannot remove the last active administrator",
+        ));
+    }
+    Ok(())
+}
+
+impl App {
+    pub async fn list_users(
+        &self,
+        p: &Principal,
+        q: &ListQuery,
+        f: &UserFilter,
+    ) -> Result<Page<User>> {
+        Ok(store::users::list(&self.store, &p.scope(), q, f).await?)
+    }
+
+    pub async fn get_user(&self, p: &Principal, id: &str) -> Result<User> {
+        store::users::get(&self.store, &p.scope(), id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    pub async fn create_user(&self, p: &Principal, input: UserInput) -> Result<User> {
+        require_registry_write(p)?;
+        let f = input.validate(true)?;
+        let hash = hash_password(f.password.clone().unwrap_or_default()).await?;
+        let t = now();
+        let tx = self.store.begin().await?;
+        check_bindings(&tx, &f).await?;
+        let u = store::users::insert(&tx, &f, &hash, t)
+            .await
+            .map_err(duplicate)?;
+        audit::<(), _>(&tx, p, "create", "user", &u.id, None, Some(&u), t).await?;
+        tx.commit().await?;
+        Ok(u)
+    }
+
+    /// Updates a user; a new password, a role change or deactivation ends their sessions.
+    pub async fn update_user(&self, p: &Principal, id: &str, input: UserInput) -> Result<User> {
+        require_registry_write(p)?;
+        let f = input.validate(false)?;
+        let hash = match &f.password {
+            Some(pw) => Some(hash_password(pw.clone()).await?),
+            None => None,
+        };
+        let t = now();
+        let tx = self.store.begin().await?;
+        let before = store::users::get(&tx, &p.scope(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        check_bindings(&tx, &f).await?;
+        keep_an_admin(&tx, &before, Some(&f)).await?;
+        let u = store::users::update(&tx, id, &f, hash.as_deref(), t)
+            .await
+            .map_err(duplicate)?;
+        if hash.is_some()
+            || before.role != u.role
+            || !u.active
+            || before.unit_id != u.unit_id
+            || before.vendor_id != u.vendor_id
+        {
+            store::sessions::delete_for_user(&tx, id).await?;
+        }
+        let mut after = serde_json::to_value(&u).unwrap_or_default();
+        if hash.is_some() {
+            after["password_changed"] = serde_json::Value::Bool(true);
+        }
+        audit(&tx, p, "update", "user", id, Some(&before), Some(&after), t).await?;
+        tx.commit().await?;
+        Ok(u)
+    }
+
+    pub async fn delete_user(&self, p: &Principal, id: &str) -> Result<()> {
+        require_registry_write(p)?;
+        if p.user_id == id {
+            return Err(AppError::conflict(
+                None,
+                "不能删除自己的账户",
+                "you cannot delete your own account",
+            ));
+        }
+        let t = now();
+        let tx = self.store.begin().await?;
+        let before = store::users::get(&tx, &p.scope(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        keep_an_admin(&tx, &before, None).await?;
+        store::users::delete(&tx, id).await?;
+        audit::<_, ()>(&tx, p, "delete", "user", id, Some(&before), None, t).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_certificates(
+        &self,
+        p: &Principal,
+        user_id: &str,
+    ) -> Result<Vec<Certificate>> {
+        self.get_user(p, user_id).await?;
+        Ok(store::users::certificates(&self.store, user_id).await?)
+    }
+
+    /// Creates (`id` = None) or replaces a certificate of a user.
+    pub async fn put_certificate(
+        &self,
+        p: &Principal,
+        user_id: &str,
+        id: Option<&str>,
+        input: CertificateInput,
+    ) -> Result<Certificate> {
+        require_registry_write(p)?;
+        let f = input.validate()?;
+        let t = now();
+        let tx = self.store.begin().await?;
+        store::users::get(&tx, &p.scope(), user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let before = match id {
+            Some(id) => Some(
+                store::users::certificate(&tx, user_id, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?,
+            ),
+            None => None,
+        };
+        let c = store::users::put_certificate(&tx, user_id, id, &f).await?;
+        let action = if before.is_some() { "update" } else { "create" };
+        audit(
+            &tx,
+            p,
+            action,
+            "certificate",
+            &c.id,
+            before.as_ref(),
+            Some(&c),
+            t,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    pub async fn delete_certificate(&self, p: &Principal, user_id: &str, id: &str) -> Result<()> {
+        require_registry_write(p)?;
+        let t = now();
+        let tx = self.store.begin().await?;
+        let before = store::users::certificate(&tx, user_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::users::delete_certificate(&tx, user_id, id).await?;
+        audit::<_, ()>(&tx, p, "delete", "certificate", id, Some(&before), None, t).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,103 @@
+//! Validation messages in both languages the UI speaks.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A message in Chinese (the default) and English; the API picks one per request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Msg {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Msg {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn pick(&self, english: bool) -> &str {
+        if english { &self.en } else { &self.zh }
+    }
+}
+
+/// One invalid field of a request, named by its JSON path (`items[0].budget_fen`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub msg: Msg,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            msg: Msg::new(zh, en),
+        }
+    }
+
+    pub fn required(field: impl Into<String>) -> Self {
+        Self::new(field, "必填", "is required")
+    }
+
+    pub fn too_long(field: impl Into<String>, max: usize) -> Self {
+        Self::new(
+            field,
+            format!("不能超过 {max} 个字符"),
+            format!("must be at most {max} characters"),
+        )
+    }
+
+    /// Prefix the field with a parent path, e.g. `name` inside `items[2]`.
+    pub fn nested(mut self, parent: &str) -> Self {
+        self.field = format!("{parent}.{}", self.field);
+        self
+    }
+}
+
+/// Collects field errors while validating a whole input, so the client sees all of them at once.
+#[derive(Debug, Default)]
+pub struct Checker {
+    pub errors: Vec<FieldError>,
+}
+
+impl Checker {
+    pub fn push(&mut self, e: FieldError) {
+        self.errors.push(e);
+    }
+
+    /// Trims `value`, requires it to be non-empty and at most `max` characters.
+    pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            self.push(FieldError::required(field));
+        } else if v.chars().count() > max {
+            self.push(FieldError::too_long(field, max));
+        }
+        v.to_string()
+    }
+
+    /// Trims an optional text; empty becomes `None`.
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        if v.chars().count() > max {
+            self.push(FieldError::too_long(field, max));
+        }
+        Some(v.to_string())
+    }
+
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! O&M contracts (运维合同) and their items (分项).
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::parties::{NAME_MAX, TEXT_MAX};
+use crate::error::{Checker, FieldError};
+
+/// Budgets above this (one hundred billion yuan) are typing mistakes, not contracts.
+pub const MAX_BUDGET_FEN: i64 = 10_000_000_000_000;
+pub const MAX_ITEMS: usize = 500;
+
+/// A payment milestone: a share of the item's budget and the condition that releases it
+/// (001: 30 % on signing, 60 % on acceptance, 10 % after a year).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Milestone {
+    pub percent: u32,
+    pub condition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContractItem {
+    pub id: String,
+    pub contract_id: String,
+    pub name: String,
+    pub budget_fen: i64,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub system_ids: Vec<String>,
+    pub milestones: Vec<Milestone>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Contract {
+    pub id: String,
+    pub name: String,
+    /// 合同编号
+    pub code: Option<String>,
+    pub vendor_id: String,
+    pub signed_on: Option<NaiveDate>,
+    pub notes: Option<String>,
+    /// Sum of the visible items' budgets.
+    pub total_fen: i64,
+    pub items: Vec<ContractItem>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct MilestoneInput {
+    pub percent: Option<i64>,
+    pub condition: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ContractItemInput {
+    /// Present when updating an existing item inside a contract `PUT`; absent for a new item.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub budget_fen: Option<i64>,
+    /// `YYYY-MM-DD`
+    pub start_date: Option<String>,
+    /// `YYYY-MM-DD`
+    pub end_date: Option<String>,
+    #[serde(default)]
+    pub system_ids: Vec<String>,
+    #[serde(default)]
+    pub milestones: Vec<MilestoneInput>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ContractInput {
+    pub name: Option<String>,
+    pub code: Option<String>,
+    pub vendor_id: Option<String>,
+    /// `YYYY-MM-DD`
+    pub signed_on: Option<String>,
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub items: Vec<ContractItemInput>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractItemFields {
+    pub id: Option<String>,
+    pub name: String,
+    pub budget_fen: i64,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub system_ids: Vec<String>,
+    pub milestones: Vec<Milestone>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractFields {
+    pub name: String,
+    pub code: Option<String>,
+    pub vendor_id: String,
+    pub signed_on: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub items: Vec<ContractItemFields>,
+}
+
+impl ContractItemInput {
+    pub fn validate(&self) -> Result<ContractItemFields, Vec<FieldError>> {
+        let mut c = Checker::default();
+        let name = c.required_text("name", self.name.as_deref().unwrap_or(""), NAME_MAX);
+        let budget_fen = match self.budget_fen {
+            None => {
+                c.push(FieldError::required("budget_fen"));
+                0
+            }
+            Some(b) if !(0..=MAX_BUDGET_FEN).contains(&b) => {
+                c.push(FieldError::new(
+                    "budget_fen",
+                    "预算（分）须为 0 到 10¹³ 之间的整数",
+                    "must be an integer number of fen between 0 and 10^13",
+                ));
+                0
+            }
+            Some(b) => b,
+        };
+        let start = c.required_date("start_date", self.start_date.as_deref());
+        let end = c.required_date("end_date", self.end_date.as_deref());
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                c.push(FieldError::new(
+                    "end_date",
+                    "服务期结束日期不能早于开始日期",
+                    "must not be before start_date",
+                ));
+            }
+        }
+        let mut seen = HashSet::new();
+        let mut system_ids = Vec::new();
+        for (i, id) in self.system_ids.iter().enumerate() {
+            let id = id.trim();
+            if id.is_empty() || id.len() > 64 {
+                c.push(FieldError::new(
+                    format!("system_ids[{i}]"),
+                    "系统编号无效",
+                    "is not a valid id",
+                ));
+            } else if !seen.insert(id.to_string()) {
+                c.push(FieldError::new(
+                    format!("system_ids[{i}]"),
+                    "系统重复",
+                    "is listed twice",
+                ));
+            } else {
+                system_ids.push(id.to_string());
+            }
+        }
+        let mut milestones = Vec::new();
+        for (i, m) in self.milestones.iter().enumerate() {
+            let percent = match m.percent {
+                Some(p) if (1..=100).contains(&p) => p as u32,
+                _ => {
+                    c.push(FieldError::new(
+                        format!("milestones[{i}].percent"),
+                        "比例须为 1 到 100 的整数",
+                        "must be an integer from 1 to 100",
+                    ));
+                    0
+                }
+            };
+            let condition = c.required_text(
+                &format!("milestones[{i}].condition"),
+                m.condition.as_deref().unwrap_or(""),
+                NAME_MAX,
+            );
+            milestones.push(Milestone { percent, condition });
+        }
+        let sum: u32 = milestones.iter().map(|m| m.percent).sum();
+        if !milestones.is_empty() && sum != 100 && c.errors.is_empty() {
+            c.push(FieldError::new(
+                "milestones",
+                format!("付款比例合计须为 100%，当前为 {sum}%"),
+                format!("percentages must add up to 100, not {sum}"),
+            ));
+        }
+        let f = ContractItemFields {
+            id: self
+                .id
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            name,
+            budget_fen,
+            start_date: start.unwrap_or_default(),
+            end_date: end.unwrap_or_default(),
+            system_ids,
+            milestones,
+            notes: c.optional_text("notes", self.notes.as_deref(), TEXT_MAX),
+        };
+        c.finish().map(|_| f)
+    }
+}
+
+impl ContractInput {
+    pub fn validate(&self) -> Result<ContractFields, Vec<FieldError>> {
+        let mut c = Checker::default();
+        let name = c.required_text("name", self.name.as_deref().unwrap_or(""), NAME_MAX);
+        let code = c.optional_text("code", self.code.as_deref(), 100);
+        let vendor_id = c.required_id("vendor_id", self.vendor_id.as_deref());
+        let signed_on = c.optional_date("signed_on", self.signed_on.as_deref());
+        let notes = c.optional_text("notes", self.notes.as_deref(), TEXT_MAX);
+        if self.items.len() > MAX_ITEMS {
+            c.push(FieldError::new(
+                "items",
+                format!("分项不能超过 {MAX_ITEMS} 个"),
+                format!("at most {MAX_ITEMS} items"),
+            ));
+        }
+        let mut items = Vec::new();
+        let mut names = HashSet::new();
+        for (i, item) in self.items.iter().enumerate() {
+            match item.validate() {
+                Ok(f) => {
+                    if !names.insert(f.name.clone()) {
+                        c.push(FieldError::new(
+                            format!("items[{i}].name"),
+                            "分项名称重复",
+                            "duplicates another item's name",
+                        ));
+                    }
+                    items.push(f);
+                }
+                Err(errs) => c
+                    .errors
+                    .extend(errs.into_iter().map(|e| e.nested(&format!("items[{i}]")))),
+            }
+        }
+        c.finish().map(|_| ContractFields {
+            name,
+            code,
+            vendor_id,
+            signed_on,
+            notes,
+            items,
+        })
+    }
+}
+
+/// Formats fen as yuan with two decimals, the way the bureau reads money.
+pub fn fen_to_yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item() -> ContractItemInput {
+        ContractItemInput {
+            name: Some("软件运维".into()),
+            budget_fen: Some(12_345_600),
+            start_date: Some("2026-07-01".into()),
+            end_date: Some("2027-06-30".into()),
+            system_ids: vec!["s1".into()],
+            milestones: vec![
+                MilestoneInput {
+                    percent: Some(30),
+                    condition: Some("合同签订".into()),
+                },
+                MilestoneInput {
+                    percent: Some(70),
+                    condition: Some("考核合格".into()),
+                },
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn valid_item() {
+        let f = item().validate().unwrap();
+        assert_eq!(f.milestones.iter().map(|m| m.percent).sum::<u32>(), 100);
+    }
+
+    #[test]
+    fn item_errors_are_nested_by_index() {
+        let mut bad = item();
+        bad.end_date = Some("2026-06-30".into());
+        bad.budget_fen = Some(-1);
+        bad.milestones[1].percent = Some(60);
+        let input = ContractInput {
+            name: Some("c".into()),
+            vendor_id: Some("v".into()),
+            items: vec![item(), bad],
+            ..Default::default()
+        };
+        let errs = input.validate().unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["items[1].budget_fen", "items[1].end_date"]);
+    }
+
+    #[test]
+    fn milestones_must_sum_to_100() {
+        let mut bad = item();
+        bad.milestones[1].percent = Some(60);
+        assert_eq!(bad.validate().unwrap_err()[0].field, "milestones");
+    }
+
+    #[test]
+    fn duplicate_names_and_systems() {
+        let mut dup = item();
+        dup.system_ids = vec!["a".into(), "a".into()];
+        assert_eq!(dup.validate().unwrap_err()[0].field, "system_ids[1]");
+        let input = ContractInput {
+            name: Some("c".into()),
+            vendor_id: Some("v".into()),
+            items: vec![item(), item()],
+            ..Default::default()
+        };
+        assert_eq!(input.validate().unwrap_err()[0].field, "items[1].name");
+    }
+
+    #[test]
+    fn yuan_formatting() {
+        assert_eq!(fen_to_yuan(12_345_600), "123456.00");
+        assert_eq!(fen_to_yuan(5), "0.05");
+        assert_eq!(fen_to_yuan(-105), "-1.05");
+    }
+}

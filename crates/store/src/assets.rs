@@ -1,0 +1,190 @@
+//! Assets: devices, links, domains, certificates, licences.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Scope;
+use domain::list::{ListQuery, Page};
+use domain::registry::{Asset, AssetFields, AssetKind};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+
+use crate::entities::assets;
+use crate::scope::{by_scope, col_in, vendor_system_ids};
+use crate::{Conn, Result, StoreError, Tx, corrupt, list};
+
+pub const SORT_KEYS: &[&str] = &[
+    "name",
+    "kind",
+    "warranty_end",
+    "expires_on",
+    "created_at",
+    "updated_at",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct AssetFilter {
+    pub kind: Option<String>,
+    pub system_id: Option<String>,
+    pub unit_id: Option<String>,
+    /// Warranty or expiry on or before this date (the "expiring soon" board).
+    pub expiring_before: Option<NaiveDate>,
+}
+
+fn to_domain(m: assets::Model) -> Result<Asset> {
+    Ok(Asset {
+        kind: AssetKind::parse(&m.kind).ok_or_else(|| corrupt("assets.kind", &m.kind))?,
+        id: m.id,
+        name: m.name,
+        model: m.model,
+        serial: m.serial,
+        location: m.location,
+        system_id: m.system_id,
+        unit_id: m.unit_id,
+        warranty_end: m.warranty_end,
+        expires_on: m.expires_on,
+        notes: m.notes,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn visible(scope: &Scope) -> Condition {
+    by_scope(
+        scope,
+        |u| Condition::all().add(assets::Column::UnitId.eq(u)),
+        |v| col_in(assets::Column::SystemId, vendor_system_ids(v)),
+    )
+}
+
+pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Asset>> {
+    let m = assets::Entity::find_by_id(id.to_string())
+        .filter(visible(scope))
+        .one(c.conn())
+        .await?;
+    m.map(to_domain).transpose()
+}
+
+fn filtered(scope: &Scope, q: &ListQuery, f: &AssetFilter) -> sea_orm::Select<assets::Entity> {
+    let mut select = assets::Entity::find()
+        .filter(visible(scope))
+        .filter(list::eq_opt(assets::Column::Kind, &f.kind))
+        .filter(list::eq_opt(assets::Column::SystemId, &f.system_id))
+        .filter(list::eq_opt(assets::Column::UnitId, &f.unit_id))
+        .filter(list::search(
+            &[
+                assets::Column::Name,
+                assets::Column::Model,
+                assets::Column::Serial,
+                assets::Column::Location,
+            ],
+            q.q.as_deref(),
+        ));
+    if let Some(d) = f.expiring_before {
+        select = select.filter(
+            Condition::any()
+                .add(assets::Column::WarrantyEnd.lte(d))
+                .add(assets::Column::ExpiresOn.lte(d)),
+        );
+    }
+    select
+}
+
+pub async fn list(
+    c: &impl Conn,
+    scope: &Scope,
+    q: &ListQuery,
+    f: &AssetFilter,
+) -> Result<Page<Asset>> {
+    let sort = match q.sort.as_deref() {
+        Some("kind") => assets::Column::Kind,
+        Some("warranty_end") => assets::Column::WarrantyEnd,
+        Some("expires_on") => assets::Column::ExpiresOn,
+        Some("created_at") => assets::Column::CreatedAt,
+        Some("updated_at") => assets::Column::UpdatedAt,
+        _ => assets::Column::Name,
+    };
+    let (rows, total) =
+        list::page(c.conn(), filtered(scope, q, f), q, sort, assets::Column::Id).await?;
+    let items = rows
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        total,
+        page: q.page,
+        page_size: q.page_size,
+    })
+}
+
+/// Assets whose warranty or expiry falls on or before `date` (and not before `from`).
+pub async fn count_expiring(
+    c: &impl Conn,
+    scope: &Scope,
+    from: NaiveDate,
+    date: NaiveDate,
+) -> Result<u64> {
+    let cond = Condition::any()
+        .add(
+            Condition::all()
+                .add(assets::Column::WarrantyEnd.gte(from))
+                .add(assets::Column::WarrantyEnd.lte(date)),
+        )
+        .add(
+            Condition::all()
+                .add(assets::Column::ExpiresOn.gte(from))
+                .add(assets::Column::ExpiresOn.lte(date)),
+        );
+    Ok(assets::Entity::find()
+        .filter(visible(scope))
+        .filter(cond)
+        .count(c.conn())
+        .await?)
+}
+
+fn active(f: &AssetFields) -> assets::ActiveModel {
+    assets::ActiveModel {
+        name: Set(f.name.clone()),
+        kind: Set(f.kind.as_str().to_string()),
+        model: Set(f.model.clone()),
+        serial: Set(f.serial.clone()),
+        location: Set(f.location.clone()),
+        system_id: Set(f.system_id.clone()),
+        unit_id: Set(f.unit_id.clone()),
+        warranty_end: Set(f.warranty_end),
+        expires_on: Set(f.expires_on),
+        notes: Set(f.notes.clone()),
+        ..Default::default()
+    }
+}
+
+pub async fn insert(tx: &Tx, f: &AssetFields, now: DateTime<Utc>) -> Result<Asset> {
+    let mut m = active(f);
+    m.id = Set(crate::new_id());
+    m.created_at = Set(now);
+    m.updated_at = Set(now);
+    to_domain(m.insert(tx.conn()).await?)
+}
+
+pub async fn update(tx: &Tx, id: &str, f: &AssetFields, now: DateTime<Utc>) -> Result<Asset> {
+    let existing = assets::Entity::find_by_id(id.to_string())
+        .one(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut m = active(f);
+    m.id = sea_orm::Unchanged(existing.id);
+    m.created_at = sea_orm::Unchanged(existing.created_at);
+    m.updated_at = Set(now);
+    to_domain(m.update(tx.conn()).await?)
+}
+
+pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
+    let r = assets::Entity::delete_by_id(id.to_string())
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

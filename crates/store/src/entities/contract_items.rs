@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "contract_items")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub contract_id: String,
+    pub position: i32,
+    pub name: String,
+    pub budget_fen: i64,
+    pub start_date: Date,
+    pub end_date: Date,
+    #[sea_orm(column_type = "Text")]
+    pub milestones: String,
+    #[sea_orm(column_type = "Text")]
+    pub notes: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

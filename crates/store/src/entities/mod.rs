@@ -1,0 +1,14 @@
+//! SeaORM entities: private to the store; repositories translate them to domain types.
+
+pub mod assets;
+pub mod audit_head;
+pub mod audit_log;
+pub mod certificates;
+pub mod contract_item_systems;
+pub mod contract_items;
+pub mod contracts;
+pub mod sessions;
+pub mod systems;
+pub mod units;
+pub mod users;
+pub mod vendors;

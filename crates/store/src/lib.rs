@@ -1,0 +1,177 @@
+//! The only crate that speaks SQL. SQLite (bundled, WAL) by default, PostgreSQL when the URL says
+//! so; one migration tree and one query path for both. Entities stay private: repositories take
+//! and return domain types.
+
+pub mod assets;
+pub mod audit;
+pub mod contracts;
+mod dialect;
+mod entities;
+mod list;
+mod migration;
+mod scope;
+pub mod sessions;
+pub mod systems;
+pub mod units;
+pub mod users;
+pub mod vendors;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, SqlErr, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the write; the text names the constraint when known.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A foreign key refused the write: something still refers to the row, or a reference is dangling.
+    #[error("still referenced: {0}")]
+    Referenced(String),
+    #[error("database error: {0}")]
+    Db(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> Self {
+        match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(m)) => StoreError::Conflict(m),
+            Some(SqlErr::ForeignKeyConstraintViolation(m)) => StoreError::Referenced(m),
+            _ => StoreError::Db(e.to_string()),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Anything queries can run on: the pool or an open transaction.
+pub trait Conn: Sync {
+    type C: ConnectionTrait;
+    fn conn(&self) -> &Self::C;
+}
+
+/// The database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    /// SQLite allows one writer; taking this before a write transaction avoids the "database is
+    /// locked" and stale-snapshot errors that deferred transactions otherwise run into.
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+impl Conn for Store {
+    type C = DatabaseConnection;
+    fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}
+
+/// A write transaction. Dropping it without `commit` rolls back.
+pub struct Tx {
+    txn: DatabaseTransaction,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl Conn for Tx {
+    type C = DatabaseTransaction;
+    fn conn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        self.txn.commit().await.map_err(Into::into)
+    }
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).
+    pub async fn connect(url: &str) -> Result<Store> {
+        let mut opts = ConnectOptions::new(url.to_string());
+        opts.sqlx_logging(false)
+            .acquire_timeout(Duration::from_secs(10));
+        let sqlite = url.starts_with("sqlite:");
+        if sqlite {
+            opts.max_connections(8).min_connections(1);
+            opts.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        } else {
+            opts.max_connections(16).min_connections(1);
+        }
+        let db = Database::connect(opts)
+            .await
+            .map_err(|e| StoreError::Db(e.to_string()))?;
+        Ok(Store {
+            db,
+            write_lock: sqlite.then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        migration::Migrator::up(&self.db, None)
+            .await
+            .map_err(|e| StoreError::Db(e.to_string()))
+    }
+
+    /// Number of migrations not yet applied.
+    pub async fn pending_migrations(&self) -> Result<usize> {
+        Ok(migration::Migrator::get_pending_migrations(&self.db)
+            .await?
+            .len())
+    }
+
+    pub async fn begin(&self) -> Result<Tx> {
+        let guard = match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let txn = self.db.begin().await?;
+        Ok(Tx { txn, _guard: guard })
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await.map_err(Into::into)
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => "postgresql",
+            DatabaseBackend::Sqlite => "sqlite",
+            _ => "other",
+        }
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await.map_err(Into::into)
+    }
+
+    /// Runs raw SQL. For tests that play an attacker with database access, and for operators.
+    pub async fn execute_raw_sql(&self, sql: &str) -> Result<()> {
+        self.db.execute_unprepared(sql).await?;
+        Ok(())
+    }
+}
+
+/// A new opaque id: a UUIDv7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value}"))
+}

@@ -1,0 +1,76 @@
+//! Login sessions, stored by the SHA-256 of their token so a database leak yields no live token.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use crate::entities::sessions;
+use crate::{Conn, Result, Tx};
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub async fn insert(tx: &Tx, token_hash: &str, user_id: &str, now: DateTime<Utc>) -> Result<()> {
+    sessions::ActiveModel {
+        token_hash: Set(token_hash.to_string()),
+        user_id: Set(user_id.to_string()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn find(c: &impl Conn, token_hash: &str) -> Result<Option<Session>> {
+    let m = sessions::Entity::find_by_id(token_hash.to_string())
+        .one(c.conn())
+        .await?;
+    Ok(m.map(|m| Session {
+        token_hash: m.token_hash,
+        user_id: m.user_id,
+        created_at: m.created_at,
+        last_seen_at: m.last_seen_at,
+    }))
+}
+
+pub async fn touch(tx: &Tx, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
+    sessions::Entity::update_many()
+        .col_expr(
+            sessions::Column::LastSeenAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(sessions::Column::TokenHash.eq(token_hash))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(tx: &Tx, token_hash: &str) -> Result<bool> {
+    let r = sessions::Entity::delete_by_id(token_hash.to_string())
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected > 0)
+}
+
+/// Ends every session of a user (password change, deactivation, deletion).
+pub async fn delete_for_user(tx: &Tx, user_id: &str) -> Result<u64> {
+    let r = sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected)
+}
+
+/// Removes sessions idle since before `cutoff`.
+pub async fn delete_idle(tx: &Tx, cutoff: DateTime<Utc>) -> Result<u64> {
+    let r = sessions::Entity::delete_many()
+        .filter(sessions::Column::LastSeenAt.lt(cutoff))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected)
+}

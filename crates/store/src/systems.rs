@@ -1,0 +1,194 @@
+//! Information systems (信息系统).
+
+use chrono::{DateTime, Utc};
+use domain::Scope;
+use domain::list::{ListQuery, Page};
+use domain::registry::{Criticality, System, SystemFields};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+
+use crate::entities::{assets, contract_item_systems as cis, systems};
+use crate::scope::{by_scope, col_in, vendor_system_ids};
+use crate::{Conn, Result, StoreError, Tx, corrupt, list};
+
+pub const SORT_KEYS: &[&str] = &[
+    "name",
+    "criticality",
+    "dengbao_level",
+    "created_at",
+    "updated_at",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct SystemFilter {
+    pub unit_id: Option<String>,
+    pub criticality: Option<String>,
+    pub dengbao_level: Option<i32>,
+}
+
+fn to_domain(m: systems::Model) -> Result<System> {
+    Ok(System {
+        criticality: Criticality::parse(&m.criticality)
+            .ok_or_else(|| corrupt("systems.criticality", &m.criticality))?,
+        id: m.id,
+        name: m.name,
+        unit_id: m.unit_id,
+        developer: m.developer,
+        brand: m.brand,
+        deployment: m.deployment,
+        dengbao_level: m.dengbao_level,
+        service_hours: m.service_hours,
+        sla_text: m.sla_text,
+        description: m.description,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+pub(crate) fn visible(scope: &Scope) -> Condition {
+    by_scope(
+        scope,
+        |u| Condition::all().add(systems::Column::UnitId.eq(u)),
+        |v| col_in(systems::Column::Id, vendor_system_ids(v)),
+    )
+}
+
+pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<System>> {
+    let m = systems::Entity::find_by_id(id.to_string())
+        .filter(visible(scope))
+        .one(c.conn())
+        .await?;
+    m.map(to_domain).transpose()
+}
+
+/// Which of `ids` exist and are visible in `scope`.
+pub async fn visible_ids(c: &impl Conn, scope: &Scope, ids: &[String]) -> Result<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = systems::Entity::find()
+        .filter(visible(scope))
+        .filter(systems::Column::Id.is_in(ids.iter().cloned()))
+        .all(c.conn())
+        .await?;
+    Ok(rows.into_iter().map(|m| m.id).collect())
+}
+
+pub async fn find_by_name(c: &impl Conn, unit_id: &str, name: &str) -> Result<Option<System>> {
+    let m = systems::Entity::find()
+        .filter(systems::Column::UnitId.eq(unit_id))
+        .filter(systems::Column::Name.eq(name))
+        .one(c.conn())
+        .await?;
+    m.map(to_domain).transpose()
+}
+
+pub async fn list(
+    c: &impl Conn,
+    scope: &Scope,
+    q: &ListQuery,
+    f: &SystemFilter,
+) -> Result<Page<System>> {
+    let select = systems::Entity::find()
+        .filter(visible(scope))
+        .filter(list::eq_opt(systems::Column::UnitId, &f.unit_id))
+        .filter(list::eq_opt(systems::Column::Criticality, &f.criticality))
+        .filter(list::eq_opt(
+            systems::Column::DengbaoLevel,
+            &f.dengbao_level,
+        ))
+        .filter(list::search(
+            &[
+                systems::Column::Name,
+                systems::Column::Developer,
+                systems::Column::Brand,
+            ],
+            q.q.as_deref(),
+        ));
+    let sort = match q.sort.as_deref() {
+        Some("criticality") => systems::Column::Criticality,
+        Some("dengbao_level") => systems::Column::DengbaoLevel,
+        Some("created_at") => systems::Column::CreatedAt,
+        Some("updated_at") => systems::Column::UpdatedAt,
+        _ => systems::Column::Name,
+    };
+    let (rows, total) = list::page(c.conn(), select, q, sort, systems::Column::Id).await?;
+    let items = rows
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        total,
+        page: q.page,
+        page_size: q.page_size,
+    })
+}
+
+fn active(f: &SystemFields) -> systems::ActiveModel {
+    systems::ActiveModel {
+        name: Set(f.name.clone()),
+        unit_id: Set(f.unit_id.clone()),
+        developer: Set(f.developer.clone()),
+        brand: Set(f.brand.clone()),
+        deployment: Set(f.deployment.clone()),
+        dengbao_level: Set(f.dengbao_level),
+        criticality: Set(f.criticality.as_str().to_string()),
+        service_hours: Set(f.service_hours.clone()),
+        sla_text: Set(f.sla_text.clone()),
+        description: Set(f.description.clone()),
+        ..Default::default()
+    }
+}
+
+pub async fn insert(tx: &Tx, f: &SystemFields, now: DateTime<Utc>) -> Result<System> {
+    let mut m = active(f);
+    m.id = Set(crate::new_id());
+    m.created_at = Set(now);
+    m.updated_at = Set(now);
+    to_domain(m.insert(tx.conn()).await?)
+}
+
+pub async fn update(tx: &Tx, id: &str, f: &SystemFields, now: DateTime<Utc>) -> Result<System> {
+    let existing = systems::Entity::find_by_id(id.to_string())
+        .one(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut m = active(f);
+    m.id = sea_orm::Unchanged(existing.id);
+    m.created_at = sea_orm::Unchanged(existing.created_at);
+    m.updated_at = Set(now);
+    to_domain(m.update(tx.conn()).await?)
+}
+
+pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
+    let r = systems::Entity::delete_by_id(id.to_string())
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// What still refers to a system: contract items covering it, assets linked to it.
+pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64)> {
+    let items = cis::Entity::find()
+        .filter(cis::Column::SystemId.eq(id))
+        .count(c.conn())
+        .await?;
+    let a = assets::Entity::find()
+        .filter(assets::Column::SystemId.eq(id))
+        .count(c.conn())
+        .await?;
+    Ok((items, a))
+}
+
+pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
+    Ok(systems::Entity::find()
+        .filter(visible(scope))
+        .count(c.conn())
+        .await?)
+}

@@ -1,0 +1,137 @@
+//! Units (单位).
+
+use chrono::{DateTime, Utc};
+use domain::Scope;
+use domain::list::{ListQuery, Page};
+use domain::registry::{Unit, UnitFields};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+
+use crate::entities::{assets, systems, units, users};
+use crate::scope::{by_scope, col_in, vendor_unit_ids};
+use crate::{Conn, Result, StoreError, Tx, list};
+
+pub const SORT_KEYS: &[&str] = &["name", "created_at", "updated_at"];
+
+fn to_domain(m: units::Model) -> Unit {
+    Unit {
+        id: m.id,
+        name: m.name,
+        short_name: m.short_name,
+        contact_name: m.contact_name,
+        contact_phone: m.contact_phone,
+        address: m.address,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn visible(scope: &Scope) -> Condition {
+    by_scope(
+        scope,
+        |u| Condition::all().add(units::Column::Id.eq(u)),
+        |v| col_in(units::Column::Id, vendor_unit_ids(v)),
+    )
+}
+
+pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Unit>> {
+    let m = units::Entity::find_by_id(id.to_string())
+        .filter(visible(scope))
+        .one(c.conn())
+        .await?;
+    Ok(m.map(to_domain))
+}
+
+pub async fn find_by_name(c: &impl Conn, name: &str) -> Result<Option<Unit>> {
+    let m = units::Entity::find()
+        .filter(units::Column::Name.eq(name))
+        .one(c.conn())
+        .await?;
+    Ok(m.map(to_domain))
+}
+
+pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery) -> Result<Page<Unit>> {
+    let select = units::Entity::find()
+        .filter(visible(scope))
+        .filter(list::search(
+            &[units::Column::Name, units::Column::ShortName],
+            q.q.as_deref(),
+        ));
+    let sort = match q.sort.as_deref() {
+        Some("created_at") => units::Column::CreatedAt,
+        Some("updated_at") => units::Column::UpdatedAt,
+        _ => units::Column::Name,
+    };
+    let (rows, total) = list::page(c.conn(), select, q, sort, units::Column::Id).await?;
+    Ok(Page {
+        items: rows.into_iter().map(to_domain).collect(),
+        total,
+        page: q.page,
+        page_size: q.page_size,
+    })
+}
+
+pub async fn insert(tx: &Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
+    let m = units::ActiveModel {
+        id: Set(crate::new_id()),
+        name: Set(f.name.clone()),
+        short_name: Set(f.short_name.clone()),
+        contact_name: Set(f.contact_name.clone()),
+        contact_phone: Set(f.contact_phone.clone()),
+        address: Set(f.address.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    Ok(to_domain(m.insert(tx.conn()).await?))
+}
+
+pub async fn update(tx: &Tx, id: &str, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
+    let existing = units::Entity::find_by_id(id.to_string())
+        .one(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut m: units::ActiveModel = existing.into();
+    m.name = Set(f.name.clone());
+    m.short_name = Set(f.short_name.clone());
+    m.contact_name = Set(f.contact_name.clone());
+    m.contact_phone = Set(f.contact_phone.clone());
+    m.address = Set(f.address.clone());
+    m.updated_at = Set(now);
+    Ok(to_domain(m.update(tx.conn()).await?))
+}
+
+pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
+    let r = units::Entity::delete_by_id(id.to_string())
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// What still refers to a unit: systems, users, assets.
+pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64, u64)> {
+    let s = systems::Entity::find()
+        .filter(systems::Column::UnitId.eq(id))
+        .count(c.conn())
+        .await?;
+    let u = users::Entity::find()
+        .filter(users::Column::UnitId.eq(id))
+        .count(c.conn())
+        .await?;
+    let a = assets::Entity::find()
+        .filter(assets::Column::UnitId.eq(id))
+        .count(c.conn())
+        .await?;
+    Ok((s, u, a))
+}
+
+pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
+    Ok(units::Entity::find()
+        .filter(visible(scope))
+        .count(c.conn())
+        .await?)
+}

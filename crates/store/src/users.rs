@@ -1,0 +1,305 @@
+//! Users (all roles) and their certificates.
+
+use chrono::{DateTime, Utc};
+use domain::list::{ListQuery, Page};
+use domain::registry::{Certificate, CertificateFields, User, UserFields};
+use domain::{Role, Scope};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set,
+};
+
+use crate::entities::{certificates, users};
+use crate::scope::by_scope;
+use crate::{Conn, Result, StoreError, Tx, corrupt, list};
+
+pub const SORT_KEYS: &[&str] = &[
+    "username",
+    "display_name",
+    "role",
+    "created_at",
+    "last_login_at",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub role: Option<String>,
+    pub unit_id: Option<String>,
+    pub vendor_id: Option<String>,
+}
+
+/// What login needs beyond the public user.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+fn to_domain(m: users::Model) -> Result<User> {
+    Ok(User {
+        role: Role::parse(&m.role).ok_or_else(|| corrupt("users.role", &m.role))?,
+        id: m.id,
+        username: m.username,
+        display_name: m.display_name,
+        unit_id: m.unit_id,
+        vendor_id: m.vendor_id,
+        phone: m.phone,
+        email: m.email,
+        active: m.active,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        last_login_at: m.last_login_at,
+    })
+}
+
+fn visible(scope: &Scope) -> Condition {
+    by_scope(
+        scope,
+        |u| Condition::all().add(users::Column::UnitId.eq(u)),
+        |v| Condition::all().add(users::Column::VendorId.eq(v)),
+    )
+}
+
+pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<User>> {
+    let m = users::Entity::find_by_id(id.to_string())
+        .filter(visible(scope))
+        .one(c.conn())
+        .await?;
+    m.map(to_domain).transpose()
+}
+
+pub async fn list(
+    c: &impl Conn,
+    scope: &Scope,
+    q: &ListQuery,
+    f: &UserFilter,
+) -> Result<Page<User>> {
+    let select = users::Entity::find()
+        .filter(visible(scope))
+        .filter(list::eq_opt(users::Column::Role, &f.role))
+        .filter(list::eq_opt(users::Column::UnitId, &f.unit_id))
+        .filter(list::eq_opt(users::Column::VendorId, &f.vendor_id))
+        .filter(list::search(
+            &[users::Column::Username, users::Column::DisplayName],
+            q.q.as_deref(),
+        ));
+    let sort = match q.sort.as_deref() {
+        Some("display_name") => users::Column::DisplayName,
+        Some("role") => users::Column::Role,
+        Some("created_at") => users::Column::CreatedAt,
+        Some("last_login_at") => users::Column::LastLoginAt,
+        _ => users::Column::Username,
+    };
+    let (rows, total) = list::page(c.conn(), select, q, sort, users::Column::Id).await?;
+    let items = rows
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        total,
+        page: q.page,
+        page_size: q.page_size,
+    })
+}
+
+pub async fn credentials(c: &impl Conn, username: &str) -> Result<Option<Credentials>> {
+    let Some(m) = users::Entity::find()
+        .filter(users::Column::Username.eq(username))
+        .one(c.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (password_hash, failed_logins, locked_until) =
+        (m.password_hash.clone(), m.failed_logins, m.locked_until);
+    Ok(Some(Credentials {
+        user: to_domain(m)?,
+        password_hash,
+        failed_logins,
+        locked_until,
+    }))
+}
+
+pub async fn count(c: &impl Conn) -> Result<u64> {
+    Ok(users::Entity::find().count(c.conn()).await?)
+}
+
+pub async fn count_active_admins(c: &impl Conn) -> Result<u64> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Role.eq(Role::Admin.as_str()))
+        .filter(users::Column::Active.eq(true))
+        .count(c.conn())
+        .await?)
+}
+
+pub async fn insert(
+    tx: &Tx,
+    f: &UserFields,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    let m = users::ActiveModel {
+        id: Set(crate::new_id()),
+        username: Set(f.username.clone()),
+        display_name: Set(f.display_name.clone()),
+        role: Set(f.role.as_str().to_string()),
+        unit_id: Set(f.unit_id.clone()),
+        vendor_id: Set(f.vendor_id.clone()),
+        phone: Set(f.phone.clone()),
+        email: Set(f.email.clone()),
+        active: Set(f.active),
+        password_hash: Set(password_hash.to_string()),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        password_changed_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_login_at: Set(None),
+    };
+    to_domain(m.insert(tx.conn()).await?)
+}
+
+/// Updates the profile; a new password hash, when given, also clears any lockout.
+pub async fn update(
+    tx: &Tx,
+    id: &str,
+    f: &UserFields,
+    password_hash: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    let existing = users::Entity::find_by_id(id.to_string())
+        .one(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut m: users::ActiveModel = existing.into();
+    m.username = Set(f.username.clone());
+    m.display_name = Set(f.display_name.clone());
+    m.role = Set(f.role.as_str().to_string());
+    m.unit_id = Set(f.unit_id.clone());
+    m.vendor_id = Set(f.vendor_id.clone());
+    m.phone = Set(f.phone.clone());
+    m.email = Set(f.email.clone());
+    m.active = Set(f.active);
+    if let Some(h) = password_hash {
+        m.password_hash = Set(h.to_string());
+        m.password_changed_at = Set(now);
+        m.failed_logins = Set(0);
+        m.locked_until = Set(None);
+    }
+    m.updated_at = Set(now);
+    to_domain(m.update(tx.conn()).await?)
+}
+
+pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
+    let r = users::Entity::delete_by_id(id.to_string())
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Records a failed login: the new failure count and, when the threshold is reached, a lock.
+pub async fn record_failure(
+    tx: &Tx,
+    id: &str,
+    failed: i32,
+    locked_until: Option<DateTime<Utc>>,
+) -> Result<()> {
+    let m = users::ActiveModel {
+        id: sea_orm::Unchanged(id.to_string()),
+        failed_logins: Set(failed),
+        locked_until: Set(locked_until),
+        ..Default::default()
+    };
+    m.update(tx.conn()).await?;
+    Ok(())
+}
+
+pub async fn record_success(tx: &Tx, id: &str, now: DateTime<Utc>) -> Result<()> {
+    let m = users::ActiveModel {
+        id: sea_orm::Unchanged(id.to_string()),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        last_login_at: Set(Some(now)),
+        ..Default::default()
+    };
+    m.update(tx.conn()).await?;
+    Ok(())
+}
+
+fn cert_to_domain(m: certificates::Model) -> Certificate {
+    Certificate {
+        id: m.id,
+        user_id: m.user_id,
+        name: m.name,
+        number: m.number,
+        issuer: m.issuer,
+        issued_on: m.issued_on,
+        expires_on: m.expires_on,
+    }
+}
+
+pub async fn certificates(c: &impl Conn, user_id: &str) -> Result<Vec<Certificate>> {
+    let rows = certificates::Entity::find()
+        .filter(certificates::Column::UserId.eq(user_id))
+        .order_by_asc(certificates::Column::Name)
+        .order_by_asc(certificates::Column::Id)
+        .all(c.conn())
+        .await?;
+    Ok(rows.into_iter().map(cert_to_domain).collect())
+}
+
+pub async fn certificate(c: &impl Conn, user_id: &str, id: &str) -> Result<Option<Certificate>> {
+    let m = certificates::Entity::find_by_id(id.to_string())
+        .filter(certificates::Column::UserId.eq(user_id))
+        .one(c.conn())
+        .await?;
+    Ok(m.map(cert_to_domain))
+}
+
+pub async fn put_certificate(
+    tx: &Tx,
+    user_id: &str,
+    id: Option<&str>,
+    f: &CertificateFields,
+) -> Result<Certificate> {
+    let mut m = certificates::ActiveModel {
+        id: Set(crate::new_id()),
+        user_id: Set(user_id.to_string()),
+        name: Set(f.name.clone()),
+        number: Set(f.number.clone()),
+        issuer: Set(f.issuer.clone()),
+        issued_on: Set(f.issued_on),
+        expires_on: Set(f.expires_on),
+    };
+    let saved = match id {
+        None => m.insert(tx.conn()).await?,
+        Some(id) => {
+            certificate(tx, user_id, id)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            m.id = sea_orm::Unchanged(id.to_string());
+            m.update(tx.conn()).await?
+        }
+    };
+    Ok(cert_to_domain(saved))
+}
+
+pub async fn delete_certificate(tx: &Tx, user_id: &str, id: &str) -> Result<()> {
+    let r = certificates::Entity::delete_many()
+        .filter(certificates::Column::Id.eq(id))
+        .filter(certificates::Column::UserId.eq(user_id))
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,170 @@
+//! Settings: defaults < config file < `YUNWEI_*` environment < command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use serde::Deserialize;
+
+/// Flags shared by every command; each also reads its `YUNWEI_*` variable.
+#[derive(Args, Debug, Default)]
+pub struct Overrides {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "YUNWEI_LISTEN", global = true)]
+    pub listen: Option<String>,
+    /// Directory for the SQLite database and uploaded files [default: ./yunwei-data].
+    #[arg(long, env = "YUNWEI_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://…` or `sqlite://…` [default: SQLite file in the data directory].
+    #[arg(
+        long,
+        env = "YUNWEI_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// A TOML config file [default: yunwei.toml in the data directory, if present].
+    #[arg(long, env = "YUNWEI_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Minutes of inactivity after which a session ends [default: 30].
+    #[arg(long, env = "YUNWEI_SESSION_IDLE_MINUTES", global = true)]
+    pub session_idle_minutes: Option<u64>,
+    /// Mark the session cookie Secure (serve over HTTPS) [default: false].
+    #[arg(long, env = "YUNWEI_SECURE_COOKIE", global = true)]
+    pub secure_cookie: Option<bool>,
+    /// Log format: text or json [default: text].
+    #[arg(long, env = "YUNWEI_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
+}
+
+/// The config file; every key is optional.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    session_idle_minutes: Option<u64>,
+    secure_cookie: Option<bool>,
+    log_format: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    database_url: Option<String>,
+    pub session_idle: Duration,
+    pub secure_cookie: bool,
+    pub json_logs: bool,
+}
+
+impl Settings {
+    pub fn resolve(o: &Overrides) -> anyhow::Result<Settings> {
+        let data_dir_hint = o
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("./yunwei-data"));
+        let file = match &o.config {
+            Some(p) => read_file(p)?,
+            None => {
+                let p = data_dir_hint.join("yunwei.toml");
+                if p.exists() {
+                    read_file(&p)?
+                } else {
+                    FileSettings::default()
+                }
+            }
+        };
+        let listen = o
+            .listen
+            .clone()
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen
+            .parse()
+            .with_context(|| format!("listen: not an address:port: {listen}"))?;
+        let minutes = o
+            .session_idle_minutes
+            .or(file.session_idle_minutes)
+            .unwrap_or(30);
+        if !(1..=24 * 60).contains(&minutes) {
+            anyhow::bail!("session_idle_minutes must be between 1 and 1440, not {minutes}");
+        }
+        let log_format = o
+            .log_format
+            .clone()
+            .or(file.log_format)
+            .unwrap_or_else(|| "text".into());
+        if log_format != "text" && log_format != "json" {
+            anyhow::bail!("log_format must be text or json, not {log_format}");
+        }
+        Ok(Settings {
+            listen,
+            data_dir: o
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or(data_dir_hint),
+            database_url: o
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .filter(|u| !u.trim().is_empty()),
+            session_idle: Duration::from_secs(minutes * 60),
+            secure_cookie: o.secure_cookie.or(file.secure_cookie).unwrap_or(false),
+            json_logs: log_format == "json",
+        })
+    }
+
+    /// The configured URL, or a SQLite file in the data directory (created if missing).
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(u) = &self.database_url {
+            return Ok(u.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
+        Ok(sqlite_url(&self.data_dir.join("yunwei.db")))
+    }
+
+    pub fn with_data_dir(&self, dir: &Path) -> Settings {
+        Settings {
+            data_dir: dir.to_path_buf(),
+            database_url: None,
+            ..self.clone()
+        }
+    }
+
+    pub fn app_config(&self) -> app::AppConfig {
+        app::AppConfig {
+            session_idle: self.session_idle,
+            ..Default::default()
+        }
+    }
+}
+
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+fn read_file(p: &Path) -> anyhow::Result<FileSettings> {
+    let text = std::fs::read_to_string(p)
+        .with_context(|| format!("reading config file {}", p.display()))?;
+    toml::from_str(&text).with_context(|| format!("parsing config file {}", p.display()))
+}
+
+pub fn init_tracing(s: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("YUNWEI_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info")
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if s.json_logs {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
