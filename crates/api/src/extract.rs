@@ -24,13 +24,11 @@ fn token_from(parts: &Parts) -> Option<String> {
         .headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-    {
-        if let Some(t) = v
+        && let Some(t) = v
             .strip_prefix("Bearer ")
             .or_else(|| v.strip_prefix("bearer "))
-        {
-            return Some(t.trim().to_string());
-        }
+    {
+        return Some(t.trim().to_string());
     }
     parts
         .headers

@@ -401,18 +401,18 @@ impl App {
                     continue;
                 }
             };
-            if let Some(s) = &f.serial {
-                if !serials.insert(s.clone()) {
-                    errors.push(sheet.err(
-                        row,
-                        "serial",
-                        Msg::new(
-                            "序列号与表格中前面的行重复",
-                            "repeats an earlier row's serial number",
-                        ),
-                    ));
-                    continue;
-                }
+            if let Some(s) = &f.serial
+                && !serials.insert(s.clone())
+            {
+                errors.push(sheet.err(
+                    row,
+                    "serial",
+                    Msg::new(
+                        "序列号与表格中前面的行重复",
+                        "repeats an earlier row's serial number",
+                    ),
+                ));
+                continue;
             }
             let target = match sheet.get(cells, "id") {
                 Some(id) => match store::assets::get(&self.store, &Scope::All, &id).await? {

@@ -95,7 +95,8 @@ fn to_json<T: Serialize>(v: &T) -> Option<serde_json::Value> {
     serde_json::to_value(v).ok()
 }
 
-/// Records a change made by `p` inside `tx`.
+/// Records a change made by `p` inside `tx`. Flat arguments keep the many call sites one line each.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn audit<B: Serialize, A: Serialize>(
     tx: &Tx,
     p: &Principal,

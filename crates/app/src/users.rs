@@ -15,15 +15,15 @@ fn duplicate(e: store::StoreError) -> AppError {
 }
 
 async fn check_bindings(tx: &Tx, f: &UserFields) -> Result<()> {
-    if let Some(u) = &f.unit_id {
-        if store::units::get(tx, &Scope::All, u).await?.is_none() {
-            return Err(FieldError::new("unit_id", "单位不存在", "no such unit").into());
-        }
+    if let Some(u) = &f.unit_id
+        && store::units::get(tx, &Scope::All, u).await?.is_none()
+    {
+        return Err(FieldError::new("unit_id", "单位不存在", "no such unit").into());
     }
-    if let Some(v) = &f.vendor_id {
-        if store::vendors::get(tx, &Scope::All, v).await?.is_none() {
-            return Err(FieldError::new("vendor_id", "供应商不存在", "no such vendor").into());
-        }
+    if let Some(v) = &f.vendor_id
+        && store::vendors::get(tx, &Scope::All, v).await?.is_none()
+    {
+        return Err(FieldError::new("vendor_id", "供应商不存在", "no such vendor").into());
     }
     Ok(())
 }

@@ -68,14 +68,14 @@ impl ListQuery {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string);
-        if let Some(s) = &sort {
-            if !sort_keys.contains(&s.as_str()) {
-                errors.push(FieldError::new(
-                    "sort",
-                    format!("不支持按该字段排序，可选：{}", sort_keys.join(", ")),
-                    format!("unknown sort key; one of: {}", sort_keys.join(", ")),
-                ));
-            }
+        if let Some(s) = &sort
+            && !sort_keys.contains(&s.as_str())
+        {
+            errors.push(FieldError::new(
+                "sort",
+                format!("不支持按该字段排序，可选：{}", sort_keys.join(", ")),
+                format!("unknown sort key; one of: {}", sort_keys.join(", ")),
+            ));
         }
         let order = match order.map(str::trim) {
             None | Some("") | Some("asc") => Order::Asc,

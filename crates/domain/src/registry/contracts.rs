@@ -128,14 +128,14 @@ impl ContractItemInput {
         };
         let start = c.required_date("start_date", self.start_date.as_deref());
         let end = c.required_date("end_date", self.end_date.as_deref());
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                c.push(FieldError::new(
-                    "end_date",
-                    "服务期结束日期不能早于开始日期",
-                    "must not be before start_date",
-                ));
-            }
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            c.push(FieldError::new(
+                "end_date",
+                "服务期结束日期不能早于开始日期",
+                "must not be before start_date",
+            ));
         }
         let mut seen = HashSet::new();
         let mut system_ids = Vec::new();

@@ -90,14 +90,14 @@ impl VendorInput {
     pub fn validate(&self) -> Result<VendorFields, Vec<FieldError>> {
         let mut c = Checker::default();
         let credit_code = c.optional_text("credit_code", self.credit_code.as_deref(), 18);
-        if let Some(code) = &credit_code {
-            if code.chars().count() != 18 || !code.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-                c.push(FieldError::new(
-                    "credit_code",
-                    "统一社会信用代码应为 18 位字母或数字",
-                    "must be 18 letters or digits",
-                ));
-            }
+        if let Some(code) = &credit_code
+            && (code.chars().count() != 18 || !code.chars().all(|ch| ch.is_ascii_alphanumeric()))
+        {
+            c.push(FieldError::new(
+                "credit_code",
+                "统一社会信用代码应为 18 位字母或数字",
+                "must be 18 letters or digits",
+            ));
         }
         let f = VendorFields {
             name: c.required_text("name", self.name.as_deref().unwrap_or(""), NAME_MAX),
@@ -220,14 +220,14 @@ impl UserInput {
             ));
         }
         let email = c.optional_text("email", self.email.as_deref(), 200);
-        if let Some(e) = &email {
-            if !e.contains('@') || e.starts_with('@') || e.ends_with('@') {
-                c.push(FieldError::new(
-                    "email",
-                    "邮箱格式不正确",
-                    "is not an e-mail address",
-                ));
-            }
+        if let Some(e) = &email
+            && (!e.contains('@') || e.starts_with('@') || e.ends_with('@'))
+        {
+            c.push(FieldError::new(
+                "email",
+                "邮箱格式不正确",
+                "is not an e-mail address",
+            ));
         }
         let password = self.password.clone().filter(|p| !p.is_empty());
         match &password {
@@ -296,14 +296,14 @@ impl CertificateInput {
             issued_on: c.optional_date("issued_on", self.issued_on.as_deref()),
             expires_on: c.optional_date("expires_on", self.expires_on.as_deref()),
         };
-        if let (Some(a), Some(b)) = (f.issued_on, f.expires_on) {
-            if b < a {
-                c.push(FieldError::new(
-                    "expires_on",
-                    "到期日期不能早于发证日期",
-                    "must not be before issued_on",
-                ));
-            }
+        if let (Some(a), Some(b)) = (f.issued_on, f.expires_on)
+            && b < a
+        {
+            c.push(FieldError::new(
+                "expires_on",
+                "到期日期不能早于发证日期",
+                "must not be before issued_on",
+            ));
         }
         c.finish().map(|_| f)
     }

@@ -91,14 +91,14 @@ pub struct SystemFields {
 impl SystemInput {
     pub fn validate(&self) -> Result<SystemFields, Vec<FieldError>> {
         let mut c = Checker::default();
-        if let Some(l) = self.dengbao_level {
-            if !(1..=5).contains(&l) {
-                c.push(FieldError::new(
-                    "dengbao_level",
-                    "等保级别须为 1 到 5",
-                    "must be between 1 and 5",
-                ));
-            }
+        if let Some(l) = self.dengbao_level
+            && !(1..=5).contains(&l)
+        {
+            c.push(FieldError::new(
+                "dengbao_level",
+                "等保级别须为 1 到 5",
+                "must be between 1 and 5",
+            ));
         }
         let criticality = match self
             .criticality

@@ -1,0 +1,13 @@
+//! The API integration suite: the real router on 127.0.0.1:0 over a fresh database per test —
+//! SQLite always, PostgreSQL too when `YUNWEI_TEST_PG_URL` is set.
+
+#![allow(clippy::unwrap_used)] // test helpers may panic: that is how a test fails
+
+mod harness;
+
+mod audit;
+mod auth;
+mod import_export;
+mod registry;
+mod tenancy;
+mod validation;
