@@ -1,0 +1,277 @@
+//! The binary as an operator meets it: serve, migrate, create-user, audit verify, demo.
+
+#![allow(clippy::unwrap_used)] // a panicking helper is how a test fails
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_yunwei");
+
+fn yunwei(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_remove("YUNWEI_DATABASE_URL")
+        .env_remove("YUNWEI_ADMIN_PASSWORD")
+        .env_remove("YUNWEI_LISTEN")
+        .env("YUNWEI_DATA_DIR", dir)
+        .env("YUNWEI_LOG", "warn");
+    c
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_ready(base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(r) = reqwest::blocking::get(format!("{base}/readyz")) {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server at {base} did not become ready");
+}
+
+fn serve(dir: &std::path::Path, port: u16, admin_password: Option<&str>) -> Server {
+    let mut c = yunwei(dir);
+    c.args(["serve", "--listen", &format!("127.0.0.1:{port}")]);
+    if let Some(p) = admin_password {
+        c.env("YUNWEI_ADMIN_PASSWORD", p);
+    }
+    Server(
+        c.stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+fn login(base: &str, user: &str, password: &str) -> String {
+    let r: Value = reqwest::blocking::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    r["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login {user}: {r}"))
+        .to_string()
+}
+
+fn get(base: &str, path: &str, token: &str) -> Value {
+    reqwest::blocking::Client::new()
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap()
+}
+
+#[test]
+fn serve_refuses_to_start_without_an_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yunwei(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("YUNWEI_ADMIN_PASSWORD") && err.contains("create-user"),
+        "{err}"
+    );
+}
+
+#[test]
+fn data_survives_a_restart_and_the_chain_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let unit_id = {
+        let _server = serve(dir.path(), port, Some("Bureau#2026"));
+        wait_ready(&base);
+        let token = login(&base, "admin", "Bureau#2026");
+        let r: Value = reqwest::blocking::Client::new()
+            .post(format!("{base}/api/v1/units"))
+            .bearer_auth(&token)
+            .json(&json!({"name": "安阳市档案馆"}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        r["id"].as_str().unwrap().to_string()
+    };
+    // Started again without the variable: the administrator already exists.
+    let _server = serve(dir.path(), port, None);
+    wait_ready(&base);
+    let token = login(&base, "admin", "Bureau#2026");
+    assert_eq!(
+        get(&base, &format!("/api/v1/units/{unit_id}"), &token)["name"],
+        "安阳市档案馆"
+    );
+    drop(_server);
+
+    let out = yunwei(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("intact"));
+}
+
+#[test]
+fn create_user_reads_the_password_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        yunwei(dir.path())
+            .arg("migrate")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let create = |password: &str| {
+        let mut child = yunwei(dir.path())
+            .args([
+                "admin",
+                "create-user",
+                "--username",
+                "root2",
+                "--role",
+                "admin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = create("weak");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
+    let ok = create("Strong#2026");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let dup = create("Strong#2026");
+    assert!(
+        !dup.status.success(),
+        "a second user with the same name is refused"
+    );
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _server = serve(dir.path(), port, None);
+    wait_ready(&base);
+    login(&base, "root2", "Strong#2026");
+}
+
+#[test]
+fn audit_verify_fails_on_a_tampered_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    {
+        let _server = serve(dir.path(), port, Some("Bureau#2026"));
+        wait_ready(&base);
+        login(&base, "admin", "Bureau#2026");
+    }
+    let db = dir.path().join("yunwei.db");
+    let conn = format!("sqlite://{}?mode=rw", db.display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = app::Database::connect(&conn).await.unwrap();
+        store
+            .execute_raw_sql("DROP TRIGGER audit_log_no_update")
+            .await
+            .unwrap();
+        store
+            .execute_raw_sql("UPDATE audit_log SET actor_name = 'mallory' WHERE seq = 1")
+            .await
+            .unwrap();
+        store.close().await.unwrap();
+    });
+    let out = yunwei(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("BROKEN"));
+}
+
+#[test]
+fn demo_serves_the_seed_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = yunwei(dir.path())
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _guard = Server(child);
+    let mut base = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(i) = line.find("http://") {
+            base = Some(line[i..].trim().trim_end_matches('/').to_string());
+            break;
+        }
+    }
+    let base = base.expect("the demo prints its URL");
+    wait_ready(&base);
+    let admin = login(&base, "admin", "Demo@2026");
+    assert_eq!(get(&base, "/api/v1/units", &admin)["total"], 14);
+    assert_eq!(get(&base, "/api/v1/systems", &admin)["total"], 30);
+    let contracts = get(&base, "/api/v1/contracts", &admin);
+    assert_eq!(contracts["total"], 1);
+    let covered: usize = contracts["items"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["system_ids"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(covered, 30, "every system is covered by an item");
+    // One user per unit, seeing only its own systems.
+    let unit = login(&base, "unit13", "Demo@2026");
+    let mine = get(&base, "/api/v1/systems?page_size=100", &unit);
+    assert_eq!(mine["total"], 16);
+    let me = get(&base, "/api/v1/auth/me", &unit);
+    assert!(
+        mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["unit_id"] == me["unit_id"])
+    );
+    let eng = login(&base, "eng1", "Demo@2026");
+    assert_eq!(get(&base, "/api/v1/systems", &eng)["total"], 30);
+}
