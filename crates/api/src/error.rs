@@ -73,36 +73,19 @@ pub struct ProblemBody {
 }
 
 fn problem(status: StatusCode, code: &'static str, zh: &str, en: &str) -> Problem {
-    Problem {
-        status,
-        code,
-        message: Msg::new(zh, en),
-        field_errors: Vec::new(),
-        row_errors: Vec::new(),
-    }
+    Problem { status, code, message: Msg::new(zh, en), field_errors: Vec::new(), row_errors: Vec::new() }
 }
 
 impl ApiError {
     pub fn problem(&self) -> Problem {
         match self {
             ApiError::App(e) => match e {
-                AppError::NotFound => problem(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    "记录不存在",
-                    "not found",
-                ),
+                AppError::NotFound => problem(StatusCode::NOT_FOUND, "not_found", "记录不存在", "not found"),
                 AppError::Conflict { msg, field } => Problem {
                     status: StatusCode::CONFLICT,
                     code: "conflict",
                     message: msg.clone(),
-                    field_errors: field
-                        .iter()
-                        .map(|f| FieldError {
-                            field: f.clone(),
-                            msg: msg.clone(),
-                        })
-                        .collect(),
+                    field_errors: field.iter().map(|f| FieldError { field: f.clone(), msg: msg.clone() }).collect(),
                     row_errors: Vec::new(),
                 },
                 AppError::Validation(errs) => Problem {
@@ -114,16 +97,12 @@ impl ApiError {
                         "invalid input; see the fields",
                     )
                 },
-                AppError::Forbidden => problem(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    "没有执行该操作的权限",
-                    "you may not do this",
-                ),
-                AppError::Unauthenticated(msg) => Problem {
-                    message: msg.clone(),
-                    ..problem(StatusCode::UNAUTHORIZED, "unauthenticated", "", "")
-                },
+                AppError::Forbidden => {
+                    problem(StatusCode::FORBIDDEN, "forbidden", "没有执行该操作的权限", "you may not do this")
+                }
+                AppError::Unauthenticated(msg) => {
+                    Problem { message: msg.clone(), ..problem(StatusCode::UNAUTHORIZED, "unauthenticated", "", "") }
+                }
                 AppError::Internal(detail) => {
                     tracing::error!(error = %detail, "internal error");
                     problem(
@@ -134,30 +113,21 @@ impl ApiError {
                     )
                 }
             },
-            ApiError::Import(ImportError::File(msg)) => Problem {
-                message: msg.clone(),
-                ..problem(StatusCode::UNPROCESSABLE_ENTITY, "import_file", "", "")
-            },
+            ApiError::Import(ImportError::File(msg)) => {
+                Problem { message: msg.clone(), ..problem(StatusCode::UNPROCESSABLE_ENTITY, "import_file", "", "") }
+            }
             ApiError::Import(ImportError::Rows(rows)) => Problem {
                 row_errors: rows.clone(),
                 message: Msg::new(
                     format!("导入失败：{} 处错误，未导入任何数据", rows.len()),
-                    format!(
-                        "import rejected: {} errors; nothing was imported",
-                        rows.len()
-                    ),
+                    format!("import rejected: {} errors; nothing was imported", rows.len()),
                 ),
                 ..problem(StatusCode::UNPROCESSABLE_ENTITY, "import_rows", "", "")
             },
             ApiError::Import(ImportError::App(e)) => ApiError::App(clone_app_error(e)).problem(),
             ApiError::BadRequest(errs) => Problem {
                 field_errors: errs.clone(),
-                ..problem(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    "请求格式有误",
-                    "malformed request",
-                )
+                ..problem(StatusCode::BAD_REQUEST, "bad_request", "请求格式有误", "malformed request")
             },
         }
     }
@@ -166,10 +136,7 @@ impl ApiError {
 fn clone_app_error(e: &AppError) -> AppError {
     match e {
         AppError::NotFound => AppError::NotFound,
-        AppError::Conflict { msg, field } => AppError::Conflict {
-            msg: msg.clone(),
-            field: field.clone(),
-        },
+        AppError::Conflict { msg, field } => AppError::Conflict { msg: msg.clone(), field: field.clone() },
         AppError::Validation(v) => AppError::Validation(v.clone()),
         AppError::Forbidden => AppError::Forbidden,
         AppError::Unauthenticated(m) => AppError::Unauthenticated(m.clone()),
@@ -185,10 +152,7 @@ impl Problem {
             field_errors: self
                 .field_errors
                 .iter()
-                .map(|f| FieldErrorBody {
-                    field: f.field.clone(),
-                    message: f.msg.pick(english).to_string(),
-                })
+                .map(|f| FieldErrorBody { field: f.field.clone(), message: f.msg.pick(english).to_string() })
                 .collect(),
             row_errors: self
                 .row_errors

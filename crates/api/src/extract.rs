@@ -20,26 +20,15 @@ pub struct Auth {
 }
 
 fn token_from(parts: &Parts) -> Option<String> {
-    if let Some(v) = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        && let Some(t) = v
-            .strip_prefix("Bearer ")
-            .or_else(|| v.strip_prefix("bearer "))
+    if let Some(v) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok())
+        && let Some(t) = v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer "))
     {
         return Some(t.trim().to_string());
     }
-    parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            let (k, v) = c.trim().split_once('=')?;
-            (k == SESSION_COOKIE).then(|| v.to_string())
-        })
+    parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == SESSION_COOKIE).then(|| v.to_string())
+    })
 }
 
 impl<S> FromRequestParts<S> for Auth
@@ -68,32 +57,24 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| {
-                ApiError::BadRequest(vec![FieldError::new(
-                    "body",
-                    "请求体过大或无法读取",
-                    "the body is too large or unreadable",
-                )])
-            })?;
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
+            ApiError::BadRequest(vec![FieldError::new(
+                "body",
+                "请求体过大或无法读取",
+                "the body is too large or unreadable",
+            )])
+        })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de)
-            .map(JsonBody)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                let field = if path == "." || path.is_empty() {
-                    "body".to_string()
-                } else {
-                    path
-                };
-                let inner = e.into_inner();
-                ApiError::BadRequest(vec![FieldError::new(
-                    field,
-                    format!("格式不正确（{inner}）"),
-                    format!("is malformed ({inner})"),
-                )])
-            })
+        serde_path_to_error::deserialize(de).map(JsonBody).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." || path.is_empty() { "body".to_string() } else { path };
+            let inner = e.into_inner();
+            ApiError::BadRequest(vec![FieldError::new(
+                field,
+                format!("格式不正确（{inner}）"),
+                format!("is malformed ({inner})"),
+            )])
+        })
     }
 }
 
@@ -105,25 +86,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or("");
-        Ok(Params(
-            form_urlencoded::parse(q.as_bytes()).into_owned().collect(),
-        ))
+        let map: std::collections::HashMap<String, String> =
+            form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+        let mut bad: Vec<FieldError> = map
+            .iter()
+            .filter(|(k, v)| domain::error::has_control_chars(k) || domain::error::has_control_chars(v))
+            .map(|(k, _)| FieldError::control_chars(k.escape_default().to_string()))
+            .collect();
+        bad.sort_by(|a, b| a.field.cmp(&b.field));
+        check(bad)?;
+        Ok(Params(map))
     }
 }
 
 impl Params {
     pub fn text(&self, key: &str) -> Option<String> {
-        self.0
-            .get(key)
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+        self.0.get(key).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
     }
 
-    pub fn number<T: std::str::FromStr>(
-        &self,
-        key: &str,
-        errors: &mut Vec<FieldError>,
-    ) -> Option<T> {
+    pub fn number<T: std::str::FromStr>(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<T> {
         let v = self.text(key)?;
         match v.parse() {
             Ok(n) => Some(n),
@@ -136,28 +117,24 @@ impl Params {
 
     pub fn date(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<chrono::NaiveDate> {
         let v = self.text(key)?;
-        domain::registry::parse_date(key, &v)
-            .map_err(|e| errors.push(e))
-            .ok()
+        domain::registry::parse_date(key, &v).map_err(|e| errors.push(e)).ok()
     }
 
     /// An instant as RFC 3339, or a date meaning its start in UTC+8 (the bureau's day).
-    pub fn instant(
-        &self,
-        key: &str,
-        errors: &mut Vec<FieldError>,
-    ) -> Option<chrono::DateTime<chrono::Utc>> {
+    pub fn instant(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<chrono::DateTime<chrono::Utc>> {
         let v = self.text(key)?;
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&v) {
-            return Some(t.with_timezone(&chrono::Utc));
+            return match domain::registry::check_year(key, t.date_naive()) {
+                Ok(_) => Some(t.with_timezone(&chrono::Utc)),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            };
         }
         let offset = chrono::FixedOffset::east_opt(8 * 3600)?;
-        match chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
-            Ok(d) => d
-                .and_hms_opt(0, 0, 0)?
-                .and_local_timezone(offset)
-                .single()
-                .map(|t| t.with_timezone(&chrono::Utc)),
+        match domain::registry::parse_date(key, &v) {
+            Ok(d) => d.and_hms_opt(0, 0, 0)?.and_local_timezone(offset).single().map(|t| t.with_timezone(&chrono::Utc)),
             Err(_) => {
                 errors.push(FieldError::new(
                     key,
@@ -170,11 +147,7 @@ impl Params {
     }
 
     /// Paging, sorting and `q`, checked against the resource's sort keys.
-    pub fn list(
-        &self,
-        sort_keys: &[&str],
-        errors: &mut Vec<FieldError>,
-    ) -> domain::list::ListQuery {
+    pub fn list(&self, sort_keys: &[&str], errors: &mut Vec<FieldError>) -> domain::list::ListQuery {
         let page = self.number::<u64>("page", errors);
         let page_size = self.number::<u64>("page_size", errors);
         match domain::list::ListQuery::parse(
@@ -196,9 +169,18 @@ impl Params {
 
 /// Finishes parameter parsing: any error answers 400 naming the parameters.
 pub fn check(errors: Vec<FieldError>) -> Result<(), ApiError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::BadRequest(errors))
-    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::BadRequest(errors)) }
+}
+
+/// Whether a raw (percent-encoded) URI path encodes a control character, such as `%00`.
+pub fn path_has_control_chars(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.iter().any(|c| c.is_ascii_control())
+        || b.windows(3).any(|w| {
+            w[0] == b'%'
+                && std::str::from_utf8(&w[1..])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .is_some_and(|c| c < 0x20 || c == 0x7f)
+        })
 }

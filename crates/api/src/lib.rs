@@ -71,9 +71,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::systems::router())
         .merge(routes::assets::router())
         .merge(routes::audit::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", v1)
-        .split_for_parts()
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json` and committed as `openapi.json`.
@@ -94,10 +92,11 @@ pub fn router(app: App, secure_cookie: bool) -> Router {
         .route("/", get(root))
         .fallback(not_found)
         .with_state(state)
-        .layer(axum::middleware::from_fn(localize))
+        // A panic becomes a problem response first, so `localize` renders it like any other.
         .layer(CatchPanicLayer::custom(|_| {
             error::ApiError::App(app::AppError::Internal("panic".into())).into_response()
         }))
+        .layer(axum::middleware::from_fn(localize))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(TraceLayer::new_for_http())
         .layer(SetResponseHeaderLayer::overriding(
@@ -115,13 +114,13 @@ pub fn router(app: App, secure_cookie: bool) -> Router {
 /// Renders error bodies in the client's language and stamps them with the request id.
 async fn localize(req: Request, next: Next) -> Response {
     let english = error::wants_english(req.headers());
-    let request_id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let mut res = next.run(req).await;
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let mut res = if extract::path_has_control_chars(req.uri().path()) {
+        // Ids with control characters cannot exist; PostgreSQL would refuse even to look them up.
+        ApiError::BadRequest(vec![domain::FieldError::control_chars("path")]).into_response()
+    } else {
+        next.run(req).await
+    };
     if let Some(p) = res.extensions_mut().remove::<Problem>() {
         let headers = std::mem::take(res.headers_mut());
         res = p.render(english, &request_id);

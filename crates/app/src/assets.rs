@@ -32,19 +32,12 @@ pub(crate) async fn resolve_owner(tx: &Tx, f: &mut AssetFields) -> Result<()> {
 }
 
 impl App {
-    pub async fn list_assets(
-        &self,
-        p: &Principal,
-        q: &ListQuery,
-        f: &AssetFilter,
-    ) -> Result<Page<Asset>> {
+    pub async fn list_assets(&self, p: &Principal, q: &ListQuery, f: &AssetFilter) -> Result<Page<Asset>> {
         Ok(store::assets::list(&self.store, &p.scope(), q, f).await?)
     }
 
     pub async fn get_asset(&self, p: &Principal, id: &str) -> Result<Asset> {
-        store::assets::get(&self.store, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)
+        store::assets::get(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn create_asset(&self, p: &Principal, input: AssetInput) -> Result<Asset> {
@@ -60,9 +53,7 @@ impl App {
         require_registry_write(p)?;
         let f = input.validate()?;
         let tx = self.store.begin().await?;
-        let before = store::assets::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::assets::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let a = update_asset(&tx, p, &before, f).await?;
         tx.commit().await?;
         Ok(a)
@@ -72,9 +63,7 @@ impl App {
         require_registry_write(p)?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::assets::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::assets::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         store::assets::delete(&tx, id).await?;
         audit::<_, ()>(&tx, p, "delete", "asset", id, Some(&before), None, t).await?;
         tx.commit().await?;
@@ -82,19 +71,8 @@ impl App {
     }
 
     /// Assets whose warranty or expiry falls within `days` from `today`.
-    pub async fn count_assets_expiring(
-        &self,
-        p: &Principal,
-        today: NaiveDate,
-        days: i64,
-    ) -> Result<u64> {
-        Ok(store::assets::count_expiring(
-            &self.store,
-            &p.scope(),
-            today,
-            today + Duration::days(days),
-        )
-        .await?)
+    pub async fn count_assets_expiring(&self, p: &Principal, today: NaiveDate, days: i64) -> Result<u64> {
+        Ok(store::assets::count_expiring(&self.store, &p.scope(), today, today + Duration::days(days)).await?)
     }
 }
 
@@ -106,12 +84,7 @@ pub(crate) async fn insert_asset(tx: &Tx, p: &Principal, mut f: AssetFields) -> 
     Ok(a)
 }
 
-pub(crate) async fn update_asset(
-    tx: &Tx,
-    p: &Principal,
-    before: &Asset,
-    mut f: AssetFields,
-) -> Result<Asset> {
+pub(crate) async fn update_asset(tx: &Tx, p: &Principal, before: &Asset, mut f: AssetFields) -> Result<Asset> {
     resolve_owner(tx, &mut f).await?;
     let t = now();
     let a = store::assets::update(tx, &before.id, &f, t).await?;

@@ -25,12 +25,7 @@ impl VerifyReport {
 }
 
 impl App {
-    pub async fn list_audit(
-        &self,
-        p: &Principal,
-        q: &ListQuery,
-        f: &AuditFilter,
-    ) -> Result<Page<AuditRecord>> {
+    pub async fn list_audit(&self, p: &Principal, q: &ListQuery, f: &AuditFilter) -> Result<Page<AuditRecord>> {
         if !p.can_read_audit() {
             return Err(AppError::Forbidden);
         }
@@ -45,11 +40,6 @@ impl App {
         }
         let v = store::audit::verify(&self.store).await?;
         let (last_seq, last_hash) = v.last();
-        Ok(VerifyReport {
-            checked: v.checked,
-            last_seq,
-            last_hash: last_hash.to_string(),
-            breaks: v.breaks.clone(),
-        })
+        Ok(VerifyReport { checked: v.checked, last_seq, last_hash: last_hash.to_string(), breaks: v.breaks.clone() })
     }
 }

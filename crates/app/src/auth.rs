@@ -23,10 +23,7 @@ fn bad_credentials() -> AppError {
 }
 
 fn session_ended() -> AppError {
-    AppError::Unauthenticated(Msg::new(
-        "未登录或登录已过期，请重新登录",
-        "not signed in, or the session has expired",
-    ))
+    AppError::Unauthenticated(Msg::new("未登录或登录已过期，请重新登录", "not signed in, or the session has expired"))
 }
 
 pub(crate) async fn hash_password(password: String) -> Result<String> {
@@ -43,11 +40,7 @@ pub(crate) async fn hash_password(password: String) -> Result<String> {
 
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -80,12 +73,7 @@ fn principal_of(u: &User) -> Principal {
     }
 }
 
-fn security_event(
-    actor: Option<&User>,
-    username: &str,
-    action: &str,
-    detail: serde_json::Value,
-) -> AuditEntry {
+fn security_event(actor: Option<&User>, username: &str, action: &str, detail: serde_json::Value) -> AuditEntry {
     AuditEntry {
         actor_id: actor.map(|u| u.id.clone()),
         actor_name: username.chars().take(64).collect(),
@@ -128,24 +116,11 @@ impl App {
             let tx = self.store.begin().await?;
             if !ok && !locked {
                 let failed = c.failed_logins + 1;
-                let lock = (failed >= self.config.lockout_threshold).then(|| {
-                    t + Duration::from_std(self.config.lockout_duration)
-                        .unwrap_or(Duration::minutes(15))
-                });
-                store::users::record_failure(
-                    &tx,
-                    &c.user.id,
-                    if lock.is_some() { 0 } else { failed },
-                    lock,
-                )
-                .await?;
+                let lock = (failed >= self.config.lockout_threshold)
+                    .then(|| t + Duration::from_std(self.config.lockout_duration).unwrap_or(Duration::minutes(15)));
+                store::users::record_failure(&tx, &c.user.id, if lock.is_some() { 0 } else { failed }, lock).await?;
             }
-            let ev = security_event(
-                Some(&c.user),
-                username,
-                "login_failed",
-                serde_json::json!({"reason": reason}),
-            );
+            let ev = security_event(Some(&c.user), username, "login_failed", serde_json::json!({"reason": reason}));
             store::audit::append(&tx, &ev, t).await?;
             tx.commit().await?;
             return Err(bad_credentials());
@@ -154,12 +129,7 @@ impl App {
         let tx = self.store.begin().await?;
         store::sessions::insert(&tx, &token_hash(&token), &c.user.id, t).await?;
         store::users::record_success(&tx, &c.user.id, t).await?;
-        store::audit::append(
-            &tx,
-            &security_event(Some(&c.user), username, "login", serde_json::json!({})),
-            t,
-        )
-        .await?;
+        store::audit::append(&tx, &security_event(Some(&c.user), username, "login", serde_json::json!({})), t).await?;
         tx.commit().await?;
         let mut user = c.user;
         user.last_login_at = Some(t);
@@ -179,9 +149,7 @@ impl App {
             return Err(session_ended());
         }
         let h = token_hash(token);
-        let session = store::sessions::find(&self.store, &h)
-            .await?
-            .ok_or_else(session_ended)?;
+        let session = store::sessions::find(&self.store, &h).await?.ok_or_else(session_ended)?;
         let t = now();
         let idle = Duration::from_std(self.config.session_idle).unwrap_or(Duration::minutes(30));
         if t - session.last_seen_at > idle {
@@ -190,9 +158,8 @@ impl App {
             tx.commit().await?;
             return Err(session_ended());
         }
-        let user = store::users::get(&self.store, &domain::Scope::All, &session.user_id)
-            .await?
-            .ok_or_else(session_ended)?;
+        let user =
+            store::users::get(&self.store, &domain::Scope::All, &session.user_id).await?.ok_or_else(session_ended)?;
         if !user.active {
             return Err(session_ended());
         }
@@ -214,9 +181,7 @@ impl App {
 
     /// The caller's own account.
     pub async fn me(&self, p: &Principal) -> Result<User> {
-        store::users::get(&self.store, &domain::Scope::All, &p.user_id)
-            .await?
-            .ok_or(AppError::NotFound)
+        store::users::get(&self.store, &domain::Scope::All, &p.user_id).await?.ok_or(AppError::NotFound)
     }
 
     /// Creates the first administrator when no user exists yet. Returns whether one was created.

@@ -1,9 +1,7 @@
 //! O&M contracts (运维合同) and their items (分项).
 
 use domain::list::{ListQuery, Page};
-use domain::registry::{
-    Contract, ContractInput, ContractItem, ContractItemFields, ContractItemInput,
-};
+use domain::registry::{Contract, ContractInput, ContractItem, ContractItemFields, ContractItemInput};
 use domain::{FieldError, Principal, Scope};
 use store::Tx;
 pub use store::contracts::ContractFilter;
@@ -29,47 +27,29 @@ async fn check_systems(tx: &Tx, items: &[(String, &ContractItemFields)]) -> Resu
         let found = store::systems::visible_ids(tx, &Scope::All, &item.system_ids).await?;
         for (j, id) in item.system_ids.iter().enumerate() {
             if !found.contains(id) {
-                errors.push(FieldError::new(
-                    format!("{prefix}system_ids[{j}]"),
-                    "信息系统不存在",
-                    "no such system",
-                ));
+                errors.push(FieldError::new(format!("{prefix}system_ids[{j}]"), "信息系统不存在", "no such system"));
             }
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
 }
 
 fn unknown_item(e: store::StoreError) -> AppError {
     match e {
-        store::StoreError::NotFound => FieldError::new(
-            "items",
-            "分项编号不属于该合同",
-            "an item id does not belong to this contract",
-        )
-        .into(),
+        store::StoreError::NotFound => {
+            FieldError::new("items", "分项编号不属于该合同", "an item id does not belong to this contract").into()
+        }
         other => duplicate(other),
     }
 }
 
 impl App {
-    pub async fn list_contracts(
-        &self,
-        p: &Principal,
-        q: &ListQuery,
-        f: &ContractFilter,
-    ) -> Result<Page<Contract>> {
+    pub async fn list_contracts(&self, p: &Principal, q: &ListQuery, f: &ContractFilter) -> Result<Page<Contract>> {
         Ok(store::contracts::list(&self.store, &p.scope(), q, f).await?)
     }
 
     pub async fn get_contract(&self, p: &Principal, id: &str) -> Result<Contract> {
-        store::contracts::get(&self.store, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)
+        store::contracts::get(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn create_contract(&self, p: &Principal, input: ContractInput) -> Result<Contract> {
@@ -78,45 +58,24 @@ impl App {
         let t = now();
         let tx = self.store.begin().await?;
         check_vendor(&tx, &f.vendor_id).await?;
-        let named: Vec<_> = f
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (format!("items[{i}]."), it))
-            .collect();
+        let named: Vec<_> = f.items.iter().enumerate().map(|(i, it)| (format!("items[{i}]."), it)).collect();
         check_systems(&tx, &named).await?;
-        let c = store::contracts::insert(&tx, &f, t)
-            .await
-            .map_err(duplicate)?;
+        let c = store::contracts::insert(&tx, &f, t).await.map_err(duplicate)?;
         audit::<(), _>(&tx, p, "create", "contract", &c.id, None, Some(&c), t).await?;
         tx.commit().await?;
         Ok(c)
     }
 
-    pub async fn update_contract(
-        &self,
-        p: &Principal,
-        id: &str,
-        input: ContractInput,
-    ) -> Result<Contract> {
+    pub async fn update_contract(&self, p: &Principal, id: &str, input: ContractInput) -> Result<Contract> {
         require_registry_write(p)?;
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::contracts::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::contracts::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         check_vendor(&tx, &f.vendor_id).await?;
-        let named: Vec<_> = f
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (format!("items[{i}]."), it))
-            .collect();
+        let named: Vec<_> = f.items.iter().enumerate().map(|(i, it)| (format!("items[{i}]."), it)).collect();
         check_systems(&tx, &named).await?;
-        let c = store::contracts::update(&tx, id, &f, t)
-            .await
-            .map_err(unknown_item)?;
+        let c = store::contracts::update(&tx, id, &f, t).await.map_err(unknown_item)?;
         audit(&tx, p, "update", "contract", id, Some(&before), Some(&c), t).await?;
         tx.commit().await?;
         Ok(c)
@@ -126,32 +85,19 @@ impl App {
         require_registry_write(p)?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::contracts::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::contracts::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         store::contracts::delete(&tx, id).await?;
         audit::<_, ()>(&tx, p, "delete", "contract", id, Some(&before), None, t).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn list_contract_items(
-        &self,
-        p: &Principal,
-        contract_id: &str,
-    ) -> Result<Vec<ContractItem>> {
+    pub async fn list_contract_items(&self, p: &Principal, contract_id: &str) -> Result<Vec<ContractItem>> {
         Ok(self.get_contract(p, contract_id).await?.items)
     }
 
-    pub async fn get_contract_item(
-        &self,
-        p: &Principal,
-        contract_id: &str,
-        item_id: &str,
-    ) -> Result<ContractItem> {
-        store::contracts::get_item(&self.store, &p.scope(), contract_id, item_id)
-            .await?
-            .ok_or(AppError::NotFound)
+    pub async fn get_contract_item(&self, p: &Principal, contract_id: &str, item_id: &str) -> Result<ContractItem> {
+        store::contracts::get_item(&self.store, &p.scope(), contract_id, item_id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn add_contract_item(
@@ -164,27 +110,13 @@ impl App {
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
-        let contract = store::contracts::get(&tx, &p.scope(), contract_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let contract = store::contracts::get(&tx, &p.scope(), contract_id).await?.ok_or(AppError::NotFound)?;
         if contract.items.iter().any(|i| i.name == f.name) {
-            return Err(
-                FieldError::new("name", "分项名称重复", "duplicates another item's name").into(),
-            );
+            return Err(FieldError::new("name", "分项名称重复", "duplicates another item's name").into());
         }
         check_systems(&tx, &[(String::new(), &f)]).await?;
         let item = store::contracts::add_item(&tx, contract_id, &f).await?;
-        audit::<(), _>(
-            &tx,
-            p,
-            "create",
-            "contract_item",
-            &item.id,
-            None,
-            Some(&item),
-            t,
-        )
-        .await?;
+        audit::<(), _>(&tx, p, "create", "contract_item", &item.id, None, Some(&item), t).await?;
         tx.commit().await?;
         Ok(item)
     }
@@ -200,65 +132,26 @@ impl App {
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
-        let contract = store::contracts::get(&tx, &p.scope(), contract_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let before = contract
-            .items
-            .iter()
-            .find(|i| i.id == item_id)
-            .cloned()
-            .ok_or(AppError::NotFound)?;
-        if contract
-            .items
-            .iter()
-            .any(|i| i.name == f.name && i.id != item_id)
-        {
-            return Err(
-                FieldError::new("name", "分项名称重复", "duplicates another item's name").into(),
-            );
+        let contract = store::contracts::get(&tx, &p.scope(), contract_id).await?.ok_or(AppError::NotFound)?;
+        let before = contract.items.iter().find(|i| i.id == item_id).cloned().ok_or(AppError::NotFound)?;
+        if contract.items.iter().any(|i| i.name == f.name && i.id != item_id) {
+            return Err(FieldError::new("name", "分项名称重复", "duplicates another item's name").into());
         }
         check_systems(&tx, &[(String::new(), &f)]).await?;
         let item = store::contracts::update_item(&tx, contract_id, item_id, &f).await?;
-        audit(
-            &tx,
-            p,
-            "update",
-            "contract_item",
-            item_id,
-            Some(&before),
-            Some(&item),
-            t,
-        )
-        .await?;
+        audit(&tx, p, "update", "contract_item", item_id, Some(&before), Some(&item), t).await?;
         tx.commit().await?;
         Ok(item)
     }
 
-    pub async fn delete_contract_item(
-        &self,
-        p: &Principal,
-        contract_id: &str,
-        item_id: &str,
-    ) -> Result<()> {
+    pub async fn delete_contract_item(&self, p: &Principal, contract_id: &str, item_id: &str) -> Result<()> {
         require_registry_write(p)?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::contracts::get_item(&tx, &p.scope(), contract_id, item_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before =
+            store::contracts::get_item(&tx, &p.scope(), contract_id, item_id).await?.ok_or(AppError::NotFound)?;
         store::contracts::delete_item(&tx, contract_id, item_id).await?;
-        audit::<_, ()>(
-            &tx,
-            p,
-            "delete",
-            "contract_item",
-            item_id,
-            Some(&before),
-            None,
-            t,
-        )
-        .await?;
+        audit::<_, ()>(&tx, p, "delete", "contract_item", item_id, Some(&before), None, t).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -57,18 +57,11 @@ impl From<FieldError> for AppError {
 
 impl AppError {
     pub fn conflict(field: Option<&str>, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        AppError::Conflict {
-            msg: Msg::new(zh, en),
-            field: field.map(str::to_string),
-        }
+        AppError::Conflict { msg: Msg::new(zh, en), field: field.map(str::to_string) }
     }
 
     /// Turns a unique-constraint failure into a conflict on `field` with a readable message.
-    pub(crate) fn unique(
-        field: &'static str,
-        zh: &'static str,
-        en: &'static str,
-    ) -> impl Fn(StoreError) -> AppError {
+    pub(crate) fn unique(field: &'static str, zh: &'static str, en: &'static str) -> impl Fn(StoreError) -> AppError {
         move |e| match e {
             StoreError::Conflict(_) => AppError::conflict(Some(field), zh, en),
             other => other.into(),

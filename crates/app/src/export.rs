@@ -39,11 +39,7 @@ impl App {
                 ]
             })
             .collect();
-        render(
-            "单位",
-            &["编号", "单位名称", "简称", "联系人", "联系电话", "地址"],
-            &rows,
-        )
+        render("单位", &["编号", "单位名称", "简称", "联系人", "联系电话", "地址"], &rows)
     }
 
     pub async fn export_vendors(&self, p: &Principal, q: &ListQuery) -> Result<Vec<u8>> {
@@ -62,26 +58,10 @@ impl App {
                 ]
             })
             .collect();
-        render(
-            "供应商",
-            &[
-                "编号",
-                "供应商名称",
-                "统一社会信用代码",
-                "联系人",
-                "联系电话",
-                "地址",
-            ],
-            &rows,
-        )
+        render("供应商", &["编号", "供应商名称", "统一社会信用代码", "联系人", "联系电话", "地址"], &rows)
     }
 
-    pub async fn export_users(
-        &self,
-        p: &Principal,
-        q: &ListQuery,
-        f: &crate::users::UserFilter,
-    ) -> Result<Vec<u8>> {
+    pub async fn export_users(&self, p: &Principal, q: &ListQuery, f: &crate::users::UserFilter) -> Result<Vec<u8>> {
         let page = self.list_users(p, &q.unpaged(), f).await?;
         let units = self.unit_name_map(p).await?;
         let vendors: HashMap<String, String> = self
@@ -108,21 +88,7 @@ impl App {
                 ]
             })
             .collect();
-        render(
-            "用户",
-            &[
-                "编号",
-                "用户名",
-                "姓名",
-                "角色",
-                "所属单位",
-                "所属供应商",
-                "电话",
-                "邮箱",
-                "状态",
-            ],
-            &rows,
-        )
+        render("用户", &["编号", "用户名", "姓名", "角色", "所属单位", "所属供应商", "电话", "邮箱", "状态"], &rows)
     }
 
     /// One row per contract item, with the contract's own columns repeated.
@@ -223,12 +189,7 @@ impl App {
         render("信息系统", &headers(SYSTEM_COLUMNS), &rows)
     }
 
-    pub async fn export_assets(
-        &self,
-        p: &Principal,
-        q: &ListQuery,
-        f: &crate::assets::AssetFilter,
-    ) -> Result<Vec<u8>> {
+    pub async fn export_assets(&self, p: &Principal, q: &ListQuery, f: &crate::assets::AssetFilter) -> Result<Vec<u8>> {
         let page = self.list_assets(p, &q.unpaged(), f).await?;
         let units = self.unit_name_map(p).await?;
         let systems: HashMap<String, String> = self
@@ -260,12 +221,7 @@ impl App {
         render("资产", &headers(ASSET_COLUMNS), &rows)
     }
 
-    pub async fn export_audit(
-        &self,
-        p: &Principal,
-        q: &ListQuery,
-        f: &crate::audit::AuditFilter,
-    ) -> Result<Vec<u8>> {
+    pub async fn export_audit(&self, p: &Principal, q: &ListQuery, f: &crate::audit::AuditFilter) -> Result<Vec<u8>> {
         let page = self.list_audit(p, &q.unpaged(), f).await?;
         let rows: Vec<Vec<Cell>> = page
             .items
@@ -286,17 +242,7 @@ impl App {
             .collect();
         render(
             "审计日志",
-            &[
-                "序号",
-                "时间",
-                "操作人",
-                "操作",
-                "对象类型",
-                "对象编号",
-                "变更前",
-                "变更后",
-                "哈希",
-            ],
+            &["序号", "时间", "操作人", "操作", "对象类型", "对象编号", "变更前", "变更后", "哈希"],
             &rows,
         )
     }

@@ -105,11 +105,8 @@ impl<'a> Sheet<'a> {
                 index.insert(*field, i);
             }
         }
-        let missing: Vec<&str> = columns
-            .iter()
-            .filter(|(_, f)| required.contains(f) && !index.contains_key(f))
-            .map(|(h, _)| *h)
-            .collect();
+        let missing: Vec<&str> =
+            columns.iter().filter(|(_, f)| required.contains(f) && !index.contains_key(f)).map(|(h, _)| *h).collect();
         if !missing.is_empty() {
             return Err(ImportError::File(Msg::new(
                 format!("缺少必需的列：{}", missing.join("、")),
@@ -123,24 +120,13 @@ impl<'a> Sheet<'a> {
             )));
         }
         if table.rows.is_empty() {
-            return Err(ImportError::File(Msg::new(
-                "表格中没有数据行",
-                "the sheet has no data rows",
-            )));
+            return Err(ImportError::File(Msg::new("表格中没有数据行", "the sheet has no data rows")));
         }
-        Ok(Sheet {
-            table,
-            columns,
-            index,
-        })
+        Ok(Sheet { table, columns, index })
     }
 
     fn get(&self, row: &[String], field: &str) -> Option<String> {
-        self.index
-            .get(field)
-            .and_then(|i| row.get(*i))
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+        self.index.get(field).and_then(|i| row.get(*i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
     }
 
     fn header(&self, field: &str) -> String {
@@ -150,27 +136,15 @@ impl<'a> Sheet<'a> {
             "system_id" => "system",
             f => f,
         };
-        self.columns
-            .iter()
-            .find(|(_, f)| *f == field)
-            .map_or(field.to_string(), |(h, _)| h.to_string())
+        self.columns.iter().find(|(_, f)| *f == field).map_or(field.to_string(), |(h, _)| h.to_string())
     }
 
     fn err(&self, row: usize, field: &str, msg: Msg) -> RowError {
-        RowError {
-            row,
-            column: self.header(field),
-            message: msg,
-        }
+        RowError { row, column: self.header(field), message: msg }
     }
 }
 
-fn row_errors_of(
-    sheet: &Sheet,
-    row: usize,
-    errs: Vec<domain::FieldError>,
-    out: &mut Vec<RowError>,
-) {
+fn row_errors_of(sheet: &Sheet, row: usize, errs: Vec<domain::FieldError>, out: &mut Vec<RowError>) {
     for e in errs {
         out.push(sheet.err(row, &e.field, e.msg));
     }
@@ -182,11 +156,7 @@ enum Plan<F> {
 }
 
 impl App {
-    pub async fn import_systems(
-        &self,
-        p: &Principal,
-        bytes: &[u8],
-    ) -> std::result::Result<ImportReport, ImportError> {
+    pub async fn import_systems(&self, p: &Principal, bytes: &[u8]) -> std::result::Result<ImportReport, ImportError> {
         require_registry_write(p)?;
         let sheet = Sheet::open(bytes, SYSTEM_COLUMNS, &["name", "unit"])?;
         let units = self.unit_names().await?;
@@ -206,19 +176,12 @@ impl App {
                 continue;
             }
             let level = sheet.get(cells, "dengbao_level");
-            let dengbao_level = match level
-                .as_deref()
-                .map(|l| l.trim_end_matches('级').trim_start_matches('第'))
-            {
+            let dengbao_level = match level.as_deref().map(|l| l.trim_end_matches('级').trim_start_matches('第')) {
                 None => None,
                 Some(l) => match parse_level(l) {
                     Some(n) => Some(n),
                     None => {
-                        errors.push(sheet.err(
-                            row,
-                            "dengbao_level",
-                            Msg::new("等保级别须为 1 到 5", "must be 1 to 5"),
-                        ));
+                        errors.push(sheet.err(row, "dengbao_level", Msg::new("等保级别须为 1 到 5", "must be 1 to 5")));
                         continue;
                     }
                 },
@@ -246,10 +209,7 @@ impl App {
                 errors.push(sheet.err(
                     row,
                     "name",
-                    Msg::new(
-                        "与表格中前面的行重复（同一单位同名系统）",
-                        "repeats an earlier row (same unit and name)",
-                    ),
+                    Msg::new("与表格中前面的行重复（同一单位同名系统）", "repeats an earlier row (same unit and name)"),
                 ));
                 continue;
             }
@@ -257,69 +217,37 @@ impl App {
                 Some(id) => match store::systems::get(&self.store, &Scope::All, &id).await? {
                     Some(s) => Some(s.id),
                     None => {
-                        errors.push(sheet.err(
-                            row,
-                            "id",
-                            Msg::new("编号对应的系统不存在", "no system has this id"),
-                        ));
+                        errors.push(sheet.err(row, "id", Msg::new("编号对应的系统不存在", "no system has this id")));
                         continue;
                     }
                 },
-                None => store::systems::find_by_name(&self.store, &f.unit_id, &f.name)
-                    .await?
-                    .map(|s| s.id),
+                None => store::systems::find_by_name(&self.store, &f.unit_id, &f.name).await?.map(|s| s.id),
             };
-            plans.push((
-                row,
-                target.map_or(Plan::Create(f.clone()), |id| Plan::Update(id, f)),
-            ));
+            plans.push((row, target.map_or(Plan::Create(f.clone()), |id| Plan::Update(id, f))));
         }
         if !errors.is_empty() {
             return Err(ImportError::Rows(errors));
         }
         let tx = self.store.begin().await?;
-        let mut report = ImportReport {
-            created: 0,
-            updated: 0,
-        };
+        let mut report = ImportReport { created: 0, updated: 0 };
         for (row, plan) in plans {
             let res = match &plan {
-                Plan::Create(f) => crate::systems::insert_system(&tx, p, f)
-                    .await
-                    .map(|_| report.created += 1),
+                Plan::Create(f) => crate::systems::insert_system(&tx, p, f).await.map(|_| report.created += 1),
                 Plan::Update(id, f) => {
-                    let before = store::systems::get(&tx, &Scope::All, id)
-                        .await?
-                        .ok_or(AppError::NotFound)?;
-                    crate::systems::update_system(&tx, p, &before, f)
-                        .await
-                        .map(|_| report.updated += 1)
+                    let before = store::systems::get(&tx, &Scope::All, id).await?.ok_or(AppError::NotFound)?;
+                    crate::systems::update_system(&tx, p, &before, f).await.map(|_| report.updated += 1)
                 }
             };
             if let Err(e) = res {
                 return Err(ImportError::Rows(vec![row_error_from_app(&sheet, row, e)]));
             }
         }
-        crate::audit::<(), _>(
-            &tx,
-            p,
-            "import",
-            "system",
-            "-",
-            None,
-            Some(&report),
-            crate::now(),
-        )
-        .await?;
+        crate::audit::<(), _>(&tx, p, "import", "system", "-", None, Some(&report), crate::now()).await?;
         tx.commit().await?;
         Ok(report)
     }
 
-    pub async fn import_assets(
-        &self,
-        p: &Principal,
-        bytes: &[u8],
-    ) -> std::result::Result<ImportReport, ImportError> {
+    pub async fn import_assets(&self, p: &Principal, bytes: &[u8]) -> std::result::Result<ImportReport, ImportError> {
         require_registry_write(p)?;
         let sheet = Sheet::open(bytes, ASSET_COLUMNS, &["name", "kind"])?;
         let units = self.unit_names().await?;
@@ -349,11 +277,7 @@ impl App {
                 Some(n) => {
                     let candidates: Vec<&(String, String)> = systems
                         .get(&n)
-                        .map(|v| {
-                            v.iter()
-                                .filter(|(_, u)| unit_id.as_ref().is_none_or(|x| x == u))
-                                .collect()
-                        })
+                        .map(|v| v.iter().filter(|(_, u)| unit_id.as_ref().is_none_or(|x| x == u)).collect())
                         .unwrap_or_default();
                     match candidates.as_slice() {
                         [one] => Some(one.0.clone()),
@@ -361,10 +285,7 @@ impl App {
                             errors.push(sheet.err(
                                 row,
                                 "system",
-                                Msg::new(
-                                    format!("信息系统“{n}”不存在"),
-                                    format!("no system named “{n}”"),
-                                ),
+                                Msg::new(format!("信息系统“{n}”不存在"), format!("no system named “{n}”")),
                             ));
                             continue;
                         }
@@ -407,10 +328,7 @@ impl App {
                 errors.push(sheet.err(
                     row,
                     "serial",
-                    Msg::new(
-                        "序列号与表格中前面的行重复",
-                        "repeats an earlier row's serial number",
-                    ),
+                    Msg::new("序列号与表格中前面的行重复", "repeats an earlier row's serial number"),
                 ));
                 continue;
             }
@@ -418,11 +336,7 @@ impl App {
                 Some(id) => match store::assets::get(&self.store, &Scope::All, &id).await? {
                     Some(a) => Some(a.id),
                     None => {
-                        errors.push(sheet.err(
-                            row,
-                            "id",
-                            Msg::new("编号对应的资产不存在", "no asset has this id"),
-                        ));
+                        errors.push(sheet.err(row, "id", Msg::new("编号对应的资产不存在", "no asset has this id")));
                         continue;
                     }
                 },
@@ -431,68 +345,40 @@ impl App {
                     None => None,
                 },
             };
-            plans.push((
-                row,
-                target.map_or(Plan::Create(f.clone()), |id| Plan::Update(id, f)),
-            ));
+            plans.push((row, target.map_or(Plan::Create(f.clone()), |id| Plan::Update(id, f))));
         }
         if !errors.is_empty() {
             return Err(ImportError::Rows(errors));
         }
         let tx = self.store.begin().await?;
-        let mut report = ImportReport {
-            created: 0,
-            updated: 0,
-        };
+        let mut report = ImportReport { created: 0, updated: 0 };
         for (row, plan) in plans {
             let res = match plan {
-                Plan::Create(f) => crate::assets::insert_asset(&tx, p, f)
-                    .await
-                    .map(|_| report.created += 1),
+                Plan::Create(f) => crate::assets::insert_asset(&tx, p, f).await.map(|_| report.created += 1),
                 Plan::Update(id, f) => {
-                    let before = store::assets::get(&tx, &Scope::All, &id)
-                        .await?
-                        .ok_or(AppError::NotFound)?;
-                    crate::assets::update_asset(&tx, p, &before, f)
-                        .await
-                        .map(|_| report.updated += 1)
+                    let before = store::assets::get(&tx, &Scope::All, &id).await?.ok_or(AppError::NotFound)?;
+                    crate::assets::update_asset(&tx, p, &before, f).await.map(|_| report.updated += 1)
                 }
             };
             if let Err(e) = res {
                 return Err(ImportError::Rows(vec![row_error_from_app(&sheet, row, e)]));
             }
         }
-        crate::audit::<(), _>(
-            &tx,
-            p,
-            "import",
-            "asset",
-            "-",
-            None,
-            Some(&report),
-            crate::now(),
-        )
-        .await?;
+        crate::audit::<(), _>(&tx, p, "import", "asset", "-", None, Some(&report), crate::now()).await?;
         tx.commit().await?;
         Ok(report)
     }
 
     /// Unit name → id, for every unit.
     async fn unit_names(&self) -> Result<HashMap<String, String>> {
-        let all =
-            store::units::list(&self.store, &Scope::All, &ListQuery::default().unpaged()).await?;
+        let all = store::units::list(&self.store, &Scope::All, &ListQuery::default().unpaged()).await?;
         Ok(all.items.into_iter().map(|u| (u.name, u.id)).collect())
     }
 
     /// System name → [(system id, unit id)], for every system.
     async fn system_names(&self) -> Result<HashMap<String, Vec<(String, String)>>> {
-        let all = store::systems::list(
-            &self.store,
-            &Scope::All,
-            &ListQuery::default().unpaged(),
-            &Default::default(),
-        )
-        .await?;
+        let all = store::systems::list(&self.store, &Scope::All, &ListQuery::default().unpaged(), &Default::default())
+            .await?;
         let mut out: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for s in all.items {
             out.entry(s.name).or_default().push((s.id, s.unit_id));
@@ -502,16 +388,9 @@ impl App {
 
     async fn asset_by_serial(&self, serial: &str) -> Result<Option<String>> {
         let f = store::assets::AssetFilter::default();
-        let q = ListQuery {
-            q: Some(serial.to_string()),
-            ..ListQuery::default().unpaged()
-        };
+        let q = ListQuery { q: Some(serial.to_string()), ..ListQuery::default().unpaged() };
         let page = store::assets::list(&self.store, &Scope::All, &q, &f).await?;
-        Ok(page
-            .items
-            .into_iter()
-            .find(|a| a.serial.as_deref() == Some(serial))
-            .map(|a| a.id))
+        Ok(page.items.into_iter().find(|a| a.serial.as_deref() == Some(serial)).map(|a| a.id))
     }
 }
 
@@ -536,10 +415,7 @@ fn row_error_from_app(sheet: &Sheet, row: usize, e: AppError) -> RowError {
         other => RowError {
             row,
             column: String::new(),
-            message: Msg::new(
-                format!("写入失败：{other}"),
-                format!("write failed: {other}"),
-            ),
+            message: Msg::new(format!("写入失败：{other}"), format!("write failed: {other}")),
         },
     }
 }

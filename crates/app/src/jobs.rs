@@ -10,27 +10,13 @@ use crate::App;
 
 /// Starts the jobs; they stop when `shutdown` turns true.
 pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
-    vec![every(
-        "purge_idle_sessions",
-        Duration::from_secs(300),
-        shutdown,
-        move || {
-            let app = app.clone();
-            async move {
-                app.purge_idle_sessions()
-                    .await
-                    .map(|n| format!("{n} sessions removed"))
-            }
-        },
-    )]
+    vec![every("purge_idle_sessions", Duration::from_secs(300), shutdown, move || {
+        let app = app.clone();
+        async move { app.purge_idle_sessions().await.map(|n| format!("{n} sessions removed")) }
+    })]
 }
 
-fn every<F, Fut>(
-    name: &'static str,
-    interval: Duration,
-    mut shutdown: watch::Receiver<bool>,
-    run: F,
-) -> JoinHandle<()>
+fn every<F, Fut>(name: &'static str, interval: Duration, mut shutdown: watch::Receiver<bool>, run: F) -> JoinHandle<()>
 where
     F: Fn() -> Fut + Send + 'static,
     Fut: std::future::Future<Output = crate::Result<String>> + Send,

@@ -59,11 +59,7 @@ pub struct App {
 impl App {
     pub async fn new(store: Store, config: AppConfig) -> Result<App> {
         let dummy_hash = auth::hash_password("not-a-password-Aa1!".to_string()).await?;
-        Ok(App {
-            store,
-            config,
-            dummy_hash: std::sync::Arc::new(dummy_hash),
-        })
+        Ok(App { store, config, dummy_hash: std::sync::Arc::new(dummy_hash) })
     }
 
     /// Connects, migrates and builds the app.
@@ -122,11 +118,7 @@ pub(crate) async fn audit<B: Serialize, A: Serialize>(
 
 /// The registry is written by the bureau only.
 pub(crate) fn require_registry_write(p: &Principal) -> Result<()> {
-    if p.can_write_registry() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    if p.can_write_registry() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// The principal used by the system itself (CLI, demo loader, jobs) in the audit trail.

@@ -10,11 +10,7 @@ pub use store::systems::SystemFilter;
 use crate::{App, AppError, Result, audit, now, require_registry_write};
 
 fn duplicate(e: store::StoreError) -> AppError {
-    AppError::unique(
-        "name",
-        "该单位下已有同名信息系统",
-        "the unit already has a system with this name",
-    )(e)
+    AppError::unique("name", "该单位下已有同名信息系统", "the unit already has a system with this name")(e)
 }
 
 /// The unit a system names must exist.
@@ -26,19 +22,12 @@ pub(crate) async fn check_unit(tx: &Tx, field: &str, unit_id: &str) -> Result<()
 }
 
 impl App {
-    pub async fn list_systems(
-        &self,
-        p: &Principal,
-        q: &ListQuery,
-        f: &SystemFilter,
-    ) -> Result<Page<System>> {
+    pub async fn list_systems(&self, p: &Principal, q: &ListQuery, f: &SystemFilter) -> Result<Page<System>> {
         Ok(store::systems::list(&self.store, &p.scope(), q, f).await?)
     }
 
     pub async fn get_system(&self, p: &Principal, id: &str) -> Result<System> {
-        store::systems::get(&self.store, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)
+        store::systems::get(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn create_system(&self, p: &Principal, input: SystemInput) -> Result<System> {
@@ -50,18 +39,11 @@ impl App {
         Ok(s)
     }
 
-    pub async fn update_system(
-        &self,
-        p: &Principal,
-        id: &str,
-        input: SystemInput,
-    ) -> Result<System> {
+    pub async fn update_system(&self, p: &Principal, id: &str, input: SystemInput) -> Result<System> {
         require_registry_write(p)?;
         let f = input.validate()?;
         let tx = self.store.begin().await?;
-        let before = store::systems::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::systems::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let s = update_system(&tx, p, &before, &f).await?;
         tx.commit().await?;
         Ok(s)
@@ -71,17 +53,13 @@ impl App {
         require_registry_write(p)?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::systems::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::systems::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let (items, assets) = store::systems::dependents(&tx, id).await?;
         if items + assets > 0 {
             return Err(AppError::conflict(
                 None,
                 format!("该系统仍被 {items} 个合同分项覆盖、关联 {assets} 项资产，不能删除"),
-                format!(
-                    "the system is still covered by {items} contract items and linked to {assets} assets"
-                ),
+                format!("the system is still covered by {items} contract items and linked to {assets} assets"),
             ));
         }
         store::systems::delete(&tx, id).await?;
@@ -100,17 +78,16 @@ pub(crate) async fn insert_system(tx: &Tx, p: &Principal, f: &SystemFields) -> R
     Ok(s)
 }
 
-pub(crate) async fn update_system(
-    tx: &Tx,
-    p: &Principal,
-    before: &System,
-    f: &SystemFields,
-) -> Result<System> {
+pub(crate) async fn update_system(tx: &Tx, p: &Principal, before: &System, f: &SystemFields) -> Result<System> {
     check_unit(tx, "unit_id", &f.unit_id).await?;
     let t = now();
-    let s = store::systems::update(tx, &before.id, f, t)
-        .await
-        .map_err(duplicate)?;
+    let s = store::systems::update(tx, &before.id, f, t).await.map_err(duplicate)?;
     audit(tx, p, "update", "system", &s.id, Some(before), Some(&s), t).await?;
+    if before.unit_id != s.unit_id {
+        // Assets belong to the unit of their system: they move with it.
+        for (old, new) in store::assets::follow_system(tx, &s.id, &s.unit_id, t).await? {
+            audit(tx, p, "update", "asset", &new.id, Some(&old), Some(&new), t).await?;
+        }
+    }
     Ok(s)
 }

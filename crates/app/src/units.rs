@@ -7,11 +7,7 @@ pub use store::units::SORT_KEYS;
 
 use crate::{App, AppError, Result, audit, now, require_registry_write};
 
-const DUPLICATE: (&str, &str, &str) = (
-    "name",
-    "已存在同名单位",
-    "a unit with this name already exists",
-);
+const DUPLICATE: (&str, &str, &str) = ("name", "已存在同名单位", "a unit with this name already exists");
 
 impl App {
     pub async fn list_units(&self, p: &Principal, q: &ListQuery) -> Result<Page<Unit>> {
@@ -19,9 +15,7 @@ impl App {
     }
 
     pub async fn get_unit(&self, p: &Principal, id: &str) -> Result<Unit> {
-        store::units::get(&self.store, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)
+        store::units::get(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn create_unit(&self, p: &Principal, input: UnitInput) -> Result<Unit> {
@@ -29,9 +23,8 @@ impl App {
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
-        let u = store::units::insert(&tx, &f, t)
-            .await
-            .map_err(AppError::unique(DUPLICATE.0, DUPLICATE.1, DUPLICATE.2))?;
+        let u =
+            store::units::insert(&tx, &f, t).await.map_err(AppError::unique(DUPLICATE.0, DUPLICATE.1, DUPLICATE.2))?;
         audit::<(), _>(&tx, p, "create", "unit", &u.id, None, Some(&u), t).await?;
         tx.commit().await?;
         Ok(u)
@@ -42,12 +35,12 @@ impl App {
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::units::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let u = store::units::update(&tx, id, &f, t)
-            .await
-            .map_err(AppError::unique(DUPLICATE.0, DUPLICATE.1, DUPLICATE.2))?;
+        let before = store::units::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
+        let u = store::units::update(&tx, id, &f, t).await.map_err(AppError::unique(
+            DUPLICATE.0,
+            DUPLICATE.1,
+            DUPLICATE.2,
+        ))?;
         audit(&tx, p, "update", "unit", id, Some(&before), Some(&u), t).await?;
         tx.commit().await?;
         Ok(u)
@@ -57,16 +50,12 @@ impl App {
         require_registry_write(p)?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::units::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::units::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let (systems, users, assets) = store::units::dependents(&tx, id).await?;
         if systems + users + assets > 0 {
             return Err(AppError::conflict(
                 None,
-                format!(
-                    "该单位下仍有 {systems} 个信息系统、{users} 个用户、{assets} 项资产，不能删除"
-                ),
+                format!("该单位下仍有 {systems} 个信息系统、{users} 个用户、{assets} 项资产，不能删除"),
                 format!("the unit still has {systems} systems, {users} users and {assets} assets"),
             ));
         }

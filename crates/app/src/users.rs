@@ -43,19 +43,12 @@ async fn keep_an_admin(tx: &Tx, before: &User, after: Option<&UserFields>) -> Re
 }
 
 impl App {
-    pub async fn list_users(
-        &self,
-        p: &Principal,
-        q: &ListQuery,
-        f: &UserFilter,
-    ) -> Result<Page<User>> {
+    pub async fn list_users(&self, p: &Principal, q: &ListQuery, f: &UserFilter) -> Result<Page<User>> {
         Ok(store::users::list(&self.store, &p.scope(), q, f).await?)
     }
 
     pub async fn get_user(&self, p: &Principal, id: &str) -> Result<User> {
-        store::users::get(&self.store, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)
+        store::users::get(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn create_user(&self, p: &Principal, input: UserInput) -> Result<User> {
@@ -65,9 +58,7 @@ impl App {
         let t = now();
         let tx = self.store.begin().await?;
         check_bindings(&tx, &f).await?;
-        let u = store::users::insert(&tx, &f, &hash, t)
-            .await
-            .map_err(duplicate)?;
+        let u = store::users::insert(&tx, &f, &hash, t).await.map_err(duplicate)?;
         audit::<(), _>(&tx, p, "create", "user", &u.id, None, Some(&u), t).await?;
         tx.commit().await?;
         Ok(u)
@@ -83,14 +74,10 @@ impl App {
         };
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::users::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::users::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         check_bindings(&tx, &f).await?;
         keep_an_admin(&tx, &before, Some(&f)).await?;
-        let u = store::users::update(&tx, id, &f, hash.as_deref(), t)
-            .await
-            .map_err(duplicate)?;
+        let u = store::users::update(&tx, id, &f, hash.as_deref(), t).await.map_err(duplicate)?;
         if hash.is_some()
             || before.role != u.role
             || !u.active
@@ -111,17 +98,11 @@ impl App {
     pub async fn delete_user(&self, p: &Principal, id: &str) -> Result<()> {
         require_registry_write(p)?;
         if p.user_id == id {
-            return Err(AppError::conflict(
-                None,
-                "不能删除自己的账户",
-                "you cannot delete your own account",
-            ));
+            return Err(AppError::conflict(None, "不能删除自己的账户", "you cannot delete your own account"));
         }
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::users::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::users::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         keep_an_admin(&tx, &before, None).await?;
         store::users::delete(&tx, id).await?;
         audit::<_, ()>(&tx, p, "delete", "user", id, Some(&before), None, t).await?;
@@ -129,11 +110,7 @@ impl App {
         Ok(())
     }
 
-    pub async fn list_certificates(
-        &self,
-        p: &Principal,
-        user_id: &str,
-    ) -> Result<Vec<Certificate>> {
+    pub async fn list_certificates(&self, p: &Principal, user_id: &str) -> Result<Vec<Certificate>> {
         self.get_user(p, user_id).await?;
         Ok(store::users::certificates(&self.store, user_id).await?)
     }
@@ -150,30 +127,14 @@ impl App {
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
-        store::users::get(&tx, &p.scope(), user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        store::users::get(&tx, &p.scope(), user_id).await?.ok_or(AppError::NotFound)?;
         let before = match id {
-            Some(id) => Some(
-                store::users::certificate(&tx, user_id, id)
-                    .await?
-                    .ok_or(AppError::NotFound)?,
-            ),
+            Some(id) => Some(store::users::certificate(&tx, user_id, id).await?.ok_or(AppError::NotFound)?),
             None => None,
         };
         let c = store::users::put_certificate(&tx, user_id, id, &f).await?;
         let action = if before.is_some() { "update" } else { "create" };
-        audit(
-            &tx,
-            p,
-            action,
-            "certificate",
-            &c.id,
-            before.as_ref(),
-            Some(&c),
-            t,
-        )
-        .await?;
+        audit(&tx, p, action, "certificate", &c.id, before.as_ref(), Some(&c), t).await?;
         tx.commit().await?;
         Ok(c)
     }
@@ -182,9 +143,7 @@ impl App {
         require_registry_write(p)?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::users::certificate(&tx, user_id, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::users::certificate(&tx, user_id, id).await?.ok_or(AppError::NotFound)?;
         store::users::delete_certificate(&tx, user_id, id).await?;
         audit::<_, ()>(&tx, p, "delete", "certificate", id, Some(&before), None, t).await?;
         tx.commit().await?;

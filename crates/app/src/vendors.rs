@@ -15,11 +15,9 @@ fn duplicate(e: StoreError) -> AppError {
             "统一社会信用代码已被其他供应商使用",
             "another vendor has this credit code",
         ),
-        StoreError::Conflict(_) => AppError::conflict(
-            Some("name"),
-            "已存在同名供应商",
-            "a vendor with this name already exists",
-        ),
+        StoreError::Conflict(_) => {
+            AppError::conflict(Some("name"), "已存在同名供应商", "a vendor with this name already exists")
+        }
         other => other.into(),
     }
 }
@@ -30,9 +28,7 @@ impl App {
     }
 
     pub async fn get_vendor(&self, p: &Principal, id: &str) -> Result<Vendor> {
-        store::vendors::get(&self.store, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)
+        store::vendors::get(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn create_vendor(&self, p: &Principal, input: VendorInput) -> Result<Vendor> {
@@ -40,30 +36,19 @@ impl App {
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
-        let v = store::vendors::insert(&tx, &f, t)
-            .await
-            .map_err(duplicate)?;
+        let v = store::vendors::insert(&tx, &f, t).await.map_err(duplicate)?;
         audit::<(), _>(&tx, p, "create", "vendor", &v.id, None, Some(&v), t).await?;
         tx.commit().await?;
         Ok(v)
     }
 
-    pub async fn update_vendor(
-        &self,
-        p: &Principal,
-        id: &str,
-        input: VendorInput,
-    ) -> Result<Vendor> {
+    pub async fn update_vendor(&self, p: &Principal, id: &str, input: VendorInput) -> Result<Vendor> {
         require_registry_write(p)?;
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::vendors::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let v = store::vendors::update(&tx, id, &f, t)
-            .await
-            .map_err(duplicate)?;
+        let before = store::vendors::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
+        let v = store::vendors::update(&tx, id, &f, t).await.map_err(duplicate)?;
         audit(&tx, p, "update", "vendor", id, Some(&before), Some(&v), t).await?;
         tx.commit().await?;
         Ok(v)
@@ -73,9 +58,7 @@ impl App {
         require_registry_write(p)?;
         let t = now();
         let tx = self.store.begin().await?;
-        let before = store::vendors::get(&tx, &p.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let before = store::vendors::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let (contracts, staff) = store::vendors::dependents(&tx, id).await?;
         if contracts + staff > 0 {
             return Err(AppError::conflict(

@@ -19,13 +19,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::UnitUser,
-        Role::VendorPm,
-        Role::Engineer,
-        Role::Auditor,
-    ];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::UnitUser, Role::VendorPm, Role::Engineer, Role::Auditor];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -87,9 +81,7 @@ impl Principal {
         match self.role {
             Role::Admin | Role::Auditor => Scope::All,
             Role::UnitUser => self.unit_id.clone().map_or(Scope::Nothing, Scope::Unit),
-            Role::VendorPm | Role::Engineer => {
-                self.vendor_id.clone().map_or(Scope::Nothing, Scope::Vendor)
-            }
+            Role::VendorPm | Role::Engineer => self.vendor_id.clone().map_or(Scope::Nothing, Scope::Vendor),
         }
     }
 
@@ -121,15 +113,9 @@ mod tests {
     fn scopes_follow_roles() {
         assert_eq!(p(Role::Admin, None, None).scope(), Scope::All);
         assert_eq!(p(Role::Auditor, None, None).scope(), Scope::All);
-        assert_eq!(
-            p(Role::UnitUser, Some("a"), None).scope(),
-            Scope::Unit("a".into())
-        );
+        assert_eq!(p(Role::UnitUser, Some("a"), None).scope(), Scope::Unit("a".into()));
         assert_eq!(p(Role::UnitUser, None, None).scope(), Scope::Nothing);
-        assert_eq!(
-            p(Role::Engineer, None, Some("v")).scope(),
-            Scope::Vendor("v".into())
-        );
+        assert_eq!(p(Role::Engineer, None, Some("v")).scope(), Scope::Vendor("v".into()));
         assert_eq!(p(Role::VendorPm, None, None).scope(), Scope::Nothing);
     }
 
@@ -138,10 +124,7 @@ mod tests {
         for r in Role::ALL {
             let pr = p(r, Some("a"), Some("v"));
             assert_eq!(pr.can_write_registry(), r == Role::Admin);
-            assert_eq!(
-                pr.can_read_audit(),
-                matches!(r, Role::Admin | Role::Auditor)
-            );
+            assert_eq!(pr.can_read_audit(), matches!(r, Role::Admin | Role::Auditor));
         }
     }
 

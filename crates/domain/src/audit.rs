@@ -122,12 +122,7 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self {
-            prev_seq: 0,
-            prev_hash: GENESIS.to_string(),
-            checked: 0,
-            breaks: Vec::new(),
-        }
+        Self { prev_seq: 0, prev_hash: GENESIS.to_string(), checked: 0, breaks: Vec::new() }
     }
 }
 
@@ -135,10 +130,7 @@ impl ChainVerifier {
     pub fn push(&mut self, r: &AuditRecord) {
         self.checked += 1;
         if r.seq != self.prev_seq + 1 {
-            self.breaks.push(ChainBreak::Gap {
-                after_seq: self.prev_seq,
-                next_seq: r.seq,
-            });
+            self.breaks.push(ChainBreak::Gap { after_seq: self.prev_seq, next_seq: r.seq });
         }
         if r.prev_hash != self.prev_hash {
             self.breaks.push(ChainBreak::Unlinked { seq: r.seq });
@@ -154,10 +146,7 @@ impl ChainVerifier {
     pub fn finish(mut self, head: Option<(i64, &str)>) -> Self {
         if let Some((head_seq, head_hash)) = head {
             if head_seq > self.prev_seq {
-                self.breaks.push(ChainBreak::TruncatedTail {
-                    head_seq,
-                    last_seq: self.prev_seq,
-                });
+                self.breaks.push(ChainBreak::TruncatedTail { head_seq, last_seq: self.prev_seq });
             } else if head_seq == self.prev_seq && head_hash != self.prev_hash {
                 self.breaks.push(ChainBreak::Altered { seq: head_seq });
             }
@@ -221,13 +210,7 @@ mod tests {
     fn truncated_tail_is_detected() {
         let c = chain(5);
         let head = c[4].hash.clone();
-        assert_eq!(
-            verify(&c[..4], Some((5, &head))),
-            [ChainBreak::TruncatedTail {
-                head_seq: 5,
-                last_seq: 4
-            }]
-        );
+        assert_eq!(verify(&c[..4], Some((5, &head))), [ChainBreak::TruncatedTail { head_seq: 5, last_seq: 4 }]);
     }
 
     proptest! {

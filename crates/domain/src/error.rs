@@ -12,10 +12,7 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Self { zh: zh.into(), en: en.into() }
     }
 
     pub fn pick(&self, english: bool) -> &str {
@@ -32,10 +29,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            msg: Msg::new(zh, en),
-        }
+        Self { field: field.into(), msg: Msg::new(zh, en) }
     }
 
     pub fn required(field: impl Into<String>) -> Self {
@@ -43,11 +37,11 @@ impl FieldError {
     }
 
     pub fn too_long(field: impl Into<String>, max: usize) -> Self {
-        Self::new(
-            field,
-            format!("不能超过 {max} 个字符"),
-            format!("must be at most {max} characters"),
-        )
+        Self::new(field, format!("不能超过 {max} 个字符"), format!("must be at most {max} characters"))
+    }
+
+    pub fn control_chars(field: impl Into<String>) -> Self {
+        Self::new(field, "包含不允许的控制字符", "contains control characters")
     }
 
     /// Prefix the field with a parent path, e.g. `name` inside `items[2]`.
@@ -71,7 +65,9 @@ impl Checker {
     /// Trims `value`, requires it to be non-empty and at most `max` characters.
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim();
-        if v.is_empty() {
+        if has_control_chars(v) {
+            self.push(FieldError::control_chars(field));
+        } else if v.is_empty() {
             self.push(FieldError::required(field));
         } else if v.chars().count() > max {
             self.push(FieldError::too_long(field, max));
@@ -80,24 +76,38 @@ impl Checker {
     }
 
     /// Trims an optional text; empty becomes `None`.
-    pub fn optional_text(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        max: usize,
-    ) -> Option<String> {
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
         let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-        if v.chars().count() > max {
+        if has_control_chars(v) {
+            self.push(FieldError::control_chars(field));
+        } else if v.chars().count() > max {
             self.push(FieldError::too_long(field, max));
         }
         Some(v.to_string())
     }
 
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(self.errors)
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
+    }
+}
+
+/// Control characters other than tab and line breaks have no place in text a person typed, and
+/// PostgreSQL refuses NUL outright.
+pub fn has_control_chars(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused() {
+        let mut c = Checker::default();
+        c.required_text("name", "a\u{0}b", 10);
+        c.optional_text("note", Some("x\u{1b}[31m"), 10);
+        assert_eq!(c.optional_text("ok", Some("第一行\n第二行\t"), 20).as_deref(), Some("第一行\n第二行"));
+        let fields: Vec<_> = c.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "note"]);
     }
 }

@@ -7,6 +7,8 @@ use crate::FieldError;
 
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 500;
+/// Keeps every offset far inside what the databases accept.
+pub const MAX_PAGE: u64 = 1_000_000;
 /// Exports are not paged, but are bounded so a careless click cannot exhaust the server.
 pub const MAX_EXPORT_ROWS: u64 = 100_000;
 
@@ -31,13 +33,7 @@ pub struct ListQuery {
 
 impl Default for ListQuery {
     fn default() -> Self {
-        Self {
-            page: 1,
-            page_size: DEFAULT_PAGE_SIZE,
-            sort: None,
-            order: Order::Asc,
-            q: None,
-        }
+        Self { page: 1, page_size: DEFAULT_PAGE_SIZE, sort: None, order: Order::Asc, q: None }
     }
 }
 
@@ -53,8 +49,12 @@ impl ListQuery {
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let page = page.unwrap_or(1);
-        if page == 0 {
-            errors.push(FieldError::new("page", "页码从 1 开始", "starts at 1"));
+        if page == 0 || page > MAX_PAGE {
+            errors.push(FieldError::new(
+                "page",
+                format!("页码须在 1 到 {MAX_PAGE} 之间"),
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
         }
         let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         if page_size == 0 || page_size > MAX_PAGE_SIZE {
@@ -64,10 +64,7 @@ impl ListQuery {
                 format!("must be between 1 and {MAX_PAGE_SIZE}"),
             ));
         }
-        let sort = sort
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
+        let sort = sort.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         if let Some(s) = &sort
             && !sort_keys.contains(&s.as_str())
         {
@@ -81,38 +78,17 @@ impl ListQuery {
             None | Some("") | Some("asc") => Order::Asc,
             Some("desc") => Order::Desc,
             Some(_) => {
-                errors.push(FieldError::new(
-                    "order",
-                    "排序方向须为 asc 或 desc",
-                    "must be asc or desc",
-                ));
+                errors.push(FieldError::new("order", "排序方向须为 asc 或 desc", "must be asc or desc"));
                 Order::Asc
             }
         };
-        let q = q
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.chars().take(100).collect());
-        if errors.is_empty() {
-            Ok(Self {
-                page,
-                page_size,
-                sort,
-                order,
-                q,
-            })
-        } else {
-            Err(errors)
-        }
+        let q = q.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect());
+        if errors.is_empty() { Ok(Self { page, page_size, sort, order, q }) } else { Err(errors) }
     }
 
     /// The same filter without paging, for exports.
     pub fn unpaged(&self) -> Self {
-        Self {
-            page: 1,
-            page_size: MAX_EXPORT_ROWS,
-            ..self.clone()
-        }
+        Self { page: 1, page_size: MAX_EXPORT_ROWS, ..self.clone() }
     }
 
     pub fn offset(&self) -> u64 {
@@ -148,29 +124,10 @@ mod tests {
     fn defaults_and_errors() {
         let q = ListQuery::parse(None, None, None, None, Some("  "), &["name"]).unwrap();
         assert_eq!(q, ListQuery::default());
-        let errs = ListQuery::parse(
-            Some(0),
-            Some(9999),
-            Some("password"),
-            Some("up"),
-            None,
-            &["name"],
-        )
-        .unwrap_err();
+        let errs = ListQuery::parse(Some(0), Some(9999), Some("password"), Some("up"), None, &["name"]).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["page", "page_size", "sort", "order"]);
-        let q = ListQuery::parse(
-            Some(3),
-            Some(10),
-            Some("name"),
-            Some("desc"),
-            Some(" 局 "),
-            &["name"],
-        )
-        .unwrap();
-        assert_eq!(
-            (q.offset(), q.order, q.q.as_deref()),
-            (20, Order::Desc, Some("局"))
-        );
+        let q = ListQuery::parse(Some(3), Some(10), Some("name"), Some("desc"), Some(" 局 "), &["name"]).unwrap();
+        assert_eq!((q.offset(), q.order, q.q.as_deref()), (20, Order::Desc, Some("局")));
     }
 }

@@ -32,11 +32,7 @@ pub fn check(field: &str, password: &str, username: &str) -> Result<(), FieldErr
         ));
     }
     if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
-        return Err(FieldError::new(
-            field,
-            "密码不能包含用户名",
-            "must not contain the user name",
-        ));
+        return Err(FieldError::new(field, "密码不能包含用户名", "must not contain the user name"));
     }
     Ok(())
 }

@@ -42,11 +42,7 @@ impl From<Option<NaiveDate>> for Cell {
 }
 
 /// Writes a single-sheet workbook with a bold, frozen header row and an autofilter.
-pub fn write_table(
-    sheet: &str,
-    headers: &[&str],
-    rows: &[Vec<Cell>],
-) -> Result<Vec<u8>, ReportError> {
+pub fn write_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ReportError> {
     let err = |e: rust_xlsxwriter::XlsxError| ReportError::Render(e.to_string());
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -56,8 +52,7 @@ pub fn write_table(
     let money = Format::new().set_num_format("#,##0.00");
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(err)?;
     }
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -73,13 +68,11 @@ pub fn write_table(
                     i.to_string().len()
                 }
                 Cell::Fen(f) => {
-                    ws.write_number_with_format(r, col, *f as f64 / 100.0, &money)
-                        .map_err(err)?;
+                    ws.write_number_with_format(r, col, *f as f64 / 100.0, &money).map_err(err)?;
                     f.to_string().len() + 2
                 }
                 Cell::Date(d) => {
-                    ws.write_datetime_with_format(r, col, *d, &date)
-                        .map_err(err)?;
+                    ws.write_datetime_with_format(r, col, *d, &date).map_err(err)?;
                     10
                 }
                 Cell::Empty => 0,
@@ -90,13 +83,11 @@ pub fn write_table(
         }
     }
     for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, (*w).clamp(6, 60) as f64 + 2.0)
-            .map_err(err)?;
+        ws.set_column_width(c as u16, (*w).clamp(6, 60) as f64 + 2.0).map_err(err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
     if !headers.is_empty() {
-        ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)
-            .map_err(err)?;
+        ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1).map_err(err)?;
     }
     wb.save_to_buffer().map_err(err)
 }
@@ -117,21 +108,16 @@ pub struct Table {
 impl Table {
     /// Index of the column whose header matches any of `names`.
     pub fn column(&self, names: &[&str]) -> Option<usize> {
-        self.headers
-            .iter()
-            .position(|h| names.iter().any(|n| h.trim() == *n))
+        self.headers.iter().position(|h| names.iter().any(|n| h.trim() == *n))
     }
 }
 
 /// Reads the first sheet: the first non-empty row is the header; fully empty rows are skipped.
 /// Every cell comes back as text (dates as `YYYY-MM-DD`, whole numbers without a decimal point).
 pub fn read_table(bytes: &[u8]) -> Result<Table, ReportError> {
-    let mut wb: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| ReportError::Unreadable(e.to_string()))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or(ReportError::Empty)?
-        .map_err(|e| ReportError::Unreadable(e.to_string()))?;
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| ReportError::Unreadable(e.to_string()))?;
+    let range =
+        wb.worksheet_range_at(0).ok_or(ReportError::Empty)?.map_err(|e| ReportError::Unreadable(e.to_string()))?;
     let (start_row, _) = range.start().unwrap_or((0, 0));
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
@@ -159,9 +145,7 @@ fn cell_text(d: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) => match dt.as_datetime() {
-            Some(t) if t.time() == chrono::NaiveTime::MIN => {
-                t.date().format("%Y-%m-%d").to_string()
-            }
+            Some(t) if t.time() == chrono::NaiveTime::MIN => t.date().format("%Y-%m-%d").to_string(),
             Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
             None => dt.to_string(),
         },
@@ -181,21 +165,9 @@ mod tests {
             "系统",
             &["名称", "数量", "预算（元）", "日期", "备注"],
             &[
-                vec![
-                    "电子政务外网".into(),
-                    Cell::Int(17),
-                    Cell::Fen(12_345_678),
-                    Cell::Date(d),
-                    Cell::Empty,
-                ],
+                vec!["电子政务外网".into(), Cell::Int(17), Cell::Fen(12_345_678), Cell::Date(d), Cell::Empty],
                 vec![],
-                vec![
-                    "OA".into(),
-                    Cell::Int(0),
-                    Cell::Fen(5),
-                    Cell::Empty,
-                    "x".into(),
-                ],
+                vec!["OA".into(), Cell::Int(0), Cell::Fen(5), Cell::Empty, "x".into()],
             ],
         )
         .unwrap();
@@ -205,16 +177,7 @@ mod tests {
         assert_eq!(t.rows.len(), 2, "the empty row is skipped");
         assert_eq!(
             t.rows[0],
-            (
-                2,
-                vec![
-                    "电子政务外网".into(),
-                    "17".into(),
-                    "123456.78".into(),
-                    "2026-07-01".into(),
-                    "".into()
-                ]
-            )
+            (2, vec!["电子政务外网".into(), "17".into(), "123456.78".into(), "2026-07-01".into(), "".into()])
         );
         assert_eq!(t.rows[1].0, 4);
         assert_eq!(t.column(&["备注", "notes"]), Some(4));
@@ -223,9 +186,6 @@ mod tests {
 
     #[test]
     fn garbage_is_refused() {
-        assert!(matches!(
-            read_table(b"not a zip"),
-            Err(ReportError::Unreadable(_))
-        ));
+        assert!(matches!(read_table(b"not a zip"), Err(ReportError::Unreadable(_))));
     }
 }

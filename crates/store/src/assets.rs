@@ -4,22 +4,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
 use domain::registry::{Asset, AssetFields, AssetKind};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::entities::assets;
 use crate::scope::{by_scope, col_in, vendor_system_ids};
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
 
-pub const SORT_KEYS: &[&str] = &[
-    "name",
-    "kind",
-    "warranty_end",
-    "expires_on",
-    "created_at",
-    "updated_at",
-];
+pub const SORT_KEYS: &[&str] = &["name", "kind", "warranty_end", "expires_on", "created_at", "updated_at"];
 
 #[derive(Debug, Clone, Default)]
 pub struct AssetFilter {
@@ -57,10 +48,7 @@ fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Asset>> {
-    let m = assets::Entity::find_by_id(id.to_string())
-        .filter(visible(scope))
-        .one(c.conn())
-        .await?;
+    let m = assets::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
     m.map(to_domain).transpose()
 }
 
@@ -71,30 +59,17 @@ fn filtered(scope: &Scope, q: &ListQuery, f: &AssetFilter) -> sea_orm::Select<as
         .filter(list::eq_opt(assets::Column::SystemId, &f.system_id))
         .filter(list::eq_opt(assets::Column::UnitId, &f.unit_id))
         .filter(list::search(
-            &[
-                assets::Column::Name,
-                assets::Column::Model,
-                assets::Column::Serial,
-                assets::Column::Location,
-            ],
+            &[assets::Column::Name, assets::Column::Model, assets::Column::Serial, assets::Column::Location],
             q.q.as_deref(),
         ));
     if let Some(d) = f.expiring_before {
-        select = select.filter(
-            Condition::any()
-                .add(assets::Column::WarrantyEnd.lte(d))
-                .add(assets::Column::ExpiresOn.lte(d)),
-        );
+        select = select
+            .filter(Condition::any().add(assets::Column::WarrantyEnd.lte(d)).add(assets::Column::ExpiresOn.lte(d)));
     }
     select
 }
 
-pub async fn list(
-    c: &impl Conn,
-    scope: &Scope,
-    q: &ListQuery,
-    f: &AssetFilter,
-) -> Result<Page<Asset>> {
+pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &AssetFilter) -> Result<Page<Asset>> {
     let sort = match q.sort.as_deref() {
         Some("kind") => assets::Column::Kind,
         Some("warranty_end") => assets::Column::WarrantyEnd,
@@ -103,43 +78,17 @@ pub async fn list(
         Some("updated_at") => assets::Column::UpdatedAt,
         _ => assets::Column::Name,
     };
-    let (rows, total) =
-        list::page(c.conn(), filtered(scope, q, f), q, sort, assets::Column::Id).await?;
-    let items = rows
-        .into_iter()
-        .map(to_domain)
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Page {
-        items,
-        total,
-        page: q.page,
-        page_size: q.page_size,
-    })
+    let (rows, total) = list::page(c.conn(), filtered(scope, q, f), q, sort, assets::Column::Id).await?;
+    let items = rows.into_iter().map(to_domain).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, total, page: q.page, page_size: q.page_size })
 }
 
 /// Assets whose warranty or expiry falls on or before `date` (and not before `from`).
-pub async fn count_expiring(
-    c: &impl Conn,
-    scope: &Scope,
-    from: NaiveDate,
-    date: NaiveDate,
-) -> Result<u64> {
+pub async fn count_expiring(c: &impl Conn, scope: &Scope, from: NaiveDate, date: NaiveDate) -> Result<u64> {
     let cond = Condition::any()
-        .add(
-            Condition::all()
-                .add(assets::Column::WarrantyEnd.gte(from))
-                .add(assets::Column::WarrantyEnd.lte(date)),
-        )
-        .add(
-            Condition::all()
-                .add(assets::Column::ExpiresOn.gte(from))
-                .add(assets::Column::ExpiresOn.lte(date)),
-        );
-    Ok(assets::Entity::find()
-        .filter(visible(scope))
-        .filter(cond)
-        .count(c.conn())
-        .await?)
+        .add(Condition::all().add(assets::Column::WarrantyEnd.gte(from)).add(assets::Column::WarrantyEnd.lte(date)))
+        .add(Condition::all().add(assets::Column::ExpiresOn.gte(from)).add(assets::Column::ExpiresOn.lte(date)));
+    Ok(assets::Entity::find().filter(visible(scope)).filter(cond).count(c.conn()).await?)
 }
 
 fn active(f: &AssetFields) -> assets::ActiveModel {
@@ -167,10 +116,7 @@ pub async fn insert(tx: &Tx, f: &AssetFields, now: DateTime<Utc>) -> Result<Asse
 }
 
 pub async fn update(tx: &Tx, id: &str, f: &AssetFields, now: DateTime<Utc>) -> Result<Asset> {
-    let existing = assets::Entity::find_by_id(id.to_string())
-        .one(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let existing = assets::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
     let mut m = active(f);
     m.id = sea_orm::Unchanged(existing.id);
     m.created_at = sea_orm::Unchanged(existing.created_at);
@@ -179,12 +125,24 @@ pub async fn update(tx: &Tx, id: &str, f: &AssetFields, now: DateTime<Utc>) -> R
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
-    let r = assets::Entity::delete_by_id(id.to_string())
-        .exec(tx.conn())
-        .await?;
-    if r.rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
+    let r = assets::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
+    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+/// Moves every asset linked to `system_id` to `unit_id` (the system changed owner); returns the
+/// assets before and after, for the audit trail.
+pub async fn follow_system(tx: &Tx, system_id: &str, unit_id: &str, now: DateTime<Utc>) -> Result<Vec<(Asset, Asset)>> {
+    let rows = assets::Entity::find().filter(assets::Column::SystemId.eq(system_id)).all(tx.conn()).await?;
+    let mut out = Vec::new();
+    for m in rows {
+        if m.unit_id.as_deref() == Some(unit_id) {
+            continue;
+        }
+        let before = to_domain(m.clone())?;
+        let mut a: assets::ActiveModel = m.into();
+        a.unit_id = Set(Some(unit_id.to_string()));
+        a.updated_at = Set(now);
+        out.push((before, to_domain(a.update(tx.conn()).await?)?));
     }
+    Ok(out)
 }

@@ -3,9 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditEntry, AuditRecord, ChainVerifier, GENESIS, record_hash};
 use domain::list::{ListQuery, Page};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::entities::{audit_head, audit_log};
 use crate::{Conn, Result, Tx, dialect, list};
@@ -48,12 +46,8 @@ fn to_domain(m: audit_log::Model) -> AuditRecord {
 /// Appends `e` to the chain inside `tx`, at `now` (already truncated to microseconds).
 pub async fn append(tx: &Tx, e: &AuditEntry, now: DateTime<Utc>) -> Result<AuditRecord> {
     dialect::lock_audit_chain(tx.conn()).await?;
-    let head = audit_head::Entity::find_by_id(HEAD_ID)
-        .one(tx.conn())
-        .await?;
-    let (prev_seq, prev_hash) = head
-        .as_ref()
-        .map_or((0, GENESIS.to_string()), |h| (h.seq, h.hash.clone()));
+    let head = audit_head::Entity::find_by_id(HEAD_ID).one(tx.conn()).await?;
+    let (prev_seq, prev_hash) = head.as_ref().map_or((0, GENESIS.to_string()), |h| (h.seq, h.hash.clone()));
     let seq = prev_seq + 1;
     let hash = record_hash(
         &prev_hash,
@@ -82,11 +76,7 @@ pub async fn append(tx: &Tx, e: &AuditEntry, now: DateTime<Utc>) -> Result<Audit
     }
     .insert(tx.conn())
     .await?;
-    let new_head = audit_head::ActiveModel {
-        id: Set(HEAD_ID),
-        seq: Set(seq),
-        hash: Set(hash),
-    };
+    let new_head = audit_head::ActiveModel { id: Set(HEAD_ID), seq: Set(seq), hash: Set(hash) };
     if head.is_some() {
         new_head.update(tx.conn()).await?;
     } else {
@@ -101,10 +91,7 @@ pub async fn list(c: &impl Conn, q: &ListQuery, f: &AuditFilter) -> Result<Page<
         .filter(list::eq_opt(audit_log::Column::ObjectType, &f.object_type))
         .filter(list::eq_opt(audit_log::Column::ObjectId, &f.object_id))
         .filter(list::eq_opt(audit_log::Column::Action, &f.action))
-        .filter(list::search(
-            &[audit_log::Column::ActorName],
-            q.q.as_deref(),
-        ));
+        .filter(list::search(&[audit_log::Column::ActorName], q.q.as_deref()));
     if let Some(from) = f.from {
         select = select.filter(audit_log::Column::At.gte(from));
     }
@@ -116,12 +103,7 @@ pub async fn list(c: &impl Conn, q: &ListQuery, f: &AuditFilter) -> Result<Page<
         _ => audit_log::Column::Seq,
     };
     let (rows, total) = list::page(c.conn(), select, q, sort, audit_log::Column::Seq).await?;
-    Ok(Page {
-        items: rows.into_iter().map(to_domain).collect(),
-        total,
-        page: q.page,
-        page_size: q.page_size,
-    })
+    Ok(Page { items: rows.into_iter().map(to_domain).collect(), total, page: q.page, page_size: q.page_size })
 }
 
 /// Walks the whole chain in batches and compares its end with the head marker.
@@ -142,8 +124,6 @@ pub async fn verify(c: &impl Conn) -> Result<ChainVerifier> {
             v.push(&to_domain(r));
         }
     }
-    let head = audit_head::Entity::find_by_id(HEAD_ID)
-        .one(c.conn())
-        .await?;
+    let head = audit_head::Entity::find_by_id(HEAD_ID).one(c.conn()).await?;
     Ok(v.finish(head.as_ref().map(|h| (h.seq, h.hash.as_str()))))
 }

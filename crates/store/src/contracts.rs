@@ -6,9 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
 use domain::registry::{Contract, ContractFields, ContractItem, ContractItemFields, Milestone};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::{contract_item_systems as cis, contract_items as ci, contracts};
 use crate::scope::{by_scope, col_in, unit_contract_ids, unit_item_ids, unit_system_ids};
@@ -44,11 +42,7 @@ fn visible_item_systems(scope: &Scope) -> Condition {
     }
 }
 
-async fn items_of(
-    c: &impl Conn,
-    scope: &Scope,
-    contract_ids: Vec<String>,
-) -> Result<Vec<ContractItem>> {
+async fn items_of(c: &impl Conn, scope: &Scope, contract_ids: Vec<String>) -> Result<Vec<ContractItem>> {
     let items = ci::Entity::find()
         .filter(ci::Column::ContractId.is_in(contract_ids))
         .filter(visible_items(scope))
@@ -68,8 +62,8 @@ async fn items_of(
     items
         .into_iter()
         .map(|m| {
-            let milestones: Vec<Milestone> = serde_json::from_str(&m.milestones)
-                .map_err(|_| corrupt("contract_items.milestones", &m.milestones))?;
+            let milestones: Vec<Milestone> =
+                serde_json::from_str(&m.milestones).map_err(|_| corrupt("contract_items.milestones", &m.milestones))?;
             Ok(ContractItem {
                 system_ids: systems.remove(&m.id).unwrap_or_default(),
                 id: m.id,
@@ -85,18 +79,13 @@ async fn items_of(
         .collect()
 }
 
-async fn assemble(
-    c: &impl Conn,
-    scope: &Scope,
-    rows: Vec<contracts::Model>,
-) -> Result<Vec<Contract>> {
+async fn assemble(c: &impl Conn, scope: &Scope, rows: Vec<contracts::Model>) -> Result<Vec<Contract>> {
     let mut items = items_of(c, scope, rows.iter().map(|r| r.id.clone()).collect()).await?;
     Ok(rows
         .into_iter()
         .map(|m| {
-            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut items)
-                .into_iter()
-                .partition(|i| i.contract_id == m.id);
+            let (mine, rest): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut items).into_iter().partition(|i| i.contract_id == m.id);
             items = rest;
             Contract {
                 total_fen: mine.iter().map(|i| i.budget_fen).sum(),
@@ -115,29 +104,17 @@ async fn assemble(
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Contract>> {
-    let Some(m) = contracts::Entity::find_by_id(id.to_string())
-        .filter(visible(scope))
-        .one(c.conn())
-        .await?
-    else {
+    let Some(m) = contracts::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await? else {
         return Ok(None);
     };
     Ok(assemble(c, scope, vec![m]).await?.pop())
 }
 
-pub async fn list(
-    c: &impl Conn,
-    scope: &Scope,
-    q: &ListQuery,
-    f: &ContractFilter,
-) -> Result<Page<Contract>> {
+pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &ContractFilter) -> Result<Page<Contract>> {
     let select = contracts::Entity::find()
         .filter(visible(scope))
         .filter(list::eq_opt(contracts::Column::VendorId, &f.vendor_id))
-        .filter(list::search(
-            &[contracts::Column::Name, contracts::Column::Code],
-            q.q.as_deref(),
-        ));
+        .filter(list::search(&[contracts::Column::Name, contracts::Column::Code], q.q.as_deref()));
     let sort = match q.sort.as_deref() {
         Some("code") => contracts::Column::Code,
         Some("signed_on") => contracts::Column::SignedOn,
@@ -147,12 +124,7 @@ pub async fn list(
     };
     let (rows, total) = list::page(c.conn(), select, q, sort, contracts::Column::Id).await?;
     let items = assemble(c, scope, rows).await?;
-    Ok(Page {
-        items,
-        total,
-        page: q.page,
-        page_size: q.page_size,
-    })
+    Ok(Page { items, total, page: q.page, page_size: q.page_size })
 }
 
 fn item_active(contract_id: &str, position: i32, f: &ContractItemFields) -> ci::ActiveModel {
@@ -170,28 +142,18 @@ fn item_active(contract_id: &str, position: i32, f: &ContractItemFields) -> ci::
 }
 
 async fn link_systems(tx: &Tx, item_id: &str, system_ids: &[String]) -> Result<()> {
-    cis::Entity::delete_many()
-        .filter(cis::Column::ItemId.eq(item_id))
-        .exec(tx.conn())
-        .await?;
+    cis::Entity::delete_many().filter(cis::Column::ItemId.eq(item_id)).exec(tx.conn()).await?;
     if system_ids.is_empty() {
         return Ok(());
     }
-    let rows = system_ids.iter().map(|s| cis::ActiveModel {
-        item_id: Set(item_id.to_string()),
-        system_id: Set(s.clone()),
-    });
+    let rows =
+        system_ids.iter().map(|s| cis::ActiveModel { item_id: Set(item_id.to_string()), system_id: Set(s.clone()) });
     cis::Entity::insert_many(rows).exec(tx.conn()).await?;
     Ok(())
 }
 
 /// Inserts or updates (when `f.id` names an item of this contract) one item at `position`.
-async fn put_item(
-    tx: &Tx,
-    contract_id: &str,
-    position: i32,
-    f: &ContractItemFields,
-) -> Result<String> {
+async fn put_item(tx: &Tx, contract_id: &str, position: i32, f: &ContractItemFields) -> Result<String> {
     let mut m = item_active(contract_id, position, f);
     let id = match &f.id {
         Some(id) => {
@@ -227,10 +189,7 @@ pub async fn insert(tx: &Tx, f: &ContractFields, now: DateTime<Utc>) -> Result<C
     .insert(tx.conn())
     .await?;
     for (i, item) in f.items.iter().enumerate() {
-        let fresh = ContractItemFields {
-            id: None,
-            ..item.clone()
-        };
+        let fresh = ContractItemFields { id: None, ..item.clone() };
         put_item(tx, &id, i as i32, &fresh).await?;
     }
     get(tx, &Scope::All, &id).await?.ok_or(StoreError::NotFound)
@@ -239,10 +198,7 @@ pub async fn insert(tx: &Tx, f: &ContractFields, now: DateTime<Utc>) -> Result<C
 /// Replaces the contract's fields and items: items with a known id are updated in place (their
 /// ids stay stable), items without one are added, and items left out are removed.
 pub async fn update(tx: &Tx, id: &str, f: &ContractFields, now: DateTime<Utc>) -> Result<Contract> {
-    let existing = contracts::Entity::find_by_id(id.to_string())
-        .one(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let existing = contracts::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
     let mut m: contracts::ActiveModel = existing.into();
     m.name = Set(f.name.clone());
     m.code = Set(f.code.clone());
@@ -264,14 +220,8 @@ pub async fn update(tx: &Tx, id: &str, f: &ContractFields, now: DateTime<Utc>) -
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
-    let r = contracts::Entity::delete_by_id(id.to_string())
-        .exec(tx.conn())
-        .await?;
-    if r.rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
+    let r = contracts::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
+    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 /// Adds one item at the end of a contract.
@@ -282,41 +232,20 @@ pub async fn add_item(tx: &Tx, contract_id: &str, f: &ContractItemFields) -> Res
         .one(tx.conn())
         .await?
         .map_or(0, |m| m.position + 1);
-    let id = put_item(
-        tx,
-        contract_id,
-        position,
-        &ContractItemFields {
-            id: None,
-            ..f.clone()
-        },
-    )
-    .await?;
-    get_item(tx, &Scope::All, contract_id, &id)
-        .await?
-        .ok_or(StoreError::NotFound)
+    let id = put_item(tx, contract_id, position, &ContractItemFields { id: None, ..f.clone() }).await?;
+    get_item(tx, &Scope::All, contract_id, &id).await?.ok_or(StoreError::NotFound)
 }
 
 /// Updates one item, keeping its position.
-pub async fn update_item(
-    tx: &Tx,
-    contract_id: &str,
-    item_id: &str,
-    f: &ContractItemFields,
-) -> Result<ContractItem> {
+pub async fn update_item(tx: &Tx, contract_id: &str, item_id: &str, f: &ContractItemFields) -> Result<ContractItem> {
     let existing = ci::Entity::find_by_id(item_id.to_string())
         .filter(ci::Column::ContractId.eq(contract_id))
         .one(tx.conn())
         .await?
         .ok_or(StoreError::NotFound)?;
-    let fields = ContractItemFields {
-        id: Some(item_id.to_string()),
-        ..f.clone()
-    };
+    let fields = ContractItemFields { id: Some(item_id.to_string()), ..f.clone() };
     put_item(tx, contract_id, existing.position, &fields).await?;
-    get_item(tx, &Scope::All, contract_id, item_id)
-        .await?
-        .ok_or(StoreError::NotFound)
+    get_item(tx, &Scope::All, contract_id, item_id).await?.ok_or(StoreError::NotFound)
 }
 
 pub async fn delete_item(tx: &Tx, contract_id: &str, item_id: &str) -> Result<()> {
@@ -325,19 +254,10 @@ pub async fn delete_item(tx: &Tx, contract_id: &str, item_id: &str) -> Result<()
         .filter(ci::Column::ContractId.eq(contract_id))
         .exec(tx.conn())
         .await?;
-    if r.rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
+    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
-pub async fn get_item(
-    c: &impl Conn,
-    scope: &Scope,
-    contract_id: &str,
-    item_id: &str,
-) -> Result<Option<ContractItem>> {
+pub async fn get_item(c: &impl Conn, scope: &Scope, contract_id: &str, item_id: &str) -> Result<Option<ContractItem>> {
     if get(c, scope, contract_id).await?.is_none() {
         return Ok(None);
     }
@@ -347,8 +267,5 @@ pub async fn get_item(
 
 pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
     use sea_orm::PaginatorTrait;
-    Ok(contracts::Entity::find()
-        .filter(visible(scope))
-        .count(c.conn())
-        .await?)
+    Ok(contracts::Entity::find().filter(visible(scope)).count(c.conn()).await?)
 }

@@ -35,11 +35,8 @@ pub fn append_only_triggers(backend: DatabaseBackend, table: &str) -> Vec<String
 pub async fn lock_audit_chain(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
     if conn.get_database_backend() == DatabaseBackend::Postgres {
         // An arbitrary constant key ("yunwei audit") for a transaction-scoped advisory lock.
-        conn.execute_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(7931001)",
-        ))
-        .await?;
+        conn.execute_raw(Statement::from_string(DatabaseBackend::Postgres, "SELECT pg_advisory_xact_lock(7931001)"))
+            .await?;
     }
     Ok(())
 }

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, SqlErr, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr,
+    TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -99,8 +99,7 @@ impl Store {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).
     pub async fn connect(url: &str) -> Result<Store> {
         let mut opts = ConnectOptions::new(url.to_string());
-        opts.sqlx_logging(false)
-            .acquire_timeout(Duration::from_secs(10));
+        opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
         let sqlite = url.starts_with("sqlite:");
         if sqlite {
             opts.max_connections(8).min_connections(1);
@@ -113,26 +112,17 @@ impl Store {
         } else {
             opts.max_connections(16).min_connections(1);
         }
-        let db = Database::connect(opts)
-            .await
-            .map_err(|e| StoreError::Db(e.to_string()))?;
-        Ok(Store {
-            db,
-            write_lock: sqlite.then(|| Arc::new(Mutex::new(()))),
-        })
+        let db = Database::connect(opts).await.map_err(|e| StoreError::Db(e.to_string()))?;
+        Ok(Store { db, write_lock: sqlite.then(|| Arc::new(Mutex::new(()))) })
     }
 
     pub async fn migrate(&self) -> Result<()> {
-        migration::Migrator::up(&self.db, None)
-            .await
-            .map_err(|e| StoreError::Db(e.to_string()))
+        migration::Migrator::up(&self.db, None).await.map_err(|e| StoreError::Db(e.to_string()))
     }
 
     /// Number of migrations not yet applied.
     pub async fn pending_migrations(&self) -> Result<usize> {
-        Ok(migration::Migrator::get_pending_migrations(&self.db)
-            .await?
-            .len())
+        Ok(migration::Migrator::get_pending_migrations(&self.db).await?.len())
     }
 
     pub async fn begin(&self) -> Result<Tx> {

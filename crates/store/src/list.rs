@@ -3,8 +3,7 @@
 use domain::list::{ListQuery, Order as ListOrder};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryOrder, QuerySelect, Select,
 };
 
 use crate::Result;
@@ -23,10 +22,7 @@ pub(crate) fn search<C: ColumnTrait>(cols: &[C], q: Option<&str>) -> Condition {
         .collect();
     let pattern = format!("%{escaped}%");
     cols.iter().fold(Condition::any(), |cond, col| {
-        cond.add(
-            Expr::expr(Func::lower(Expr::col(*col)))
-                .like(LikeExpr::new(pattern.clone()).escape('\\')),
-        )
+        cond.add(Expr::expr(Func::lower(Expr::col(*col))).like(LikeExpr::new(pattern.clone()).escape('\\')))
     })
 }
 
@@ -48,21 +44,13 @@ where
         ListOrder::Asc => Order::Asc,
         ListOrder::Desc => Order::Desc,
     };
-    let rows = select
-        .order_by(sort, order.clone())
-        .order_by(tie, order)
-        .offset(q.offset())
-        .limit(q.page_size)
-        .all(c)
-        .await?;
+    let rows =
+        select.order_by(sort, order.clone()).order_by(tie, order).offset(q.offset()).limit(q.page_size).all(c).await?;
     Ok((rows, total))
 }
 
 /// Equality filter on an optional value.
-pub(crate) fn eq_opt<C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(
-    col: C,
-    v: &Option<V>,
-) -> Condition {
+pub(crate) fn eq_opt<C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(col: C, v: &Option<V>) -> Condition {
     match v {
         Some(v) => Condition::all().add(col.eq(v.clone())),
         None => Condition::all(),

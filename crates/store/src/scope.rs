@@ -11,14 +11,10 @@ pub(crate) fn vendor_system_ids(vendor_id: &str) -> SelectStatement {
     Query::select()
         .column((cis::Entity, cis::Column::SystemId))
         .from(cis::Entity)
-        .inner_join(
-            ci::Entity,
-            Expr::col((ci::Entity, ci::Column::Id)).equals((cis::Entity, cis::Column::ItemId)),
-        )
+        .inner_join(ci::Entity, Expr::col((ci::Entity, ci::Column::Id)).equals((cis::Entity, cis::Column::ItemId)))
         .inner_join(
             contracts::Entity,
-            Expr::col((contracts::Entity, contracts::Column::Id))
-                .equals((ci::Entity, ci::Column::ContractId)),
+            Expr::col((contracts::Entity, contracts::Column::Id)).equals((ci::Entity, ci::Column::ContractId)),
         )
         .and_where(Expr::col((contracts::Entity, contracts::Column::VendorId)).eq(vendor_id))
         .to_owned()
@@ -38,9 +34,7 @@ pub(crate) fn unit_item_ids(unit_id: &str) -> SelectStatement {
     Query::select()
         .column((cis::Entity, cis::Column::ItemId))
         .from(cis::Entity)
-        .and_where(
-            Expr::col((cis::Entity, cis::Column::SystemId)).in_subquery(unit_system_ids(unit_id)),
-        )
+        .and_where(Expr::col((cis::Entity, cis::Column::SystemId)).in_subquery(unit_system_ids(unit_id)))
         .to_owned()
 }
 
@@ -58,10 +52,7 @@ pub(crate) fn vendor_unit_ids(vendor_id: &str) -> SelectStatement {
     Query::select()
         .column((systems::Entity, systems::Column::UnitId))
         .from(systems::Entity)
-        .and_where(
-            Expr::col((systems::Entity, systems::Column::Id))
-                .in_subquery(vendor_system_ids(vendor_id)),
-        )
+        .and_where(Expr::col((systems::Entity, systems::Column::Id)).in_subquery(vendor_system_ids(vendor_id)))
         .to_owned()
 }
 
@@ -70,10 +61,7 @@ pub(crate) fn unit_vendor_ids(unit_id: &str) -> SelectStatement {
     Query::select()
         .column((contracts::Entity, contracts::Column::VendorId))
         .from(contracts::Entity)
-        .and_where(
-            Expr::col((contracts::Entity, contracts::Column::Id))
-                .in_subquery(unit_contract_ids(unit_id)),
-        )
+        .and_where(Expr::col((contracts::Entity, contracts::Column::Id)).in_subquery(unit_contract_ids(unit_id)))
         .to_owned()
 }
 

@@ -27,9 +27,7 @@ pub async fn insert(tx: &Tx, token_hash: &str, user_id: &str, now: DateTime<Utc>
 }
 
 pub async fn find(c: &impl Conn, token_hash: &str) -> Result<Option<Session>> {
-    let m = sessions::Entity::find_by_id(token_hash.to_string())
-        .one(c.conn())
-        .await?;
+    let m = sessions::Entity::find_by_id(token_hash.to_string()).one(c.conn()).await?;
     Ok(m.map(|m| Session {
         token_hash: m.token_hash,
         user_id: m.user_id,
@@ -40,10 +38,7 @@ pub async fn find(c: &impl Conn, token_hash: &str) -> Result<Option<Session>> {
 
 pub async fn touch(tx: &Tx, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
     sessions::Entity::update_many()
-        .col_expr(
-            sessions::Column::LastSeenAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
+        .col_expr(sessions::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
         .filter(sessions::Column::TokenHash.eq(token_hash))
         .exec(tx.conn())
         .await?;
@@ -51,26 +46,18 @@ pub async fn touch(tx: &Tx, token_hash: &str, now: DateTime<Utc>) -> Result<()> 
 }
 
 pub async fn delete(tx: &Tx, token_hash: &str) -> Result<bool> {
-    let r = sessions::Entity::delete_by_id(token_hash.to_string())
-        .exec(tx.conn())
-        .await?;
+    let r = sessions::Entity::delete_by_id(token_hash.to_string()).exec(tx.conn()).await?;
     Ok(r.rows_affected > 0)
 }
 
 /// Ends every session of a user (password change, deactivation, deletion).
 pub async fn delete_for_user(tx: &Tx, user_id: &str) -> Result<u64> {
-    let r = sessions::Entity::delete_many()
-        .filter(sessions::Column::UserId.eq(user_id))
-        .exec(tx.conn())
-        .await?;
+    let r = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user_id)).exec(tx.conn()).await?;
     Ok(r.rows_affected)
 }
 
 /// Removes sessions idle since before `cutoff`.
 pub async fn delete_idle(tx: &Tx, cutoff: DateTime<Utc>) -> Result<u64> {
-    let r = sessions::Entity::delete_many()
-        .filter(sessions::Column::LastSeenAt.lt(cutoff))
-        .exec(tx.conn())
-        .await?;
+    let r = sessions::Entity::delete_many().filter(sessions::Column::LastSeenAt.lt(cutoff)).exec(tx.conn()).await?;
     Ok(r.rows_affected)
 }

@@ -4,21 +4,13 @@ use chrono::{DateTime, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
 use domain::registry::{Criticality, System, SystemFields};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::entities::{assets, contract_item_systems as cis, systems};
 use crate::scope::{by_scope, col_in, vendor_system_ids};
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
 
-pub const SORT_KEYS: &[&str] = &[
-    "name",
-    "criticality",
-    "dengbao_level",
-    "created_at",
-    "updated_at",
-];
+pub const SORT_KEYS: &[&str] = &["name", "criticality", "dengbao_level", "created_at", "updated_at"];
 
 #[derive(Debug, Clone, Default)]
 pub struct SystemFilter {
@@ -55,10 +47,7 @@ pub(crate) fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<System>> {
-    let m = systems::Entity::find_by_id(id.to_string())
-        .filter(visible(scope))
-        .one(c.conn())
-        .await?;
+    let m = systems::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
     m.map(to_domain).transpose()
 }
 
@@ -84,26 +73,14 @@ pub async fn find_by_name(c: &impl Conn, unit_id: &str, name: &str) -> Result<Op
     m.map(to_domain).transpose()
 }
 
-pub async fn list(
-    c: &impl Conn,
-    scope: &Scope,
-    q: &ListQuery,
-    f: &SystemFilter,
-) -> Result<Page<System>> {
+pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &SystemFilter) -> Result<Page<System>> {
     let select = systems::Entity::find()
         .filter(visible(scope))
         .filter(list::eq_opt(systems::Column::UnitId, &f.unit_id))
         .filter(list::eq_opt(systems::Column::Criticality, &f.criticality))
-        .filter(list::eq_opt(
-            systems::Column::DengbaoLevel,
-            &f.dengbao_level,
-        ))
+        .filter(list::eq_opt(systems::Column::DengbaoLevel, &f.dengbao_level))
         .filter(list::search(
-            &[
-                systems::Column::Name,
-                systems::Column::Developer,
-                systems::Column::Brand,
-            ],
+            &[systems::Column::Name, systems::Column::Developer, systems::Column::Brand],
             q.q.as_deref(),
         ));
     let sort = match q.sort.as_deref() {
@@ -114,16 +91,8 @@ pub async fn list(
         _ => systems::Column::Name,
     };
     let (rows, total) = list::page(c.conn(), select, q, sort, systems::Column::Id).await?;
-    let items = rows
-        .into_iter()
-        .map(to_domain)
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Page {
-        items,
-        total,
-        page: q.page,
-        page_size: q.page_size,
-    })
+    let items = rows.into_iter().map(to_domain).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, total, page: q.page, page_size: q.page_size })
 }
 
 fn active(f: &SystemFields) -> systems::ActiveModel {
@@ -151,10 +120,7 @@ pub async fn insert(tx: &Tx, f: &SystemFields, now: DateTime<Utc>) -> Result<Sys
 }
 
 pub async fn update(tx: &Tx, id: &str, f: &SystemFields, now: DateTime<Utc>) -> Result<System> {
-    let existing = systems::Entity::find_by_id(id.to_string())
-        .one(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let existing = systems::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
     let mut m = active(f);
     m.id = sea_orm::Unchanged(existing.id);
     m.created_at = sea_orm::Unchanged(existing.created_at);
@@ -163,32 +129,17 @@ pub async fn update(tx: &Tx, id: &str, f: &SystemFields, now: DateTime<Utc>) -> 
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
-    let r = systems::Entity::delete_by_id(id.to_string())
-        .exec(tx.conn())
-        .await?;
-    if r.rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
+    let r = systems::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
+    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 /// What still refers to a system: contract items covering it, assets linked to it.
 pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64)> {
-    let items = cis::Entity::find()
-        .filter(cis::Column::SystemId.eq(id))
-        .count(c.conn())
-        .await?;
-    let a = assets::Entity::find()
-        .filter(assets::Column::SystemId.eq(id))
-        .count(c.conn())
-        .await?;
+    let items = cis::Entity::find().filter(cis::Column::SystemId.eq(id)).count(c.conn()).await?;
+    let a = assets::Entity::find().filter(assets::Column::SystemId.eq(id)).count(c.conn()).await?;
     Ok((items, a))
 }
 
 pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
-    Ok(systems::Entity::find()
-        .filter(visible(scope))
-        .count(c.conn())
-        .await?)
+    Ok(systems::Entity::find().filter(visible(scope)).count(c.conn()).await?)
 }

@@ -4,9 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
 use domain::registry::{Unit, UnitFields};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::entities::{assets, systems, units, users};
 use crate::scope::{by_scope, col_in, vendor_unit_ids};
@@ -36,40 +34,26 @@ fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Unit>> {
-    let m = units::Entity::find_by_id(id.to_string())
-        .filter(visible(scope))
-        .one(c.conn())
-        .await?;
+    let m = units::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
     Ok(m.map(to_domain))
 }
 
 pub async fn find_by_name(c: &impl Conn, name: &str) -> Result<Option<Unit>> {
-    let m = units::Entity::find()
-        .filter(units::Column::Name.eq(name))
-        .one(c.conn())
-        .await?;
+    let m = units::Entity::find().filter(units::Column::Name.eq(name)).one(c.conn()).await?;
     Ok(m.map(to_domain))
 }
 
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery) -> Result<Page<Unit>> {
     let select = units::Entity::find()
         .filter(visible(scope))
-        .filter(list::search(
-            &[units::Column::Name, units::Column::ShortName],
-            q.q.as_deref(),
-        ));
+        .filter(list::search(&[units::Column::Name, units::Column::ShortName], q.q.as_deref()));
     let sort = match q.sort.as_deref() {
         Some("created_at") => units::Column::CreatedAt,
         Some("updated_at") => units::Column::UpdatedAt,
         _ => units::Column::Name,
     };
     let (rows, total) = list::page(c.conn(), select, q, sort, units::Column::Id).await?;
-    Ok(Page {
-        items: rows.into_iter().map(to_domain).collect(),
-        total,
-        page: q.page,
-        page_size: q.page_size,
-    })
+    Ok(Page { items: rows.into_iter().map(to_domain).collect(), total, page: q.page, page_size: q.page_size })
 }
 
 pub async fn insert(tx: &Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
@@ -87,10 +71,7 @@ pub async fn insert(tx: &Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit>
 }
 
 pub async fn update(tx: &Tx, id: &str, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
-    let existing = units::Entity::find_by_id(id.to_string())
-        .one(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let existing = units::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
     let mut m: units::ActiveModel = existing.into();
     m.name = Set(f.name.clone());
     m.short_name = Set(f.short_name.clone());
@@ -102,36 +83,18 @@ pub async fn update(tx: &Tx, id: &str, f: &UnitFields, now: DateTime<Utc>) -> Re
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
-    let r = units::Entity::delete_by_id(id.to_string())
-        .exec(tx.conn())
-        .await?;
-    if r.rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
+    let r = units::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
+    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 /// What still refers to a unit: systems, users, assets.
 pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64, u64)> {
-    let s = systems::Entity::find()
-        .filter(systems::Column::UnitId.eq(id))
-        .count(c.conn())
-        .await?;
-    let u = users::Entity::find()
-        .filter(users::Column::UnitId.eq(id))
-        .count(c.conn())
-        .await?;
-    let a = assets::Entity::find()
-        .filter(assets::Column::UnitId.eq(id))
-        .count(c.conn())
-        .await?;
+    let s = systems::Entity::find().filter(systems::Column::UnitId.eq(id)).count(c.conn()).await?;
+    let u = users::Entity::find().filter(users::Column::UnitId.eq(id)).count(c.conn()).await?;
+    let a = assets::Entity::find().filter(assets::Column::UnitId.eq(id)).count(c.conn()).await?;
     Ok((s, u, a))
 }
 
 pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
-    Ok(units::Entity::find()
-        .filter(visible(scope))
-        .count(c.conn())
-        .await?)
+    Ok(units::Entity::find().filter(visible(scope)).count(c.conn()).await?)
 }

@@ -4,22 +4,13 @@ use chrono::{DateTime, Utc};
 use domain::list::{ListQuery, Page};
 use domain::registry::{Certificate, CertificateFields, User, UserFields};
 use domain::{Role, Scope};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::{certificates, users};
 use crate::scope::by_scope;
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
 
-pub const SORT_KEYS: &[&str] = &[
-    "username",
-    "display_name",
-    "role",
-    "created_at",
-    "last_login_at",
-];
+pub const SORT_KEYS: &[&str] = &["username", "display_name", "role", "created_at", "last_login_at"];
 
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
@@ -63,28 +54,17 @@ fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<User>> {
-    let m = users::Entity::find_by_id(id.to_string())
-        .filter(visible(scope))
-        .one(c.conn())
-        .await?;
+    let m = users::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
     m.map(to_domain).transpose()
 }
 
-pub async fn list(
-    c: &impl Conn,
-    scope: &Scope,
-    q: &ListQuery,
-    f: &UserFilter,
-) -> Result<Page<User>> {
+pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &UserFilter) -> Result<Page<User>> {
     let select = users::Entity::find()
         .filter(visible(scope))
         .filter(list::eq_opt(users::Column::Role, &f.role))
         .filter(list::eq_opt(users::Column::UnitId, &f.unit_id))
         .filter(list::eq_opt(users::Column::VendorId, &f.vendor_id))
-        .filter(list::search(
-            &[users::Column::Username, users::Column::DisplayName],
-            q.q.as_deref(),
-        ));
+        .filter(list::search(&[users::Column::Username, users::Column::DisplayName], q.q.as_deref()));
     let sort = match q.sort.as_deref() {
         Some("display_name") => users::Column::DisplayName,
         Some("role") => users::Column::Role,
@@ -93,34 +73,16 @@ pub async fn list(
         _ => users::Column::Username,
     };
     let (rows, total) = list::page(c.conn(), select, q, sort, users::Column::Id).await?;
-    let items = rows
-        .into_iter()
-        .map(to_domain)
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Page {
-        items,
-        total,
-        page: q.page,
-        page_size: q.page_size,
-    })
+    let items = rows.into_iter().map(to_domain).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, total, page: q.page, page_size: q.page_size })
 }
 
 pub async fn credentials(c: &impl Conn, username: &str) -> Result<Option<Credentials>> {
-    let Some(m) = users::Entity::find()
-        .filter(users::Column::Username.eq(username))
-        .one(c.conn())
-        .await?
-    else {
+    let Some(m) = users::Entity::find().filter(users::Column::Username.eq(username)).one(c.conn()).await? else {
         return Ok(None);
     };
-    let (password_hash, failed_logins, locked_until) =
-        (m.password_hash.clone(), m.failed_logins, m.locked_until);
-    Ok(Some(Credentials {
-        user: to_domain(m)?,
-        password_hash,
-        failed_logins,
-        locked_until,
-    }))
+    let (password_hash, failed_logins, locked_until) = (m.password_hash.clone(), m.failed_logins, m.locked_until);
+    Ok(Some(Credentials { user: to_domain(m)?, password_hash, failed_logins, locked_until }))
 }
 
 pub async fn count(c: &impl Conn) -> Result<u64> {
@@ -135,12 +97,7 @@ pub async fn count_active_admins(c: &impl Conn) -> Result<u64> {
         .await?)
 }
 
-pub async fn insert(
-    tx: &Tx,
-    f: &UserFields,
-    password_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<User> {
+pub async fn insert(tx: &Tx, f: &UserFields, password_hash: &str, now: DateTime<Utc>) -> Result<User> {
     let m = users::ActiveModel {
         id: Set(crate::new_id()),
         username: Set(f.username.clone()),
@@ -170,10 +127,7 @@ pub async fn update(
     password_hash: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<User> {
-    let existing = users::Entity::find_by_id(id.to_string())
-        .one(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let existing = users::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
     let mut m: users::ActiveModel = existing.into();
     m.username = Set(f.username.clone());
     m.display_name = Set(f.display_name.clone());
@@ -194,23 +148,12 @@ pub async fn update(
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
-    let r = users::Entity::delete_by_id(id.to_string())
-        .exec(tx.conn())
-        .await?;
-    if r.rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
+    let r = users::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
+    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 /// Records a failed login: the new failure count and, when the threshold is reached, a lock.
-pub async fn record_failure(
-    tx: &Tx,
-    id: &str,
-    failed: i32,
-    locked_until: Option<DateTime<Utc>>,
-) -> Result<()> {
+pub async fn record_failure(tx: &Tx, id: &str, failed: i32, locked_until: Option<DateTime<Utc>>) -> Result<()> {
     let m = users::ActiveModel {
         id: sea_orm::Unchanged(id.to_string()),
         failed_logins: Set(failed),
@@ -263,12 +206,7 @@ pub async fn certificate(c: &impl Conn, user_id: &str, id: &str) -> Result<Optio
     Ok(m.map(cert_to_domain))
 }
 
-pub async fn put_certificate(
-    tx: &Tx,
-    user_id: &str,
-    id: Option<&str>,
-    f: &CertificateFields,
-) -> Result<Certificate> {
+pub async fn put_certificate(tx: &Tx, user_id: &str, id: Option<&str>, f: &CertificateFields) -> Result<Certificate> {
     let mut m = certificates::ActiveModel {
         id: Set(crate::new_id()),
         user_id: Set(user_id.to_string()),
@@ -281,9 +219,7 @@ pub async fn put_certificate(
     let saved = match id {
         None => m.insert(tx.conn()).await?,
         Some(id) => {
-            certificate(tx, user_id, id)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            certificate(tx, user_id, id).await?.ok_or(StoreError::NotFound)?;
             m.id = sea_orm::Unchanged(id.to_string());
             m.update(tx.conn()).await?
         }
@@ -297,9 +233,5 @@ pub async fn delete_certificate(tx: &Tx, user_id: &str, id: &str) -> Result<()> 
         .filter(certificates::Column::UserId.eq(user_id))
         .exec(tx.conn())
         .await?;
-    if r.rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
+    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }

@@ -18,12 +18,7 @@ pub struct Overrides {
     #[arg(long, env = "YUNWEI_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// `postgres://…` or `sqlite://…` [default: SQLite file in the data directory].
-    #[arg(
-        long,
-        env = "YUNWEI_DATABASE_URL",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "YUNWEI_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// A TOML config file [default: yunwei.toml in the data directory, if present].
     #[arg(long, env = "YUNWEI_CONFIG", global = true)]
@@ -63,56 +58,28 @@ pub struct Settings {
 
 impl Settings {
     pub fn resolve(o: &Overrides) -> anyhow::Result<Settings> {
-        let data_dir_hint = o
-            .data_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("./yunwei-data"));
+        let data_dir_hint = o.data_dir.clone().unwrap_or_else(|| PathBuf::from("./yunwei-data"));
         let file = match &o.config {
             Some(p) => read_file(p)?,
             None => {
                 let p = data_dir_hint.join("yunwei.toml");
-                if p.exists() {
-                    read_file(&p)?
-                } else {
-                    FileSettings::default()
-                }
+                if p.exists() { read_file(&p)? } else { FileSettings::default() }
             }
         };
-        let listen = o
-            .listen
-            .clone()
-            .or(file.listen)
-            .unwrap_or_else(|| "127.0.0.1:8080".into());
-        let listen: SocketAddr = listen
-            .parse()
-            .with_context(|| format!("listen: not an address:port: {listen}"))?;
-        let minutes = o
-            .session_idle_minutes
-            .or(file.session_idle_minutes)
-            .unwrap_or(30);
+        let listen = o.listen.clone().or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen.parse().with_context(|| format!("listen: not an address:port: {listen}"))?;
+        let minutes = o.session_idle_minutes.or(file.session_idle_minutes).unwrap_or(30);
         if !(1..=24 * 60).contains(&minutes) {
             anyhow::bail!("session_idle_minutes must be between 1 and 1440, not {minutes}");
         }
-        let log_format = o
-            .log_format
-            .clone()
-            .or(file.log_format)
-            .unwrap_or_else(|| "text".into());
+        let log_format = o.log_format.clone().or(file.log_format).unwrap_or_else(|| "text".into());
         if log_format != "text" && log_format != "json" {
             anyhow::bail!("log_format must be text or json, not {log_format}");
         }
         Ok(Settings {
             listen,
-            data_dir: o
-                .data_dir
-                .clone()
-                .or(file.data_dir)
-                .unwrap_or(data_dir_hint),
-            database_url: o
-                .database_url
-                .clone()
-                .or(file.database_url)
-                .filter(|u| !u.trim().is_empty()),
+            data_dir: o.data_dir.clone().or(file.data_dir).unwrap_or(data_dir_hint),
+            database_url: o.database_url.clone().or(file.database_url).filter(|u| !u.trim().is_empty()),
             session_idle: Duration::from_secs(minutes * 60),
             secure_cookie: o.secure_cookie.or(file.secure_cookie).unwrap_or(false),
             json_logs: log_format == "json",
@@ -130,18 +97,11 @@ impl Settings {
     }
 
     pub fn with_data_dir(&self, dir: &Path) -> Settings {
-        Settings {
-            data_dir: dir.to_path_buf(),
-            database_url: None,
-            ..self.clone()
-        }
+        Settings { data_dir: dir.to_path_buf(), database_url: None, ..self.clone() }
     }
 
     pub fn app_config(&self) -> app::AppConfig {
-        app::AppConfig {
-            session_idle: self.session_idle,
-            ..Default::default()
-        }
+        app::AppConfig { session_idle: self.session_idle, ..Default::default() }
     }
 }
 
@@ -150,18 +110,14 @@ pub fn sqlite_url(path: &Path) -> String {
 }
 
 fn read_file(p: &Path) -> anyhow::Result<FileSettings> {
-    let text = std::fs::read_to_string(p)
-        .with_context(|| format!("reading config file {}", p.display()))?;
+    let text = std::fs::read_to_string(p).with_context(|| format!("reading config file {}", p.display()))?;
     toml::from_str(&text).with_context(|| format!("parsing config file {}", p.display()))
 }
 
 pub fn init_tracing(s: &Settings) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("YUNWEI_LOG").unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info")
-    });
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("YUNWEI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if s.json_logs {
         builder.json().init();
     } else {

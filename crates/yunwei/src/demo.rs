@@ -21,10 +21,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     println!();
     println!("Yunwei 演示环境已启动 / demo is running:  http://{addr}/");
     println!("API 文档 / API page:                      http://{addr}/api/docs");
-    println!(
-        "数据目录 / data directory (removed on exit): {}",
-        dir.path().display()
-    );
+    println!("数据目录 / data directory (removed on exit): {}", dir.path().display());
     println!();
     println!(
         "演示账户（密码均为 {}）/ demo accounts (password {}):",

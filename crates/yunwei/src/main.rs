@@ -13,11 +13,7 @@ use domain::registry::UserInput;
 use crate::config::{Overrides, Settings};
 
 #[derive(Parser)]
-#[command(
-    name = "yunwei",
-    version,
-    about = "Yunwei 运维 — O&M management for government data bureaus"
-)]
+#[command(name = "yunwei", version, about = "Yunwei 运维 — O&M management for government data bureaus")]
 struct Cli {
     #[command(flatten)]
     overrides: Overrides,
@@ -77,9 +73,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::resolve(&cli.overrides)?;
     config::init_tracing(&settings);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(run(cli.command, settings))
 }
 
@@ -98,20 +92,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("migrations applied: {pending}");
             Ok(())
         }
-        Command::Admin {
-            command:
-                AdminCommand::CreateUser {
-                    username,
-                    role,
-                    unit,
-                    vendor,
-                    display_name,
-                },
-        } => {
+        Command::Admin { command: AdminCommand::CreateUser { username, role, unit, vendor, display_name } } => {
             let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .context("reading the password from standard input")?;
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();
             let app = app::App::open(&settings.database_url()?, settings.app_config()).await?;
             let input = UserInput {
@@ -125,12 +108,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             };
             match app.create_user(&app::system_principal(), input).await {
                 Ok(u) => {
-                    println!(
-                        "created user {} ({}) with id {}",
-                        u.username,
-                        u.role.as_str(),
-                        u.id
-                    );
+                    println!("created user {} ({}) with id {}", u.username, u.role.as_str(), u.id);
                     Ok(())
                 }
                 Err(app::AppError::Validation(errs)) => {
@@ -143,15 +121,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 Err(e) => Err(e.into()),
             }
         }
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => {
+        Command::Audit { command: AuditCommand::Verify } => {
             let app = app::App::open(&settings.database_url()?, settings.app_config()).await?;
             let r = app.verify_audit(&app::system_principal()).await?;
-            println!(
-                "checked {} records; head seq {} hash {}",
-                r.checked, r.last_seq, r.last_hash
-            );
+            println!("checked {} records; head seq {} hash {}", r.checked, r.last_seq, r.last_hash);
             if r.intact() {
                 println!("audit chain intact");
                 Ok(())

@@ -11,9 +11,8 @@ use crate::config::Settings;
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = App::open(&settings.database_url()?, settings.app_config()).await?;
     ensure_admin(&app).await?;
-    let listener = TcpListener::bind(settings.listen)
-        .await
-        .with_context(|| format!("listening on {}", settings.listen))?;
+    let listener =
+        TcpListener::bind(settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
     run(app, listener, &settings).await
 }
 
@@ -38,14 +37,8 @@ async fn ensure_admin(app: &App) -> anyhow::Result<()> {
             Ok(())
         }
         Err(app::AppError::Validation(errs)) => {
-            let why: Vec<String> = errs
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.msg.zh))
-                .collect();
-            bail!(
-                "YUNWEI_ADMIN_PASSWORD/USERNAME rejected: {}",
-                why.join("; ")
-            )
+            let why: Vec<String> = errs.iter().map(|e| format!("{}: {}", e.field, e.msg.zh)).collect();
+            bail!("YUNWEI_ADMIN_PASSWORD/USERNAME rejected: {}", why.join("; "))
         }
         Err(e) => Err(e.into()),
     }
@@ -57,9 +50,7 @@ pub async fn run(app: App, listener: TcpListener, settings: &Settings) -> anyhow
     let jobs = app::jobs::spawn(app.clone(), stop_rx);
     let router = api::router(app.clone(), settings.secure_cookie);
     tracing::info!(addr = %listener.local_addr()?, backend = app.store().backend_name(), "yunwei is listening");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop_tx.send(true);
     for j in jobs {
         let _ = j.await;

@@ -21,11 +21,7 @@ fn yunwei(dir: &std::path::Path) -> Command {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 struct Server(Child);
@@ -40,10 +36,8 @@ impl Drop for Server {
 fn wait_ready(base: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if let Ok(r) = reqwest::blocking::get(format!("{base}/readyz")) {
-            if r.status().is_success() {
-                return;
-            }
+        if reqwest::blocking::get(format!("{base}/readyz")).is_ok_and(|r| r.status().is_success()) {
+            return;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -56,12 +50,7 @@ fn serve(dir: &std::path::Path, port: u16, admin_password: Option<&str>) -> Serv
     if let Some(p) = admin_password {
         c.env("YUNWEI_ADMIN_PASSWORD", p);
     }
-    Server(
-        c.stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
+    Server(c.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap())
 }
 
 fn login(base: &str, user: &str, password: &str) -> String {
@@ -72,35 +61,20 @@ fn login(base: &str, user: &str, password: &str) -> String {
         .unwrap()
         .json()
         .unwrap();
-    r["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("login {user}: {r}"))
-        .to_string()
+    r["token"].as_str().unwrap_or_else(|| panic!("login {user}: {r}")).to_string()
 }
 
 fn get(base: &str, path: &str, token: &str) -> Value {
-    reqwest::blocking::Client::new()
-        .get(format!("{base}{path}"))
-        .bearer_auth(token)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap()
+    reqwest::blocking::Client::new().get(format!("{base}{path}")).bearer_auth(token).send().unwrap().json().unwrap()
 }
 
 #[test]
 fn serve_refuses_to_start_without_an_administrator() {
     let dir = tempfile::tempdir().unwrap();
-    let out = yunwei(dir.path())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .output()
-        .unwrap();
+    let out = yunwei(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("YUNWEI_ADMIN_PASSWORD") && err.contains("create-user"),
-        "{err}"
-    );
+    assert!(err.contains("YUNWEI_ADMIN_PASSWORD") && err.contains("create-user"), "{err}");
 }
 
 #[test]
@@ -126,45 +100,21 @@ fn data_survives_a_restart_and_the_chain_verifies() {
     let _server = serve(dir.path(), port, None);
     wait_ready(&base);
     let token = login(&base, "admin", "Bureau#2026");
-    assert_eq!(
-        get(&base, &format!("/api/v1/units/{unit_id}"), &token)["name"],
-        "安阳市档案馆"
-    );
+    assert_eq!(get(&base, &format!("/api/v1/units/{unit_id}"), &token)["name"], "安阳市档案馆");
     drop(_server);
 
-    let out = yunwei(dir.path())
-        .args(["audit", "verify"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = yunwei(dir.path()).args(["audit", "verify"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("intact"));
 }
 
 #[test]
 fn create_user_reads_the_password_from_stdin() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(
-        yunwei(dir.path())
-            .arg("migrate")
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    assert!(yunwei(dir.path()).arg("migrate").output().unwrap().status.success());
     let create = |password: &str| {
         let mut child = yunwei(dir.path())
-            .args([
-                "admin",
-                "create-user",
-                "--username",
-                "root2",
-                "--role",
-                "admin",
-            ])
+            .args(["admin", "create-user", "--username", "root2", "--role", "admin"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -177,16 +127,9 @@ fn create_user_reads_the_password_from_stdin() {
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
     let ok = create("Strong#2026");
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let dup = create("Strong#2026");
-    assert!(
-        !dup.status.success(),
-        "a second user with the same name is refused"
-    );
+    assert!(!dup.status.success(), "a second user with the same name is refused");
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let _server = serve(dir.path(), port, None);
@@ -209,20 +152,11 @@ fn audit_verify_fails_on_a_tampered_chain() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let store = app::Database::connect(&conn).await.unwrap();
-        store
-            .execute_raw_sql("DROP TRIGGER audit_log_no_update")
-            .await
-            .unwrap();
-        store
-            .execute_raw_sql("UPDATE audit_log SET actor_name = 'mallory' WHERE seq = 1")
-            .await
-            .unwrap();
+        store.execute_raw_sql("DROP TRIGGER audit_log_no_update").await.unwrap();
+        store.execute_raw_sql("UPDATE audit_log SET actor_name = 'mallory' WHERE seq = 1").await.unwrap();
         store.close().await.unwrap();
     });
-    let out = yunwei(dir.path())
-        .args(["audit", "verify"])
-        .output()
-        .unwrap();
+    let out = yunwei(dir.path()).args(["audit", "verify"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("BROKEN"));
 }
@@ -265,13 +199,7 @@ fn demo_serves_the_seed_dataset() {
     let mine = get(&base, "/api/v1/systems?page_size=100", &unit);
     assert_eq!(mine["total"], 16);
     let me = get(&base, "/api/v1/auth/me", &unit);
-    assert!(
-        mine["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s["unit_id"] == me["unit_id"])
-    );
+    assert!(mine["items"].as_array().unwrap().iter().all(|s| s["unit_id"] == me["unit_id"]));
     let eng = login(&base, "eng1", "Demo@2026");
     assert_eq!(get(&base, "/api/v1/systems", &eng)["total"], 30);
 }

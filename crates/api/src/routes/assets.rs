@@ -54,11 +54,7 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, AssetFilter)> {
 /// List assets the caller may see. Sort keys: name, kind, warranty_end, expires_on, created_at, updated_at.
 #[utoipa::path(get, path = "/assets", tag = "assets", params(ListParams, AssetParams),
     responses((status = 200, body = Page<Asset>), (status = 400, body = ProblemBody)))]
-async fn list(
-    State(s): State<AppState>,
-    auth: Auth,
-    params: Params,
-) -> ApiResult<Json<Page<Asset>>> {
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Asset>>> {
     let (q, f) = parse(&params)?;
     Ok(Json(s.app.list_assets(&auth.principal, &q, &f).await?))
 }
@@ -77,11 +73,7 @@ async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiRes
 #[utoipa::path(post, path = "/assets/import", tag = "assets",
     request_body(content = Vec<u8>, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportReportBody), (status = 422, body = ProblemBody)))]
-async fn import(
-    State(s): State<AppState>,
-    auth: Auth,
-    upload: Upload,
-) -> ApiResult<Json<ImportReportBody>> {
+async fn import(State(s): State<AppState>, auth: Auth, upload: Upload) -> ApiResult<Json<ImportReportBody>> {
     let r = s.app.import_assets(&auth.principal, &upload.0).await?;
     Ok(Json(r.into()))
 }
@@ -93,19 +85,12 @@ async fn create(
     auth: Auth,
     JsonBody(input): JsonBody<AssetInput>,
 ) -> ApiResult<(StatusCode, Json<Asset>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_asset(&auth.principal, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_asset(&auth.principal, input).await?)))
 }
 
 #[utoipa::path(get, path = "/assets/{id}", tag = "assets", params(("id" = String, Path)),
     responses((status = 200, body = Asset), (status = 404, body = ProblemBody)))]
-async fn get(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Asset>> {
+async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Asset>> {
     Ok(Json(s.app.get_asset(&auth.principal, &id).await?))
 }
 
@@ -122,11 +107,7 @@ async fn update(
 
 #[utoipa::path(delete, path = "/assets/{id}", tag = "assets", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn delete(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_asset(&auth.principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -17,10 +17,7 @@ use crate::extract::{Auth, Params, check};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(export))
-        .routes(routes!(verify))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(export)).routes(routes!(verify))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -55,11 +52,7 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, AuditFilter)> {
 /// Audit records, oldest first unless `order=desc`. Sort keys: seq, at.
 #[utoipa::path(get, path = "/audit", tag = "audit", params(ListParams, AuditParams),
     responses((status = 200, body = Page<AuditRecord>), (status = 403, body = ProblemBody)))]
-async fn list(
-    State(s): State<AppState>,
-    auth: Auth,
-    params: Params,
-) -> ApiResult<Json<Page<AuditRecord>>> {
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<AuditRecord>>> {
     let (q, f) = parse(&params)?;
     Ok(Json(s.app.list_audit(&auth.principal, &q, &f).await?))
 }

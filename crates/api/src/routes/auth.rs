@@ -17,10 +17,7 @@ use crate::extract::{Auth, JsonBody, SESSION_COOKIE};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(me))
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -50,19 +47,14 @@ pub struct LoginResponse {
 
 fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
     let secure = if state.secure_cookie { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
-    )
+    format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
 }
 
 /// Signs in. Wrong credentials answer 401 with the same message whether or not the user exists;
 /// repeated failures lock the account for a while.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, security(()),
     responses((status = 200, body = LoginResponse), (status = 401, body = ProblemBody)))]
-async fn login(
-    State(s): State<AppState>,
-    JsonBody(req): JsonBody<LoginRequest>,
-) -> ApiResult<Response> {
+async fn login(State(s): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> ApiResult<Response> {
     let out = s.app.login(&req.username, &req.password).await?;
     let max_age = s.app.config().session_idle.as_secs().max(60) * 48;
     let body = LoginResponse {

@@ -37,23 +37,14 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, ContractFilter)> {
     let mut errors = Vec::new();
     let q = params.list(app::contracts::SORT_KEYS, &mut errors);
     check(errors)?;
-    Ok((
-        q,
-        ContractFilter {
-            vendor_id: params.text("vendor_id"),
-        },
-    ))
+    Ok((q, ContractFilter { vendor_id: params.text("vendor_id") }))
 }
 
 /// List contracts the caller may see, with their items. Sort keys: name, code, signed_on,
 /// created_at, updated_at. A unit user sees only the items covering its own systems.
 #[utoipa::path(get, path = "/contracts", tag = "contracts", params(ListParams, ContractParams),
     responses((status = 200, body = Page<Contract>), (status = 400, body = ProblemBody)))]
-async fn list(
-    State(s): State<AppState>,
-    auth: Auth,
-    params: Params,
-) -> ApiResult<Json<Page<Contract>>> {
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Contract>>> {
     let (q, f) = parse(&params)?;
     Ok(Json(s.app.list_contracts(&auth.principal, &q, &f).await?))
 }
@@ -75,19 +66,12 @@ async fn create(
     auth: Auth,
     JsonBody(input): JsonBody<ContractInput>,
 ) -> ApiResult<(StatusCode, Json<Contract>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_contract(&auth.principal, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_contract(&auth.principal, input).await?)))
 }
 
 #[utoipa::path(get, path = "/contracts/{id}", tag = "contracts", params(("id" = String, Path)),
     responses((status = 200, body = Contract), (status = 404, body = ProblemBody)))]
-async fn get(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Contract>> {
+async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Contract>> {
     Ok(Json(s.app.get_contract(&auth.principal, &id).await?))
 }
 
@@ -101,18 +85,12 @@ async fn update(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<ContractInput>,
 ) -> ApiResult<Json<Contract>> {
-    Ok(Json(
-        s.app.update_contract(&auth.principal, &id, input).await?,
-    ))
+    Ok(Json(s.app.update_contract(&auth.principal, &id, input).await?))
 }
 
 #[utoipa::path(delete, path = "/contracts/{id}", tag = "contracts", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody)))]
-async fn delete(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_contract(&auth.principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -135,10 +113,7 @@ async fn add_item(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<ContractItemInput>,
 ) -> ApiResult<(StatusCode, Json<ContractItem>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.add_contract_item(&auth.principal, &id, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.add_contract_item(&auth.principal, &id, input).await?)))
 }
 
 #[utoipa::path(get, path = "/contracts/{id}/items/{item_id}", tag = "contracts",
@@ -149,11 +124,7 @@ async fn get_item(
     auth: Auth,
     Path((id, item_id)): Path<(String, String)>,
 ) -> ApiResult<Json<ContractItem>> {
-    Ok(Json(
-        s.app
-            .get_contract_item(&auth.principal, &id, &item_id)
-            .await?,
-    ))
+    Ok(Json(s.app.get_contract_item(&auth.principal, &id, &item_id).await?))
 }
 
 #[utoipa::path(put, path = "/contracts/{id}/items/{item_id}", tag = "contracts",
@@ -165,11 +136,7 @@ async fn update_item(
     Path((id, item_id)): Path<(String, String)>,
     JsonBody(input): JsonBody<ContractItemInput>,
 ) -> ApiResult<Json<ContractItem>> {
-    Ok(Json(
-        s.app
-            .update_contract_item(&auth.principal, &id, &item_id, input)
-            .await?,
-    ))
+    Ok(Json(s.app.update_contract_item(&auth.principal, &id, &item_id, input).await?))
 }
 
 #[utoipa::path(delete, path = "/contracts/{id}/items/{item_id}", tag = "contracts",
@@ -180,8 +147,6 @@ async fn delete_item(
     auth: Auth,
     Path((id, item_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    s.app
-        .delete_contract_item(&auth.principal, &id, &item_id)
-        .await?;
+    s.app.delete_contract_item(&auth.principal, &id, &item_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

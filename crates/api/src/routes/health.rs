@@ -9,9 +9,7 @@ use serde_json::{Value, json};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
 /// The process is up.
@@ -22,16 +20,10 @@ async fn healthz() -> Json<Value> {
 /// The database answers.
 async fn readyz(State(s): State<AppState>) -> (StatusCode, Json<Value>) {
     match s.app.ready().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({"status": "ready", "database": s.app.store().backend_name()})),
-        ),
+        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready", "database": s.app.store().backend_name()}))),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable"})),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"})))
         }
     }
 }

@@ -36,38 +36,18 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 
 /// An xlsx download named `name` (UTF-8 file names per RFC 6266 / RFC 5987).
 pub fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    (
-        [
-            (CONTENT_TYPE, XLSX.to_string()),
-            (CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response()
+    ([(CONTENT_TYPE, XLSX.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
 /// Today's date in the bureau's time zone, for file names.
 pub fn today() -> String {
     let offset = chrono::FixedOffset::east_opt(8 * 3600)
         .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
-    chrono::Utc::now()
-        .with_timezone(&offset)
-        .format("%Y%m%d")
-        .to_string()
+    chrono::Utc::now().with_timezone(&offset).format("%Y%m%d").to_string()
 }
 
 /// The outcome of an import that went through.
@@ -79,10 +59,7 @@ pub struct ImportReportBody {
 
 impl From<app::import::ImportReport> for ImportReportBody {
     fn from(r: app::import::ImportReport) -> Self {
-        ImportReportBody {
-            created: r.created,
-            updated: r.updated,
-        }
+        ImportReportBody { created: r.created, updated: r.updated }
     }
 }
 
@@ -107,26 +84,14 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Upload {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("multipart/form-data"));
         if !is_multipart {
-            let bytes = axum::body::Bytes::from_request(req, state)
-                .await
-                .map_err(|_| missing())?;
-            return if bytes.is_empty() {
-                Err(missing())
-            } else {
-                Ok(Upload(bytes.to_vec()))
-            };
+            let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| missing())?;
+            return if bytes.is_empty() { Err(missing()) } else { Ok(Upload(bytes.to_vec())) };
         }
-        let mut form = axum::extract::Multipart::from_request(req, state)
-            .await
-            .map_err(|_| missing())?;
+        let mut form = axum::extract::Multipart::from_request(req, state).await.map_err(|_| missing())?;
         while let Some(field) = form.next_field().await.map_err(|_| missing())? {
             if field.name() == Some("file") {
                 let bytes = field.bytes().await.map_err(|_| missing())?;
-                return if bytes.is_empty() {
-                    Err(missing())
-                } else {
-                    Ok(Upload(bytes.to_vec()))
-                };
+                return if bytes.is_empty() { Err(missing()) } else { Ok(Upload(bytes.to_vec())) };
             }
         }
         Err(missing())

@@ -51,11 +51,7 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, SystemFilter)> {
 /// List systems the caller may see. Sort keys: name, criticality, dengbao_level, created_at, updated_at.
 #[utoipa::path(get, path = "/systems", tag = "systems", params(ListParams, SystemParams),
     responses((status = 200, body = Page<System>), (status = 400, body = ProblemBody)))]
-async fn list(
-    State(s): State<AppState>,
-    auth: Auth,
-    params: Params,
-) -> ApiResult<Json<Page<System>>> {
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<System>>> {
     let (q, f) = parse(&params)?;
     Ok(Json(s.app.list_systems(&auth.principal, &q, &f).await?))
 }
@@ -74,11 +70,7 @@ async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiRes
 #[utoipa::path(post, path = "/systems/import", tag = "systems",
     request_body(content = Vec<u8>, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportReportBody), (status = 422, body = ProblemBody)))]
-async fn import(
-    State(s): State<AppState>,
-    auth: Auth,
-    upload: Upload,
-) -> ApiResult<Json<ImportReportBody>> {
+async fn import(State(s): State<AppState>, auth: Auth, upload: Upload) -> ApiResult<Json<ImportReportBody>> {
     let r = s.app.import_systems(&auth.principal, &upload.0).await?;
     Ok(Json(r.into()))
 }
@@ -90,19 +82,12 @@ async fn create(
     auth: Auth,
     JsonBody(input): JsonBody<SystemInput>,
 ) -> ApiResult<(StatusCode, Json<System>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_system(&auth.principal, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_system(&auth.principal, input).await?)))
 }
 
 #[utoipa::path(get, path = "/systems/{id}", tag = "systems", params(("id" = String, Path)),
     responses((status = 200, body = System), (status = 404, body = ProblemBody)))]
-async fn get(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<System>> {
+async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<System>> {
     Ok(Json(s.app.get_system(&auth.principal, &id).await?))
 }
 
@@ -114,18 +99,12 @@ async fn update(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<SystemInput>,
 ) -> ApiResult<Json<System>> {
-    Ok(Json(
-        s.app.update_system(&auth.principal, &id, input).await?,
-    ))
+    Ok(Json(s.app.update_system(&auth.principal, &id, input).await?))
 }
 
 #[utoipa::path(delete, path = "/systems/{id}", tag = "systems", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn delete(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_system(&auth.principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

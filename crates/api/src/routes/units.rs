@@ -15,20 +15,13 @@ use crate::extract::{Auth, JsonBody, Params, check};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(export))
-        .routes(routes!(get, update, delete))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(export)).routes(routes!(get, update, delete))
 }
 
 /// List units the caller may see. Sort keys: name, created_at, updated_at.
 #[utoipa::path(get, path = "/units", tag = "units", params(ListParams),
     responses((status = 200, body = Page<Unit>), (status = 400, body = ProblemBody)))]
-async fn list(
-    State(s): State<AppState>,
-    auth: Auth,
-    params: Params,
-) -> ApiResult<Json<Page<Unit>>> {
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Unit>>> {
     let mut errors = Vec::new();
     let q = params.list(app::units::SORT_KEYS, &mut errors);
     check(errors)?;
@@ -53,19 +46,12 @@ async fn create(
     auth: Auth,
     JsonBody(input): JsonBody<UnitInput>,
 ) -> ApiResult<(StatusCode, Json<Unit>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_unit(&auth.principal, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_unit(&auth.principal, input).await?)))
 }
 
 #[utoipa::path(get, path = "/units/{id}", tag = "units", params(("id" = String, Path)),
     responses((status = 200, body = Unit), (status = 404, body = ProblemBody)))]
-async fn get(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Unit>> {
+async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Unit>> {
     Ok(Json(s.app.get_unit(&auth.principal, &id).await?))
 }
 
@@ -82,11 +68,7 @@ async fn update(
 
 #[utoipa::path(delete, path = "/units/{id}", tag = "units", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn delete(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_unit(&auth.principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

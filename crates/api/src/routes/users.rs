@@ -39,11 +39,8 @@ struct UserParams {
 fn parse(params: &Params) -> ApiResult<(ListQuery, UserFilter)> {
     let mut errors = Vec::new();
     let q = params.list(app::users::SORT_KEYS, &mut errors);
-    let f = UserFilter {
-        role: params.text("role"),
-        unit_id: params.text("unit_id"),
-        vendor_id: params.text("vendor_id"),
-    };
+    let f =
+        UserFilter { role: params.text("role"), unit_id: params.text("unit_id"), vendor_id: params.text("vendor_id") };
     check(errors)?;
     Ok((q, f))
 }
@@ -51,11 +48,7 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, UserFilter)> {
 /// List users the caller may see. Sort keys: username, display_name, role, created_at, last_login_at.
 #[utoipa::path(get, path = "/users", tag = "users", params(ListParams, UserParams),
     responses((status = 200, body = Page<User>), (status = 400, body = ProblemBody)))]
-async fn list(
-    State(s): State<AppState>,
-    auth: Auth,
-    params: Params,
-) -> ApiResult<Json<Page<User>>> {
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<User>>> {
     let (q, f) = parse(&params)?;
     Ok(Json(s.app.list_users(&auth.principal, &q, &f).await?))
 }
@@ -76,19 +69,12 @@ async fn create(
     auth: Auth,
     JsonBody(input): JsonBody<UserInput>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_user(&auth.principal, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_user(&auth.principal, input).await?)))
 }
 
 #[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = String, Path)),
     responses((status = 200, body = User), (status = 404, body = ProblemBody)))]
-async fn get(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<User>> {
+async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<User>> {
     Ok(Json(s.app.get_user(&auth.principal, &id).await?))
 }
 
@@ -106,11 +92,7 @@ async fn update(
 
 #[utoipa::path(delete, path = "/users/{id}", tag = "users", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn delete(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_user(&auth.principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -133,14 +115,7 @@ async fn create_certificate(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<CertificateInput>,
 ) -> ApiResult<(StatusCode, Json<Certificate>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            s.app
-                .put_certificate(&auth.principal, &id, None, input)
-                .await?,
-        ),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.put_certificate(&auth.principal, &id, None, input).await?)))
 }
 
 #[utoipa::path(put, path = "/users/{id}/certificates/{cert_id}", tag = "users",
@@ -152,11 +127,7 @@ async fn update_certificate(
     Path((id, cert_id)): Path<(String, String)>,
     JsonBody(input): JsonBody<CertificateInput>,
 ) -> ApiResult<Json<Certificate>> {
-    Ok(Json(
-        s.app
-            .put_certificate(&auth.principal, &id, Some(&cert_id), input)
-            .await?,
-    ))
+    Ok(Json(s.app.put_certificate(&auth.principal, &id, Some(&cert_id), input).await?))
 }
 
 #[utoipa::path(delete, path = "/users/{id}/certificates/{cert_id}", tag = "users",
@@ -167,8 +138,6 @@ async fn delete_certificate(
     auth: Auth,
     Path((id, cert_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    s.app
-        .delete_certificate(&auth.principal, &id, &cert_id)
-        .await?;
+    s.app.delete_certificate(&auth.principal, &id, &cert_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -15,20 +15,13 @@ use crate::extract::{Auth, JsonBody, Params, check};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(export))
-        .routes(routes!(get, update, delete))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(export)).routes(routes!(get, update, delete))
 }
 
 /// List vendors the caller may see. Sort keys: name, created_at, updated_at.
 #[utoipa::path(get, path = "/vendors", tag = "vendors", params(ListParams),
     responses((status = 200, body = Page<Vendor>), (status = 400, body = ProblemBody)))]
-async fn list(
-    State(s): State<AppState>,
-    auth: Auth,
-    params: Params,
-) -> ApiResult<Json<Page<Vendor>>> {
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Vendor>>> {
     let mut errors = Vec::new();
     let q = params.list(app::vendors::SORT_KEYS, &mut errors);
     check(errors)?;
@@ -53,19 +46,12 @@ async fn create(
     auth: Auth,
     JsonBody(input): JsonBody<VendorInput>,
 ) -> ApiResult<(StatusCode, Json<Vendor>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_vendor(&auth.principal, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_vendor(&auth.principal, input).await?)))
 }
 
 #[utoipa::path(get, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path)),
     responses((status = 200, body = Vendor), (status = 404, body = ProblemBody)))]
-async fn get(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Vendor>> {
+async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Vendor>> {
     Ok(Json(s.app.get_vendor(&auth.principal, &id).await?))
 }
 
@@ -77,18 +63,12 @@ async fn update(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<VendorInput>,
 ) -> ApiResult<Json<Vendor>> {
-    Ok(Json(
-        s.app.update_vendor(&auth.principal, &id, input).await?,
-    ))
+    Ok(Json(s.app.update_vendor(&auth.principal, &id, input).await?))
 }
 
 #[utoipa::path(delete, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn delete(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_vendor(&auth.principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

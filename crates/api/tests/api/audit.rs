@@ -16,93 +16,43 @@ async fn drop_guard(t: &TestApp) {
         Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
         Backend::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log;",
     };
-    t.app
-        .store()
-        .execute_raw_sql(sql)
-        .await
-        .expect("drop guard");
+    t.app.store().execute_raw_sql(sql).await.expect("drop guard");
 }
 
 both!(every_change_is_audited, |t: TestApp| async move {
     let unit = t.unit("安阳市民政局").await;
-    t.put(
-        &format!("/api/v1/units/{unit}"),
-        &t.admin,
-        json!({"name": "安阳市民政局", "short_name": "民政"}),
-    )
-    .await;
+    t.put(&format!("/api/v1/units/{unit}"), &t.admin, json!({"name": "安阳市民政局", "short_name": "民政"})).await;
     t.delete(&format!("/api/v1/units/{unit}"), &t.admin).await;
-    let (_, log) = t
-        .get(
-            &format!("/api/v1/audit?object_type=unit&object_id={unit}"),
-            &t.admin,
-        )
-        .await;
+    let (_, log) = t.get(&format!("/api/v1/audit?object_type=unit&object_id={unit}"), &t.admin).await;
     let items = log["items"].as_array().unwrap();
-    let actions: Vec<&str> = items
-        .iter()
-        .map(|r| r["action"].as_str().unwrap())
-        .collect();
+    let actions: Vec<&str> = items.iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["create", "update", "delete"]);
     assert_eq!(items[1]["before"]["short_name"], serde_json::Value::Null);
     assert_eq!(items[1]["after"]["short_name"], "民政");
     assert_eq!(items[2]["after"], serde_json::Value::Null);
     assert!(items.iter().all(|r| r["actor_name"] == "admin"));
     // A refused change leaves no record.
-    let before = t.get("/api/v1/audit", &t.admin).await.1["total"]
-        .as_u64()
-        .unwrap();
+    let before = t.get("/api/v1/audit", &t.admin).await.1["total"].as_u64().unwrap();
     t.post("/api/v1/units", &t.admin, json!({})).await;
-    assert_eq!(
-        t.get("/api/v1/audit", &t.admin).await.1["total"]
-            .as_u64()
-            .unwrap(),
-        before
-    );
+    assert_eq!(t.get("/api/v1/audit", &t.admin).await.1["total"].as_u64().unwrap(), before);
     assert_eq!(verify(&t).await["intact"], true);
 });
 
-both!(
-    the_database_refuses_to_rewrite_history,
-    |t: TestApp| async move {
-        t.unit("某单位").await;
-        assert!(
-            t.app
-                .store()
-                .execute_raw_sql("UPDATE audit_log SET actor_name = 'x'")
-                .await
-                .is_err()
-        );
-        assert!(
-            t.app
-                .store()
-                .execute_raw_sql("DELETE FROM audit_log")
-                .await
-                .is_err()
-        );
-        assert_eq!(verify(&t).await["intact"], true);
-    }
-);
+both!(the_database_refuses_to_rewrite_history, |t: TestApp| async move {
+    t.unit("某单位").await;
+    assert!(t.app.store().execute_raw_sql("UPDATE audit_log SET actor_name = 'x'").await.is_err());
+    assert!(t.app.store().execute_raw_sql("DELETE FROM audit_log").await.is_err());
+    assert_eq!(verify(&t).await["intact"], true);
+});
 
 both!(altered_record_is_detected, |t: TestApp| async move {
     t.unit("甲").await;
     t.unit("乙").await;
     drop_guard(&t).await;
-    t.app
-        .store()
-        .execute_raw_sql("UPDATE audit_log SET after = '{\"name\":\"伪造\"}' WHERE seq = 2")
-        .await
-        .unwrap();
+    t.app.store().execute_raw_sql("UPDATE audit_log SET after = '{\"name\":\"伪造\"}' WHERE seq = 2").await.unwrap();
     let v = verify(&t).await;
     assert_eq!(v["intact"], false);
-    assert!(
-        v["breaks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|b| b["kind"] == "altered" && b["seq"] == 2),
-        "{v}"
-    );
+    assert!(v["breaks"].as_array().unwrap().iter().any(|b| b["kind"] == "altered" && b["seq"] == 2), "{v}");
 });
 
 both!(removed_record_is_detected, |t: TestApp| async move {
@@ -110,39 +60,17 @@ both!(removed_record_is_detected, |t: TestApp| async move {
     t.unit("乙").await;
     t.unit("丙").await;
     drop_guard(&t).await;
-    t.app
-        .store()
-        .execute_raw_sql("DELETE FROM audit_log WHERE seq = 2")
-        .await
-        .unwrap();
+    t.app.store().execute_raw_sql("DELETE FROM audit_log WHERE seq = 2").await.unwrap();
     let v = verify(&t).await;
     assert_eq!(v["intact"], false);
-    assert!(
-        v["breaks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|b| b["kind"] == "gap"),
-        "{v}"
-    );
+    assert!(v["breaks"].as_array().unwrap().iter().any(|b| b["kind"] == "gap"), "{v}");
 });
 
 both!(removed_tail_is_detected, |t: TestApp| async move {
     t.unit("甲").await;
     t.unit("乙").await;
     drop_guard(&t).await;
-    t.app
-        .store()
-        .execute_raw_sql("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
-        .await
-        .unwrap();
+    t.app.store().execute_raw_sql("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)").await.unwrap();
     let v = verify(&t).await;
-    assert!(
-        v["breaks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|b| b["kind"] == "truncated_tail"),
-        "{v}"
-    );
+    assert!(v["breaks"].as_array().unwrap().iter().any(|b| b["kind"] == "truncated_tail"), "{v}");
 });

@@ -9,12 +9,7 @@ use crate::harness::{ADMIN_PASSWORD, Backend, TestApp};
 
 both!(login_contract, |t: TestApp| async move {
     let (s, body) = t
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"username": "admin", "password": ADMIN_PASSWORD})),
-        )
+        .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "admin", "password": ADMIN_PASSWORD})))
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(body["token"].as_str().is_some_and(|t| t.len() >= 32));
@@ -23,52 +18,23 @@ both!(login_contract, |t: TestApp| async move {
     assert!(body["user"]["id"].is_string());
 
     // Same answer for a wrong password and for a user that does not exist.
-    let (s1, wrong) = t
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"username": "admin", "password": "nope"})),
-        )
-        .await;
-    let (s2, ghost) = t
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"username": "ghost", "password": "nope"})),
-        )
-        .await;
-    assert_eq!(
-        (s1, s2),
-        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
-    );
+    let (s1, wrong) =
+        t.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "admin", "password": "nope"}))).await;
+    let (s2, ghost) =
+        t.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "ghost", "password": "nope"}))).await;
+    assert_eq!((s1, s2), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
     assert_eq!(wrong["message"], ghost["message"]);
     assert_eq!(wrong["code"], "unauthenticated");
 
     // Bearer on every endpoint; nothing without it.
     let token = body["token"].as_str().unwrap();
     assert_eq!(t.get("/api/v1/auth/me", token).await.0, StatusCode::OK);
-    assert_eq!(
-        t.call(Method::GET, "/api/v1/units", None, None).await.0,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        t.get("/api/v1/units", "forged-token").await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(t.call(Method::GET, "/api/v1/units", None, None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(t.get("/api/v1/units", "forged-token").await.0, StatusCode::UNAUTHORIZED);
 
     // Logout ends the session.
-    assert_eq!(
-        t.call(Method::POST, "/api/v1/auth/logout", Some(token), None)
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        t.get("/api/v1/auth/me", token).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(t.call(Method::POST, "/api/v1/auth/logout", Some(token), None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(t.get("/api/v1/auth/me", token).await.0, StatusCode::UNAUTHORIZED);
 });
 
 both!(cookie_session, |t: TestApp| async move {
@@ -79,24 +45,10 @@ both!(cookie_session, |t: TestApp| async move {
         .send()
         .await
         .unwrap();
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap()
-        .to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
+    let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     let pair = cookie.split(';').next().unwrap().to_string();
-    let me = t
-        .client
-        .get(format!("{}/api/v1/auth/me", t.base))
-        .header("cookie", pair)
-        .send()
-        .await
-        .unwrap();
+    let me = t.client.get(format!("{}/api/v1/auth/me", t.base)).header("cookie", pair).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::OK);
 });
 
@@ -123,50 +75,28 @@ both!(lockout_after_repeated_failures, |t: TestApp| async move {
         )
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (_, audit) = t
-        .get("/api/v1/audit?action=login_failed&page_size=50", &t.admin)
-        .await;
-    let reasons: Vec<&str> = audit["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["after"]["reason"].as_str())
-        .collect();
+    let (_, audit) = t.get("/api/v1/audit?action=login_failed&page_size=50", &t.admin).await;
+    let reasons: Vec<&str> =
+        audit["items"].as_array().unwrap().iter().filter_map(|r| r["after"]["reason"].as_str()).collect();
     assert!(reasons.contains(&"locked"), "{reasons:?}");
-    assert_eq!(
-        reasons.iter().filter(|r| **r == "wrong_password").count(),
-        5
-    );
+    assert_eq!(reasons.iter().filter(|r| **r == "wrong_password").count(), 5);
 });
 
 both!(health_endpoints, |t: TestApp| async move {
-    assert_eq!(
-        t.call(Method::GET, "/healthz", None, None).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(t.call(Method::GET, "/healthz", None, None).await.0, StatusCode::OK);
     let (s, body) = t.call(Method::GET, "/readyz", None, None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(body["status"], "ready");
-    let docs = t
-        .client
-        .get(format!("{}/api/docs/", t.base))
-        .send()
-        .await
-        .unwrap();
+    let docs = t.client.get(format!("{}/api/docs/", t.base)).send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
-    let (s, spec) = t
-        .call(Method::GET, "/api/v1/openapi.json", None, None)
-        .await;
+    let (s, spec) = t.call(Method::GET, "/api/v1/openapi.json", None, None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(spec["paths"]["/api/v1/systems"].is_object());
 });
 
 #[tokio::test]
 async fn idle_sessions_expire() {
-    let config = AppConfig {
-        session_idle: Duration::from_secs(1),
-        ..Default::default()
-    };
+    let config = AppConfig { session_idle: Duration::from_secs(1), ..Default::default() };
     let t = TestApp::start_with(Backend::Sqlite, config).await;
     assert_eq!(t.get("/api/v1/units", &t.admin).await.0, StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(2100)).await;
@@ -188,24 +118,11 @@ both!(sessions_survive_a_restart, |t: TestApp| async move {
 both!(last_admin_is_protected, |t: TestApp| async move {
     let (_, me) = t.get("/api/v1/auth/me", &t.admin).await;
     let id = me["id"].as_str().unwrap();
-    assert_eq!(
-        t.delete(&format!("/api/v1/users/{id}"), &t.admin).await,
-        StatusCode::CONFLICT
-    );
-    let (s, _) = t
-        .put(
-            &format!("/api/v1/users/{id}"),
-            &t.admin,
-            json!({"username": "admin", "role": "auditor"}),
-        )
-        .await;
+    assert_eq!(t.delete(&format!("/api/v1/users/{id}"), &t.admin).await, StatusCode::CONFLICT);
+    let (s, _) = t.put(&format!("/api/v1/users/{id}"), &t.admin, json!({"username": "admin", "role": "auditor"})).await;
     assert_eq!(s, StatusCode::CONFLICT);
     let (s, _) = t
-        .put(
-            &format!("/api/v1/users/{id}"),
-            &t.admin,
-            json!({"username": "admin", "role": "admin", "active": false}),
-        )
+        .put(&format!("/api/v1/users/{id}"), &t.admin, json!({"username": "admin", "role": "admin", "active": false}))
         .await;
     assert_eq!(s, StatusCode::CONFLICT);
 });
@@ -222,9 +139,6 @@ both!(password_change_ends_sessions, |t: TestApp| async move {
         )
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(
-        t.get("/api/v1/auth/me", &token).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(t.get("/api/v1/auth/me", &token).await.0, StatusCode::UNAUTHORIZED);
     t.login("li", "NewPass#2026").await;
 });

@@ -58,10 +58,7 @@ pub fn pg_url() -> Option<String> {
     match std::env::var("YUNWEI_TEST_PG_URL") {
         Ok(u) if !u.is_empty() => Some(u),
         _ => {
-            assert!(
-                std::env::var("CI").map_or(true, |v| v != "true"),
-                "CI must set YUNWEI_TEST_PG_URL"
-            );
+            assert!(std::env::var("CI").map_or(true, |v| v != "true"), "CI must set YUNWEI_TEST_PG_URL");
             None
         }
     }
@@ -71,14 +68,9 @@ pub fn pg_url() -> Option<String> {
 async fn fresh_pg_database(admin_url: &str) -> String {
     let name = format!("yunwei_t_{}", uuid_like());
     let store = store_connect(admin_url).await;
-    store
-        .execute_raw_sql(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
+    store.execute_raw_sql(&format!("CREATE DATABASE {name}")).await.expect("create test database");
     store.close().await.ok();
-    let (base, query) = admin_url
-        .split_once('?')
-        .map_or((admin_url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
     let prefix = base.rsplit_once('/').map_or(base, |(p, _)| p);
     match query {
         Some(q) => format!("{prefix}/{name}?{q}"),
@@ -93,16 +85,8 @@ async fn store_connect(url: &str) -> app::Database {
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_nanos();
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        t % 1_000_000_000_000,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    format!("{}_{}_{}", std::process::id(), t % 1_000_000_000_000, N.fetch_add(1, Ordering::Relaxed))
 }
 
 impl TestApp {
@@ -119,46 +103,29 @@ impl TestApp {
         let (db_url, dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("tempdir");
-                (
-                    format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
-                    Some(dir),
-                )
+                (format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()), Some(dir))
             }
             Backend::Postgres => (fresh_pg_database(&pg_url().expect("pg url")).await, None),
         };
         let app = App::open(&db_url, config).await.expect("open app");
-        app.bootstrap_admin("admin", ADMIN_PASSWORD)
-            .await
-            .expect("bootstrap admin");
+        app.bootstrap_admin("admin", ADMIN_PASSWORD).await.expect("bootstrap admin");
         Self::serve(app, db_url, backend, dir).await
     }
 
     /// Starts a server on an existing database (restart tests).
     pub async fn reopen(&self) -> TestApp {
-        let app = App::open(&self.db_url, AppConfig::default())
-            .await
-            .expect("reopen");
+        let app = App::open(&self.db_url, AppConfig::default()).await.expect("reopen");
         Self::serve(app, self.db_url.clone(), self.backend, None).await
     }
 
-    async fn serve(
-        app: App,
-        db_url: String,
-        backend: Backend,
-        dir: Option<tempfile::TempDir>,
-    ) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+    async fn serve(app: App, db_url: String, backend: Backend, dir: Option<tempfile::TempDir>) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let router = api::router(app.clone(), false);
         let server = tokio::spawn(async move {
             axum::serve(listener, router).await.ok();
         });
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("client");
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
         let mut t = TestApp {
             base: format!("http://{addr}"),
             client,
@@ -175,12 +142,7 @@ impl TestApp {
 
     pub async fn login(&self, username: &str, password: &str) -> String {
         let (s, body) = self
-            .call(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"username": username, "password": password})),
-            )
+            .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": password})))
             .await;
         assert_eq!(s, StatusCode::OK, "login {username}: {body}");
         body["token"].as_str().expect("token").to_string()
@@ -225,9 +187,7 @@ impl TestApp {
 
     /// Creates through the API as admin and returns the new id; panics unless 201.
     pub async fn create(&self, collection: &str, body: Value) -> String {
-        let (s, v) = self
-            .post(&format!("/api/v1/{collection}"), &self.admin, body)
-            .await;
+        let (s, v) = self.post(&format!("/api/v1/{collection}"), &self.admin, body).await;
         assert_eq!(s, StatusCode::CREATED, "create {collection}: {v}");
         v["id"].as_str().expect("id").to_string()
     }
@@ -237,8 +197,7 @@ impl TestApp {
     }
 
     pub async fn system(&self, name: &str, unit_id: &str) -> String {
-        self.create("systems", json!({"name": name, "unit_id": unit_id}))
-            .await
+        self.create("systems", json!({"name": name, "unit_id": unit_id})).await
     }
 
     pub async fn vendor(&self, name: &str) -> String {
@@ -256,37 +215,17 @@ impl TestApp {
     }
 
     /// Creates a user and returns a logged-in token for them.
-    pub async fn user(
-        &self,
-        username: &str,
-        role: &str,
-        unit_id: Option<&str>,
-        vendor_id: Option<&str>,
-    ) -> String {
+    pub async fn user(&self, username: &str, role: &str, unit_id: Option<&str>, vendor_id: Option<&str>) -> String {
         self.create("users", json!({"username": username, "role": role, "unit_id": unit_id, "vendor_id": vendor_id, "password": PASSWORD}))
             .await;
         self.login(username, PASSWORD).await
     }
 
     pub async fn download(&self, path: &str, token: &str) -> (StatusCode, Option<String>, Vec<u8>) {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request");
+        let res = self.client.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.expect("request");
         let status = res.status();
-        let ct = res
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        (
-            status,
-            ct,
-            res.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
-        )
+        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+        (status, ct, res.bytes().await.map(|b| b.to_vec()).unwrap_or_default())
     }
 
     pub async fn upload(&self, path: &str, token: &str, bytes: Vec<u8>) -> (StatusCode, Value) {

@@ -12,42 +12,17 @@ async fn crud(t: &TestApp, collection: &str, create: Value, update: Value, chang
     assert_eq!(got["id"], id.as_str());
     let (s, list) = t.get(&format!("/api/v1/{collection}"), &t.admin).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(
-        list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|i| i["id"] == id.as_str()),
-        "{collection} list: {list}"
-    );
+    assert!(list["items"].as_array().unwrap().iter().any(|i| i["id"] == id.as_str()), "{collection} list: {list}");
     assert!(list["total"].as_u64().unwrap() >= 1);
-    assert_eq!(
-        (list["page"].as_u64(), list["page_size"].as_u64()),
-        (Some(1), Some(20))
-    );
-    let (s, upd) = t
-        .put(&format!("/api/v1/{collection}/{id}"), &t.admin, update)
-        .await;
+    assert_eq!((list["page"].as_u64(), list["page_size"].as_u64()), (Some(1), Some(20)));
+    let (s, upd) = t.put(&format!("/api/v1/{collection}/{id}"), &t.admin, update).await;
     assert_eq!(s, StatusCode::OK, "{collection} update: {upd}");
     assert_eq!(upd[changed.0], changed.1, "{collection} update: {upd}");
     let (_, again) = t.get(&format!("/api/v1/{collection}/{id}"), &t.admin).await;
     assert_eq!(again[changed.0], changed.1);
-    assert_eq!(
-        t.delete(&format!("/api/v1/{collection}/{id}"), &t.admin)
-            .await,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        t.get(&format!("/api/v1/{collection}/{id}"), &t.admin)
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        t.delete(&format!("/api/v1/{collection}/{id}"), &t.admin)
-            .await,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(t.delete(&format!("/api/v1/{collection}/{id}"), &t.admin).await, StatusCode::NO_CONTENT);
+    assert_eq!(t.get(&format!("/api/v1/{collection}/{id}"), &t.admin).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.delete(&format!("/api/v1/{collection}/{id}"), &t.admin).await, StatusCode::NOT_FOUND);
 }
 
 both!(crud_every_collection, |t: TestApp| async move {
@@ -85,18 +60,9 @@ both!(crud_every_collection, |t: TestApp| async move {
         ("name", json!("UPS 主机")),
     )
     .await;
-    let (_, asset_owner) = t
-        .post(
-            "/api/v1/assets",
-            &t.admin,
-            json!({"name": "服务器", "kind": "server", "system_id": system}),
-        )
-        .await;
-    assert_eq!(
-        asset_owner["unit_id"],
-        unit.as_str(),
-        "an asset follows its system's unit"
-    );
+    let (_, asset_owner) =
+        t.post("/api/v1/assets", &t.admin, json!({"name": "服务器", "kind": "server", "system_id": system})).await;
+    assert_eq!(asset_owner["unit_id"], unit.as_str(), "an asset follows its system's unit");
     let vendor = t.vendor("运维公司").await;
     crud(
         &t,
@@ -136,9 +102,7 @@ both!(contract_items, |t: TestApp| async move {
         .post(&format!("/api/v1/contracts/{id}/items"), &t.admin, json!({"name": "硬件维保", "budget_fen": 500, "start_date": "2026-07-01", "end_date": "2027-06-30", "system_ids": [s2]}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{added}");
-    let (_, items) = t
-        .get(&format!("/api/v1/contracts/{id}/items"), &t.admin)
-        .await;
+    let (_, items) = t.get(&format!("/api/v1/contracts/{id}/items"), &t.admin).await;
     assert_eq!(items.as_array().unwrap().len(), 2);
     let item2 = added["id"].as_str().unwrap();
     let (s, upd) = t
@@ -156,26 +120,12 @@ both!(contract_items, |t: TestApp| async move {
         ]}))
         .await;
     assert_eq!(s, StatusCode::OK, "{c2}");
-    let ids: Vec<&str> = c2["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = c2["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 2);
     assert_eq!(ids[0], keep);
     assert!(!ids.contains(&item2));
-    assert_eq!(
-        t.get(&format!("/api/v1/contracts/{id}/items/{item2}"), &t.admin)
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        t.delete(&format!("/api/v1/contracts/{id}/items/{keep}"), &t.admin)
-            .await,
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(t.get(&format!("/api/v1/contracts/{id}/items/{item2}"), &t.admin).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.delete(&format!("/api/v1/contracts/{id}/items/{keep}"), &t.admin).await, StatusCode::NO_CONTENT);
     let (_, c3) = t.get(&format!("/api/v1/contracts/{id}"), &t.admin).await;
     assert_eq!(c3["total_fen"], 2);
 });
@@ -186,77 +136,37 @@ both!(list_filter_sort_page, |t: TestApp| async move {
     for i in 0..7 {
         t.create("systems", json!({"name": format!("系统{i:02}"), "unit_id": if i % 2 == 0 { &a } else { &b }, "dengbao_level": 2 + i % 2})).await;
     }
-    let (_, p) = t
-        .get(
-            &format!("/api/v1/systems?unit_id={a}&page_size=2&page=2&sort=name&order=desc"),
-            &t.admin,
-        )
-        .await;
+    let (_, p) = t.get(&format!("/api/v1/systems?unit_id={a}&page_size=2&page=2&sort=name&order=desc"), &t.admin).await;
     assert_eq!(p["total"], 4);
-    let names: Vec<&str> = p["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = p["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["系统02", "系统00"]);
     let (_, p) = t.get("/api/v1/systems?dengbao_level=3", &t.admin).await;
     assert_eq!(p["total"], 3);
-    let (_, p) = t
-        .get(
-            &format!("/api/v1/systems?q={}", "%E7%B3%BB%E7%BB%9F05"),
-            &t.admin,
-        )
-        .await;
+    let (_, p) = t.get(&format!("/api/v1/systems?q={}", "%E7%B3%BB%E7%BB%9F05"), &t.admin).await;
     assert_eq!(p["total"], 1);
     // `%` and `_` are literal in searches.
     let (_, p) = t.get("/api/v1/systems?q=%25", &t.admin).await;
     assert_eq!(p["total"], 0);
 });
 
-both!(
-    deleting_what_is_referenced_is_refused,
-    |t: TestApp| async move {
-        let unit = t.unit("有系统的单位").await;
-        let system = t.system("系统", &unit).await;
-        let vendor = t.vendor("供应商").await;
-        t.contract("合同", &vendor, &[&system]).await;
-        let (s, body) = t
-            .call(
-                reqwest::Method::DELETE,
-                &format!("/api/v1/units/{unit}"),
-                Some(&t.admin),
-                None,
-            )
-            .await;
-        assert_eq!(s, StatusCode::CONFLICT);
-        assert!(
-            body["message"].as_str().unwrap().contains("1 个信息系统"),
-            "{body}"
-        );
-        assert_eq!(
-            t.delete(&format!("/api/v1/systems/{system}"), &t.admin)
-                .await,
-            StatusCode::CONFLICT
-        );
-        assert_eq!(
-            t.delete(&format!("/api/v1/vendors/{vendor}"), &t.admin)
-                .await,
-            StatusCode::CONFLICT
-        );
-        assert_eq!(
-            t.get(&format!("/api/v1/systems/{system}"), &t.admin)
-                .await
-                .0,
-            StatusCode::OK,
-            "nothing was lost"
-        );
-    }
-);
+both!(deleting_what_is_referenced_is_refused, |t: TestApp| async move {
+    let unit = t.unit("有系统的单位").await;
+    let system = t.system("系统", &unit).await;
+    let vendor = t.vendor("供应商").await;
+    t.contract("合同", &vendor, &[&system]).await;
+    let (s, body) = t.call(reqwest::Method::DELETE, &format!("/api/v1/units/{unit}"), Some(&t.admin), None).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(body["message"].as_str().unwrap().contains("1 个信息系统"), "{body}");
+    assert_eq!(t.delete(&format!("/api/v1/systems/{system}"), &t.admin).await, StatusCode::CONFLICT);
+    assert_eq!(t.delete(&format!("/api/v1/vendors/{vendor}"), &t.admin).await, StatusCode::CONFLICT);
+    assert_eq!(t.get(&format!("/api/v1/systems/{system}"), &t.admin).await.0, StatusCode::OK, "nothing was lost");
+});
 
 both!(certificates, |t: TestApp| async move {
     let vendor = t.vendor("供应商").await;
-    let id = t.create("users", json!({"username": "pm1", "role": "vendor_pm", "vendor_id": vendor, "password": "Passw0rd!x"})).await;
+    let id = t
+        .create("users", json!({"username": "pm1", "role": "vendor_pm", "vendor_id": vendor, "password": "Passw0rd!x"}))
+        .await;
     let (s, c) = t
         .post(
             &format!("/api/v1/users/{id}/certificates"),
@@ -274,13 +184,7 @@ both!(certificates, |t: TestApp| async move {
         )
         .await;
     assert_eq!((s, c["name"].as_str()), (StatusCode::OK, Some("CISP-PTE")));
-    let (_, list) = t
-        .get(&format!("/api/v1/users/{id}/certificates"), &t.admin)
-        .await;
+    let (_, list) = t.get(&format!("/api/v1/users/{id}/certificates"), &t.admin).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(
-        t.delete(&format!("/api/v1/users/{id}/certificates/{cid}"), &t.admin)
-            .await,
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(t.delete(&format!("/api/v1/users/{id}/certificates/{cid}"), &t.admin).await, StatusCode::NO_CONTENT);
 });

@@ -31,18 +31,8 @@ async fn world(t: &TestApp) -> World {
     let sys_a = t.system("甲系统", &unit_a).await;
     let sys_b = t.system("乙系统", &unit_b).await;
     let sys_c = t.system("乙的第三个系统", &unit_b).await;
-    let asset_a = t
-        .create(
-            "assets",
-            json!({"name": "甲服务器", "kind": "server", "system_id": sys_a}),
-        )
-        .await;
-    let asset_b = t
-        .create(
-            "assets",
-            json!({"name": "乙服务器", "kind": "server", "system_id": sys_b}),
-        )
-        .await;
+    let asset_a = t.create("assets", json!({"name": "甲服务器", "kind": "server", "system_id": sys_a})).await;
+    let asset_b = t.create("assets", json!({"name": "乙服务器", "kind": "server", "system_id": sys_b})).await;
     let vendor_1 = t.vendor("供应商一").await;
     let vendor_2 = t.vendor("供应商二").await;
     let contract_1 = t
@@ -55,8 +45,12 @@ async fn world(t: &TestApp) -> World {
         )
         .await;
     let contract_2 = t.contract("合同二", &vendor_2, &[&sys_b]).await;
-    let user_a = t.create("users", json!({"username": "ua", "role": "unit_user", "unit_id": unit_a, "password": "Passw0rd!x"})).await;
-    let user_b = t.create("users", json!({"username": "ub", "role": "unit_user", "unit_id": unit_b, "password": "Passw0rd!x"})).await;
+    let user_a = t
+        .create("users", json!({"username": "ua", "role": "unit_user", "unit_id": unit_a, "password": "Passw0rd!x"}))
+        .await;
+    let user_b = t
+        .create("users", json!({"username": "ub", "role": "unit_user", "unit_id": unit_b, "password": "Passw0rd!x"}))
+        .await;
     World {
         unit_a,
         unit_b,
@@ -75,24 +69,14 @@ async fn world(t: &TestApp) -> World {
 }
 
 fn ids(list: &Value) -> Vec<String> {
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .collect()
+    list["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
 }
 
 async fn hidden(t: &TestApp, token: &str, path: &str) {
     let (s, body) = t.get(path, token).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{path} must be hidden: {body}");
-    let (_, missing) = t
-        .get("/api/v1/units/00000000-0000-0000-0000-000000000000", token)
-        .await;
-    assert_eq!(
-        body["message"], missing["message"],
-        "a hidden object looks exactly like a missing one"
-    );
+    let (_, missing) = t.get("/api/v1/units/00000000-0000-0000-0000-000000000000", token).await;
+    assert_eq!(body["message"], missing["message"], "a hidden object looks exactly like a missing one");
 }
 
 async fn visible(t: &TestApp, token: &str, path: &str) {
@@ -101,9 +85,7 @@ async fn visible(t: &TestApp, token: &str, path: &str) {
 }
 
 async fn list_ids(t: &TestApp, token: &str, collection: &str) -> Vec<String> {
-    let (s, list) = t
-        .get(&format!("/api/v1/{collection}?page_size=500"), token)
-        .await;
+    let (s, list) = t.get(&format!("/api/v1/{collection}?page_size=500"), token).await;
     assert_eq!(s, StatusCode::OK, "{collection}: {list}");
     let mut v = ids(&list);
     v.sort();
@@ -116,48 +98,20 @@ fn sorted(mut v: Vec<&String>) -> Vec<String> {
 }
 
 async fn writes_refused(t: &TestApp, token: &str, w: &World) {
-    let (s, _) = t
-        .post("/api/v1/units", token, json!({"name": "新单位"}))
-        .await;
+    let (s, _) = t.post("/api/v1/units", token, json!({"name": "新单位"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = t
-        .post(
-            "/api/v1/systems",
-            token,
-            json!({"name": "x", "unit_id": w.unit_a}),
-        )
-        .await;
+    let (s, _) = t.post("/api/v1/systems", token, json!({"name": "x", "unit_id": w.unit_a})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = t
-        .put(
-            &format!("/api/v1/systems/{}", w.sys_a),
-            token,
-            json!({"name": "改名", "unit_id": w.unit_a}),
-        )
-        .await;
+    let (s, _) =
+        t.put(&format!("/api/v1/systems/{}", w.sys_a), token, json!({"name": "改名", "unit_id": w.unit_a})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    assert_eq!(
-        t.delete(&format!("/api/v1/assets/{}", w.asset_a), token)
-            .await,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        t.delete(&format!("/api/v1/contracts/{}", w.contract_1), token)
-            .await,
-        StatusCode::FORBIDDEN
-    );
-    let (s, _) = t
-        .post(
-            "/api/v1/users",
-            token,
-            json!({"username": "evil", "role": "admin", "password": "Passw0rd!x"}),
-        )
-        .await;
+    assert_eq!(t.delete(&format!("/api/v1/assets/{}", w.asset_a), token).await, StatusCode::FORBIDDEN);
+    assert_eq!(t.delete(&format!("/api/v1/contracts/{}", w.contract_1), token).await, StatusCode::FORBIDDEN);
+    let (s, _) =
+        t.post("/api/v1/users", token, json!({"username": "evil", "role": "admin", "password": "Passw0rd!x"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(t.get("/api/v1/audit", token).await.0, StatusCode::FORBIDDEN);
-    let (_, sys) = t
-        .get(&format!("/api/v1/systems/{}", w.sys_a), &t.admin)
-        .await;
+    let (_, sys) = t.get(&format!("/api/v1/systems/{}", w.sys_a), &t.admin).await;
     assert_eq!(sys["name"], "甲系统", "nothing changed");
 }
 
@@ -167,42 +121,22 @@ both!(unit_user_sees_only_its_unit, |t: TestApp| async move {
     assert_eq!(list_ids(&t, &tok, "units").await, vec![w.unit_a.clone()]);
     assert_eq!(list_ids(&t, &tok, "systems").await, vec![w.sys_a.clone()]);
     assert_eq!(list_ids(&t, &tok, "assets").await, vec![w.asset_a.clone()]);
-    assert_eq!(
-        list_ids(&t, &tok, "vendors").await,
-        vec![w.vendor_1.clone()]
-    );
-    assert_eq!(
-        list_ids(&t, &tok, "contracts").await,
-        vec![w.contract_1.clone()]
-    );
+    assert_eq!(list_ids(&t, &tok, "vendors").await, vec![w.vendor_1.clone()]);
+    assert_eq!(list_ids(&t, &tok, "contracts").await, vec![w.contract_1.clone()]);
     assert_eq!(list_ids(&t, &tok, "users").await, vec![w.user_a.clone()]);
     // Inside the shared contract, only the item covering its own system.
-    let (_, c) = t
-        .get(&format!("/api/v1/contracts/{}", w.contract_1), &tok)
-        .await;
+    let (_, c) = t.get(&format!("/api/v1/contracts/{}", w.contract_1), &tok).await;
     let items = c["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["system_ids"], json!([w.sys_a]));
     let other_item = {
-        let (_, full) = t
-            .get(&format!("/api/v1/contracts/{}", w.contract_1), &t.admin)
-            .await;
-        full["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["name"] == "乙分项")
-            .unwrap()["id"]
+        let (_, full) = t.get(&format!("/api/v1/contracts/{}", w.contract_1), &t.admin).await;
+        full["items"].as_array().unwrap().iter().find(|i| i["name"] == "乙分项").unwrap()["id"]
             .as_str()
             .unwrap()
             .to_string()
     };
-    hidden(
-        &t,
-        &tok,
-        &format!("/api/v1/contracts/{}/items/{other_item}", w.contract_1),
-    )
-    .await;
+    hidden(&t, &tok, &format!("/api/v1/contracts/{}/items/{other_item}", w.contract_1)).await;
 
     visible(&t, &tok, &format!("/api/v1/systems/{}", w.sys_a)).await;
     hidden(&t, &tok, &format!("/api/v1/units/{}", w.unit_b)).await;
@@ -210,106 +144,57 @@ both!(unit_user_sees_only_its_unit, |t: TestApp| async move {
     hidden(&t, &tok, &format!("/api/v1/assets/{}", w.asset_b)).await;
     hidden(&t, &tok, &format!("/api/v1/vendors/{}", w.vendor_2)).await;
     hidden(&t, &tok, &format!("/api/v1/contracts/{}", w.contract_2)).await;
-    hidden(
-        &t,
-        &tok,
-        &format!("/api/v1/contracts/{}/items", w.contract_2),
-    )
-    .await;
+    hidden(&t, &tok, &format!("/api/v1/contracts/{}/items", w.contract_2)).await;
     hidden(&t, &tok, &format!("/api/v1/users/{}", w.user_b)).await;
-    hidden(
-        &t,
-        &tok,
-        &format!("/api/v1/users/{}/certificates", w.user_b),
-    )
-    .await;
+    hidden(&t, &tok, &format!("/api/v1/users/{}/certificates", w.user_b)).await;
     // Filtering by another unit's id yields nothing rather than that unit's data.
-    let (_, p) = t
-        .get(&format!("/api/v1/systems?unit_id={}", w.unit_b), &tok)
-        .await;
+    let (_, p) = t.get(&format!("/api/v1/systems?unit_id={}", w.unit_b), &tok).await;
     assert_eq!(p["total"], 0);
     writes_refused(&t, &tok, &w).await;
 });
 
-both!(
-    vendor_staff_see_only_their_contracts,
-    |t: TestApp| async move {
-        let w = world(&t).await;
-        let tok = t.user("eng1", "engineer", None, Some(&w.vendor_1)).await;
-        assert_eq!(
-            list_ids(&t, &tok, "contracts").await,
-            vec![w.contract_1.clone()]
-        );
-        assert_eq!(
-            list_ids(&t, &tok, "vendors").await,
-            vec![w.vendor_1.clone()]
-        );
-        assert_eq!(
-            list_ids(&t, &tok, "systems").await,
-            sorted(vec![&w.sys_a, &w.sys_c])
-        );
-        assert_eq!(
-            list_ids(&t, &tok, "units").await,
-            sorted(vec![&w.unit_a, &w.unit_b])
-        );
-        assert_eq!(list_ids(&t, &tok, "assets").await, vec![w.asset_a.clone()]);
-        let (_, c) = t
-            .get(&format!("/api/v1/contracts/{}", w.contract_1), &tok)
-            .await;
-        assert_eq!(
-            c["items"].as_array().unwrap().len(),
-            2,
-            "the vendor sees its whole contract"
-        );
-        hidden(&t, &tok, &format!("/api/v1/contracts/{}", w.contract_2)).await;
-        hidden(&t, &tok, &format!("/api/v1/vendors/{}", w.vendor_2)).await;
-        hidden(&t, &tok, &format!("/api/v1/systems/{}", w.sys_b)).await;
-        hidden(&t, &tok, &format!("/api/v1/assets/{}", w.asset_b)).await;
-        hidden(&t, &tok, &format!("/api/v1/users/{}", w.user_a)).await;
-        writes_refused(&t, &tok, &w).await;
+both!(vendor_staff_see_only_their_contracts, |t: TestApp| async move {
+    let w = world(&t).await;
+    let tok = t.user("eng1", "engineer", None, Some(&w.vendor_1)).await;
+    assert_eq!(list_ids(&t, &tok, "contracts").await, vec![w.contract_1.clone()]);
+    assert_eq!(list_ids(&t, &tok, "vendors").await, vec![w.vendor_1.clone()]);
+    assert_eq!(list_ids(&t, &tok, "systems").await, sorted(vec![&w.sys_a, &w.sys_c]));
+    assert_eq!(list_ids(&t, &tok, "units").await, sorted(vec![&w.unit_a, &w.unit_b]));
+    assert_eq!(list_ids(&t, &tok, "assets").await, vec![w.asset_a.clone()]);
+    let (_, c) = t.get(&format!("/api/v1/contracts/{}", w.contract_1), &tok).await;
+    assert_eq!(c["items"].as_array().unwrap().len(), 2, "the vendor sees its whole contract");
+    hidden(&t, &tok, &format!("/api/v1/contracts/{}", w.contract_2)).await;
+    hidden(&t, &tok, &format!("/api/v1/vendors/{}", w.vendor_2)).await;
+    hidden(&t, &tok, &format!("/api/v1/systems/{}", w.sys_b)).await;
+    hidden(&t, &tok, &format!("/api/v1/assets/{}", w.asset_b)).await;
+    hidden(&t, &tok, &format!("/api/v1/users/{}", w.user_a)).await;
+    writes_refused(&t, &tok, &w).await;
 
-        let pm = t.user("pm2", "vendor_pm", None, Some(&w.vendor_2)).await;
-        assert_eq!(list_ids(&t, &pm, "systems").await, vec![w.sys_b.clone()]);
-        hidden(&t, &pm, &format!("/api/v1/contracts/{}", w.contract_1)).await;
-        hidden(&t, &pm, &format!("/api/v1/units/{}", w.unit_a)).await;
-        writes_refused(&t, &pm, &w).await;
-    }
-);
+    let pm = t.user("pm2", "vendor_pm", None, Some(&w.vendor_2)).await;
+    assert_eq!(list_ids(&t, &pm, "systems").await, vec![w.sys_b.clone()]);
+    hidden(&t, &pm, &format!("/api/v1/contracts/{}", w.contract_1)).await;
+    hidden(&t, &pm, &format!("/api/v1/units/{}", w.unit_a)).await;
+    writes_refused(&t, &pm, &w).await;
+});
 
-both!(
-    auditor_reads_everything_changes_nothing,
-    |t: TestApp| async move {
-        let w = world(&t).await;
-        let tok = t.user("shenji", "auditor", None, None).await;
-        assert_eq!(list_ids(&t, &tok, "systems").await.len(), 3);
-        visible(&t, &tok, &format!("/api/v1/contracts/{}", w.contract_2)).await;
-        assert_eq!(t.get("/api/v1/audit", &tok).await.0, StatusCode::OK);
-        let (s, _) = t
-            .post("/api/v1/units", &tok, json!({"name": "新单位"}))
-            .await;
-        assert_eq!(s, StatusCode::FORBIDDEN);
-        assert_eq!(
-            t.delete(&format!("/api/v1/systems/{}", w.sys_a), &tok)
-                .await,
-            StatusCode::FORBIDDEN
-        );
-    }
-);
+both!(auditor_reads_everything_changes_nothing, |t: TestApp| async move {
+    let w = world(&t).await;
+    let tok = t.user("shenji", "auditor", None, None).await;
+    assert_eq!(list_ids(&t, &tok, "systems").await.len(), 3);
+    visible(&t, &tok, &format!("/api/v1/contracts/{}", w.contract_2)).await;
+    assert_eq!(t.get("/api/v1/audit", &tok).await.0, StatusCode::OK);
+    let (s, _) = t.post("/api/v1/units", &tok, json!({"name": "新单位"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(t.delete(&format!("/api/v1/systems/{}", w.sys_a), &tok).await, StatusCode::FORBIDDEN);
+});
 
 both!(exports_are_scoped, |t: TestApp| async move {
     let w = world(&t).await;
     let tok = t.login("ua", "Passw0rd!x").await;
-    for (collection, expected) in [
-        ("systems", 1),
-        ("assets", 1),
-        ("units", 1),
-        ("contracts", 1),
-        ("vendors", 1),
-        ("users", 1),
-    ] {
-        let (s, _, bytes) = t
-            .download(&format!("/api/v1/{collection}/export.xlsx"), &tok)
-            .await;
+    for (collection, expected) in
+        [("systems", 1), ("assets", 1), ("units", 1), ("contracts", 1), ("vendors", 1), ("users", 1)]
+    {
+        let (s, _, bytes) = t.download(&format!("/api/v1/{collection}/export.xlsx"), &tok).await;
         assert_eq!(s, StatusCode::OK);
         let table = report::xlsx::read_table(&bytes).unwrap();
         assert_eq!(table.rows.len(), expected, "{collection}");
@@ -317,8 +202,5 @@ both!(exports_are_scoped, |t: TestApp| async move {
     let (_, _, bytes) = t.download("/api/v1/systems/export.xlsx", &tok).await;
     let table = report::xlsx::read_table(&bytes).unwrap();
     assert_eq!(table.rows[0].1[0], w.sys_a);
-    assert_eq!(
-        t.download("/api/v1/audit/export.xlsx", &tok).await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(t.download("/api/v1/audit/export.xlsx", &tok).await.0, StatusCode::FORBIDDEN);
 });

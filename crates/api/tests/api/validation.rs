@@ -5,11 +5,9 @@ use crate::both;
 use crate::harness::TestApp;
 
 fn fields(body: &Value) -> Vec<String> {
-    body["field_errors"].as_array().map_or(vec![], |a| {
-        a.iter()
-            .map(|e| e["field"].as_str().unwrap().to_string())
-            .collect()
-    })
+    body["field_errors"]
+        .as_array()
+        .map_or(vec![], |a| a.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
 }
 
 both!(bad_input_names_the_field, |t: TestApp| async move {
@@ -34,23 +32,13 @@ both!(bad_input_names_the_field, |t: TestApp| async move {
 
     // A wrong JSON type names its path.
     let (s, body) = t
-        .post(
-            "/api/v1/contracts",
-            &t.admin,
-            json!({"name": "c", "vendor_id": "v", "items": [{"budget_fen": "一百"}]}),
-        )
+        .post("/api/v1/contracts", &t.admin, json!({"name": "c", "vendor_id": "v", "items": [{"budget_fen": "一百"}]}))
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(fields(&body), ["items[0].budget_fen"]);
     // Not JSON at all.
-    let res = t
-        .client
-        .post(format!("{}/api/v1/units", t.base))
-        .bearer_auth(&t.admin)
-        .body("{name:")
-        .send()
-        .await
-        .unwrap();
+    let res =
+        t.client.post(format!("{}/api/v1/units", t.base)).bearer_auth(&t.admin).body("{name:").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 
     // Nested item errors, all at once.
@@ -62,128 +50,50 @@ both!(bad_input_names_the_field, |t: TestApp| async move {
         ]}))
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        fields(&body),
-        [
-            "items[0].budget_fen",
-            "items[0].end_date",
-            "items[1].start_date"
-        ]
-    );
+    assert_eq!(fields(&body), ["items[0].budget_fen", "items[0].end_date", "items[1].start_date"]);
 
     // References that do not exist.
-    let (s, body) = t
-        .post(
-            "/api/v1/contracts",
-            &t.admin,
-            json!({"name": "c", "vendor_id": "missing"}),
-        )
-        .await;
-    assert_eq!(
-        (s, fields(&body)),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["vendor_id".to_string()]
-        )
-    );
+    let (s, body) = t.post("/api/v1/contracts", &t.admin, json!({"name": "c", "vendor_id": "missing"})).await;
+    assert_eq!((s, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["vendor_id".to_string()]));
     let (s, body) = t
         .post("/api/v1/contracts", &t.admin, json!({"name": "c", "vendor_id": vendor, "items": [{"name": "a", "budget_fen": 1, "start_date": "2026-01-01", "end_date": "2026-12-31", "system_ids": ["ghost"]}]}))
         .await;
-    assert_eq!(
-        (s, fields(&body)),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["items[0].system_ids[0]".to_string()]
-        )
-    );
-    let (s, body) = t
-        .post(
-            "/api/v1/systems",
-            &t.admin,
-            json!({"name": "x", "unit_id": "ghost"}),
-        )
-        .await;
-    assert_eq!(
-        (s, fields(&body)),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["unit_id".to_string()]
-        )
-    );
-    let (s, body) = t.post("/api/v1/users", &t.admin, json!({"username": "u", "role": "unit_user", "unit_id": "ghost", "password": "Passw0rd!x"})).await;
-    assert_eq!(
-        (s, fields(&body)),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["unit_id".to_string()]
-        )
-    );
+    assert_eq!((s, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["items[0].system_ids[0]".to_string()]));
+    let (s, body) = t.post("/api/v1/systems", &t.admin, json!({"name": "x", "unit_id": "ghost"})).await;
+    assert_eq!((s, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["unit_id".to_string()]));
     let (s, body) = t
         .post(
             "/api/v1/users",
             &t.admin,
-            json!({"username": "u", "role": "admin", "password": "weak"}),
+            json!({"username": "u", "role": "unit_user", "unit_id": "ghost", "password": "Passw0rd!x"}),
         )
         .await;
-    assert_eq!(
-        (s, fields(&body)),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["password".to_string()]
-        )
-    );
+    assert_eq!((s, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["unit_id".to_string()]));
+    let (s, body) =
+        t.post("/api/v1/users", &t.admin, json!({"username": "u", "role": "admin", "password": "weak"})).await;
+    assert_eq!((s, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["password".to_string()]));
 
     // Duplicates answer 409 naming the field, and the original survives.
     let unit = t.unit("安阳市图书馆").await;
-    let (s, body) = t
-        .post("/api/v1/units", &t.admin, json!({"name": "安阳市图书馆"}))
-        .await;
-    assert_eq!(
-        (s, fields(&body)),
-        (StatusCode::CONFLICT, vec!["name".to_string()])
-    );
+    let (s, body) = t.post("/api/v1/units", &t.admin, json!({"name": "安阳市图书馆"})).await;
+    assert_eq!((s, fields(&body)), (StatusCode::CONFLICT, vec!["name".to_string()]));
     t.system("智慧图书馆", &unit).await;
-    let (s, _) = t
-        .post(
-            "/api/v1/systems",
-            &t.admin,
-            json!({"name": "智慧图书馆", "unit_id": unit}),
-        )
-        .await;
+    let (s, _) = t.post("/api/v1/systems", &t.admin, json!({"name": "智慧图书馆", "unit_id": unit})).await;
     assert_eq!(s, StatusCode::CONFLICT);
     let (_, list) = t.get("/api/v1/units", &t.admin).await;
     assert_eq!(list["total"], 1);
 
     // Bad list parameters.
-    let (s, body) = t
-        .get(
-            "/api/v1/systems?page=0&page_size=x&sort=password&order=sideways",
-            &t.admin,
-        )
-        .await;
+    let (s, body) = t.get("/api/v1/systems?page=0&page_size=x&sort=password&order=sideways", &t.admin).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(fields(&body), ["page_size", "page", "sort", "order"]);
     let (s, body) = t.get("/api/v1/audit?from=yesterday", &t.admin).await;
-    assert_eq!(
-        (s, fields(&body)),
-        (StatusCode::BAD_REQUEST, vec!["from".to_string()])
-    );
+    assert_eq!((s, fields(&body)), (StatusCode::BAD_REQUEST, vec!["from".to_string()]));
 
     // Oversized and hostile input is refused cleanly.
-    let (s, body) = t
-        .post("/api/v1/units", &t.admin, json!({"name": "单".repeat(201)}))
-        .await;
-    assert_eq!(
-        (s, fields(&body)),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["name".to_string()])
-    );
-    let (s, _) = t
-        .post(
-            "/api/v1/units",
-            &t.admin,
-            json!({"name": "'; DROP TABLE units; --"}),
-        )
-        .await;
+    let (s, body) = t.post("/api/v1/units", &t.admin, json!({"name": "单".repeat(201)})).await;
+    assert_eq!((s, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["name".to_string()]));
+    let (s, _) = t.post("/api/v1/units", &t.admin, json!({"name": "'; DROP TABLE units; --"})).await;
     assert_eq!(s, StatusCode::CREATED);
     assert_eq!(t.get("/api/v1/units", &t.admin).await.1["total"], 2);
     let (s, _) = t.get("/api/v1/nowhere", &t.admin).await;

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, Utc};
 use domain::registry::{
-    AssetInput, CertificateInput, ContractInput, ContractItemInput, MilestoneInput, SystemInput,
-    UnitInput, VendorInput,
+    AssetInput, CertificateInput, ContractInput, ContractItemInput, MilestoneInput, SystemInput, UnitInput, VendorInput,
 };
 use domain::{Principal, Role};
 use serde::Deserialize;
@@ -70,13 +69,7 @@ fn seed() -> Result<Seed> {
 }
 
 /// Illustrative budgets (fen) per item, in seed order.
-const BUDGETS_FEN: [i64; 5] = [
-    286_000_000,
-    315_000_000,
-    420_000_000,
-    98_000_000,
-    167_000_000,
-];
+const BUDGETS_FEN: [i64; 5] = [286_000_000, 315_000_000, 420_000_000, 98_000_000, 167_000_000];
 
 impl App {
     /// Loads the demo dataset into an empty database and returns the accounts it created.
@@ -84,50 +77,15 @@ impl App {
         let sys = system_principal();
         let seed = seed()?;
         let mut accounts = Vec::new();
-        self.demo_user(
-            &sys,
-            "admin",
-            Role::Admin,
-            "数据局管理员（王主任）",
-            None,
-            None,
-            &mut accounts,
-        )
-        .await?;
-        self.demo_user(
-            &sys,
-            "auditor",
-            Role::Auditor,
-            "审计管理员（李审计）",
-            None,
-            None,
-            &mut accounts,
-        )
-        .await?;
+        self.demo_user(&sys, "admin", Role::Admin, "数据局管理员（王主任）", None, None, &mut accounts).await?;
+        self.demo_user(&sys, "auditor", Role::Auditor, "审计管理员（李审计）", None, None, &mut accounts).await?;
 
         let mut unit_ids = HashMap::new();
         for (i, u) in seed.units.iter().enumerate() {
-            let unit = self
-                .create_unit(
-                    &sys,
-                    UnitInput {
-                        name: Some(u.name.clone()),
-                        ..Default::default()
-                    },
-                )
-                .await?;
+            let unit = self.create_unit(&sys, UnitInput { name: Some(u.name.clone()), ..Default::default() }).await?;
             let username = format!("unit{:02}", i + 1);
             let label = format!("{}（单位用户）", u.name);
-            self.demo_user(
-                &sys,
-                &username,
-                Role::UnitUser,
-                &label,
-                Some(unit.id.clone()),
-                None,
-                &mut accounts,
-            )
-            .await?;
+            self.demo_user(&sys, &username, Role::UnitUser, &label, Some(unit.id.clone()), None, &mut accounts).await?;
             unit_ids.insert(u.key.clone(), unit.id);
         }
 
@@ -170,30 +128,10 @@ impl App {
             )
             .await?;
         let pm = self
-            .demo_user(
-                &sys,
-                "pm",
-                Role::VendorPm,
-                "项目经理（赵经理）",
-                None,
-                Some(vendor.id.clone()),
-                &mut accounts,
-            )
+            .demo_user(&sys, "pm", Role::VendorPm, "项目经理（赵经理）", None, Some(vendor.id.clone()), &mut accounts)
             .await?;
-        self.put_certificate(
-            &sys,
-            &pm,
-            None,
-            cert("信息系统项目管理师", "软考办", 2021, 2031),
-        )
-        .await?;
-        for (i, name) in [
-            "驻场工程师（孙工）",
-            "驻场工程师（周工）",
-            "远程工程师（吴工）",
-        ]
-        .iter()
-        .enumerate()
+        self.put_certificate(&sys, &pm, None, cert("信息系统项目管理师", "软考办", 2021, 2031)).await?;
+        for (i, name) in ["驻场工程师（孙工）", "驻场工程师（周工）", "远程工程师（吴工）"].iter().enumerate()
         {
             let id = self
                 .demo_user(
@@ -210,12 +148,7 @@ impl App {
                 &sys,
                 &id,
                 None,
-                cert(
-                    "CISP 注册信息安全专业人员",
-                    "中国信息安全测评中心",
-                    2023,
-                    2026 + i as i32,
-                ),
+                cert("CISP 注册信息安全专业人员", "中国信息安全测评中心", 2023, 2026 + i as i32),
             )
             .await?;
         }
@@ -231,19 +164,13 @@ impl App {
                 budget_fen: Some(budget),
                 start_date: Some(start.to_string()),
                 end_date: Some(end.to_string()),
-                system_ids: it
-                    .system_seqs
-                    .iter()
-                    .filter_map(|s| system_ids.get(s).cloned())
-                    .collect(),
+                system_ids: it.system_seqs.iter().filter_map(|s| system_ids.get(s).cloned()).collect(),
                 milestones: vec![
                     MilestoneInput {
-                        percent: Some(50),
-                        condition: Some("半年考评合格（≥90 分全额支付）".into()),
+                        percent: Some(50), condition: Some("半年考评合格（≥90 分全额支付）".into())
                     },
                     MilestoneInput {
-                        percent: Some(50),
-                        condition: Some("年度考评合格（≥90 分全额支付）".into()),
+                        percent: Some(50), condition: Some("年度考评合格（≥90 分全额支付）".into())
                     },
                 ],
                 ..Default::default()
@@ -256,10 +183,7 @@ impl App {
                 code: Some("AYZC-2025-YW-001（演示）".into()),
                 vendor_id: Some(vendor.id.clone()),
                 signed_on: Some("2025-12-20".into()),
-                notes: Some(format!(
-                    "金额与付款节点为演示数据，招标文件未载明。{}",
-                    seed.vendor_requirements.notes
-                )),
+                notes: Some(format!("金额与付款节点为演示数据，招标文件未载明。{}", seed.vendor_requirements.notes)),
                 items,
             },
         )
@@ -294,11 +218,7 @@ impl App {
                 },
             )
             .await?;
-        accounts.push(DemoAccount {
-            username: username.into(),
-            role,
-            label: label.into(),
-        });
+        accounts.push(DemoAccount { username: username.into(), role, label: label.into() });
         Ok(u.id)
     }
 
@@ -315,101 +235,19 @@ impl App {
                 None,
                 days(75),
             ),
-            (
-                16,
-                "MCE 接入设备（备用）",
-                "network",
-                Some("华为 AR6140"),
-                Some("党政综合楼机房"),
-                days(25),
-                None,
-            ),
-            (
-                18,
-                "政府网站 SSL 证书",
-                "certificate",
-                Some("OV 通配符证书"),
-                None,
-                None,
-                days(20),
-            ),
+            (16, "MCE 接入设备（备用）", "network", Some("华为 AR6140"), Some("党政综合楼机房"), days(25), None),
+            (18, "政府网站 SSL 证书", "certificate", Some("OV 通配符证书"), None, None, days(20)),
             (18, "政府网站域名", "domain", None, None, None, days(200)),
-            (
-                20,
-                "指挥中心 UPS 主机",
-                "ups",
-                Some("山特 3C3 Pro 60KVA"),
-                Some("指挥中心设备间"),
-                days(55),
-                None,
-            ),
-            (
-                20,
-                "指挥中心精密空调",
-                "air_conditioner",
-                Some("艾默生 P1030"),
-                Some("指挥中心设备间"),
-                days(140),
-                None,
-            ),
-            (
-                20,
-                "指挥中心 LED 大屏",
-                "display",
-                Some("P1.5 小间距 LED"),
-                Some("指挥大厅"),
-                days(400),
-                None,
-            ),
-            (
-                15,
-                "视频会议 MCU",
-                "network",
-                Some("华为 CloudMCU"),
-                Some("市政府 3 楼机房"),
-                days(85),
-                None,
-            ),
-            (
-                23,
-                "数据中台应用服务器 1",
-                "server",
-                Some("政务云 16C/64G 虚拟机"),
-                Some("政务云"),
-                None,
-                None,
-            ),
-            (
-                23,
-                "数据中台数据库服务器",
-                "server",
-                Some("政务云 32C/128G 虚拟机"),
-                Some("政务云"),
-                None,
-                None,
-            ),
-            (
-                24,
-                "态势感知探针",
-                "security",
-                Some("奇安信 天眼"),
-                Some("政务外网核心区"),
-                days(300),
-                days(45),
-            ),
-            (
-                30,
-                "遥感监测点位 1 号设备",
-                "camera",
-                Some("尾气遥感监测仪"),
-                Some("文峰大道与中华路口"),
-                days(35),
-                None,
-            ),
+            (20, "指挥中心 UPS 主机", "ups", Some("山特 3C3 Pro 60KVA"), Some("指挥中心设备间"), days(55), None),
+            (20, "指挥中心精密空调", "air_conditioner", Some("艾默生 P1030"), Some("指挥中心设备间"), days(140), None),
+            (20, "指挥中心 LED 大屏", "display", Some("P1.5 小间距 LED"), Some("指挥大厅"), days(400), None),
+            (15, "视频会议 MCU", "network", Some("华为 CloudMCU"), Some("市政府 3 楼机房"), days(85), None),
+            (23, "数据中台应用服务器 1", "server", Some("政务云 16C/64G 虚拟机"), Some("政务云"), None, None),
+            (23, "数据中台数据库服务器", "server", Some("政务云 32C/128G 虚拟机"), Some("政务云"), None, None),
+            (24, "态势感知探针", "security", Some("奇安信 天眼"), Some("政务外网核心区"), days(300), days(45)),
+            (30, "遥感监测点位 1 号设备", "camera", Some("尾气遥感监测仪"), Some("文峰大道与中华路口"), days(35), None),
         ];
-        for (i, (seq, name, kind, model, location, warranty, expiry)) in
-            assets.into_iter().enumerate()
-        {
+        for (i, (seq, name, kind, model, location, warranty, expiry)) in assets.into_iter().enumerate() {
             self.create_asset(
                 sys,
                 AssetInput {

@@ -131,28 +131,16 @@ impl ContractItemInput {
         if let (Some(s), Some(e)) = (start, end)
             && e < s
         {
-            c.push(FieldError::new(
-                "end_date",
-                "服务期结束日期不能早于开始日期",
-                "must not be before start_date",
-            ));
+            c.push(FieldError::new("end_date", "服务期结束日期不能早于开始日期", "must not be before start_date"));
         }
         let mut seen = HashSet::new();
         let mut system_ids = Vec::new();
         for (i, id) in self.system_ids.iter().enumerate() {
             let id = id.trim();
-            if id.is_empty() || id.len() > 64 {
-                c.push(FieldError::new(
-                    format!("system_ids[{i}]"),
-                    "系统编号无效",
-                    "is not a valid id",
-                ));
+            if id.is_empty() || id.len() > 64 || crate::error::has_control_chars(id) {
+                c.push(FieldError::new(format!("system_ids[{i}]"), "系统编号无效", "is not a valid id"));
             } else if !seen.insert(id.to_string()) {
-                c.push(FieldError::new(
-                    format!("system_ids[{i}]"),
-                    "系统重复",
-                    "is listed twice",
-                ));
+                c.push(FieldError::new(format!("system_ids[{i}]"), "系统重复", "is listed twice"));
             } else {
                 system_ids.push(id.to_string());
             }
@@ -170,11 +158,8 @@ impl ContractItemInput {
                     0
                 }
             };
-            let condition = c.required_text(
-                &format!("milestones[{i}].condition"),
-                m.condition.as_deref().unwrap_or(""),
-                NAME_MAX,
-            );
+            let condition =
+                c.required_text(&format!("milestones[{i}].condition"), m.condition.as_deref().unwrap_or(""), NAME_MAX);
             milestones.push(Milestone { percent, condition });
         }
         let sum: u32 = milestones.iter().map(|m| m.percent).sum();
@@ -186,12 +171,7 @@ impl ContractItemInput {
             ));
         }
         let f = ContractItemFields {
-            id: self
-                .id
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
+            id: c.optional_text("id", self.id.as_deref(), 64),
             name,
             budget_fen,
             start_date: start.unwrap_or_default(),
@@ -233,19 +213,10 @@ impl ContractInput {
                     }
                     items.push(f);
                 }
-                Err(errs) => c
-                    .errors
-                    .extend(errs.into_iter().map(|e| e.nested(&format!("items[{i}]")))),
+                Err(errs) => c.errors.extend(errs.into_iter().map(|e| e.nested(&format!("items[{i}]")))),
             }
         }
-        c.finish().map(|_| ContractFields {
-            name,
-            code,
-            vendor_id,
-            signed_on,
-            notes,
-            items,
-        })
+        c.finish().map(|_| ContractFields { name, code, vendor_id, signed_on, notes, items })
     }
 }
 
@@ -268,14 +239,8 @@ mod tests {
             end_date: Some("2027-06-30".into()),
             system_ids: vec!["s1".into()],
             milestones: vec![
-                MilestoneInput {
-                    percent: Some(30),
-                    condition: Some("合同签订".into()),
-                },
-                MilestoneInput {
-                    percent: Some(70),
-                    condition: Some("考核合格".into()),
-                },
+                MilestoneInput { percent: Some(30), condition: Some("合同签订".into()) },
+                MilestoneInput { percent: Some(70), condition: Some("考核合格".into()) },
             ],
             ..Default::default()
         }

@@ -16,13 +16,20 @@ use crate::error::{Checker, FieldError};
 
 /// Parses `YYYY-MM-DD`, the only date format the API accepts.
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        FieldError::new(
-            field,
-            "日期格式应为 YYYY-MM-DD",
-            "must be a date in the form YYYY-MM-DD",
-        )
-    })
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, "日期格式应为 YYYY-MM-DD", "must be a date in the form YYYY-MM-DD"))?;
+    check_year(field, d)
+}
+
+/// Years outside 1900–2999 are typing mistakes; refusing them also keeps every date inside the
+/// range both databases store.
+pub fn check_year(field: &str, d: NaiveDate) -> Result<NaiveDate, FieldError> {
+    use chrono::Datelike;
+    if (1900..=2999).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(FieldError::new(field, "年份须在 1900 到 2999 之间", "the year must be between 1900 and 2999"))
+    }
 }
 
 impl Checker {
@@ -51,5 +58,16 @@ impl Checker {
     /// exists (and is visible to the caller) is the app's question.
     pub fn required_id(&mut self, field: &str, value: Option<&str>) -> String {
         self.required_text(field, value.unwrap_or(""), 64)
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn dates() {
+        assert!(super::parse_date("d", "2026-02-29").is_err());
+        assert!(super::parse_date("d", "-5000-01-01").is_err());
+        assert!(super::parse_date("d", "3000-01-01").is_err());
+        assert!(super::parse_date("d", " 2028-02-29 ").is_ok());
     }
 }

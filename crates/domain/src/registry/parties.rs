@@ -160,9 +160,7 @@ impl UserInput {
         let mut c = Checker::default();
         let username = c.required_text("username", self.username.as_deref().unwrap_or(""), 64);
         if !username.is_empty()
-            && !username
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.' | '@'))
+            && !username.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.' | '@'))
         {
             c.push(FieldError::new(
                 "username",
@@ -170,12 +168,7 @@ impl UserInput {
                 "may contain only letters, digits and _ - . @",
             ));
         }
-        let role = match self
-            .role
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let role = match self.role.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
                 c.push(FieldError::required("role"));
                 Role::UnitUser
@@ -192,25 +185,13 @@ impl UserInput {
         let unit_id = c.optional_text("unit_id", self.unit_id.as_deref(), 64);
         let vendor_id = c.optional_text("vendor_id", self.vendor_id.as_deref(), 64);
         if role.needs_unit() && unit_id.is_none() {
-            c.push(FieldError::new(
-                "unit_id",
-                "使用单位用户必须指定单位",
-                "is required for unit users",
-            ));
+            c.push(FieldError::new("unit_id", "使用单位用户必须指定单位", "is required for unit users"));
         }
         if !role.needs_unit() && unit_id.is_some() {
-            c.push(FieldError::new(
-                "unit_id",
-                "只有使用单位用户可以绑定单位",
-                "only unit users belong to a unit",
-            ));
+            c.push(FieldError::new("unit_id", "只有使用单位用户可以绑定单位", "only unit users belong to a unit"));
         }
         if role.needs_vendor() && vendor_id.is_none() {
-            c.push(FieldError::new(
-                "vendor_id",
-                "供应商人员必须指定供应商",
-                "is required for vendor staff",
-            ));
+            c.push(FieldError::new("vendor_id", "供应商人员必须指定供应商", "is required for vendor staff"));
         }
         if !role.needs_vendor() && vendor_id.is_some() {
             c.push(FieldError::new(
@@ -223,11 +204,7 @@ impl UserInput {
         if let Some(e) = &email
             && (!e.contains('@') || e.starts_with('@') || e.ends_with('@'))
         {
-            c.push(FieldError::new(
-                "email",
-                "邮箱格式不正确",
-                "is not an e-mail address",
-            ));
+            c.push(FieldError::new("email", "邮箱格式不正确", "is not an e-mail address"));
         }
         let password = self.password.clone().filter(|p| !p.is_empty());
         match &password {
@@ -299,11 +276,7 @@ impl CertificateInput {
         if let (Some(a), Some(b)) = (f.issued_on, f.expires_on)
             && b < a
         {
-            c.push(FieldError::new(
-                "expires_on",
-                "到期日期不能早于发证日期",
-                "must not be before issued_on",
-            ));
+            c.push(FieldError::new("expires_on", "到期日期不能早于发证日期", "must not be before issued_on"));
         }
         c.finish().map(|_| f)
     }
@@ -317,13 +290,10 @@ mod tests {
     fn unit_requires_name_and_trims() {
         let e = UnitInput::default().validate().unwrap_err();
         assert_eq!(e[0].field, "name");
-        let f = UnitInput {
-            name: Some("  安阳市数据局 ".into()),
-            address: Some(" ".into()),
-            ..Default::default()
-        }
-        .validate()
-        .unwrap();
+        let f =
+            UnitInput { name: Some("  安阳市数据局 ".into()), address: Some(" ".into()), ..Default::default() }
+                .validate()
+                .unwrap();
         assert_eq!((f.name.as_str(), f.address), ("安阳市数据局", None));
     }
 
@@ -336,61 +306,28 @@ mod tests {
             ..Default::default()
         };
         let e = base.validate(true).unwrap_err();
-        assert_eq!(
-            e.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
-            ["unit_id"]
-        );
-        let ok = UserInput {
-            unit_id: Some("u1".into()),
-            ..base.clone()
-        }
-        .validate(true)
-        .unwrap();
+        assert_eq!(e.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["unit_id"]);
+        let ok = UserInput { unit_id: Some("u1".into()), ..base.clone() }.validate(true).unwrap();
         assert_eq!(ok.role, Role::UnitUser);
-        let e = UserInput {
-            vendor_id: Some("v".into()),
-            unit_id: Some("u1".into()),
-            ..base.clone()
-        }
-        .validate(true)
-        .unwrap_err();
+        let e = UserInput { vendor_id: Some("v".into()), unit_id: Some("u1".into()), ..base.clone() }
+            .validate(true)
+            .unwrap_err();
         assert_eq!(e[0].field, "vendor_id");
-        let e = UserInput {
-            password: None,
-            unit_id: Some("u".into()),
-            ..base.clone()
-        }
-        .validate(true)
-        .unwrap_err();
+        let e = UserInput { password: None, unit_id: Some("u".into()), ..base.clone() }.validate(true).unwrap_err();
         assert_eq!(e[0].field, "password");
-        assert!(
-            UserInput {
-                password: None,
-                unit_id: Some("u".into()),
-                ..base
-            }
-            .validate(false)
-            .is_ok()
-        );
+        assert!(UserInput { password: None, unit_id: Some("u".into()), ..base }.validate(false).is_ok());
     }
 
     #[test]
     fn vendor_credit_code() {
-        let v = VendorInput {
-            name: Some("x".into()),
-            credit_code: Some("91410500MA123".into()),
-            ..Default::default()
-        };
+        let v = VendorInput { name: Some("x".into()), credit_code: Some("91410500MA123".into()), ..Default::default() };
         assert_eq!(v.validate().unwrap_err()[0].field, "credit_code");
         let v = VendorInput {
             name: Some("x".into()),
             credit_code: Some("91410500ma12345678".into()),
             ..Default::default()
         };
-        assert_eq!(
-            v.validate().unwrap().credit_code.as_deref(),
-            Some("91410500MA12345678")
-        );
+        assert_eq!(v.validate().unwrap().credit_code.as_deref(), Some("91410500MA12345678"));
     }
 
     #[test]
@@ -402,11 +339,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(c.validate().unwrap_err()[0].field, "expires_on");
-        let c = CertificateInput {
-            name: Some("CISP".into()),
-            issued_on: Some("2025/01/01".into()),
-            ..Default::default()
-        };
+        let c =
+            CertificateInput { name: Some("CISP".into()), issued_on: Some("2025/01/01".into()), ..Default::default() };
         assert_eq!(c.validate().unwrap_err()[0].field, "issued_on");
     }
 }

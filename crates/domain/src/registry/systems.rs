@@ -94,18 +94,9 @@ impl SystemInput {
         if let Some(l) = self.dengbao_level
             && !(1..=5).contains(&l)
         {
-            c.push(FieldError::new(
-                "dengbao_level",
-                "等保级别须为 1 到 5",
-                "must be between 1 and 5",
-            ));
+            c.push(FieldError::new("dengbao_level", "等保级别须为 1 到 5", "must be between 1 and 5"));
         }
-        let criticality = match self
-            .criticality
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let criticality = match self.criticality.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Criticality::Medium,
             Some(s) => Criticality::parse(s).unwrap_or_else(|| {
                 c.push(FieldError::new(
@@ -124,11 +115,7 @@ impl SystemInput {
             deployment: c.optional_text("deployment", self.deployment.as_deref(), TEXT_MAX),
             dengbao_level: self.dengbao_level,
             criticality,
-            service_hours: c.optional_text(
-                "service_hours",
-                self.service_hours.as_deref(),
-                NAME_MAX,
-            ),
+            service_hours: c.optional_text("service_hours", self.service_hours.as_deref(), NAME_MAX),
             sla_text: c.optional_text("sla_text", self.sla_text.as_deref(), TEXT_MAX),
             description: c.optional_text("description", self.description.as_deref(), TEXT_MAX),
         };
@@ -210,9 +197,7 @@ impl AssetKind {
     /// Accepts the API spelling or the Chinese label.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        AssetKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s || k.label_zh() == s)
+        AssetKind::ALL.into_iter().find(|k| k.as_str() == s || k.label_zh() == s)
     }
 }
 
@@ -270,22 +255,13 @@ pub struct AssetFields {
 impl AssetInput {
     pub fn validate(&self) -> Result<AssetFields, Vec<FieldError>> {
         let mut c = Checker::default();
-        let kind = match self
-            .kind
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let kind = match self.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
                 c.push(FieldError::required("kind"));
                 AssetKind::Other
             }
             Some(k) => AssetKind::parse(k).unwrap_or_else(|| {
-                c.push(FieldError::new(
-                    "kind",
-                    "资产类型不正确",
-                    "is not a known asset kind",
-                ));
+                c.push(FieldError::new("kind", "资产类型不正确", "is not a known asset kind"));
                 AssetKind::Other
             }),
         };
@@ -311,13 +287,9 @@ mod tests {
 
     #[test]
     fn system_validation_names_fields() {
-        let e = SystemInput {
-            dengbao_level: Some(7),
-            criticality: Some("urgent".into()),
-            ..Default::default()
-        }
-        .validate()
-        .unwrap_err();
+        let e = SystemInput { dengbao_level: Some(7), criticality: Some("urgent".into()), ..Default::default() }
+            .validate()
+            .unwrap_err();
         let mut fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
         fields.sort();
         assert_eq!(fields, ["criticality", "dengbao_level", "name", "unit_id"]);
@@ -346,9 +318,6 @@ mod tests {
         }
         .validate()
         .unwrap_err();
-        assert_eq!(
-            e.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
-            ["kind", "warranty_end"]
-        );
+        assert_eq!(e.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["kind", "warranty_end"]);
     }
 }

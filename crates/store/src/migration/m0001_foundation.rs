@@ -8,11 +8,7 @@ use crate::dialect;
 pub struct Migration;
 
 fn id(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name)
-        .string_len(40)
-        .not_null()
-        .primary_key()
-        .take()
+    ColumnDef::new(name).string_len(40).not_null().primary_key().take()
 }
 fn text(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).text().null().take()
@@ -24,16 +20,10 @@ fn opt_str(name: impl IntoIden, len: u32) -> ColumnDef {
     ColumnDef::new(name).string_len(len).null().take()
 }
 fn instant(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .take()
+    ColumnDef::new(name).timestamp_with_time_zone().not_null().take()
 }
 fn opt_instant(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .null()
-        .take()
+    ColumnDef::new(name).timestamp_with_time_zone().null().take()
 }
 fn opt_date(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).date().null().take()
@@ -43,18 +33,9 @@ fn fk(
     to: (impl IntoIden, impl IntoIden),
     on_delete: ForeignKeyAction,
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
-        .take()
+    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(on_delete).take()
 }
-fn index(
-    table: impl IntoIden,
-    name: &str,
-    cols: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
+fn index(table: impl IntoIden, name: &str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(table);
     for c in cols {
@@ -85,8 +66,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index(Units::Table, "ux_units_name", &["name"], true))
-            .await?;
+        m.create_index(index(Units::Table, "ux_units_name", &["name"], true)).await?;
         m.create_table(
             Table::create()
                 .table(Vendors::Table)
@@ -101,15 +81,8 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index(Vendors::Table, "ux_vendors_name", &["name"], true))
-            .await?;
-        m.create_index(index(
-            Vendors::Table,
-            "ux_vendors_credit_code",
-            &["credit_code"],
-            true,
-        ))
-        .await?;
+        m.create_index(index(Vendors::Table, "ux_vendors_name", &["name"], true)).await?;
+        m.create_index(index(Vendors::Table, "ux_vendors_credit_code", &["credit_code"], true)).await?;
         m.create_table(
             Table::create()
                 .table(Users::Table)
@@ -123,102 +96,47 @@ impl MigrationTrait for Migration {
                 .col(opt_str(Users::Email, 200))
                 .col(ColumnDef::new(Users::Active).boolean().not_null())
                 .col(ColumnDef::new(Users::PasswordHash).text().not_null())
-                .col(
-                    ColumnDef::new(Users::FailedLogins)
-                        .integer()
-                        .not_null()
-                        .default(0),
-                )
+                .col(ColumnDef::new(Users::FailedLogins).integer().not_null().default(0))
                 .col(opt_instant(Users::LockedUntil))
                 .col(instant(Users::PasswordChangedAt))
                 .col(instant(Users::CreatedAt))
                 .col(instant(Users::UpdatedAt))
                 .col(opt_instant(Users::LastLoginAt))
-                .foreign_key(&mut fk(
-                    (Users::Table, Users::UnitId),
-                    (Units::Table, Units::Id),
-                    restrict,
-                ))
-                .foreign_key(&mut fk(
-                    (Users::Table, Users::VendorId),
-                    (Vendors::Table, Vendors::Id),
-                    restrict,
-                ))
+                .foreign_key(&mut fk((Users::Table, Users::UnitId), (Units::Table, Units::Id), restrict))
+                .foreign_key(&mut fk((Users::Table, Users::VendorId), (Vendors::Table, Vendors::Id), restrict))
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            Users::Table,
-            "ux_users_username",
-            &["username"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(Users::Table, "ix_users_unit", &["unit_id"], false))
-            .await?;
-        m.create_index(index(
-            Users::Table,
-            "ix_users_vendor",
-            &["vendor_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(Users::Table, "ux_users_username", &["username"], true)).await?;
+        m.create_index(index(Users::Table, "ix_users_unit", &["unit_id"], false)).await?;
+        m.create_index(index(Users::Table, "ix_users_vendor", &["vendor_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(Certificates::Table)
                 .col(id(Certificates::Id))
-                .col(
-                    ColumnDef::new(Certificates::UserId)
-                        .string_len(40)
-                        .not_null(),
-                )
+                .col(ColumnDef::new(Certificates::UserId).string_len(40).not_null())
                 .col(name(Certificates::Name))
                 .col(opt_str(Certificates::Number, 100))
                 .col(opt_str(Certificates::Issuer, 200))
                 .col(opt_date(Certificates::IssuedOn))
                 .col(opt_date(Certificates::ExpiresOn))
-                .foreign_key(&mut fk(
-                    (Certificates::Table, Certificates::UserId),
-                    (Users::Table, Users::Id),
-                    cascade,
-                ))
+                .foreign_key(&mut fk((Certificates::Table, Certificates::UserId), (Users::Table, Users::Id), cascade))
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            Certificates::Table,
-            "ix_certificates_user",
-            &["user_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(Certificates::Table, "ix_certificates_user", &["user_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(Sessions::Table)
-                .col(
-                    ColumnDef::new(Sessions::TokenHash)
-                        .string_len(64)
-                        .not_null()
-                        .primary_key(),
-                )
+                .col(ColumnDef::new(Sessions::TokenHash).string_len(64).not_null().primary_key())
                 .col(ColumnDef::new(Sessions::UserId).string_len(40).not_null())
                 .col(instant(Sessions::CreatedAt))
                 .col(instant(Sessions::LastSeenAt))
-                .foreign_key(&mut fk(
-                    (Sessions::Table, Sessions::UserId),
-                    (Users::Table, Users::Id),
-                    cascade,
-                ))
+                .foreign_key(&mut fk((Sessions::Table, Sessions::UserId), (Users::Table, Users::Id), cascade))
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            Sessions::Table,
-            "ix_sessions_user",
-            &["user_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(Sessions::Table, "ix_sessions_user", &["user_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(Systems::Table)
@@ -229,84 +147,42 @@ impl MigrationTrait for Migration {
                 .col(opt_str(Systems::Brand, 200))
                 .col(text(Systems::Deployment))
                 .col(ColumnDef::new(Systems::DengbaoLevel).integer().null())
-                .col(
-                    ColumnDef::new(Systems::Criticality)
-                        .string_len(10)
-                        .not_null(),
-                )
+                .col(ColumnDef::new(Systems::Criticality).string_len(10).not_null())
                 .col(opt_str(Systems::ServiceHours, 200))
                 .col(text(Systems::SlaText))
                 .col(text(Systems::Description))
                 .col(instant(Systems::CreatedAt))
                 .col(instant(Systems::UpdatedAt))
-                .foreign_key(&mut fk(
-                    (Systems::Table, Systems::UnitId),
-                    (Units::Table, Units::Id),
-                    restrict,
-                ))
+                .foreign_key(&mut fk((Systems::Table, Systems::UnitId), (Units::Table, Units::Id), restrict))
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            Systems::Table,
-            "ux_systems_unit_name",
-            &["unit_id", "name"],
-            true,
-        ))
-        .await?;
+        m.create_index(index(Systems::Table, "ux_systems_unit_name", &["unit_id", "name"], true)).await?;
         m.create_table(
             Table::create()
                 .table(Contracts::Table)
                 .col(id(Contracts::Id))
                 .col(name(Contracts::Name))
                 .col(opt_str(Contracts::Code, 100))
-                .col(
-                    ColumnDef::new(Contracts::VendorId)
-                        .string_len(40)
-                        .not_null(),
-                )
+                .col(ColumnDef::new(Contracts::VendorId).string_len(40).not_null())
                 .col(opt_date(Contracts::SignedOn))
                 .col(text(Contracts::Notes))
                 .col(instant(Contracts::CreatedAt))
                 .col(instant(Contracts::UpdatedAt))
-                .foreign_key(&mut fk(
-                    (Contracts::Table, Contracts::VendorId),
-                    (Vendors::Table, Vendors::Id),
-                    restrict,
-                ))
+                .foreign_key(&mut fk((Contracts::Table, Contracts::VendorId), (Vendors::Table, Vendors::Id), restrict))
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            Contracts::Table,
-            "ux_contracts_code",
-            &["code"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(
-            Contracts::Table,
-            "ix_contracts_vendor",
-            &["vendor_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(Contracts::Table, "ux_contracts_code", &["code"], true)).await?;
+        m.create_index(index(Contracts::Table, "ix_contracts_vendor", &["vendor_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(ContractItems::Table)
                 .col(id(ContractItems::Id))
-                .col(
-                    ColumnDef::new(ContractItems::ContractId)
-                        .string_len(40)
-                        .not_null(),
-                )
+                .col(ColumnDef::new(ContractItems::ContractId).string_len(40).not_null())
                 .col(ColumnDef::new(ContractItems::Position).integer().not_null())
                 .col(name(ContractItems::Name))
-                .col(
-                    ColumnDef::new(ContractItems::BudgetFen)
-                        .big_integer()
-                        .not_null(),
-                )
+                .col(ColumnDef::new(ContractItems::BudgetFen).big_integer().not_null())
                 .col(ColumnDef::new(ContractItems::StartDate).date().not_null())
                 .col(ColumnDef::new(ContractItems::EndDate).date().not_null())
                 .col(ColumnDef::new(ContractItems::Milestones).text().not_null())
@@ -319,31 +195,13 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            ContractItems::Table,
-            "ix_contract_items_contract",
-            &["contract_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(ContractItems::Table, "ix_contract_items_contract", &["contract_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(ContractItemSystems::Table)
-                .col(
-                    ColumnDef::new(ContractItemSystems::ItemId)
-                        .string_len(40)
-                        .not_null(),
-                )
-                .col(
-                    ColumnDef::new(ContractItemSystems::SystemId)
-                        .string_len(40)
-                        .not_null(),
-                )
-                .primary_key(
-                    Index::create()
-                        .col(ContractItemSystems::ItemId)
-                        .col(ContractItemSystems::SystemId),
-                )
+                .col(ColumnDef::new(ContractItemSystems::ItemId).string_len(40).not_null())
+                .col(ColumnDef::new(ContractItemSystems::SystemId).string_len(40).not_null())
+                .primary_key(Index::create().col(ContractItemSystems::ItemId).col(ContractItemSystems::SystemId))
                 .foreign_key(&mut fk(
                     (ContractItemSystems::Table, ContractItemSystems::ItemId),
                     (ContractItems::Table, ContractItems::Id),
@@ -357,13 +215,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            ContractItemSystems::Table,
-            "ix_cis_system",
-            &["system_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(ContractItemSystems::Table, "ix_cis_system", &["system_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(Assets::Table)
@@ -380,50 +232,22 @@ impl MigrationTrait for Migration {
                 .col(text(Assets::Notes))
                 .col(instant(Assets::CreatedAt))
                 .col(instant(Assets::UpdatedAt))
-                .foreign_key(&mut fk(
-                    (Assets::Table, Assets::SystemId),
-                    (Systems::Table, Systems::Id),
-                    restrict,
-                ))
-                .foreign_key(&mut fk(
-                    (Assets::Table, Assets::UnitId),
-                    (Units::Table, Units::Id),
-                    restrict,
-                ))
+                .foreign_key(&mut fk((Assets::Table, Assets::SystemId), (Systems::Table, Systems::Id), restrict))
+                .foreign_key(&mut fk((Assets::Table, Assets::UnitId), (Units::Table, Units::Id), restrict))
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            Assets::Table,
-            "ix_assets_system",
-            &["system_id"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(Assets::Table, "ix_assets_unit", &["unit_id"], false))
-            .await?;
+        m.create_index(index(Assets::Table, "ix_assets_system", &["system_id"], false)).await?;
+        m.create_index(index(Assets::Table, "ix_assets_unit", &["unit_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(AuditLog::Table)
-                .col(
-                    ColumnDef::new(AuditLog::Seq)
-                        .big_integer()
-                        .not_null()
-                        .primary_key(),
-                )
+                .col(ColumnDef::new(AuditLog::Seq).big_integer().not_null().primary_key())
                 .col(instant(AuditLog::At))
                 .col(opt_str(AuditLog::ActorId, 40))
-                .col(
-                    ColumnDef::new(AuditLog::ActorName)
-                        .string_len(64)
-                        .not_null(),
-                )
+                .col(ColumnDef::new(AuditLog::ActorName).string_len(64).not_null())
                 .col(ColumnDef::new(AuditLog::Action).string_len(40).not_null())
-                .col(
-                    ColumnDef::new(AuditLog::ObjectType)
-                        .string_len(40)
-                        .not_null(),
-                )
+                .col(ColumnDef::new(AuditLog::ObjectType).string_len(40).not_null())
                 .col(opt_str(AuditLog::ObjectId, 40))
                 .col(text(AuditLog::Before))
                 .col(text(AuditLog::After))
@@ -432,31 +256,13 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            AuditLog::Table,
-            "ix_audit_object",
-            &["object_type", "object_id"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            AuditLog::Table,
-            "ix_audit_actor",
-            &["actor_id"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(AuditLog::Table, "ix_audit_at", &["at"], false))
-            .await?;
+        m.create_index(index(AuditLog::Table, "ix_audit_object", &["object_type", "object_id"], false)).await?;
+        m.create_index(index(AuditLog::Table, "ix_audit_actor", &["actor_id"], false)).await?;
+        m.create_index(index(AuditLog::Table, "ix_audit_at", &["at"], false)).await?;
         m.create_table(
             Table::create()
                 .table(AuditHead::Table)
-                .col(
-                    ColumnDef::new(AuditHead::Id)
-                        .integer()
-                        .not_null()
-                        .primary_key(),
-                )
+                .col(ColumnDef::new(AuditHead::Id).integer().not_null().primary_key())
                 .col(ColumnDef::new(AuditHead::Seq).big_integer().not_null())
                 .col(ColumnDef::new(AuditHead::Hash).string_len(64).not_null())
                 .take(),
@@ -469,9 +275,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, _m: &SchemaManager) -> Result<(), DbErr> {
-        Err(DbErr::Migration(
-            "the foundation migration is not reversible".into(),
-        ))
+        Err(DbErr::Migration("the foundation migration is not reversible".into()))
     }
 }
 
