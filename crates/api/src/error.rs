@@ -145,6 +145,22 @@ fn clone_app_error(e: &AppError) -> AppError {
 }
 
 impl Problem {
+    /// For error responses made outside our handlers (an unknown method, a timeout, a rejected
+    /// path), so that every error a client sees has the same shape.
+    pub fn for_status(status: StatusCode) -> Problem {
+        let (code, zh, en) = match status.as_u16() {
+            400 => ("bad_request", "请求格式有误", "malformed request"),
+            404 => ("not_found", "记录不存在", "not found"),
+            405 => ("method_not_allowed", "不支持该请求方法", "method not allowed"),
+            408 => ("timeout", "请求处理超时，请稍后重试", "the request timed out; please try again"),
+            413 => ("too_large", "请求体过大", "the request body is too large"),
+            415 => ("unsupported_media_type", "不支持的内容类型", "unsupported content type"),
+            s if s >= 500 => ("internal", "服务器内部错误，请稍后重试", "internal error; please try again later"),
+            _ => ("bad_request", "请求无法处理", "the request cannot be processed"),
+        };
+        problem(status, code, zh, en)
+    }
+
     pub fn render(&self, english: bool, request_id: &str) -> Response {
         let body = ProblemBody {
             code: self.code.to_string(),

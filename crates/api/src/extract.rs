@@ -46,7 +46,8 @@ where
     }
 }
 
-/// A JSON body whose errors name the offending field (`items[0].budget_fen`).
+/// A JSON body whose errors name the offending field (`items[0].budget_fen`). Text holding
+/// control characters is refused wherever it appears, so no use case has to remember to.
 pub struct JsonBody<T>(pub T);
 
 impl<S, T> FromRequest<S> for JsonBody<T>
@@ -64,18 +65,96 @@ where
                 "the body is too large or unreadable",
             )])
         })?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(JsonBody).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." || path.is_empty() { "body".to_string() } else { path };
-            let inner = e.into_inner();
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
             ApiError::BadRequest(vec![FieldError::new(
-                field,
-                format!("格式不正确（{inner}）"),
-                format!("is malformed ({inner})"),
+                "body",
+                format!("不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()),
+                format!("is not valid JSON (line {}, column {})", e.line(), e.column()),
             )])
+        })?;
+        // Every body of this API is an object; serde would otherwise read an array positionally
+        // into a struct's fields.
+        if !value.is_object() {
+            return Err(ApiError::BadRequest(vec![FieldError::new(
+                "body",
+                "请求体须为 JSON 对象",
+                "must be a JSON object",
+            )]));
+        }
+        let mut bad = Vec::new();
+        control_chars_in(&value, "", &mut bad);
+        check(bad)?;
+        serde_path_to_error::deserialize(value).map(JsonBody).map_err(|e| {
+            let path = e.path().to_string();
+            ApiError::BadRequest(vec![serde_field_error(if path == "." { "" } else { &path }, &e.into_inner())])
         })
     }
+}
+
+fn join(parent: &str, child: &str) -> String {
+    if parent.is_empty() { child.to_string() } else { format!("{parent}.{child}") }
+}
+
+/// Every string (and key) under `v` with a control character, by path.
+fn control_chars_in(v: &serde_json::Value, path: &str, out: &mut Vec<FieldError>) {
+    match v {
+        serde_json::Value::String(s) if domain::error::has_control_chars(s) => {
+            out.push(FieldError::control_chars(if path.is_empty() { "body" } else { path }))
+        }
+        serde_json::Value::Array(a) => {
+            a.iter().enumerate().for_each(|(i, x)| control_chars_in(x, &format!("{path}[{i}]"), out))
+        }
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                let key = if domain::error::has_control_chars(k) { k.escape_default().to_string() } else { k.clone() };
+                if key != *k {
+                    out.push(FieldError::control_chars(join(path, &key)));
+                }
+                control_chars_in(x, &join(path, &key), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// serde's messages are English and technical; the field path it gives is what matters, so the
+/// common cases get a sentence in each language and the rest keep serde's wording as detail.
+fn serde_field_error(path: &str, e: &serde_json::Error) -> FieldError {
+    let text = e.to_string();
+    let backticked = |s: &str| s.split('`').nth(1).map(str::to_string);
+    if let Some(rest) = text.strip_prefix("missing field ") {
+        return FieldError::required(join(path, &backticked(rest).unwrap_or_default()));
+    }
+    let field = if path.is_empty() { "body".to_string() } else { path.to_string() };
+    if text.starts_with("invalid type:") {
+        let expected = text.rsplit("expected ").next().unwrap_or("");
+        let zh = if expected.contains("string") {
+            "文本"
+        } else if ["i64", "u64", "i32", "u32", "u8", "i16", "u16", "integer"].iter().any(|n| expected.contains(n)) {
+            "整数"
+        } else if expected.contains("bool") {
+            "true 或 false"
+        } else if expected.contains("sequence") {
+            "数组"
+        } else if expected.contains("map") || expected.starts_with("struct") {
+            "对象"
+        } else {
+            expected
+        };
+        return FieldError::new(
+            field,
+            format!("类型不正确，应为{zh}"),
+            format!("has the wrong type: expected {expected}"),
+        );
+    }
+    if text.starts_with("unknown variant") {
+        let options = text.split_once("expected ").map_or("", |(_, o)| o);
+        return FieldError::new(field, format!("取值无效，可选：{options}"), format!("is not one of: {options}"));
+    }
+    if text.starts_with("invalid value:") {
+        return FieldError::new(field, "数值超出允许范围", format!("is out of range ({text})"));
+    }
+    FieldError::new(field, format!("格式不正确（{text}）"), format!("is malformed ({text})"))
 }
 
 /// Query parameters as text, parsed by hand so that a bad value answers with its name.

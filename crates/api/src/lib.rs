@@ -92,10 +92,15 @@ pub fn router(app: App, secure_cookie: bool) -> Router {
         .route("/", get(root))
         .fallback(not_found)
         .with_state(state)
-        // A panic becomes a problem response first, so `localize` renders it like any other.
+        // Panics and timeouts become problem responses inside `localize`, which renders them
+        // like any other error.
         .layer(CatchPanicLayer::custom(|_| {
             error::ApiError::App(app::AppError::Internal("panic".into())).into_response()
         }))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(120),
+        ))
         .layer(axum::middleware::from_fn(localize))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(TraceLayer::new_for_http())
@@ -105,10 +110,6 @@ pub fn router(app: App, secure_cookie: bool) -> Router {
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(120),
-        ))
 }
 
 /// Renders error bodies in the client's language and stamps them with the request id.
@@ -121,7 +122,16 @@ async fn localize(req: Request, next: Next) -> Response {
     } else {
         next.run(req).await
     };
-    if let Some(p) = res.extensions_mut().remove::<Problem>() {
+    let problem = res.extensions_mut().remove::<Problem>().or_else(|| {
+        let status = res.status();
+        let is_json = res
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        ((status.is_client_error() || status.is_server_error()) && !is_json).then(|| Problem::for_status(status))
+    });
+    if let Some(p) = problem {
         let headers = std::mem::take(res.headers_mut());
         res = p.render(english, &request_id);
         for (k, v) in headers.iter() {

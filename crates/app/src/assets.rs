@@ -8,7 +8,7 @@ use store::Tx;
 pub use store::assets::AssetFilter;
 pub use store::assets::SORT_KEYS;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write};
+use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 
 /// Resolves the owning unit: the linked system's unit wins; a different explicit unit is an error.
 pub(crate) async fn resolve_owner(tx: &Tx, f: &mut AssetFields) -> Result<()> {
@@ -50,7 +50,7 @@ impl App {
     }
 
     pub async fn update_asset(&self, p: &Principal, id: &str, input: AssetInput) -> Result<Asset> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_asset(p, id)).await?;
         let f = input.validate()?;
         let tx = self.store.begin().await?;
         let before = store::assets::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
@@ -60,7 +60,7 @@ impl App {
     }
 
     pub async fn delete_asset(&self, p: &Principal, id: &str) -> Result<()> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_asset(p, id)).await?;
         let t = now();
         let tx = self.store.begin().await?;
         let before = store::assets::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;

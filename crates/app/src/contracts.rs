@@ -7,7 +7,7 @@ use store::Tx;
 pub use store::contracts::ContractFilter;
 pub use store::contracts::SORT_KEYS;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write};
+use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 
 fn duplicate(e: store::StoreError) -> AppError {
     AppError::unique("code", "合同编号已被使用", "another contract has this code")(e)
@@ -67,11 +67,23 @@ impl App {
     }
 
     pub async fn update_contract(&self, p: &Principal, id: &str, input: ContractInput) -> Result<Contract> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_contract(p, id)).await?;
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
         let before = store::contracts::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
+        let unknown: Vec<FieldError> = f
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, it)| it.id.as_ref().is_some_and(|id| !before.items.iter().any(|b| &b.id == id)))
+            .map(|(i, _)| {
+                FieldError::new(format!("items[{i}].id"), "分项编号不属于该合同", "is not an item of this contract")
+            })
+            .collect();
+        if !unknown.is_empty() {
+            return Err(AppError::Validation(unknown));
+        }
         check_vendor(&tx, &f.vendor_id).await?;
         let named: Vec<_> = f.items.iter().enumerate().map(|(i, it)| (format!("items[{i}]."), it)).collect();
         check_systems(&tx, &named).await?;
@@ -82,7 +94,7 @@ impl App {
     }
 
     pub async fn delete_contract(&self, p: &Principal, id: &str) -> Result<()> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_contract(p, id)).await?;
         let t = now();
         let tx = self.store.begin().await?;
         let before = store::contracts::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
@@ -106,7 +118,7 @@ impl App {
         contract_id: &str,
         input: ContractItemInput,
     ) -> Result<ContractItem> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_contract(p, contract_id)).await?;
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
@@ -128,7 +140,7 @@ impl App {
         item_id: &str,
         input: ContractItemInput,
     ) -> Result<ContractItem> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_contract_item(p, contract_id, item_id)).await?;
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
@@ -145,7 +157,7 @@ impl App {
     }
 
     pub async fn delete_contract_item(&self, p: &Principal, contract_id: &str, item_id: &str) -> Result<()> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_contract_item(p, contract_id, item_id)).await?;
         let t = now();
         let tx = self.store.begin().await?;
         let before =

@@ -160,6 +160,13 @@ impl App {
         require_registry_write(p)?;
         let sheet = Sheet::open(bytes, SYSTEM_COLUMNS, &["name", "unit"])?;
         let units = self.unit_names().await?;
+        // Rows are matched in memory: one query up front instead of one or two per row.
+        let existing = self.system_names().await?;
+        let ids: HashSet<&str> = existing.values().flatten().map(|(id, _)| id.as_str()).collect();
+        let by_key: HashMap<(&str, &str), &str> = existing
+            .iter()
+            .flat_map(|(name, v)| v.iter().map(move |(id, unit)| ((unit.as_str(), name.as_str()), id.as_str())))
+            .collect();
         let mut errors = Vec::new();
         let mut plans = Vec::new();
         let mut seen = HashSet::new();
@@ -214,14 +221,12 @@ impl App {
                 continue;
             }
             let target = match sheet.get(cells, "id") {
-                Some(id) => match store::systems::get(&self.store, &Scope::All, &id).await? {
-                    Some(s) => Some(s.id),
-                    None => {
-                        errors.push(sheet.err(row, "id", Msg::new("编号对应的系统不存在", "no system has this id")));
-                        continue;
-                    }
-                },
-                None => store::systems::find_by_name(&self.store, &f.unit_id, &f.name).await?.map(|s| s.id),
+                Some(id) if ids.contains(id.as_str()) => Some(id),
+                Some(_) => {
+                    errors.push(sheet.err(row, "id", Msg::new("编号对应的系统不存在", "no system has this id")));
+                    continue;
+                }
+                None => by_key.get(&(f.unit_id.as_str(), f.name.as_str())).map(|id| id.to_string()),
             };
             plans.push((row, target.map_or(Plan::Create(f.clone()), |id| Plan::Update(id, f))));
         }
@@ -252,6 +257,10 @@ impl App {
         let sheet = Sheet::open(bytes, ASSET_COLUMNS, &["name", "kind"])?;
         let units = self.unit_names().await?;
         let systems = self.system_names().await?;
+        let existing = store::assets::serials(&self.store).await?;
+        let ids: HashSet<&str> = existing.iter().map(|(id, _)| id.as_str()).collect();
+        let by_serial: HashMap<&str, &str> =
+            existing.iter().filter_map(|(id, s)| Some((s.as_deref()?, id.as_str()))).collect();
         let mut errors = Vec::new();
         let mut plans = Vec::new();
         let mut serials = HashSet::new();
@@ -333,17 +342,12 @@ impl App {
                 continue;
             }
             let target = match sheet.get(cells, "id") {
-                Some(id) => match store::assets::get(&self.store, &Scope::All, &id).await? {
-                    Some(a) => Some(a.id),
-                    None => {
-                        errors.push(sheet.err(row, "id", Msg::new("编号对应的资产不存在", "no asset has this id")));
-                        continue;
-                    }
-                },
-                None => match &f.serial {
-                    Some(s) => self.asset_by_serial(s).await?,
-                    None => None,
-                },
+                Some(id) if ids.contains(id.as_str()) => Some(id),
+                Some(_) => {
+                    errors.push(sheet.err(row, "id", Msg::new("编号对应的资产不存在", "no asset has this id")));
+                    continue;
+                }
+                None => f.serial.as_deref().and_then(|s| by_serial.get(s)).map(|id| id.to_string()),
             };
             plans.push((row, target.map_or(Plan::Create(f.clone()), |id| Plan::Update(id, f))));
         }
@@ -384,13 +388,6 @@ impl App {
             out.entry(s.name).or_default().push((s.id, s.unit_id));
         }
         Ok(out)
-    }
-
-    async fn asset_by_serial(&self, serial: &str) -> Result<Option<String>> {
-        let f = store::assets::AssetFilter::default();
-        let q = ListQuery { q: Some(serial.to_string()), ..ListQuery::default().unpaged() };
-        let page = store::assets::list(&self.store, &Scope::All, &q, &f).await?;
-        Ok(page.items.into_iter().find(|a| a.serial.as_deref() == Some(serial)).map(|a| a.id))
     }
 }
 

@@ -69,8 +69,15 @@ impl App {
         App::new(store, config).await
     }
 
+    /// The store, for the binary's wiring (closing the pool) and for tests that tamper with it;
+    /// request handling goes through the use cases.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// `sqlite` or `postgres`, for readiness and diagnostics.
+    pub fn backend_name(&self) -> &'static str {
+        self.store.backend_name()
     }
 
     pub fn config(&self) -> &AppConfig {
@@ -119,6 +126,20 @@ pub(crate) async fn audit<B: Serialize, A: Serialize>(
 /// The registry is written by the bureau only.
 pub(crate) fn require_registry_write(p: &Principal) -> Result<()> {
     if p.can_write_registry() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// A change to an existing registry object. A caller who may not write learns no more than a
+/// reader would: an object hidden from them answers 404 exactly as a missing id does, a visible
+/// one 403. `visible` is the caller's scoped read of the object, awaited only for such callers.
+pub(crate) async fn require_registry_write_to<T>(
+    p: &Principal,
+    visible: impl std::future::Future<Output = Result<T>>,
+) -> Result<()> {
+    if p.can_write_registry() {
+        return Ok(());
+    }
+    visible.await?;
+    Err(AppError::Forbidden)
 }
 
 /// The principal used by the system itself (CLI, demo loader, jobs) in the audit trail.

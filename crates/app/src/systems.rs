@@ -7,7 +7,7 @@ use store::Tx;
 pub use store::systems::SORT_KEYS;
 pub use store::systems::SystemFilter;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write};
+use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 
 fn duplicate(e: store::StoreError) -> AppError {
     AppError::unique("name", "该单位下已有同名信息系统", "the unit already has a system with this name")(e)
@@ -40,7 +40,7 @@ impl App {
     }
 
     pub async fn update_system(&self, p: &Principal, id: &str, input: SystemInput) -> Result<System> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_system(p, id)).await?;
         let f = input.validate()?;
         let tx = self.store.begin().await?;
         let before = store::systems::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
@@ -50,7 +50,7 @@ impl App {
     }
 
     pub async fn delete_system(&self, p: &Principal, id: &str) -> Result<()> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_system(p, id)).await?;
         let t = now();
         let tx = self.store.begin().await?;
         let before = store::systems::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;

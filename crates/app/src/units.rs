@@ -5,7 +5,7 @@ use domain::list::{ListQuery, Page};
 use domain::registry::{Unit, UnitInput};
 pub use store::units::SORT_KEYS;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write};
+use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 
 const DUPLICATE: (&str, &str, &str) = ("name", "已存在同名单位", "a unit with this name already exists");
 
@@ -31,7 +31,7 @@ impl App {
     }
 
     pub async fn update_unit(&self, p: &Principal, id: &str, input: UnitInput) -> Result<Unit> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_unit(p, id)).await?;
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
@@ -47,7 +47,7 @@ impl App {
     }
 
     pub async fn delete_unit(&self, p: &Principal, id: &str) -> Result<()> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_unit(p, id)).await?;
         let t = now();
         let tx = self.store.begin().await?;
         let before = store::units::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;

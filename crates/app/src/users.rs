@@ -8,7 +8,7 @@ pub use store::users::SORT_KEYS;
 pub use store::users::UserFilter;
 
 use crate::auth::hash_password;
-use crate::{App, AppError, Result, audit, now, require_registry_write};
+use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 
 fn duplicate(e: store::StoreError) -> AppError {
     AppError::unique("username", "用户名已被使用", "this user name is taken")(e)
@@ -66,7 +66,7 @@ impl App {
 
     /// Updates a user; a new password, a role change or deactivation ends their sessions.
     pub async fn update_user(&self, p: &Principal, id: &str, input: UserInput) -> Result<User> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_user(p, id)).await?;
         let f = input.validate(false)?;
         let hash = match &f.password {
             Some(pw) => Some(hash_password(pw.clone()).await?),
@@ -96,7 +96,7 @@ impl App {
     }
 
     pub async fn delete_user(&self, p: &Principal, id: &str) -> Result<()> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_user(p, id)).await?;
         if p.user_id == id {
             return Err(AppError::conflict(None, "不能删除自己的账户", "you cannot delete your own account"));
         }
@@ -104,6 +104,10 @@ impl App {
         let tx = self.store.begin().await?;
         let before = store::users::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         keep_an_admin(&tx, &before, None).await?;
+        // Certificates go with their holder; each leaves its own record.
+        for c in store::users::certificates(&tx, id).await? {
+            audit::<_, ()>(&tx, p, "delete", "certificate", &c.id, Some(&c), None, t).await?;
+        }
         store::users::delete(&tx, id).await?;
         audit::<_, ()>(&tx, p, "delete", "user", id, Some(&before), None, t).await?;
         tx.commit().await?;
@@ -123,7 +127,7 @@ impl App {
         id: Option<&str>,
         input: CertificateInput,
     ) -> Result<Certificate> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_user(p, user_id)).await?;
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
@@ -140,7 +144,7 @@ impl App {
     }
 
     pub async fn delete_certificate(&self, p: &Principal, user_id: &str, id: &str) -> Result<()> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_user(p, user_id)).await?;
         let t = now();
         let tx = self.store.begin().await?;
         let before = store::users::certificate(&tx, user_id, id).await?.ok_or(AppError::NotFound)?;

@@ -6,7 +6,7 @@ use domain::registry::{Vendor, VendorInput};
 use store::StoreError;
 pub use store::vendors::SORT_KEYS;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write};
+use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 
 fn duplicate(e: StoreError) -> AppError {
     match e {
@@ -43,7 +43,7 @@ impl App {
     }
 
     pub async fn update_vendor(&self, p: &Principal, id: &str, input: VendorInput) -> Result<Vendor> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_vendor(p, id)).await?;
         let f = input.validate()?;
         let t = now();
         let tx = self.store.begin().await?;
@@ -55,7 +55,7 @@ impl App {
     }
 
     pub async fn delete_vendor(&self, p: &Principal, id: &str) -> Result<()> {
-        require_registry_write(p)?;
+        require_registry_write_to(p, self.get_vendor(p, id)).await?;
         let t = now();
         let tx = self.store.begin().await?;
         let before = store::vendors::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;

@@ -109,6 +109,11 @@ pub enum ChainBreak {
     Gap { after_seq: i64, next_seq: i64 },
     /// The head marker names a later record than the chain holds: the tail was removed.
     TruncatedTail { head_seq: i64, last_seq: i64 },
+    /// The chain holds records the head marker does not cover: they were added behind the
+    /// application's back, or the head was rolled back.
+    HeadBehind { head_seq: i64, last_seq: i64 },
+    /// Records exist but the head marker is gone: it was deleted, perhaps with the tail.
+    HeadMissing { last_seq: i64 },
 }
 
 /// Incremental verification over records in `seq` order, so the store can stream a long chain.
@@ -144,12 +149,20 @@ impl ChainVerifier {
 
     /// Compares the end of the chain with the head marker the store keeps beside it.
     pub fn finish(mut self, head: Option<(i64, &str)>) -> Self {
-        if let Some((head_seq, head_hash)) = head {
-            if head_seq > self.prev_seq {
-                self.breaks.push(ChainBreak::TruncatedTail { head_seq, last_seq: self.prev_seq });
-            } else if head_seq == self.prev_seq && head_hash != self.prev_hash {
-                self.breaks.push(ChainBreak::Altered { seq: head_seq });
+        let last_seq = self.prev_seq;
+        match head {
+            Some((head_seq, _)) if head_seq > last_seq => {
+                self.breaks.push(ChainBreak::TruncatedTail { head_seq, last_seq })
             }
+            Some((head_seq, _)) if head_seq < last_seq => {
+                self.breaks.push(ChainBreak::HeadBehind { head_seq, last_seq })
+            }
+            Some((head_seq, head_hash)) if head_hash != self.prev_hash => {
+                self.breaks.push(ChainBreak::Altered { seq: head_seq })
+            }
+            Some(_) => {}
+            None if self.checked > 0 => self.breaks.push(ChainBreak::HeadMissing { last_seq }),
+            None => {}
         }
         self
     }
@@ -203,7 +216,8 @@ mod tests {
     fn key_order_does_not_matter() {
         let mut c = chain(1);
         c[0].after = Some(serde_json::from_str(r#"{"name":"b","n":1}"#).unwrap());
-        assert!(verify(&c, None).is_empty());
+        let head = c[0].hash.clone();
+        assert!(verify(&c, Some((1, &head))).is_empty());
     }
 
     #[test]
@@ -211,6 +225,15 @@ mod tests {
         let c = chain(5);
         let head = c[4].hash.clone();
         assert_eq!(verify(&c[..4], Some((5, &head))), [ChainBreak::TruncatedTail { head_seq: 5, last_seq: 4 }]);
+    }
+
+    #[test]
+    fn head_must_match_the_end() {
+        let c = chain(3);
+        assert_eq!(verify(&c, None), [ChainBreak::HeadMissing { last_seq: 3 }]);
+        assert_eq!(verify(&c, Some((2, &c[1].hash))), [ChainBreak::HeadBehind { head_seq: 2, last_seq: 3 }]);
+        assert_eq!(verify(&c, Some((3, &c[1].hash))), [ChainBreak::Altered { seq: 3 }]);
+        assert!(verify(&[], None).is_empty());
     }
 
     proptest! {

@@ -106,6 +106,13 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A small, bounded sub-collection (a contract's items, a person's certificates) as a single
+    /// page, so that every collection answers in the same shape.
+    pub fn whole(items: Vec<T>) -> Page<T> {
+        let total = items.len() as u64;
+        Page { items, total, page: 1, page_size: total.max(1) }
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),

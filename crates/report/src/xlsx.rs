@@ -60,8 +60,9 @@ pub fn write_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<
             let col = c as u16;
             let w = match cell {
                 Cell::Text(s) => {
-                    ws.write_string(r, col, s).map_err(err)?;
-                    display_width(s)
+                    let s = fit_cell(s);
+                    ws.write_string(r, col, &*s).map_err(err)?;
+                    display_width(&s)
                 }
                 Cell::Int(i) => {
                     ws.write_number(r, col, *i as f64).map_err(err)?;
@@ -90,6 +91,16 @@ pub fn write_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<
         ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1).map_err(err)?;
     }
     wb.save_to_buffer().map_err(err)
+}
+
+/// Excel refuses cells over 32 767 characters. Long text (an audit record's before/after of a
+/// large contract) is cut, visibly, rather than failing the whole export.
+fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    const KEEP: usize = 32_000;
+    match s.char_indices().nth(KEEP) {
+        None => s.into(),
+        Some((cut, _)) => format!("{}…（已截断 / truncated）", &s[..cut]).into(),
+    }
 }
 
 /// CJK characters take two columns in Excel's width unit.
@@ -182,6 +193,16 @@ mod tests {
         assert_eq!(t.rows[1].0, 4);
         assert_eq!(t.column(&["备注", "notes"]), Some(4));
         assert_eq!(t.column(&["nope"]), None);
+    }
+
+    #[test]
+    fn overlong_text_is_cut_not_refused() {
+        let long = "审".repeat(40_000);
+        let bytes = write_table("审计", &["内容"], &[vec![long.as_str().into()]]).unwrap();
+        let cell = &read_table(&bytes).unwrap().rows[0].1[0];
+        assert!(cell.starts_with("审审审"));
+        assert!(cell.ends_with("（已截断 / truncated）"));
+        assert!(cell.chars().count() < 32_767);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
 use domain::registry::{Asset, AssetFields, AssetKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 
 use crate::entities::assets;
 use crate::scope::{by_scope, col_in, vendor_system_ids};
@@ -105,6 +105,17 @@ fn active(f: &AssetFields) -> assets::ActiveModel {
         notes: Set(f.notes.clone()),
         ..Default::default()
     }
+}
+
+/// Every asset's id and serial number, for matching import rows in memory.
+pub async fn serials(c: &impl Conn) -> Result<Vec<(String, Option<String>)>> {
+    Ok(assets::Entity::find()
+        .select_only()
+        .column(assets::Column::Id)
+        .column(assets::Column::Serial)
+        .into_tuple()
+        .all(c.conn())
+        .await?)
 }
 
 pub async fn insert(tx: &Tx, f: &AssetFields, now: DateTime<Utc>) -> Result<Asset> {

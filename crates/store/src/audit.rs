@@ -6,7 +6,7 @@ use domain::list::{ListQuery, Page};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::entities::{audit_head, audit_log};
-use crate::{Conn, Result, Tx, dialect, list};
+use crate::{Conn, Result, StoreError, Tx, dialect, list};
 
 pub const SORT_KEYS: &[&str] = &["seq", "at"];
 const HEAD_ID: i32 = 1;
@@ -45,8 +45,12 @@ fn to_domain(m: audit_log::Model) -> AuditRecord {
 
 /// Appends `e` to the chain inside `tx`, at `now` (already truncated to microseconds).
 pub async fn append(tx: &Tx, e: &AuditEntry, now: DateTime<Utc>) -> Result<AuditRecord> {
-    dialect::lock_audit_chain(tx.conn()).await?;
+    dialect::lock(tx.conn(), dialect::LOCK_AUDIT_CHAIN).await?;
     let head = audit_head::Entity::find_by_id(HEAD_ID).one(tx.conn()).await?;
+    if head.is_none() && audit_log::Entity::find().one(tx.conn()).await?.is_some() {
+        // Starting a second chain would hide the damage; refuse every write until it is repaired.
+        return Err(StoreError::Corrupt("the audit chain's head marker is missing; run `yunwei audit verify`".into()));
+    }
     let (prev_seq, prev_hash) = head.as_ref().map_or((0, GENESIS.to_string()), |h| (h.seq, h.hash.clone()));
     let seq = prev_seq + 1;
     let hash = record_hash(

@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter
 
 use crate::entities::{contract_item_systems as cis, contract_items as ci, contracts};
 use crate::scope::{by_scope, col_in, unit_contract_ids, unit_item_ids, unit_system_ids};
-use crate::{Conn, Result, StoreError, Tx, corrupt, list};
+use crate::{Conn, IN_CHUNK, Result, StoreError, Tx, corrupt, list};
 
 pub const SORT_KEYS: &[&str] = &["name", "code", "signed_on", "created_at", "updated_at"];
 
@@ -43,18 +43,30 @@ fn visible_item_systems(scope: &Scope) -> Condition {
 }
 
 async fn items_of(c: &impl Conn, scope: &Scope, contract_ids: Vec<String>) -> Result<Vec<ContractItem>> {
-    let items = ci::Entity::find()
-        .filter(ci::Column::ContractId.is_in(contract_ids))
-        .filter(visible_items(scope))
-        .order_by_asc(ci::Column::Position)
-        .all(c.conn())
-        .await?;
-    let links = cis::Entity::find()
-        .filter(cis::Column::ItemId.is_in(items.iter().map(|i| i.id.clone())))
-        .filter(visible_item_systems(scope))
-        .order_by_asc(cis::Column::SystemId)
-        .all(c.conn())
-        .await?;
+    // An export may name many thousands of contracts: bound each `IN` list well below the
+    // databases' parameter limits (PostgreSQL: 65 535).
+    let mut items = Vec::new();
+    for ids in contract_ids.chunks(IN_CHUNK) {
+        items.extend(
+            ci::Entity::find()
+                .filter(ci::Column::ContractId.is_in(ids.iter().cloned()))
+                .filter(visible_items(scope))
+                .order_by_asc(ci::Column::Position)
+                .all(c.conn())
+                .await?,
+        );
+    }
+    let mut links = Vec::new();
+    for chunk in items.chunks(IN_CHUNK) {
+        links.extend(
+            cis::Entity::find()
+                .filter(cis::Column::ItemId.is_in(chunk.iter().map(|i| i.id.clone())))
+                .filter(visible_item_systems(scope))
+                .order_by_asc(cis::Column::SystemId)
+                .all(c.conn())
+                .await?,
+        );
+    }
     let mut systems: HashMap<String, Vec<String>> = HashMap::new();
     for l in links {
         systems.entry(l.item_id).or_default().push(l.system_id);

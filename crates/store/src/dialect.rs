@@ -2,41 +2,50 @@
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 
-/// Triggers that refuse UPDATE and DELETE on an append-only table. They stop mistakes and casual
-/// tampering; a database owner can drop them, which is why the chain is verified as well.
-pub fn append_only_triggers(backend: DatabaseBackend, table: &str) -> Vec<String> {
+/// Triggers that refuse the given row operations (`UPDATE`, `DELETE`) on a table, and in
+/// PostgreSQL also `TRUNCATE`. They stop mistakes and casual tampering; a database owner can drop
+/// them, which is why the audit chain is verified as well.
+pub fn refuse_changes(backend: DatabaseBackend, table: &str, ops: &[&str]) -> Vec<String> {
     match backend {
-        DatabaseBackend::Sqlite => ["UPDATE", "DELETE"]
+        DatabaseBackend::Sqlite => ops
             .iter()
             .map(|op| {
                 format!(
                     "CREATE TRIGGER {table}_no_{lower} BEFORE {op} ON {table} \
-                     BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+                     BEGIN SELECT RAISE(ABORT, '{table}: {op} refused'); END",
                     lower = op.to_lowercase()
                 )
             })
             .collect(),
         DatabaseBackend::Postgres => vec![
             format!(
-                "CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS \
-                 $$ BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
+                "CREATE OR REPLACE FUNCTION {table}_refuse() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION '{table}: % refused', TG_OP; END $$"
             ),
             format!(
-                "CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} \
-                 FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
+                "CREATE TRIGGER {table}_no_change BEFORE {ops} OR TRUNCATE ON {table} \
+                 FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse()",
+                ops = ops.join(" OR ")
             ),
         ],
         _ => Vec::new(),
     }
 }
 
-/// Serialises appends to the audit chain across connections and replicas. SQLite needs nothing:
-/// the store already lets one writer at a time into a transaction.
-pub async fn lock_audit_chain(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+/// Keys of transaction-scoped advisory locks, arbitrary but fixed.
+pub const LOCK_AUDIT_CHAIN: i64 = 7_931_001;
+pub const LOCK_ADMINS: i64 = 7_931_002;
+
+/// Serialises one kind of write across connections and replicas (PostgreSQL) until the
+/// transaction ends. SQLite needs nothing: the store lets one writer at a time into a transaction.
+pub async fn lock(conn: &impl ConnectionTrait, key: i64) -> Result<(), DbErr> {
     if conn.get_database_backend() == DatabaseBackend::Postgres {
-        // An arbitrary constant key ("yunwei audit") for a transaction-scoped advisory lock.
-        conn.execute_raw(Statement::from_string(DatabaseBackend::Postgres, "SELECT pg_advisory_xact_lock(7931001)"))
-            .await?;
+        conn.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [key.into()],
+        ))
+        .await?;
     }
     Ok(())
 }

@@ -54,6 +54,9 @@ impl From<DbErr> for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// The most values bound in one `IN (…)` list; PostgreSQL allows 65 535 parameters per query.
+pub(crate) const IN_CHUNK: usize = 5000;
+
 /// Anything queries can run on: the pool or an open transaction.
 pub trait Conn: Sync {
     type C: ConnectionTrait;

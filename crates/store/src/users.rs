@@ -89,11 +89,14 @@ pub async fn count(c: &impl Conn) -> Result<u64> {
     Ok(users::Entity::find().count(c.conn()).await?)
 }
 
-pub async fn count_active_admins(c: &impl Conn) -> Result<u64> {
+/// Counts the active administrators inside `tx`, holding off any other transaction that would
+/// change one until `tx` ends — so two concurrent demotions cannot both see "one more left".
+pub async fn count_active_admins(tx: &Tx) -> Result<u64> {
+    crate::dialect::lock(tx.conn(), crate::dialect::LOCK_ADMINS).await?;
     Ok(users::Entity::find()
         .filter(users::Column::Role.eq(Role::Admin.as_str()))
         .filter(users::Column::Active.eq(true))
-        .count(c.conn())
+        .count(tx.conn())
         .await?)
 }
 

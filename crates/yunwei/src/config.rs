@@ -96,6 +96,16 @@ impl Settings {
         Ok(sqlite_url(&self.data_dir.join("yunwei.db")))
     }
 
+    /// Like `database_url`, for commands that read what is there: a missing SQLite file is an
+    /// error (most likely a wrong `--data-dir`), not an empty database to create.
+    pub fn existing_database_url(&self) -> anyhow::Result<String> {
+        let file = self.data_dir.join("yunwei.db");
+        if self.database_url.is_none() && !file.exists() {
+            anyhow::bail!("no database at {}: check --data-dir or --database-url", file.display());
+        }
+        self.database_url()
+    }
+
     pub fn with_data_dir(&self, dir: &Path) -> Settings {
         Settings { data_dir: dir.to_path_buf(), database_url: None, ..self.clone() }
     }

@@ -122,7 +122,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::Audit { command: AuditCommand::Verify } => {
-            let app = app::App::open(&settings.database_url()?, settings.app_config()).await?;
+            let app = app::App::open(&settings.existing_database_url()?, settings.app_config()).await?;
             let r = app.verify_audit(&app::system_principal()).await?;
             println!("checked {} records; head seq {} hash {}", r.checked, r.last_seq, r.last_hash);
             if r.intact() {

@@ -49,7 +49,7 @@ pub async fn run(app: App, listener: TcpListener, settings: &Settings) -> anyhow
     let (stop_tx, stop_rx) = watch::channel(false);
     let jobs = app::jobs::spawn(app.clone(), stop_rx);
     let router = api::router(app.clone(), settings.secure_cookie);
-    tracing::info!(addr = %listener.local_addr()?, backend = app.store().backend_name(), "yunwei is listening");
+    tracing::info!(addr = %listener.local_addr()?, backend = app.backend_name(), "yunwei is listening");
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop_tx.send(true);
     for j in jobs {

@@ -162,6 +162,41 @@ fn audit_verify_fails_on_a_tampered_chain() {
 }
 
 #[test]
+fn audit_verify_detects_a_removed_head_and_a_wrong_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    {
+        let _server = serve(dir.path(), port, Some("Bureau#2026"));
+        wait_ready(&base);
+        login(&base, "admin", "Bureau#2026");
+    }
+    let db = dir.path().join("yunwei.db");
+    let conn = format!("sqlite://{}?mode=rw", db.display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = app::Database::connect(&conn).await.unwrap();
+        // The triggers stop a casual attempt...
+        assert!(store.execute_raw_sql("DELETE FROM audit_head").await.is_err());
+        // ...but not an owner who drops them and removes the tail together with the head.
+        store.execute_raw_sql("DROP TRIGGER audit_log_no_delete").await.unwrap();
+        store.execute_raw_sql("DROP TRIGGER audit_head_no_delete").await.unwrap();
+        store.execute_raw_sql("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)").await.unwrap();
+        store.execute_raw_sql("DELETE FROM audit_head").await.unwrap();
+        store.close().await.unwrap();
+    });
+    let out = yunwei(dir.path()).args(["audit", "verify"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("head_missing"), "{}", String::from_utf8_lossy(&out.stdout));
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = yunwei(empty.path()).args(["audit", "verify"]).output().unwrap();
+    assert!(!out.status.success(), "an empty directory is not an intact chain");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database"));
+    assert!(!empty.path().join("yunwei.db").exists(), "verification creates nothing");
+}
+
+#[test]
 fn demo_serves_the_seed_dataset() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = yunwei(dir.path())

@@ -96,13 +96,13 @@ async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -
 }
 
 #[utoipa::path(get, path = "/contracts/{id}/items", tag = "contracts", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<ContractItem>), (status = 404, body = ProblemBody)))]
+    responses((status = 200, body = Page<ContractItem>), (status = 404, body = ProblemBody)))]
 async fn list_items(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<ContractItem>>> {
-    Ok(Json(s.app.list_contract_items(&auth.principal, &id).await?))
+) -> ApiResult<Json<Page<ContractItem>>> {
+    Ok(Json(Page::whole(s.app.list_contract_items(&auth.principal, &id).await?)))
 }
 
 #[utoipa::path(post, path = "/contracts/{id}/items", tag = "contracts", params(("id" = String, Path)), request_body = ContractItemInput,

@@ -20,7 +20,7 @@ async fn healthz() -> Json<Value> {
 /// The database answers.
 async fn readyz(State(s): State<AppState>) -> (StatusCode, Json<Value>) {
     match s.app.ready().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready", "database": s.app.store().backend_name()}))),
+        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready", "database": s.app.backend_name()}))),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"})))

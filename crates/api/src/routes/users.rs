@@ -98,13 +98,13 @@ async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -
 }
 
 #[utoipa::path(get, path = "/users/{id}/certificates", tag = "users", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<Certificate>), (status = 404, body = ProblemBody)))]
+    responses((status = 200, body = Page<Certificate>), (status = 404, body = ProblemBody)))]
 async fn list_certificates(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<Certificate>>> {
-    Ok(Json(s.app.list_certificates(&auth.principal, &id).await?))
+) -> ApiResult<Json<Page<Certificate>>> {
+    Ok(Json(Page::whole(s.app.list_certificates(&auth.principal, &id).await?)))
 }
 
 #[utoipa::path(post, path = "/users/{id}/certificates", tag = "users", params(("id" = String, Path)), request_body = CertificateInput,

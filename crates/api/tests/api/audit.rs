@@ -40,8 +40,14 @@ both!(every_change_is_audited, |t: TestApp| async move {
 
 both!(the_database_refuses_to_rewrite_history, |t: TestApp| async move {
     t.unit("某单位").await;
-    assert!(t.app.store().execute_raw_sql("UPDATE audit_log SET actor_name = 'x'").await.is_err());
-    assert!(t.app.store().execute_raw_sql("DELETE FROM audit_log").await.is_err());
+    let store = t.app.store();
+    assert!(store.execute_raw_sql("UPDATE audit_log SET actor_name = 'x'").await.is_err());
+    assert!(store.execute_raw_sql("DELETE FROM audit_log").await.is_err());
+    assert!(store.execute_raw_sql("DELETE FROM audit_head").await.is_err());
+    if t.backend == Backend::Postgres {
+        assert!(store.execute_raw_sql("TRUNCATE audit_log").await.is_err());
+        assert!(store.execute_raw_sql("TRUNCATE audit_head").await.is_err());
+    }
     assert_eq!(verify(&t).await["intact"], true);
 });
 
@@ -73,4 +79,22 @@ both!(removed_tail_is_detected, |t: TestApp| async move {
     t.app.store().execute_raw_sql("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)").await.unwrap();
     let v = verify(&t).await;
     assert!(v["breaks"].as_array().unwrap().iter().any(|b| b["kind"] == "truncated_tail"), "{v}");
+});
+
+both!(removed_head_is_detected_and_stops_writes, |t: TestApp| async move {
+    t.unit("甲").await;
+    drop_guard(&t).await;
+    let head_guard = match t.backend {
+        Backend::Sqlite => "DROP TRIGGER audit_head_no_delete",
+        Backend::Postgres => "DROP TRIGGER audit_head_no_change ON audit_head",
+    };
+    t.app.store().execute_raw_sql(head_guard).await.unwrap();
+    t.app.store().execute_raw_sql("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)").await.unwrap();
+    t.app.store().execute_raw_sql("DELETE FROM audit_head").await.unwrap();
+    let v = verify(&t).await;
+    assert!(v["breaks"].as_array().unwrap().iter().any(|b| b["kind"] == "head_missing"), "{v}");
+    // A second chain is never started over the damage: writes stop until it is repaired.
+    let (s, body) = t.post("/api/v1/units", &t.admin, json!({"name": "乙"})).await;
+    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert_eq!(t.get("/api/v1/units", &t.admin).await.1["total"], 1);
 });

@@ -103,7 +103,7 @@ both!(contract_items, |t: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{added}");
     let (_, items) = t.get(&format!("/api/v1/contracts/{id}/items"), &t.admin).await;
-    assert_eq!(items.as_array().unwrap().len(), 2);
+    assert_eq!((items["items"].as_array().unwrap().len(), &items["total"]), (2, &json!(2)), "{items}");
     let item2 = added["id"].as_str().unwrap();
     let (s, upd) = t
         .put(&format!("/api/v1/contracts/{id}/items/{item2}"), &t.admin, json!({"name": "硬件维保", "budget_fen": 700, "start_date": "2026-07-01", "end_date": "2027-06-30", "system_ids": [s1, s2]}))
@@ -185,6 +185,13 @@ both!(certificates, |t: TestApp| async move {
         .await;
     assert_eq!((s, c["name"].as_str()), (StatusCode::OK, Some("CISP-PTE")));
     let (_, list) = t.get(&format!("/api/v1/users/{id}/certificates"), &t.admin).await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!((list["items"].as_array().unwrap().len(), &list["total"]), (1, &json!(1)), "{list}");
     assert_eq!(t.delete(&format!("/api/v1/users/{id}/certificates/{cid}"), &t.admin).await, StatusCode::NO_CONTENT);
+    // A certificate deleted with its holder leaves its own audit record.
+    let (_, c) = t.post(&format!("/api/v1/users/{id}/certificates"), &t.admin, json!({"name": "PMP"})).await;
+    let cid = c["id"].as_str().unwrap().to_string();
+    assert_eq!(t.delete(&format!("/api/v1/users/{id}"), &t.admin).await, StatusCode::NO_CONTENT);
+    let (_, log) = t.get(&format!("/api/v1/audit?object_type=certificate&object_id={cid}"), &t.admin).await;
+    let actions: Vec<&str> = log["items"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "delete").count(), 1, "{log}");
 });

@@ -97,22 +97,45 @@ fn sorted(mut v: Vec<&String>) -> Vec<String> {
     v.into_iter().cloned().collect()
 }
 
+/// Registry writes are the bureau's. A writer who may not write gets 403 for an object it can see
+/// and 404, exactly as for a missing id, for one it cannot.
 async fn writes_refused(t: &TestApp, token: &str, w: &World) {
     let (s, _) = t.post("/api/v1/units", token, json!({"name": "新单位"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = t.post("/api/v1/systems", token, json!({"name": "x", "unit_id": w.unit_a})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) =
-        t.put(&format!("/api/v1/systems/{}", w.sys_a), token, json!({"name": "改名", "unit_id": w.unit_a})).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    assert_eq!(t.delete(&format!("/api/v1/assets/{}", w.asset_a), token).await, StatusCode::FORBIDDEN);
-    assert_eq!(t.delete(&format!("/api/v1/contracts/{}", w.contract_1), token).await, StatusCode::FORBIDDEN);
-    let (s, _) =
         t.post("/api/v1/users", token, json!({"username": "evil", "role": "admin", "password": "Passw0rd!x"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = t.upload("/api/v1/assets/import", token, b"PK not really".to_vec()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    for path in [
+        format!("/api/v1/systems/{}", w.sys_a),
+        format!("/api/v1/systems/{}", w.sys_b),
+        format!("/api/v1/assets/{}", w.asset_a),
+        format!("/api/v1/assets/{}", w.asset_b),
+        format!("/api/v1/contracts/{}", w.contract_1),
+        format!("/api/v1/contracts/{}", w.contract_2),
+        format!("/api/v1/units/{}", w.unit_b),
+        format!("/api/v1/vendors/{}", w.vendor_2),
+        format!("/api/v1/users/{}", w.user_b),
+    ] {
+        let expected = match t.get(&path, token).await.0 {
+            StatusCode::OK => StatusCode::FORBIDDEN,
+            _ => StatusCode::NOT_FOUND,
+        };
+        assert_eq!(t.delete(&path, token).await, expected, "DELETE {path}");
+        let (s, body) = t.put(&path, token, json!({"name": "改名"})).await;
+        assert_eq!(s, expected, "PUT {path}: {body}");
+    }
+    let cert_path = format!("/api/v1/users/{}/certificates", w.user_b);
+    let expected = if t.get(&cert_path, token).await.0 == StatusCode::OK { 403 } else { 404 };
+    let (s, _) = t.post(&cert_path, token, json!({"name": "CISP"})).await;
+    assert_eq!(s.as_u16(), expected, "POST {cert_path}");
     assert_eq!(t.get("/api/v1/audit", token).await.0, StatusCode::FORBIDDEN);
     let (_, sys) = t.get(&format!("/api/v1/systems/{}", w.sys_a), &t.admin).await;
     assert_eq!(sys["name"], "甲系统", "nothing changed");
+    assert_eq!(list_ids(t, &t.admin, "units").await.len(), 2, "nothing deleted");
 }
 
 both!(unit_user_sees_only_its_unit, |t: TestApp| async move {
@@ -147,6 +170,7 @@ both!(unit_user_sees_only_its_unit, |t: TestApp| async move {
     hidden(&t, &tok, &format!("/api/v1/contracts/{}/items", w.contract_2)).await;
     hidden(&t, &tok, &format!("/api/v1/users/{}", w.user_b)).await;
     hidden(&t, &tok, &format!("/api/v1/users/{}/certificates", w.user_b)).await;
+    visible(&t, &tok, &format!("/api/v1/users/{}/certificates", w.user_a)).await;
     // Filtering by another unit's id yields nothing rather than that unit's data.
     let (_, p) = t.get(&format!("/api/v1/systems?unit_id={}", w.unit_b), &tok).await;
     assert_eq!(p["total"], 0);
@@ -170,9 +194,28 @@ both!(vendor_staff_see_only_their_contracts, |t: TestApp| async move {
     hidden(&t, &tok, &format!("/api/v1/users/{}", w.user_a)).await;
     writes_refused(&t, &tok, &w).await;
 
-    let pm = t.user("pm2", "vendor_pm", None, Some(&w.vendor_2)).await;
+    let pm_id = t
+        .create(
+            "users",
+            json!({"username": "pm2", "role": "vendor_pm", "vendor_id": w.vendor_2, "password": "Passw0rd!x"}),
+        )
+        .await;
+    let (s, _) = t.post(&format!("/api/v1/users/{pm_id}/certificates"), &t.admin, json!({"name": "CISP"})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    // The other vendor's staff and their certificates are hidden.
+    hidden(&t, &tok, &format!("/api/v1/users/{pm_id}")).await;
+    hidden(&t, &tok, &format!("/api/v1/users/{pm_id}/certificates")).await;
+    let pm = t.login("pm2", "Passw0rd!x").await;
     assert_eq!(list_ids(&t, &pm, "systems").await, vec![w.sys_b.clone()]);
+    assert_eq!(list_ids(&t, &pm, "users").await, vec![pm_id.clone()]);
+    visible(&t, &pm, &format!("/api/v1/users/{pm_id}/certificates")).await;
     hidden(&t, &pm, &format!("/api/v1/contracts/{}", w.contract_1)).await;
+    hidden(&t, &pm, &format!("/api/v1/contracts/{}/items", w.contract_1)).await;
+    let (_, full) = t.get(&format!("/api/v1/contracts/{}", w.contract_1), &t.admin).await;
+    let item = full["items"][0]["id"].as_str().unwrap().to_string();
+    hidden(&t, &pm, &format!("/api/v1/contracts/{}/items/{item}", w.contract_1)).await;
+    let (s, _) = t.put(&format!("/api/v1/contracts/{}/items/{item}", w.contract_1), &pm, json!({"name": "x"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     hidden(&t, &pm, &format!("/api/v1/units/{}", w.unit_a)).await;
     writes_refused(&t, &pm, &w).await;
 });
@@ -203,4 +246,20 @@ both!(exports_are_scoped, |t: TestApp| async move {
     let table = report::xlsx::read_table(&bytes).unwrap();
     assert_eq!(table.rows[0].1[0], w.sys_a);
     assert_eq!(t.download("/api/v1/audit/export.xlsx", &tok).await.0, StatusCode::FORBIDDEN);
+
+    let eng = t.user("eng1", "engineer", None, Some(&w.vendor_1)).await;
+    for (collection, expected) in
+        [("systems", 2), ("assets", 1), ("units", 2), ("contracts", 2), ("vendors", 1), ("users", 1)]
+    {
+        let (s, _, bytes) = t.download(&format!("/api/v1/{collection}/export.xlsx"), &eng).await;
+        assert_eq!(s, StatusCode::OK);
+        // Contracts export one row per item: vendor 1's contract has two.
+        assert_eq!(report::xlsx::read_table(&bytes).unwrap().rows.len(), expected, "{collection}");
+    }
+    let (_, _, bytes) = t.download("/api/v1/systems/export.xlsx", &eng).await;
+    let table = report::xlsx::read_table(&bytes).unwrap();
+    let mut exported: Vec<&String> = table.rows.iter().map(|r| &r.1[0]).collect();
+    exported.sort();
+    assert_eq!(exported, sorted(vec![&w.sys_a, &w.sys_c]).iter().collect::<Vec<_>>());
+    assert_eq!(t.download("/api/v1/audit/export.xlsx", &eng).await.0, StatusCode::FORBIDDEN);
 });

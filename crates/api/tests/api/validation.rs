@@ -99,3 +99,71 @@ both!(bad_input_names_the_field, |t: TestApp| async move {
     let (s, _) = t.get("/api/v1/nowhere", &t.admin).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 });
+
+// What a careless script or a hostile client sends: every answer is a 4xx problem body naming
+// the field, on both databases (PostgreSQL refuses NUL bytes outright), and nothing is stored.
+both!(hostile_input_is_refused_cleanly, |t: TestApp| async move {
+    let (s, body) = t
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "ad\u{0}min", "password": "x"})),
+        )
+        .await;
+    assert_eq!((s, fields(&body)), (StatusCode::BAD_REQUEST, vec!["username".to_string()]), "{body}");
+    let (s, body) = t.post("/api/v1/units", &t.admin, json!({"name": "单位\u{0}", "notes": "ok"})).await;
+    assert_eq!((s, fields(&body)), (StatusCode::BAD_REQUEST, vec!["name".to_string()]), "{body}");
+    let vendor = t.vendor("供应商").await;
+    let (s, body) = t
+        .post("/api/v1/contracts", &t.admin, json!({"name": "c", "vendor_id": vendor, "items": [
+            {"name": "a", "budget_fen": 1, "start_date": "2026-01-01", "end_date": "2026-12-31", "system_ids": ["ok", "x\u{1b}[31m"]}
+        ]}))
+        .await;
+    assert_eq!((s, fields(&body)), (StatusCode::BAD_REQUEST, vec!["items[0].system_ids[1]".to_string()]), "{body}");
+    // Lists that would exceed the databases' parameter limits are refused by size first.
+    let many: Vec<String> = (0..70_000).map(|i| format!("s{i}")).collect();
+    let (s, body) = t
+        .post(
+            "/api/v1/contracts",
+            &t.admin,
+            json!({"name": "c", "vendor_id": vendor, "items": [
+                {"name": "a", "budget_fen": 1, "start_date": "2026-01-01", "end_date": "2026-12-31", "system_ids": many}
+            ]}),
+        )
+        .await;
+    assert_eq!((s, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["items[0].system_ids".to_string()]));
+    // serde's technical wording becomes a sentence.
+    let (s, body) = t.post("/api/v1/units", &t.admin, json!({"name": 5})).await;
+    assert_eq!((s, fields(&body)), (StatusCode::BAD_REQUEST, vec!["name".to_string()]));
+    assert_eq!(body["field_errors"][0]["message"], "类型不正确，应为文本");
+    // A login without a password is simply a failed login.
+    let (s, _) = t.call(reqwest::Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "admin"}))).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, body) = t.post("/api/v1/units", &t.admin, json!([1, 2])).await;
+    assert_eq!((s, fields(&body)), (StatusCode::BAD_REQUEST, vec!["body".to_string()]), "{body}");
+    // Errors made outside the handlers have the same shape.
+    let (s, body) = t.call(reqwest::Method::PATCH, "/api/v1/units", Some(&t.admin), None).await;
+    assert_eq!((s, body["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed")), "{body}");
+    assert!(body["request_id"].as_str().is_some_and(|r| !r.is_empty()));
+    let (s, body) = t.get("/api/v1/units/%FF%FE", &t.admin).await;
+    assert!(s.is_client_error() && body["code"].is_string(), "{s} {body}");
+    assert_eq!(t.get("/api/v1/units", &t.admin).await.1["total"], 0, "nothing was stored");
+});
+
+// An audit record larger than an Excel cell does not break the audit export for good.
+both!(large_audit_records_export, |t: TestApp| async move {
+    let vendor = t.vendor("供应商").await;
+    let unit = t.unit("单位").await;
+    let sys = t.system("系统", &unit).await;
+    let items: Vec<Value> = (0..300)
+        .map(|i| json!({"name": format!("分项{i}"), "budget_fen": 1, "start_date": "2026-01-01", "end_date": "2026-12-31", "system_ids": [sys], "notes": "说明".repeat(20)}))
+        .collect();
+    let (s, _) =
+        t.post("/api/v1/contracts", &t.admin, json!({"name": "大合同", "vendor_id": vendor, "items": items})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _, bytes) = t.download("/api/v1/audit/export.xlsx", &t.admin).await;
+    assert_eq!(s, StatusCode::OK);
+    let table = report::xlsx::read_table(&bytes).unwrap();
+    assert!(table.rows.iter().flat_map(|r| &r.1).any(|c| c.ends_with("（已截断 / truncated）")));
+});

@@ -12,6 +12,10 @@ use crate::error::{Checker, FieldError};
 /// Budgets above this (one hundred billion yuan) are typing mistakes, not contracts.
 pub const MAX_BUDGET_FEN: i64 = 10_000_000_000_000;
 pub const MAX_ITEMS: usize = 500;
+/// 002, the largest seed, has 180 service items over about 40 bureaus; a thousand systems in one
+/// item is far beyond any real contract and keeps every query's parameter list bounded.
+pub const MAX_ITEM_SYSTEMS: usize = 1000;
+pub const MAX_MILESTONES: usize = 20;
 
 /// A payment milestone: a share of the item's budget and the condition that releases it
 /// (001: 30 % on signing, 60 % on acceptance, 10 % after a year).
@@ -135,7 +139,14 @@ impl ContractItemInput {
         }
         let mut seen = HashSet::new();
         let mut system_ids = Vec::new();
-        for (i, id) in self.system_ids.iter().enumerate() {
+        if self.system_ids.len() > MAX_ITEM_SYSTEMS {
+            c.push(FieldError::new(
+                "system_ids",
+                format!("一个分项最多覆盖 {MAX_ITEM_SYSTEMS} 个信息系统"),
+                format!("at most {MAX_ITEM_SYSTEMS} systems per item"),
+            ));
+        }
+        for (i, id) in self.system_ids.iter().take(MAX_ITEM_SYSTEMS).enumerate() {
             let id = id.trim();
             if id.is_empty() || id.len() > 64 || crate::error::has_control_chars(id) {
                 c.push(FieldError::new(format!("system_ids[{i}]"), "系统编号无效", "is not a valid id"));
@@ -146,7 +157,14 @@ impl ContractItemInput {
             }
         }
         let mut milestones = Vec::new();
-        for (i, m) in self.milestones.iter().enumerate() {
+        if self.milestones.len() > MAX_MILESTONES {
+            c.push(FieldError::new(
+                "milestones",
+                format!("付款节点不能超过 {MAX_MILESTONES} 个"),
+                format!("at most {MAX_MILESTONES} milestones"),
+            ));
+        }
+        for (i, m) in self.milestones.iter().take(MAX_MILESTONES).enumerate() {
             let percent = match m.percent {
                 Some(p) if (1..=100).contains(&p) => p as u32,
                 _ => {
@@ -201,7 +219,8 @@ impl ContractInput {
         }
         let mut items = Vec::new();
         let mut names = HashSet::new();
-        for (i, item) in self.items.iter().enumerate() {
+        let mut ids = HashSet::new();
+        for (i, item) in self.items.iter().take(MAX_ITEMS).enumerate() {
             match item.validate() {
                 Ok(f) => {
                     if !names.insert(f.name.clone()) {
@@ -210,6 +229,11 @@ impl ContractInput {
                             "分项名称重复",
                             "duplicates another item's name",
                         ));
+                    }
+                    if let Some(id) = &f.id
+                        && !ids.insert(id.clone())
+                    {
+                        c.push(FieldError::new(format!("items[{i}].id"), "分项编号重复", "is listed twice"));
                     }
                     items.push(f);
                 }
@@ -288,6 +312,27 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(input.validate().unwrap_err()[0].field, "items[1].name");
+        let mut same_id = item();
+        same_id.id = Some("i1".into());
+        let mut other = same_id.clone();
+        other.name = Some("硬件运维".into());
+        let input = ContractInput {
+            name: Some("c".into()),
+            vendor_id: Some("v".into()),
+            items: vec![same_id, other],
+            ..Default::default()
+        };
+        assert_eq!(input.validate().unwrap_err()[0].field, "items[1].id");
+    }
+
+    #[test]
+    fn lists_are_bounded() {
+        let mut big = item();
+        big.system_ids = (0..=MAX_ITEM_SYSTEMS).map(|i| format!("s{i}")).collect();
+        assert_eq!(big.validate().unwrap_err()[0].field, "system_ids");
+        let mut many = item();
+        many.milestones = (0..=MAX_MILESTONES).map(|_| MilestoneInput { percent: Some(1), condition: None }).collect();
+        assert_eq!(many.validate().unwrap_err()[0].field, "milestones");
     }
 
     #[test]

@@ -268,7 +268,12 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        for stmt in dialect::append_only_triggers(m.get_database_backend(), "audit_log") {
+        // The log is append-only; its head moves forward but never disappears.
+        let backend = m.get_database_backend();
+        for stmt in dialect::refuse_changes(backend, "audit_log", &["UPDATE", "DELETE"])
+            .into_iter()
+            .chain(dialect::refuse_changes(backend, "audit_head", &["DELETE"]))
+        {
             m.get_connection().execute_unprepared(&stmt).await?;
         }
         Ok(())
