@@ -5,6 +5,7 @@ mod error;
 mod extract;
 mod routes;
 mod state;
+mod ui;
 
 use std::time::Duration;
 
@@ -13,9 +14,9 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -26,6 +27,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, Problem};
 pub use state::AppState;
+pub use ui::present as ui_present;
 
 /// Largest accepted request body (xlsx imports).
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -37,6 +39,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
     security(("bearer" = [])),
     tags(
         (name = "auth", description = "登录与会话 / sign-in and sessions"),
+        (name = "dashboard", description = "首页统计 / home page figures"),
         (name = "units", description = "单位 / units"),
         (name = "vendors", description = "供应商 / vendors"),
         (name = "users", description = "用户与证书 / users and certificates"),
@@ -64,6 +67,7 @@ impl Modify for BearerAuth {
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .merge(routes::auth::router())
+        .merge(routes::dashboard::router())
         .merge(routes::units::router())
         .merge(routes::vendors::router())
         .merge(routes::users::router())
@@ -89,8 +93,7 @@ pub fn router(app: App, secure_cookie: bool) -> Router {
         .merge(api_routes)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
         .merge(routes::health::router())
-        .route("/", get(root))
-        .fallback(not_found)
+        .fallback(ui::serve)
         .with_state(state)
         // Panics and timeouts become problem responses inside `localize`, which renders them
         // like any other error.
@@ -103,6 +106,11 @@ pub fn router(app: App, secure_cookie: bool) -> Router {
         ))
         .layer(axum::middleware::from_fn(localize))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        // xlsx files are zip archives already.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new(routes::XLSX))),
+        )
         .layer(TraceLayer::new_for_http())
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-content-type-options"),
@@ -141,13 +149,4 @@ async fn localize(req: Request, next: Next) -> Response {
         }
     }
     res
-}
-
-async fn not_found() -> ApiError {
-    ApiError::App(app::AppError::NotFound)
-}
-
-/// Until the web UI is built into the binary, `/` says where things are.
-async fn root() -> Html<&'static str> {
-    Html(include_str!("root.html"))
 }

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod contracts;
+pub mod dashboard;
 pub mod demo;
 mod error;
 mod export;
@@ -92,6 +93,12 @@ impl App {
 /// The current instant at the precision the database and the audit chain keep.
 pub(crate) fn now() -> DateTime<Utc> {
     domain::audit::truncate_micros(Utc::now())
+}
+
+/// Today's date for the bureau. China keeps UTC+8 all year; calendars with their own time zones
+/// come with the SLA engine.
+pub fn bureau_today() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 fn to_json<T: Serialize>(v: &T) -> Option<serde_json::Value> {

@@ -39,7 +39,7 @@ fn to_domain(m: assets::Model) -> Result<Asset> {
     })
 }
 
-fn visible(scope: &Scope) -> Condition {
+pub(crate) fn visible(scope: &Scope) -> Condition {
     by_scope(
         scope,
         |u| Condition::all().add(assets::Column::UnitId.eq(u)),

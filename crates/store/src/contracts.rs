@@ -19,7 +19,7 @@ pub struct ContractFilter {
     pub vendor_id: Option<String>,
 }
 
-fn visible(scope: &Scope) -> Condition {
+pub(crate) fn visible(scope: &Scope) -> Condition {
     by_scope(
         scope,
         |u| col_in(contracts::Column::Id, unit_contract_ids(u)),

@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod audit;
 pub mod contracts;
+pub mod dashboard;
 mod dialect;
 mod entities;
 mod list;

@@ -25,7 +25,7 @@ fn to_domain(m: units::Model) -> Unit {
     }
 }
 
-fn visible(scope: &Scope) -> Condition {
+pub(crate) fn visible(scope: &Scope) -> Condition {
     by_scope(
         scope,
         |u| Condition::all().add(units::Column::Id.eq(u)),

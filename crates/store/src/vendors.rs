@@ -25,7 +25,7 @@ fn to_domain(m: vendors::Model) -> Vendor {
     }
 }
 
-fn visible(scope: &Scope) -> Condition {
+pub(crate) fn visible(scope: &Scope) -> Condition {
     by_scope(
         scope,
         |u| col_in(vendors::Column::Id, unit_vendor_ids(u)),

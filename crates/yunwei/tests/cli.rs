@@ -207,14 +207,16 @@ fn demo_serves_the_seed_dataset() {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let _guard = Server(child);
-    let mut base = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if let Some(i) = line.find("http://") {
-            base = Some(line[i..].trim().trim_end_matches('/').to_string());
-            break;
+    // Keep reading after the URL: a closed pipe would make the demo's next line fail.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(i) = line.find("http://") {
+                let _ = tx.send(line[i..].trim().trim_end_matches('/').to_string());
+            }
         }
-    }
+    });
+    let base = rx.recv_timeout(Duration::from_secs(120)).ok();
     let base = base.expect("the demo prints its URL");
     wait_ready(&base);
     let admin = login(&base, "admin", "Demo@2026");

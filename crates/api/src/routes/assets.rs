@@ -52,7 +52,7 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, AssetFilter)> {
 }
 
 /// List assets the caller may see. Sort keys: name, kind, warranty_end, expires_on, created_at, updated_at.
-#[utoipa::path(get, path = "/assets", tag = "assets", params(ListParams, AssetParams),
+#[utoipa::path(get, path = "/assets", tag = "assets", operation_id = "assets_list", params(ListParams, AssetParams),
     responses((status = 200, body = Page<Asset>), (status = 400, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Asset>>> {
     let (q, f) = parse(&params)?;
@@ -60,7 +60,7 @@ async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResul
 }
 
 /// The (filtered) list as xlsx; the same columns are accepted by the import.
-#[utoipa::path(get, path = "/assets/export.xlsx", tag = "assets", params(ListParams, AssetParams),
+#[utoipa::path(get, path = "/assets/export.xlsx", tag = "assets", operation_id = "assets_export", params(ListParams, AssetParams),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
     let (q, f) = parse(&params)?;
@@ -70,7 +70,7 @@ async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiRes
 
 /// Imports assets from xlsx (multipart field `file`, or the raw file as the body). Either every
 /// row is imported or none; errors name the row and column.
-#[utoipa::path(post, path = "/assets/import", tag = "assets",
+#[utoipa::path(post, path = "/assets/import", tag = "assets", operation_id = "assets_import",
     request_body(content = Vec<u8>, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportReportBody), (status = 422, body = ProblemBody)))]
 async fn import(State(s): State<AppState>, auth: Auth, upload: Upload) -> ApiResult<Json<ImportReportBody>> {
@@ -78,7 +78,7 @@ async fn import(State(s): State<AppState>, auth: Auth, upload: Upload) -> ApiRes
     Ok(Json(r.into()))
 }
 
-#[utoipa::path(post, path = "/assets", tag = "assets", request_body = AssetInput,
+#[utoipa::path(post, path = "/assets", tag = "assets", operation_id = "assets_create", request_body = AssetInput,
     responses((status = 201, body = Asset), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn create(
     State(s): State<AppState>,
@@ -88,13 +88,13 @@ async fn create(
     Ok((StatusCode::CREATED, Json(s.app.create_asset(&auth.principal, input).await?)))
 }
 
-#[utoipa::path(get, path = "/assets/{id}", tag = "assets", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/assets/{id}", tag = "assets", operation_id = "assets_get", params(("id" = String, Path)),
     responses((status = 200, body = Asset), (status = 404, body = ProblemBody)))]
 async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Asset>> {
     Ok(Json(s.app.get_asset(&auth.principal, &id).await?))
 }
 
-#[utoipa::path(put, path = "/assets/{id}", tag = "assets", params(("id" = String, Path)), request_body = AssetInput,
+#[utoipa::path(put, path = "/assets/{id}", tag = "assets", operation_id = "assets_update", params(("id" = String, Path)), request_body = AssetInput,
     responses((status = 200, body = Asset), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update(
     State(s): State<AppState>,
@@ -105,7 +105,7 @@ async fn update(
     Ok(Json(s.app.update_asset(&auth.principal, &id, input).await?))
 }
 
-#[utoipa::path(delete, path = "/assets/{id}", tag = "assets", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/assets/{id}", tag = "assets", operation_id = "assets_delete", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_asset(&auth.principal, &id).await?;

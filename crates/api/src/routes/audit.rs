@@ -50,14 +50,14 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, AuditFilter)> {
 }
 
 /// Audit records, oldest first unless `order=desc`. Sort keys: seq, at.
-#[utoipa::path(get, path = "/audit", tag = "audit", params(ListParams, AuditParams),
+#[utoipa::path(get, path = "/audit", tag = "audit", operation_id = "audit_list", params(ListParams, AuditParams),
     responses((status = 200, body = Page<AuditRecord>), (status = 403, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<AuditRecord>>> {
     let (q, f) = parse(&params)?;
     Ok(Json(s.app.list_audit(&auth.principal, &q, &f).await?))
 }
 
-#[utoipa::path(get, path = "/audit/export.xlsx", tag = "audit", params(ListParams, AuditParams),
+#[utoipa::path(get, path = "/audit/export.xlsx", tag = "audit", operation_id = "audit_export", params(ListParams, AuditParams),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
     let (q, f) = parse(&params)?;
@@ -75,7 +75,7 @@ pub struct VerifyBody {
 }
 
 /// Walks the whole hash chain and reports any altered, inserted or removed record.
-#[utoipa::path(get, path = "/audit/verify", tag = "audit",
+#[utoipa::path(get, path = "/audit/verify", tag = "audit", operation_id = "audit_verify",
     responses((status = 200, body = VerifyBody), (status = 403, body = ProblemBody)))]
 async fn verify(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<VerifyBody>> {
     let r = s.app.verify_audit(&auth.principal).await?;

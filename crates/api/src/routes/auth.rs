@@ -52,7 +52,7 @@ fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
 
 /// Signs in. Wrong credentials answer 401 with the same message whether or not the user exists;
 /// repeated failures lock the account for a while.
-#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, security(()),
+#[utoipa::path(post, path = "/auth/login", tag = "auth", operation_id = "auth_login", request_body = LoginRequest, security(()),
     responses((status = 200, body = LoginResponse), (status = 401, body = ProblemBody)))]
 async fn login(State(s): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> ApiResult<Response> {
     let out = s.app.login(&req.username, &req.password).await?;
@@ -72,14 +72,14 @@ async fn login(State(s): State<AppState>, JsonBody(req): JsonBody<LoginRequest>)
 }
 
 /// Ends the current session.
-#[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = ProblemBody)))]
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", operation_id = "auth_logout", responses((status = 204), (status = 401, body = ProblemBody)))]
 async fn logout(State(s): State<AppState>, auth: Auth) -> ApiResult<Response> {
     s.app.logout(&auth.principal, &auth.token).await?;
     Ok(([(SET_COOKIE, cookie(&s, "", 0))], StatusCode::NO_CONTENT).into_response())
 }
 
 /// The signed-in user.
-#[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, body = User), (status = 401, body = ProblemBody)))]
+#[utoipa::path(get, path = "/auth/me", tag = "auth", operation_id = "auth_me", responses((status = 200, body = User), (status = 401, body = ProblemBody)))]
 async fn me(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<User>> {
     Ok(Json(s.app.me(&auth.principal).await?))
 }

@@ -42,7 +42,7 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, ContractFilter)> {
 
 /// List contracts the caller may see, with their items. Sort keys: name, code, signed_on,
 /// created_at, updated_at. A unit user sees only the items covering its own systems.
-#[utoipa::path(get, path = "/contracts", tag = "contracts", params(ListParams, ContractParams),
+#[utoipa::path(get, path = "/contracts", tag = "contracts", operation_id = "contracts_list", params(ListParams, ContractParams),
     responses((status = 200, body = Page<Contract>), (status = 400, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Contract>>> {
     let (q, f) = parse(&params)?;
@@ -50,7 +50,7 @@ async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResul
 }
 
 /// The (filtered) list as xlsx, one row per item.
-#[utoipa::path(get, path = "/contracts/export.xlsx", tag = "contracts", params(ListParams, ContractParams),
+#[utoipa::path(get, path = "/contracts/export.xlsx", tag = "contracts", operation_id = "contracts_export", params(ListParams, ContractParams),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
     let (q, f) = parse(&params)?;
@@ -59,7 +59,7 @@ async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiRes
 }
 
 /// Creates a contract with its items (budgets in fen, periods as YYYY-MM-DD).
-#[utoipa::path(post, path = "/contracts", tag = "contracts", request_body = ContractInput,
+#[utoipa::path(post, path = "/contracts", tag = "contracts", operation_id = "contracts_create", request_body = ContractInput,
     responses((status = 201, body = Contract), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn create(
     State(s): State<AppState>,
@@ -69,7 +69,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(s.app.create_contract(&auth.principal, input).await?)))
 }
 
-#[utoipa::path(get, path = "/contracts/{id}", tag = "contracts", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/contracts/{id}", tag = "contracts", operation_id = "contracts_get", params(("id" = String, Path)),
     responses((status = 200, body = Contract), (status = 404, body = ProblemBody)))]
 async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Contract>> {
     Ok(Json(s.app.get_contract(&auth.principal, &id).await?))
@@ -77,7 +77,7 @@ async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> A
 
 /// Replaces the contract: items carrying an `id` are updated (their ids stay), items without one
 /// are added, items left out are removed.
-#[utoipa::path(put, path = "/contracts/{id}", tag = "contracts", params(("id" = String, Path)), request_body = ContractInput,
+#[utoipa::path(put, path = "/contracts/{id}", tag = "contracts", operation_id = "contracts_update", params(("id" = String, Path)), request_body = ContractInput,
     responses((status = 200, body = Contract), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update(
     State(s): State<AppState>,
@@ -88,14 +88,14 @@ async fn update(
     Ok(Json(s.app.update_contract(&auth.principal, &id, input).await?))
 }
 
-#[utoipa::path(delete, path = "/contracts/{id}", tag = "contracts", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/contracts/{id}", tag = "contracts", operation_id = "contracts_delete", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody)))]
 async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_contract(&auth.principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/contracts/{id}/items", tag = "contracts", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/contracts/{id}/items", tag = "contracts", operation_id = "contracts_list_items", params(("id" = String, Path)),
     responses((status = 200, body = Page<ContractItem>), (status = 404, body = ProblemBody)))]
 async fn list_items(
     State(s): State<AppState>,
@@ -105,7 +105,7 @@ async fn list_items(
     Ok(Json(Page::whole(s.app.list_contract_items(&auth.principal, &id).await?)))
 }
 
-#[utoipa::path(post, path = "/contracts/{id}/items", tag = "contracts", params(("id" = String, Path)), request_body = ContractItemInput,
+#[utoipa::path(post, path = "/contracts/{id}/items", tag = "contracts", operation_id = "contracts_add_item", params(("id" = String, Path)), request_body = ContractItemInput,
     responses((status = 201, body = ContractItem), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn add_item(
     State(s): State<AppState>,
@@ -116,7 +116,7 @@ async fn add_item(
     Ok((StatusCode::CREATED, Json(s.app.add_contract_item(&auth.principal, &id, input).await?)))
 }
 
-#[utoipa::path(get, path = "/contracts/{id}/items/{item_id}", tag = "contracts",
+#[utoipa::path(get, path = "/contracts/{id}/items/{item_id}", tag = "contracts", operation_id = "contracts_get_item",
     params(("id" = String, Path), ("item_id" = String, Path)),
     responses((status = 200, body = ContractItem), (status = 404, body = ProblemBody)))]
 async fn get_item(
@@ -127,7 +127,7 @@ async fn get_item(
     Ok(Json(s.app.get_contract_item(&auth.principal, &id, &item_id).await?))
 }
 
-#[utoipa::path(put, path = "/contracts/{id}/items/{item_id}", tag = "contracts",
+#[utoipa::path(put, path = "/contracts/{id}/items/{item_id}", tag = "contracts", operation_id = "contracts_update_item",
     params(("id" = String, Path), ("item_id" = String, Path)), request_body = ContractItemInput,
     responses((status = 200, body = ContractItem), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update_item(
@@ -139,7 +139,7 @@ async fn update_item(
     Ok(Json(s.app.update_contract_item(&auth.principal, &id, &item_id, input).await?))
 }
 
-#[utoipa::path(delete, path = "/contracts/{id}/items/{item_id}", tag = "contracts",
+#[utoipa::path(delete, path = "/contracts/{id}/items/{item_id}", tag = "contracts", operation_id = "contracts_delete_item",
     params(("id" = String, Path), ("item_id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody)))]
 async fn delete_item(

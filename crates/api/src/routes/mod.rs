@@ -4,6 +4,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod contracts;
+pub mod dashboard;
 pub mod health;
 pub mod systems;
 pub mod units;
@@ -45,7 +46,7 @@ pub fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
 
 /// Today's date in the bureau's time zone, for file names.
 pub fn today() -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y%m%d").to_string()
+    app::bureau_today().format("%Y%m%d").to_string()
 }
 
 /// The outcome of an import that went through.

@@ -49,7 +49,7 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, SystemFilter)> {
 }
 
 /// List systems the caller may see. Sort keys: name, criticality, dengbao_level, created_at, updated_at.
-#[utoipa::path(get, path = "/systems", tag = "systems", params(ListParams, SystemParams),
+#[utoipa::path(get, path = "/systems", tag = "systems", operation_id = "systems_list", params(ListParams, SystemParams),
     responses((status = 200, body = Page<System>), (status = 400, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<System>>> {
     let (q, f) = parse(&params)?;
@@ -57,7 +57,7 @@ async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResul
 }
 
 /// The (filtered) list as xlsx; the same columns are accepted by the import.
-#[utoipa::path(get, path = "/systems/export.xlsx", tag = "systems", params(ListParams, SystemParams),
+#[utoipa::path(get, path = "/systems/export.xlsx", tag = "systems", operation_id = "systems_export", params(ListParams, SystemParams),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
     let (q, f) = parse(&params)?;
@@ -67,7 +67,7 @@ async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiRes
 
 /// Imports systems from xlsx (multipart field `file`, or the raw file as the body). Either every
 /// row is imported or none; errors name the row and column.
-#[utoipa::path(post, path = "/systems/import", tag = "systems",
+#[utoipa::path(post, path = "/systems/import", tag = "systems", operation_id = "systems_import",
     request_body(content = Vec<u8>, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportReportBody), (status = 422, body = ProblemBody)))]
 async fn import(State(s): State<AppState>, auth: Auth, upload: Upload) -> ApiResult<Json<ImportReportBody>> {
@@ -75,7 +75,7 @@ async fn import(State(s): State<AppState>, auth: Auth, upload: Upload) -> ApiRes
     Ok(Json(r.into()))
 }
 
-#[utoipa::path(post, path = "/systems", tag = "systems", request_body = SystemInput,
+#[utoipa::path(post, path = "/systems", tag = "systems", operation_id = "systems_create", request_body = SystemInput,
     responses((status = 201, body = System), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn create(
     State(s): State<AppState>,
@@ -85,13 +85,13 @@ async fn create(
     Ok((StatusCode::CREATED, Json(s.app.create_system(&auth.principal, input).await?)))
 }
 
-#[utoipa::path(get, path = "/systems/{id}", tag = "systems", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/systems/{id}", tag = "systems", operation_id = "systems_get", params(("id" = String, Path)),
     responses((status = 200, body = System), (status = 404, body = ProblemBody)))]
 async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<System>> {
     Ok(Json(s.app.get_system(&auth.principal, &id).await?))
 }
 
-#[utoipa::path(put, path = "/systems/{id}", tag = "systems", params(("id" = String, Path)), request_body = SystemInput,
+#[utoipa::path(put, path = "/systems/{id}", tag = "systems", operation_id = "systems_update", params(("id" = String, Path)), request_body = SystemInput,
     responses((status = 200, body = System), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update(
     State(s): State<AppState>,
@@ -102,7 +102,7 @@ async fn update(
     Ok(Json(s.app.update_system(&auth.principal, &id, input).await?))
 }
 
-#[utoipa::path(delete, path = "/systems/{id}", tag = "systems", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/systems/{id}", tag = "systems", operation_id = "systems_delete", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_system(&auth.principal, &id).await?;

@@ -19,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// List units the caller may see. Sort keys: name, created_at, updated_at.
-#[utoipa::path(get, path = "/units", tag = "units", params(ListParams),
+#[utoipa::path(get, path = "/units", tag = "units", operation_id = "units_list", params(ListParams),
     responses((status = 200, body = Page<Unit>), (status = 400, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Unit>>> {
     let mut errors = Vec::new();
@@ -29,7 +29,7 @@ async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResul
 }
 
 /// The (filtered) list as xlsx.
-#[utoipa::path(get, path = "/units/export.xlsx", tag = "units", params(ListParams),
+#[utoipa::path(get, path = "/units/export.xlsx", tag = "units", operation_id = "units_export", params(ListParams),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
     let mut errors = Vec::new();
@@ -39,7 +39,7 @@ async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiRes
     Ok(xlsx(&format!("单位-{}.xlsx", super::today()), bytes))
 }
 
-#[utoipa::path(post, path = "/units", tag = "units", request_body = UnitInput,
+#[utoipa::path(post, path = "/units", tag = "units", operation_id = "units_create", request_body = UnitInput,
     responses((status = 201, body = Unit), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn create(
     State(s): State<AppState>,
@@ -49,13 +49,13 @@ async fn create(
     Ok((StatusCode::CREATED, Json(s.app.create_unit(&auth.principal, input).await?)))
 }
 
-#[utoipa::path(get, path = "/units/{id}", tag = "units", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/units/{id}", tag = "units", operation_id = "units_get", params(("id" = String, Path)),
     responses((status = 200, body = Unit), (status = 404, body = ProblemBody)))]
 async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Unit>> {
     Ok(Json(s.app.get_unit(&auth.principal, &id).await?))
 }
 
-#[utoipa::path(put, path = "/units/{id}", tag = "units", params(("id" = String, Path)), request_body = UnitInput,
+#[utoipa::path(put, path = "/units/{id}", tag = "units", operation_id = "units_update", params(("id" = String, Path)), request_body = UnitInput,
     responses((status = 200, body = Unit), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update(
     State(s): State<AppState>,
@@ -66,7 +66,7 @@ async fn update(
     Ok(Json(s.app.update_unit(&auth.principal, &id, input).await?))
 }
 
-#[utoipa::path(delete, path = "/units/{id}", tag = "units", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/units/{id}", tag = "units", operation_id = "units_delete", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_unit(&auth.principal, &id).await?;

@@ -46,14 +46,14 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, UserFilter)> {
 }
 
 /// List users the caller may see. Sort keys: username, display_name, role, created_at, last_login_at.
-#[utoipa::path(get, path = "/users", tag = "users", params(ListParams, UserParams),
+#[utoipa::path(get, path = "/users", tag = "users", operation_id = "users_list", params(ListParams, UserParams),
     responses((status = 200, body = Page<User>), (status = 400, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<User>>> {
     let (q, f) = parse(&params)?;
     Ok(Json(s.app.list_users(&auth.principal, &q, &f).await?))
 }
 
-#[utoipa::path(get, path = "/users/export.xlsx", tag = "users", params(ListParams, UserParams),
+#[utoipa::path(get, path = "/users/export.xlsx", tag = "users", operation_id = "users_export", params(ListParams, UserParams),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
     let (q, f) = parse(&params)?;
@@ -62,7 +62,7 @@ async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiRes
 }
 
 /// Creates a user. Passwords need 8+ characters and 3 of: upper case, lower case, digits, symbols.
-#[utoipa::path(post, path = "/users", tag = "users", request_body = UserInput,
+#[utoipa::path(post, path = "/users", tag = "users", operation_id = "users_create", request_body = UserInput,
     responses((status = 201, body = User), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn create(
     State(s): State<AppState>,
@@ -72,14 +72,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(s.app.create_user(&auth.principal, input).await?)))
 }
 
-#[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/users/{id}", tag = "users", operation_id = "users_get", params(("id" = String, Path)),
     responses((status = 200, body = User), (status = 404, body = ProblemBody)))]
 async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<User>> {
     Ok(Json(s.app.get_user(&auth.principal, &id).await?))
 }
 
 /// Updates a user; `password` is optional here. A new password, role or binding ends the user's sessions.
-#[utoipa::path(put, path = "/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UserInput,
+#[utoipa::path(put, path = "/users/{id}", tag = "users", operation_id = "users_update", params(("id" = String, Path)), request_body = UserInput,
     responses((status = 200, body = User), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update(
     State(s): State<AppState>,
@@ -90,14 +90,14 @@ async fn update(
     Ok(Json(s.app.update_user(&auth.principal, &id, input).await?))
 }
 
-#[utoipa::path(delete, path = "/users/{id}", tag = "users", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/users/{id}", tag = "users", operation_id = "users_delete", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_user(&auth.principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/users/{id}/certificates", tag = "users", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/users/{id}/certificates", tag = "users", operation_id = "users_list_certificates", params(("id" = String, Path)),
     responses((status = 200, body = Page<Certificate>), (status = 404, body = ProblemBody)))]
 async fn list_certificates(
     State(s): State<AppState>,
@@ -107,7 +107,7 @@ async fn list_certificates(
     Ok(Json(Page::whole(s.app.list_certificates(&auth.principal, &id).await?)))
 }
 
-#[utoipa::path(post, path = "/users/{id}/certificates", tag = "users", params(("id" = String, Path)), request_body = CertificateInput,
+#[utoipa::path(post, path = "/users/{id}/certificates", tag = "users", operation_id = "users_create_certificate", params(("id" = String, Path)), request_body = CertificateInput,
     responses((status = 201, body = Certificate), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn create_certificate(
     State(s): State<AppState>,
@@ -118,7 +118,7 @@ async fn create_certificate(
     Ok((StatusCode::CREATED, Json(s.app.put_certificate(&auth.principal, &id, None, input).await?)))
 }
 
-#[utoipa::path(put, path = "/users/{id}/certificates/{cert_id}", tag = "users",
+#[utoipa::path(put, path = "/users/{id}/certificates/{cert_id}", tag = "users", operation_id = "users_update_certificate",
     params(("id" = String, Path), ("cert_id" = String, Path)), request_body = CertificateInput,
     responses((status = 200, body = Certificate), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update_certificate(
@@ -130,7 +130,7 @@ async fn update_certificate(
     Ok(Json(s.app.put_certificate(&auth.principal, &id, Some(&cert_id), input).await?))
 }
 
-#[utoipa::path(delete, path = "/users/{id}/certificates/{cert_id}", tag = "users",
+#[utoipa::path(delete, path = "/users/{id}/certificates/{cert_id}", tag = "users", operation_id = "users_delete_certificate",
     params(("id" = String, Path), ("cert_id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody)))]
 async fn delete_certificate(

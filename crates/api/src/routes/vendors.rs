@@ -19,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// List vendors the caller may see. Sort keys: name, created_at, updated_at.
-#[utoipa::path(get, path = "/vendors", tag = "vendors", params(ListParams),
+#[utoipa::path(get, path = "/vendors", tag = "vendors", operation_id = "vendors_list", params(ListParams),
     responses((status = 200, body = Page<Vendor>), (status = 400, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Vendor>>> {
     let mut errors = Vec::new();
@@ -29,7 +29,7 @@ async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResul
 }
 
 /// The (filtered) list as xlsx.
-#[utoipa::path(get, path = "/vendors/export.xlsx", tag = "vendors", params(ListParams),
+#[utoipa::path(get, path = "/vendors/export.xlsx", tag = "vendors", operation_id = "vendors_export", params(ListParams),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
     let mut errors = Vec::new();
@@ -39,7 +39,7 @@ async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiRes
     Ok(xlsx(&format!("供应商-{}.xlsx", super::today()), bytes))
 }
 
-#[utoipa::path(post, path = "/vendors", tag = "vendors", request_body = VendorInput,
+#[utoipa::path(post, path = "/vendors", tag = "vendors", operation_id = "vendors_create", request_body = VendorInput,
     responses((status = 201, body = Vendor), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn create(
     State(s): State<AppState>,
@@ -49,13 +49,13 @@ async fn create(
     Ok((StatusCode::CREATED, Json(s.app.create_vendor(&auth.principal, input).await?)))
 }
 
-#[utoipa::path(get, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/vendors/{id}", tag = "vendors", operation_id = "vendors_get", params(("id" = String, Path)),
     responses((status = 200, body = Vendor), (status = 404, body = ProblemBody)))]
 async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Vendor>> {
     Ok(Json(s.app.get_vendor(&auth.principal, &id).await?))
 }
 
-#[utoipa::path(put, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path)), request_body = VendorInput,
+#[utoipa::path(put, path = "/vendors/{id}", tag = "vendors", operation_id = "vendors_update", params(("id" = String, Path)), request_body = VendorInput,
     responses((status = 200, body = Vendor), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update(
     State(s): State<AppState>,
@@ -66,7 +66,7 @@ async fn update(
     Ok(Json(s.app.update_vendor(&auth.principal, &id, input).await?))
 }
 
-#[utoipa::path(delete, path = "/vendors/{id}", tag = "vendors", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/vendors/{id}", tag = "vendors", operation_id = "vendors_delete", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     s.app.delete_vendor(&auth.principal, &id).await?;

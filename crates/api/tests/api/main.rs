@@ -7,6 +7,7 @@ mod harness;
 
 mod audit;
 mod auth;
+mod dashboard;
 mod import_export;
 mod registry;
 mod tenancy;
