@@ -8,7 +8,8 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::error::ApiError;
 
 #[derive(rust_embed::Embed)]
-#[folder = "$CARGO_MANIFEST_DIR/../../web/dist"]
+// Relative to this crate's Cargo.toml.
+#[folder = "../../web/dist"]
 #[allow_missing = true]
 struct Dist;
 

@@ -1,6 +1,5 @@
 //! Assets.
 
-use chrono::{Duration, NaiveDate};
 use domain::list::{ListQuery, Page};
 use domain::registry::{Asset, AssetFields, AssetInput};
 use domain::{FieldError, Principal, Scope};
@@ -68,11 +67,6 @@ impl App {
         audit::<_, ()>(&tx, p, "delete", "asset", id, Some(&before), None, t).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Assets whose warranty or expiry falls within `days` from `today`.
-    pub async fn count_assets_expiring(&self, p: &Principal, today: NaiveDate, days: i64) -> Result<u64> {
-        Ok(store::assets::count_expiring(&self.store, &p.scope(), today, today + Duration::days(days)).await?)
     }
 }
 

@@ -17,7 +17,9 @@ pub struct AssetFilter {
     pub kind: Option<String>,
     pub system_id: Option<String>,
     pub unit_id: Option<String>,
-    /// Warranty or expiry on or before this date (the "expiring soon" board).
+    /// Warranty or expiry within `[expiring_from, expiring_before]` (either end optional): the
+    /// "expiring soon" board and the dashboard count the same way.
+    pub expiring_from: Option<NaiveDate>,
     pub expiring_before: Option<NaiveDate>,
 }
 
@@ -62,9 +64,8 @@ fn filtered(scope: &Scope, q: &ListQuery, f: &AssetFilter) -> sea_orm::Select<as
             &[assets::Column::Name, assets::Column::Model, assets::Column::Serial, assets::Column::Location],
             q.q.as_deref(),
         ));
-    if let Some(d) = f.expiring_before {
-        select = select
-            .filter(Condition::any().add(assets::Column::WarrantyEnd.lte(d)).add(assets::Column::ExpiresOn.lte(d)));
+    if f.expiring_from.is_some() || f.expiring_before.is_some() {
+        select = select.filter(expiring(f.expiring_from, f.expiring_before));
     }
     select
 }
@@ -83,12 +84,29 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &AssetFilter) 
     Ok(Page { items, total, page: q.page, page_size: q.page_size })
 }
 
-/// Assets whose warranty or expiry falls on or before `date` (and not before `from`).
-pub async fn count_expiring(c: &impl Conn, scope: &Scope, from: NaiveDate, date: NaiveDate) -> Result<u64> {
-    let cond = Condition::any()
-        .add(Condition::all().add(assets::Column::WarrantyEnd.gte(from)).add(assets::Column::WarrantyEnd.lte(date)))
-        .add(Condition::all().add(assets::Column::ExpiresOn.gte(from)).add(assets::Column::ExpiresOn.lte(date)));
-    Ok(assets::Entity::find().filter(visible(scope)).filter(cond).count(c.conn()).await?)
+/// The warranty end or the licence/certificate expiry falls within `[from, to]`.
+fn expiring(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Condition {
+    let within = |col: assets::Column| {
+        let mut c = Condition::all().add(col.is_not_null());
+        if let Some(f) = from {
+            c = c.add(col.gte(f));
+        }
+        if let Some(t) = to {
+            c = c.add(col.lte(t));
+        }
+        c
+    };
+    Condition::any().add(within(assets::Column::WarrantyEnd)).add(within(assets::Column::ExpiresOn))
+}
+
+/// Assets whose warranty or expiry falls within `[from, to]`, as the list filter counts them.
+pub async fn count_expiring(
+    c: &impl Conn,
+    scope: &Scope,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<u64> {
+    Ok(assets::Entity::find().filter(visible(scope)).filter(expiring(from, to)).count(c.conn()).await?)
 }
 
 fn active(f: &AssetFields) -> assets::ActiveModel {

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use domain::Scope;
 use domain::dashboard::{Dashboard, Expiring, LevelCount, UnitCount};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entities::{assets, contracts, systems, units, vendors};
 use crate::{Conn, IN_CHUNK, Result};
@@ -15,12 +15,9 @@ pub async fn summary(c: &impl Conn, scope: &Scope, today: NaiveDate) -> Result<D
     let contracts_n = contracts::Entity::find().filter(crate::contracts::visible(scope)).count(db).await?;
     let systems_n = systems::Entity::find().filter(crate::systems::visible(scope)).count(db).await?;
     let assets_n = assets::Entity::find().filter(crate::assets::visible(scope)).count(db).await?;
-    let expired = assets::Entity::find()
-        .filter(crate::assets::visible(scope))
-        .filter(Condition::any().add(assets::Column::WarrantyEnd.lt(today)).add(assets::Column::ExpiresOn.lt(today)))
-        .count(db)
-        .await?;
-    let within = |days: u64| crate::assets::count_expiring(c, scope, today, today + chrono::Days::new(days));
+    let expired = crate::assets::count_expiring(c, scope, None, today.pred_opt()).await?;
+    let within =
+        |days: u64| crate::assets::count_expiring(c, scope, Some(today), Some(today + chrono::Days::new(days)));
     let assets_expiring =
         Expiring { expired, within_30: within(30).await?, within_60: within(60).await?, within_90: within(90).await? };
 

@@ -34,6 +34,8 @@ struct AssetParams {
     kind: Option<String>,
     system_id: Option<String>,
     unit_id: Option<String>,
+    /// Warranty end or expiry on or after this date (YYYY-MM-DD).
+    expiring_from: Option<String>,
     /// Warranty end or expiry on or before this date (YYYY-MM-DD).
     expiring_before: Option<String>,
 }
@@ -45,6 +47,7 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, AssetFilter)> {
         kind: params.text("kind"),
         system_id: params.text("system_id"),
         unit_id: params.text("unit_id"),
+        expiring_from: params.date("expiring_from", &mut errors),
         expiring_before: params.date("expiring_before", &mut errors),
     };
     check(errors)?;

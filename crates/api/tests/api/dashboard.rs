@@ -70,3 +70,39 @@ async fn the_ui_or_how_to_build_it() {
     let (s, body) = t.get("/api/nowhere", &t.admin).await;
     assert_eq!((s, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }
+
+both!(expiring_filter_matches_the_dashboard, |t: TestApp| async move {
+    let today = app::bureau_today();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
+    let unit = t.unit("单位").await;
+    let sys = t.system("系统", &unit).await;
+    for (name, warranty, licence) in
+        [("a", Some(day(-3)), None), ("b", Some(day(-3)), Some(day(20))), ("c", None, Some(day(40))), ("d", None, None)]
+    {
+        t.create(
+            "assets",
+            json!({"name": name, "kind": "license", "system_id": sys, "warranty_end": warranty, "expires_on": licence}),
+        )
+        .await;
+    }
+    let (_, d) = t.get("/api/v1/dashboard", &t.admin).await;
+    let names = |path: String| {
+        let t = &t;
+        async move {
+            let (s, list) = t.get(&path, &t.admin).await;
+            assert_eq!(s, StatusCode::OK, "{list}");
+            let mut v: Vec<String> =
+                list["items"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect();
+            v.sort();
+            v
+        }
+    };
+    let within_30 = names(format!("/api/v1/assets?expiring_from={}&expiring_before={}", day(0), day(30))).await;
+    assert_eq!(within_30, ["b"]);
+    assert_eq!(d["assets_expiring"]["within_30"], 1);
+    let expired = names(format!("/api/v1/assets?expiring_before={}", day(-1))).await;
+    assert_eq!(expired, ["a", "b"]);
+    assert_eq!(d["assets_expiring"]["expired"], 2);
+    let (s, body) = t.get("/api/v1/assets?expiring_from=soon", &t.admin).await;
+    assert_eq!((s, body["field_errors"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("expiring_from")));
+});

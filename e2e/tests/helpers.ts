@@ -1,0 +1,20 @@
+import { expect, type Page } from '@playwright/test'
+
+/** Screenshots for review land in e2e/artifacts/ (not committed). */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `artifacts/${name}.png`, fullPage: true })
+}
+
+export async function login(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/login')
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-submit').click()
+  await expect(page.getByTestId('current-user')).toBeVisible()
+}
+
+/** The page itself never scrolls sideways (tables may scroll inside their own box). */
+export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0)
+}

@@ -1,0 +1,41 @@
+// Submitting a form: the API's field errors go next to their fields, anything else to a message.
+import { ElMessage } from 'element-plus'
+import { reactive, ref } from 'vue'
+
+import { ApiError, type FieldErrorBody, fieldErrorMap } from '@/api/errors'
+
+export function useFormErrors() {
+  const errors = reactive<Record<string, string>>({})
+  const all = ref<FieldErrorBody[]>([])
+  const saving = ref(false)
+
+  function clear(): void {
+    for (const k of Object.keys(errors)) delete errors[k]
+    all.value = []
+  }
+
+  /** Errors under a nested path, e.g. `items[1].`, for a sub-editor. */
+  function under(prefix: string): Record<string, string> {
+    return fieldErrorMap(all.value, prefix)
+  }
+
+  /** Runs `action`; returns its result, or undefined when it failed (already reported). */
+  async function submit<T>(action: () => Promise<T>): Promise<T | undefined> {
+    clear()
+    saving.value = true
+    try {
+      return await action()
+    } catch (e) {
+      if (e instanceof ApiError && e.fieldErrors.length > 0) {
+        all.value = e.fieldErrors
+        Object.assign(errors, fieldErrorMap(e.fieldErrors))
+      }
+      ElMessage.error(e instanceof Error ? e.message : String(e))
+      return undefined
+    } finally {
+      saving.value = false
+    }
+  }
+
+  return { errors, all, saving, clear, under, submit }
+}

@@ -1,0 +1,51 @@
+// The left menu, by role: each person sees the screens of their work.
+import {
+  Box,
+  Coin,
+  Document,
+  House,
+  Monitor,
+  OfficeBuilding,
+  Tickets,
+  User as UserIcon,
+} from '@element-plus/icons-vue'
+import type { Component } from 'vue'
+
+import type { Role } from '@/session'
+
+export interface MenuEntry {
+  name: string
+  path: string
+  label: string
+  icon: Component
+  roles: Role[]
+}
+
+const everyone: Role[] = ['admin', 'auditor', 'unit_user', 'vendor_pm', 'engineer']
+
+export const MENU: MenuEntry[] = [
+  { name: 'dashboard', path: '/', label: 'nav.dashboard', icon: House, roles: everyone },
+  { name: 'contracts', path: '/contracts', label: 'nav.contracts', icon: Document, roles: everyone },
+  { name: 'systems', path: '/systems', label: 'nav.systems', icon: Monitor, roles: everyone },
+  { name: 'assets', path: '/assets', label: 'nav.assets', icon: Box, roles: everyone },
+  {
+    name: 'units',
+    path: '/units',
+    label: 'nav.units',
+    icon: OfficeBuilding,
+    roles: ['admin', 'auditor', 'vendor_pm', 'engineer'],
+  },
+  { name: 'vendors', path: '/vendors', label: 'nav.vendors', icon: Coin, roles: ['admin', 'auditor', 'unit_user'] },
+  { name: 'users', path: '/users', label: 'nav.users', icon: UserIcon, roles: ['admin', 'auditor', 'vendor_pm'] },
+  { name: 'audit', path: '/audit', label: 'nav.audit', icon: Tickets, roles: ['admin', 'auditor'] },
+]
+
+export function menuFor(role: Role | null): MenuEntry[] {
+  return role ? MENU.filter((m) => m.roles.includes(role)) : []
+}
+
+/** Whether `role` may open the screen named `name`. */
+export function allowed(name: string, role: Role | null): boolean {
+  const entry = MENU.find((m) => m.name === name)
+  return !entry || (role !== null && entry.roles.includes(role))
+}

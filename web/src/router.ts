@@ -1,0 +1,41 @@
+import { createRouter, createWebHistory } from 'vue-router'
+
+import { allowed } from '@/menu'
+import { restoreSession, role, session } from '@/session'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
+    {
+      path: '/',
+      component: () => import('@/views/AppLayout.vue'),
+      children: [
+        { path: '', name: 'dashboard', component: () => import('@/views/DashboardView.vue') },
+        { path: 'units', name: 'units', component: () => import('@/views/UnitsView.vue') },
+        { path: 'vendors', name: 'vendors', component: () => import('@/views/VendorsView.vue') },
+        { path: 'users', name: 'users', component: () => import('@/views/UsersView.vue') },
+        { path: 'contracts', name: 'contracts', component: () => import('@/views/ContractsView.vue') },
+        {
+          path: 'contracts/:id',
+          name: 'contract',
+          component: () => import('@/views/ContractDetailView.vue'),
+          meta: { menu: 'contracts' },
+        },
+        { path: 'systems', name: 'systems', component: () => import('@/views/SystemsView.vue') },
+        { path: 'assets', name: 'assets', component: () => import('@/views/AssetsView.vue') },
+        { path: 'audit', name: 'audit', component: () => import('@/views/AuditView.vue') },
+        { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
+      ],
+    },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true
+  if (!session.user && !(await restoreSession())) {
+    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  }
+  const screen = (to.meta.menu as string | undefined) ?? (to.name as string | undefined) ?? ''
+  return allowed(screen, role.value) ? true : { name: 'dashboard' }
+})

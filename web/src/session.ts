@@ -1,0 +1,67 @@
+// Who is signed in. The session itself is an HttpOnly cookie set by the server; this module only
+// knows the user it belongs to.
+import { computed, reactive } from 'vue'
+
+import { api, call, type Schemas } from '@/api/client'
+
+export type User = Schemas['User']
+export type Role = Schemas['Role']
+
+export const session = reactive({
+  user: null as User | null,
+  /** The unit or vendor the user belongs to, for the top bar. */
+  orgName: '',
+  checked: false,
+})
+
+async function orgNameOf(user: User): Promise<string> {
+  try {
+    if (user.unit_id) {
+      return (await call(api.GET('/api/v1/units/{id}', { params: { path: { id: user.unit_id } } }))).name
+    }
+    if (user.vendor_id) {
+      return (await call(api.GET('/api/v1/vendors/{id}', { params: { path: { id: user.vendor_id } } }))).name
+    }
+  } catch {
+    // the name is decoration; the session stands without it
+  }
+  return ''
+}
+
+/** Asks the server who we are; false when not signed in. */
+export async function restoreSession(): Promise<boolean> {
+  try {
+    const user = await call(api.GET('/api/v1/auth/me'))
+    session.user = user
+    session.orgName = await orgNameOf(user)
+  } catch {
+    session.user = null
+    session.orgName = ''
+  }
+  session.checked = true
+  return session.user !== null
+}
+
+export async function login(username: string, password: string): Promise<void> {
+  await call(api.POST('/api/v1/auth/login', { body: { username, password } }))
+  await restoreSession()
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await call(api.POST('/api/v1/auth/logout'))
+  } finally {
+    forget()
+  }
+}
+
+/** Drops the local idea of the user (after logout or when the server says the session ended). */
+export function forget(): void {
+  session.user = null
+  session.orgName = ''
+}
+
+export const role = computed<Role | null>(() => session.user?.role ?? null)
+/** Only the bureau's administrators change registry data; the API enforces the same rule. */
+export const canWrite = computed(() => role.value === 'admin')
+export const canAudit = computed(() => role.value === 'admin' || role.value === 'auditor')

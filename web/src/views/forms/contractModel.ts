@@ -1,0 +1,92 @@
+// The contract form's model: money in yuan as people type it, converted to fen for the API.
+import type { Schemas } from '@/api/client'
+import { yuanToFen } from '@/format'
+
+export interface MilestoneModel {
+  percent: number | null
+  condition: string
+}
+
+export interface ItemModel {
+  id: string | null
+  name: string
+  budgetYuan: number | null
+  start_date: string | null
+  end_date: string | null
+  system_ids: string[]
+  milestones: MilestoneModel[]
+  notes: string
+}
+
+export interface ContractModel {
+  name: string
+  code: string
+  vendor_id: string | null
+  signed_on: string | null
+  notes: string
+  items: ItemModel[]
+}
+
+export function blankItem(): ItemModel {
+  return {
+    id: null,
+    name: '',
+    budgetYuan: null,
+    start_date: null,
+    end_date: null,
+    system_ids: [],
+    milestones: [],
+    notes: '',
+  }
+}
+
+export function toModel(c: Schemas['Contract'] | null): ContractModel {
+  return {
+    name: c?.name ?? '',
+    code: c?.code ?? '',
+    vendor_id: c?.vendor_id ?? null,
+    signed_on: c?.signed_on ?? null,
+    notes: c?.notes ?? '',
+    items: (c?.items ?? []).map((i) => ({
+      id: i.id,
+      name: i.name,
+      budgetYuan: i.budget_fen / 100,
+      start_date: i.start_date,
+      end_date: i.end_date,
+      system_ids: [...i.system_ids],
+      milestones: i.milestones.map((m) => ({ percent: m.percent, condition: m.condition })),
+      notes: i.notes ?? '',
+    })),
+  }
+}
+
+export function toInput(m: ContractModel): Schemas['ContractInput'] {
+  return {
+    name: m.name,
+    code: m.code || null,
+    vendor_id: m.vendor_id,
+    signed_on: m.signed_on,
+    notes: m.notes || null,
+    items: m.items.map((i) => ({
+      id: i.id,
+      name: i.name,
+      budget_fen: yuanToFen(i.budgetYuan),
+      start_date: i.start_date,
+      end_date: i.end_date,
+      system_ids: i.system_ids,
+      milestones: i.milestones.map((x) => ({ percent: x.percent, condition: x.condition })),
+      notes: i.notes || null,
+    })),
+  }
+}
+
+/** The percentages of an item's milestones, added up (the API wants 100 when there are any). */
+export function milestoneSum(item: ItemModel): number {
+  return item.milestones.reduce((s, m) => s + (m.percent ?? 0), 0)
+}
+
+/** The first error about an item's systems: the list itself or one of its entries. */
+export function systemsError(errors: Record<string, string>): string | undefined {
+  const key = Object.keys(errors).find((k) => k === 'system_ids' || k.startsWith('system_ids['))
+  return key ? errors[key] : undefined
+}

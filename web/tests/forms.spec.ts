@@ -1,0 +1,129 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { beforeEach, describe, expect, it } from 'vitest'
+
+import { i18n } from '@/i18n'
+import ContractForm from '@/views/forms/ContractForm.vue'
+import { blankItem, systemsError, toInput, toModel } from '@/views/forms/contractModel'
+import UnitForm from '@/views/forms/UnitForm.vue'
+
+import { fetchMock, json, sent } from './setup'
+
+// Element Plus shows field errors inside a transition group, which the default stub would hide.
+const global = { plugins: [ElementPlus, i18n], stubs: { transition: false, 'transition-group': false } }
+
+async function open<T>(component: T, props: Record<string, unknown>) {
+  // Dialogs fill their form when they open, as in the app.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const w = mount(component as any, { props: { modelValue: false, ...props }, global, attachTo: document.body })
+  await w.setProps({ modelValue: true })
+  await flushPromises()
+  return w
+}
+
+/** Element Plus shows a form item's error state after a short debounce. */
+async function settle(): Promise<void> {
+  await flushPromises()
+  await new Promise((r) => setTimeout(r, 150))
+  await flushPromises()
+}
+
+function errorsShown(): string[] {
+  return [...document.body.querySelectorAll('.el-form-item__error')].map((e) => e.textContent?.trim() ?? '')
+}
+
+beforeEach(() => {
+  fetchMock.mockReset()
+  document.body.innerHTML = ''
+})
+
+describe('UnitForm', () => {
+  it("shows the API's field errors next to the fields and keeps the dialog open", async () => {
+    fetchMock.mockResolvedValueOnce(
+      json(409, { code: 'conflict', message: '已存在同名单位', request_id: 'r', field_errors: [{ field: 'name', message: '已存在同名单位' }] }),
+    )
+    const w = await open(UnitForm, { record: null })
+    const input = document.body.querySelector<HTMLInputElement>('[data-testid="unit-name"]')
+    expect(input).not.toBeNull()
+    input!.value = '安阳市民政局'
+    input!.dispatchEvent(new Event('input'))
+    document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
+    await settle()
+    expect(await sent()).toMatchObject({ method: 'POST', path: '/api/v1/units', body: { name: '安阳市民政局' } })
+    expect(errorsShown()).toEqual(['已存在同名单位'])
+    expect(w.emitted('saved')).toBeUndefined()
+  })
+
+  it('saves an edit with PUT and reports the saved unit', async () => {
+    const unit = { id: 'u1', name: '档案馆', created_at: '', updated_at: '' }
+    fetchMock.mockResolvedValueOnce(json(200, { ...unit, short_name: '档案' }))
+    const w = await open(UnitForm, { record: unit })
+    document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
+    await settle()
+    expect(await sent()).toMatchObject({ method: 'PUT', path: '/api/v1/units/u1', body: { name: '档案馆' } })
+    expect(w.emitted('saved')?.[0]).toEqual([{ ...unit, short_name: '档案' }])
+    expect(w.emitted('update:modelValue')?.at(-1)).toEqual([false])
+  })
+})
+
+describe('ContractForm', () => {
+  it('sends budgets in fen and shows item errors on the item they belong to', async () => {
+    fetchMock.mockResolvedValueOnce(
+      json(422, {
+        code: 'validation',
+        message: '输入有误',
+        request_id: 'r',
+        field_errors: [
+          { field: 'items[0].end_date', message: '服务期结束日期不能早于开始日期' },
+          { field: 'items[0].milestones', message: '付款比例合计须为 100%，当前为 90%' },
+        ],
+      }),
+    )
+    const contract = {
+      id: 'c1',
+      name: '2026 运维合同',
+      vendor_id: 'v1',
+      total_fen: 12_345_678,
+      created_at: '',
+      updated_at: '',
+      items: [
+        {
+          id: 'i1',
+          contract_id: 'c1',
+          name: '软件运维',
+          budget_fen: 12_345_678,
+          start_date: '2026-07-01',
+          end_date: '2026-06-01',
+          system_ids: ['s1'],
+          milestones: [{ percent: 90, condition: '验收' }],
+        },
+      ],
+    }
+    await open(ContractForm, { record: contract, vendors: [], systems: [] })
+    document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
+    await settle()
+    const { method, path, body } = await sent()
+    expect([method, path]).toEqual(['PUT', '/api/v1/contracts/c1'])
+    expect(body).toMatchObject({ items: [{ id: 'i1', budget_fen: 12_345_678, system_ids: ['s1'] }] })
+    const item = document.body.querySelector('[data-testid="item-0"]')!
+    const shown = [...item.querySelectorAll('.el-form-item__error')].map((e) => e.textContent?.trim())
+    expect(shown).toEqual(['服务期结束日期不能早于开始日期', '付款比例合计须为 100%，当前为 90%'])
+  })
+})
+
+describe('the contract model', () => {
+  it('round-trips a contract and converts yuan to fen', () => {
+    const m = toModel(null)
+    m.name = '合同'
+    m.items.push({ ...blankItem(), name: '分项', budgetYuan: 2_860_000.1, system_ids: ['a'] })
+    const input = toInput(m)
+    expect(input.items?.[0]).toMatchObject({ name: '分项', budget_fen: 286_000_010, id: null, notes: null })
+    expect(input.code).toBeNull()
+  })
+
+  it('finds the first error about an item’s systems', () => {
+    expect(systemsError({ 'system_ids[2]': '信息系统不存在', name: 'x' })).toBe('信息系统不存在')
+    expect(systemsError({ system_ids: '一个分项最多覆盖 1000 个信息系统' })).toContain('1000')
+    expect(systemsError({ name: 'x' })).toBeUndefined()
+  })
+})
