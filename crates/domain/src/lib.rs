@@ -10,6 +10,7 @@ pub mod error;
 pub mod list;
 pub mod password;
 pub mod registry;
+pub mod sla;
 
 pub use access::{Principal, Role, Scope};
 pub use error::{FieldError, Msg};

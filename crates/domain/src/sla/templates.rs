@@ -1,0 +1,165 @@
+//! Policies drawn from the clauses of the procurement documents, offered as starting points in
+//! the policy editor. Each names the seed it comes from and quotes the clause.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Template {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Where the clause comes from.
+    pub source: &'static str,
+    /// The clause as written.
+    pub clause: &'static str,
+    /// A policy body for `POST /sla/policies`, with a suggested preset calendar.
+    #[schema(value_type = Object)]
+    pub policy: Value,
+}
+
+fn c(minutes: u32) -> Value {
+    json!({"kind": "calendar", "minutes": minutes})
+}
+fn b(minutes: u32) -> Value {
+    json!({"kind": "business", "minutes": minutes})
+}
+fn wd(days: u32) -> Value {
+    json!({"kind": "working_days", "days": days, "at": "end_of_day"})
+}
+
+pub fn templates() -> Vec<Template> {
+    vec![
+        Template {
+            id: "004-row-04",
+            name: "四级故障（7×24）",
+            source: "安阳市政务大数据中心运维项目（004）序号 04 古树名木管理系统",
+            clause: "一级(紧急)：不超15分钟响应，4小时内恢复核心功能，8小时内完全解决；二级(严重)：15分钟响应，8小时内恢复核心功能，24小时内完全解决；三级(一般)：15分钟响应，24小时内解决；四级(轻微)：15分钟响应，24小时内解决。",
+            policy: json!({
+                "name": "四级故障（7×24）", "calendar_id": "preset-7x24",
+                "levels": [
+                    {"name": "一级（紧急）", "order": 1, "targets": {"response": c(15), "restore": c(240), "resolve": c(480)}},
+                    {"name": "二级（严重）", "order": 2, "targets": {"response": c(15), "restore": c(480), "resolve": c(1440)}},
+                    {"name": "三级（一般）", "order": 3, "targets": {"response": c(15), "resolve": c(1440)}},
+                    {"name": "四级（轻微）", "order": 4, "targets": {"response": c(15), "resolve": c(1440)}}
+                ],
+                "pause_states": {"pending": ["restore", "resolve"]},
+                "escalation": [
+                    {"metric": "resolve", "at_percent": 75, "notify": ["assignee", "vendor_pm"]},
+                    {"metric": "resolve", "on_breach": true, "notify": ["vendor_pm", "admin"], "escalate_to": "L2"}
+                ]
+            }),
+        },
+        Template {
+            id: "004-row-03-faults",
+            name: "核心 / 功能 / 涉密模块故障（区分工作时间）",
+            source: "安阳市政务大数据中心运维项目（004）序号 03 馆藏档案管理平台",
+            clause: "核心故障工作时间15分钟内现场处置，1小时内修复；非工作时间30分钟内到场，2小时内恢复服务。功能故障工作时间30分钟响应，2小时修复；非工作时间4小时内处理。涉密模块故障15分钟响应，1小时修复。",
+            policy: json!({
+                "name": "档案管理平台故障", "calendar_id": "preset-5x8",
+                "levels": [
+                    {"name": "核心故障", "order": 1, "criteria": "系统崩溃、数据无法访问",
+                     "targets": {"arrival": c(15), "restore": c(60)},
+                     "out_of_hours_targets": {"arrival": c(30), "restore": c(120)}},
+                    {"name": "涉密模块故障", "order": 2, "criteria": "涉密档案解密异常",
+                     "targets": {"response": c(15), "restore": c(60)}},
+                    {"name": "功能故障", "order": 3, "criteria": "借阅流程报错、报表生成失败",
+                     "targets": {"response": c(30), "restore": c(120)},
+                     "out_of_hours_targets": {"response": c(240)}}
+                ],
+                "pause_states": {"pending": ["restore"]}
+            }),
+        },
+        Template {
+            id: "004-row-03-demands",
+            name: "需求分级（工作日）",
+            source: "安阳市政务大数据中心运维项目（004）序号 03 馆藏档案管理平台",
+            clause: "简单功能需求1个工作日反馈方案，5个工作日落地；复杂需求5个工作日内答复可行性，15个工作日内实现；紧急需求7个工作日内优先完成。",
+            policy: json!({
+                "name": "需求响应", "calendar_id": "preset-5x8",
+                "levels": [
+                    {"name": "紧急需求", "order": 1, "targets": {"resolve": wd(7)}},
+                    {"name": "简单需求", "order": 2, "targets": {"plan": wd(1), "resolve": wd(5)}},
+                    {"name": "复杂需求", "order": 3, "targets": {"plan": wd(5), "resolve": wd(15)}}
+                ],
+                "pause_states": {"pending": ["plan", "resolve"]}
+            }),
+        },
+        Template {
+            id: "002-req-27",
+            name: "工作时间 1 小时 / 非工作时间 3 小时响应",
+            source: "张家港市政务信息化统一运维项目（002）需求27",
+            clause: "运维服务 5x8小时专人支持，发现故障及时响应(工作时间1小时响应，非工作时间 3小时响应)。",
+            policy: json!({
+                "name": "故障响应（5×8）", "calendar_id": "preset-5x8",
+                "levels": [{"name": "故障", "order": 1, "targets": {"response": c(60)}, "out_of_hours_targets": {"response": c(180)}}]
+            }),
+        },
+        Template {
+            id: "002-req-99",
+            name: "三级故障（立即响应，4 / 8 / 24 小时处理）",
+            source: "张家港市政务信息化统一运维项目（002）需求99",
+            clause: "一级故障立即响应，处理周期不超过4小时，二级故障1小时内响应，处理周期不超过8小时，三级故障4小时内响应，处理周期不超过24小时或应用户要求即时处理。",
+            policy: json!({
+                "name": "三级故障", "calendar_id": "preset-7x24",
+                "levels": [
+                    {"name": "一级故障", "order": 1, "criteria": "立即响应（按 15 分钟考核，可调整）", "targets": {"response": c(15), "resolve": c(240)}},
+                    {"name": "二级故障", "order": 2, "targets": {"response": c(60), "resolve": c(480)}},
+                    {"name": "三级故障", "order": 3, "targets": {"response": c(240), "resolve": c(1440)}}
+                ],
+                "upgrade": [{"from": "三级故障", "to": "二级故障", "after": c(1440)}]
+            }),
+        },
+        Template {
+            id: "002-req-48",
+            name: "30 分钟响应，3 个工作日排除故障",
+            source: "张家港市政务信息化统一运维项目（002）需求48",
+            clause: "30分钟内响应，诊断原有系统运行故障并在3个工作日内排除故障。",
+            policy: json!({
+                "name": "档案系统故障", "calendar_id": "preset-5x8",
+                "levels": [{"name": "故障", "order": 1, "targets": {"response": c(30), "resolve": wd(3)}}]
+            }),
+        },
+        Template {
+            id: "001",
+            name: "5×9 现场 / 7×24 远程（15 分钟响应）",
+            source: "江门市蓬江区智慧政务办公平台运维（001）",
+            clause: "现场维护为5天×9小时（工作日每天8：30至17：30）；远程维护为7天×24小时。系统故障响应时间不超过15分钟，其他工作响应时间不超过1个小时。",
+            policy: json!({
+                "name": "办公平台响应", "calendar_id": "preset-5x9",
+                "levels": [
+                    {"name": "系统故障", "order": 1, "targets": {"response": c(15)}},
+                    {"name": "其他工作", "order": 2, "targets": {"response": b(60)}}
+                ]
+            }),
+        },
+        Template {
+            id: "000",
+            name: "驻场 10 分钟响应，2 小时方案，12 小时解决",
+            source: "江西省交通运输厅运维项目（000）",
+            clause: "驻场技术人员须在10分钟内响应问题处理，远程维护人员响应时间为1小时内，2小时内提出处理方案，12小时内解决故障。",
+            policy: json!({
+                "name": "交通运输厅运维", "calendar_id": "preset-7x24",
+                "levels": [
+                    {"name": "一般故障", "order": 2, "targets": {"response": c(10), "plan": c(120), "resolve": c(720)}},
+                    {"name": "较大及重大故障", "order": 1, "targets": {"response": c(10), "plan": c(120), "resolve": c(1440)}}
+                ]
+            }),
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sla::policy::PolicyInput;
+
+    #[test]
+    fn every_template_is_a_valid_policy() {
+        for t in templates() {
+            let input: PolicyInput = serde_json::from_value(t.policy.clone()).unwrap();
+            let spec = input.validate().unwrap_or_else(|e| panic!("{}: {e:?}", t.id));
+            assert!(crate::sla::calendar::is_preset(&spec.calendar_id), "{}", t.id);
+        }
+    }
+}
