@@ -47,6 +47,9 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "systems", description = "信息系统 / information systems"),
         (name = "assets", description = "资产 / assets"),
         (name = "audit", description = "审计日志 / audit trail"),
+        (name = "calendars", description = "工作日历 / working calendars"),
+        (name = "holidays", description = "节假日数据 / holiday sets"),
+        (name = "sla", description = "SLA 策略与模拟 / SLA policies and the simulator"),
     )
 )]
 struct ApiDoc;
@@ -74,7 +77,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::contracts::router())
         .merge(routes::systems::router())
         .merge(routes::assets::router())
-        .merge(routes::audit::router());
+        .merge(routes::audit::router())
+        .merge(routes::calendars::router())
+        .merge(routes::holidays::router())
+        .merge(routes::sla::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

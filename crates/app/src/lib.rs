@@ -4,13 +4,16 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod calendars;
 pub mod contracts;
 pub mod dashboard;
 pub mod demo;
 mod error;
 mod export;
+pub mod holidays;
 pub mod import;
 pub mod jobs;
+pub mod sla;
 pub mod systems;
 pub mod units;
 pub mod users;
@@ -67,7 +70,9 @@ impl App {
     pub async fn open(database_url: &str, config: AppConfig) -> Result<App> {
         let store = Store::connect(database_url).await?;
         store.migrate().await?;
-        App::new(store, config).await
+        let app = App::new(store, config).await?;
+        app.ensure_reference_data().await?;
+        Ok(app)
     }
 
     /// The store, for the binary's wiring (closing the pool) and for tests that tamper with it;

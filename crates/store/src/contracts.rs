@@ -277,6 +277,11 @@ pub async fn get_item(c: &impl Conn, scope: &Scope, contract_id: &str, item_id: 
     Ok(items.into_iter().find(|i| i.id == item_id))
 }
 
+/// Whether a contract item with this id exists (for references from other records).
+pub async fn item_exists(c: &impl Conn, id: &str) -> Result<bool> {
+    Ok(ci::Entity::find_by_id(id.to_string()).one(c.conn()).await?.is_some())
+}
+
 pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
     use sea_orm::PaginatorTrait;
     Ok(contracts::Entity::find().filter(visible(scope)).count(c.conn()).await?)

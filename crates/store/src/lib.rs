@@ -4,14 +4,17 @@
 
 pub mod assets;
 pub mod audit;
+pub mod calendars;
 pub mod contracts;
 pub mod dashboard;
 mod dialect;
 mod entities;
+pub mod holidays;
 mod list;
 mod migration;
 mod scope;
 pub mod sessions;
+pub mod sla;
 pub mod systems;
 pub mod units;
 pub mod users;

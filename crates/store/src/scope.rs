@@ -47,6 +47,19 @@ pub(crate) fn unit_contract_ids(unit_id: &str) -> SelectStatement {
         .to_owned()
 }
 
+/// Ids of the items of the contracts of `vendor_id`.
+pub(crate) fn vendor_item_ids(vendor_id: &str) -> SelectStatement {
+    Query::select()
+        .column((ci::Entity, ci::Column::Id))
+        .from(ci::Entity)
+        .inner_join(
+            contracts::Entity,
+            Expr::col((contracts::Entity, contracts::Column::Id)).equals((ci::Entity, ci::Column::ContractId)),
+        )
+        .and_where(Expr::col((contracts::Entity, contracts::Column::VendorId)).eq(vendor_id))
+        .to_owned()
+}
+
 /// Ids of the units owning a system covered by a contract of `vendor_id`.
 pub(crate) fn vendor_unit_ids(vendor_id: &str) -> SelectStatement {
     Query::select()

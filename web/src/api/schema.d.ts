@@ -178,6 +178,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calendars, presets (7×24, 5×8, 5×9, 7×8) included, with how far their holiday data
+         *     reaches and a warning 60 days before it runs out. Sort keys: name, created_at, updated_at.
+         */
+        get: operations["calendars_list"];
+        put?: never;
+        /**
+         * Creates a calendar: time zone, weekly hours (`"mon": [["08:30","12:00"],["13:30","17:30"]]`),
+         *     holiday sets (`["cn"]`) and dated overrides.
+         */
+        post: operations["calendars_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["calendars_get"];
+        /** Replaces a calendar's definition (presets are read-only: 409). */
+        put: operations["calendars_update"];
+        post?: never;
+        /** Deletes a calendar no SLA policy uses (presets: 409). */
+        delete: operations["calendars_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}/days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each date's working hours and why (weekday, weekend, holiday, make-up working day, override). */
+        get: operations["calendars_days"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contracts": {
         parameters: {
             query?: never;
@@ -280,6 +339,178 @@ export interface paths {
          *     within 30/60/90 days, and systems per unit and per 等保 level.
          */
         get: operations["dashboard_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holiday-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The holiday sets with the years they cover. */
+        get: operations["holidays_list"];
+        put?: never;
+        post: operations["holidays_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holiday-sets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A set with its entries (of one year with `?year=`). */
+        get: operations["holidays_get"];
+        put?: never;
+        post?: never;
+        /** Deletes a set no calendar uses (the built-in State Council set: 409). */
+        delete: operations["holidays_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holiday-sets/{id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports a CSV/TSV table (`date,kind,name`; kind holiday/workday or 休/班) or an iCalendar
+         *     file (all-day events; summaries with 班 are make-up working days). Every year in the file
+         *     replaces that year of the set; one bad line and nothing is written.
+         */
+        post: operations["holidays_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holiday-sets/{id}/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replaces one year, e.g. the next State Council notice:
+         *     `{"entries": [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}, …]}`.
+         */
+        put: operations["holidays_put_year"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Policies the caller may see, at their newest version. A policy tied to a contract item is
+         *     seen by whoever sees the item. Sort keys: name, created_at, updated_at.
+         */
+        get: operations["sla_list"];
+        put?: never;
+        /**
+         * Creates a policy at version 1: levels with a target per metric (`response`, `arrival`,
+         *     `plan`, `restore`, `resolve` or custom), out-of-hours targets, pause states, upgrades and the
+         *     escalation ladder.
+         */
+        post: operations["sla_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sla_get"];
+        /** Saves the body as the policy's next version; tickets keep the version they started under. */
+        put: operations["sla_update"];
+        post?: never;
+        delete: operations["sla_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The policy's versions, newest first. */
+        get: operations["sla_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Due times for a report at `reported_at`, from inline `targets` (and `out_of_hours_targets`)
+         *     in a calendar, or from `policy_id` and `severity`; each explains itself step by step.
+         */
+        post: operations["sla_simulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Policies drawn from the procurement documents' clauses, as starting points. */
+        get: operations["sla_templates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -608,6 +839,39 @@ export interface components {
              */
             seq: number;
         };
+        CalendarInput: {
+            description?: string | null;
+            /** @description Codes of holiday sets to follow, e.g. `["cn"]` for the State Council schedule. */
+            holiday_sets?: string[];
+            name?: string | null;
+            overrides?: components["schemas"]["OverrideInput"][];
+            /** @description IANA time zone; default Asia/Shanghai. */
+            time_zone?: string | null;
+            weekly?: null | components["schemas"]["WeeklyInput"];
+        };
+        /** @description A stored calendar. */
+        CalendarView: {
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            holiday_sets: string[];
+            /** @description Fewer than 60 days of holiday data are left: add the next State Council notice. */
+            holiday_warning: boolean;
+            /**
+             * Format: date
+             * @description The last day the attached holiday sets cover; null without holiday sets.
+             */
+            holidays_until?: string | null;
+            id: string;
+            name: string;
+            overrides: components["schemas"]["OverrideView"][];
+            /** @description Built in and read-only (7x24, 5x8, 5x9, 7x8). */
+            preset: boolean;
+            time_zone: string;
+            /** Format: date-time */
+            updated_at: string;
+            weekly: components["schemas"]["WeeklyInput"];
+        };
         /** @description A staff member's qualification (CISP, 信息系统项目管理师, 工程师职称 …). */
         Certificate: {
             /** Format: date */
@@ -747,6 +1011,62 @@ export interface components {
             /** Format: int64 */
             vendors: number;
         };
+        /** @enum {string} */
+        DayAt: "same_time" | "end_of_day";
+        /** @description Why a date has the hours it has. */
+        DayReason: {
+            /** @enum {string} */
+            kind: "regular";
+        } | {
+            /** @enum {string} */
+            kind: "off_day";
+        } | {
+            /** @enum {string} */
+            kind: "holiday";
+            name: string;
+        } | {
+            /** @enum {string} */
+            kind: "workday";
+            name: string;
+        } | {
+            /** @enum {string} */
+            kind: "special";
+            note: string;
+        };
+        /** @description One date of a calendar as a month view shows it. */
+        DayView: {
+            /** Format: date */
+            date: string;
+            hours: string[][];
+            /** Format: int64 */
+            minutes: number;
+            reason: components["schemas"]["DayReason"];
+            working: boolean;
+        };
+        /** @enum {string} */
+        Edge: "start" | "end";
+        Escalation: {
+            /** Format: int32 */
+            at_percent?: number | null;
+            escalate_to?: string | null;
+            metric: string;
+            notify: string[];
+            on_breach: boolean;
+        };
+        EscalationInput: {
+            /**
+             * Format: int32
+             * @description Notify when this share of the clock's budget is spent (1–99).
+             */
+            at_percent?: number | null;
+            /** @description The support level the ticket moves to, e.g. L2 (on-site senior) or L4 (manufacturer). */
+            escalate_to?: string | null;
+            metric?: string | null;
+            /** @description `assignee`, `reporter`, a role (`admin`, `vendor_pm`, …) or `user:<id>`. */
+            notify?: string[];
+            /** @description Notify when the clock breaches. */
+            on_breach?: boolean;
+        };
         /**
          * @description Assets whose warranty or licence/certificate expiry falls in a window from today (each window
          *     includes the shorter ones), and those already past.
@@ -761,9 +1081,74 @@ export interface components {
             /** Format: int64 */
             within_90: number;
         };
+        ExplainedStep: components["schemas"]["Step"] & {
+            text: string;
+        };
+        /** @description A due time with the story of how it was reached. */
+        Explanation: {
+            /** @description The due date lies past the last date the calendar's holiday data covers. */
+            beyond_holiday_data: boolean;
+            /**
+             * Format: date-time
+             * @description Null when the calendar has no working time within reach.
+             */
+            due_at?: string | null;
+            due_local?: string | null;
+            explanation: components["schemas"]["ExplainedStep"][];
+            /** @description The start falls inside the calendar's working time. */
+            in_hours: boolean;
+            /** @description The target used is the policy's out-of-hours one. */
+            out_of_hours: boolean;
+            /** @description The target in words, in the caller's language. */
+            rule: string;
+            /** Format: date-time */
+            start: string;
+            start_local: string;
+            target: components["schemas"]["Target"];
+            truncated: boolean;
+        };
         FieldErrorBody: {
             field: string;
             message: string;
+        };
+        HolidayEntry: {
+            /** Format: date */
+            date: string;
+            kind: components["schemas"]["HolidayKind"];
+            /** @description The festival, e.g. 国庆节; a make-up day carries the name of the block it makes up for. */
+            name: string;
+        };
+        /** @description What an import changed. */
+        HolidayImportReport: {
+            entries: number;
+            /** @description The years replaced by the file. */
+            years: number[];
+        };
+        /** @enum {string} */
+        HolidayKind: "holiday" | "workday";
+        /** @description A set with the entries of one year (or all years). */
+        HolidaySetDetail: components["schemas"]["HolidaySetView"] & {
+            entries: components["schemas"]["HolidayEntry"][];
+        };
+        HolidaySetInput: {
+            code?: string | null;
+            description?: string | null;
+            name?: string | null;
+        };
+        /** @description A holiday set as the API lists it. */
+        HolidaySetView: {
+            /** @description Shipped with Yunwei (the State Council schedule); it cannot be deleted. */
+            builtin: boolean;
+            code: string;
+            /** Format: date */
+            covered_until?: string | null;
+            description?: string | null;
+            /** Format: int64 */
+            entries: number;
+            id: string;
+            name: string;
+            /** @description The years the set has data for. */
+            years: number[];
         };
         /** @description The outcome of an import that went through. */
         ImportReportBody: {
@@ -772,11 +1157,38 @@ export interface components {
             /** Format: int64 */
             updated: number;
         };
+        Level: {
+            criteria?: string | null;
+            name: string;
+            /** Format: int32 */
+            order: number;
+            out_of_hours_targets?: {
+                [key: string]: components["schemas"]["Target"];
+            };
+            targets: {
+                [key: string]: components["schemas"]["Target"];
+            };
+        };
         LevelCount: {
             /** Format: int32 */
             level?: number | null;
             /** Format: int64 */
             systems: number;
+        };
+        LevelInput: {
+            criteria?: string | null;
+            name?: string | null;
+            /**
+             * Format: int32
+             * @description 1 is the most severe; defaults to the position in the list.
+             */
+            order?: number | null;
+            out_of_hours_targets?: {
+                [key: string]: components["schemas"]["Target"];
+            };
+            targets?: {
+                [key: string]: components["schemas"]["Target"];
+            };
         };
         LoginRequest: {
             password?: string;
@@ -808,6 +1220,24 @@ export interface components {
             condition?: string | null;
             /** Format: int64 */
             percent?: number | null;
+        };
+        OverrideInput: {
+            date?: string | null;
+            /** @description `[["09:00","12:00"]]`; required for `special`, optional for `workday`, not for `holiday`. */
+            hours?: string[][] | null;
+            /** @description holiday, workday or special */
+            kind?: string | null;
+            note?: string | null;
+        };
+        /** @enum {string} */
+        OverrideKind: "holiday" | "workday" | "special";
+        /** @description An override as the API shows and stores it. */
+        OverrideView: {
+            /** Format: date */
+            date: string;
+            hours?: string[][] | null;
+            kind: components["schemas"]["OverrideKind"];
+            note?: string | null;
         };
         /** @description One page of a list, the shape every collection answers with. */
         Page_Asset: {
@@ -862,6 +1292,37 @@ export interface components {
                  * @description Position in the chain, from 1, without gaps.
                  */
                 seq: number;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_CalendarView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                description?: string | null;
+                holiday_sets: string[];
+                /** @description Fewer than 60 days of holiday data are left: add the next State Council notice. */
+                holiday_warning: boolean;
+                /**
+                 * Format: date
+                 * @description The last day the attached holiday sets cover; null without holiday sets.
+                 */
+                holidays_until?: string | null;
+                id: string;
+                name: string;
+                overrides: components["schemas"]["OverrideView"][];
+                /** @description Built in and read-only (7x24, 5x8, 5x9, 7x8). */
+                preset: boolean;
+                time_zone: string;
+                /** Format: date-time */
+                updated_at: string;
+                weekly: components["schemas"]["WeeklyInput"];
             }[];
             /** Format: int64 */
             page: number;
@@ -943,6 +1404,70 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_DayView: {
+            items: {
+                /** Format: date */
+                date: string;
+                hours: string[][];
+                /** Format: int64 */
+                minutes: number;
+                reason: components["schemas"]["DayReason"];
+                working: boolean;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_HolidaySetView: {
+            items: {
+                /** @description Shipped with Yunwei (the State Council schedule); it cannot be deleted. */
+                builtin: boolean;
+                code: string;
+                /** Format: date */
+                covered_until?: string | null;
+                description?: string | null;
+                /** Format: int64 */
+                entries: number;
+                id: string;
+                name: string;
+                /** @description The years the set has data for. */
+                years: number[];
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_PolicyView: {
+            items: (components["schemas"]["PolicySpec"] & {
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                /**
+                 * Format: int32
+                 * @description The newest version (a ticket may still run under an older one).
+                 */
+                latest_version: number;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            })[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_System: {
             items: {
                 brand?: string | null;
@@ -968,6 +1493,25 @@ export interface components {
                 unit_id: string;
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Template: {
+            items: {
+                /** @description The clause as written. */
+                clause: string;
+                id: string;
+                name: string;
+                /** @description A policy body for `POST /sla/policies`, with a suggested preset calendar. */
+                policy: Record<string, never>;
+                /** @description Where the clause comes from. */
+                source: string;
             }[];
             /** Format: int64 */
             page: number;
@@ -1045,6 +1589,68 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_VersionInfo: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** @description The user who saved it. */
+                created_by?: string | null;
+                name: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description Either the states that pause every clock, or for each state the metrics it pauses. */
+        PauseStatesInput: string[] | {
+            [key: string]: string[];
+        };
+        PolicyInput: {
+            calendar_id?: string | null;
+            contract_item_id?: string | null;
+            description?: string | null;
+            escalation?: components["schemas"]["EscalationInput"][];
+            levels?: components["schemas"]["LevelInput"][];
+            name?: string | null;
+            pause_states?: null | components["schemas"]["PauseStatesInput"];
+            upgrade?: components["schemas"]["UpgradeInput"][];
+        };
+        /** @description A validated policy, stored as one version. */
+        PolicySpec: {
+            calendar_id: string;
+            contract_item_id?: string | null;
+            description?: string | null;
+            escalation: components["schemas"]["Escalation"][];
+            /** @description Most severe first. */
+            levels: components["schemas"]["Level"][];
+            name: string;
+            /** @description State → the metrics it pauses. */
+            pause_states: {
+                [key: string]: string[];
+            };
+            upgrade: components["schemas"]["Upgrade"][];
+        };
+        /** @description A stored policy at one version. */
+        PolicyView: components["schemas"]["PolicySpec"] & {
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /**
+             * Format: int32
+             * @description The newest version (a ticket may still run under an older one).
+             */
+            latest_version: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
         ProblemBody: {
             code: string;
             field_errors?: components["schemas"]["FieldErrorBody"][];
@@ -1058,6 +1664,83 @@ export interface components {
             column: string;
             message: string;
             row: number;
+        };
+        SimulateInput: {
+            /** @description The calendar to count in (default: the policy's). */
+            calendar_id?: string | null;
+            /** @description Targets that replace `targets` for a report outside working hours. */
+            out_of_hours_targets?: {
+                [key: string]: components["schemas"]["Target"];
+            };
+            /** @description `[["from","to"], …]` in RFC 3339: the clocks stop in between. */
+            pauses?: string[][];
+            /** @description Instead of inline targets: a policy, its version (default: newest) and a severity level. */
+            policy_id?: string | null;
+            /** Format: int32 */
+            policy_version?: number | null;
+            /** @description RFC 3339, e.g. 2025-09-30T10:00:00+08:00. */
+            reported_at?: string | null;
+            severity?: string | null;
+            targets?: {
+                [key: string]: components["schemas"]["Target"];
+            };
+        };
+        SimulateResult: {
+            calendar_id: string;
+            /** @description Per metric: the due instant and how it was reached. */
+            due: {
+                [key: string]: components["schemas"]["Explanation"];
+            };
+            /** @description The report falls inside the calendar's working time. */
+            in_hours: boolean;
+            policy_id?: string | null;
+            /** Format: int32 */
+            policy_version?: number | null;
+            /** Format: date-time */
+            reported_at: string;
+            severity?: string | null;
+        };
+        /** @description One line of an explanation. */
+        Step: {
+            from: string;
+            /** Format: double */
+            minutes: number;
+            /** @enum {string} */
+            step: "consumed";
+            to: string;
+        } | {
+            /** Format: date */
+            from: string;
+            reason: components["schemas"]["DayReason"];
+            /** @enum {string} */
+            step: "skipped";
+            /** Format: date */
+            to: string;
+        } | {
+            /** Format: date */
+            from: string;
+            /** Format: double */
+            minutes: number;
+            /** @enum {string} */
+            step: "weeks";
+            /** Format: date */
+            to: string;
+            /** Format: int64 */
+            weeks: number;
+        } | {
+            from: string;
+            /** Format: double */
+            minutes: number;
+            /** @enum {string} */
+            step: "paused";
+            to: string;
+        } | {
+            /** Format: date */
+            date: string;
+            /** Format: int64 */
+            n: number;
+            /** @enum {string} */
+            step: "working_day";
         };
         System: {
             brand?: string | null;
@@ -1098,6 +1781,37 @@ export interface components {
             sla_text?: string | null;
             unit_id?: string | null;
         };
+        Target: {
+            /** @enum {string} */
+            kind: "calendar";
+            /** Format: int32 */
+            minutes: number;
+        } | {
+            /** @enum {string} */
+            kind: "business";
+            /** Format: int32 */
+            minutes: number;
+        } | {
+            at?: components["schemas"]["DayAt"];
+            /** Format: int32 */
+            days: number;
+            /** @enum {string} */
+            kind: "working_days";
+        } | {
+            at?: components["schemas"]["Edge"];
+            /** @enum {string} */
+            kind: "next_working_day";
+        };
+        Template: {
+            /** @description The clause as written. */
+            clause: string;
+            id: string;
+            name: string;
+            /** @description A policy body for `POST /sla/policies`, with a suggested preset calendar. */
+            policy: Record<string, never>;
+            /** @description Where the clause comes from. */
+            source: string;
+        };
         Unit: {
             address?: string | null;
             contact_name?: string | null;
@@ -1122,6 +1836,18 @@ export interface components {
             contact_phone?: string | null;
             name?: string | null;
             short_name?: string | null;
+        };
+        Upgrade: {
+            after: components["schemas"]["Target"];
+            from: string;
+            to: string;
+        };
+        UpgradeInput: {
+            after?: null | components["schemas"]["Target"];
+            /** @description The level a ticket leaves (its name). */
+            from?: string | null;
+            /** @description The more severe level it moves to. */
+            to?: string | null;
         };
         User: {
             active: boolean;
@@ -1181,6 +1907,114 @@ export interface components {
             last_hash: string;
             /** Format: int64 */
             last_seq: number;
+        };
+        /** @description One version in a policy's history. */
+        VersionInfo: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description The user who saved it. */
+            created_by?: string | null;
+            name: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description The weekly pattern as written: a key per weekday, missing keys meaning no working hours. */
+        WeeklyInput: {
+            /**
+             * @example [
+             *       [
+             *         "08:30",
+             *         "12:00"
+             *       ],
+             *       [
+             *         "13:30",
+             *         "17:30"
+             *       ]
+             *     ]
+             */
+            fri?: string[][];
+            /**
+             * @example [
+             *       [
+             *         "08:30",
+             *         "12:00"
+             *       ],
+             *       [
+             *         "13:30",
+             *         "17:30"
+             *       ]
+             *     ]
+             */
+            mon?: string[][];
+            /**
+             * @example [
+             *       [
+             *         "08:30",
+             *         "12:00"
+             *       ],
+             *       [
+             *         "13:30",
+             *         "17:30"
+             *       ]
+             *     ]
+             */
+            sat?: string[][];
+            /**
+             * @example [
+             *       [
+             *         "08:30",
+             *         "12:00"
+             *       ],
+             *       [
+             *         "13:30",
+             *         "17:30"
+             *       ]
+             *     ]
+             */
+            sun?: string[][];
+            /**
+             * @example [
+             *       [
+             *         "08:30",
+             *         "12:00"
+             *       ],
+             *       [
+             *         "13:30",
+             *         "17:30"
+             *       ]
+             *     ]
+             */
+            thu?: string[][];
+            /**
+             * @example [
+             *       [
+             *         "08:30",
+             *         "12:00"
+             *       ],
+             *       [
+             *         "13:30",
+             *         "17:30"
+             *       ]
+             *     ]
+             */
+            tue?: string[][];
+            /**
+             * @example [
+             *       [
+             *         "08:30",
+             *         "12:00"
+             *       ],
+             *       [
+             *         "13:30",
+             *         "17:30"
+             *       ]
+             *     ]
+             */
+            wed?: string[][];
+        };
+        YearInput: {
+            /** @description Every holiday and make-up working day of the year (an empty list clears the year). */
+            entries: components["schemas"]["HolidayEntry"][];
         };
     };
     responses: never;
@@ -1650,6 +2484,238 @@ export interface operations {
             };
         };
     };
+    calendars_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CalendarView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    calendars_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    calendars_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    calendars_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    calendars_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    calendars_days: {
+        parameters: {
+            query: {
+                /** @description First date, YYYY-MM-DD. */
+                from: string;
+                /** @description Last date, YYYY-MM-DD (at most 400 days after `from`). */
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DayView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     contracts_list: {
         parameters: {
             query?: {
@@ -2049,6 +3115,472 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    holidays_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_HolidaySetView"];
+                };
+            };
+        };
+    };
+    holidays_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HolidaySetInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidaySetView"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    holidays_get: {
+        parameters: {
+            query?: {
+                /** @description Only this year's entries. */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidaySetDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    holidays_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    holidays_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": number[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidayImportReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    holidays_put_year: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidaySetDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sla_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                contract_item_id?: string;
+                calendar_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PolicyView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sla_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sla_get: {
+        parameters: {
+            query?: {
+                /** @description An older version (default: the newest). */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sla_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sla_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sla_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_VersionInfo"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sla_simulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulateInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulateResult"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sla_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Template"];
                 };
             };
         };

@@ -3,9 +3,12 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod calendars;
 pub mod contracts;
 pub mod dashboard;
 pub mod health;
+pub mod holidays;
+pub mod sla;
 pub mod systems;
 pub mod units;
 pub mod users;

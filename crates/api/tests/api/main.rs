@@ -10,5 +10,6 @@ mod auth;
 mod dashboard;
 mod import_export;
 mod registry;
+mod sla;
 mod tenancy;
 mod validation;

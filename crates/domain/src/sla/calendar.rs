@@ -105,12 +105,59 @@ pub struct CalendarView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A calendar as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCalendar {
+    pub id: String,
+    pub spec: CalendarSpec,
+    pub preset: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// How far a calendar's holiday data reaches: the earliest end among its sets (a set without
+/// data reaches nowhere). `None` for a calendar that follows no holiday set.
+pub fn holidays_until(sets: &[Option<NaiveDate>]) -> Option<Option<NaiveDate>> {
+    if sets.is_empty() { None } else { Some(sets.iter().copied().min().flatten()) }
+}
+
+impl StoredCalendar {
+    /// The API's view; `coverage` from `holidays_until`, `today` in the calendar's zone.
+    pub fn view(&self, coverage: Option<Option<NaiveDate>>, today: NaiveDate) -> CalendarView {
+        let (until, warning) = match coverage {
+            None => (None, false),
+            Some(None) => (None, true),
+            Some(Some(d)) => (Some(d), (d - today).num_days() < HOLIDAY_WARNING_DAYS),
+        };
+        let input = self.spec.input();
+        CalendarView {
+            id: self.id.clone(),
+            name: self.spec.name.clone(),
+            time_zone: self.spec.time_zone.clone(),
+            weekly: input.weekly.unwrap_or_default(),
+            holiday_sets: self.spec.holiday_sets.clone(),
+            overrides: self.spec.overrides.iter().map(Override::view).collect(),
+            description: self.spec.description.clone(),
+            preset: self.preset,
+            holidays_until: until,
+            holiday_warning: warning,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
 pub fn is_set_code(s: &str) -> bool {
     (1..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 pub fn parse_time_zone(s: &str) -> Option<chrono_tz::Tz> {
     s.trim().parse().ok()
+}
+
+/// The date at instant `now` in `zone` (Asia/Shanghai if the zone is unknown).
+pub fn date_in(zone: &str, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&parse_time_zone(zone).unwrap_or(chrono_tz::Asia::Shanghai)).date_naive()
 }
 
 impl OverrideKind {
@@ -265,6 +312,15 @@ impl OverrideView {
 }
 
 impl CalendarSpec {
+    /// The definition as JSON, for the audit trail.
+    pub fn input_json(&self) -> serde_json::Value {
+        let i = self.input();
+        serde_json::json!({
+            "name": i.name, "time_zone": i.time_zone, "weekly": i.weekly, "holiday_sets": i.holiday_sets,
+            "overrides": self.overrides.iter().map(Override::view).collect::<Vec<_>>(), "description": i.description,
+        })
+    }
+
     /// The form a client sends, for round trips through storage and the API.
     pub fn input(&self) -> CalendarInput {
         CalendarInput {
@@ -402,6 +458,24 @@ mod tests {
         );
         let empty = CalendarInput { weekly: Some(WeeklyInput::default()), ..valid() };
         assert_eq!(empty.validate().unwrap_err()[0].field, "weekly");
+    }
+
+    #[test]
+    fn holiday_coverage_warns_sixty_days_ahead() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let stored = StoredCalendar {
+            id: "c".into(),
+            spec: valid().validate().unwrap(),
+            preset: false,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        let cov = holidays_until(&[Some(d("2026-12-31"))]);
+        assert!(!stored.view(cov, d("2026-11-01")).holiday_warning, "61 days left");
+        assert!(stored.view(cov, d("2026-11-02")).holiday_warning, "59 days left");
+        assert!(stored.view(holidays_until(&[Some(d("2027-12-31")), None]), d("2026-11-02")).holiday_warning);
+        assert!(!stored.view(holidays_until(&[]), d("2026-11-02")).holiday_warning);
+        assert_eq!(stored.view(cov, d("2026-11-02")).holidays_until, Some(d("2026-12-31")));
     }
 
     #[test]

@@ -68,6 +68,17 @@ pub enum DayReason {
     },
 }
 
+/// One date of a calendar as a month view shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DayView {
+    pub date: NaiveDate,
+    pub working: bool,
+    #[schema(value_type = Vec<Vec<String>>)]
+    pub hours: super::hours::RawHours,
+    pub minutes: i64,
+    pub reason: DayReason,
+}
+
 /// The working intervals of one date, in microseconds since local midnight.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -261,6 +272,20 @@ impl Calendar {
             s.push_str(&format!(":{:02}", secs % 60));
         }
         s
+    }
+
+    pub fn day_view(&self, date: NaiveDate) -> DayView {
+        let day = day_number(date);
+        let plan = self.plan(day);
+        let ivs: Vec<Interval> =
+            plan.intervals.iter().map(|&(s, e)| Interval { start: (s / MIN) as u16, end: (e / MIN) as u16 }).collect();
+        DayView {
+            date,
+            working: plan.is_working(),
+            hours: super::hours::format_hours(&ivs),
+            minutes: plan.total / MIN,
+            reason: self.reason(day),
+        }
     }
 
     /// Whether instant `u` is working time.

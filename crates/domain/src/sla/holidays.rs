@@ -33,6 +33,61 @@ pub struct HolidayEntry {
     pub name: String,
 }
 
+/// A holiday set as the API lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct HolidaySetView {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// Shipped with Yunwei (the State Council schedule); it cannot be deleted.
+    pub builtin: bool,
+    /// The years the set has data for.
+    pub years: Vec<i32>,
+    pub covered_until: Option<NaiveDate>,
+    pub entries: u64,
+}
+
+/// A set with the entries of one year (or all years).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HolidaySetDetail {
+    #[serde(flatten)]
+    pub set: HolidaySetView,
+    pub entries: Vec<HolidayEntry>,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HolidayImportReport {
+    /// The years replaced by the file.
+    pub years: Vec<i32>,
+    pub entries: usize,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct HolidaySetInput {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+impl HolidaySetInput {
+    pub fn validate(&self) -> Result<(String, String, Option<String>), Vec<FieldError>> {
+        let mut c = crate::error::Checker::default();
+        let code = self.code.as_deref().unwrap_or("").trim().to_string();
+        if !super::calendar::is_set_code(&code) {
+            c.push(FieldError::new(
+                "code",
+                "编号只能用小写字母、数字和连字符（1–32 位）",
+                "lower-case letters, digits and -, 1–32",
+            ));
+        }
+        let name = c.required_text("name", self.name.as_deref().unwrap_or(""), 200);
+        let description = c.optional_text("description", self.description.as_deref(), 2000);
+        c.finish().map(|_| (code, name, description))
+    }
+}
+
 /// A problem on one line of an imported file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineError {

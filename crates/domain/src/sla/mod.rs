@@ -9,6 +9,7 @@ pub mod explain;
 pub mod holidays;
 pub mod hours;
 pub mod policy;
+pub mod simulate;
 pub mod target;
 pub mod templates;
 mod walk;
@@ -19,7 +20,7 @@ mod reference;
 mod tests;
 
 pub use calendar::{CalendarInput, CalendarSpec, CalendarView, PRESETS};
-pub use compiled::{Calendar, DayReason, Micros};
+pub use compiled::{Calendar, DayReason, DayView, Micros};
 pub use holidays::{HolidayEntry, HolidayKind};
 pub use target::{Explanation, Measure, Target, explain};
 pub use walk::normalize_pauses;

@@ -147,6 +147,16 @@ pub struct PolicyView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// One version in a policy's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct VersionInfo {
+    pub version: i32,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    /// The user who saved it.
+    pub created_by: Option<String>,
+}
+
 impl PolicyInput {
     pub fn validate(&self) -> Result<PolicySpec, Vec<FieldError>> {
         let mut c = Checker::default();

@@ -227,7 +227,9 @@ pub struct Explanation {
     /// Null when the calendar has no working time within reach.
     pub due_at: Option<DateTime<Utc>>,
     pub due_local: Option<String>,
-    pub steps: Vec<ExplainedStep>,
+    /// The target used is the policy's out-of-hours one.
+    pub out_of_hours: bool,
+    pub explanation: Vec<ExplainedStep>,
     pub truncated: bool,
     /// The due date lies past the last date the calendar's holiday data covers.
     pub beyond_holiday_data: bool,
@@ -264,7 +266,8 @@ pub fn explain(
         in_hours: cal.is_working(s),
         due_at: due.map(instant),
         due_local: due.map(|d| cal.local_string(d)),
-        steps: rec
+        out_of_hours: false,
+        explanation: rec
             .steps
             .into_iter()
             .map(|step| ExplainedStep { text: step.text().pick(english).to_string(), step })

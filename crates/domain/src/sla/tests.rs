@@ -120,7 +120,7 @@ fn three_working_days_over_national_day() {
     let c = preset("preset-5x8");
     let e = explain(&wd(3), &c, chrono::DateTime::from_timestamp_micros(bj("2025-09-30T10:00")).unwrap(), &[], false);
     assert_eq!(e.due_local.as_deref(), Some("2025-10-11 17:30"));
-    let texts: Vec<&str> = e.steps.iter().map(|s| s.text.as_str()).collect();
+    let texts: Vec<&str> = e.explanation.iter().map(|s| s.text.as_str()).collect();
     assert!(texts.contains(&"跳过 2025-10-01..10-08：国庆节、中秋节"), "{texts:?}");
     assert!(texts.contains(&"第 3 个工作日：2025-10-11"), "{texts:?}");
     assert!(e.in_hours);

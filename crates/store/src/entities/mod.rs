@@ -3,11 +3,16 @@
 pub mod assets;
 pub mod audit_head;
 pub mod audit_log;
+pub mod calendars;
 pub mod certificates;
 pub mod contract_item_systems;
 pub mod contract_items;
 pub mod contracts;
+pub mod holiday_entries;
+pub mod holiday_sets;
 pub mod sessions;
+pub mod sla_policies;
+pub mod sla_policy_versions;
 pub mod systems;
 pub mod units;
 pub mod users;

@@ -2,50 +2,11 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::{fk, id, index, instant, name, opt_date, opt_instant, opt_str, text};
 use crate::dialect;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn id(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name).string_len(40).not_null().primary_key().take()
-}
-fn text(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name).text().null().take()
-}
-fn name(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name).string_len(200).not_null().take()
-}
-fn opt_str(name: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(name).string_len(len).null().take()
-}
-fn instant(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name).timestamp_with_time_zone().not_null().take()
-}
-fn opt_instant(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name).timestamp_with_time_zone().null().take()
-}
-fn opt_date(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name).date().null().take()
-}
-fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(on_delete).take()
-}
-fn index(table: impl IntoIden, name: &str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(Alias::new(*c));
-    }
-    if unique {
-        i.unique();
-    }
-    i.take()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -4,12 +4,55 @@
 use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
+mod m0002_sla;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_sla::Migration)]
     }
+}
+
+// Column and constraint shapes shared by the migrations.
+
+pub(super) fn id(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).string_len(40).not_null().primary_key().take()
+}
+pub(super) fn text(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).text().null().take()
+}
+pub(super) fn name(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).string_len(200).not_null().take()
+}
+pub(super) fn opt_str(name: impl IntoIden, len: u32) -> ColumnDef {
+    ColumnDef::new(name).string_len(len).null().take()
+}
+pub(super) fn instant(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).timestamp_with_time_zone().not_null().take()
+}
+pub(super) fn opt_instant(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).timestamp_with_time_zone().null().take()
+}
+pub(super) fn opt_date(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).date().null().take()
+}
+pub(super) fn fk(
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(on_delete).take()
+}
+pub(super) fn index(table: impl IntoIden, name: &str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(table);
+    for c in cols {
+        i.col(Alias::new(*c));
+    }
+    if unique {
+        i.unique();
+    }
+    i.take()
 }

@@ -1,0 +1,161 @@
+//! SLA policies (versioned) and the simulator that lets anyone check a clause before it goes
+//! into a contract.
+
+use std::collections::BTreeMap;
+
+use domain::list::{ListQuery, Page};
+use domain::sla::policy::{PolicyInput, PolicySpec, PolicyView, VersionInfo};
+use domain::sla::simulate::{SimulateInput, SimulateResult};
+use domain::sla::target::explain;
+use domain::sla::templates::{Template, templates};
+use domain::{FieldError, Principal, Scope};
+use store::Tx;
+pub use store::sla::{PolicyFilter, SORT_KEYS};
+
+use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
+
+async fn check_refs(tx: &Tx, spec: &PolicySpec) -> Result<()> {
+    let mut errors = Vec::new();
+    if store::calendars::get(tx, &spec.calendar_id).await?.is_none() {
+        errors.push(FieldError::new("calendar_id", "日历不存在", "no such calendar"));
+    }
+    if let Some(item) = &spec.contract_item_id
+        && !store::contracts::item_exists(tx, item).await?
+    {
+        errors.push(FieldError::new("contract_item_id", "合同分项不存在", "no such contract item"));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+}
+
+impl App {
+    pub fn sla_templates(&self) -> Vec<Template> {
+        templates()
+    }
+
+    pub async fn list_policies(&self, p: &Principal, q: &ListQuery, f: &PolicyFilter) -> Result<Page<PolicyView>> {
+        Ok(store::sla::list(&self.store, &p.scope(), q, f).await?)
+    }
+
+    pub async fn get_policy(&self, p: &Principal, id: &str, version: Option<i32>) -> Result<PolicyView> {
+        store::sla::get(&self.store, &p.scope(), id, version).await?.ok_or(AppError::NotFound)
+    }
+
+    pub async fn policy_versions(&self, p: &Principal, id: &str) -> Result<Vec<VersionInfo>> {
+        self.get_policy(p, id, None).await?;
+        Ok(store::sla::versions(&self.store, id).await?)
+    }
+
+    pub async fn create_policy(&self, p: &Principal, input: PolicyInput) -> Result<PolicyView> {
+        require_registry_write(p)?;
+        let spec = input.validate()?;
+        let t = now();
+        let tx = self.store.begin().await?;
+        check_refs(&tx, &spec).await?;
+        let v = store::sla::insert(&tx, &spec, Some(&p.user_id), t).await?;
+        audit::<(), _>(&tx, p, "create", "sla_policy", &v.id, None, Some(&v), t).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Saves a new version; tickets keep the version they started under.
+    pub async fn update_policy(&self, p: &Principal, id: &str, input: PolicyInput) -> Result<PolicyView> {
+        require_registry_write_to(p, self.get_policy(p, id, None)).await?;
+        let spec = input.validate()?;
+        let t = now();
+        let tx = self.store.begin().await?;
+        let before = store::sla::get(&tx, &Scope::All, id, None).await?.ok_or(AppError::NotFound)?;
+        check_refs(&tx, &spec).await?;
+        let v = store::sla::update(&tx, id, &spec, Some(&p.user_id), t).await?;
+        audit(&tx, p, "update", "sla_policy", id, Some(&before), Some(&v), t).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    pub async fn delete_policy(&self, p: &Principal, id: &str) -> Result<()> {
+        require_registry_write_to(p, self.get_policy(p, id, None)).await?;
+        let t = now();
+        let tx = self.store.begin().await?;
+        let before = store::sla::get(&tx, &Scope::All, id, None).await?.ok_or(AppError::NotFound)?;
+        store::sla::delete(&tx, id).await?;
+        audit::<_, ()>(&tx, p, "delete", "sla_policy", id, Some(&before), None, t).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Due times of inline targets, or of a policy's level, for a report at `reported_at`.
+    pub async fn simulate(&self, p: &Principal, input: SimulateInput, english: bool) -> Result<SimulateResult> {
+        let mut errors = Vec::new();
+        let (reported_at, pauses) = input.parse_times(&mut errors);
+        let mut policy = None;
+        let (mut targets, mut ooh) = (input.targets.clone(), input.out_of_hours_targets.clone());
+        match (&input.policy_id, targets.is_empty()) {
+            (Some(id), _) => {
+                let v = self.get_policy(p, id, input.policy_version).await?;
+                let severity = input.severity.as_deref().unwrap_or("");
+                match v.spec.level(severity) {
+                    Some(level) => {
+                        targets = level.targets.clone();
+                        ooh = level.out_of_hours_targets.clone();
+                    }
+                    None => errors.push(FieldError::new(
+                        "severity",
+                        format!(
+                            "策略中没有这个级别，可选：{}",
+                            v.spec.levels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join("、")
+                        ),
+                        "is not a level of the policy",
+                    )),
+                }
+                policy = Some(v);
+            }
+            (None, true) => errors.push(FieldError::new(
+                "targets",
+                "请提供时限，或 policy_id 和 severity",
+                "give targets, or policy_id and severity",
+            )),
+            (None, false) => {}
+        }
+        for (field, map) in [("targets", &targets), ("out_of_hours_targets", &ooh)] {
+            for (m, t) in map {
+                if let Err(e) = t.validate(&format!("{field}.{m}")) {
+                    errors.push(e);
+                }
+            }
+        }
+        let calendar_id = input
+            .calendar_id
+            .clone()
+            .or_else(|| policy.as_ref().map(|v| v.spec.calendar_id.clone()))
+            .filter(|s| !s.trim().is_empty());
+        if calendar_id.is_none() {
+            errors.push(FieldError::required("calendar_id"));
+        }
+        let (Some(reported_at), Some(calendar_id), true) = (reported_at, calendar_id, errors.is_empty()) else {
+            return Err(AppError::Validation(errors));
+        };
+        let (_, cal) = self.compiled_calendar(&calendar_id).await.map_err(|e| match e {
+            AppError::NotFound => FieldError::new("calendar_id", "日历不存在", "no such calendar").into(),
+            other => other,
+        })?;
+        let in_hours = cal.is_working(reported_at.timestamp_micros());
+        let mut due = BTreeMap::new();
+        for (metric, target) in &targets {
+            let (t, out) = match ooh.get(metric) {
+                Some(o) if !in_hours => (*o, true),
+                _ => (*target, false),
+            };
+            let mut e = explain(&t, &cal, reported_at, &pauses, english);
+            e.out_of_hours = out;
+            due.insert(metric.clone(), e);
+        }
+        Ok(SimulateResult {
+            calendar_id,
+            reported_at,
+            in_hours,
+            policy_id: policy.as_ref().map(|v| v.id.clone()),
+            policy_version: policy.as_ref().map(|v| v.version),
+            severity: input.severity.filter(|_| policy.is_some()),
+            due,
+        })
+    }
+}
