@@ -25,13 +25,19 @@ test.describe('on a phone (390×844)', () => {
     await shot(page, 'mobile-03-systems')
 
     // The other main pages fit as well.
-    for (const name of ['assets', 'contracts', 'units', 'vendors', 'users', 'audit']) {
+    for (const name of ['assets', 'contracts', 'units', 'vendors', 'users', 'audit', 'calendars', 'policies']) {
       await page.getByTestId('menu-toggle').click()
       await page.getByTestId(`menu-${name}`).click()
       await expect(page.getByTestId('resource-list')).toBeVisible()
       await expectNoHorizontalScroll(page)
     }
-    await shot(page, 'mobile-04-audit')
+    await shot(page, 'mobile-04-policies')
+    await page.getByTestId('menu-toggle').click()
+    await page.getByTestId('menu-simulate').click()
+    await page.getByTestId('sim-run').click()
+    await expect(page.getByTestId('sim-due-resolve')).toBeVisible()
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'mobile-05-simulator')
   })
 })
 
@@ -43,7 +49,7 @@ test.describe('on a narrow phone (360×740)', () => {
     await page.goto('/systems')
     await expect(page.getByTestId('resource-card').first()).toBeVisible()
     await expectNoHorizontalScroll(page)
-    await shot(page, 'mobile-05-systems-360')
+    await shot(page, 'mobile-06-systems-360')
   })
 })
 

@@ -30,4 +30,28 @@ export const AUDIT_OBJECTS = [
   'system',
   'asset',
   'session',
+  'calendar',
+  'holiday_set',
+  'sla_policy',
 ]
+
+export const METRICS = ['response', 'arrival', 'plan', 'restore', 'resolve']
+
+export const TICKET_STATES = [
+  'new',
+  'responded',
+  'arrived',
+  'in_progress',
+  'pending',
+  'restored',
+  'resolved',
+  'closed',
+  'reopened',
+]
+
+export const RECIPIENTS = ['assignee', 'reporter', 'admin', 'vendor_pm', 'engineer', 'unit_user', 'auditor']
+
+/** Support levels of the seeds' escalation (004 row 02): first line to original manufacturer. */
+export const SUPPORT_LEVELS = ['L1', 'L2', 'L3', 'L4']
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const

@@ -1,11 +1,15 @@
 // The left menu, by role: each person sees the screens of their work.
 import {
   Box,
+  Calendar,
   Coin,
   Document,
   House,
   Monitor,
+  Odometer,
+  Stopwatch,
   OfficeBuilding,
+  Sunny,
   Tickets,
   User as UserIcon,
 } from '@element-plus/icons-vue'
@@ -37,6 +41,10 @@ export const MENU: MenuEntry[] = [
   },
   { name: 'vendors', path: '/vendors', label: 'nav.vendors', icon: Coin, roles: ['admin', 'auditor', 'unit_user'] },
   { name: 'users', path: '/users', label: 'nav.users', icon: UserIcon, roles: ['admin', 'auditor', 'vendor_pm'] },
+  { name: 'calendars', path: '/calendars', label: 'nav.calendars', icon: Calendar, roles: ['admin', 'auditor', 'vendor_pm'] },
+  { name: 'holidays', path: '/holidays', label: 'nav.holidays', icon: Sunny, roles: ['admin', 'auditor'] },
+  { name: 'policies', path: '/sla/policies', label: 'nav.policies', icon: Odometer, roles: ['admin', 'auditor', 'vendor_pm'] },
+  { name: 'simulate', path: '/sla/simulate', label: 'nav.simulate', icon: Stopwatch, roles: everyone },
   { name: 'audit', path: '/audit', label: 'nav.audit', icon: Tickets, roles: ['admin', 'auditor'] },
 ]
 

@@ -1,0 +1,121 @@
+// The SLA policy form's model: levels as rows of metric + target (+ the out-of-hours target),
+// converted from and to the API's policy body.
+import type { Schemas } from '@/api/client'
+import { byMetric, type Target } from '@/sla'
+
+/** A contract item to attach a policy to, labelled “contract / item”. */
+export interface ItemOption {
+  id: string
+  label: string
+}
+
+export interface TargetRow {
+  metric: string
+  target: Target
+  ooh: Target | null
+}
+
+export interface LevelModel {
+  name: string
+  order: number
+  criteria: string
+  rows: TargetRow[]
+}
+
+export interface PauseRow {
+  state: string
+  metrics: string[]
+}
+
+export interface UpgradeRow {
+  from: string
+  to: string
+  after: Target
+}
+
+export interface StepRow {
+  metric: string
+  onBreach: boolean
+  percent: number
+  notify: string[]
+  escalateTo: string
+}
+
+export interface PolicyModel {
+  name: string
+  calendar_id: string
+  contract_item_id: string | null
+  description: string
+  levels: LevelModel[]
+  pauses: PauseRow[]
+  upgrades: UpgradeRow[]
+  steps: StepRow[]
+}
+
+type Spec = Schemas['PolicySpec']
+
+export function blankLevel(order: number): LevelModel {
+  return { name: '', order, criteria: '', rows: [{ metric: 'response', target: { kind: 'calendar', minutes: 15 }, ooh: null }] }
+}
+
+export function toModel(spec: Partial<Spec> | null): PolicyModel {
+  const levels = (spec?.levels ?? []).map((l) => ({
+    name: l.name,
+    order: l.order,
+    criteria: l.criteria ?? '',
+    rows: byMetric(l.targets).map(([metric, target]) => ({
+      metric,
+      target,
+      ooh: l.out_of_hours_targets?.[metric] ?? null,
+    })),
+  }))
+  return {
+    name: spec?.name ?? '',
+    calendar_id: spec?.calendar_id ?? 'preset-5x8',
+    contract_item_id: spec?.contract_item_id ?? null,
+    description: spec?.description ?? '',
+    levels: levels.length ? levels : [blankLevel(1)],
+    pauses: Object.entries(spec?.pause_states ?? { pending: [] }).map(([state, metrics]) => ({ state, metrics: [...metrics] })),
+    upgrades: (spec?.upgrade ?? []).map((u) => ({ from: u.from, to: u.to, after: u.after })),
+    steps: (spec?.escalation ?? []).map((e) => ({
+      metric: e.metric,
+      onBreach: e.on_breach,
+      percent: e.at_percent ?? 75,
+      notify: [...e.notify],
+      escalateTo: e.escalate_to ?? '',
+    })),
+  }
+}
+
+/** The body for POST/PUT /sla/policies. Empty pause metrics mean “every clock”. */
+export function toInput(m: PolicyModel): Schemas['PolicyInput'] {
+  return {
+    name: m.name,
+    calendar_id: m.calendar_id,
+    contract_item_id: m.contract_item_id || null,
+    description: m.description || null,
+    levels: m.levels.map((l) => ({
+      name: l.name,
+      order: l.order,
+      criteria: l.criteria || null,
+      targets: Object.fromEntries(l.rows.filter((r) => r.metric).map((r) => [r.metric, r.target])),
+      out_of_hours_targets: Object.fromEntries(
+        l.rows.filter((r) => r.metric && r.ooh).map((r) => [r.metric, r.ooh as Target]),
+      ),
+    })),
+    pause_states: Object.fromEntries(m.pauses.filter((p) => p.state).map((p) => [p.state, p.metrics.length ? p.metrics : ['*']])),
+    upgrade: m.upgrades.map((u) => ({ from: u.from, to: u.to, after: u.after })),
+    escalation: m.steps.map((s) => ({
+      metric: s.metric,
+      at_percent: s.onBreach ? null : s.percent,
+      on_breach: s.onBreach,
+      notify: s.notify,
+      escalate_to: s.escalateTo || null,
+    })),
+  }
+}
+
+/** Every metric some level measures, for pauses and escalation. */
+export function metricsOf(m: PolicyModel): string[] {
+  return [...new Set(m.levels.flatMap((l) => l.rows.map((r) => r.metric).filter(Boolean)))]
+}
