@@ -1,6 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { i18n } from '@/i18n'
 import ContractForm from '@/views/forms/ContractForm.vue'
@@ -50,7 +50,7 @@ describe('UnitForm', () => {
     document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
     await settle()
     expect(await sent()).toMatchObject({ method: 'POST', path: '/api/v1/units', body: { name: '安阳市民政局' } })
-    expect(errorsShown()).toEqual(['已存在同名单位'])
+    await vi.waitFor(() => expect(errorsShown()).toEqual(['已存在同名单位']), { timeout: 3000 })
     expect(w.emitted('saved')).toBeUndefined()
   })
 
@@ -106,8 +106,10 @@ describe('ContractForm', () => {
     expect([method, path]).toEqual(['PUT', '/api/v1/contracts/c1'])
     expect(body).toMatchObject({ items: [{ id: 'i1', budget_fen: 12_345_678, system_ids: ['s1'] }] })
     const item = document.body.querySelector('[data-testid="item-0"]')!
-    const shown = [...item.querySelectorAll('.el-form-item__error')].map((e) => e.textContent?.trim())
-    expect(shown).toEqual(['服务期结束日期不能早于开始日期', '付款比例合计须为 100%，当前为 90%'])
+    const shown = () => [...item.querySelectorAll('.el-form-item__error')].map((e) => e.textContent?.trim())
+    await vi.waitFor(() => expect(shown()).toEqual(['服务期结束日期不能早于开始日期', '付款比例合计须为 100%，当前为 90%']), {
+      timeout: 3000,
+    })
   })
 })
 

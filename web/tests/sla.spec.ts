@@ -101,6 +101,11 @@ describe('TargetInput', () => {
     await num.setValue('4')
     await num.trigger('blur')
     expect(model.value).toEqual({ kind: 'calendar', minutes: 240 })
+    // Switching the unit converts what is shown, not the target: 4 h read as 240 min.
+    await w.findAll('.yw-target-unit')[0].trigger('click')
+    await w.setProps({ modelValue: { kind: 'calendar', minutes: 90 } })
+    await nextTick()
+    expect((w.find('.yw-target-num input').element as HTMLInputElement).value).toBe('90')
     await w.setProps({ modelValue: { kind: 'working_days', days: 3, at: 'end_of_day' } })
     await nextTick()
     expect((w.find('.yw-target-num input').element as HTMLInputElement).value).toBe('3')

@@ -30,8 +30,9 @@ fn today_in(zone: &str) -> NaiveDate {
 
 impl App {
     /// Adds what every installation starts with and does not have yet: the preset calendars and
-    /// the State Council schedule for the years the `cn` set has no data for (an administrator's
-    /// own entries for a year are never overwritten). Shipped data, so not in the audit trail.
+    /// the State Council schedule for the years the `cn` set has no data for and no
+    /// administrator has edited (their entries, or their clearing of a year, are never
+    /// overwritten). Shipped data, so not in the audit trail.
     pub async fn ensure_reference_data(&self) -> Result<()> {
         let t = now();
         let tx = self.store.begin().await?;
@@ -50,11 +51,10 @@ impl App {
         let have = store::holidays::years(&tx, &set.id).await?;
         let shipped =
             parse_table(CN_TSV).map_err(|_| AppError::Internal("shipped holiday data does not parse".into()))?;
-        let missing: Vec<i32> = years(&shipped).into_iter().filter(|y| !have.contains(y)).collect();
-        if !missing.is_empty() {
-            let entries: Vec<_> =
-                shipped.into_iter().filter(|e| missing.contains(&chrono::Datelike::year(&e.date))).collect();
-            store::holidays::replace_years(&tx, &set.id, &missing, &entries, t).await?;
+        for y in years(&shipped).into_iter().filter(|y| !have.contains(y) && !set.edited_years.contains(y)) {
+            let entries: Vec<_> = shipped.iter().filter(|e| chrono::Datelike::year(&e.date) == y).cloned().collect();
+            let (from, to) = store::holidays::year_span(y)?;
+            store::holidays::replace_span(&tx, &set.id, from, to, &entries, false, t).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -102,12 +102,14 @@ impl App {
         if !outside.is_empty() {
             return Err(AppError::Validation(outside));
         }
-        self.replace_years(p, id, vec![year], entries).await?;
+        let (from, to) = store::holidays::year_span(year)?;
+        self.replace_span(p, id, from, to, entries).await?;
         self.get_holiday_set(p, id, Some(year)).await
     }
 
-    /// Imports a CSV/TSV table or an iCalendar file: every year it contains is replaced, all or
-    /// nothing; every bad line is reported.
+    /// Imports a CSV/TSV table or an iCalendar file: the entries from its first date to its last
+    /// are replaced, all or nothing (a notice that starts in late December replaces only those
+    /// days of the old year); every bad line is reported.
     pub async fn import_holidays(
         &self,
         p: &Principal,
@@ -131,19 +133,30 @@ impl App {
             return Err(ImportError::File(Msg::new("文件中没有日期", "the file holds no dates")));
         }
         validate_entries(&entries).map_err(AppError::from)?;
-        let y = years(&entries);
-        let n = entries.len();
-        self.replace_years(p, id, y.clone(), entries).await?;
-        Ok(HolidayImportReport { years: y, entries: n })
+        let (Some(from), Some(to)) = (entries.first().map(|e| e.date), entries.last().map(|e| e.date)) else {
+            return Err(ImportError::File(Msg::new("文件中没有日期", "the file holds no dates")));
+        };
+        let report = HolidayImportReport { from, to, years: years(&entries), entries: entries.len() };
+        self.replace_span(p, id, from, to, entries).await?;
+        Ok(report)
     }
 
-    async fn replace_years(&self, p: &Principal, id: &str, years: Vec<i32>, entries: Vec<HolidayEntry>) -> Result<()> {
+    async fn replace_span(
+        &self,
+        p: &Principal,
+        id: &str,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        entries: Vec<HolidayEntry>,
+    ) -> Result<()> {
         let t = now();
         let tx = self.store.begin().await?;
         store::holidays::set_by_id(&tx, id).await?.ok_or(AppError::NotFound)?;
-        let before = store::holidays::replace_years(&tx, id, &years, &entries, t).await?;
-        let after = json!({"years": years, "entries": entries});
-        audit(&tx, p, "update", "holiday_set", id, Some(&json!({"years": before})), Some(&after), t).await?;
+        let before = store::holidays::replace_span(&tx, id, from, to, &entries, true, t).await?;
+        let span = json!({"from": from, "to": to});
+        let after = json!({"span": span, "entries": entries});
+        audit(&tx, p, "update", "holiday_set", id, Some(&json!({"span": span, "entries": before})), Some(&after), t)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

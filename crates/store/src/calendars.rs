@@ -7,7 +7,7 @@ use domain::sla::calendar::{CalendarInput, CalendarSpec, OverrideView, StoredCal
 use domain::sla::hours::WeeklyInput;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use crate::entities::{calendars, sla_policies};
+use crate::entities::{calendars, sla_policy_versions};
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
 
 pub const SORT_KEYS: &[&str] = &["name", "created_at", "updated_at"];
@@ -91,7 +91,10 @@ pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
     if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
-/// Policies that name the calendar.
+/// Policy versions, old ones included, that name the calendar.
 pub async fn policies_using(c: &impl Conn, id: &str) -> Result<u64> {
-    Ok(sla_policies::Entity::find().filter(sla_policies::Column::CalendarId.eq(id)).count(c.conn()).await?)
+    Ok(sla_policy_versions::Entity::find()
+        .filter(sla_policy_versions::Column::CalendarId.eq(id))
+        .count(c.conn())
+        .await?)
 }

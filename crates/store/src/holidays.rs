@@ -1,10 +1,7 @@
 //! Holiday sets and their dated entries.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::sla::holidays::{CN_CODE, HolidayEntry, HolidayKind, HolidaySetView, covered_until};
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::{holiday_entries as he, holiday_sets as hs};
@@ -17,12 +14,15 @@ pub struct HolidaySet {
     pub code: String,
     pub name: String,
     pub description: Option<String>,
+    /// Years an administrator set by hand or by import.
+    pub edited_years: Vec<i32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 fn set(m: hs::Model) -> HolidaySet {
     HolidaySet {
+        edited_years: serde_json::from_str(&m.edited_years).unwrap_or_default(),
         id: m.id,
         code: m.code,
         name: m.name,
@@ -124,6 +124,7 @@ pub async fn insert_set(
         code: Set(code.to_string()),
         name: Set(name.to_string()),
         description: Set(description.map(str::to_string)),
+        edited_years: Set("[]".to_string()),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -152,26 +153,34 @@ pub async fn delete_set(tx: &Tx, id: &str) -> Result<()> {
     if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
-/// Replaces whole years of a set with `entries` (grouped by their year); returns the entries
-/// each replaced year had before, for the audit trail.
-pub async fn replace_years(
+/// Replaces the entries of a set from `from` to `to` (inclusive) with `entries`; returns what
+/// was there before, for the audit trail. With `edited`, the years the span touches are recorded
+/// as an administrator's, so shipped data never refills them.
+pub async fn replace_span(
     tx: &Tx,
     set_id: &str,
-    years: &[i32],
+    from: NaiveDate,
+    to: NaiveDate,
     entries: &[HolidayEntry],
+    edited: bool,
     now: DateTime<Utc>,
-) -> Result<BTreeMap<i32, Vec<HolidayEntry>>> {
-    let mut before = BTreeMap::new();
-    for &y in years {
-        before.insert(y, self::entries(tx, set_id, Some(y)).await?);
-        let (from, to) = year_bounds(y)?;
-        he::Entity::delete_many()
-            .filter(he::Column::SetId.eq(set_id))
-            .filter(he::Column::Date.gte(from))
-            .filter(he::Column::Date.lte(to))
-            .exec(tx.conn())
-            .await?;
-    }
+) -> Result<Vec<HolidayEntry>> {
+    let before: Vec<HolidayEntry> = he::Entity::find()
+        .filter(he::Column::SetId.eq(set_id))
+        .filter(he::Column::Date.gte(from))
+        .filter(he::Column::Date.lte(to))
+        .order_by_asc(he::Column::Date)
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(entry)
+        .collect::<Result<_>>()?;
+    he::Entity::delete_many()
+        .filter(he::Column::SetId.eq(set_id))
+        .filter(he::Column::Date.gte(from))
+        .filter(he::Column::Date.lte(to))
+        .exec(tx.conn())
+        .await?;
     for chunk in entries.chunks(500) {
         let rows = chunk.iter().map(|e| he::ActiveModel {
             set_id: Set(set_id.to_string()),
@@ -181,12 +190,23 @@ pub async fn replace_years(
         });
         he::Entity::insert_many(rows).exec_without_returning(tx.conn()).await?;
     }
-    hs::Entity::update_many()
-        .col_expr(hs::Column::UpdatedAt, Expr::value(now))
-        .filter(hs::Column::Id.eq(set_id))
-        .exec(tx.conn())
-        .await?;
+    let m = hs::Entity::find_by_id(set_id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
+    let mut years: Vec<i32> = serde_json::from_str(&m.edited_years).unwrap_or_default();
+    if edited {
+        years.extend(from.year()..=to.year());
+        years.sort_unstable();
+        years.dedup();
+    }
+    let mut a: hs::ActiveModel = m.into();
+    a.edited_years = Set(serde_json::to_string(&years).map_err(|e| StoreError::Db(e.to_string()))?);
+    a.updated_at = Set(now);
+    a.update(tx.conn()).await?;
     Ok(before)
+}
+
+/// The whole of year `y`.
+pub fn year_span(y: i32) -> Result<(NaiveDate, NaiveDate)> {
+    year_bounds(y)
 }
 
 /// The years a set has any entry for.

@@ -33,11 +33,16 @@ fn spec_of(v: &sv::Model) -> Result<PolicySpec> {
 }
 
 fn view(p: &sp::Model, v: &sv::Model) -> Result<PolicyView> {
+    let mut spec = spec_of(v)?;
+    if v.version == p.latest_version {
+        // A deleted contract item leaves the policy unattached; the stored body still names it.
+        spec.contract_item_id = p.contract_item_id.clone();
+    }
     Ok(PolicyView {
         id: p.id.clone(),
         version: v.version,
         latest_version: p.latest_version,
-        spec: spec_of(v)?,
+        spec,
         created_at: p.created_at,
         updated_at: p.updated_at,
     })
@@ -97,6 +102,7 @@ async fn add_version(
     Ok(sv::ActiveModel {
         policy_id: Set(id.to_string()),
         version: Set(version),
+        calendar_id: Set(spec.calendar_id.clone()),
         spec: Set(body),
         created_at: Set(now),
         created_by: Set(actor.map(str::to_string)),

@@ -1118,10 +1118,14 @@ export interface components {
             /** @description The festival, e.g. 国庆节; a make-up day carries the name of the block it makes up for. */
             name: string;
         };
-        /** @description What an import changed. */
+        /** @description What an import changed: every entry from its first date to its last was replaced. */
         HolidayImportReport: {
             entries: number;
-            /** @description The years replaced by the file. */
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description The years the file touches. */
             years: number[];
         };
         /** @enum {string} */

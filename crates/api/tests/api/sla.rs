@@ -135,7 +135,11 @@ both!(holiday_sets_take_next_years_notice, |t: TestApp| async move {
     assert_eq!(d["entries"], json!([]));
     let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20281001\r\nDTEND;VALUE=DATE:20281008\r\nSUMMARY:国庆节 放假\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:2\r\nDTSTART;VALUE=DATE:20280930\r\nSUMMARY:国庆节 补班\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     let (s, r) = t.upload(&format!("/api/v1/holiday-sets/{id}/import"), &t.admin, ics.as_bytes().to_vec()).await;
-    assert_eq!((s, r["years"].clone(), r["entries"].clone()), (StatusCode::OK, json!([2028]), json!(8)), "{r}");
+    assert_eq!(
+        (s, r["years"].clone(), r["entries"].clone(), r["from"].clone()),
+        (StatusCode::OK, json!([2028]), json!(8), json!("2028-09-30")),
+        "{r}"
+    );
 
     // The shipped set stays; a set of the bureau's own can go when no calendar uses it.
     assert_eq!(t.delete(&format!("/api/v1/holiday-sets/{id}"), &t.admin).await, StatusCode::CONFLICT);
@@ -173,7 +177,7 @@ both!(simulate_checks_a_clause_before_it_goes_into_a_contract, |t: TestApp| asyn
     assert_eq!(r["due"]["resolve"]["due_local"], "2025-10-11 17:30");
     let texts: Vec<&str> =
         r["due"]["resolve"]["explanation"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
-    assert!(texts.contains(&"跳过 2025-10-01..10-08：国庆节、中秋节"), "{texts:?}");
+    assert!(texts.contains(&"跳过 2025-10-01..08：国庆节、中秋节"), "{texts:?}");
     // In English on request.
     let res = t
         .client
@@ -187,7 +191,7 @@ both!(simulate_checks_a_clause_before_it_goes_into_a_contract, |t: TestApp| asyn
     let en: Value = res.json().await.unwrap();
     let texts: Vec<&str> =
         en["due"]["resolve"]["explanation"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
-    assert!(texts.contains(&"skipped 2025-10-01..10-08: holiday (国庆节、中秋节)"), "{texts:?}");
+    assert!(texts.contains(&"skipped 2025-10-01..08: holiday (国庆节、中秋节)"), "{texts:?}");
     // A pause moves a working-time deadline by the working time it took.
     let mut paused = req.clone();
     paused["pauses"] = json!([["2025-09-30T11:00:00+08:00", "2025-09-30T15:00:00+08:00"]]);
@@ -309,4 +313,126 @@ both!(policies_are_versioned_scoped_and_simulated, |t: TestApp| async move {
     assert_eq!(t.delete(&format!("/api/v1/sla/policies/{id}"), &t.admin).await, StatusCode::NO_CONTENT);
     let (_, log) = t.get(&format!("/api/v1/audit?object_type=sla_policy&object_id={id}"), &t.admin).await;
     assert_eq!(log["total"], 3);
+});
+
+both!(holiday_edits_survive_imports_and_restarts, |t: TestApp| async move {
+    let (_, sets) = t.get("/api/v1/holiday-sets", &t.admin).await;
+    let id = sets["items"][0]["id"].as_str().unwrap().to_string();
+    let count = |year: i32| {
+        let t = &t;
+        let id = id.clone();
+        async move {
+            t.get(&format!("/api/v1/holiday-sets/{id}?year={year}"), &t.admin).await.1["entries"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    let before_2026 = count(2026).await;
+    assert!(before_2026 > 30);
+    // A notice that starts in late December replaces only those days of the old year.
+    let csv = "2026-12-31,休,元旦\n2027-01-01,休,元旦\n2027-01-02,休,元旦\n".as_bytes().to_vec();
+    let (s, r) = t.upload(&format!("/api/v1/holiday-sets/{id}/import"), &t.admin, csv).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["from"].clone(), r["to"].clone(), r["years"].clone()),
+        (json!("2026-12-31"), json!("2027-01-02"), json!([2026, 2027]))
+    );
+    assert_eq!(count(2026).await, before_2026 + 1);
+    assert_eq!(count(2027).await, 2);
+    // An administrator's clearing of a shipped year is not undone by the next start.
+    let (s, _) = t.put(&format!("/api/v1/holiday-sets/{id}/years/2024"), &t.admin, json!({"entries": []})).await;
+    assert_eq!(s, StatusCode::OK);
+    let t = t.reopen().await;
+    let (_, d) = t.get(&format!("/api/v1/holiday-sets/{id}?year=2024"), &t.admin).await;
+    assert_eq!(d["entries"], json!([]));
+    let (_, d) = t.get(&format!("/api/v1/holiday-sets/{id}?year=2025"), &t.admin).await;
+    assert_eq!(d["entries"].as_array().unwrap().len(), 33, "untouched shipped years stay");
+});
+
+both!(policy_versions_keep_their_calendar_and_item, |t: TestApp| async move {
+    let (_, cal) = t.post("/api/v1/calendars", &t.admin, json!({"name": "旧日历", "weekly": five_by_eight()})).await;
+    let cal_id = cal["id"].as_str().unwrap().to_string();
+    let level = json!([{"name": "故障", "targets": {"response": {"kind": "business", "minutes": 60}}}]);
+    let unit = t.unit("单位").await;
+    let sys = t.system("系统", &unit).await;
+    let vendor = t.vendor("供应商").await;
+    let c1 = t.contract("合同一", &vendor, &[&sys]).await;
+    let c2 = t.contract("合同二", &vendor, &[&sys]).await;
+    let item = |c: String| {
+        let t = &t;
+        async move {
+            t.get(&format!("/api/v1/contracts/{c}"), &t.admin).await.1["items"][0]["id"].as_str().unwrap().to_string()
+        }
+    };
+    let (i1, i2) = (item(c1).await, item(c2).await);
+    let (s, p) = t
+        .post(
+            "/api/v1/sla/policies",
+            &t.admin,
+            json!({"name": "p", "calendar_id": cal_id, "contract_item_id": i1, "levels": level}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let id = p["id"].as_str().unwrap().to_string();
+    let (s, _) = t
+        .put(
+            &format!("/api/v1/sla/policies/{id}"),
+            &t.admin,
+            json!({"name": "p", "calendar_id": "preset-5x8", "contract_item_id": i1, "levels": level}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // Version 1 still counts in the old calendar: it cannot be deleted from under it.
+    assert_eq!(t.delete(&format!("/api/v1/calendars/{cal_id}"), &t.admin).await, StatusCode::CONFLICT);
+    let sim =
+        json!({"policy_id": id, "policy_version": 1, "severity": "故障", "reported_at": "2026-03-10T09:00:00+08:00"});
+    assert_eq!(t.post("/api/v1/sla/simulate", &t.admin, sim).await.0, StatusCode::OK);
+    // A policy attached to an item stays with it.
+    let (s, b) = t
+        .put(
+            &format!("/api/v1/sla/policies/{id}"),
+            &t.admin,
+            json!({"name": "p", "calendar_id": "preset-5x8", "contract_item_id": i2, "levels": level}),
+        )
+        .await;
+    assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["contract_item_id".to_string()]));
+    // Who saved a version is shown to the bureau only.
+    let ua = t.user("ua", "unit_user", Some(&unit), None).await;
+    let (_, v) = t.get(&format!("/api/v1/sla/policies/{id}/versions"), &ua).await;
+    assert!(v["items"].as_array().unwrap().iter().all(|x| x["created_by"].is_null()), "{v}");
+    let (_, v) = t.get(&format!("/api/v1/sla/policies/{id}/versions"), &t.admin).await;
+    assert!(v["items"].as_array().unwrap().iter().all(|x| x["created_by"].is_string()), "{v}");
+    // Deleting the item leaves the policy unattached, and saving it again works.
+    let (_, c) = t.get("/api/v1/contracts?q=合同一", &t.admin).await;
+    let cid = c["items"][0]["id"].as_str().unwrap();
+    assert_eq!(t.delete(&format!("/api/v1/contracts/{cid}"), &t.admin).await, StatusCode::NO_CONTENT);
+    let (_, p) = t.get(&format!("/api/v1/sla/policies/{id}"), &t.admin).await;
+    assert!(p["contract_item_id"].is_null(), "{p}");
+    let (s, _) = t
+        .put(
+            &format!("/api/v1/sla/policies/{id}"),
+            &t.admin,
+            json!({"name": "p", "calendar_id": "preset-5x8", "levels": level}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+});
+
+both!(simulate_is_bounded, |t: TestApp| async move {
+    let targets: serde_json::Map<String, Value> =
+        (0..21).map(|i| (format!("m{i}"), json!({"kind": "calendar", "minutes": 5}))).collect();
+    let (s, b) = t
+        .post(
+            "/api/v1/sla/simulate",
+            &t.admin,
+            json!({"calendar_id": "preset-5x8", "reported_at": "2026-03-10T09:00:00+08:00", "targets": targets}),
+        )
+        .await;
+    assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["targets".to_string()]));
+    let (s, b) = t.post("/api/v1/sla/simulate", &t.admin, json!({"calendar_id": "preset-5x8", "reported_at": "1969-12-01T10:00:00+08:00", "targets": {"resolve": {"kind": "business", "minutes": 3000}, "Bad Name": {"kind": "calendar", "minutes": 1}}})).await;
+    assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["targets.Bad Name".to_string()]));
+    let (s, r) = t.post("/api/v1/sla/simulate", &t.admin, json!({"calendar_id": "preset-5x8", "reported_at": "1969-12-01T10:00:00+08:00", "targets": {"resolve": {"kind": "business", "minutes": 3000}}})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert!(r["due"]["resolve"]["due_at"].is_string());
 });

@@ -134,12 +134,22 @@ fn reason_text(r: &DayReason, date: NaiveDate) -> Msg {
     }
 }
 
+/// `2025-10-01..08`, `2025-09-29..10-08`, `2025-12-31..2026-01-01`.
 fn range(from: NaiveDate, to: NaiveDate) -> String {
-    if from == to { from.to_string() } else { format!("{from}..{}", to.format("%m-%d")) }
+    use chrono::Datelike;
+    if from == to {
+        from.to_string()
+    } else if (from.year(), from.month()) == (to.year(), to.month()) {
+        format!("{from}..{}", to.format("%d"))
+    } else if from.year() == to.year() {
+        format!("{from}..{}", to.format("%m-%d"))
+    } else {
+        format!("{from}..{to}")
+    }
 }
 
 impl Step {
-    /// The step as a sentence, e.g. “跳过 2025-10-01..10-08：国庆节、中秋节”.
+    /// The step as a sentence, e.g. “跳过 2025-10-01..08：国庆节、中秋节”.
     pub fn text(&self) -> Msg {
         match self {
             Step::Consumed { from, to, minutes } => Msg::new(

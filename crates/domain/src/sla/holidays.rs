@@ -56,10 +56,12 @@ pub struct HolidaySetDetail {
     pub entries: Vec<HolidayEntry>,
 }
 
-/// What an import changed.
+/// What an import changed: every entry from its first date to its last was replaced.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HolidayImportReport {
-    /// The years replaced by the file.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The years the file touches.
     pub years: Vec<i32>,
     pub entries: usize,
 }

@@ -60,6 +60,33 @@ pub fn parse_instant(field: &str, s: &str) -> Result<DateTime<Utc>, FieldError> 
 }
 
 impl SimulateInput {
+    /// Inline targets are bounded like a policy level's, and named like its metrics.
+    pub fn check_targets(&self, errors: &mut Vec<FieldError>) {
+        use super::policy::{MAX_METRICS, is_metric_name};
+        for (field, map) in [("targets", &self.targets), ("out_of_hours_targets", &self.out_of_hours_targets)] {
+            if map.len() > MAX_METRICS {
+                errors.push(FieldError::new(
+                    field,
+                    format!("最多 {MAX_METRICS} 个指标"),
+                    format!("at most {MAX_METRICS} metrics"),
+                ));
+                continue;
+            }
+            for (metric, t) in map {
+                let f = format!("{field}.{metric}");
+                if !is_metric_name(metric) {
+                    errors.push(FieldError::new(
+                        &f,
+                        "指标名只能用小写字母、数字和下划线",
+                        "metric names are lower-case letters, digits and _",
+                    ));
+                } else if let Err(e) = t.validate(&f) {
+                    errors.push(e);
+                }
+            }
+        }
+    }
+
     /// The report instant and the pauses; every problem is pushed to `errors`.
     pub fn parse_times(&self, errors: &mut Vec<FieldError>) -> (Option<DateTime<Utc>>, Vec<(Micros, Micros)>) {
         let reported_at = match self.reported_at.as_deref() {

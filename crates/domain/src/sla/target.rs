@@ -171,6 +171,17 @@ impl Target {
         }
         let plan = self.plan(cal, start, &mut ())?;
         match plan.measure {
+            Measure::Wall if plan.budget == 0 => {
+                // Due at once, unless a pause is under way: then when it ends.
+                let mut due = start;
+                for &(s, e) in pauses {
+                    if s <= due && due < e {
+                        obs.paused(cal, due, e);
+                        due = e;
+                    }
+                }
+                Some(due)
+            }
             Measure::Wall => {
                 let mut due = start + plan.budget;
                 for &(s, e) in pauses {

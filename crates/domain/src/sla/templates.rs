@@ -121,6 +121,17 @@ pub fn templates() -> Vec<Template> {
             }),
         },
         Template {
+            id: "002-req-57",
+            name: "原厂维保：下一个工作日发出备件",
+            source: "张家港市政务信息化统一运维项目（002）需求57",
+            clause: "为2台H3C/LS-10506核心交换机提供一年原厂维保服务，7*24小时响应，下一个工作日发出。",
+            policy: json!({
+                "name": "核心交换机原厂维保", "calendar_id": "preset-5x8",
+                "levels": [{"name": "硬件故障", "order": 1, "criteria": "需更换备件的硬件故障",
+                    "targets": {"response": c(30), "dispatch": json!({"kind": "next_working_day", "at": "end"})}}]
+            }),
+        },
+        Template {
             id: "001",
             name: "5×9 现场 / 7×24 远程（15 分钟响应）",
             source: "江门市蓬江区智慧政务办公平台运维（001）",

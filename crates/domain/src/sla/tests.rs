@@ -121,7 +121,7 @@ fn three_working_days_over_national_day() {
     let e = explain(&wd(3), &c, chrono::DateTime::from_timestamp_micros(bj("2025-09-30T10:00")).unwrap(), &[], false);
     assert_eq!(e.due_local.as_deref(), Some("2025-10-11 17:30"));
     let texts: Vec<&str> = e.explanation.iter().map(|s| s.text.as_str()).collect();
-    assert!(texts.contains(&"跳过 2025-10-01..10-08：国庆节、中秋节"), "{texts:?}");
+    assert!(texts.contains(&"跳过 2025-10-01..08：国庆节、中秋节"), "{texts:?}");
     assert!(texts.contains(&"第 3 个工作日：2025-10-11"), "{texts:?}");
     assert!(e.in_hours);
 }
@@ -159,6 +159,31 @@ fn pauses_stop_the_clock() {
     assert_eq!(c.local_string(d), "2026-03-11 11:00");
     // 09:00–11:00 and 15:00–17:30.
     assert_eq!(elapsed(&c, start, bj("2026-03-09T17:30"), &lunch_to_three, &mut ()), 270 * MIN);
+}
+
+/// Edge cases a property test rarely draws: a zero budget while a pause is under way, a start
+/// before 1970 (years from 1900 are accepted), and the longest targets.
+#[test]
+fn edges() {
+    let c = preset("preset-5x8");
+    let start = bj("2026-03-09T09:00");
+    let pause = [(start, start + 30 * MIN)];
+    assert_eq!(cal(0).due(&c, start, &pause, &mut ()), Some(start + 30 * MIN));
+    assert_eq!(biz(0).due(&c, start, &pause, &mut ()), Some(start + 30 * MIN));
+    let r = RefCal::new(&PRESETS[1].spec(), &parse_table(CN_TSV).unwrap());
+    assert_eq!(r.due(&cal(0), start, &pause), start + 30 * MIN);
+    let old = bj("1969-12-01T10:00");
+    assert!(biz(3000).due(&c, old, &[], &mut ()).is_some());
+    assert!(biz(super::target::MAX_MINUTES).due(&c, start, &[], &mut ()).is_some(), "a year of working time");
+    let sparse = Calendar::compile(
+        &CalendarSpec {
+            weekly: [vec![Interval { start: 600, end: 615 }], vec![], vec![], vec![], vec![], vec![], vec![]],
+            ..PRESETS[1].spec()
+        },
+        &[],
+        None,
+    );
+    assert!(wd(super::target::MAX_DAYS).due(&sparse, start, &[], &mut ()).is_some(), "366 Mondays");
 }
 
 /// Daylight saving: 24 hours of a 7×24 calendar in Berlin across the spring change end at 13:00
@@ -258,10 +283,13 @@ fn spec_strategy() -> impl Strategy<Value = (CalendarSpec, Vec<HolidayEntry>)> {
 
 fn target_strategy(week_minutes: u32) -> impl Strategy<Value = Target> {
     let cap = (week_minutes * 2).clamp(1, 3000);
+    // Several weeks, so whole-week jumps meet holidays, overrides and pauses.
+    let long = (week_minutes * 9).clamp(1, 40_000);
     prop_oneof![
         (0..3000u32).prop_map(|minutes| Target::Calendar { minutes }),
         (0..=cap).prop_map(|minutes| Target::Business { minutes }),
-        (1..6u16, any::<bool>()).prop_map(|(days, same)| Target::WorkingDays {
+        (cap..=long.max(cap)).prop_map(|minutes| Target::Business { minutes }),
+        (1..30u16, any::<bool>()).prop_map(|(days, same)| Target::WorkingDays {
             days,
             at: if same { DayAt::SameTime } else { DayAt::EndOfDay }
         }),
@@ -280,7 +308,10 @@ fn case() -> impl Strategy<Value = (CalendarSpec, Vec<HolidayEntry>, Target, Mic
                 (0i64..(250 * 24 * 60)).prop_map(move |m| start0 + m * MIN),
                 (0i64..(90 * 24 * 60)).prop_map(move |m| start0 + 150 * DAY + m * MIN),
             ];
-            let pauses = proptest::collection::vec((0i64..(4 * 24 * 60), 0i64..(24 * 60)), 0..3);
+            let pauses = prop_oneof![
+                proptest::collection::vec((0i64..(4 * 24 * 60), 0i64..(24 * 60)), 0..3),
+                proptest::collection::vec((0i64..(40 * 24 * 60), 0i64..(5 * 24 * 60)), 0..4),
+            ];
             (Just(spec), Just(holidays), target_strategy(week), starts, pauses)
         })
         .prop_map(|(spec, holidays, target, start, pauses)| {

@@ -4,8 +4,9 @@
 use super::compiled::{Calendar, DAY, Micros, WEEK};
 use super::explain::Observe;
 
-/// No computation looks further than this past its start: targets are bounded far below it.
-pub const HORIZON: Micros = 1200 * DAY;
+/// No computation looks further than this past its start (11 years): enough for the longest
+/// target (a year of working time, or 366 working days) on a calendar with one working day a week.
+pub const HORIZON: Micros = 4018 * DAY;
 
 enum Next {
     Span(Micros, Micros),
@@ -72,8 +73,11 @@ impl<'a, O: Observe> Walker<'a, O> {
     fn jump(&mut self, max_weeks: i64, stop: Micros) -> i64 {
         let cal = self.cal;
         let (day, tod) = cal.local(self.cursor);
-        let weeks = max_weeks.min((stop - self.cursor) / WEEK);
-        if tod != 0 || weeks <= 0 {
+        if tod != 0 {
+            return 0;
+        }
+        let weeks = max_weeks.min(stop.saturating_sub(self.cursor) / WEEK);
+        if weeks <= 0 {
             return 0;
         }
         // Stop before the next holiday, make-up day or override.
@@ -154,13 +158,14 @@ pub fn consume<O: Observe>(
     let limit = start + HORIZON;
     let week = cal.week_total();
     loop {
+        // At a local midnight (reached directly, or at the end of a day's last span) whole regular
+        // weeks may be taken at once.
+        if week > 0 && remaining > week {
+            let stop = p.next_start(w.cursor);
+            remaining -= w.jump((remaining - 1) / week, stop) * week;
+        }
         match w.next(limit)? {
-            Next::Midnight => {
-                if week > 0 && remaining > week {
-                    let stop = p.next_start(w.cursor);
-                    remaining -= w.jump((remaining - 1) / week, stop) * week;
-                }
-            }
+            Next::Midnight => {}
             Next::Span(s, e) => {
                 let mut a = s;
                 while a < e {
@@ -190,14 +195,14 @@ pub fn elapsed<O: Observe>(cal: &Calendar, a: Micros, b: Micros, pauses: &[(Micr
     let mut p = Pauses::new(pauses);
     let mut total = 0;
     let week = cal.week_total();
-    while let Some(next) = w.next(b) {
+    loop {
+        if week > 0 {
+            let stop = p.next_start(w.cursor).min(b);
+            total += w.jump(i64::MAX, stop) * week;
+        }
+        let Some(next) = w.next(b) else { break };
         match next {
-            Next::Midnight => {
-                if week > 0 {
-                    let stop = p.next_start(w.cursor).min(b);
-                    total += w.jump(i64::MAX, stop) * week;
-                }
-            }
+            Next::Midnight => {}
             Next::Span(s, e) => {
                 let e = e.min(b);
                 let mut x = s;

@@ -9,6 +9,9 @@ pub struct Model {
     pub name: String,
     #[sea_orm(column_type = "Text")]
     pub description: Option<String>,
+    /// Years an administrator set by hand or by import (JSON array): shipped data never refills them.
+    #[sea_orm(column_type = "Text")]
+    pub edited_years: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -7,6 +7,7 @@ pub struct Model {
     pub policy_id: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub version: i32,
+    pub calendar_id: String,
     #[sea_orm(column_type = "Text")]
     pub spec: String,
     pub created_at: DateTimeUtc,

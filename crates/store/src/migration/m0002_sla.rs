@@ -23,6 +23,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(HolidaySets::Code).string_len(32).not_null())
                 .col(name(HolidaySets::Name))
                 .col(text(HolidaySets::Description))
+                .col(ColumnDef::new(HolidaySets::EditedYears).text().not_null().default("[]"))
                 .col(instant(HolidaySets::CreatedAt))
                 .col(instant(HolidaySets::UpdatedAt))
                 .take(),
@@ -92,6 +93,7 @@ impl MigrationTrait for Migration {
                 .table(SlaPolicyVersions::Table)
                 .col(ColumnDef::new(SlaPolicyVersions::PolicyId).string_len(40).not_null())
                 .col(ColumnDef::new(SlaPolicyVersions::Version).integer().not_null())
+                .col(ColumnDef::new(SlaPolicyVersions::CalendarId).string_len(40).not_null())
                 .col(json(SlaPolicyVersions::Spec))
                 .col(instant(SlaPolicyVersions::CreatedAt))
                 .col(opt_str(SlaPolicyVersions::CreatedBy, 40))
@@ -100,6 +102,12 @@ impl MigrationTrait for Migration {
                     (SlaPolicyVersions::Table, SlaPolicyVersions::PolicyId),
                     (SlaPolicies::Table, SlaPolicies::Id),
                     cascade,
+                ))
+                // Every version keeps its calendar: a ticket pinned to an old version needs it.
+                .foreign_key(&mut fk(
+                    (SlaPolicyVersions::Table, SlaPolicyVersions::CalendarId),
+                    (Calendars::Table, Calendars::Id),
+                    restrict,
                 ))
                 .take(),
         )
@@ -119,6 +127,7 @@ enum HolidaySets {
     Code,
     Name,
     Description,
+    EditedYears,
     CreatedAt,
     UpdatedAt,
 }
@@ -164,6 +173,7 @@ enum SlaPolicyVersions {
     Table,
     PolicyId,
     Version,
+    CalendarId,
     Spec,
     CreatedAt,
     CreatedBy,

@@ -75,7 +75,10 @@ export function toModel(spec: Partial<Spec> | null): PolicyModel {
     contract_item_id: spec?.contract_item_id ?? null,
     description: spec?.description ?? '',
     levels: levels.length ? levels : [blankLevel(1)],
-    pauses: Object.entries(spec?.pause_states ?? { pending: [] }).map(([state, metrics]) => ({ state, metrics: [...metrics] })),
+    // A state that pauses nothing needs no row; an empty selection in the form means “every clock”.
+    pauses: Object.entries(spec?.pause_states ?? { pending: [] })
+      .filter(([, metrics]) => spec?.pause_states === undefined || metrics.length > 0)
+      .map(([state, metrics]) => ({ state, metrics: [...metrics] })),
     upgrades: (spec?.upgrade ?? []).map((u) => ({ from: u.from, to: u.to, after: u.after })),
     steps: (spec?.escalation ?? []).map((e) => ({
       metric: e.metric,
@@ -118,4 +121,15 @@ export function toInput(m: PolicyModel): Schemas['PolicyInput'] {
 /** Every metric some level measures, for pauses and escalation. */
 export function metricsOf(m: PolicyModel): string[] {
   return [...new Set(m.levels.flatMap((l) => l.rows.map((r) => r.metric).filter(Boolean)))]
+}
+
+/** Metrics named twice within one level (the API would keep only one of them). */
+export function duplicateMetrics(m: PolicyModel): { level: number; metric: string }[] {
+  return m.levels.flatMap((l, level) => {
+    const seen = new Set<string>()
+    return l.rows
+      .map((r) => r.metric)
+      .filter((metric) => metric && (seen.has(metric) || !seen.add(metric)))
+      .map((metric) => ({ level, metric }))
+  })
 }
