@@ -3,6 +3,7 @@ import { ElMessage } from 'element-plus'
 import { reactive, ref } from 'vue'
 
 import { ApiError, type FieldErrorBody, fieldErrorMap } from '@/api/errors'
+import { i18n } from '@/i18n'
 
 export function useFormErrors() {
   const errors = reactive<Record<string, string>>({})
@@ -37,5 +38,16 @@ export function useFormErrors() {
     }
   }
 
-  return { errors, all, saving, clear, under, submit }
+  /** A dialog's record: `update` when editing (`id` given), `create` otherwise; reports success. */
+  async function save<T>(
+    id: string | undefined,
+    create: () => Promise<T>,
+    update: (id: string) => Promise<T>,
+  ): Promise<T | undefined> {
+    const saved = await submit(() => (id ? update(id) : create()))
+    if (saved !== undefined) ElMessage.success(i18n.global.t(id ? 'common.saved' : 'common.created'))
+    return saved
+  }
+
+  return { errors, all, saving, clear, under, submit, save }
 }
