@@ -50,6 +50,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "calendars", description = "工作日历 / working calendars"),
         (name = "holidays", description = "节假日数据 / holiday sets"),
         (name = "sla", description = "SLA 策略与模拟 / SLA policies and the simulator"),
+        (name = "tickets", description = "工单与通知 / tickets and notifications"),
     )
 )]
 struct ApiDoc;
@@ -80,7 +81,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::audit::router())
         .merge(routes::calendars::router())
         .merge(routes::holidays::router())
-        .merge(routes::sla::router());
+        .merge(routes::sla::router())
+        .merge(routes::tickets::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -80,6 +80,19 @@ impl App {
         self.calendar_view(&c).await
     }
 
+    /// Asks the clock job to recompute open tickets of every calendar following holiday set `code`.
+    pub(crate) async fn recheck_set_followers(&self, tx: &Tx, code: &str) -> Result<()> {
+        let ids: Vec<String> = store::calendars::list(tx, &ListQuery::default().unpaged())
+            .await?
+            .items
+            .into_iter()
+            .filter(|c| c.spec.holiday_sets.iter().any(|s| s == code))
+            .map(|c| c.id)
+            .collect();
+        store::tickets::recheck_calendars(tx, &ids, self.now()).await?;
+        Ok(())
+    }
+
     /// The calendar compiled with its holiday data, ready for the engine.
     pub async fn compiled_calendar(&self, id: &str) -> Result<(StoredCalendar, Calendar)> {
         let c = store::calendars::get(&self.store, id).await?.ok_or(AppError::NotFound)?;
@@ -132,6 +145,8 @@ impl App {
         check_sets(&tx, &spec.holiday_sets).await?;
         let c = store::calendars::update(&tx, id, &spec, t).await.map_err(duplicate)?;
         audit(&tx, p, "update", "calendar", id, Some(&before.spec.input_json()), Some(&c.spec.input_json()), t).await?;
+        // Open tickets take the new calendar at the clock job's next round.
+        store::tickets::recheck_calendars(&tx, &[id.to_string()], self.now()).await?;
         tx.commit().await?;
         self.calendar_view(&c).await
     }

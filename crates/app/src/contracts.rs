@@ -20,9 +20,17 @@ async fn check_vendor(tx: &Tx, vendor_id: &str) -> Result<()> {
     }
 }
 
-/// Every system an item names must exist; errors name `prefix.system_ids[j]`.
+/// Every system an item names must exist (errors name `prefix.system_ids[j]`), and so must its
+/// SLA policy (`prefix.sla_policy_id`).
 async fn check_systems(tx: &Tx, items: &[(String, &ContractItemFields)]) -> Result<()> {
     let mut errors = Vec::new();
+    for (prefix, item) in items {
+        if let Some(pid) = &item.sla_policy_id
+            && store::sla::get(tx, &Scope::All, pid, None).await?.is_none()
+        {
+            errors.push(FieldError::new(format!("{prefix}sla_policy_id"), "SLA 策略不存在", "no such SLA policy"));
+        }
+    }
     for (prefix, item) in items {
         let found = store::systems::visible_ids(tx, &Scope::All, &item.system_ids).await?;
         for (j, id) in item.system_ids.iter().enumerate() {

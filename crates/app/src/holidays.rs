@@ -151,12 +151,13 @@ impl App {
     ) -> Result<()> {
         let t = now();
         let tx = self.store.begin().await?;
-        store::holidays::set_by_id(&tx, id).await?.ok_or(AppError::NotFound)?;
+        let set = store::holidays::set_by_id(&tx, id).await?.ok_or(AppError::NotFound)?;
         let before = store::holidays::replace_span(&tx, id, from, to, &entries, true, t).await?;
         let span = json!({"from": from, "to": to});
         let after = json!({"span": span, "entries": entries});
         audit(&tx, p, "update", "holiday_set", id, Some(&json!({"span": span, "entries": before})), Some(&after), t)
             .await?;
+        self.recheck_set_followers(&tx, &set.code).await?;
         tx.commit().await?;
         Ok(())
     }

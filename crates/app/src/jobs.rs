@@ -10,10 +10,23 @@ use crate::App;
 
 /// Starts the jobs; they stop when `shutdown` turns true.
 pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
-    vec![every("purge_idle_sessions", Duration::from_secs(300), shutdown, move || {
-        let app = app.clone();
-        async move { app.purge_idle_sessions().await.map(|n| format!("{n} sessions removed")) }
-    })]
+    let clocks = app.clone();
+    vec![
+        every("purge_idle_sessions", Duration::from_secs(300), shutdown.clone(), move || {
+            let app = app.clone();
+            async move { app.purge_idle_sessions().await.map(|n| format!("{n} sessions removed")) }
+        }),
+        // Breaches are marked, ladders fired and resolved tickets closed within seconds of
+        // their moment; what is due is found by query, so a restart loses nothing.
+        every("ticket_clocks", Duration::from_secs(5), shutdown, move || {
+            let app = clocks.clone();
+            async move {
+                app.check_due_tickets()
+                    .await
+                    .map(|r| format!("{} tickets settled, {} retried later", r.checked, r.skipped))
+            }
+        }),
+    ]
 }
 
 fn every<F, Fut>(name: &'static str, interval: Duration, mut shutdown: watch::Receiver<bool>, run: F) -> JoinHandle<()>

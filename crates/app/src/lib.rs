@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod clock;
 pub mod contracts;
 pub mod dashboard;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod import;
 pub mod jobs;
 pub mod sla;
 pub mod systems;
+pub mod tickets;
 pub mod units;
 pub mod users;
 pub mod vendors;
@@ -38,6 +40,10 @@ pub struct AppConfig {
     /// Consecutive failed logins that lock an account.
     pub lockout_threshold: i32,
     pub lockout_duration: Duration,
+    /// Where uploaded files live (`<data dir>/attachments`); `None` refuses uploads.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Largest attachment accepted.
+    pub max_attachment_bytes: usize,
 }
 
 impl Default for AppConfig {
@@ -46,6 +52,8 @@ impl Default for AppConfig {
             session_idle: Duration::from_secs(30 * 60),
             lockout_threshold: 5,
             lockout_duration: Duration::from_secs(15 * 60),
+            data_dir: None,
+            max_attachment_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -58,12 +66,28 @@ pub struct App {
     /// A hash of nothing, verified against when a login names no user, so the answer takes
     /// as long as for a real user.
     dummy_hash: std::sync::Arc<String>,
+    clock: std::sync::Arc<dyn clock::Clock>,
 }
 
 impl App {
     pub async fn new(store: Store, config: AppConfig) -> Result<App> {
         let dummy_hash = auth::hash_password("not-a-password-Aa1!".to_string()).await?;
-        Ok(App { store, config, dummy_hash: std::sync::Arc::new(dummy_hash) })
+        Ok(App {
+            store,
+            config,
+            dummy_hash: std::sync::Arc::new(dummy_hash),
+            clock: std::sync::Arc::new(clock::SystemClock),
+        })
+    }
+
+    /// The same app reading business time from `clock` (tests).
+    pub fn with_clock(self, clock: std::sync::Arc<dyn clock::Clock>) -> App {
+        App { clock, ..self }
+    }
+
+    /// Business time: when tickets are reported, clocks run and jobs look.
+    pub fn now(&self) -> DateTime<Utc> {
+        domain::audit::truncate_micros(self.clock.now())
     }
 
     /// Connects, migrates and builds the app.

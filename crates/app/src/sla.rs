@@ -92,6 +92,15 @@ impl App {
         let t = now();
         let tx = self.store.begin().await?;
         let before = store::sla::get(&tx, &Scope::All, id, None).await?.ok_or(AppError::NotFound)?;
+        let used = store::tickets::count_by_policy(&tx, id).await?;
+        if used > 0 {
+            return Err(AppError::conflict(
+                None,
+                format!("已有 {used} 张工单按该策略计时，不能删除（可新建版本）"),
+                format!("{used} tickets run under this policy; save a new version instead"),
+            ));
+        }
+        store::contracts::detach_policy(&tx, id).await?;
         store::sla::delete(&tx, id).await?;
         audit::<_, ()>(&tx, p, "delete", "sla_policy", id, Some(&before), None, t).await?;
         tx.commit().await?;

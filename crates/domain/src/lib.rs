@@ -11,6 +11,7 @@ pub mod list;
 pub mod password;
 pub mod registry;
 pub mod sla;
+pub mod tickets;
 
 pub use access::{Principal, Role, Scope};
 pub use error::{FieldError, Msg};

@@ -86,6 +86,9 @@ async fn items_of(c: &impl Conn, scope: &Scope, contract_ids: Vec<String>) -> Re
                 end_date: m.end_date,
                 milestones,
                 notes: m.notes,
+                sla_policy_id: m.sla_policy_id,
+                counted_causes: serde_json::from_str(&m.counted_causes)
+                    .map_err(|_| corrupt("contract_items.counted_causes", &m.counted_causes))?,
             })
         })
         .collect()
@@ -150,6 +153,8 @@ fn item_active(contract_id: &str, position: i32, f: &ContractItemFields) -> ci::
         end_date: Set(f.end_date),
         milestones: Set(serde_json::to_string(&f.milestones).unwrap_or_else(|_| "[]".into())),
         notes: Set(f.notes.clone()),
+        sla_policy_id: Set(f.sla_policy_id.clone()),
+        counted_causes: Set(serde_json::to_string(&f.counted_causes).unwrap_or_else(|_| "[]".into())),
     }
 }
 
@@ -285,4 +290,55 @@ pub async fn item_exists(c: &impl Conn, id: &str) -> Result<bool> {
 pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
     use sea_orm::PaginatorTrait;
     Ok(contracts::Entity::find().filter(visible(scope)).count(c.conn()).await?)
+}
+
+/// A contract item covering a system, with what a ticket needs from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    pub item_id: String,
+    pub vendor_id: String,
+    pub start_date: chrono::NaiveDate,
+    pub end_date: chrono::NaiveDate,
+    pub sla_policy_id: Option<String>,
+    pub counted_causes: Vec<domain::tickets::Cause>,
+}
+
+/// Every contract item that covers `system_id`.
+pub async fn coverage(c: &impl Conn, system_id: &str) -> Result<Vec<Coverage>> {
+    let links = cis::Entity::find().filter(cis::Column::SystemId.eq(system_id)).all(c.conn()).await?;
+    let items = ci::Entity::find()
+        .filter(ci::Column::Id.is_in(links.into_iter().map(|l| l.item_id).take(IN_CHUNK)))
+        .all(c.conn())
+        .await?;
+    let mut out = Vec::new();
+    for m in items {
+        let Some(k) = contracts::Entity::find_by_id(m.contract_id.clone()).one(c.conn()).await? else { continue };
+        out.push(Coverage {
+            counted_causes: serde_json::from_str(&m.counted_causes)
+                .map_err(|_| corrupt("contract_items.counted_causes", &m.id))?,
+            item_id: m.id,
+            vendor_id: k.vendor_id,
+            start_date: m.start_date,
+            end_date: m.end_date,
+            sla_policy_id: m.sla_policy_id,
+        });
+    }
+    Ok(out)
+}
+
+/// Counted causes of an item (for a ticket's outage), if the item still exists.
+pub async fn counted_causes(c: &impl Conn, item_id: &str) -> Result<Option<Vec<domain::tickets::Cause>>> {
+    let Some(m) = ci::Entity::find_by_id(item_id.to_string()).one(c.conn()).await? else { return Ok(None) };
+    Ok(Some(serde_json::from_str(&m.counted_causes).map_err(|_| corrupt("contract_items.counted_causes", &m.id))?))
+}
+
+/// Detaches a deleted policy from the items that named it.
+pub async fn detach_policy(tx: &Tx, policy_id: &str) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    ci::Entity::update_many()
+        .col_expr(ci::Column::SlaPolicyId, Expr::value(Option::<String>::None))
+        .filter(ci::Column::SlaPolicyId.eq(policy_id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
 }

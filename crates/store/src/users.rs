@@ -238,3 +238,26 @@ pub async fn delete_certificate(tx: &Tx, user_id: &str, id: &str) -> Result<()> 
         .await?;
     if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
+
+/// Ids of the active users with `role`, bound to `unit_id` / `vendor_id` when given (the
+/// recipients of a notification addressed to a role).
+pub async fn active_ids_by_role(
+    c: &impl Conn,
+    role: Role,
+    unit_id: Option<&str>,
+    vendor_id: Option<&str>,
+) -> Result<Vec<String>> {
+    use sea_orm::QuerySelect;
+    let mut s = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Role.eq(role.as_str()))
+        .filter(users::Column::Active.eq(true));
+    if let Some(u) = unit_id {
+        s = s.filter(users::Column::UnitId.eq(u));
+    }
+    if let Some(v) = vendor_id {
+        s = s.filter(users::Column::VendorId.eq(v));
+    }
+    Ok(s.limit(1000).into_tuple().all(c.conn()).await?)
+}

@@ -111,7 +111,7 @@ impl Settings {
     }
 
     pub fn app_config(&self) -> app::AppConfig {
-        app::AppConfig { session_idle: self.session_idle, ..Default::default() }
+        app::AppConfig { session_idle: self.session_idle, data_dir: Some(self.data_dir.clone()), ..Default::default() }
     }
 }
 

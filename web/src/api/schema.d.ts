@@ -237,6 +237,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendars/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The due times of open tickets that would move if the calendar became the body; nothing is
+         *     saved. Closed tickets and decided outcomes never move.
+         */
+        post: operations["calendars_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contracts": {
         parameters: {
             query?: never;
@@ -423,6 +443,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's in-app notifications, newest first. */
+        get: operations["tickets_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks notifications read. */
+        post: operations["tickets_read_notifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla/policies": {
         parameters: {
             query?: never;
@@ -584,6 +638,206 @@ export interface paths {
         put: operations["systems_update"];
         post?: never;
         delete: operations["systems_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets the caller may see: a unit its own, a vendor those of its contracts, the bureau all.
+         *     Sort keys: reported_at (default), next_due_at, number, updated_at, status, severity.
+         */
+        get: operations["tickets_list"];
+        put?: never;
+        /**
+         * Reports a problem. The SLA policy comes from the contract item covering the system on the
+         *     report's date (its newest version, pinned to the ticket); `severity` is a level of it.
+         */
+        post: operations["tickets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The (filtered) list as xlsx. */
+        get: operations["tickets_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket with its clocks (each explaining its due time), timeline, comments and files. */
+        get: operations["tickets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assigns an engineer and/or moves the ticket to support level L1–L4. */
+        post: operations["tickets_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attaches a photo, screenshot, log or document (at most 10 MB; the type is read from the
+         *     file's bytes).
+         */
+        post: operations["tickets_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Downloads an attachment; images are shown inline, everything else downloads. */
+        get: operations["tickets_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a comment; `internal` ones are hidden from the reporter's unit. */
+        post: operations["tickets_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records a milestone that stops a clock (`plan`, or a custom metric of the policy). */
+        post: operations["tickets_milestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/outage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** An incident's outage cause and interruption times. */
+        put: operations["tickets_outage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The reporter's satisfaction, 1–5 with a comment, once the ticket is resolved. */
+        post: operations["tickets_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves the ticket to another state. A move the lifecycle does not allow answers 409 and names
+         *     the allowed ones; `at` (a past instant) is for administrators back-filling.
+         */
+        post: operations["tickets_transition"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -819,6 +1073,26 @@ export interface components {
         };
         /** @enum {string} */
         AssetKind: "server" | "storage" | "network" | "security" | "ups" | "air_conditioner" | "display" | "camera" | "link" | "domain" | "certificate" | "license" | "other";
+        AssignInput: {
+            /** @description The engineer who works the ticket; `null` or empty to unassign. */
+            assignee_id?: string | null;
+            reason?: string | null;
+            /** @description L1–L4. */
+            support_level?: string | null;
+        };
+        Attachment: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            file_name: string;
+            id: string;
+            internal: boolean;
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            ticket_id: string;
+            uploaded_by?: string | null;
+        };
         AuditRecord: {
             /** @description `create`, `update`, `delete`, `import`, `login`, `login_failed`, `logout`, … */
             action: string;
@@ -849,6 +1123,13 @@ export interface components {
             time_zone?: string | null;
             weekly?: null | components["schemas"]["WeeklyInput"];
         };
+        CalendarPreview: {
+            moved: components["schemas"]["MovedDue"][];
+            /** @description Open tickets counted in this calendar that were examined. */
+            open_tickets: number;
+            /** @description More open tickets exist than were examined. */
+            truncated: boolean;
+        };
         /** @description A stored calendar. */
         CalendarView: {
             /** Format: date-time */
@@ -872,6 +1153,11 @@ export interface components {
             updated_at: string;
             weekly: components["schemas"]["WeeklyInput"];
         };
+        /**
+         * @description Why a service was interrupted; the contract item says which causes count against the vendor.
+         * @enum {string}
+         */
+        Cause: "vendor" | "carrier" | "infrastructure" | "third_party" | "user" | "unknown";
         /** @description A staff member's qualification (CISP, 信息系统项目管理师, 工程师职称 …). */
         Certificate: {
             /** Format: date */
@@ -930,6 +1216,58 @@ export interface components {
             /** Format: int64 */
             last_seq: number;
         };
+        /**
+         * @description How the ticket reached the vendor.
+         * @enum {string}
+         */
+        Channel: "phone" | "wechat" | "qq" | "email" | "web" | "hotline" | "monitoring";
+        /** @enum {string} */
+        ClockState: "running" | "paused" | "met" | "breached";
+        /** @description One SLA clock on a ticket. */
+        ClockView: {
+            /** Format: date-time */
+            breached_at?: string | null;
+            /** Format: double */
+            budget_minutes: number;
+            /** Format: date-time */
+            due_at?: string | null;
+            /** @description How the due time was reached, step by step. */
+            explanation: components["schemas"]["Explanation"];
+            metric: string;
+            /** Format: int32 */
+            percent_spent: number;
+            /**
+             * Format: int64
+             * @description Seconds left until due (running), or overrun so far (breached, negative).
+             */
+            remaining_seconds?: number | null;
+            /** @description The target in words. */
+            rule: string;
+            /** Format: double */
+            spent_minutes: number;
+            /** Format: date-time */
+            start_at: string;
+            state: components["schemas"]["ClockState"];
+            /** Format: date-time */
+            stopped_at?: string | null;
+            target: components["schemas"]["Target"];
+        };
+        Comment: {
+            author_id?: string | null;
+            author_name: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /** @description Seen by the bureau and the vendor only, never by the reporter's unit. */
+            internal: boolean;
+            ticket_id: string;
+        };
+        CommentInput: {
+            body?: string | null;
+            /** @description Visible to the bureau and the vendor only. */
+            internal?: boolean;
+        };
         Contract: {
             /** @description 合同编号 */
             code?: string | null;
@@ -963,12 +1301,16 @@ export interface components {
             /** Format: int64 */
             budget_fen: number;
             contract_id: string;
+            /** @description Outage causes that count against the vendor (availability, scoring). */
+            counted_causes: components["schemas"]["Cause"][];
             /** Format: date */
             end_date: string;
             id: string;
             milestones: components["schemas"]["Milestone"][];
             name: string;
             notes?: string | null;
+            /** @description The SLA policy the tickets of the item's systems run under. */
+            sla_policy_id?: string | null;
             /** Format: date */
             start_date: string;
             system_ids: string[];
@@ -976,6 +1318,8 @@ export interface components {
         ContractItemInput: {
             /** Format: int64 */
             budget_fen?: number | null;
+            /** @description vendor, carrier, infrastructure, third_party, user, unknown (default: vendor and unknown). */
+            counted_causes?: string[] | null;
             /** @description `YYYY-MM-DD` */
             end_date?: string | null;
             /** @description Present when updating an existing item inside a contract `PUT`; absent for a new item. */
@@ -983,6 +1327,7 @@ export interface components {
             milestones?: components["schemas"]["MilestoneInput"][];
             name?: string | null;
             notes?: string | null;
+            sla_policy_id?: string | null;
             /** @description `YYYY-MM-DD` */
             start_date?: string | null;
             system_ids?: string[];
@@ -1066,6 +1411,32 @@ export interface components {
             notify?: string[];
             /** @description Notify when the clock breaches. */
             on_breach?: boolean;
+        };
+        /** @description One entry of a ticket's timeline. */
+        Event: {
+            actor_id?: string | null;
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Details of the event (the escalation step, the new assignee, …). */
+            data: Record<string, never>;
+            from_status?: null | components["schemas"]["Status"];
+            /**
+             * @description created, transition, assigned, level, severity, escalation, milestone, rated, cause,
+             *     attachment.
+             */
+            kind: string;
+            reason?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was recorded (differs from `at` for back-filled times).
+             */
+            recorded_at: string;
+            /** Format: int32 */
+            seq: number;
+            /** @description The event in words, in the caller's language. */
+            text: string;
+            to_status?: null | components["schemas"]["Status"];
         };
         /**
          * @description Assets whose warranty or licence/certificate expiry falls in a window from today (each window
@@ -1224,6 +1595,38 @@ export interface components {
             condition?: string | null;
             /** Format: int64 */
             percent?: number | null;
+        };
+        /** @description A due time of an open ticket that a calendar change would move. */
+        MovedDue: {
+            /** Format: date-time */
+            due_after?: string | null;
+            /** Format: date-time */
+            due_before?: string | null;
+            metric: string;
+            number: string;
+            ticket_id: string;
+        };
+        /** @description An in-app notification (the outbox other channels will read later). */
+        Notification: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            kind: string;
+            /** Format: date-time */
+            read_at?: string | null;
+            ticket_id?: string | null;
+            title: string;
+            user_id: string;
+        };
+        /** @description An incident's outage: its cause and when the service was interrupted. */
+        OutageInput: {
+            /** @description vendor, carrier, infrastructure, third_party, user, unknown. */
+            cause?: string | null;
+            /** @description RFC 3339. */
+            outage_end?: string | null;
+            /** @description RFC 3339. */
+            outage_start?: string | null;
         };
         OverrideInput: {
             date?: string | null;
@@ -1390,12 +1793,16 @@ export interface components {
                 /** Format: int64 */
                 budget_fen: number;
                 contract_id: string;
+                /** @description Outage causes that count against the vendor (availability, scoring). */
+                counted_causes: components["schemas"]["Cause"][];
                 /** Format: date */
                 end_date: string;
                 id: string;
                 milestones: components["schemas"]["Milestone"][];
                 name: string;
                 notes?: string | null;
+                /** @description The SLA policy the tickets of the item's systems run under. */
+                sla_policy_id?: string | null;
                 /** Format: date */
                 start_date: string;
                 system_ids: string[];
@@ -1440,6 +1847,27 @@ export interface components {
                 name: string;
                 /** @description The years the set has data for. */
                 years: number[];
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Notification: {
+            items: {
+                body: string;
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                kind: string;
+                /** Format: date-time */
+                read_at?: string | null;
+                ticket_id?: string | null;
+                title: string;
+                user_id: string;
             }[];
             /** Format: int64 */
             page: number;
@@ -1516,6 +1944,75 @@ export interface components {
                 policy: Record<string, never>;
                 /** @description Where the clause comes from. */
                 source: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Ticket: {
+            items: {
+                assignee_id?: string | null;
+                /** @description A running clock has spent most of its budget (see `docs/architecture.md`). */
+                at_risk: boolean;
+                /** @description A clock has breached. */
+                breached: boolean;
+                calendar_id?: string | null;
+                cause?: null | components["schemas"]["Cause"];
+                /** @description Whether the cause counts against the vendor under the contract item. */
+                cause_counted?: boolean | null;
+                channel: components["schemas"]["Channel"];
+                /** Format: date-time */
+                closed_at?: string | null;
+                contact?: string | null;
+                contract_item_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                description?: string | null;
+                id: string;
+                /** @description The report fell inside the calendar's working time. */
+                in_hours: boolean;
+                /**
+                 * Format: date-time
+                 * @description The earliest due time of a running clock.
+                 */
+                next_due_at?: string | null;
+                /** @description 工单编号, e.g. `YW20261122-0007`. */
+                number: string;
+                /** Format: date-time */
+                outage_end?: string | null;
+                /** Format: date-time */
+                outage_start?: string | null;
+                /** @description The SLA policy and the version the ticket runs under (pinned at creation). */
+                policy_id?: string | null;
+                /** Format: int32 */
+                policy_version?: number | null;
+                /** Format: int32 */
+                rating?: number | null;
+                rating_comment?: string | null;
+                /** Format: date-time */
+                reported_at: string;
+                reporter_id?: string | null;
+                reporter_name: string;
+                /** Format: date-time */
+                resolved_at?: string | null;
+                /** @description A level name of the policy. */
+                severity?: string | null;
+                status: components["schemas"]["Status"];
+                /** @description L1 first line, L2 on-site senior, L3 vendor expert, L4 original manufacturer. */
+                support_level: string;
+                system_id: string;
+                title: string;
+                type: components["schemas"]["TicketType"];
+                unit_id: string;
+                /** Format: date-time */
+                updated_at: string;
+                vendor_id?: string | null;
+                /** @description What is waited for while pending. */
+                waiting_for?: string | null;
             }[];
             /** Format: int64 */
             page: number;
@@ -1616,6 +2113,12 @@ export interface components {
             [key: string]: string[];
         };
         PolicyInput: {
+            /**
+             * Format: int64
+             * @description Working days after which a resolved ticket closes itself unless the reporter acts
+             *     (default 3; 0 never).
+             */
+            auto_close_working_days?: number | null;
             calendar_id?: string | null;
             contract_item_id?: string | null;
             description?: string | null;
@@ -1627,6 +2130,11 @@ export interface components {
         };
         /** @description A validated policy, stored as one version. */
         PolicySpec: {
+            /**
+             * Format: int32
+             * @description Working days after which a resolved ticket closes itself (0: never).
+             */
+            auto_close_working_days?: number;
             calendar_id: string;
             contract_item_id?: string | null;
             description?: string | null;
@@ -1661,6 +2169,22 @@ export interface components {
             message: string;
             request_id: string;
             row_errors?: components["schemas"]["RowErrorBody"][];
+        };
+        RatingInput: {
+            comment?: string | null;
+            /**
+             * Format: int64
+             * @description 1 (very dissatisfied) to 5 (very satisfied).
+             */
+            rating?: number | null;
+        };
+        ReadInput: {
+            /** @description The notifications to mark read; empty or absent for all. */
+            ids?: string[];
+        };
+        ReadResult: {
+            /** Format: int64 */
+            marked: number;
         };
         /** @enum {string} */
         Role: "admin" | "unit_user" | "vendor_pm" | "engineer" | "auditor";
@@ -1704,6 +2228,11 @@ export interface components {
             reported_at: string;
             severity?: string | null;
         };
+        /**
+         * @description Where a ticket is in its lifecycle.
+         * @enum {string}
+         */
+        Status: "new" | "responded" | "arrived" | "in_progress" | "pending" | "restored" | "resolved" | "closed" | "reopened";
         /** @description One line of an explanation. */
         Step: {
             from: string;
@@ -1816,6 +2345,111 @@ export interface components {
             /** @description Where the clause comes from. */
             source: string;
         };
+        /** @description A ticket as lists show it. */
+        Ticket: {
+            assignee_id?: string | null;
+            /** @description A running clock has spent most of its budget (see `docs/architecture.md`). */
+            at_risk: boolean;
+            /** @description A clock has breached. */
+            breached: boolean;
+            calendar_id?: string | null;
+            cause?: null | components["schemas"]["Cause"];
+            /** @description Whether the cause counts against the vendor under the contract item. */
+            cause_counted?: boolean | null;
+            channel: components["schemas"]["Channel"];
+            /** Format: date-time */
+            closed_at?: string | null;
+            contact?: string | null;
+            contract_item_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            id: string;
+            /** @description The report fell inside the calendar's working time. */
+            in_hours: boolean;
+            /**
+             * Format: date-time
+             * @description The earliest due time of a running clock.
+             */
+            next_due_at?: string | null;
+            /** @description 工单编号, e.g. `YW20261122-0007`. */
+            number: string;
+            /** Format: date-time */
+            outage_end?: string | null;
+            /** Format: date-time */
+            outage_start?: string | null;
+            /** @description The SLA policy and the version the ticket runs under (pinned at creation). */
+            policy_id?: string | null;
+            /** Format: int32 */
+            policy_version?: number | null;
+            /** Format: int32 */
+            rating?: number | null;
+            rating_comment?: string | null;
+            /** Format: date-time */
+            reported_at: string;
+            reporter_id?: string | null;
+            reporter_name: string;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /** @description A level name of the policy. */
+            severity?: string | null;
+            status: components["schemas"]["Status"];
+            /** @description L1 first line, L2 on-site senior, L3 vendor expert, L4 original manufacturer. */
+            support_level: string;
+            system_id: string;
+            title: string;
+            type: components["schemas"]["TicketType"];
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            vendor_id?: string | null;
+            /** @description What is waited for while pending. */
+            waiting_for?: string | null;
+        };
+        /** @description A ticket with everything its page shows. */
+        TicketDetail: components["schemas"]["Ticket"] & {
+            /** @description The states the caller may move the ticket to now. */
+            allowed: components["schemas"]["Status"][];
+            attachments: components["schemas"]["Attachment"][];
+            clocks: components["schemas"]["ClockView"][];
+            comments: components["schemas"]["Comment"][];
+            events: components["schemas"]["Event"][];
+            /** @description Names of the policy's levels, most severe first. */
+            levels: string[];
+        };
+        TicketInput: {
+            assignee_id?: string | null;
+            /** @description phone, wechat, qq, email, web (default), hotline, monitoring. */
+            channel?: string | null;
+            /** @description A phone number or other way to reach the reporter. */
+            contact?: string | null;
+            description?: string | null;
+            /** @description RFC 3339; only an administrator may give a past instant (back-filling a phone report). */
+            reported_at?: string | null;
+            /** @description Who reported it, when someone reports on another's behalf (default: the caller). */
+            reporter_name?: string | null;
+            /** @description A level name of the policy (or its order as a number); default the least severe level. */
+            severity?: string | null;
+            system_id?: string | null;
+            title?: string | null;
+            /** @description incident, request, consultation, data_request, access_request. */
+            type?: string | null;
+        };
+        /**
+         * @description What the reporter asks for.
+         * @enum {string}
+         */
+        TicketType: "incident" | "request" | "consultation" | "data_request" | "access_request";
+        TransitionInput: {
+            /** @description RFC 3339; only an administrator may give a past instant. */
+            at?: string | null;
+            /** @description Required for `pending` and `reopened`. */
+            reason?: string | null;
+            /** @description responded, arrived, in_progress, pending, restored, resolved, closed, reopened. */
+            to?: string | null;
+            /** @description While pending: who or what is waited for (the user's confirmation, a spare part, …). */
+            waiting_for?: string | null;
+        };
         Unit: {
             address?: string | null;
             contact_name?: string | null;
@@ -1852,6 +2486,12 @@ export interface components {
             from?: string | null;
             /** @description The more severe level it moves to. */
             to?: string | null;
+        };
+        /** @description A multipart upload: `file`, and `internal` (`true` to hide it from the reporter's unit). */
+        UploadForm: {
+            /** Format: binary */
+            file: string;
+            internal?: boolean | null;
         };
         User: {
             active: boolean;
@@ -2720,6 +3360,47 @@ export interface operations {
             };
         };
     };
+    calendars_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarPreview"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     contracts_list: {
         parameters: {
             query?: {
@@ -3331,6 +4012,53 @@ export interface operations {
             };
         };
     };
+    tickets_notifications: {
+        parameters: {
+            query?: {
+                /** @description true: only unread ones. */
+                unread?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Notification"];
+                };
+            };
+        };
+    };
+    tickets_read_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadResult"];
+                };
+            };
+        };
+    };
     sla_list: {
         parameters: {
             query?: {
@@ -3833,6 +4561,515 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                /**
+                 * @description One status or several separated by commas (new, responded, arrived, in_progress, pending,
+                 *     restored, resolved, closed, reopened), or `open` for all but resolved and closed.
+                 */
+                status?: string;
+                system_id?: string;
+                unit_id?: string;
+                vendor_id?: string;
+                /** @description incident, request, consultation, data_request, access_request */
+                type?: string;
+                severity?: string;
+                assignee_id?: string;
+                /** @description true: a clock has breached. */
+                breached?: boolean;
+                /** @description true: a running clock has used 80 % of its budget and none has breached. */
+                at_risk?: boolean;
+                /** @description Reported at or after (RFC 3339 or YYYY-MM-DD, the bureau's day). */
+                from?: string;
+                /** @description Reported before. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Ticket"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_export: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                /**
+                 * @description One status or several separated by commas (new, responded, arrived, in_progress, pending,
+                 *     restored, resolved, closed, reopened), or `open` for all but resolved and closed.
+                 */
+                status?: string;
+                system_id?: string;
+                unit_id?: string;
+                vendor_id?: string;
+                /** @description incident, request, consultation, data_request, access_request */
+                type?: string;
+                severity?: string;
+                assignee_id?: string;
+                /** @description true: a clock has breached. */
+                breached?: boolean;
+                /** @description true: a running clock has used 80 % of its budget and none has breached. */
+                at_risk?: boolean;
+                /** @description Reported at or after (RFC 3339 or YYYY-MM-DD, the bureau's day). */
+                from?: string;
+                /** @description Reported before. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+        };
+    };
+    tickets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_milestone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_outage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutageInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    tickets_transition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use domain::list::Page;
 use domain::sla::calendar::{CalendarInput, CalendarView};
 use domain::sla::compiled::DayView;
+use domain::tickets::view::CalendarPreview;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -17,7 +18,11 @@ use crate::extract::{Auth, JsonBody, Params, check};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, update, delete)).routes(routes!(days))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
+        .routes(routes!(days))
+        .routes(routes!(preview))
 }
 
 /// The calendars, presets (7×24, 5×8, 5×9, 7×8) included, with how far their holiday data
@@ -59,6 +64,19 @@ async fn update(
     JsonBody(input): JsonBody<CalendarInput>,
 ) -> ApiResult<Json<CalendarView>> {
     Ok(Json(s.app.update_calendar(&auth.principal, &id, input).await?))
+}
+
+/// The due times of open tickets that would move if the calendar became the body; nothing is
+/// saved. Closed tickets and decided outcomes never move.
+#[utoipa::path(post, path = "/calendars/{id}/preview", tag = "calendars", operation_id = "calendars_preview", params(("id" = String, Path)), request_body = CalendarInput,
+    responses((status = 200, body = CalendarPreview), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn preview(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<CalendarInput>,
+) -> ApiResult<Json<CalendarPreview>> {
+    Ok(Json(s.app.preview_calendar(&auth.principal, &id, input).await?))
 }
 
 /// Deletes a calendar no SLA policy uses (presets: 409).

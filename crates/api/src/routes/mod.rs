@@ -10,6 +10,7 @@ pub mod health;
 pub mod holidays;
 pub mod sla;
 pub mod systems;
+pub mod tickets;
 pub mod units;
 pub mod users;
 pub mod vendors;

@@ -43,6 +43,8 @@ pub struct TestApp {
     pub app: App,
     pub db_url: String,
     pub backend: Backend,
+    /// Business time of the app under test; starts at the real time and moves when told.
+    pub clock: app::clock::FakeClock,
     _dir: Option<tempfile::TempDir>,
     server: tokio::task::JoinHandle<()>,
     pub admin: String,
@@ -99,26 +101,34 @@ impl TestApp {
         Some(Self::start(Backend::Postgres).await)
     }
 
-    pub async fn start_with(backend: Backend, config: AppConfig) -> TestApp {
-        let (db_url, dir) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("tempdir");
-                (format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()), Some(dir))
-            }
-            Backend::Postgres => (fresh_pg_database(&pg_url().expect("pg url")).await, None),
+    pub async fn start_with(backend: Backend, mut config: AppConfig) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
+            Backend::Postgres => fresh_pg_database(&pg_url().expect("pg url")).await,
         };
-        let app = App::open(&db_url, config).await.expect("open app");
+        config.data_dir = Some(dir.path().to_path_buf());
+        let clock = app::clock::FakeClock::new(chrono::Utc::now());
+        let app = App::open(&db_url, config).await.expect("open app").with_clock(std::sync::Arc::new(clock.clone()));
         app.bootstrap_admin("admin", ADMIN_PASSWORD).await.expect("bootstrap admin");
-        Self::serve(app, db_url, backend, dir).await
+        Self::serve(app, db_url, backend, Some(dir), clock).await
     }
 
-    /// Starts a server on an existing database (restart tests).
+    /// Starts a server on an existing database (restart tests), with the same clock and files.
     pub async fn reopen(&self) -> TestApp {
-        let app = App::open(&self.db_url, AppConfig::default()).await.expect("reopen");
-        Self::serve(app, self.db_url.clone(), self.backend, None).await
+        let config = AppConfig { data_dir: self.app.config().data_dir.clone(), ..AppConfig::default() };
+        let app =
+            App::open(&self.db_url, config).await.expect("reopen").with_clock(std::sync::Arc::new(self.clock.clone()));
+        Self::serve(app, self.db_url.clone(), self.backend, None, self.clock.clone()).await
     }
 
-    async fn serve(app: App, db_url: String, backend: Backend, dir: Option<tempfile::TempDir>) -> TestApp {
+    async fn serve(
+        app: App,
+        db_url: String,
+        backend: Backend,
+        dir: Option<tempfile::TempDir>,
+        clock: app::clock::FakeClock,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let router = api::router(app.clone(), false);
@@ -132,6 +142,7 @@ impl TestApp {
             app,
             db_url,
             backend,
+            clock,
             _dir: dir,
             server,
             admin: String::new(),

@@ -12,4 +12,5 @@ mod import_export;
 mod registry;
 mod sla;
 mod tenancy;
+mod tickets;
 mod validation;

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::parties::{NAME_MAX, TEXT_MAX};
 use crate::error::{Checker, FieldError};
+use crate::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
 
 /// Budgets above this (one hundred billion yuan) are typing mistakes, not contracts.
 pub const MAX_BUDGET_FEN: i64 = 10_000_000_000_000;
@@ -36,6 +37,10 @@ pub struct ContractItem {
     pub system_ids: Vec<String>,
     pub milestones: Vec<Milestone>,
     pub notes: Option<String>,
+    /// The SLA policy the tickets of the item's systems run under.
+    pub sla_policy_id: Option<String>,
+    /// Outage causes that count against the vendor (availability, scoring).
+    pub counted_causes: Vec<Cause>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -75,6 +80,9 @@ pub struct ContractItemInput {
     #[serde(default)]
     pub milestones: Vec<MilestoneInput>,
     pub notes: Option<String>,
+    pub sla_policy_id: Option<String>,
+    /// vendor, carrier, infrastructure, third_party, user, unknown (default: vendor and unknown).
+    pub counted_causes: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -99,6 +107,8 @@ pub struct ContractItemFields {
     pub system_ids: Vec<String>,
     pub milestones: Vec<Milestone>,
     pub notes: Option<String>,
+    pub sla_policy_id: Option<String>,
+    pub counted_causes: Vec<Cause>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -197,9 +207,29 @@ impl ContractItemInput {
             system_ids,
             milestones,
             notes: c.optional_text("notes", self.notes.as_deref(), TEXT_MAX),
+            sla_policy_id: c.optional_text("sla_policy_id", self.sla_policy_id.as_deref(), 64),
+            counted_causes: counted_causes(&mut c, self.counted_causes.as_deref()),
         };
         c.finish().map(|_| f)
     }
+}
+
+fn counted_causes(c: &mut Checker, input: Option<&[String]>) -> Vec<Cause> {
+    let Some(list) = input else { return DEFAULT_COUNTED_CAUSES.to_vec() };
+    let mut out = Vec::new();
+    for (i, s) in list.iter().enumerate() {
+        match Cause::parse(s) {
+            Some(cause) if !out.contains(&cause) => out.push(cause),
+            Some(_) => c.push(FieldError::new(format!("counted_causes[{i}]"), "重复", "is listed twice")),
+            None => c.push(FieldError::new(
+                format!("counted_causes[{i}]"),
+                format!("可选值：{}", Cause::choices()),
+                format!("must be one of: {}", Cause::choices()),
+            )),
+        }
+    }
+    out.sort();
+    out
 }
 
 impl ContractInput {

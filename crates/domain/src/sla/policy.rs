@@ -89,6 +89,9 @@ pub struct PolicyInput {
     pub upgrade: Vec<UpgradeInput>,
     #[serde(default)]
     pub escalation: Vec<EscalationInput>,
+    /// Working days after which a resolved ticket closes itself unless the reporter acts
+    /// (default 3; 0 never).
+    pub auto_close_working_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -132,6 +135,15 @@ pub struct PolicySpec {
     pub pause_states: BTreeMap<String, Vec<String>>,
     pub upgrade: Vec<Upgrade>,
     pub escalation: Vec<Escalation>,
+    /// Working days after which a resolved ticket closes itself (0: never).
+    #[serde(default = "default_auto_close")]
+    pub auto_close_working_days: u16,
+}
+
+pub const DEFAULT_AUTO_CLOSE_DAYS: u16 = 3;
+
+fn default_auto_close() -> u16 {
+    DEFAULT_AUTO_CLOSE_DAYS
 }
 
 /// A stored policy at one version.
@@ -169,6 +181,14 @@ impl PolicyInput {
         let pause_states = validate_pauses(self.pause_states.as_ref(), &metrics, &mut c);
         let upgrade = validate_upgrades(&self.upgrade, &levels, &mut c);
         let escalation = validate_ladder(&self.escalation, &metrics, &mut c);
+        let auto_close_working_days = match self.auto_close_working_days {
+            None => DEFAULT_AUTO_CLOSE_DAYS,
+            Some(d) if (0..=30).contains(&d) => d as u16,
+            Some(_) => {
+                c.push(FieldError::new("auto_close_working_days", "须为 0 到 30 的整数", "must be 0 to 30"));
+                0
+            }
+        };
         c.finish().map(|_| PolicySpec {
             name,
             calendar_id,
@@ -178,6 +198,7 @@ impl PolicyInput {
             pause_states,
             upgrade,
             escalation,
+            auto_close_working_days,
         })
     }
 }

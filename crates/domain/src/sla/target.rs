@@ -123,6 +123,7 @@ impl Target {
         match *self {
             Target::Calendar { minutes } => {
                 let budget = i64::from(minutes) * MIN;
+                obs.consumed(cal, start, start + budget);
                 Some(Plan { due: start + budget, budget, measure: Measure::Wall, later_start: false })
             }
             Target::Business { minutes } => {
@@ -182,22 +183,25 @@ impl Target {
                 }
                 Some(due)
             }
-            Measure::Wall => {
-                let mut due = start + plan.budget;
-                for &(s, e) in pauses {
-                    if e <= start {
-                        continue;
-                    }
-                    if s >= due {
-                        break;
-                    }
-                    obs.paused(cal, s.max(start), e);
-                    due += e - s.max(start);
-                }
-                Some(due)
-            }
+            Measure::Wall => Some(wall_due(cal, start, plan.budget, pauses, obs)),
             Measure::Working => consume(cal, start, plan.budget, pauses, plan.later_start, obs),
         }
+    }
+
+    /// The instant at which `percent` of the budget has been spent, pauses honoured (for the
+    /// escalation ladder's “at 75 %” steps).
+    pub fn at_share(&self, cal: &Calendar, start: Micros, pauses: &[(Micros, Micros)], percent: u32) -> Option<Micros> {
+        let plan = self.plan(cal, start, &mut ())?;
+        let share = plan.budget * i64::from(percent.min(100)) / 100;
+        match plan.measure {
+            Measure::Wall => Some(wall_due(cal, start, share, pauses, &mut ())),
+            Measure::Working => consume(cal, start, share, pauses, false, &mut ()),
+        }
+    }
+
+    /// The budget the clock spends (wall-clock or working time, by the target's kind).
+    pub fn budget(&self, cal: &Calendar, start: Micros) -> Option<Micros> {
+        self.plan(cal, start, &mut ()).map(|p| p.budget)
     }
 
     /// The budget spent between `start` and `now` (never negative), pauses excluded.
@@ -207,6 +211,28 @@ impl Target {
             Measure::Working => elapsed(cal, start, now, pauses, &mut ()),
         }
     }
+}
+
+/// `budget` of wall-clock time from `start`, the clock stopped during `pauses`.
+fn wall_due<O: Observe>(
+    cal: &Calendar,
+    start: Micros,
+    budget: Micros,
+    pauses: &[(Micros, Micros)],
+    obs: &mut O,
+) -> Micros {
+    let mut due = start + budget;
+    for &(s, e) in pauses {
+        if e <= start {
+            continue;
+        }
+        if s >= due {
+            break;
+        }
+        obs.paused(cal, s.max(start), e);
+        due += e - s.max(start);
+    }
+    due
 }
 
 fn dur_zh(minutes: u32) -> String {

@@ -15,6 +15,9 @@ pub struct Model {
     pub milestones: String,
     #[sea_orm(column_type = "Text")]
     pub notes: Option<String>,
+    pub sla_policy_id: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub counted_causes: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

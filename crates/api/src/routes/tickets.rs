@@ -1,0 +1,362 @@
+//! `/tickets`: reporting, the lifecycle, clocks, comments, attachments; `/notifications`.
+
+use app::tickets::TicketFilter;
+use axum::Json;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::FieldError;
+use domain::list::{ListQuery, Page};
+use domain::tickets::input::{
+    AssignInput, CommentInput, MilestoneInput, OutageInput, RatingInput, TicketInput, TransitionInput,
+};
+use domain::tickets::view::{Attachment, Comment, Notification, Ticket, TicketDetail};
+use domain::tickets::{Status, TicketType};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{ListParams, xlsx};
+use crate::error::{ApiError, ApiResult, ProblemBody, wants_english};
+use crate::extract::{Auth, JsonBody, Params, check};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(export))
+        .routes(routes!(get))
+        .routes(routes!(transition))
+        .routes(routes!(assign))
+        .routes(routes!(milestone))
+        .routes(routes!(outage))
+        .routes(routes!(rate))
+        .routes(routes!(comment))
+        .routes(routes!(upload))
+        .routes(routes!(download))
+        .routes(routes!(notifications))
+        .routes(routes!(read_notifications))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct TicketParams {
+    /// One status or several separated by commas (new, responded, arrived, in_progress, pending,
+    /// restored, resolved, closed, reopened), or `open` for all but resolved and closed.
+    status: Option<String>,
+    system_id: Option<String>,
+    unit_id: Option<String>,
+    vendor_id: Option<String>,
+    /// incident, request, consultation, data_request, access_request
+    #[param(rename = "type")]
+    kind: Option<String>,
+    severity: Option<String>,
+    assignee_id: Option<String>,
+    /// true: a clock has breached.
+    breached: Option<bool>,
+    /// true: a running clock has used 80 % of its budget and none has breached.
+    at_risk: Option<bool>,
+    /// Reported at or after (RFC 3339 or YYYY-MM-DD, the bureau's day).
+    from: Option<String>,
+    /// Reported before.
+    to: Option<String>,
+}
+
+fn flag(params: &Params, key: &str, errors: &mut Vec<FieldError>) -> Option<bool> {
+    match params.text(key).as_deref() {
+        None => None,
+        Some("true" | "1") => Some(true),
+        Some("false" | "0") => Some(false),
+        Some(_) => {
+            errors.push(FieldError::new(key, "须为 true 或 false", "must be true or false"));
+            None
+        }
+    }
+}
+
+fn parse(params: &Params) -> ApiResult<(ListQuery, TicketFilter)> {
+    let mut errors = Vec::new();
+    let q = params.list(app::tickets::SORT_KEYS, &mut errors);
+    let mut statuses = Vec::new();
+    for s in params.text("status").iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+        match (s, Status::parse(s)) {
+            ("open", _) => statuses.extend(Status::ALL.iter().copied().filter(|s| s.is_open())),
+            (_, Some(st)) => statuses.push(st),
+            (_, None) => errors.push(FieldError::new(
+                "status",
+                format!("可选值：open、{}", Status::choices()),
+                format!("one of: open, {}", Status::choices()),
+            )),
+        }
+    }
+    let kind = params.text("type").and_then(|k| {
+        let parsed = TicketType::parse(&k);
+        if parsed.is_none() {
+            errors.push(FieldError::new("type", format!("可选值：{}", TicketType::choices()), "unknown type"));
+        }
+        parsed
+    });
+    let f = TicketFilter {
+        statuses,
+        system_id: params.text("system_id"),
+        unit_id: params.text("unit_id"),
+        vendor_id: params.text("vendor_id"),
+        kind,
+        severity: params.text("severity"),
+        assignee_id: params.text("assignee_id"),
+        breached: flag(params, "breached", &mut errors),
+        at_risk: flag(params, "at_risk", &mut errors),
+        from: params.instant("from", &mut errors),
+        to: params.instant("to", &mut errors),
+    };
+    check(errors)?;
+    Ok((q, f))
+}
+
+/// Tickets the caller may see: a unit its own, a vendor those of its contracts, the bureau all.
+/// Sort keys: reported_at (default), next_due_at, number, updated_at, status, severity.
+#[utoipa::path(get, path = "/tickets", tag = "tickets", operation_id = "tickets_list", params(ListParams, TicketParams),
+    responses((status = 200, body = Page<Ticket>), (status = 400, body = ProblemBody)))]
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Ticket>>> {
+    let (q, f) = parse(&params)?;
+    Ok(Json(s.app.list_tickets(&auth.principal, &q, &f).await?))
+}
+
+/// The (filtered) list as xlsx.
+#[utoipa::path(get, path = "/tickets/export.xlsx", tag = "tickets", operation_id = "tickets_export", params(ListParams, TicketParams),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
+    let (q, f) = parse(&params)?;
+    let bytes = s.app.export_tickets(&auth.principal, &q, &f).await?;
+    Ok(xlsx(&format!("工单-{}.xlsx", super::today()), bytes))
+}
+
+/// Reports a problem. The SLA policy comes from the contract item covering the system on the
+/// report's date (its newest version, pinned to the ticket); `severity` is a level of it.
+#[utoipa::path(post, path = "/tickets", tag = "tickets", operation_id = "tickets_create", request_body = TicketInput,
+    responses((status = 201, body = TicketDetail), (status = 422, body = ProblemBody)))]
+async fn create(
+    State(s): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<TicketInput>,
+) -> ApiResult<(StatusCode, Json<TicketDetail>)> {
+    let t = s.app.create_ticket(&auth.principal, input, wants_english(&headers)).await?;
+    Ok((StatusCode::CREATED, Json(t)))
+}
+
+/// A ticket with its clocks (each explaining its due time), timeline, comments and files.
+#[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", operation_id = "tickets_get", params(("id" = String, Path)),
+    responses((status = 200, body = TicketDetail), (status = 404, body = ProblemBody)))]
+async fn get(
+    State(s): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TicketDetail>> {
+    Ok(Json(s.app.get_ticket(&auth.principal, &id, wants_english(&headers)).await?))
+}
+
+/// Moves the ticket to another state. A move the lifecycle does not allow answers 409 and names
+/// the allowed ones; `at` (a past instant) is for administrators back-filling.
+#[utoipa::path(post, path = "/tickets/{id}/transitions", tag = "tickets", operation_id = "tickets_transition",
+    params(("id" = String, Path)), request_body = TransitionInput,
+    responses((status = 200, body = TicketDetail), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn transition(
+    State(s): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<TransitionInput>,
+) -> ApiResult<Json<TicketDetail>> {
+    Ok(Json(s.app.transition_ticket(&auth.principal, &id, input, wants_english(&headers)).await?))
+}
+
+/// Assigns an engineer and/or moves the ticket to support level L1–L4.
+#[utoipa::path(post, path = "/tickets/{id}/assign", tag = "tickets", operation_id = "tickets_assign",
+    params(("id" = String, Path)), request_body = AssignInput,
+    responses((status = 200, body = TicketDetail), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn assign(
+    State(s): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<AssignInput>,
+) -> ApiResult<Json<TicketDetail>> {
+    Ok(Json(s.app.assign_ticket(&auth.principal, &id, input, wants_english(&headers)).await?))
+}
+
+/// Records a milestone that stops a clock (`plan`, or a custom metric of the policy).
+#[utoipa::path(post, path = "/tickets/{id}/milestones", tag = "tickets", operation_id = "tickets_milestone",
+    params(("id" = String, Path)), request_body = MilestoneInput,
+    responses((status = 200, body = TicketDetail), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn milestone(
+    State(s): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<MilestoneInput>,
+) -> ApiResult<Json<TicketDetail>> {
+    Ok(Json(s.app.ticket_milestone(&auth.principal, &id, input, wants_english(&headers)).await?))
+}
+
+/// An incident's outage cause and interruption times.
+#[utoipa::path(put, path = "/tickets/{id}/outage", tag = "tickets", operation_id = "tickets_outage",
+    params(("id" = String, Path)), request_body = OutageInput,
+    responses((status = 200, body = TicketDetail), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn outage(
+    State(s): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<OutageInput>,
+) -> ApiResult<Json<TicketDetail>> {
+    Ok(Json(s.app.ticket_outage(&auth.principal, &id, input, wants_english(&headers)).await?))
+}
+
+/// The reporter's satisfaction, 1–5 with a comment, once the ticket is resolved.
+#[utoipa::path(post, path = "/tickets/{id}/rating", tag = "tickets", operation_id = "tickets_rate",
+    params(("id" = String, Path)), request_body = RatingInput,
+    responses((status = 200, body = TicketDetail), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn rate(
+    State(s): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<RatingInput>,
+) -> ApiResult<Json<TicketDetail>> {
+    Ok(Json(s.app.rate_ticket(&auth.principal, &id, input, wants_english(&headers)).await?))
+}
+
+/// Adds a comment; `internal` ones are hidden from the reporter's unit.
+#[utoipa::path(post, path = "/tickets/{id}/comments", tag = "tickets", operation_id = "tickets_comment",
+    params(("id" = String, Path)), request_body = CommentInput,
+    responses((status = 201, body = Comment), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn comment(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<CommentInput>,
+) -> ApiResult<(StatusCode, Json<Comment>)> {
+    Ok((StatusCode::CREATED, Json(s.app.add_comment(&auth.principal, &id, input).await?)))
+}
+
+/// A multipart upload: `file`, and `internal` (`true` to hide it from the reporter's unit).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct UploadForm {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    internal: Option<bool>,
+}
+
+/// Attaches a photo, screenshot, log or document (at most 10 MB; the type is read from the
+/// file's bytes).
+#[utoipa::path(post, path = "/tickets/{id}/attachments", tag = "tickets", operation_id = "tickets_upload",
+    params(("id" = String, Path)), request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = Attachment), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn upload(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    req: Request,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    let missing = || ApiError::BadRequest(vec![FieldError::new("file", "请选择要上传的文件", "no file was uploaded")]);
+    let mut form = Multipart::from_request(req, &s).await.map_err(|_| missing())?;
+    let (mut file, mut internal) = (None, false);
+    while let Some(field) = form.next_field().await.map_err(|_| missing())? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("file").to_string();
+                let bytes = field.bytes().await.map_err(|_| missing())?;
+                file = Some((name, bytes.to_vec()));
+            }
+            Some("internal") => internal = field.text().await.map_err(|_| missing())?.trim() == "true",
+            _ => {}
+        }
+    }
+    let (file_name, bytes) = file.ok_or_else(missing)?;
+    let upload = app::tickets::Upload { file_name, bytes, internal };
+    Ok((StatusCode::CREATED, Json(s.app.add_attachment(&auth.principal, &id, upload).await?)))
+}
+
+/// Downloads an attachment; images are shown inline, everything else downloads.
+#[utoipa::path(get, path = "/tickets/{id}/attachments/{attachment_id}", tag = "tickets", operation_id = "tickets_download",
+    params(("id" = String, Path), ("attachment_id" = String, Path)),
+    responses((status = 200, body = Vec<u8>), (status = 404, body = ProblemBody)))]
+async fn download(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, aid)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (a, bytes) = s.app.attachment(&auth.principal, &id, &aid).await?;
+    let inline = a.content_type.starts_with("image/");
+    let encoded: String =
+        form_urlencoded::byte_serialize(a.file_name.as_bytes()).collect::<String>().replace('+', "%20");
+    let disposition = format!("{}; filename*=UTF-8''{encoded}", if inline { "inline" } else { "attachment" });
+    let content_type =
+        if a.content_type == "text/plain" { "text/plain; charset=utf-8".to_string() } else { a.content_type };
+    Ok((
+        [
+            (CONTENT_TYPE, content_type),
+            (CONTENT_DISPOSITION, disposition),
+            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct NotificationParams {
+    /// true: only unread ones.
+    unread: Option<bool>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+/// The caller's in-app notifications, newest first.
+#[utoipa::path(get, path = "/notifications", tag = "tickets", operation_id = "tickets_notifications", params(NotificationParams),
+    responses((status = 200, body = Page<Notification>)))]
+async fn notifications(
+    State(s): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    params: Params,
+) -> ApiResult<Json<Page<Notification>>> {
+    let mut errors = Vec::new();
+    let q = params.list(&[], &mut errors);
+    let unread = flag(&params, "unread", &mut errors).unwrap_or(false);
+    check(errors)?;
+    let page = s.app.notifications(&auth.principal, unread, q.page, q.page_size, wants_english(&headers)).await?;
+    Ok(Json(page))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct ReadInput {
+    /// The notifications to mark read; empty or absent for all.
+    #[serde(default)]
+    ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ReadResult {
+    marked: u64,
+}
+
+/// Marks notifications read.
+#[utoipa::path(post, path = "/notifications/read", tag = "tickets", operation_id = "tickets_read_notifications", request_body = ReadInput,
+    responses((status = 200, body = ReadResult)))]
+async fn read_notifications(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(input): JsonBody<ReadInput>,
+) -> ApiResult<Json<ReadResult>> {
+    let marked = s.app.read_notifications(&auth.principal, &input.ids).await?;
+    Ok(Json(ReadResult { marked }))
+}

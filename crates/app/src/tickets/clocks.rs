@@ -1,0 +1,390 @@
+//! Keeping a ticket's clocks: recomputing them from the history, firing the escalation ladder,
+//! upgrading severity, closing resolved tickets, and the job that finds tickets needing it by
+//! query (`next_check_at`), so a restart or a second replica loses nothing.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use domain::sla::compiled::{Calendar, instant, micros};
+use domain::sla::policy::{PolicySpec, PolicyView};
+use domain::sla::target::{DayAt, Target, explain};
+use domain::tickets::clocks::{Change, Clock, ClockState, History, compute, settle};
+use domain::tickets::view::{ClockView, Event, Ticket};
+use domain::tickets::{SUPPORT_LEVELS, Status};
+use domain::{Msg, Scope};
+use serde_json::json;
+use store::Tx;
+use store::tickets::StoredClock;
+
+use crate::{App, AppError, Result, system_principal};
+
+/// A running clock that has spent this share of its budget is “at risk”.
+pub const RISK_PERCENT: u32 = 80;
+/// Tickets without a policy close themselves in this calendar.
+const FALLBACK_CALENDAR: &str = "preset-5x8";
+/// Tickets the job looks at per round.
+const BATCH: u64 = 200;
+
+/// What one round of the clock job did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub checked: usize,
+    /// Tickets another writer changed meanwhile; the next round takes them again.
+    pub skipped: usize,
+}
+
+/// The state changes and milestones of a timeline.
+pub(super) fn history_of(events: &[Event]) -> (Vec<Change>, BTreeMap<String, i64>) {
+    let mut changes = Vec::new();
+    let mut milestones = BTreeMap::new();
+    for e in events {
+        match (e.kind.as_str(), e.to_status) {
+            ("transition", Some(to)) => changes.push(Change { at: micros(e.at), to }),
+            ("milestone", _) => {
+                if let Some(m) = e.data.get("metric").and_then(|m| m.as_str()) {
+                    milestones.entry(m.to_string()).or_insert(micros(e.at));
+                }
+            }
+            _ => {}
+        }
+    }
+    changes.sort_by_key(|c| c.at);
+    (changes, milestones)
+}
+
+fn paused_in(spec: Option<&PolicySpec>, metric: &str) -> Vec<Status> {
+    spec.map(|s| {
+        s.pause_states
+            .iter()
+            .filter(|(_, ms)| ms.iter().any(|m| m == metric))
+            .filter_map(|(state, _)| Status::parse(state))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn level_rank(l: &str) -> usize {
+    SUPPORT_LEVELS.iter().position(|x| *x == l).unwrap_or(0)
+}
+
+impl App {
+    /// The policy version and calendar a ticket runs under (`None` without a policy).
+    pub(super) async fn rules(&self, t: &Ticket) -> Result<Option<(PolicyView, Calendar)>> {
+        let (Some(id), Some(v)) = (&t.policy_id, t.policy_version) else { return Ok(None) };
+        let Some(policy) = store::sla::get(&self.store, &Scope::All, id, Some(v)).await? else { return Ok(None) };
+        let (_, cal) = self.compiled_calendar(&policy.spec.calendar_id).await?;
+        Ok(Some((policy, cal)))
+    }
+
+    /// Creates the clocks of the ticket's level, started at the report.
+    pub(super) async fn start_clocks(&self, tx: &Tx, t: &mut Ticket, policy: Option<&PolicyView>) -> Result<()> {
+        let Some(level) = policy.and_then(|p| p.spec.level(t.severity.as_deref().unwrap_or(""))) else {
+            return Ok(());
+        };
+        let start = micros(t.reported_at);
+        let list: Vec<StoredClock> = level
+            .targets_for(t.in_hours)
+            .into_iter()
+            .map(|(metric, target)| StoredClock { clock: fresh_clock(metric, target, start), fired: Vec::new() })
+            .collect();
+        store::tickets::put_clocks(tx, &t.id, &list).await?;
+        Ok(())
+    }
+
+    /// Brings a ticket's clocks up to `now` inside `tx` and writes them and the ticket: the
+    /// clocks from the history, severity upgrades, the escalation ladder, automatic closing, and
+    /// when the job must look again.
+    pub(super) async fn settle_ticket(&self, tx: &Tx, t: &mut Ticket, now: DateTime<Utc>) -> Result<()> {
+        let rules = self.rules(t).await?;
+        let (spec, cal) = match rules {
+            Some((p, c)) => (Some(p.spec), c),
+            None => (None, self.compiled_calendar(FALLBACK_CALENDAR).await?.1),
+        };
+        let spec = spec.as_ref();
+        let events = store::tickets::events(tx, &t.id).await?;
+        let (changes, milestones) = history_of(&events);
+        let h = History { reported_at: micros(t.reported_at), changes: &changes, milestones: &milestones };
+        let n = micros(now);
+        let mut stored = store::tickets::clocks(tx, &t.id).await?;
+        let mut wake: Vec<i64> = Vec::new();
+        let mut new_events: Vec<Event> = Vec::new();
+
+        // Severity upgrades restart the clocks still under way with the new level's targets.
+        for _ in 0..10 {
+            recompute(&cal, spec, &h, n, &mut stored);
+            let Some(spec) = spec else { break };
+            let Some((rule, at)) = upgrade_due(spec, t, &stored, &cal) else { break };
+            if at > n {
+                wake.push(at);
+                break;
+            }
+            let Some(level) = spec.level(&rule.to) else { break };
+            let targets = level.targets_for(t.in_hours);
+            for s in stored.iter_mut().filter(|s| s.clock.is_live()) {
+                if let Some(target) = targets.get(&s.clock.metric) {
+                    *s = StoredClock { clock: fresh_clock(s.clock.metric.clone(), *target, at), fired: Vec::new() };
+                }
+            }
+            let mut e = super::event(&system_principal(), instant(at), now, "severity");
+            e.data = json!({"from": rule.from, "to": rule.to, "after": rule.after});
+            new_events.push(e);
+            t.severity = Some(rule.to.clone());
+            t.severity_since = Some(instant(at));
+        }
+
+        if let Some(spec) = spec {
+            self.fire_ladder(tx, t, spec, &cal, &mut stored, n, now, &mut wake, &mut new_events).await?;
+        }
+
+        // A resolved ticket the reporter leaves alone closes itself.
+        let days = spec.map_or(domain::sla::policy::DEFAULT_AUTO_CLOSE_DAYS, |s| s.auto_close_working_days);
+        if t.status == Status::Resolved
+            && days > 0
+            && let Some(resolved) = t.resolved_at
+        {
+            let target = Target::WorkingDays { days, at: DayAt::SameTime };
+            if let Some(at) = target.due(&cal, micros(resolved), &[], &mut ()) {
+                if at <= n {
+                    let mut e = super::event(&system_principal(), instant(at), now, "transition");
+                    e.from_status = Some(Status::Resolved);
+                    e.to_status = Some(Status::Closed);
+                    e.reason = Some(format!("{days} 个工作日内未确认，自动关闭"));
+                    e.data = json!({"automatic": true, "working_days": days});
+                    new_events.push(e);
+                    t.status = Status::Closed;
+                    t.closed_at = Some(instant(at));
+                } else {
+                    wake.push(at);
+                }
+            }
+        }
+
+        for s in &stored {
+            let c = &s.clock;
+            if c.state == ClockState::Running
+                && let Some(d) = c.due
+            {
+                wake.push(d);
+            }
+        }
+        let running = stored.iter().filter(|s| s.clock.state == ClockState::Running);
+        t.next_due_at = running.clone().filter_map(|s| s.clock.due).min().map(instant);
+        t.risk_at = running.filter_map(|s| s.clock.at_percent(&cal, RISK_PERCENT)).min().map(instant);
+        t.breached = stored.iter().any(|s| s.clock.state == ClockState::Breached);
+        // Everything due by now was handled above; only the future wakes the job.
+        t.next_check_at = wake.into_iter().filter(|&w| w > n).min().map(instant);
+        t.updated_at = now;
+        for e in &new_events {
+            store::tickets::add_event(tx, &t.id, e).await?;
+            if e.kind == "severity" || e.to_status == Some(Status::Closed) {
+                crate::audit::<(), _>(tx, &system_principal(), &e.kind, "ticket", &t.id, None, Some(&e.data), now)
+                    .await?;
+            }
+        }
+        store::tickets::put_clocks(tx, &t.id, &stored).await?;
+        self.write_ticket(tx, t).await?;
+        t.revision += 1;
+        Ok(())
+    }
+
+    /// Fires every ladder step whose moment has come; schedules the next ones.
+    #[allow(clippy::too_many_arguments)]
+    async fn fire_ladder(
+        &self,
+        tx: &Tx,
+        t: &mut Ticket,
+        spec: &PolicySpec,
+        cal: &Calendar,
+        stored: &mut [StoredClock],
+        n: i64,
+        now: DateTime<Utc>,
+        wake: &mut Vec<i64>,
+        new_events: &mut Vec<Event>,
+    ) -> Result<()> {
+        for s in stored.iter_mut() {
+            for (i, step) in spec.escalation.iter().enumerate() {
+                if step.metric != s.clock.metric || s.fired.contains(&i) {
+                    continue;
+                }
+                let c = &s.clock;
+                let reached = if step.on_breach {
+                    c.breached_at
+                } else {
+                    let p = step.at_percent.unwrap_or(100);
+                    let share = c.target.at_share(cal, c.start, &c.pauses, p);
+                    let spent_enough =
+                        c.budget > 0 && i128::from(c.spent) * 100 >= i128::from(c.budget) * i128::from(p);
+                    if spent_enough || c.state == ClockState::Breached {
+                        Some(share.map_or(n, |x| x.min(n)))
+                    } else {
+                        if c.state == ClockState::Running
+                            && let Some(x) = share
+                        {
+                            wake.push(x);
+                        }
+                        None
+                    }
+                };
+                let Some(at) = reached.filter(|&a| a <= n) else { continue };
+                s.fired.push(i);
+                let mut e = super::event(&system_principal(), instant(at), now, "escalation");
+                e.data = json!({
+                    "metric": step.metric, "at_percent": step.at_percent, "on_breach": step.on_breach,
+                    "notify": step.notify, "escalate_to": step.escalate_to,
+                });
+                new_events.push(e);
+                if let Some(to) = &step.escalate_to
+                    && SUPPORT_LEVELS.contains(&to.as_str())
+                    && level_rank(to) > level_rank(&t.support_level)
+                {
+                    let mut e = super::event(&system_principal(), instant(at), now, "level");
+                    e.data = json!({"from": t.support_level, "to": to, "automatic": true});
+                    new_events.push(e);
+                    t.support_level = to.clone();
+                }
+                let (title, body) = ladder_message(t, step.on_breach, step.at_percent, &s.clock.metric);
+                let users = self.recipients(tx, t, &step.notify).await?;
+                store::notifications::add(tx, &users, Some(&t.id), "escalation", &title, &body, now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The job: settles every ticket whose next check has come.
+    pub async fn check_due_tickets(&self) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        loop {
+            let now = self.now();
+            let ids = store::tickets::due_for_check(&self.store, now, BATCH).await?;
+            let batch = ids.len();
+            for id in ids {
+                let tx = self.store.begin().await?;
+                let Some(mut t) = store::tickets::get(&tx, &Scope::All, &id, now).await? else { continue };
+                if t.next_check_at.is_none_or(|c| c > now) {
+                    continue;
+                }
+                match self.settle_ticket(&tx, &mut t, now).await {
+                    Ok(()) => {
+                        tx.commit().await?;
+                        report.checked += 1;
+                    }
+                    Err(AppError::Conflict { .. }) => report.skipped += 1,
+                    Err(e) => return Err(e),
+                }
+            }
+            if (batch as u64) < BATCH || report.skipped > 0 {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// The clocks as the ticket page shows them, brought up to the present without writing.
+    pub(super) async fn clock_views(&self, t: &Ticket, events: &[Event], english: bool) -> Result<Vec<ClockView>> {
+        let Some((policy, cal)) = self.rules(t).await? else { return Ok(Vec::new()) };
+        let mut stored = store::tickets::clocks(&self.store, &t.id).await?;
+        let (changes, milestones) = history_of(events);
+        let h = History { reported_at: micros(t.reported_at), changes: &changes, milestones: &milestones };
+        let now = self.now();
+        recompute(&cal, Some(&policy.spec), &h, micros(now), &mut stored);
+        Ok(stored.into_iter().map(|s| view(&cal, s.clock, now, english)).collect())
+    }
+}
+
+fn fresh_clock(metric: String, target: Target, start: i64) -> Clock {
+    Clock {
+        metric,
+        target,
+        start,
+        due: None,
+        state: ClockState::Running,
+        stopped_at: None,
+        breached_at: None,
+        budget: 0,
+        spent: 0,
+        pauses: Vec::new(),
+    }
+}
+
+/// Every clock from the history as of `n`, outcomes already decided kept.
+pub(super) fn recompute(cal: &Calendar, spec: Option<&PolicySpec>, h: &History, n: i64, stored: &mut [StoredClock]) {
+    for s in stored.iter_mut() {
+        let c = &s.clock;
+        let fresh = compute(cal, &c.metric, c.target, c.start, &paused_in(spec, &c.metric), h, n);
+        s.clock = settle(Some(&s.clock), fresh);
+    }
+}
+
+/// The first upgrade rule for the ticket's severity and when it applies.
+fn upgrade_due<'a>(
+    spec: &'a PolicySpec,
+    t: &Ticket,
+    stored: &[StoredClock],
+    cal: &Calendar,
+) -> Option<(&'a domain::sla::policy::Upgrade, i64)> {
+    if !t.status.is_open() {
+        return None;
+    }
+    let severity = t.severity.as_deref()?;
+    let since = micros(t.severity_since.unwrap_or(t.reported_at));
+    let pauses =
+        stored.iter().find(|s| s.clock.metric == "resolve").map(|s| s.clock.pauses.clone()).unwrap_or_default();
+    spec.upgrade
+        .iter()
+        .filter(|u| u.from == severity)
+        .filter_map(|u| u.after.due(cal, since, &pauses, &mut ()).map(|at| (u, at)))
+        .min_by_key(|(_, at)| *at)
+}
+
+fn ladder_message(t: &Ticket, breach: bool, percent: Option<u32>, metric: &str) -> (Msg, Msg) {
+    let m = metric_label(metric);
+    let title = if breach {
+        Msg::new(format!("工单 {} {}已超时", t.number, m.zh), format!("Ticket {}: {} breached", t.number, m.en))
+    } else {
+        let p = percent.unwrap_or(0);
+        Msg::new(
+            format!("工单 {} {}时限已用 {p}%", t.number, m.zh),
+            format!("Ticket {}: {p}% of the {} time used", t.number, m.en),
+        )
+    };
+    (title, Msg::new(t.title.clone(), t.title.clone()))
+}
+
+pub(super) fn metric_label(metric: &str) -> Msg {
+    match metric {
+        "response" => Msg::new("响应", "response"),
+        "arrival" => Msg::new("到场", "arrival"),
+        "plan" => Msg::new("提交方案", "plan"),
+        "restore" => Msg::new("恢复", "restore"),
+        "resolve" => Msg::new("解决", "resolve"),
+        other => Msg::new(other, other),
+    }
+}
+
+fn view(cal: &Calendar, c: Clock, now: DateTime<Utc>, english: bool) -> ClockView {
+    let mut explanation = explain(&c.target, cal, instant(c.start), &c.pauses, english);
+    // The stored outcome is authoritative (a later calendar change does not move it).
+    explanation.due_at = c.due.map(instant);
+    explanation.due_local = c.due.map(|d| cal.local_string(d));
+    let remaining = match (c.state, c.due) {
+        (ClockState::Running | ClockState::Breached, Some(d)) if c.stopped_at.is_none() => {
+            Some((d - micros(now)) / 1_000_000)
+        }
+        _ => None,
+    };
+    let minutes = |us: i64| (us as f64 / 60_000_000.0 * 100.0).round() / 100.0;
+    ClockView {
+        rule: c.target.text().pick(english).to_string(),
+        start_at: instant(c.start),
+        due_at: c.due.map(instant),
+        stopped_at: c.stopped_at.map(instant),
+        breached_at: c.breached_at.map(instant),
+        remaining_seconds: remaining,
+        budget_minutes: minutes(c.budget),
+        spent_minutes: minutes(c.spent),
+        percent_spent: c.percent_spent(),
+        metric: c.metric,
+        target: c.target,
+        state: c.state,
+        explanation,
+    }
+}

@@ -1,0 +1,326 @@
+//! Moving a ticket: state transitions, assignment and support level, milestones, the outage
+//! record and the reporter's rating. Every change is an event on the timeline and an audit record.
+
+use domain::tickets::input::{
+    AssignInput, MAX_EVENTS, MilestoneInput, OutageInput, RatingInput, TransitionInput, transition_refused,
+};
+use domain::tickets::view::{Event, Ticket, TicketDetail};
+use domain::tickets::{Status, support_level_label};
+use domain::{FieldError, Msg, Principal, Role};
+use serde_json::json;
+
+use super::{event, given_time, has_outage};
+use crate::{App, AppError, Result, audit};
+
+impl App {
+    /// Loads a ticket the caller may change: hidden ones are 404, auditors 403.
+    async fn ticket_for_change(&self, p: &Principal, id: &str) -> Result<Ticket> {
+        let t = self.visible_ticket(p, id).await?;
+        if p.role == Role::Auditor { Err(AppError::Forbidden) } else { Ok(t) }
+    }
+
+    /// Runs `change` on the ticket inside a transaction, then settles its clocks and audits it.
+    async fn change_ticket<F>(
+        &self,
+        p: &Principal,
+        id: &str,
+        english: bool,
+        action: &str,
+        change: F,
+    ) -> Result<TicketDetail>
+    where
+        F: AsyncFnOnce(&store::Tx, &mut Ticket, &Ticket) -> Result<()>,
+    {
+        self.ticket_for_change(p, id).await?;
+        let now = self.now();
+        let tx = self.store.begin().await?;
+        let mut t = store::tickets::get(&tx, &p.scope(), id, now).await?.ok_or(AppError::NotFound)?;
+        let before = t.clone();
+        change(&tx, &mut t, &before).await?;
+        self.settle_ticket(&tx, &mut t, now).await?;
+        audit(&tx, p, action, "ticket", id, Some(&before), Some(&t), now).await?;
+        tx.commit().await?;
+        self.detail(p, t, english).await
+    }
+
+    pub async fn transition_ticket(
+        &self,
+        p: &Principal,
+        id: &str,
+        input: TransitionInput,
+        english: bool,
+    ) -> Result<TicketDetail> {
+        let f = input.validate()?;
+        self.ticket_for_change(p, id).await?;
+        if !f.to.may_enter(p.role) {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let at = given_time(p, "at", f.at, now)?;
+        self.change_ticket(p, id, english, "transition", async |tx, t, before| {
+            let allowed: Vec<Status> = before.status.next().iter().copied().filter(|s| s.may_enter(p.role)).collect();
+            if !allowed.contains(&f.to) {
+                let msg = transition_refused(before.status, f.to, &allowed);
+                return Err(AppError::Conflict { msg, field: Some("to".into()) });
+            }
+            let events = store::tickets::events(tx, &t.id).await?;
+            if events.len() >= MAX_EVENTS {
+                return Err(AppError::conflict(None, "工单变更次数过多", "the ticket has changed too many times"));
+            }
+            if let Some(last) =
+                events.iter().filter(|e| e.kind == "transition" || e.kind == "created").map(|e| e.at).max()
+                && at < last
+            {
+                return Err(FieldError::new(
+                    "at",
+                    "不能早于工单上一次状态变化",
+                    "must not be before the ticket's last change",
+                )
+                .into());
+            }
+            t.status = f.to;
+            t.waiting_for = if f.to == Status::Pending { f.waiting_for.clone() } else { None };
+            match f.to {
+                Status::Resolved => t.resolved_at = Some(at),
+                Status::Closed => t.closed_at = Some(at),
+                Status::Reopened => {
+                    t.resolved_at = None;
+                    t.closed_at = None;
+                    t.rating = None;
+                    t.rating_comment = None;
+                }
+                _ => {}
+            }
+            if f.to == Status::Restored && has_outage(t.kind) && t.outage_start.is_some() && t.outage_end.is_none() {
+                t.outage_end = Some(at);
+            }
+            let mut e = event(p, at, now, "transition");
+            e.from_status = Some(before.status);
+            e.to_status = Some(f.to);
+            e.reason = f.reason.clone();
+            e.data = json!({"waiting_for": f.waiting_for});
+            store::tickets::add_event(tx, &t.id, &e).await?;
+            self.notify_transition(tx, t, f.to, now).await
+        })
+        .await
+    }
+
+    /// Assigns an engineer and/or moves the ticket to another support level (L1–L4).
+    pub async fn assign_ticket(
+        &self,
+        p: &Principal,
+        id: &str,
+        input: AssignInput,
+        english: bool,
+    ) -> Result<TicketDetail> {
+        let (assignee, level, reason) = input.validate()?;
+        let t = self.ticket_for_change(p, id).await?;
+        if p.role == Role::UnitUser {
+            return Err(AppError::Forbidden);
+        }
+        if let Some(a) = &assignee {
+            self.check_assignee(p, t.vendor_id.as_deref(), a).await?;
+        }
+        let now = self.now();
+        self.change_ticket(p, id, english, "assign", async |tx, t, before| {
+            if assignee != before.assignee_id {
+                t.assignee_id = assignee.clone();
+                let mut e = event(p, now, now, "assigned");
+                e.reason = reason.clone();
+                e.data = json!({"from": before.assignee_id, "to": assignee});
+                store::tickets::add_event(tx, &t.id, &e).await?;
+                if let Some(a) = &assignee {
+                    let title = Msg::new(
+                        format!("工单 {} 已指派给您", t.number),
+                        format!("Ticket {} is assigned to you", t.number),
+                    );
+                    let body = Msg::new(t.title.clone(), t.title.clone());
+                    store::notifications::add(tx, std::slice::from_ref(a), Some(&t.id), "assigned", &title, &body, now)
+                        .await?;
+                }
+            }
+            if let Some(l) = &level
+                && *l != before.support_level
+            {
+                t.support_level = l.clone();
+                let mut e = event(p, now, now, "level");
+                e.reason = reason.clone();
+                e.data = json!({"from": before.support_level, "to": l});
+                store::tickets::add_event(tx, &t.id, &e).await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Records that a milestone was reached (`plan`: a solution handed in; custom metrics).
+    pub async fn ticket_milestone(
+        &self,
+        p: &Principal,
+        id: &str,
+        input: MilestoneInput,
+        english: bool,
+    ) -> Result<TicketDetail> {
+        let (metric, at, note) = input.validate()?;
+        self.ticket_for_change(p, id).await?;
+        if !matches!(p.role, Role::Admin | Role::Engineer | Role::VendorPm) {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let at = given_time(p, "at", at, now)?;
+        self.change_ticket(p, id, english, "milestone", async |tx, t, _| {
+            let clocks = store::tickets::clocks(tx, &t.id).await?;
+            if !clocks.iter().any(|c| c.clock.metric == metric) {
+                return Err(
+                    FieldError::new("metric", "该工单没有这个时限", "the ticket has no clock for this metric").into()
+                );
+            }
+            let events = store::tickets::events(tx, &t.id).await?;
+            if events
+                .iter()
+                .any(|e| e.kind == "milestone" && e.data.get("metric").and_then(|m| m.as_str()) == Some(&metric))
+            {
+                return Err(AppError::conflict(Some("metric"), "该节点已记录", "this milestone is already recorded"));
+            }
+            if at < t.reported_at {
+                return Err(FieldError::new("at", "不能早于报告时间", "must not be before the report").into());
+            }
+            let mut e = event(p, at, now, "milestone");
+            e.reason = note.clone();
+            e.data = json!({"metric": metric});
+            store::tickets::add_event(tx, &t.id, &e).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// An incident's outage cause and interruption times (the vendor and the bureau record them).
+    pub async fn ticket_outage(
+        &self,
+        p: &Principal,
+        id: &str,
+        input: OutageInput,
+        english: bool,
+    ) -> Result<TicketDetail> {
+        let f = input.validate()?;
+        let t = self.ticket_for_change(p, id).await?;
+        if p.role == Role::UnitUser {
+            return Err(AppError::Forbidden);
+        }
+        if !has_outage(t.kind) {
+            return Err(FieldError::new("cause", "只有故障工单记录中断原因", "only incidents record an outage").into());
+        }
+        let now = self.now();
+        if f.outage_start.is_some_and(|s| s > now) || f.outage_end.is_some_and(|e| e > now) {
+            return Err(FieldError::new("outage_end", "不能晚于当前时间", "must not be in the future").into());
+        }
+        self.change_ticket(p, id, english, "outage", async |tx, t, before| {
+            t.cause = f.cause.or(before.cause);
+            t.outage_start = f.outage_start.or(before.outage_start);
+            t.outage_end = f.outage_end.or(before.outage_end);
+            if let (Some(s), Some(e)) = (t.outage_start, t.outage_end)
+                && e < s
+            {
+                return Err(
+                    FieldError::new("outage_end", "中断结束不能早于开始", "must not be before outage_start").into()
+                );
+            }
+            let mut e = event(p, now, now, "cause");
+            e.data = json!({"cause": t.cause, "outage_start": t.outage_start, "outage_end": t.outage_end});
+            store::tickets::add_event(tx, &t.id, &e).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The reporter's satisfaction (000 用户使用评价), after the ticket is resolved.
+    pub async fn rate_ticket(
+        &self,
+        p: &Principal,
+        id: &str,
+        input: RatingInput,
+        english: bool,
+    ) -> Result<TicketDetail> {
+        let (rating, comment) = input.validate()?;
+        let t = self.ticket_for_change(p, id).await?;
+        if !matches!(p.role, Role::UnitUser | Role::Admin) {
+            return Err(AppError::Forbidden);
+        }
+        if t.status.is_open() {
+            return Err(AppError::conflict(
+                Some("rating"),
+                "工单解决后才能评价",
+                "a ticket is rated after it is resolved",
+            ));
+        }
+        let now = self.now();
+        self.change_ticket(p, id, english, "rate", async |tx, t, _| {
+            t.rating = Some(rating);
+            t.rating_comment = comment.clone();
+            let mut e = event(p, now, now, "rated");
+            e.reason = comment.clone();
+            e.data = json!({"rating": rating});
+            store::tickets::add_event(tx, &t.id, &e).await?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// A timeline entry in words.
+pub(super) fn event_text(e: &Event) -> Msg {
+    let s = |k: &str| e.data.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    match e.kind.as_str() {
+        "created" => Msg::new(format!("{} 报告了问题", e.actor_name), format!("{} reported the problem", e.actor_name)),
+        "transition" => {
+            let to = e.to_status.map(|s| s.label()).unwrap_or_else(|| Msg::new("", ""));
+            let auto = e.data.get("automatic").and_then(|v| v.as_bool()).unwrap_or(false);
+            if auto {
+                Msg::new(format!("自动转为“{}”", to.zh), format!("automatically {}", to.en))
+            } else {
+                Msg::new(
+                    format!("{} 将工单转为“{}”", e.actor_name, to.zh),
+                    format!("{} set the ticket to {}", e.actor_name, to.en),
+                )
+            }
+        }
+        "assigned" => {
+            Msg::new(format!("{} 更改了处理人", e.actor_name), format!("{} changed the assignee", e.actor_name))
+        }
+        "level" => {
+            let to = support_level_label(&s("to"));
+            Msg::new(format!("升级到 {}（{}）", s("to"), to.zh), format!("escalated to {} ({})", s("to"), to.en))
+        }
+        "severity" => Msg::new(
+            format!("级别自动由“{}”升为“{}”", s("from"), s("to")),
+            format!("severity upgraded from {} to {}", s("from"), s("to")),
+        ),
+        "escalation" => {
+            let m = super::clocks::metric_label(&s("metric"));
+            if e.data.get("on_breach").and_then(|v| v.as_bool()).unwrap_or(false) {
+                Msg::new(format!("{}时限超时，已通知相关人员", m.zh), format!("{} breached; people notified", m.en))
+            } else {
+                let p = e.data.get("at_percent").and_then(|v| v.as_u64()).unwrap_or(0);
+                Msg::new(
+                    format!("{}时限已用 {p}%，已通知相关人员", m.zh),
+                    format!("{p}% of the {} time used; people notified", m.en),
+                )
+            }
+        }
+        "milestone" => {
+            let m = super::clocks::metric_label(&s("metric"));
+            Msg::new(
+                format!("{} 记录：{}完成", e.actor_name, m.zh),
+                format!("{} recorded: {} done", e.actor_name, m.en),
+            )
+        }
+        "cause" => {
+            Msg::new(format!("{} 记录了中断原因和时间", e.actor_name), format!("{} recorded the outage", e.actor_name))
+        }
+        "rated" => {
+            let r = e.data.get("rating").and_then(|v| v.as_i64()).unwrap_or(0);
+            Msg::new(format!("{} 评价 {r} 星", e.actor_name), format!("{} rated it {r}/5", e.actor_name))
+        }
+        other => Msg::new(other, other),
+    }
+}

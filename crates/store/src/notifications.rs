@@ -1,0 +1,116 @@
+//! The in-app notification outbox. Other channels (SMS, e-mail, WeChat Work) will read the same
+//! rows in a later issue.
+
+use chrono::{DateTime, Utc};
+use domain::Msg;
+use domain::list::Page;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use crate::entities::notifications as n;
+use crate::{Conn, Result, Tx, corrupt};
+
+/// A stored notification with its message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub id: String,
+    pub user_id: String,
+    pub ticket_id: Option<String>,
+    pub kind: String,
+    pub title: Msg,
+    pub body: Msg,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Message {
+    title: (String, String),
+    body: (String, String),
+}
+
+pub async fn add(
+    tx: &Tx,
+    user_ids: &[String],
+    ticket_id: Option<&str>,
+    kind: &str,
+    title: &Msg,
+    body: &Msg,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if user_ids.is_empty() {
+        return Ok(());
+    }
+    let message = serde_json::to_string(&Message {
+        title: (title.zh.clone(), title.en.clone()),
+        body: (body.zh.clone(), body.en.clone()),
+    })
+    .unwrap_or_default();
+    for chunk in user_ids.chunks(500) {
+        let rows = chunk.iter().map(|u| n::ActiveModel {
+            id: Set(crate::new_id()),
+            user_id: Set(u.clone()),
+            ticket_id: Set(ticket_id.map(str::to_string)),
+            kind: Set(kind.to_string()),
+            message: Set(message.clone()),
+            created_at: Set(now),
+            read_at: Set(None),
+        });
+        n::Entity::insert_many(rows).exec(tx.conn()).await?;
+    }
+    Ok(())
+}
+
+fn stored(m: n::Model) -> Result<Stored> {
+    let msg: Message = serde_json::from_str(&m.message).map_err(|_| corrupt("notifications.message", &m.id))?;
+    Ok(Stored {
+        id: m.id,
+        user_id: m.user_id,
+        ticket_id: m.ticket_id,
+        kind: m.kind,
+        title: Msg::new(msg.title.0, msg.title.1),
+        body: Msg::new(msg.body.0, msg.body.1),
+        created_at: m.created_at,
+        read_at: m.read_at,
+    })
+}
+
+/// A user's notifications, newest first.
+pub async fn list(c: &impl Conn, user_id: &str, unread_only: bool, page: u64, page_size: u64) -> Result<Page<Stored>> {
+    let mut s = n::Entity::find().filter(n::Column::UserId.eq(user_id));
+    if unread_only {
+        s = s.filter(n::Column::ReadAt.is_null());
+    }
+    let total = s.clone().count(c.conn()).await?;
+    let rows = s
+        .order_by_desc(n::Column::CreatedAt)
+        .order_by_desc(n::Column::Id)
+        .offset((page.saturating_sub(1)).saturating_mul(page_size))
+        .limit(page_size)
+        .all(c.conn())
+        .await?;
+    Ok(Page { items: rows.into_iter().map(stored).collect::<Result<_>>()?, total, page, page_size })
+}
+
+/// Marks the user's notifications read: the given ones, or all when `ids` is empty.
+pub async fn mark_read(tx: &Tx, user_id: &str, ids: &[String], now: DateTime<Utc>) -> Result<u64> {
+    let mut q = n::Entity::update_many()
+        .col_expr(n::Column::ReadAt, Expr::value(now))
+        .filter(n::Column::UserId.eq(user_id))
+        .filter(n::Column::ReadAt.is_null());
+    if !ids.is_empty() {
+        q = q.filter(n::Column::Id.is_in(ids.iter().take(crate::IN_CHUNK).cloned()));
+    }
+    Ok(q.exec(tx.conn()).await?.rows_affected)
+}
+
+/// Every notification about a ticket, oldest first (tests and the ticket page's audit view).
+pub async fn for_ticket(c: &impl Conn, ticket_id: &str) -> Result<Vec<Stored>> {
+    let rows = n::Entity::find()
+        .filter(n::Column::TicketId.eq(ticket_id))
+        .order_by_asc(n::Column::CreatedAt)
+        .order_by_asc(n::Column::Id)
+        .all(c.conn())
+        .await?;
+    rows.into_iter().map(stored).collect()
+}

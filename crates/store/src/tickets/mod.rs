@@ -1,0 +1,437 @@
+//! Tickets: the row with its denormalised scope (unit, vendor) and clock summary, the timeline,
+//! and the SLA clocks with their indexed due times.
+
+use chrono::{DateTime, Utc};
+use domain::Scope;
+use domain::list::{ListQuery, Page};
+use domain::sla::compiled::{instant, micros};
+use domain::tickets::clocks::{Clock, ClockState};
+use domain::tickets::view::{Event, Ticket};
+use domain::tickets::{Cause, Channel, Status, TicketType};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement,
+};
+
+use crate::entities::{ticket_clocks as tc, ticket_events as te, tickets as t};
+use crate::{Conn, Result, StoreError, Tx, corrupt, list};
+
+mod comments;
+pub use comments::*;
+
+pub const SORT_KEYS: &[&str] = &["reported_at", "next_due_at", "number", "updated_at", "status", "severity"];
+
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub statuses: Vec<Status>,
+    pub system_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub vendor_id: Option<String>,
+    pub kind: Option<TicketType>,
+    pub severity: Option<String>,
+    pub assignee_id: Option<String>,
+    pub breached: Option<bool>,
+    pub at_risk: Option<bool>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Units see their own tickets; vendors the tickets of their contracts.
+fn visible(scope: &Scope) -> Condition {
+    crate::scope::by_scope(
+        scope,
+        |u| Condition::all().add(t::Column::UnitId.eq(u)),
+        |v| Condition::all().add(t::Column::VendorId.eq(v)),
+    )
+}
+
+fn parse<T>(what: &str, v: &str, f: fn(&str) -> Option<T>) -> Result<T> {
+    f(v).ok_or_else(|| corrupt(what, v))
+}
+
+fn ticket(m: t::Model, now: DateTime<Utc>) -> Result<Ticket> {
+    Ok(Ticket {
+        kind: parse("tickets.kind", &m.kind, TicketType::parse)?,
+        channel: parse("tickets.channel", &m.channel, Channel::parse)?,
+        status: parse("tickets.status", &m.status, Status::parse)?,
+        cause: m.cause.as_deref().map(|c| parse("tickets.cause", c, Cause::parse)).transpose()?,
+        cause_counted: None,
+        at_risk: !m.breached && m.risk_at.is_some_and(|r| r <= now),
+        id: m.id,
+        number: m.number,
+        title: m.title,
+        description: m.description,
+        system_id: m.system_id,
+        unit_id: m.unit_id,
+        vendor_id: m.vendor_id,
+        contract_item_id: m.contract_item_id,
+        policy_id: m.policy_id,
+        policy_version: m.policy_version,
+        calendar_id: m.calendar_id,
+        severity: m.severity,
+        support_level: m.support_level,
+        reporter_id: m.reporter_id,
+        reporter_name: m.reporter_name,
+        contact: m.contact,
+        assignee_id: m.assignee_id,
+        reported_at: m.reported_at,
+        in_hours: m.in_hours,
+        resolved_at: m.resolved_at,
+        closed_at: m.closed_at,
+        waiting_for: m.waiting_for,
+        outage_start: m.outage_start,
+        outage_end: m.outage_end,
+        rating: m.rating,
+        rating_comment: m.rating_comment,
+        next_due_at: m.next_due_at,
+        breached: m.breached,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        severity_since: m.severity_since,
+        risk_at: m.risk_at,
+        next_check_at: m.next_check_at,
+        revision: m.revision,
+    })
+}
+
+fn active(x: &Ticket) -> t::ActiveModel {
+    t::ActiveModel {
+        id: Set(x.id.clone()),
+        number: Set(x.number.clone()),
+        kind: Set(x.kind.as_str().to_string()),
+        channel: Set(x.channel.as_str().to_string()),
+        title: Set(x.title.clone()),
+        description: Set(x.description.clone()),
+        system_id: Set(x.system_id.clone()),
+        unit_id: Set(x.unit_id.clone()),
+        vendor_id: Set(x.vendor_id.clone()),
+        contract_item_id: Set(x.contract_item_id.clone()),
+        policy_id: Set(x.policy_id.clone()),
+        policy_version: Set(x.policy_version),
+        calendar_id: Set(x.calendar_id.clone()),
+        severity: Set(x.severity.clone()),
+        severity_since: Set(x.severity_since),
+        status: Set(x.status.as_str().to_string()),
+        support_level: Set(x.support_level.clone()),
+        reporter_id: Set(x.reporter_id.clone()),
+        reporter_name: Set(x.reporter_name.clone()),
+        contact: Set(x.contact.clone()),
+        assignee_id: Set(x.assignee_id.clone()),
+        reported_at: Set(x.reported_at),
+        in_hours: Set(x.in_hours),
+        resolved_at: Set(x.resolved_at),
+        closed_at: Set(x.closed_at),
+        waiting_for: Set(x.waiting_for.clone()),
+        cause: Set(x.cause.map(|c| c.as_str().to_string())),
+        outage_start: Set(x.outage_start),
+        outage_end: Set(x.outage_end),
+        rating: Set(x.rating),
+        rating_comment: Set(x.rating_comment.clone()),
+        next_due_at: Set(x.next_due_at),
+        risk_at: Set(x.risk_at),
+        breached: Set(x.breached),
+        next_check_at: Set(x.next_check_at),
+        revision: Set(x.revision),
+        created_at: Set(x.created_at),
+        updated_at: Set(x.updated_at),
+    }
+}
+
+/// The next number of the day `day` (`YYYYMMDD` in the bureau's zone), safe under concurrent
+/// writers on both databases.
+pub async fn next_number(tx: &Tx, day: &str) -> Result<i32> {
+    let backend = tx.conn().get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "INSERT INTO ticket_counters (day, n) VALUES ($1, 1) \
+             ON CONFLICT (day) DO UPDATE SET n = ticket_counters.n + 1 RETURNING n"
+        }
+        _ => {
+            "INSERT INTO ticket_counters (day, n) VALUES (?, 1) \
+             ON CONFLICT (day) DO UPDATE SET n = ticket_counters.n + 1 RETURNING n"
+        }
+    };
+    let row = tx
+        .conn()
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [day.into()]))
+        .await?
+        .ok_or_else(|| StoreError::Db("ticket counter returned nothing".into()))?;
+    Ok(row.try_get::<i32>("", "n")?)
+}
+
+pub async fn insert(tx: &Tx, x: &Ticket) -> Result<()> {
+    active(x).insert(tx.conn()).await?;
+    Ok(())
+}
+
+/// Writes `x` if the stored revision is still `x.revision`, bumping it; `false` when another
+/// writer got there first.
+pub async fn update(tx: &Tx, x: &Ticket) -> Result<bool> {
+    let mut a = active(x);
+    a.revision = Set(x.revision + 1);
+    a.id = sea_orm::NotSet;
+    a.created_at = sea_orm::NotSet;
+    let r = t::Entity::update_many()
+        .set(a)
+        .filter(t::Column::Id.eq(x.id.clone()))
+        .filter(t::Column::Revision.eq(x.revision))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+pub async fn get(c: &impl Conn, scope: &Scope, id: &str, now: DateTime<Utc>) -> Result<Option<Ticket>> {
+    let m = t::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
+    m.map(|m| ticket(m, now)).transpose()
+}
+
+fn filtered(scope: &Scope, q: &ListQuery, f: &TicketFilter, now: DateTime<Utc>) -> sea_orm::Select<t::Entity> {
+    let mut s = t::Entity::find()
+        .filter(visible(scope))
+        .filter(list::eq_opt(t::Column::SystemId, &f.system_id))
+        .filter(list::eq_opt(t::Column::UnitId, &f.unit_id))
+        .filter(list::eq_opt(t::Column::VendorId, &f.vendor_id))
+        .filter(list::eq_opt(t::Column::Kind, &f.kind.map(|k| k.as_str().to_string())))
+        .filter(list::eq_opt(t::Column::Severity, &f.severity))
+        .filter(list::eq_opt(t::Column::AssigneeId, &f.assignee_id))
+        .filter(list::search(&[t::Column::Title, t::Column::Number], q.q.as_deref()));
+    if !f.statuses.is_empty() {
+        s = s.filter(t::Column::Status.is_in(f.statuses.iter().map(|x| x.as_str())));
+    }
+    if let Some(b) = f.breached {
+        s = s.filter(t::Column::Breached.eq(b));
+    }
+    match f.at_risk {
+        Some(true) => s = s.filter(t::Column::Breached.eq(false)).filter(t::Column::RiskAt.lte(now)),
+        Some(false) => {
+            s = s.filter(
+                Condition::any()
+                    .add(t::Column::Breached.eq(true))
+                    .add(t::Column::RiskAt.is_null())
+                    .add(t::Column::RiskAt.gt(now)),
+            )
+        }
+        None => {}
+    }
+    if let Some(from) = f.from {
+        s = s.filter(t::Column::ReportedAt.gte(from));
+    }
+    if let Some(to) = f.to {
+        s = s.filter(t::Column::ReportedAt.lt(to));
+    }
+    s
+}
+
+pub async fn list(
+    c: &impl Conn,
+    scope: &Scope,
+    q: &ListQuery,
+    f: &TicketFilter,
+    now: DateTime<Utc>,
+) -> Result<Page<Ticket>> {
+    let select = filtered(scope, q, f, now);
+    let sort = match q.sort.as_deref() {
+        Some("next_due_at") => t::Column::NextDueAt,
+        Some("number") => t::Column::Number,
+        Some("updated_at") => t::Column::UpdatedAt,
+        Some("status") => t::Column::Status,
+        Some("severity") => t::Column::Severity,
+        _ => t::Column::ReportedAt,
+    };
+    let (rows, total) = list::page(c.conn(), select, q, sort, t::Column::Id).await?;
+    let items = rows.into_iter().map(|m| ticket(m, now)).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, total, page: q.page, page_size: q.page_size })
+}
+
+/// Tickets whose clocks need the job (a threshold, a breach, an upgrade, an auto-close), most
+/// overdue first.
+pub async fn due_for_check(c: &impl Conn, now: DateTime<Utc>, limit: u64) -> Result<Vec<String>> {
+    let rows: Vec<String> = t::Entity::find()
+        .select_only()
+        .column(t::Column::Id)
+        .filter(t::Column::NextCheckAt.lte(now))
+        .order_by_asc(t::Column::NextCheckAt)
+        .limit(limit)
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    Ok(rows)
+}
+
+/// Asks the job to recompute the open tickets counted in these calendars (after a change to a
+/// calendar or its holidays). Closed tickets never change.
+pub async fn recheck_calendars(tx: &Tx, calendar_ids: &[String], now: DateTime<Utc>) -> Result<u64> {
+    let mut n = 0;
+    for chunk in calendar_ids.chunks(crate::IN_CHUNK) {
+        let r = t::Entity::update_many()
+            .col_expr(t::Column::NextCheckAt, Expr::value(now))
+            .filter(t::Column::CalendarId.is_in(chunk.iter().cloned()))
+            .filter(t::Column::Status.ne(Status::Closed.as_str()))
+            .exec(tx.conn())
+            .await?;
+        n += r.rows_affected;
+    }
+    Ok(n)
+}
+
+/// Ids of the open tickets counted in a calendar (for the change preview), oldest first.
+pub async fn open_on_calendar(c: &impl Conn, calendar_id: &str, limit: u64) -> Result<Vec<String>> {
+    Ok(t::Entity::find()
+        .select_only()
+        .column(t::Column::Id)
+        .filter(t::Column::CalendarId.eq(calendar_id))
+        .filter(t::Column::Status.ne(Status::Closed.as_str()))
+        .order_by_asc(t::Column::ReportedAt)
+        .limit(limit)
+        .into_tuple()
+        .all(c.conn())
+        .await?)
+}
+
+// ---- the timeline ----
+
+fn event(m: te::Model) -> Result<Event> {
+    let status = |v: Option<String>| v.map(|s| parse("ticket_events.status", &s, Status::parse)).transpose();
+    Ok(Event {
+        from_status: status(m.from_status)?,
+        to_status: status(m.to_status)?,
+        data: serde_json::from_str(&m.data).map_err(|_| corrupt("ticket_events.data", &m.ticket_id))?,
+        seq: m.seq,
+        at: m.at,
+        recorded_at: m.recorded_at,
+        actor_id: m.actor_id,
+        actor_name: m.actor_name,
+        kind: m.kind,
+        reason: m.reason,
+        text: String::new(),
+    })
+}
+
+pub async fn events(c: &impl Conn, ticket_id: &str) -> Result<Vec<Event>> {
+    let rows = te::Entity::find()
+        .filter(te::Column::TicketId.eq(ticket_id))
+        .order_by_asc(te::Column::Seq)
+        .all(c.conn())
+        .await?;
+    rows.into_iter().map(event).collect()
+}
+
+/// Appends an event; its `seq` is the next after the ticket's last.
+pub async fn add_event(tx: &Tx, ticket_id: &str, e: &Event) -> Result<i32> {
+    let last: Option<i32> = te::Entity::find()
+        .select_only()
+        .column_as(te::Column::Seq.max(), "m")
+        .filter(te::Column::TicketId.eq(ticket_id))
+        .into_tuple::<Option<i32>>()
+        .one(tx.conn())
+        .await?
+        .flatten();
+    let seq = last.unwrap_or(0) + 1;
+    te::ActiveModel {
+        ticket_id: Set(ticket_id.to_string()),
+        seq: Set(seq),
+        at: Set(e.at),
+        recorded_at: Set(e.recorded_at),
+        actor_id: Set(e.actor_id.clone()),
+        actor_name: Set(e.actor_name.clone()),
+        kind: Set(e.kind.clone()),
+        from_status: Set(e.from_status.map(|s| s.as_str().to_string())),
+        to_status: Set(e.to_status.map(|s| s.as_str().to_string())),
+        reason: Set(e.reason.clone()),
+        data: Set(e.data.to_string()),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(seq)
+}
+
+// ---- clocks ----
+
+/// A clock as stored, with the escalation steps already fired for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredClock {
+    pub clock: Clock,
+    pub fired: Vec<usize>,
+}
+
+fn clock(m: tc::Model) -> Result<StoredClock> {
+    let bad = |what: &str| corrupt(what, &m.ticket_id);
+    let u = micros;
+    Ok(StoredClock {
+        clock: Clock {
+            target: serde_json::from_str(&m.target).map_err(|_| bad("ticket_clocks.target"))?,
+            start: u(m.start_at),
+            due: m.due_at.map(u),
+            state: ClockState::parse(&m.state).ok_or_else(|| bad("ticket_clocks.state"))?,
+            stopped_at: m.stopped_at.map(u),
+            breached_at: m.breached_at.map(u),
+            budget: m.budget_us,
+            spent: m.spent_us,
+            pauses: serde_json::from_str(&m.pauses).map_err(|_| bad("ticket_clocks.pauses"))?,
+            metric: m.metric,
+        },
+        fired: serde_json::from_str(&m.fired).map_err(|_| bad("ticket_clocks.fired"))?,
+    })
+}
+
+pub async fn clocks(c: &impl Conn, ticket_id: &str) -> Result<Vec<StoredClock>> {
+    let rows = tc::Entity::find()
+        .filter(tc::Column::TicketId.eq(ticket_id))
+        .order_by_asc(tc::Column::Metric)
+        .all(c.conn())
+        .await?;
+    rows.into_iter().map(clock).collect()
+}
+
+/// Replaces the ticket's clocks.
+pub async fn put_clocks(tx: &Tx, ticket_id: &str, list: &[StoredClock]) -> Result<()> {
+    tc::Entity::delete_many().filter(tc::Column::TicketId.eq(ticket_id)).exec(tx.conn()).await?;
+    if list.is_empty() {
+        return Ok(());
+    }
+    let rows = list.iter().map(|s| {
+        let c = &s.clock;
+        tc::ActiveModel {
+            ticket_id: Set(ticket_id.to_string()),
+            metric: Set(c.metric.clone()),
+            target: Set(json(&c.target)),
+            start_at: Set(instant(c.start)),
+            due_at: Set(c.due.map(instant)),
+            state: Set(c.state.as_str().to_string()),
+            stopped_at: Set(c.stopped_at.map(instant)),
+            breached_at: Set(c.breached_at.map(instant)),
+            budget_us: Set(c.budget),
+            spent_us: Set(c.spent),
+            pauses: Set(json(&c.pauses)),
+            fired: Set(json(&s.fired)),
+        }
+    });
+    tc::Entity::insert_many(rows).exec(tx.conn()).await?;
+    Ok(())
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+/// Running clocks due before `before` (the due-clock query of the benchmark and of dashboards).
+pub async fn running_due_before(c: &impl Conn, before: DateTime<Utc>, limit: u64) -> Result<Vec<(String, String)>> {
+    Ok(tc::Entity::find()
+        .select_only()
+        .column(tc::Column::TicketId)
+        .column(tc::Column::Metric)
+        .filter(tc::Column::State.eq(ClockState::Running.as_str()))
+        .filter(tc::Column::DueAt.lt(before))
+        .order_by_asc(tc::Column::DueAt)
+        .limit(limit)
+        .into_tuple()
+        .all(c.conn())
+        .await?)
+}
+
+/// Tickets that run under a policy (any version).
+pub async fn count_by_policy(c: &impl Conn, policy_id: &str) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(t::Entity::find().filter(t::Column::PolicyId.eq(policy_id)).count(c.conn()).await?)
+}
