@@ -4,6 +4,7 @@ import {
   Calendar,
   Coin,
   Document,
+  Headset,
   House,
   Monitor,
   Odometer,
@@ -29,6 +30,7 @@ const everyone: Role[] = ['admin', 'auditor', 'unit_user', 'vendor_pm', 'enginee
 
 export const MENU: MenuEntry[] = [
   { name: 'dashboard', path: '/', label: 'nav.dashboard', icon: House, roles: everyone },
+  { name: 'tickets', path: '/tickets', label: 'nav.tickets', icon: Headset, roles: everyone },
   { name: 'contracts', path: '/contracts', label: 'nav.contracts', icon: Document, roles: everyone },
   { name: 'systems', path: '/systems', label: 'nav.systems', icon: Monitor, roles: everyone },
   { name: 'assets', path: '/assets', label: 'nav.assets', icon: Box, roles: everyone },

@@ -68,6 +68,8 @@ describe('UnitForm', () => {
 
 describe('ContractForm', () => {
   it('sends budgets in fen and shows item errors on the item they belong to', async () => {
+    // The dialog loads the SLA policies an item may name.
+    fetchMock.mockResolvedValueOnce(json(200, { items: [{ id: 'p1', name: '四级故障' }], total: 1, page: 1, page_size: 500 }))
     fetchMock.mockResolvedValueOnce(
       json(422, {
         code: 'validation',
@@ -96,15 +98,20 @@ describe('ContractForm', () => {
           end_date: '2026-06-01',
           system_ids: ['s1'],
           milestones: [{ percent: 90, condition: '验收' }],
+          sla_policy_id: 'p1',
+          counted_causes: ['vendor'],
         },
       ],
     }
     await open(ContractForm, { record: contract, vendors: [], systems: [] })
     document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
     await settle()
-    const { method, path, body } = await sent()
+    expect((await sent(0)).path).toBe('/api/v1/sla/policies')
+    const { method, path, body } = await sent(1)
     expect([method, path]).toEqual(['PUT', '/api/v1/contracts/c1'])
-    expect(body).toMatchObject({ items: [{ id: 'i1', budget_fen: 12_345_678, system_ids: ['s1'] }] })
+    expect(body).toMatchObject({
+      items: [{ id: 'i1', budget_fen: 12_345_678, system_ids: ['s1'], sla_policy_id: 'p1', counted_causes: ['vendor'] }],
+    })
     const item = document.body.querySelector('[data-testid="item-0"]')!
     const shown = () => [...item.querySelectorAll('.el-form-item__error')].map((e) => e.textContent?.trim())
     await vi.waitFor(() => expect(shown()).toEqual(['服务期结束日期不能早于开始日期', '付款比例合计须为 100%，当前为 90%']), {

@@ -6,7 +6,9 @@ use domain::list::{ListQuery, Page};
 use domain::sla::policy::{PolicySpec, PolicyView, VersionInfo};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
-use crate::entities::{sla_policies as sp, sla_policy_versions as sv};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+
+use crate::entities::{contract_items as ci, sla_policies as sp, sla_policy_versions as sv};
 use crate::scope::{by_scope, col_in, unit_item_ids, vendor_item_ids};
 use crate::{Conn, IN_CHUNK, Result, StoreError, Tx, corrupt, list};
 
@@ -18,13 +20,29 @@ pub struct PolicyFilter {
     pub calendar_id: Option<String>,
 }
 
-/// A policy tied to a contract item is seen by whoever sees the item; one without an item (a
-/// draft) only by the bureau.
+/// A policy tied to a contract item, or named by one as its SLA policy, is seen by whoever sees
+/// the item; any other (a draft) only by the bureau.
 fn visible(scope: &Scope) -> Condition {
+    let named_by = |items: sea_orm::sea_query::SelectStatement| {
+        Query::select()
+            .column((ci::Entity, ci::Column::SlaPolicyId))
+            .from(ci::Entity)
+            .and_where(Expr::col((ci::Entity, ci::Column::Id)).in_subquery(items))
+            .and_where(Expr::col((ci::Entity, ci::Column::SlaPolicyId)).is_not_null())
+            .to_owned()
+    };
     by_scope(
         scope,
-        |u| col_in(sp::Column::ContractItemId, unit_item_ids(u)),
-        |v| col_in(sp::Column::ContractItemId, vendor_item_ids(v)),
+        |u| {
+            Condition::any()
+                .add(col_in(sp::Column::ContractItemId, unit_item_ids(u)))
+                .add(col_in(sp::Column::Id, named_by(unit_item_ids(u))))
+        },
+        |v| {
+            Condition::any()
+                .add(col_in(sp::Column::ContractItemId, vendor_item_ids(v)))
+                .add(col_in(sp::Column::Id, named_by(vendor_item_ids(v))))
+        },
     )
 }
 

@@ -365,6 +365,14 @@ both!(who_sees_which_ticket, |t: TestApp| async move {
     }
     let (_, list) = t.get("/api/v1/tickets", &a.engineer).await;
     assert_eq!(list["total"], 1);
+    // The policy an item names is readable by the item's unit and vendor (the report form shows
+    // its levels), and by no one else.
+    for (token, status) in
+        [(&a.reporter, StatusCode::OK), (&a.engineer, StatusCode::OK), (&b.reporter, StatusCode::NOT_FOUND)]
+    {
+        let (s, _) = t.get(&format!("/api/v1/sla/policies/{}", a.policy), token).await;
+        assert_eq!(s, status);
+    }
     // Internal comments stay with the bureau and the vendor.
     let (s, _) = t
         .post(&format!("/api/v1/tickets/{id}/comments"), &a.engineer, json!({"body": "怀疑是中间件", "internal": true}))

@@ -286,6 +286,9 @@ impl App {
         let h = History { reported_at: micros(t.reported_at), changes: &changes, milestones: &milestones };
         let now = self.now();
         recompute(&cal, Some(&policy.spec), &h, micros(now), &mut stored);
+        // In the order work happens: response, arrival, plan, restore, resolve, then custom ones.
+        let rank = |m: &str| domain::sla::policy::METRICS.iter().position(|x| *x == m).unwrap_or(usize::MAX);
+        stored.sort_by(|a, b| (rank(&a.clock.metric), &a.clock.metric).cmp(&(rank(&b.clock.metric), &b.clock.metric)));
         Ok(stored.into_iter().map(|s| view(&cal, s.clock, now, english)).collect())
     }
 }

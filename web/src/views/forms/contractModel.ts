@@ -16,7 +16,13 @@ export interface ItemModel {
   system_ids: string[]
   milestones: MilestoneModel[]
   notes: string
+  sla_policy_id: string | null
+  counted_causes: string[]
 }
+
+/** Outage causes, in the API's order; vendor and unknown count against the vendor by default. */
+export const CAUSES = ['vendor', 'carrier', 'infrastructure', 'third_party', 'user', 'unknown'] as const
+export const DEFAULT_COUNTED = ['vendor', 'unknown']
 
 export interface ContractModel {
   name: string
@@ -37,6 +43,8 @@ export function blankItem(): ItemModel {
     system_ids: [],
     milestones: [],
     notes: '',
+    sla_policy_id: null,
+    counted_causes: [...DEFAULT_COUNTED],
   }
 }
 
@@ -56,6 +64,8 @@ export function toModel(c: Schemas['Contract'] | null): ContractModel {
       system_ids: [...i.system_ids],
       milestones: i.milestones.map((m) => ({ percent: m.percent, condition: m.condition })),
       notes: i.notes ?? '',
+      sla_policy_id: i.sla_policy_id ?? null,
+      counted_causes: [...(i.counted_causes ?? DEFAULT_COUNTED)],
     })),
   }
 }
@@ -76,6 +86,8 @@ export function toInput(m: ContractModel): Schemas['ContractInput'] {
       system_ids: i.system_ids,
       milestones: i.milestones.map((x) => ({ percent: x.percent, condition: x.condition })),
       notes: i.notes || null,
+      sla_policy_id: i.sla_policy_id || null,
+      counted_causes: i.counted_causes,
     })),
   }
 }

@@ -1,0 +1,118 @@
+import { type APIRequestContext, expect, test } from '@playwright/test'
+
+import { expectNoHorizontalScroll, login, shot } from './helpers'
+import { ADMIN, UNIT_USER } from './world'
+
+const ENGINEER = { username: 'gong', password: 'Engineer#E2e2026' }
+const SYSTEM = '甲单位办公系统'
+// A 1×1 PNG, as a phone photo would arrive.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+)
+
+async function token(request: APIRequestContext, username: string, password: string): Promise<string> {
+  const res = await request.post('/api/v1/auth/login', { data: { username, password } })
+  expect(res.ok()).toBeTruthy()
+  return ((await res.json()) as { token: string }).token
+}
+
+/** A vendor with an engineer, and a contract whose item covers the unit's system under the 7×24 policy of seed 004. */
+async function contractWithPolicy(request: APIRequestContext): Promise<void> {
+  const admin = await token(request, ADMIN.username, ADMIN.password)
+  const headers = { authorization: `Bearer ${admin}` }
+  const post = async (path: string, data: unknown) => {
+    const res = await request.post(`/api/v1${path}`, { headers, data })
+    expect(res.ok(), `${path}: ${await res.text()}`).toBeTruthy()
+    return (await res.json()) as { id: string }
+  }
+  const templates = (await (await request.get('/api/v1/sla/templates', { headers })).json()) as {
+    items: { id: string; policy: unknown }[]
+  }
+  const policy = await post('/sla/policies', templates.items.find((t) => t.id === '004-row-04')!.policy)
+  const systems = (await (await request.get(`/api/v1/systems?q=${encodeURIComponent(SYSTEM)}`, { headers })).json()) as {
+    items: { id: string }[]
+  }
+  const vendor = await post('/vendors', { name: '工单运维服务公司（E2E）' })
+  await post('/contracts', {
+    name: '甲单位办公系统运维（E2E）',
+    vendor_id: vendor.id,
+    items: [
+      {
+        name: '软件运维',
+        budget_fen: 1_000_000,
+        start_date: '2020-01-01',
+        end_date: '2035-12-31',
+        system_ids: [systems.items[0]!.id],
+        sla_policy_id: policy.id,
+      },
+    ],
+  })
+  await post('/users', { username: ENGINEER.username, role: 'engineer', vendor_id: vendor.id, password: ENGINEER.password, display_name: '龚工' })
+}
+
+test.describe('a ticket from a phone to a rating (390×844)', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true })
+
+  test('a unit user reports, an engineer resolves, the user rates, the bureau sees the clocks met', async ({ page, request }) => {
+    await contractWithPolicy(request)
+
+    // The unit user reports a problem with a photo from the phone.
+    await login(page, UNIT_USER.username, UNIT_USER.password)
+    await page.getByTestId('menu-toggle').click()
+    await page.getByTestId('menu-tickets').click()
+    await page.getByTestId('report').click()
+    await page.getByTestId('report-system').click()
+    await page.getByRole('option', { name: SYSTEM }).click()
+    await page.getByTestId('report-severity').click()
+    await page.getByRole('option', { name: /二级（严重）/ }).click()
+    await page.getByTestId('report-title').fill('办公系统打不开')
+    await page.getByTestId('report-description').fill('上午九点起全部科室无法登录，提示 502')
+    await page.getByTestId('report-files').setInputFiles({ name: '报错截图.png', mimeType: 'image/png', buffer: PNG })
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'tickets-01-report')
+    await page.getByTestId('report-submit').click()
+    await expect(page.getByTestId('ticket-status')).toHaveText('新建')
+    await expect(page.getByTestId('clock-state-response')).toHaveText('计时中')
+    await expect(page.locator('.yw-thumb')).toHaveCount(1)
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'tickets-02-reported')
+    const url = page.url()
+
+    // The engineer takes it, responds and resolves it.
+    await login(page, ENGINEER.username, ENGINEER.password)
+    await page.goto(url)
+    await page.getByTestId('assign-me').click()
+    await page.getByTestId('to-responded').click()
+    await expect(page.getByTestId('ticket-status')).toHaveText('已响应')
+    await page.getByTestId('to-in_progress').click()
+    await expect(page.getByTestId('ticket-status')).toHaveText('处理中')
+    await page.getByTestId('comment-body').fill('已重启应用服务，请确认')
+    await page.getByTestId('comment-send').click()
+    await page.getByTestId('to-resolved').click()
+    await expect(page.getByTestId('ticket-status')).toHaveText('已解决')
+    await shot(page, 'tickets-03-resolved')
+
+    // The unit user confirms and rates it.
+    await login(page, UNIT_USER.username, UNIT_USER.password)
+    await page.goto(url)
+    await expect(page.getByText('已重启应用服务，请确认')).toBeVisible()
+    await page.getByTestId('to-closed').click()
+    await expect(page.getByTestId('ticket-status')).toHaveText('已关闭')
+    await page.getByTestId('rating').locator('.el-rate__item').nth(4).click()
+    await page.getByTestId('rating-submit').click()
+    await expect(page.getByTestId('rating-card')).toBeHidden()
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'tickets-04-rated')
+
+    // The bureau sees every clock met, and the ticket in the list.
+    await login(page, ADMIN.username, ADMIN.password)
+    await page.goto(url)
+    for (const metric of ['response', 'restore', 'resolve']) {
+      await expect(page.getByTestId(`clock-state-${metric}`)).toHaveText('已达标')
+    }
+    await page.goto('/tickets?status=closed')
+    await expect(page.getByTestId('resource-card').filter({ hasText: '办公系统打不开' })).toHaveCount(1)
+    await shot(page, 'tickets-05-bureau')
+  })
+})
