@@ -224,6 +224,11 @@ fn demo_serves_the_seed_dataset() {
     assert_eq!(get(&base, "/api/v1/systems", &admin)["total"], 30);
     let contracts = get(&base, "/api/v1/contracts", &admin);
     assert_eq!(contracts["total"], 1);
+    // A fortnight of tickets with real clocks: some met, some breached, one just reported.
+    let tickets = get(&base, "/api/v1/tickets?page_size=50", &admin);
+    assert_eq!(tickets["total"], 7);
+    assert!(tickets["items"].as_array().unwrap().iter().any(|t| t["breached"] == true));
+    assert!(tickets["items"].as_array().unwrap().iter().any(|t| t["status"] == "closed" && t["breached"] == false));
     let covered: usize = contracts["items"][0]["items"]
         .as_array()
         .unwrap()

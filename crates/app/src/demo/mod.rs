@@ -15,6 +15,8 @@ use serde::Deserialize;
 
 use crate::{App, AppError, Result, system_principal};
 
+mod tickets;
+
 const SEED: &str = include_str!("seed004.json");
 /// Every demo account's password.
 pub const DEMO_PASSWORD: &str = "Demo@2026";
@@ -153,8 +155,11 @@ impl App {
             .await?;
         }
 
-        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-        let end = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default();
+        // A year-long contract for the current year, so the demo's clocks run whenever it starts.
+        let year = chrono::Datelike::year(&crate::bureau_today());
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+        let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+        let policy = self.demo_policy(&sys).await?;
         let items = seed
             .contract_items
             .iter()
@@ -173,6 +178,7 @@ impl App {
                         percent: Some(50), condition: Some("年度考评合格（≥90 分全额支付）".into())
                     },
                 ],
+                sla_policy_id: Some(policy.clone()),
                 ..Default::default()
             })
             .collect();
@@ -190,6 +196,7 @@ impl App {
         .await?;
 
         self.demo_assets(&sys, &system_ids).await?;
+        self.demo_tickets(&sys, &system_ids).await?;
         Ok(accounts)
     }
 

@@ -227,6 +227,11 @@ impl App {
                 };
                 let Some(at) = reached.filter(|&a| a <= n) else { continue };
                 s.fired.push(i);
+                // A moment before the ticket was entered (a back-filled phone report) is history:
+                // nobody is notified or escalated about it now.
+                if at < micros(t.created_at) {
+                    continue;
+                }
                 let mut e = super::event(&system_principal(), instant(at), now, "escalation");
                 e.data = json!({
                     "metric": step.metric, "at_percent": step.at_percent, "on_breach": step.on_breach,
@@ -301,6 +306,7 @@ fn fresh_clock(metric: String, target: Target, start: i64) -> Clock {
         due: None,
         state: ClockState::Running,
         stopped_at: None,
+        paused_at: None,
         breached_at: None,
         budget: 0,
         spent: 0,

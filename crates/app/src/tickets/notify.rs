@@ -16,8 +16,16 @@ impl App {
         let mut out: Vec<String> = Vec::new();
         for name in names {
             match name.as_str() {
-                "assignee" => out.extend(t.assignee_id.clone()),
-                "reporter" => out.extend(t.reporter_id.clone()),
+                "assignee" | "reporter" => {
+                    let id = if name == "assignee" { &t.assignee_id } else { &t.reporter_id };
+                    // A ticket the system opened (a back-filled report, a monitor) has no person
+                    // behind it to notify.
+                    if let Some(id) = id
+                        && store::users::get(tx, &Scope::All, id).await?.is_some_and(|u| u.active)
+                    {
+                        out.push(id.clone());
+                    }
+                }
                 other => {
                     if let Some(id) = other.strip_prefix("user:") {
                         if store::users::get(tx, &Scope::All, id).await?.is_some_and(|u| u.active) {

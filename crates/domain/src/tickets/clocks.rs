@@ -75,6 +75,9 @@ pub struct Clock {
     pub due: Option<Micros>,
     pub state: ClockState,
     pub stopped_at: Option<Micros>,
+    /// When the pause under way began (not stored: the history has it).
+    #[serde(default)]
+    pub paused_at: Option<Micros>,
     pub breached_at: Option<Micros>,
     /// The budget in the target's measure (wall-clock or working time).
     pub budget: Micros,
@@ -190,6 +193,7 @@ pub fn compute(
         due,
         state: ClockState::Running,
         stopped_at: None,
+        paused_at: None,
         breached_at: None,
         budget,
         spent,
@@ -208,6 +212,7 @@ pub fn compute(
         }
         Phase::Pause => {
             clock.state = ClockState::Paused;
+            clock.paused_at = Some(tail_start);
             clock.due = None;
         }
         Phase::Stop => {
@@ -223,12 +228,16 @@ pub fn compute(
     clock
 }
 
-/// Outcomes once decided stay decided: a breach is never undone, and a met clock keeps the due
-/// time it met while it stays stopped — a later change to the calendar moves only clocks still
-/// under way. A met clock that runs again (a reopen) takes the fresh computation.
+/// Outcomes once decided stay decided: a breach is not undone by a later change to the calendar,
+/// and a met clock keeps the due time it met while it stays stopped — such changes move only
+/// clocks still under way. Only the history itself can undo a breach: a change back-filled by an
+/// administrator showing the clock stopped by the due time it was breached at. A met clock that
+/// runs again (a reopen) takes the fresh computation.
 pub fn settle(previous: Option<&Clock>, fresh: Clock) -> Clock {
+    let stopped_in_time =
+        |p: &Clock| matches!((fresh.stopped_at.or(fresh.paused_at), p.due), (Some(s), Some(d)) if s <= d);
     match previous {
-        Some(p) if p.state == ClockState::Breached => Clock {
+        Some(p) if p.state == ClockState::Breached && !stopped_in_time(p) => Clock {
             state: ClockState::Breached,
             due: p.due,
             breached_at: p.breached_at,

@@ -143,7 +143,12 @@ fn settled_outcomes_do_not_move() {
         compute(&cal, "resolve", Target::Calendar { minutes: 20 }, h.reported_at, &[], &h, bj("2025-09-30T11:00"));
     assert_eq!(stricter.state, ClockState::Breached);
     assert_eq!(settle(Some(&met), stricter.clone()), met);
-    assert_eq!(settle(Some(&stricter), met.clone()).state, ClockState::Breached, "a breach is never undone");
+    assert_eq!(settle(Some(&stricter), met.clone()).state, ClockState::Breached, "a calendar change undoes no breach");
+    // A back-filled history that shows the clock stopped in time does.
+    let early = History { changes: &[ch("2025-09-30T10:15", Status::Resolved)], ..h };
+    let backfilled =
+        compute(&cal, "resolve", Target::Calendar { minutes: 20 }, h.reported_at, &[], &early, bj("2025-09-30T11:00"));
+    assert_eq!(settle(Some(&stricter), backfilled).state, ClockState::Met);
 }
 
 #[test]

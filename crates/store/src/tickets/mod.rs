@@ -365,6 +365,7 @@ fn clock(m: tc::Model) -> Result<StoredClock> {
             due: m.due_at.map(u),
             state: ClockState::parse(&m.state).ok_or_else(|| bad("ticket_clocks.state"))?,
             stopped_at: m.stopped_at.map(u),
+            paused_at: None,
             breached_at: m.breached_at.map(u),
             budget: m.budget_us,
             spent: m.spent_us,

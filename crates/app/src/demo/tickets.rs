@@ -1,0 +1,155 @@
+//! Demo tickets: a fortnight of work under seed 004's four-level 7×24 clause — closed and rated,
+//! under way, pending, breached, and one just reported — entered as the bureau back-fills phone
+//! reports, so every clock and the timeline are real. Resolved tickets close themselves three
+//! working days later, as the policy says, and are rated after.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use domain::Principal;
+use domain::sla::policy::PolicyInput;
+use domain::tickets::input::{RatingInput, TicketInput, TransitionInput};
+
+use crate::{App, AppError, Result};
+
+/// What happens to a demo ticket, in minutes after its report.
+struct Story {
+    system_seq: u32,
+    severity: &'static str,
+    kind: &'static str,
+    title: &'static str,
+    reporter: &'static str,
+    /// Minutes before now that it was reported.
+    ago: i64,
+    steps: &'static [(i64, &'static str, Option<&'static str>)],
+    rating: Option<i64>,
+}
+
+const STORIES: [Story; 7] = [
+    Story {
+        system_seq: 4,
+        severity: "一级（紧急）",
+        kind: "incident",
+        title: "古树名木系统无法登录，提示 502",
+        reporter: "城市管理局 张科长",
+        ago: 13 * 24 * 60,
+        steps: &[(8, "responded", None), (40, "arrived", None), (150, "restored", None), (300, "resolved", None)],
+        rating: Some(5),
+    },
+    Story {
+        system_seq: 3,
+        severity: "二级（严重）",
+        kind: "incident",
+        title: "馆藏档案借阅报表生成失败",
+        reporter: "档案馆 刘老师",
+        ago: 9 * 24 * 60,
+        steps: &[(12, "responded", None), (60, "in_progress", None), (600, "resolved", None)],
+        rating: Some(4),
+    },
+    Story {
+        system_seq: 1,
+        severity: "三级（一般）",
+        kind: "request",
+        title: "智慧监督平台新增科室账号 3 个",
+        reporter: "市纪委监委 陈主任",
+        ago: 6 * 24 * 60,
+        steps: &[(10, "responded", None), (200, "resolved", None)],
+        rating: None,
+    },
+    Story {
+        system_seq: 6,
+        severity: "二级（严重）",
+        kind: "incident",
+        title: "网签备案系统提交合同报错",
+        reporter: "住建局 王科员",
+        ago: 3 * 24 * 60,
+        steps: &[(25, "responded", None), (90, "in_progress", None)],
+        rating: None,
+    },
+    Story {
+        system_seq: 2,
+        severity: "三级（一般）",
+        kind: "data_request",
+        title: "导出 2025 年度提案办理数据",
+        reporter: "市政协 赵老师",
+        ago: 30 * 60,
+        steps: &[(5, "responded", None), (10, "pending", Some("等待用户确认导出字段"))],
+        rating: None,
+    },
+    Story {
+        system_seq: 5,
+        severity: "二级（严重）",
+        kind: "incident",
+        title: "不动产登记查询缓慢",
+        reporter: "自然资源和规划局 孙科员",
+        ago: 3 * 60,
+        steps: &[(9, "responded", None), (20, "in_progress", None)],
+        rating: None,
+    },
+    Story {
+        system_seq: 7,
+        severity: "四级（轻微）",
+        kind: "consultation",
+        title: "综治平台如何批量导入网格员",
+        reporter: "市委政法委 周老师",
+        ago: 20,
+        steps: &[],
+        rating: None,
+    },
+];
+
+fn at(t: DateTime<Utc>) -> Option<String> {
+    Some(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+impl App {
+    /// The demo contract's SLA policy: seed 004's four-level 7×24 clause.
+    pub(super) async fn demo_policy(&self, sys: &Principal) -> Result<String> {
+        let template = domain::sla::templates::templates()
+            .into_iter()
+            .find(|t| t.id == "004-row-04")
+            .ok_or_else(|| AppError::Internal("demo: template 004-row-04".into()))?;
+        let input: PolicyInput = serde_json::from_value(template.policy)
+            .map_err(|e| AppError::Internal(format!("demo: template 004-row-04: {e}")))?;
+        Ok(self.create_policy(sys, input).await?.id)
+    }
+
+    pub(super) async fn demo_tickets(&self, sys: &Principal, systems: &HashMap<u32, String>) -> Result<()> {
+        let now = self.now();
+        for s in &STORIES {
+            let Some(system_id) = systems.get(&s.system_seq) else { continue };
+            let reported = now - Duration::minutes(s.ago);
+            let input = TicketInput {
+                system_id: Some(system_id.clone()),
+                kind: Some(s.kind.into()),
+                severity: Some(s.severity.into()),
+                title: Some(s.title.into()),
+                channel: Some("phone".into()),
+                reported_at: at(reported),
+                reporter_name: Some(s.reporter.into()),
+                ..Default::default()
+            };
+            let t = self.create_ticket(sys, input, false).await?;
+            for (minutes, to, reason) in s.steps {
+                let when = reported + Duration::minutes(*minutes);
+                if when > now {
+                    break;
+                }
+                let step = TransitionInput {
+                    to: Some((*to).into()),
+                    reason: reason.map(Into::into),
+                    at: at(when),
+                    ..Default::default()
+                };
+                self.transition_ticket(sys, &t.ticket.id, step, false).await?;
+            }
+            if let Some(r) = s.rating {
+                let rating = RatingInput { rating: Some(r), comment: Some("处理及时，态度很好".into()) };
+                self.rate_ticket(sys, &t.ticket.id, rating, false).await?;
+            }
+        }
+        // Breaches that happened “while nobody looked” are recorded at their due times.
+        self.check_due_tickets().await?;
+        Ok(())
+    }
+}
