@@ -550,4 +550,5 @@ export default {
     levels: { L1: 'first line', L2: 'on-site senior', L3: 'vendor expert', L4: 'manufacturer' },
     stars: { 1: 'Very dissatisfied', 2: 'Dissatisfied', 3: 'Neutral', 4: 'Satisfied', 5: 'Very satisfied' },
   },
+  notifications: { title: 'Notifications', readAll: 'Mark all read', empty: 'No notifications' },
 }

@@ -550,4 +550,5 @@ export default {
     levels: { L1: '一线运维', L2: '驻场高级工程师', L3: '供应商专家', L4: '原厂' },
     stars: { 1: '很不满意', 2: '不满意', 3: '一般', 4: '满意', 5: '很满意' },
   },
+  notifications: { title: '通知', readAll: '全部已读', empty: '暂无通知' },
 }
