@@ -286,6 +286,8 @@ export default {
     noFile: 'Choose a file first',
   },
   calendars: {
+    movesTitle: 'Open tickets’ due times will move',
+    movesBody: 'Saving moves {n} due times of open tickets (closed tickets never change):',
     title: 'Working calendars',
     name: 'Name',
     timeZone: 'Time zone',

@@ -286,6 +286,8 @@ export default {
     noFile: '请先选择文件',
   },
   calendars: {
+    movesTitle: '将影响未关闭工单的截止时间',
+    movesBody: '保存后，{n} 个未关闭工单的 SLA 截止时间将改变（已关闭的工单不受影响）：',
     title: '工作日历',
     name: '日历名称',
     timeZone: '时区',
