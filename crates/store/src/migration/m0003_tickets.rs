@@ -92,16 +92,23 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        // Lists filter by one of these and sort by `reported_at` (or `next_due_at`), ties broken by
+        // `id`. With `id` in the index a page's ids come from the index alone (see
+        // `tickets::list`); the status index also carries `next_due_at` for “open, most urgent
+        // first”. `breached` and the at-risk test (`breached = false AND risk_at <= now`) select a
+        // few percent of a million rows and need their own. Measured in docs/benchmarks.md.
         for (name, cols, unique) in [
             ("ux_tickets_number", &["number"][..], true),
-            ("ix_tickets_reported", &["reported_at"][..], false),
-            ("ix_tickets_status", &["status", "reported_at"][..], false),
-            ("ix_tickets_system", &["system_id", "reported_at"][..], false),
-            ("ix_tickets_unit", &["unit_id", "reported_at"][..], false),
-            ("ix_tickets_vendor", &["vendor_id", "reported_at"][..], false),
-            ("ix_tickets_assignee", &["assignee_id", "reported_at"][..], false),
+            ("ix_tickets_reported", &["reported_at", "id"][..], false),
+            ("ix_tickets_status", &["status", "reported_at", "id", "next_due_at"][..], false),
+            ("ix_tickets_system", &["system_id", "reported_at", "id"][..], false),
+            ("ix_tickets_unit", &["unit_id", "reported_at", "id"][..], false),
+            ("ix_tickets_vendor", &["vendor_id", "reported_at", "id"][..], false),
+            ("ix_tickets_assignee", &["assignee_id", "reported_at", "id"][..], false),
+            ("ix_tickets_breached", &["breached", "reported_at", "id"][..], false),
+            ("ix_tickets_risk", &["breached", "risk_at"][..], false),
             ("ix_tickets_next_check", &["next_check_at"][..], false),
-            ("ix_tickets_next_due", &["next_due_at"][..], false),
+            ("ix_tickets_next_due", &["next_due_at", "id"][..], false),
             ("ix_tickets_calendar", &["calendar_id", "status"][..], false),
         ] {
             m.create_index(index(Tickets::Table, name, cols, unique)).await?;

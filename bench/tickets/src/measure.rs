@@ -1,0 +1,179 @@
+//! Latencies of the list and due-clock queries, and the creation rate through the full use case.
+
+use std::future::Future;
+use std::time::Instant;
+
+use anyhow::{Result, anyhow};
+use app::App;
+use app::tickets::TicketFilter;
+use chrono::Duration;
+use domain::Principal;
+use domain::list::{ListQuery, Order};
+use domain::tickets::input::TicketInput;
+use domain::tickets::{Status, TicketType};
+
+use crate::registry::Registry;
+
+const WARM_UP: usize = 3;
+
+/// Percentiles in milliseconds, and what one call returned (rows, total).
+pub struct Row {
+    pub name: String,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub rows: usize,
+    pub total: Option<u64>,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+async fn time<F, Fut>(name: &str, reps: usize, mut f: F) -> Result<Row>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(usize, Option<u64>)>>,
+{
+    for _ in 0..WARM_UP {
+        f().await?;
+    }
+    let mut ms = Vec::with_capacity(reps);
+    let mut last = (0, None);
+    for _ in 0..reps {
+        let t = Instant::now();
+        last = f().await?;
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(f64::total_cmp);
+    let row = Row {
+        name: name.to_string(),
+        p50: percentile(&ms, 0.50),
+        p95: percentile(&ms, 0.95),
+        p99: percentile(&ms, 0.99),
+        max: ms[ms.len() - 1],
+        rows: last.0,
+        total: last.1,
+    };
+    eprintln!("  {:<48} p50 {:>7.2} ms  p99 {:>7.2} ms", row.name, row.p50, row.p99);
+    Ok(row)
+}
+
+fn query(sort: &str, order: Order) -> ListQuery {
+    ListQuery { page: 1, page_size: 20, sort: Some(sort.into()), order, q: None }
+}
+
+pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>> {
+    let newest = query("reported_at", Order::Desc);
+    let now = app.now();
+    let month_from = now - Duration::days(400);
+    let cases: Vec<(&str, &Principal, ListQuery, TicketFilter)> = vec![
+        ("list, default (newest first), bureau", &reg.admin, newest.clone(), TicketFilter::default()),
+        (
+            "status=open",
+            &reg.admin,
+            newest.clone(),
+            TicketFilter {
+                statuses: Status::ALL.iter().copied().filter(|s| s.is_open()).collect(),
+                ..Default::default()
+            },
+        ),
+        (
+            "system_id (busiest system)",
+            &reg.admin,
+            newest.clone(),
+            TicketFilter { system_id: Some(reg.systems[0].id.clone()), ..Default::default() },
+        ),
+        ("unit scope (unit user, busiest unit)", &reg.unit_user, newest.clone(), TicketFilter::default()),
+        ("vendor scope (engineer, busiest vendor)", &reg.engineer, newest.clone(), TicketFilter::default()),
+        (
+            "type=incident & severity=二级",
+            &reg.admin,
+            newest.clone(),
+            TicketFilter {
+                kind: Some(TicketType::Incident),
+                severity: Some(reg.items[0].policy.spec.levels[1].name.clone()),
+                ..Default::default()
+            },
+        ),
+        ("breached=true", &reg.admin, newest.clone(), TicketFilter { breached: Some(true), ..Default::default() }),
+        ("at_risk=true", &reg.admin, newest.clone(), TicketFilter { at_risk: Some(true), ..Default::default() }),
+        (
+            "from/to: one month, 13 months ago",
+            &reg.admin,
+            newest.clone(),
+            TicketFilter { from: Some(month_from), to: Some(month_from + Duration::days(30)), ..Default::default() },
+        ),
+        ("sort=next_due_at (ascending)", &reg.admin, query("next_due_at", Order::Asc), TicketFilter::default()),
+        (
+            "status=open & sort=next_due_at",
+            &reg.admin,
+            query("next_due_at", Order::Asc),
+            TicketFilter {
+                statuses: Status::ALL.iter().copied().filter(|s| s.is_open()).collect(),
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (name, p, q, f) in &cases {
+        rows.push(
+            time(name, reps, || async {
+                let page = app.list_tickets(p, q, f).await.map_err(|e| anyhow!("{e:?}"))?;
+                Ok((page.items.len(), Some(page.total)))
+            })
+            .await?,
+        );
+    }
+    let store = app.store();
+    rows.push(
+        time("due_for_check(now, 200)", reps, || async {
+            Ok((store::tickets::due_for_check(store, app.now(), 200).await?.len(), None))
+        })
+        .await?,
+    );
+    rows.push(
+        time("running_due_before(now + 4 h, 200)", reps, || async {
+            let before = app.now() + Duration::hours(4);
+            Ok((store::tickets::running_due_before(store, before, 200).await?.len(), None))
+        })
+        .await?,
+    );
+    Ok(rows)
+}
+
+/// Tickets per second through `App::create_ticket` (validation, coverage, numbering, clocks,
+/// audit, notifications, the detail read back), with `tasks` callers at once.
+pub async fn creation(app: &App, reg: &Registry, count: usize, tasks: usize) -> Result<f64> {
+    let t = Instant::now();
+    let mut handles = Vec::new();
+    for k in 0..tasks {
+        let app = app.clone();
+        let admin = reg.admin.clone();
+        let systems: Vec<String> = reg.systems.iter().map(|s| s.id.clone()).collect();
+        let levels: Vec<String> = reg.items[0].policy.spec.levels.iter().map(|l| l.name.clone()).collect();
+        let share = count / tasks + usize::from(k < count % tasks);
+        handles.push(tokio::spawn(async move {
+            for i in 0..share {
+                let n = k * 7919 + i * 31;
+                let input = TicketInput {
+                    system_id: Some(systems[n % systems.len()].clone()),
+                    kind: Some("incident".into()),
+                    severity: Some(levels[n % levels.len()].clone()),
+                    title: Some(format!("基准压测工单 {k}-{i}")),
+                    description: Some("创建速率测试".into()),
+                    channel: Some("phone".into()),
+                    ..Default::default()
+                };
+                app.create_ticket(&admin, input, false).await.map_err(|e| anyhow!("{e:?}"))?;
+            }
+            Ok::<_, anyhow::Error>(())
+        }));
+    }
+    for h in handles {
+        h.await??;
+    }
+    Ok(count as f64 / t.elapsed().as_secs_f64())
+}

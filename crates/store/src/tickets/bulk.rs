@@ -1,0 +1,51 @@
+//! Bulk loading of tickets and their clocks: many rows per statement, for data generators,
+//! migrations from older systems and benchmarks. No audit, events or notifications: the caller
+//! writes finished rows.
+
+use domain::sla::compiled::instant;
+use domain::tickets::view::Ticket;
+use sea_orm::{EntityTrait, Set};
+
+use super::{StoredClock, active, json};
+use crate::entities::{ticket_clocks as tc, tickets as t};
+use crate::{Conn, Result, Tx};
+
+/// Rows per `INSERT` so that one statement binds at most ~30 000 values: under PostgreSQL's
+/// 65 535 parameters and SQLite's default 32 766 variables (tickets have 38 columns, clocks 12).
+const TICKET_ROWS: usize = 780;
+const CLOCK_ROWS: usize = 2500;
+
+fn clock_row(ticket_id: &str, s: &StoredClock) -> tc::ActiveModel {
+    let c = &s.clock;
+    tc::ActiveModel {
+        ticket_id: Set(ticket_id.to_string()),
+        metric: Set(c.metric.clone()),
+        target: Set(json(&c.target)),
+        start_at: Set(instant(c.start)),
+        due_at: Set(c.due.map(instant)),
+        state: Set(c.state.as_str().to_string()),
+        stopped_at: Set(c.stopped_at.map(instant)),
+        breached_at: Set(c.breached_at.map(instant)),
+        budget_us: Set(c.budget),
+        spent_us: Set(c.spent),
+        pauses: Set(json(&c.pauses)),
+        fired: Set(json(&s.fired)),
+    }
+}
+
+/// Inserts finished tickets and then their clocks (`(ticket id, clocks)`), in multi-row
+/// statements inside `tx`. The caller picks the transaction size (a few thousand tickets keeps
+/// memory and the write-ahead log small).
+pub async fn bulk_insert(tx: &Tx, tickets: &[Ticket], clocks: &[(String, Vec<StoredClock>)]) -> Result<()> {
+    for chunk in tickets.chunks(TICKET_ROWS) {
+        t::Entity::insert_many(chunk.iter().map(active)).exec_without_returning(tx.conn()).await?;
+    }
+    let mut rows = clocks.iter().flat_map(|(id, list)| list.iter().map(move |s| clock_row(id, s)));
+    loop {
+        let chunk: Vec<tc::ActiveModel> = rows.by_ref().take(CLOCK_ROWS).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        tc::Entity::insert_many(chunk).exec_without_returning(tx.conn()).await?;
+    }
+}
