@@ -127,7 +127,12 @@ pub(crate) fn now() -> DateTime<Utc> {
 /// Today's date for the bureau. China keeps UTC+8 all year; calendars with their own time zones
 /// come with the SLA engine.
 pub fn bureau_today() -> chrono::NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+    bureau_date(Utc::now())
+}
+
+/// The bureau's date (UTC+8) of an instant.
+pub fn bureau_date(t: DateTime<Utc>) -> chrono::NaiveDate {
+    (t + chrono::Duration::hours(8)).date_naive()
 }
 
 fn to_json<T: Serialize>(v: &T) -> Option<serde_json::Value> {

@@ -119,6 +119,10 @@ both!(incident_under_004_row_04_reported_on_a_friday_evening, |t: TestApp| async
     assert_eq!(v["at_risk"], false, "at risk from 80 %");
     let (_, inbox) = t.get("/api/v1/notifications?unread=true", &f.engineer).await;
     assert!(inbox["items"].as_array().unwrap().iter().any(|n| n["kind"] == "escalation"), "{inbox}");
+    let (s, r) = t.post("/api/v1/notifications/read", &f.engineer, json!({})).await;
+    assert_eq!((s, r["marked"].as_u64()), (StatusCode::OK, inbox["total"].as_u64()));
+    let (_, inbox) = t.get("/api/v1/notifications?unread=true", &f.engineer).await;
+    assert_eq!(inbox["total"], 0, "read ones leave the unread list");
     // Running the job again fires nothing twice.
     t.app.check_due_tickets().await.unwrap();
     let (_, again) = t.get(&format!("/api/v1/tickets/{id}"), &f.engineer).await;

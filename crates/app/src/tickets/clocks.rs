@@ -284,17 +284,23 @@ impl App {
     }
 
     /// The clocks as the ticket page shows them, brought up to the present without writing.
-    pub(super) async fn clock_views(&self, t: &Ticket, events: &[Event], english: bool) -> Result<Vec<ClockView>> {
-        let Some((policy, cal)) = self.rules(t).await? else { return Ok(Vec::new()) };
+    pub(super) async fn clock_views(
+        &self,
+        t: &Ticket,
+        rules: Option<&(PolicyView, Calendar)>,
+        events: &[Event],
+        english: bool,
+    ) -> Result<Vec<ClockView>> {
+        let Some((policy, cal)) = rules else { return Ok(Vec::new()) };
         let mut stored = store::tickets::clocks(&self.store, &t.id).await?;
         let (changes, milestones) = history_of(events);
         let h = History { reported_at: micros(t.reported_at), changes: &changes, milestones: &milestones };
         let now = self.now();
-        recompute(&cal, Some(&policy.spec), &h, micros(now), &mut stored);
+        recompute(cal, Some(&policy.spec), &h, micros(now), &mut stored);
         // In the order work happens: response, arrival, plan, restore, resolve, then custom ones.
         let rank = |m: &str| domain::sla::policy::METRICS.iter().position(|x| *x == m).unwrap_or(usize::MAX);
         stored.sort_by(|a, b| (rank(&a.clock.metric), &a.clock.metric).cmp(&(rank(&b.clock.metric), &b.clock.metric)));
-        Ok(stored.into_iter().map(|s| view(&cal, s.clock, now, english)).collect())
+        Ok(stored.into_iter().map(|s| view(cal, s.clock, now, english)).collect())
     }
 }
 

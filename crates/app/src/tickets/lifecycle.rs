@@ -20,6 +20,7 @@ impl App {
     }
 
     /// Runs `change` on the ticket inside a transaction, then settles its clocks and audits it.
+    /// Callers have checked with `ticket_for_change` that the caller may change it.
     async fn change_ticket<F>(
         &self,
         p: &Principal,
@@ -31,7 +32,6 @@ impl App {
     where
         F: AsyncFnOnce(&store::Tx, &mut Ticket, &Ticket) -> Result<()>,
     {
-        self.ticket_for_change(p, id).await?;
         let now = self.now();
         let tx = self.store.begin().await?;
         let mut t = store::tickets::get(&tx, &p.scope(), id, now).await?.ok_or(AppError::NotFound)?;

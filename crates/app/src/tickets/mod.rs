@@ -23,7 +23,7 @@ use crate::{App, AppError, Result, audit};
 
 /// China keeps UTC+8 all year: ticket numbers count days there.
 fn bureau_day(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(8)).format("%Y%m%d").to_string()
+    crate::bureau_date(t).format("%Y%m%d").to_string()
 }
 
 /// Who may report: the unit for its own systems, the vendor for the systems it serves (a phone
@@ -198,7 +198,7 @@ impl App {
     /// policy first, then the one that started last. Out of every service period the ticket
     /// still goes to the most recent vendor, without an SLA.
     async fn coverage_at(&self, system_id: &str, at: DateTime<Utc>) -> Result<Option<store::contracts::Coverage>> {
-        let day = (at + chrono::Duration::hours(8)).date_naive();
+        let day = crate::bureau_date(at);
         let mut all = store::contracts::coverage(&self.store, system_id).await?;
         all.sort_by_key(|c| {
             let current = c.start_date <= day && day <= c.end_date;
@@ -244,17 +244,12 @@ impl App {
         for e in &mut events {
             e.text = lifecycle::event_text(e).pick(english).to_string();
         }
-        let clocks = self.clock_views(&ticket, &events, english).await?;
+        let rules = self.rules(&ticket).await?;
+        let clocks = self.clock_views(&ticket, rules.as_ref(), &events, english).await?;
         let comments = store::tickets::comments(&self.store, &ticket.id, internal).await?;
         let attachments = store::tickets::attachments(&self.store, &ticket.id, internal).await?;
         let allowed = ticket.status.next().iter().copied().filter(|s| s.may_enter(p.role)).collect();
-        let levels = match (&ticket.policy_id, ticket.policy_version) {
-            (Some(id), Some(v)) => store::sla::get(&self.store, &Scope::All, id, Some(v))
-                .await?
-                .map(|v| v.spec.levels.into_iter().map(|l| l.name).collect())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let levels = rules.map(|(p, _)| p.spec.levels.into_iter().map(|l| l.name).collect()).unwrap_or_default();
         let mut ticket = ticket;
         ticket.cause_counted = self.cause_counted(&ticket).await?;
         Ok(TicketDetail { ticket, clocks, events, comments, attachments, allowed, levels })

@@ -2,11 +2,10 @@
 //! migrations from older systems and benchmarks. No audit, events or notifications: the caller
 //! writes finished rows.
 
-use domain::sla::compiled::instant;
 use domain::tickets::view::Ticket;
-use sea_orm::{EntityTrait, Set};
+use sea_orm::EntityTrait;
 
-use super::{StoredClock, active, json};
+use super::{StoredClock, active, clock_row};
 use crate::entities::{ticket_clocks as tc, tickets as t};
 use crate::{Conn, Result, Tx};
 
@@ -14,24 +13,6 @@ use crate::{Conn, Result, Tx};
 /// 65 535 parameters and SQLite's default 32 766 variables (tickets have 38 columns, clocks 12).
 const TICKET_ROWS: usize = 780;
 const CLOCK_ROWS: usize = 2500;
-
-fn clock_row(ticket_id: &str, s: &StoredClock) -> tc::ActiveModel {
-    let c = &s.clock;
-    tc::ActiveModel {
-        ticket_id: Set(ticket_id.to_string()),
-        metric: Set(c.metric.clone()),
-        target: Set(json(&c.target)),
-        start_at: Set(instant(c.start)),
-        due_at: Set(c.due.map(instant)),
-        state: Set(c.state.as_str().to_string()),
-        stopped_at: Set(c.stopped_at.map(instant)),
-        breached_at: Set(c.breached_at.map(instant)),
-        budget_us: Set(c.budget),
-        spent_us: Set(c.spent),
-        pauses: Set(json(&c.pauses)),
-        fired: Set(json(&s.fired)),
-    }
-}
 
 /// Inserts finished tickets and then their clocks (`(ticket id, clocks)`), in multi-row
 /// statements inside `tx`. The caller picks the transaction size (a few thousand tickets keeps

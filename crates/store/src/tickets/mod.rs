@@ -423,25 +423,26 @@ pub async fn put_clocks(tx: &Tx, ticket_id: &str, list: &[StoredClock]) -> Resul
     if list.is_empty() {
         return Ok(());
     }
-    let rows = list.iter().map(|s| {
-        let c = &s.clock;
-        tc::ActiveModel {
-            ticket_id: Set(ticket_id.to_string()),
-            metric: Set(c.metric.clone()),
-            target: Set(json(&c.target)),
-            start_at: Set(instant(c.start)),
-            due_at: Set(c.due.map(instant)),
-            state: Set(c.state.as_str().to_string()),
-            stopped_at: Set(c.stopped_at.map(instant)),
-            breached_at: Set(c.breached_at.map(instant)),
-            budget_us: Set(c.budget),
-            spent_us: Set(c.spent),
-            pauses: Set(json(&c.pauses)),
-            fired: Set(json(&s.fired)),
-        }
-    });
-    tc::Entity::insert_many(rows).exec(tx.conn()).await?;
+    tc::Entity::insert_many(list.iter().map(|s| clock_row(ticket_id, s))).exec(tx.conn()).await?;
     Ok(())
+}
+
+fn clock_row(ticket_id: &str, s: &StoredClock) -> tc::ActiveModel {
+    let c = &s.clock;
+    tc::ActiveModel {
+        ticket_id: Set(ticket_id.to_string()),
+        metric: Set(c.metric.clone()),
+        target: Set(json(&c.target)),
+        start_at: Set(instant(c.start)),
+        due_at: Set(c.due.map(instant)),
+        state: Set(c.state.as_str().to_string()),
+        stopped_at: Set(c.stopped_at.map(instant)),
+        breached_at: Set(c.breached_at.map(instant)),
+        budget_us: Set(c.budget),
+        spent_us: Set(c.spent),
+        pauses: Set(json(&c.pauses)),
+        fired: Set(json(&s.fired)),
+    }
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
