@@ -87,6 +87,13 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await expect(page.getByTestId('ticket-status')).toHaveText('已响应')
     await page.getByTestId('to-in_progress').click()
     await expect(page.getByTestId('ticket-status')).toHaveText('处理中')
+    // The outage was the carrier's line: recorded, it does not count against the vendor.
+    await page.getByTestId('outage-edit').click()
+    await page.getByTestId('outage-cause-select').click()
+    await page.getByRole('option', { name: '运营商/网络' }).click()
+    await page.getByTestId('outage-save').click()
+    await expect(page.getByTestId('outage-cause')).toHaveText('运营商/网络')
+    await expect(page.getByTestId('outage')).toContainText('不计入运维方')
     await page.getByTestId('comment-body').fill('已重启应用服务，请确认')
     await page.getByTestId('comment-send').click()
     await page.getByTestId('to-resolved').click()
@@ -114,5 +121,76 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await page.goto('/tickets?status=closed')
     await expect(page.getByTestId('resource-card').filter({ hasText: '办公系统打不开' })).toHaveCount(1)
     await shot(page, 'tickets-05-bureau')
+  })
+})
+
+test.describe('a demand under a working-day calendar (desktop)', () => {
+  test('the vendor hands in its plan, and a calendar change shows which due times move', async ({ page, request }) => {
+    const admin = await token(request, ADMIN.username, ADMIN.password)
+    const headers = { authorization: `Bearer ${admin}` }
+    const post = async (path: string, data: unknown) => {
+      const res = await request.post(`/api/v1${path}`, { headers, data })
+      expect(res.ok(), `${path}: ${await res.text()}`).toBeTruthy()
+      return (await res.json()) as { id: string; number: string }
+    }
+    const day = [
+      ['08:30', '12:00'],
+      ['13:30', '17:30'],
+    ]
+    const calendar = await post('/calendars', {
+      name: '需求日历（E2E）',
+      time_zone: 'Asia/Shanghai',
+      holiday_sets: ['cn'],
+      weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: [], sun: [] },
+    })
+    const policy = await post('/sla/policies', {
+      name: '需求（E2E）',
+      calendar_id: calendar.id,
+      levels: [{ name: '一般', targets: { plan: { kind: 'working_days', days: 2 }, resolve: { kind: 'working_days', days: 5 } } }],
+    })
+    const portal = (await (await request.get(`/api/v1/systems?q=${encodeURIComponent('甲单位门户网站')}`, { headers })).json()) as {
+      items: { id: string }[]
+    }
+    const vendor = await post('/vendors', { name: '需求开发公司（E2E）' })
+    await post('/contracts', {
+      name: '门户网站需求（E2E）',
+      vendor_id: vendor.id,
+      items: [
+        { name: '需求开发', budget_fen: 500_000, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [portal.items[0]!.id], sla_policy_id: policy.id },
+      ],
+    })
+    const ticket = await post('/tickets', { system_id: portal.items[0]!.id, type: 'request', title: '首页增加办事指南栏目' })
+
+    // The plan milestone stops the plan clock; the resolve clock runs on.
+    await login(page, ADMIN.username, ADMIN.password)
+    await page.goto(`/tickets/${ticket.id}`)
+    await expect(page.getByTestId('clock-state-plan')).toHaveText('计时中')
+    await page.getByTestId('milestone-plan').click()
+    await page.getByTestId('milestone-note').fill('方案已提交用户确认')
+    await page.getByTestId('milestone-confirm').click()
+    await expect(page.getByTestId('clock-state-plan')).toHaveText('已达标')
+    await expect(page.getByTestId('clock-state-resolve')).toHaveText('计时中')
+    await expect(page.getByTestId('milestone-plan')).toHaveCount(0)
+    await shot(page, 'tickets-06-milestone')
+
+    // Afternoons end half an hour earlier: before saving, the open ticket's move is shown.
+    await page.getByTestId('menu-calendars').click()
+    const row = page.getByTestId('resource-list').locator('.el-table__body tr', { hasText: '需求日历（E2E）' })
+    await row.getByRole('button', { name: '编辑' }).click()
+    await page.getByTestId('weekday-mon').locator('input').nth(3).fill('17:00')
+    await page.getByRole('button', { name: '周一的时间复制到周二至周五' }).click()
+    await page.getByTestId('form-save').click()
+    const box = page.locator('.el-message-box')
+    await expect(box).toContainText(ticket.number)
+    await expect(box).toContainText('17:30 →')
+    await shot(page, 'tickets-07-calendar-preview')
+    await box.getByRole('button', { name: /确定|OK/ }).click()
+    await expect(page.getByTestId('form-dialog')).toBeHidden()
+    // The clock job recomputes open tickets on the changed calendar within seconds.
+    await page.goto(`/tickets/${ticket.id}`)
+    await expect(async () => {
+      await page.reload()
+      await expect(page.getByTestId('clock-resolve')).toContainText('17:00', { timeout: 1000 })
+    }).toPass({ timeout: 20_000 })
   })
 })

@@ -48,3 +48,8 @@ export function daysUntil(date: string | null | undefined, now: Date = new Date(
   if (Number.isNaN(target)) return null
   return Math.round((target - today) / 86_400_000)
 }
+
+/** An RFC 3339 instant in the form the date-time pickers use (`…T…+08:00`, Beijing time). */
+export function toPickerInstant(iso: string | null | undefined): string {
+  return iso ? formatInstant(iso, true).replace(' ', 'T') + '+08:00' : ''
+}

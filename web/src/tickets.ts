@@ -5,6 +5,9 @@ export type Ticket = Schemas['Ticket']
 export type TicketDetail = Schemas['TicketDetail']
 export type Clock = Schemas['ClockView']
 
+/** Ticket lists count this far past the page's offset; one more means "more" (store::tickets::COUNT_CAP). */
+export const TICKET_COUNT_CAP = 1000
+
 export const STATUSES = [
   'new',
   'responded',
@@ -17,6 +20,9 @@ export const STATUSES = [
   'reopened',
 ] as const
 export const TYPES = ['incident', 'request', 'consultation', 'data_request', 'access_request'] as const
+export const CAUSES = ['vendor', 'carrier', 'infrastructure', 'third_party', 'user', 'unknown'] as const
+/** Clocks that state changes stop; any other metric (`plan`, custom ones) is stopped by a milestone. */
+export const STATE_METRICS = ['response', 'arrival', 'restore', 'resolve']
 export const CHANNELS = ['phone', 'wechat', 'qq', 'email', 'web', 'hotline'] as const
 
 type TagType = 'success' | 'warning' | 'danger' | 'info' | 'primary'

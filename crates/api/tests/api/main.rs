@@ -12,5 +12,6 @@ mod import_export;
 mod registry;
 mod sla;
 mod tenancy;
+mod ticket_lists;
 mod tickets;
 mod validation;

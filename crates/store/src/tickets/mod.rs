@@ -248,7 +248,7 @@ pub async fn list(
     };
     // Counting every match of a million rows costs more than the page itself (a full index or
     // table scan, 60–120 ms on PostgreSQL), so the count stops one past `offset + COUNT_CAP`.
-    use sea_orm::{PaginatorTrait, QueryTrait};
+    use sea_orm::PaginatorTrait;
     let bound = q.offset().saturating_add(COUNT_CAP.max(q.page_size));
     let total =
         select.clone().select_only().column(t::Column::Id).limit(bound.saturating_add(1)).count(c.conn()).await?;
@@ -258,22 +258,63 @@ pub async fn list(
     };
     // The page's ids first, from the indexes alone where they cover the filter and the order,
     // then those rows: sorting thousands of whole rows to keep twenty is what costs.
-    let ids = select
+    let ids = if q.sort.as_deref() == Some("next_due_at") {
+        due_order_ids(c, select, q, order).await?
+    } else {
+        page_ids(c, select, sort, order, q.offset(), q.page_size).await?
+    };
+    let mut rows = t::Entity::find().filter(t::Column::Id.is_in(ids.clone())).all(c.conn()).await?;
+    rows.sort_by_key(|m| ids.iter().position(|id| *id == m.id));
+    let items = rows.into_iter().map(|m| ticket(m, now)).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, total, page: q.page, page_size: q.page_size })
+}
+
+async fn page_ids(
+    c: &impl Conn,
+    select: sea_orm::Select<t::Entity>,
+    sort: t::Column,
+    order: sea_orm::Order,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<String>> {
+    Ok(select
         .select_only()
         .column(t::Column::Id)
         .order_by(sort, order.clone())
-        .order_by(t::Column::Id, order.clone())
-        .offset(q.offset())
-        .limit(q.page_size)
-        .into_query();
-    let rows = t::Entity::find()
-        .filter(t::Column::Id.in_subquery(ids))
-        .order_by(sort, order.clone())
         .order_by(t::Column::Id, order)
+        .offset(offset)
+        .limit(limit)
+        .into_tuple()
         .all(c.conn())
-        .await?;
-    let items = rows.into_iter().map(|m| ticket(m, now)).collect::<Result<Vec<_>>>()?;
-    Ok(Page { items, total, page: q.page, page_size: q.page_size })
+        .await?)
+}
+
+/// Tickets without a due time (closed, or without clocks) come last in either direction, on
+/// both backends (SQLite puts NULLs first when ascending, PostgreSQL when descending). `NULLS
+/// LAST` would make SQLite sort every match; two index ranges do not: the due tickets in order,
+/// then, where the page reaches past them, the rest by id.
+async fn due_order_ids(
+    c: &impl Conn,
+    select: sea_orm::Select<t::Entity>,
+    q: &ListQuery,
+    order: sea_orm::Order,
+) -> Result<Vec<String>> {
+    use sea_orm::PaginatorTrait;
+    let due = select.clone().filter(t::Column::NextDueAt.is_not_null());
+    let mut ids = page_ids(c, due.clone(), t::Column::NextDueAt, order.clone(), q.offset(), q.page_size).await?;
+    let missing = q.page_size - ids.len() as u64;
+    if missing == 0 {
+        return Ok(ids);
+    }
+    let before = if ids.is_empty() {
+        due.select_only().column(t::Column::Id).count(c.conn()).await?
+    } else {
+        q.offset() + ids.len() as u64
+    };
+    let rest = select.filter(t::Column::NextDueAt.is_null());
+    let offset = (q.offset() + ids.len() as u64).saturating_sub(before);
+    ids.extend(page_ids(c, rest, t::Column::Id, order, offset, missing).await?);
+    Ok(ids)
 }
 
 /// Tickets whose clocks need the job (a threshold, a breach, an upgrade, an auto-close), most
