@@ -3,10 +3,42 @@
 //! `utoipa::ToSchema` derives are allowed here: they describe the shape of the types for the
 //! OpenAPI document and add no behaviour (see docs/architecture.md).
 
+/// An enum stored and sent as snake_case text, with a Chinese and an English label.
+macro_rules! text_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal / $zh:literal / $en:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $v),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $s),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s.trim() { $($s => Some($name::$v),)+ _ => None }
+            }
+
+            pub fn label(self) -> $crate::Msg {
+                match self { $($name::$v => $crate::Msg::new($zh, $en)),+ }
+            }
+
+            /// The accepted values, for error messages.
+            pub fn choices() -> String {
+                [$($s),+].join("、")
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod audit;
 pub mod dashboard;
 pub mod error;
+pub mod inspections;
 pub mod list;
 pub mod password;
 pub mod registry;

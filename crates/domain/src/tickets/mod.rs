@@ -8,40 +8,7 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use crate::{Msg, Role};
-
-macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal / $zh:literal / $en:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $s),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s.trim() { $($s => Some($name::$v),)+ _ => None }
-            }
-
-            pub fn label(self) -> Msg {
-                match self { $($name::$v => Msg::new($zh, $en)),+ }
-            }
-
-            /// The accepted values, for error messages.
-            pub fn choices() -> String {
-                [$($s),+].join("、")
-            }
-        }
-    };
-}
 
 text_enum!(
     /// What the reporter asks for.

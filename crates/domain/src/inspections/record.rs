@@ -1,0 +1,270 @@
+//! An inspection record: the results of one task, with the fields 001 names for the 巡检记录表
+//! (巡检日期, 巡检人, 巡检内容项, 巡检结果, 异常情况处理建议, 异常情况处理结果, 异常情况处理完成日期).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::template::{Item, ResultType};
+use crate::FieldError;
+use crate::error::Checker;
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ResultInput {
+    pub item_id: Option<String>,
+    /// normal_abnormal: "normal" | "abnormal"; number: a number; text: the text; photo: optional.
+    #[schema(value_type = Object)]
+    pub result: Option<Value>,
+    /// For text and photo items: whether what was found is abnormal.
+    pub abnormal: Option<bool>,
+    pub note: Option<String>,
+    /// 异常情况处理建议.
+    pub suggestion: Option<String>,
+    /// Link this abnormal result to an open ticket of the system instead of opening a new one.
+    pub ticket_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct Location {
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Metres, as the browser reports it.
+    pub accuracy: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct RecordInput {
+    #[serde(default)]
+    pub results: Vec<ResultInput>,
+    pub note: Option<String>,
+    pub location: Option<Location>,
+    /// RFC 3339; an administrator back-filling a paper record may give a past instant.
+    pub inspected_at: Option<String>,
+}
+
+/// A checked result, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultSpec {
+    pub item_id: String,
+    pub value: Option<String>,
+    pub number: Option<f64>,
+    pub abnormal: bool,
+    pub note: Option<String>,
+    pub suggestion: Option<String>,
+    pub link_ticket: Option<String>,
+    /// Filled from the item's automatic source, not by the inspector.
+    pub automatic: bool,
+}
+
+/// A value an automatic source read for an item (see `app::inspections::auto`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AutoValue {
+    Normal(bool),
+    Number(f64),
+    Text(String),
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Checks the inspector's results against the template: each item answered once, in its type,
+/// photos where required, numbers judged by the item's range. Items the inspector left out are
+/// taken from `auto` when an automatic source answered for them.
+pub fn evaluate(
+    items: &[Item],
+    input: &[ResultInput],
+    photos: &HashMap<String, usize>,
+    auto: &HashMap<String, AutoValue>,
+) -> Result<Vec<ResultSpec>, Vec<FieldError>> {
+    let mut c = Checker::default();
+    let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, r) in input.iter().enumerate() {
+        let f = |k: &str| format!("results[{i}].{k}");
+        let id = r.item_id.as_deref().map(str::trim).unwrap_or("");
+        let Some(item) = by_id.get(id) else {
+            c.push(if id.is_empty() {
+                FieldError::required(f("item_id"))
+            } else {
+                FieldError::new(f("item_id"), "模板中没有这个巡检项", "is not an item of the template")
+            });
+            continue;
+        };
+        if !seen.insert(id.to_string()) {
+            c.push(FieldError::new(f("item_id"), "同一巡检项重复填写", "is answered twice"));
+            continue;
+        }
+        let raw = r.result.as_ref().filter(|v| !v.is_null());
+        let (value, number, mut abnormal) = match item.result_type {
+            ResultType::NormalAbnormal => match raw.and_then(text_of).as_deref() {
+                Some("normal" | "正常") => (Some("normal".to_string()), None, false),
+                Some("abnormal" | "异常") => (Some("abnormal".to_string()), None, true),
+                Some(_) => {
+                    c.push(FieldError::new(f("result"), "应为 normal 或 abnormal", "must be normal or abnormal"));
+                    continue;
+                }
+                None => {
+                    c.push(FieldError::required(f("result")));
+                    continue;
+                }
+            },
+            ResultType::Number => {
+                let x = raw.and_then(|v| v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())));
+                match x.filter(|x: &f64| x.is_finite()) {
+                    Some(x) => (Some(x.to_string()), Some(x), item.out_of_range(x)),
+                    None if raw.is_none() => {
+                        c.push(FieldError::required(f("result")));
+                        continue;
+                    }
+                    None => {
+                        c.push(FieldError::new(f("result"), "应为数值", "must be a number"));
+                        continue;
+                    }
+                }
+            }
+            ResultType::Text => match raw.and_then(text_of) {
+                Some(s) if s.chars().count() > 2000 => {
+                    c.push(FieldError::too_long(f("result"), 2000));
+                    continue;
+                }
+                Some(s) => (Some(s), None, false),
+                None => {
+                    c.push(FieldError::required(f("result")));
+                    continue;
+                }
+            },
+            ResultType::Photo => (raw.and_then(text_of), None, false),
+        };
+        // The inspector may flag any result as abnormal; a number outside its range always is.
+        abnormal |= r.abnormal.unwrap_or(false);
+        if item.photo_required && photos.get(id).copied().unwrap_or(0) == 0 {
+            c.push(FieldError::new(
+                f("photos"),
+                format!("“{}”需要拍照", item.name),
+                format!("“{}” needs a photo", item.name),
+            ));
+        }
+        let link_ticket = c.optional_text(&f("ticket_id"), r.ticket_id.as_deref(), 64);
+        out.push(ResultSpec {
+            item_id: id.to_string(),
+            value,
+            number,
+            abnormal,
+            note: c.optional_text(&f("note"), r.note.as_deref(), 2000),
+            suggestion: c.optional_text(&f("suggestion"), r.suggestion.as_deref(), 2000),
+            link_ticket: link_ticket.filter(|_| abnormal),
+            automatic: false,
+        });
+    }
+    for item in items {
+        if seen.contains(&item.id) {
+            continue;
+        }
+        let filled = auto.get(&item.id).map(|v| match v {
+            AutoValue::Normal(ok) => (Some(if *ok { "normal" } else { "abnormal" }.to_string()), None, !ok),
+            AutoValue::Number(x) => (Some(x.to_string()), Some(*x), item.out_of_range(*x)),
+            AutoValue::Text(s) => (Some(s.clone()), None, false),
+        });
+        match filled {
+            Some((value, number, abnormal)) => out.push(ResultSpec {
+                item_id: item.id.clone(),
+                value,
+                number,
+                abnormal,
+                note: None,
+                suggestion: None,
+                link_ticket: None,
+                automatic: true,
+            }),
+            None => c.push(FieldError::new(
+                "results",
+                format!("缺少巡检项“{}”的结果", item.name),
+                format!("the result of “{}” is missing", item.name),
+            )),
+        }
+    }
+    c.finish().map(|_| out)
+}
+
+/// One line of the 巡检记录表.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ResultView {
+    pub item_id: String,
+    /// 巡检内容项.
+    pub item_name: String,
+    pub group: Option<String>,
+    pub expected: Option<String>,
+    pub result_type: ResultType,
+    pub value: Option<String>,
+    pub unit: Option<String>,
+    /// 巡检结果: 正常 (false) or 异常 (true).
+    pub abnormal: bool,
+    pub automatic: bool,
+    pub note: Option<String>,
+    /// 异常情况处理建议.
+    pub suggestion: Option<String>,
+    pub ticket_id: Option<String>,
+    pub ticket_number: Option<String>,
+    pub ticket_status: Option<String>,
+    /// 异常情况处理结果 (from the ticket once it is resolved).
+    pub handling: Option<String>,
+    /// 异常情况处理完成日期.
+    pub handled_on: Option<NaiveDate>,
+    pub photo_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Record {
+    pub id: String,
+    pub task_id: String,
+    pub plan_id: String,
+    pub system_id: String,
+    pub unit_id: String,
+    pub template_id: String,
+    pub template_name: String,
+    /// 巡检日期 (the bureau's date of the inspection).
+    pub inspected_on: NaiveDate,
+    pub inspected_at: DateTime<Utc>,
+    /// 巡检人.
+    pub inspector_id: String,
+    pub inspector_name: String,
+    pub note: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub abnormal_count: i32,
+    pub results: Vec<ResultView>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Completion and punctuality of the tasks due in a period, for one system, contract or month.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Rate {
+    /// The system, contract or month (`YYYY-MM`) the row is about.
+    pub key: String,
+    pub name: String,
+    /// Tasks whose due time has passed (or that are done) in the period.
+    pub due: i64,
+    pub done: i64,
+    pub on_time: i64,
+    pub abnormal: i64,
+    /// done ÷ due; `null` when nothing was due.
+    pub completion_rate: Option<f64>,
+    pub on_time_rate: Option<f64>,
+}
+
+impl Rate {
+    pub fn new(key: String, name: String, due: i64, done: i64, on_time: i64, abnormal: i64) -> Rate {
+        let ratio = |n: i64| (due > 0).then(|| n as f64 / due as f64);
+        Rate { key, name, due, done, on_time, abnormal, completion_rate: ratio(done), on_time_rate: ratio(on_time) }
+    }
+}
