@@ -51,6 +51,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "holidays", description = "节假日数据 / holiday sets"),
         (name = "sla", description = "SLA 策略与模拟 / SLA policies and the simulator"),
         (name = "tickets", description = "工单与通知 / tickets and notifications"),
+        (name = "inspections", description = "巡检模板、计划、任务与记录 / inspection templates, plans, tasks and records"),
     )
 )]
 struct ApiDoc;
@@ -82,7 +83,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::calendars::router())
         .merge(routes::holidays::router())
         .merge(routes::sla::router())
-        .merge(routes::tickets::router());
+        .merge(routes::tickets::router())
+        .merge(routes::inspections::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

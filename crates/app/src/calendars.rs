@@ -57,7 +57,7 @@ impl App {
             store::holidays::replace_span(&tx, &set.id, from, to, &entries, false, t).await?;
         }
         tx.commit().await?;
-        Ok(())
+        self.ensure_builtin_templates().await
     }
 
     async fn calendar_view(&self, c: &StoredCalendar) -> Result<CalendarView> {
@@ -90,6 +90,9 @@ impl App {
             .map(|c| c.id)
             .collect();
         store::tickets::recheck_calendars(tx, &ids, self.now()).await?;
+        for id in &ids {
+            store::inspections::mark_plans_on_calendar(tx, id).await?;
+        }
         Ok(())
     }
 
@@ -147,6 +150,7 @@ impl App {
         audit(&tx, p, "update", "calendar", id, Some(&before.spec.input_json()), Some(&c.spec.input_json()), t).await?;
         // Open tickets take the new calendar at the clock job's next round.
         store::tickets::recheck_calendars(&tx, &[id.to_string()], self.now()).await?;
+        store::inspections::mark_plans_on_calendar(&tx, id).await?;
         tx.commit().await?;
         self.calendar_view(&c).await
     }

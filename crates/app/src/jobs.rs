@@ -11,6 +11,7 @@ use crate::App;
 /// Starts the jobs; they stop when `shutdown` turns true.
 pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let clocks = app.clone();
+    let inspections = app.clone();
     vec![
         every("purge_idle_sessions", Duration::from_secs(300), shutdown.clone(), move || {
             let app = app.clone();
@@ -18,6 +19,12 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
         }),
         // Breaches are marked, ladders fired and resolved tickets closed within seconds of
         // their moment; what is due is found by query, so a restart loses nothing.
+        // Plans keep their tasks 30 days ahead; hourly is enough for a daily horizon and picks up
+        // calendar changes within the hour (plan changes regenerate at once).
+        every("inspection_tasks", Duration::from_secs(3600), shutdown.clone(), move || {
+            let app = inspections.clone();
+            async move { app.generate_inspection_tasks().await.map(|n| format!("{n} inspection tasks created")) }
+        }),
         every("ticket_clocks", Duration::from_secs(5), shutdown, move || {
             let app = clocks.clone();
             async move {

@@ -13,6 +13,7 @@ mod error;
 mod export;
 pub mod holidays;
 pub mod import;
+pub mod inspections;
 pub mod jobs;
 pub mod sla;
 pub mod systems;
@@ -67,6 +68,8 @@ pub struct App {
     /// as long as for a real user.
     dummy_hash: std::sync::Arc<String>,
     clock: std::sync::Arc<dyn clock::Clock>,
+    /// Where checklist items with a `source` read themselves from.
+    sources: inspections::auto::Sources,
 }
 
 impl App {
@@ -77,12 +80,18 @@ impl App {
             config,
             dummy_hash: std::sync::Arc::new(dummy_hash),
             clock: std::sync::Arc::new(clock::SystemClock),
+            sources: inspections::auto::Sources::default(),
         })
     }
 
     /// The same app reading business time from `clock` (tests).
     pub fn with_clock(self, clock: std::sync::Arc<dyn clock::Clock>) -> App {
         App { clock, ..self }
+    }
+
+    /// The same app with `sources` answering automatic checklist items.
+    pub fn with_sources(self, sources: inspections::auto::Sources) -> App {
+        App { sources, ..self }
     }
 
     /// Business time: when tickets are reported, clocks run and jobs look.

@@ -10,6 +10,7 @@ pub mod dashboard;
 mod dialect;
 mod entities;
 pub mod holidays;
+pub mod inspections;
 mod list;
 mod migration;
 pub mod notifications;

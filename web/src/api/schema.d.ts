@@ -443,6 +443,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspection-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspection plans of the systems the caller may see. */
+        get: operations["inspection_plans_list"];
+        put?: never;
+        /**
+         * A plan (administrators, or the manager of a vendor covering the system). Its tasks for the
+         *     next 30 days exist when this answers.
+         */
+        post: operations["inspection_plans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inspection_plans_get"];
+        /** Replaces a plan; its open tasks from today on follow the new schedule, done ones stay. */
+        put: operations["inspection_plans_update"];
+        post?: never;
+        /** Deletes a plan without records (with records: 409, deactivate it). */
+        delete: operations["inspection_plans_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspection records with their results (巡检记录表), newest first. */
+        get: operations["inspection_records_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-records/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inspection_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Generated tasks by day (`scheduled_for`), oldest first unless `order=desc`. */
+        get: operations["inspection_tasks_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inspection_tasks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-tasks/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs off a task with one result per item. Each abnormal result opens an incident ticket on
+         *     the system (or links the open one given as `ticket_id`); the record names it.
+         */
+        post: operations["inspection_tasks_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checklist templates: the built-in ones drawn from the seeds first, then the bureau's. */
+        get: operations["inspection_templates_list"];
+        put?: never;
+        /**
+         * A checklist (administrators). Items: name, result_type (normal_abnormal, number, text,
+         *     photo), group, method, expected, unit/min/max for numbers, photo_required, source.
+         */
+        post: operations["inspection_templates_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inspection_templates_get"];
+        /** Replaces a template; items that keep their `id` stay the same item for past records. */
+        put: operations["inspection_templates_update"];
+        post?: never;
+        /** Deletes a template no plan uses (built-in ones: 409). */
+        delete: operations["inspection_templates_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -1220,7 +1384,7 @@ export interface components {
          * @description How the ticket reached the vendor.
          * @enum {string}
          */
-        Channel: "phone" | "wechat" | "qq" | "email" | "web" | "hotline" | "monitoring";
+        Channel: "phone" | "wechat" | "qq" | "email" | "web" | "hotline" | "monitoring" | "inspection";
         /** @enum {string} */
         ClockState: "running" | "paused" | "met" | "breached";
         /** @description One SLA clock on a ticket. */
@@ -1501,6 +1665,11 @@ export interface components {
         };
         /** @enum {string} */
         HolidayKind: "holiday" | "workday";
+        /**
+         * @description What a plan does with an occurrence that falls on a day off.
+         * @enum {string}
+         */
+        HolidayRule: "skip" | "next_working_day" | "keep";
         /** @description A set with the entries of one year (or all years). */
         HolidaySetDetail: components["schemas"]["HolidaySetView"] & {
             entries: components["schemas"]["HolidayEntry"][];
@@ -1531,6 +1700,48 @@ export interface components {
             created: number;
             /** Format: int64 */
             updated: number;
+        };
+        /** @description One checklist item. `id` is stable across edits, so records keep pointing at it. */
+        Item: {
+            /** @description What a normal result looks like, in words. */
+            expected?: string | null;
+            /** @description Heading the item is listed under (e.g. 硬件, 操作系统). */
+            group?: string | null;
+            id: string;
+            /** Format: double */
+            max?: number | null;
+            /** @description How to check it. */
+            method?: string | null;
+            /** Format: double */
+            min?: number | null;
+            name: string;
+            /** @description A photo must be attached to this item's result. */
+            photo_required?: boolean;
+            result_type: components["schemas"]["ResultType"];
+            /**
+             * @description Where the result can come from without a person (e.g. `monitor:http`); see
+             *     `app::inspections::auto`.
+             */
+            source?: string | null;
+            /** @description For numbers: the unit (%, ℃, GB) and the normal range; outside it the result is abnormal. */
+            unit?: string | null;
+        };
+        ItemInput: {
+            expected?: string | null;
+            group?: string | null;
+            /** @description Keep an existing item's id when editing a template; new items get one. */
+            id?: string | null;
+            /** Format: double */
+            max?: number | null;
+            method?: string | null;
+            /** Format: double */
+            min?: number | null;
+            name?: string | null;
+            photo_required?: boolean | null;
+            /** @description normal_abnormal, number, text, photo. */
+            result_type?: string | null;
+            source?: string | null;
+            unit?: string | null;
         };
         Level: {
             criteria?: string | null;
@@ -1564,6 +1775,17 @@ export interface components {
             targets?: {
                 [key: string]: components["schemas"]["Target"];
             };
+        };
+        Location: {
+            /**
+             * Format: double
+             * @description Metres, as the browser reports it.
+             */
+            accuracy?: number | null;
+            /** Format: double */
+            latitude: number;
+            /** Format: double */
+            longitude: number;
         };
         LoginRequest: {
             password?: string;
@@ -1877,6 +2099,41 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_Plan: {
+            items: {
+                active: boolean;
+                asset_id?: string | null;
+                assignee_id?: string | null;
+                assignee_role?: null | components["schemas"]["Role"];
+                calendar_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date */
+                end_date?: string | null;
+                holiday_rule: components["schemas"]["HolidayRule"];
+                id: string;
+                name: string;
+                recurrence: Record<string, never>;
+                /** @description The recurrence in words. */
+                recurrence_text: string;
+                /** Format: date */
+                start_date: string;
+                system_id: string;
+                template_id: string;
+                unit_id: string;
+                /** Format: date-time */
+                updated_at: string;
+                window_end: string;
+                window_start: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_PolicyView: {
             items: (components["schemas"]["PolicySpec"] & {
                 /** Format: date-time */
@@ -1892,6 +2149,46 @@ export interface components {
                 /** Format: int32 */
                 version: number;
             })[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Record: {
+            items: {
+                /** Format: int32 */
+                abnormal_count: number;
+                /** Format: double */
+                accuracy?: number | null;
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                /** Format: date-time */
+                inspected_at: string;
+                /**
+                 * Format: date
+                 * @description 巡检日期 (the bureau's date of the inspection).
+                 */
+                inspected_on: string;
+                /** @description 巡检人. */
+                inspector_id: string;
+                inspector_name: string;
+                /** Format: double */
+                latitude?: number | null;
+                /** Format: double */
+                longitude?: number | null;
+                note?: string | null;
+                plan_id: string;
+                results: components["schemas"]["ResultView"][];
+                system_id: string;
+                task_id: string;
+                template_id: string;
+                template_name: string;
+                unit_id: string;
+            }[];
             /** Format: int64 */
             page: number;
             /** Format: int64 */
@@ -1925,6 +2222,39 @@ export interface components {
                 unit_id: string;
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Task: {
+            items: {
+                assignee_id?: string | null;
+                assignee_role?: null | components["schemas"]["Role"];
+                /** Format: date-time */
+                completed_at?: string | null;
+                /** Format: date-time */
+                due_at: string;
+                id: string;
+                /** @description Done by its due time (`null` while pending). */
+                on_time?: boolean | null;
+                /**
+                 * Format: date-time
+                 * @description When the day's window opens and closes.
+                 */
+                opens_at: string;
+                plan_id: string;
+                record_id?: string | null;
+                /** Format: date */
+                scheduled_for: string;
+                status: components["schemas"]["TaskStatus"];
+                system_id: string;
+                template_id: string;
+                unit_id: string;
             }[];
             /** Format: int64 */
             page: number;
@@ -2112,6 +2442,58 @@ export interface components {
         PauseStatesInput: string[] | {
             [key: string]: string[];
         };
+        Plan: {
+            active: boolean;
+            asset_id?: string | null;
+            assignee_id?: string | null;
+            assignee_role?: null | components["schemas"]["Role"];
+            calendar_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            end_date?: string | null;
+            holiday_rule: components["schemas"]["HolidayRule"];
+            id: string;
+            name: string;
+            recurrence: Record<string, never>;
+            /** @description The recurrence in words. */
+            recurrence_text: string;
+            /** Format: date */
+            start_date: string;
+            system_id: string;
+            template_id: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            window_end: string;
+            window_start: string;
+        };
+        PlanInput: {
+            active?: boolean | null;
+            /** @description An asset of the system the plan is about (a server, the UPS), if not the whole system. */
+            asset_id?: string | null;
+            /** @description The person who inspects; or leave it empty and give `assignee_role`. */
+            assignee_id?: string | null;
+            /** @description engineer or vendor_pm: anyone of the system's vendor in that role may take the task. */
+            assignee_role?: string | null;
+            /** @description Whose working days count; the bureau's 5×8 calendar when omitted. */
+            calendar_id?: string | null;
+            /** @description YYYY-MM-DD; for `times_in_period` the end of the contract item's period when omitted. */
+            end_date?: string | null;
+            /** @description skip, next_working_day (default), keep. */
+            holiday_rule?: string | null;
+            /** @description Defaults to the template's name. */
+            name?: string | null;
+            /** @description `{"every": "working_day"}`, `{"every": "week", "weekdays": ["mon", "thu"]}`, … (see docs). */
+            recurrence: Record<string, never>;
+            /** @description YYYY-MM-DD; today when omitted. */
+            start_date?: string | null;
+            system_id?: string | null;
+            template_id?: string | null;
+            window_end?: string | null;
+            /** @description "HH:MM", the day's window (default 08:30–17:30); a task is due at its end. */
+            window_start?: string | null;
+        };
         PolicyInput: {
             /**
              * Format: int64
@@ -2185,6 +2567,89 @@ export interface components {
         ReadResult: {
             /** Format: int64 */
             marked: number;
+        };
+        Record: {
+            /** Format: int32 */
+            abnormal_count: number;
+            /** Format: double */
+            accuracy?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /** Format: date-time */
+            inspected_at: string;
+            /**
+             * Format: date
+             * @description 巡检日期 (the bureau's date of the inspection).
+             */
+            inspected_on: string;
+            /** @description 巡检人. */
+            inspector_id: string;
+            inspector_name: string;
+            /** Format: double */
+            latitude?: number | null;
+            /** Format: double */
+            longitude?: number | null;
+            note?: string | null;
+            plan_id: string;
+            results: components["schemas"]["ResultView"][];
+            system_id: string;
+            task_id: string;
+            template_id: string;
+            template_name: string;
+            unit_id: string;
+        };
+        RecordInput: {
+            /** @description RFC 3339; an administrator back-filling a paper record may give a past instant. */
+            inspected_at?: string | null;
+            location?: null | components["schemas"]["Location"];
+            note?: string | null;
+            results?: components["schemas"]["ResultInput"][];
+        };
+        ResultInput: {
+            /** @description For text and photo items: whether what was found is abnormal. */
+            abnormal?: boolean | null;
+            item_id?: string | null;
+            note?: string | null;
+            /** @description normal_abnormal: "normal" | "abnormal"; number: a number; text: the text; photo: optional. */
+            result: Record<string, never>;
+            /** @description 异常情况处理建议. */
+            suggestion?: string | null;
+            /** @description Link this abnormal result to an open ticket of the system instead of opening a new one. */
+            ticket_id?: string | null;
+        };
+        /**
+         * @description How an item's result is given.
+         * @enum {string}
+         */
+        ResultType: "normal_abnormal" | "number" | "text" | "photo";
+        /** @description One line of the 巡检记录表. */
+        ResultView: {
+            /** @description 巡检结果: 正常 (false) or 异常 (true). */
+            abnormal: boolean;
+            automatic: boolean;
+            expected?: string | null;
+            group?: string | null;
+            /**
+             * Format: date
+             * @description 异常情况处理完成日期.
+             */
+            handled_on?: string | null;
+            /** @description 异常情况处理结果 (from the ticket once it is resolved). */
+            handling?: string | null;
+            item_id: string;
+            /** @description 巡检内容项. */
+            item_name: string;
+            note?: string | null;
+            photo_ids: string[];
+            result_type: components["schemas"]["ResultType"];
+            /** @description 异常情况处理建议. */
+            suggestion?: string | null;
+            ticket_id?: string | null;
+            ticket_number?: string | null;
+            ticket_status?: string | null;
+            unit?: string | null;
+            value?: string | null;
         };
         /** @enum {string} */
         Role: "admin" | "unit_user" | "vendor_pm" | "engineer" | "auditor";
@@ -2335,6 +2800,35 @@ export interface components {
             /** @enum {string} */
             kind: "next_working_day";
         };
+        Task: {
+            assignee_id?: string | null;
+            assignee_role?: null | components["schemas"]["Role"];
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            due_at: string;
+            id: string;
+            /** @description Done by its due time (`null` while pending). */
+            on_time?: boolean | null;
+            /**
+             * Format: date-time
+             * @description When the day's window opens and closes.
+             */
+            opens_at: string;
+            plan_id: string;
+            record_id?: string | null;
+            /** Format: date */
+            scheduled_for: string;
+            status: components["schemas"]["TaskStatus"];
+            system_id: string;
+            template_id: string;
+            unit_id: string;
+        };
+        /**
+         * @description Where a task stands. `overdue` is not stored: a pending task past its due time.
+         * @enum {string}
+         */
+        TaskStatus: "pending" | "overdue" | "done";
         Template: {
             /** @description The clause as written. */
             clause: string;
@@ -2345,6 +2839,18 @@ export interface components {
             /** @description Where the clause comes from. */
             source: string;
         };
+        TemplateInput: {
+            description?: string | null;
+            items?: components["schemas"]["ItemInput"][];
+            /** @description application, database, server, network, security, video_conference, machine_room, website, other. */
+            kind?: string | null;
+            name?: string | null;
+        };
+        /**
+         * @description What a template inspects.
+         * @enum {string}
+         */
+        TemplateKind: "application" | "database" | "server" | "network" | "security" | "video_conference" | "machine_room" | "website" | "other";
         /** @description A ticket as lists show it. */
         Ticket: {
             assignee_id?: string | null;
@@ -4003,6 +4509,582 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_plans_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+                template_id?: string;
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Plan"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_plans_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_plans_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_plans_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_records_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+                plan_id?: string;
+                /** @description true: records with an abnormal result. */
+                abnormal?: boolean;
+                /** @description First inspection day (YYYY-MM-DD). */
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Record"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_records_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_tasks_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                plan_id?: string;
+                system_id?: string;
+                assignee_id?: string;
+                /** @description pending, overdue, done */
+                status?: string;
+                /** @description First day (YYYY-MM-DD), inclusive. */
+                from?: string;
+                /** @description Last day, inclusive. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Task"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_tasks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_tasks_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_templates_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                /** @description application, database, server, network, security, video_conference, machine_room, website, other */
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Template"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_templates_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_templates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_templates_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_templates_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

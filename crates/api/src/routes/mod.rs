@@ -8,6 +8,7 @@ pub mod contracts;
 pub mod dashboard;
 pub mod health;
 pub mod holidays;
+pub mod inspections;
 pub mod sla;
 pub mod systems;
 pub mod tickets;

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod dashboard;
 mod import_export;
+mod inspections;
 mod registry;
 mod sla;
 mod tenancy;

@@ -9,7 +9,7 @@ mod preview;
 use chrono::{DateTime, Utc};
 use domain::list::{ListQuery, Page};
 use domain::sla::compiled::micros;
-use domain::tickets::input::TicketInput;
+use domain::tickets::input::{TicketFields, TicketInput};
 use domain::tickets::view::{Event, Ticket, TicketDetail};
 use domain::tickets::{Channel, Status, TicketType};
 use domain::{FieldError, Principal, Role, Scope};
@@ -90,18 +90,31 @@ impl App {
         let f = input.validate()?;
         let now = self.now();
         let reported_at = given_time(p, "reported_at", f.reported_at, now)?;
+        if matches!(f.channel, Channel::Monitoring | Channel::Inspection) && p.role != Role::Admin {
+            return Err(FieldError::new(
+                "channel",
+                "监控告警和巡检发现的工单由系统创建",
+                "monitoring and inspection tickets are opened by the system",
+            )
+            .into());
+        }
+        self.open_ticket(p, f, reported_at, english).await
+    }
+
+    /// Opens a validated ticket reported at `reported_at` (already checked against the caller's
+    /// rights): from the API, an abnormal inspection result, or, later, a monitor.
+    pub(crate) async fn open_ticket(
+        &self,
+        p: &Principal,
+        f: TicketFields,
+        reported_at: DateTime<Utc>,
+        english: bool,
+    ) -> Result<TicketDetail> {
+        let now = self.now();
         let scope = p.scope();
         let Some(system) = store::systems::get(&self.store, &scope, &f.system_id).await? else {
             return Err(FieldError::new("system_id", "信息系统不存在", "no such system").into());
         };
-        if f.channel == Channel::Monitoring && p.role != Role::Admin {
-            return Err(FieldError::new(
-                "channel",
-                "监控告警工单由系统创建",
-                "monitoring tickets are opened by the system",
-            )
-            .into());
-        }
         let cover = self.coverage_at(&system.id, reported_at).await?;
         let (policy, level_name) = match cover.as_ref().and_then(|c| c.sla_policy_id.clone()) {
             Some(pid) => {

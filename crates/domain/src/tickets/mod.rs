@@ -31,6 +31,7 @@ text_enum!(
         Web = "web" / "网页" / "web",
         Hotline = "hotline" / "服务热线" / "hotline",
         Monitoring = "monitoring" / "监控告警" / "monitoring",
+        Inspection = "inspection" / "巡检发现" / "inspection",
     }
 );
 

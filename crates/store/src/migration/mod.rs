@@ -6,13 +6,19 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_sla;
 mod m0003_tickets;
+mod m0004_inspections;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_sla::Migration), Box::new(m0003_tickets::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_sla::Migration),
+            Box::new(m0003_tickets::Migration),
+            Box::new(m0004_inspections::Migration),
+        ]
     }
 }
 

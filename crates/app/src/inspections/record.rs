@@ -1,0 +1,241 @@
+//! Tasks and records: an engineer completes a task with one result per checklist item; each
+//! abnormal result opens (or links) an incident ticket on the system, and the record shows the
+//! ticket's outcome once it is resolved.
+
+use std::collections::HashMap;
+
+use chrono::DateTime;
+use domain::inspections::plan::Task;
+use domain::inspections::record::{Record, RecordInput, evaluate};
+use domain::list::{ListQuery, Page};
+use domain::tickets::input::TicketFields;
+use domain::tickets::{Channel, Status, TicketType};
+use domain::{FieldError, Principal, Role};
+use store::inspections::{NewRecord, NewResult};
+use store::inspections::{RecordFilter, TaskFilter};
+
+use crate::tickets::given_time;
+use crate::{App, AppError, Result, audit, bureau_date};
+
+impl App {
+    pub async fn list_inspection_tasks(&self, p: &Principal, q: &ListQuery, f: &TaskFilter) -> Result<Page<Task>> {
+        Ok(store::inspections::list_tasks(&self.store, &p.scope(), q, f, self.now()).await?)
+    }
+
+    pub async fn get_inspection_task(&self, p: &Principal, id: &str) -> Result<Task> {
+        store::inspections::get_task(&self.store, &p.scope(), id, self.now()).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Who may inspect: the person the task is for, anyone in its role, the vendor's manager, or
+    /// the bureau (back-filling a paper record). Units and auditors read.
+    fn may_inspect(p: &Principal, t: &Task) -> Result<()> {
+        let ok = match p.role {
+            Role::Admin | Role::VendorPm => true,
+            Role::Engineer => match (&t.assignee_id, t.assignee_role) {
+                (Some(a), _) => *a == p.user_id,
+                (None, Some(r)) => r == Role::Engineer,
+                (None, None) => true,
+            },
+            Role::UnitUser | Role::Auditor => false,
+        };
+        if ok { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    pub async fn record_inspection(
+        &self,
+        p: &Principal,
+        task_id: &str,
+        input: RecordInput,
+        english: bool,
+    ) -> Result<Record> {
+        let task = self.get_inspection_task(p, task_id).await?;
+        Self::may_inspect(p, &task)?;
+        if task.record_id.is_some() {
+            return Err(AppError::conflict(None, "该任务已有巡检记录", "the task already has a record"));
+        }
+        let template =
+            store::inspections::get_template(&self.store, &task.template_id).await?.ok_or(AppError::NotFound)?;
+        let photos = store::inspections::photos(&self.store, &task.id).await?;
+        let mut per_item: HashMap<String, usize> = HashMap::new();
+        for ph in &photos {
+            *per_item.entry(ph.item_id.clone().unwrap_or_default()).or_default() += 1;
+        }
+        let auto = self.sources.read(&task.system_id, &template.items).await;
+        let results = evaluate(&template.items, &input.results, &per_item, &auto)?;
+        let now = self.now();
+        let at = match input.inspected_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(
+                DateTime::parse_from_rfc3339(s)
+                    .map_err(|_| {
+                        FieldError::new("inspected_at", "时间格式应为 RFC 3339", "must be an RFC 3339 instant")
+                    })?
+                    .to_utc(),
+            ),
+        };
+        let inspected_at = given_time(p, "inspected_at", at, now)?;
+        let location = match &input.location {
+            None => None,
+            Some(l) => {
+                let ok = (-90.0..=90.0).contains(&l.latitude)
+                    && (-180.0..=180.0).contains(&l.longitude)
+                    && l.accuracy.is_none_or(|a| a.is_finite() && a >= 0.0);
+                if !ok {
+                    return Err(FieldError::new("location", "位置坐标无效", "the location is not valid").into());
+                }
+                Some((l.latitude, l.longitude, l.accuracy))
+            }
+        };
+        let note = domain::error::Checker::default().optional_text("note", input.note.as_deref(), 2000);
+        // A linked ticket must be an open one of the same system that the inspector can see.
+        for (i, r) in results.iter().enumerate() {
+            if let Some(tid) = &r.link_ticket {
+                let t = store::tickets::get(&self.store, &p.scope(), tid, now).await?;
+                if t.is_none_or(|t| t.system_id != task.system_id || t.status == Status::Closed) {
+                    return Err(FieldError::new(
+                        format!("results[{i}].ticket_id"),
+                        "应为该系统未关闭的工单",
+                        "must be an open ticket of the same system",
+                    )
+                    .into());
+                }
+            }
+        }
+        let items: HashMap<&str, &domain::inspections::template::Item> =
+            template.items.iter().map(|i| (i.id.as_str(), i)).collect();
+        let rows: Vec<NewResult> = results
+            .iter()
+            .filter_map(|r| {
+                let item = items.get(r.item_id.as_str())?;
+                Some(NewResult {
+                    item_id: r.item_id.clone(),
+                    item_name: item.name.clone(),
+                    group: item.group.clone(),
+                    expected: item.range_text().or_else(|| item.expected.clone()),
+                    result_type: item.result_type,
+                    value: r.value.clone(),
+                    unit: item.unit.clone(),
+                    abnormal: r.abnormal,
+                    automatic: r.automatic,
+                    note: r.note.clone(),
+                    suggestion: r.suggestion.clone(),
+                    ticket_id: r.link_ticket.clone(),
+                })
+            })
+            .collect();
+        let abnormal = rows.iter().filter(|r| r.abnormal).count() as i32;
+        let record = NewRecord {
+            task_id: task.id.clone(),
+            plan_id: task.plan_id.clone(),
+            system_id: task.system_id.clone(),
+            unit_id: task.unit_id.clone(),
+            template_id: template.id.clone(),
+            template_name: template.name.clone(),
+            inspected_on: bureau_date(inspected_at),
+            inspected_at,
+            inspector: (p.user_id.clone(), p.username.clone()),
+            note,
+            location,
+        };
+        let tx = self.store.begin().await?;
+        let id = store::inspections::insert_record(&tx, &record, &rows, now).await?;
+        if !store::inspections::complete(&tx, &task.id, &id, inspected_at, inspected_at <= task.due_at, abnormal)
+            .await?
+        {
+            return Err(AppError::conflict(None, "该任务已有巡检记录", "the task already has a record"));
+        }
+        audit::<(), _>(
+            &tx,
+            p,
+            "record",
+            "inspection_task",
+            &task.id,
+            None,
+            Some(&serde_json::json!({"record_id": id, "abnormal": abnormal})),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+
+        // Abnormal results without a linked ticket open one each. The record is stored first:
+        // a failure here leaves the result without its ticket, which the record shows (and an
+        // engineer can report by hand), rather than losing the inspection.
+        for r in rows.iter().filter(|r| r.abnormal && r.ticket_id.is_none()) {
+            let value =
+                r.value.as_deref().map(|v| format!("{v}{}", r.unit.as_deref().unwrap_or(""))).unwrap_or_default();
+            let description = [
+                Some(format!("{} {}：{}", template.name, record.inspected_on, r.item_name)),
+                Some(format!("巡检结果：异常 {value}")).filter(|_| !value.is_empty()),
+                r.expected.as_ref().map(|e| format!("正常值：{e}")),
+                r.note.as_ref().map(|n| format!("情况：{n}")),
+                r.suggestion.as_ref().map(|s| format!("处理建议：{s}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n");
+            let fields = TicketFields {
+                system_id: task.system_id.clone(),
+                kind: TicketType::Incident,
+                severity: None,
+                title: format!("巡检异常：{}", r.item_name).chars().take(200).collect(),
+                description: Some(description),
+                channel: Channel::Inspection,
+                reported_at: None,
+                reporter_name: None,
+                contact: None,
+                assignee_id: None,
+            };
+            match self.open_ticket(p, fields, inspected_at, english).await {
+                Ok(t) => {
+                    let tx = self.store.begin().await?;
+                    store::inspections::link_ticket(&tx, &id, &r.item_id, &t.ticket.id).await?;
+                    tx.commit().await?;
+                }
+                Err(e) => {
+                    tracing::warn!(record = %id, item = %r.item_id, error = %e, "could not open a ticket for an abnormal result")
+                }
+            }
+        }
+        self.get_inspection_record(p, &id).await
+    }
+
+    pub async fn get_inspection_record(&self, p: &Principal, id: &str) -> Result<Record> {
+        let r = store::inspections::get_record(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
+        Ok(self.with_ticket_outcomes(p, vec![r]).await?.remove(0))
+    }
+
+    pub async fn list_inspection_records(
+        &self,
+        p: &Principal,
+        q: &ListQuery,
+        f: &RecordFilter,
+    ) -> Result<Page<Record>> {
+        let page = store::inspections::list_records(&self.store, &p.scope(), q, f).await?;
+        let items = self.with_ticket_outcomes(p, page.items).await?;
+        Ok(Page { items, ..page })
+    }
+
+    /// 异常情况处理结果 and 处理完成日期 come from the linked ticket: its status, and once it is
+    /// resolved, when.
+    async fn with_ticket_outcomes(&self, p: &Principal, mut records: Vec<Record>) -> Result<Vec<Record>> {
+        let now = self.now();
+        let scope = p.scope();
+        for rec in &mut records {
+            for r in rec.results.iter_mut() {
+                let Some(tid) = &r.ticket_id else { continue };
+                let Some(t) = store::tickets::get(&self.store, &scope, tid, now).await? else { continue };
+                r.ticket_number = Some(t.number.clone());
+                r.ticket_status = Some(t.status.as_str().to_string());
+                let done = matches!(t.status, Status::Resolved | Status::Closed);
+                r.handling = Some(if done {
+                    format!("工单 {} {}", t.number, t.status.label().zh)
+                } else {
+                    format!("工单 {} 处理中（{}）", t.number, t.status.label().zh)
+                });
+                r.handled_on = if done { t.resolved_at.map(bureau_date) } else { None };
+            }
+        }
+        Ok(records)
+    }
+}
