@@ -194,6 +194,19 @@ impl Params {
         }
     }
 
+    /// `true`/`1` or `false`/`0`.
+    pub fn flag(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<bool> {
+        match self.text(key).as_deref() {
+            None => None,
+            Some("true" | "1") => Some(true),
+            Some("false" | "0") => Some(false),
+            Some(_) => {
+                errors.push(FieldError::new(key, "须为 true 或 false", "must be true or false"));
+                None
+            }
+        }
+    }
+
     pub fn date(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<chrono::NaiveDate> {
         let v = self.text(key)?;
         domain::registry::parse_date(key, &v).map_err(|e| errors.push(e)).ok()
@@ -262,4 +275,56 @@ pub fn path_has_control_chars(path: &str) -> bool {
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
                     .is_some_and(|c| c < 0x20 || c == 0x7f)
         })
+}
+
+/// A multipart upload: the `file` part and the text of every other part.
+pub struct MultipartFile {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+impl MultipartFile {
+    pub async fn read(req: Request, state: &AppState) -> Result<MultipartFile, ApiError> {
+        let missing =
+            || ApiError::BadRequest(vec![FieldError::new("file", "请选择要上传的文件", "no file was uploaded")]);
+        let mut form = axum::extract::Multipart::from_request(req, state).await.map_err(|_| missing())?;
+        let (mut file, mut fields) = (None, std::collections::HashMap::new());
+        while let Some(field) = form.next_field().await.map_err(|_| missing())? {
+            let Some(name) = field.name().map(str::to_string) else { continue };
+            if name == "file" {
+                let file_name = field.file_name().unwrap_or("file").to_string();
+                file = Some((file_name, field.bytes().await.map_err(|_| missing())?.to_vec()));
+            } else {
+                fields.insert(name, field.text().await.map_err(|_| missing())?);
+            }
+        }
+        let (file_name, bytes) = file.ok_or_else(missing)?;
+        Ok(MultipartFile { file_name, bytes, fields })
+    }
+
+    /// A file download: images inline, everything else as an attachment, never sniffed by the
+    /// browser.
+    pub fn response(file_name: &str, content_type: &str, bytes: Vec<u8>) -> axum::response::Response {
+        use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+        use axum::response::IntoResponse;
+        let inline = content_type.starts_with("image/");
+        let encoded: String =
+            form_urlencoded::byte_serialize(file_name.as_bytes()).collect::<String>().replace('+', "%20");
+        let disposition = format!("{}; filename*=UTF-8''{encoded}", if inline { "inline" } else { "attachment" });
+        let content_type = if content_type == "text/plain" {
+            "text/plain; charset=utf-8".to_string()
+        } else {
+            content_type.to_string()
+        };
+        (
+            [
+                (CONTENT_TYPE, content_type),
+                (CONTENT_DISPOSITION, disposition),
+                (X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            ],
+            bytes,
+        )
+            .into_response()
+    }
 }

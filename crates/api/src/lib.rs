@@ -84,7 +84,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::holidays::router())
         .merge(routes::sla::router())
         .merge(routes::tickets::router())
-        .merge(routes::inspections::router());
+        .merge(routes::inspections::router())
+        .merge(routes::inspection_reports::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

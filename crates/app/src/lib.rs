@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demo;
 mod error;
 mod export;
+pub mod files;
 pub mod holidays;
 pub mod import;
 pub mod inspections;

@@ -1,5 +1,6 @@
 //! Document rendering and reading. Knows no database: callers hand it rows of cells.
 
+pub mod docx;
 pub mod xlsx;
 
 #[derive(Debug, thiserror::Error)]

@@ -482,6 +482,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspection-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Completion and on-time rates of the tasks due in a period (000 asks ≥ 99 % for daily
+         *     inspections). A task counts once its due time has passed or it is done.
+         */
+        get: operations["inspection_rates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspection-records": {
         parameters: {
             query?: never;
@@ -499,6 +519,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspection-records/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The 巡检记录表 of a system for a period: 巡检日期, 巡检人, 巡检内容项, 巡检结果,
+         *     异常情况处理建议, 异常情况处理结果, 异常情况处理完成日期, one row per item.
+         */
+        get: operations["inspection_records_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspection-records/{id}": {
         parameters: {
             query?: never;
@@ -507,6 +547,26 @@ export interface paths {
             cookie?: never;
         };
         get: operations["inspection_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-summary/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monthly inspection summary of a contract: per covered system, tasks due, done and on
+         *     time, the rates against 99 %, abnormal findings and those still open.
+         */
+        get: operations["inspection_summary_export"];
         put?: never;
         post?: never;
         delete?: never;
@@ -543,6 +603,40 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-tasks/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inspection_photos_list"];
+        put?: never;
+        /** Adds a photo to a task before it is recorded (items that need a photo count them). */
+        post: operations["inspection_photos_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-tasks/{id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inspection_photos_get"];
+        put?: never;
+        post?: never;
+        /** Takes a photo back before the task is recorded. */
+        delete: operations["inspection_photos_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2442,6 +2536,25 @@ export interface components {
         PauseStatesInput: string[] | {
             [key: string]: string[];
         };
+        /** @description A photo taken for a task, before it is recorded; `item_id` ties it to a checklist item. */
+        Photo: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            file_name: string;
+            id: string;
+            item_id?: string | null;
+            /** Format: int64 */
+            size: number;
+            task_id: string;
+            uploaded_by?: string | null;
+        };
+        /** @description A photo upload: `file` (JPEG, PNG, GIF or WebP), and `item_id`, the checklist item it shows. */
+        PhotoForm: {
+            /** Format: binary */
+            file: string;
+            item_id?: string | null;
+        };
         Plan: {
             active: boolean;
             asset_id?: string | null;
@@ -2551,6 +2664,50 @@ export interface components {
             message: string;
             request_id: string;
             row_errors?: components["schemas"]["RowErrorBody"][];
+        };
+        /** @description Completion and punctuality of the tasks due in a period, for one system, contract or month. */
+        Rate: {
+            /** Format: int64 */
+            abnormal: number;
+            /**
+             * Format: double
+             * @description done ÷ due; `null` when nothing was due.
+             */
+            completion_rate?: number | null;
+            /** Format: int64 */
+            done: number;
+            /**
+             * Format: int64
+             * @description Tasks whose due time has passed (or that are done) in the period.
+             */
+            due: number;
+            /** @description The system, contract or month (`YYYY-MM`) the row is about. */
+            key: string;
+            name: string;
+            /** Format: int64 */
+            on_time: number;
+            /** Format: double */
+            on_time_rate?: number | null;
+        };
+        /**
+         * @description What inspection rates are grouped by.
+         * @enum {string}
+         */
+        RateBy: "system" | "contract" | "month";
+        /** @description Rates for a period, one row per system, contract or month, and the whole. */
+        RateReport: {
+            by: components["schemas"]["RateBy"];
+            /** Format: date */
+            from: string;
+            rows: components["schemas"]["Rate"][];
+            /**
+             * Format: double
+             * @description The completion rate a row must reach (0.99).
+             */
+            target: number;
+            /** Format: date */
+            to: string;
+            total: components["schemas"]["Rate"];
         };
         RatingInput: {
             comment?: string | null;
@@ -4703,6 +4860,51 @@ export interface operations {
             };
         };
     };
+    inspection_rates: {
+        parameters: {
+            query: {
+                /** @description First day (YYYY-MM-DD), required. */
+                from: string;
+                /** @description Last day, required; at most 366 days after `from`. */
+                to: string;
+                /** @description `system` (default), `contract` or `month`. */
+                by?: string;
+                system_id?: string;
+                /** @description Only tasks of systems the contract's items cover, within the items' periods. */
+                contract_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     inspection_records_list: {
         parameters: {
             query?: {
@@ -4748,6 +4950,47 @@ export interface operations {
             };
         };
     };
+    inspection_records_export: {
+        parameters: {
+            query: {
+                system_id: string;
+                from: string;
+                to: string;
+                /** @description `xlsx` (default) or `docx`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     inspection_records_get: {
         parameters: {
             query?: never;
@@ -4765,6 +5008,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Record"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_summary_export: {
+        parameters: {
+            query: {
+                contract_id: string;
+                /** @description The month, `YYYY-MM`. */
+                month: string;
+                /** @description `xlsx` (default) or `docx`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
                 };
             };
             404: {
@@ -4844,6 +5128,150 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_photos_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Photo"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_photos_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PhotoForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Photo"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_photos_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    inspection_photos_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,22 +1,23 @@
 //! `/inspection-templates`, `/inspection-plans`, `/inspection-tasks`, `/inspection-records`.
 
-use app::inspections::{PlanFilter, RecordFilter, TaskFilter};
+use app::inspections::{PhotoUpload, PlanFilter, RecordFilter, TaskFilter};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use domain::FieldError;
 use domain::inspections::plan::{Plan, PlanInput, Task, TaskStatus};
-use domain::inspections::record::{Record, RecordInput};
+use domain::inspections::record::{Photo, Record, RecordInput};
 use domain::inspections::template::{Template, TemplateInput, TemplateKind};
 use domain::list::{ListQuery, Page};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::ListParams;
 use crate::error::{ApiResult, ProblemBody, wants_english};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody, MultipartFile, Params, check};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,20 +29,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tasks))
         .routes(routes!(get_task))
         .routes(routes!(record))
+        .routes(routes!(list_photos, upload_photo))
+        .routes(routes!(get_photo, delete_photo))
         .routes(routes!(list_records))
         .routes(routes!(get_record))
-}
-
-fn flag(params: &Params, key: &str, errors: &mut Vec<FieldError>) -> Option<bool> {
-    match params.text(key).as_deref() {
-        None => None,
-        Some("true" | "1") => Some(true),
-        Some("false" | "0") => Some(false),
-        Some(_) => {
-            errors.push(FieldError::new(key, "须为 true 或 false", "must be true or false"));
-            None
-        }
-    }
 }
 
 fn list_query(params: &Params, errors: &mut Vec<FieldError>) -> ListQuery {
@@ -130,7 +121,7 @@ async fn list_plans(State(s): State<AppState>, auth: Auth, params: Params) -> Ap
     let f = PlanFilter {
         system_id: params.text("system_id"),
         template_id: params.text("template_id"),
-        active: flag(&params, "active", &mut errors),
+        active: params.flag("active", &mut errors),
     };
     check(errors)?;
     Ok(Json(s.app.list_inspection_plans(&auth.principal, &q, &f).await?))
@@ -242,6 +233,61 @@ async fn record(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
+/// A photo upload: `file` (JPEG, PNG, GIF or WebP), and `item_id`, the checklist item it shows.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct PhotoForm {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    item_id: Option<String>,
+}
+
+/// Adds a photo to a task before it is recorded (items that need a photo count them).
+#[utoipa::path(post, path = "/inspection-tasks/{id}/photos", tag = "inspections", operation_id = "inspection_photos_upload",
+    params(("id" = String, Path)), request_body(content = PhotoForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = Photo), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn upload_photo(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    req: Request,
+) -> ApiResult<(StatusCode, Json<Photo>)> {
+    let mut f = MultipartFile::read(req, &s).await?;
+    let up = PhotoUpload { file_name: f.file_name, bytes: f.bytes, item_id: f.fields.remove("item_id") };
+    Ok((StatusCode::CREATED, Json(s.app.add_inspection_photo(&auth.principal, &id, up).await?)))
+}
+
+#[utoipa::path(get, path = "/inspection-tasks/{id}/photos", tag = "inspections", operation_id = "inspection_photos_list",
+    params(("id" = String, Path)), responses((status = 200, body = Vec<Photo>), (status = 404, body = ProblemBody)))]
+async fn list_photos(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Vec<Photo>>> {
+    Ok(Json(s.app.inspection_photos(&auth.principal, &id).await?))
+}
+
+#[utoipa::path(get, path = "/inspection-tasks/{id}/photos/{photo_id}", tag = "inspections", operation_id = "inspection_photos_get",
+    params(("id" = String, Path), ("photo_id" = String, Path)),
+    responses((status = 200, body = Vec<u8>), (status = 404, body = ProblemBody)))]
+async fn get_photo(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (p, bytes) = s.app.inspection_photo(&auth.principal, &id, &photo_id).await?;
+    Ok(MultipartFile::response(&p.file_name, &p.content_type, bytes))
+}
+
+/// Takes a photo back before the task is recorded.
+#[utoipa::path(delete, path = "/inspection-tasks/{id}/photos/{photo_id}", tag = "inspections", operation_id = "inspection_photos_delete",
+    params(("id" = String, Path), ("photo_id" = String, Path)),
+    responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn delete_photo(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_inspection_photo(&auth.principal, &id, &photo_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
@@ -264,7 +310,7 @@ async fn list_records(State(s): State<AppState>, auth: Auth, params: Params) -> 
     let f = RecordFilter {
         system_id: params.text("system_id"),
         plan_id: params.text("plan_id"),
-        abnormal: flag(&params, "abnormal", &mut errors),
+        abnormal: params.flag("abnormal", &mut errors),
         from: params.date("from", &mut errors),
         to: params.date("to", &mut errors),
     };

@@ -8,6 +8,7 @@ pub mod contracts;
 pub mod dashboard;
 pub mod health;
 pub mod holidays;
+pub mod inspection_reports;
 pub mod inspections;
 pub mod sla;
 pub mod systems;
@@ -40,13 +41,20 @@ pub struct ListParams {
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
 /// An xlsx download named `name` (UTF-8 file names per RFC 6266 / RFC 5987).
 pub fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
+    download(name, XLSX, bytes)
+}
+
+/// A download of `content_type` named `name`.
+pub fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
     let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    ([(CONTENT_TYPE, XLSX.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
+    ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
 /// Today's date in the bureau's time zone, for file names.

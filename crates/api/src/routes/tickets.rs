@@ -2,10 +2,9 @@
 
 use app::tickets::TicketFilter;
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use domain::FieldError;
 use domain::list::{ListQuery, Page};
 use domain::tickets::input::{
@@ -19,8 +18,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ListParams, xlsx};
-use crate::error::{ApiError, ApiResult, ProblemBody, wants_english};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::error::{ApiResult, ProblemBody, wants_english};
+use crate::extract::{Auth, JsonBody, MultipartFile, Params, check};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -65,18 +64,6 @@ struct TicketParams {
     to: Option<String>,
 }
 
-fn flag(params: &Params, key: &str, errors: &mut Vec<FieldError>) -> Option<bool> {
-    match params.text(key).as_deref() {
-        None => None,
-        Some("true" | "1") => Some(true),
-        Some("false" | "0") => Some(false),
-        Some(_) => {
-            errors.push(FieldError::new(key, "须为 true 或 false", "must be true or false"));
-            None
-        }
-    }
-}
-
 fn parse(params: &Params) -> ApiResult<(ListQuery, TicketFilter)> {
     let mut errors = Vec::new();
     let q = params.list(app::tickets::SORT_KEYS, &mut errors);
@@ -107,8 +94,8 @@ fn parse(params: &Params) -> ApiResult<(ListQuery, TicketFilter)> {
         kind,
         severity: params.text("severity"),
         assignee_id: params.text("assignee_id"),
-        breached: flag(params, "breached", &mut errors),
-        at_risk: flag(params, "at_risk", &mut errors),
+        breached: params.flag("breached", &mut errors),
+        at_risk: params.flag("at_risk", &mut errors),
         from: params.instant("from", &mut errors),
         to: params.instant("to", &mut errors),
     };
@@ -264,21 +251,9 @@ async fn upload(
     Path(id): Path<String>,
     req: Request,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
-    let missing = || ApiError::BadRequest(vec![FieldError::new("file", "请选择要上传的文件", "no file was uploaded")]);
-    let mut form = Multipart::from_request(req, &s).await.map_err(|_| missing())?;
-    let (mut file, mut internal) = (None, false);
-    while let Some(field) = form.next_field().await.map_err(|_| missing())? {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("file").to_string();
-                let bytes = field.bytes().await.map_err(|_| missing())?;
-                file = Some((name, bytes.to_vec()));
-            }
-            Some("internal") => internal = field.text().await.map_err(|_| missing())?.trim() == "true",
-            _ => {}
-        }
-    }
-    let (file_name, bytes) = file.ok_or_else(missing)?;
+    let f = MultipartFile::read(req, &s).await?;
+    let internal = f.fields.get("internal").is_some_and(|v| v.trim() == "true");
+    let (file_name, bytes) = (f.file_name, f.bytes);
     let upload = app::tickets::Upload { file_name, bytes, internal };
     Ok((StatusCode::CREATED, Json(s.app.add_attachment(&auth.principal, &id, upload).await?)))
 }
@@ -293,21 +268,7 @@ async fn download(
     Path((id, aid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let (a, bytes) = s.app.attachment(&auth.principal, &id, &aid).await?;
-    let inline = a.content_type.starts_with("image/");
-    let encoded: String =
-        form_urlencoded::byte_serialize(a.file_name.as_bytes()).collect::<String>().replace('+', "%20");
-    let disposition = format!("{}; filename*=UTF-8''{encoded}", if inline { "inline" } else { "attachment" });
-    let content_type =
-        if a.content_type == "text/plain" { "text/plain; charset=utf-8".to_string() } else { a.content_type };
-    Ok((
-        [
-            (CONTENT_TYPE, content_type),
-            (CONTENT_DISPOSITION, disposition),
-            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(MultipartFile::response(&a.file_name, &a.content_type, bytes))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -331,7 +292,7 @@ async fn notifications(
 ) -> ApiResult<Json<Page<Notification>>> {
     let mut errors = Vec::new();
     let q = params.list(&[], &mut errors);
-    let unread = flag(&params, "unread", &mut errors).unwrap_or(false);
+    let unread = params.flag("unread", &mut errors).unwrap_or(false);
     check(errors)?;
     let page = s.app.notifications(&auth.principal, unread, q.page, q.page_size, wants_english(&headers)).await?;
     Ok(Json(page))

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod dashboard;
 mod import_export;
+mod inspection_reports;
 mod inspections;
 mod registry;
 mod sla;

@@ -15,7 +15,11 @@ pub use store::inspections::{PlanFilter, RecordFilter, TaskFilter};
 use crate::{App, AppError, Result, audit, bureau_date, require_registry_write};
 
 pub mod auto;
+mod photos;
 mod record;
+mod reports;
+pub use photos::{MAX_PHOTOS, PhotoUpload};
+pub use reports::{Format, RateQuery};
 
 /// How far ahead tasks exist, so that a phone offline for a day or a server down for a weekend
 /// still finds them.

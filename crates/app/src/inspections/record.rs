@@ -28,7 +28,7 @@ impl App {
 
     /// Who may inspect: the person the task is for, anyone in its role, the vendor's manager, or
     /// the bureau (back-filling a paper record). Units and auditors read.
-    fn may_inspect(p: &Principal, t: &Task) -> Result<()> {
+    pub(super) fn may_inspect(p: &Principal, t: &Task) -> Result<()> {
         let ok = match p.role {
             Role::Admin | Role::VendorPm => true,
             Role::Engineer => match (&t.assignee_id, t.assignee_role) {

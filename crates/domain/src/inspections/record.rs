@@ -222,6 +222,19 @@ pub struct ResultView {
     pub photo_ids: Vec<String>,
 }
 
+/// A photo taken for a task, before it is recorded; `item_id` ties it to a checklist item.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Photo {
+    pub id: String,
+    pub task_id: String,
+    pub item_id: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Record {
     pub id: String,
@@ -262,7 +275,54 @@ pub struct Rate {
     pub on_time_rate: Option<f64>,
 }
 
+/// What inspection rates are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RateBy {
+    System,
+    Contract,
+    Month,
+}
+
+impl RateBy {
+    pub fn parse(s: &str) -> Option<RateBy> {
+        match s {
+            "system" => Some(RateBy::System),
+            "contract" => Some(RateBy::Contract),
+            "month" => Some(RateBy::Month),
+            _ => None,
+        }
+    }
+}
+
+/// The completion rate 000 asks of daily inspections.
+pub const COMPLETION_TARGET: f64 = 0.99;
+
+/// Rates for a period, one row per system, contract or month, and the whole.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RateReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub by: RateBy,
+    /// The completion rate a row must reach (0.99).
+    pub target: f64,
+    pub rows: Vec<Rate>,
+    pub total: Rate,
+}
+
 impl Rate {
+    /// Adds one task to the row.
+    pub fn count(&mut self, done: bool, on_time: bool, abnormal: i64) {
+        *self = Rate::new(
+            std::mem::take(&mut self.key),
+            std::mem::take(&mut self.name),
+            self.due + 1,
+            self.done + i64::from(done),
+            self.on_time + i64::from(done && on_time),
+            self.abnormal + abnormal,
+        );
+    }
+
     pub fn new(key: String, name: String, due: i64, done: i64, on_time: i64, abnormal: i64) -> Rate {
         let ratio = |n: i64| (due > 0).then(|| n as f64 / due as f64);
         Rate { key, name, due, done, on_time, abnormal, completion_rate: ratio(done), on_time_rate: ratio(on_time) }

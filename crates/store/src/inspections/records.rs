@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;
-use domain::inspections::record::{Record, ResultView};
+use domain::inspections::record::{Photo, Record, ResultView};
 use domain::inspections::template::ResultType;
 use domain::list::{ListQuery, Page};
 use sea_orm::{
@@ -239,16 +239,6 @@ pub async fn list_records(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &Recor
 
 // ---- photos ----
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Photo {
-    pub id: String,
-    pub task_id: String,
-    pub item_id: Option<String>,
-    pub file_name: String,
-    pub content_type: String,
-    pub size: i64,
-}
-
 fn photo(m: ph::Model) -> Photo {
     Photo {
         id: m.id,
@@ -257,10 +247,12 @@ fn photo(m: ph::Model) -> Photo {
         file_name: m.file_name,
         content_type: m.content_type,
         size: m.size,
+        uploaded_by: m.uploaded_by,
+        created_at: m.created_at,
     }
 }
 
-pub async fn insert_photo(tx: &Tx, p: &Photo, uploaded_by: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn insert_photo(tx: &Tx, p: &Photo) -> Result<()> {
     ph::ActiveModel {
         id: Set(p.id.clone()),
         task_id: Set(p.task_id.clone()),
@@ -268,8 +260,8 @@ pub async fn insert_photo(tx: &Tx, p: &Photo, uploaded_by: &str, now: DateTime<U
         file_name: Set(p.file_name.clone()),
         content_type: Set(p.content_type.clone()),
         size: Set(p.size),
-        uploaded_by: Set(Some(uploaded_by.to_string())),
-        created_at: Set(now),
+        uploaded_by: Set(p.uploaded_by.clone()),
+        created_at: Set(p.created_at),
     }
     .insert(tx.conn())
     .await?;
@@ -287,4 +279,9 @@ pub async fn photos(c: &impl Conn, task_id: &str) -> Result<Vec<Photo>> {
 
 pub async fn get_photo(c: &impl Conn, task_id: &str, id: &str) -> Result<Option<Photo>> {
     Ok(ph::Entity::find_by_id(id.to_string()).filter(ph::Column::TaskId.eq(task_id)).one(c.conn()).await?.map(photo))
+}
+
+pub async fn delete_photo(tx: &Tx, id: &str) -> Result<()> {
+    ph::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
+    Ok(())
 }
