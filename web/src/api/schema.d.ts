@@ -1795,6 +1795,113 @@ export interface components {
             /** Format: int64 */
             updated: number;
         };
+        /** @description A photo taken for a task, before it is recorded; `item_id` ties it to a checklist item. */
+        InspectionPhoto: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            file_name: string;
+            id: string;
+            item_id?: string | null;
+            /** Format: int64 */
+            size: number;
+            task_id: string;
+            uploaded_by?: string | null;
+        };
+        InspectionPlan: {
+            active: boolean;
+            asset_id?: string | null;
+            assignee_id?: string | null;
+            assignee_role?: null | components["schemas"]["Role"];
+            calendar_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            end_date?: string | null;
+            holiday_rule: components["schemas"]["HolidayRule"];
+            id: string;
+            name: string;
+            recurrence: Record<string, never>;
+            /** @description The recurrence in words. */
+            recurrence_text: string;
+            /** Format: date */
+            start_date: string;
+            system_id: string;
+            template_id: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            window_end: string;
+            window_start: string;
+        };
+        InspectionRecord: {
+            /** Format: int32 */
+            abnormal_count: number;
+            /** Format: double */
+            accuracy?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /** Format: date-time */
+            inspected_at: string;
+            /**
+             * Format: date
+             * @description 巡检日期 (the bureau's date of the inspection).
+             */
+            inspected_on: string;
+            /** @description 巡检人. */
+            inspector_id: string;
+            inspector_name: string;
+            /** Format: double */
+            latitude?: number | null;
+            /** Format: double */
+            longitude?: number | null;
+            note?: string | null;
+            plan_id: string;
+            results: components["schemas"]["ResultView"][];
+            system_id: string;
+            task_id: string;
+            template_id: string;
+            template_name: string;
+            unit_id: string;
+        };
+        InspectionTask: {
+            assignee_id?: string | null;
+            assignee_role?: null | components["schemas"]["Role"];
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            due_at: string;
+            id: string;
+            /** @description Done by its due time (`null` while pending). */
+            on_time?: boolean | null;
+            /**
+             * Format: date-time
+             * @description When the day's window opens and closes.
+             */
+            opens_at: string;
+            plan_id: string;
+            record_id?: string | null;
+            /** Format: date */
+            scheduled_for: string;
+            status: components["schemas"]["TaskStatus"];
+            system_id: string;
+            template_id: string;
+            unit_id: string;
+        };
+        InspectionTemplate: {
+            /** @description Shipped with Yunwei, drawn from the seeds: read-only, copy it to change it. */
+            builtin: boolean;
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            id: string;
+            items: components["schemas"]["Item"][];
+            kind: components["schemas"]["TemplateKind"];
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /** @description One checklist item. `id` is stable across edits, so records keep pointing at it. */
         Item: {
             /** @description What a normal result looks like, in words. */
@@ -2172,28 +2279,7 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
-        Page_Notification: {
-            items: {
-                body: string;
-                /** Format: date-time */
-                created_at: string;
-                id: string;
-                kind: string;
-                /** Format: date-time */
-                read_at?: string | null;
-                ticket_id?: string | null;
-                title: string;
-                user_id: string;
-            }[];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            page_size: number;
-            /** Format: int64 */
-            total: number;
-        };
-        /** @description One page of a list, the shape every collection answers with. */
-        Page_Plan: {
+        Page_InspectionPlan: {
             items: {
                 active: boolean;
                 asset_id?: string | null;
@@ -2228,30 +2314,7 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
-        Page_PolicyView: {
-            items: (components["schemas"]["PolicySpec"] & {
-                /** Format: date-time */
-                created_at: string;
-                id: string;
-                /**
-                 * Format: int32
-                 * @description The newest version (a ticket may still run under an older one).
-                 */
-                latest_version: number;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            })[];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            page_size: number;
-            /** Format: int64 */
-            total: number;
-        };
-        /** @description One page of a list, the shape every collection answers with. */
-        Page_Record: {
+        Page_InspectionRecord: {
             items: {
                 /** Format: int32 */
                 abnormal_count: number;
@@ -2291,6 +2354,105 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_InspectionTask: {
+            items: {
+                assignee_id?: string | null;
+                assignee_role?: null | components["schemas"]["Role"];
+                /** Format: date-time */
+                completed_at?: string | null;
+                /** Format: date-time */
+                due_at: string;
+                id: string;
+                /** @description Done by its due time (`null` while pending). */
+                on_time?: boolean | null;
+                /**
+                 * Format: date-time
+                 * @description When the day's window opens and closes.
+                 */
+                opens_at: string;
+                plan_id: string;
+                record_id?: string | null;
+                /** Format: date */
+                scheduled_for: string;
+                status: components["schemas"]["TaskStatus"];
+                system_id: string;
+                template_id: string;
+                unit_id: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_InspectionTemplate: {
+            items: {
+                /** @description Shipped with Yunwei, drawn from the seeds: read-only, copy it to change it. */
+                builtin: boolean;
+                /** Format: date-time */
+                created_at: string;
+                description?: string | null;
+                id: string;
+                items: components["schemas"]["Item"][];
+                kind: components["schemas"]["TemplateKind"];
+                name: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Notification: {
+            items: {
+                body: string;
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                kind: string;
+                /** Format: date-time */
+                read_at?: string | null;
+                ticket_id?: string | null;
+                title: string;
+                user_id: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_PolicyView: {
+            items: (components["schemas"]["PolicySpec"] & {
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                /**
+                 * Format: int32
+                 * @description The newest version (a ticket may still run under an older one).
+                 */
+                latest_version: number;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            })[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_System: {
             items: {
                 brand?: string | null;
@@ -2316,39 +2478,6 @@ export interface components {
                 unit_id: string;
                 /** Format: date-time */
                 updated_at: string;
-            }[];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            page_size: number;
-            /** Format: int64 */
-            total: number;
-        };
-        /** @description One page of a list, the shape every collection answers with. */
-        Page_Task: {
-            items: {
-                assignee_id?: string | null;
-                assignee_role?: null | components["schemas"]["Role"];
-                /** Format: date-time */
-                completed_at?: string | null;
-                /** Format: date-time */
-                due_at: string;
-                id: string;
-                /** @description Done by its due time (`null` while pending). */
-                on_time?: boolean | null;
-                /**
-                 * Format: date-time
-                 * @description When the day's window opens and closes.
-                 */
-                opens_at: string;
-                plan_id: string;
-                record_id?: string | null;
-                /** Format: date */
-                scheduled_for: string;
-                status: components["schemas"]["TaskStatus"];
-                system_id: string;
-                template_id: string;
-                unit_id: string;
             }[];
             /** Format: int64 */
             page: number;
@@ -2536,50 +2665,11 @@ export interface components {
         PauseStatesInput: string[] | {
             [key: string]: string[];
         };
-        /** @description A photo taken for a task, before it is recorded; `item_id` ties it to a checklist item. */
-        Photo: {
-            content_type: string;
-            /** Format: date-time */
-            created_at: string;
-            file_name: string;
-            id: string;
-            item_id?: string | null;
-            /** Format: int64 */
-            size: number;
-            task_id: string;
-            uploaded_by?: string | null;
-        };
         /** @description A photo upload: `file` (JPEG, PNG, GIF or WebP), and `item_id`, the checklist item it shows. */
         PhotoForm: {
             /** Format: binary */
             file: string;
             item_id?: string | null;
-        };
-        Plan: {
-            active: boolean;
-            asset_id?: string | null;
-            assignee_id?: string | null;
-            assignee_role?: null | components["schemas"]["Role"];
-            calendar_id: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date */
-            end_date?: string | null;
-            holiday_rule: components["schemas"]["HolidayRule"];
-            id: string;
-            name: string;
-            recurrence: Record<string, never>;
-            /** @description The recurrence in words. */
-            recurrence_text: string;
-            /** Format: date */
-            start_date: string;
-            system_id: string;
-            template_id: string;
-            unit_id: string;
-            /** Format: date-time */
-            updated_at: string;
-            window_end: string;
-            window_start: string;
         };
         PlanInput: {
             active?: boolean | null;
@@ -2724,37 +2814,6 @@ export interface components {
         ReadResult: {
             /** Format: int64 */
             marked: number;
-        };
-        Record: {
-            /** Format: int32 */
-            abnormal_count: number;
-            /** Format: double */
-            accuracy?: number | null;
-            /** Format: date-time */
-            created_at: string;
-            id: string;
-            /** Format: date-time */
-            inspected_at: string;
-            /**
-             * Format: date
-             * @description 巡检日期 (the bureau's date of the inspection).
-             */
-            inspected_on: string;
-            /** @description 巡检人. */
-            inspector_id: string;
-            inspector_name: string;
-            /** Format: double */
-            latitude?: number | null;
-            /** Format: double */
-            longitude?: number | null;
-            note?: string | null;
-            plan_id: string;
-            results: components["schemas"]["ResultView"][];
-            system_id: string;
-            task_id: string;
-            template_id: string;
-            template_name: string;
-            unit_id: string;
         };
         RecordInput: {
             /** @description RFC 3339; an administrator back-filling a paper record may give a past instant. */
@@ -2957,30 +3016,6 @@ export interface components {
             /** @enum {string} */
             kind: "next_working_day";
         };
-        Task: {
-            assignee_id?: string | null;
-            assignee_role?: null | components["schemas"]["Role"];
-            /** Format: date-time */
-            completed_at?: string | null;
-            /** Format: date-time */
-            due_at: string;
-            id: string;
-            /** @description Done by its due time (`null` while pending). */
-            on_time?: boolean | null;
-            /**
-             * Format: date-time
-             * @description When the day's window opens and closes.
-             */
-            opens_at: string;
-            plan_id: string;
-            record_id?: string | null;
-            /** Format: date */
-            scheduled_for: string;
-            status: components["schemas"]["TaskStatus"];
-            system_id: string;
-            template_id: string;
-            unit_id: string;
-        };
         /**
          * @description Where a task stands. `overdue` is not stored: a pending task past its due time.
          * @enum {string}
@@ -3097,6 +3132,13 @@ export interface components {
             title?: string | null;
             /** @description incident, request, consultation, data_request, access_request. */
             type?: string | null;
+        };
+        TicketMilestoneInput: {
+            /** @description RFC 3339; only an administrator may give a past instant. */
+            at?: string | null;
+            /** @description The metric the milestone ends: `plan` (a solution plan handed in) or a custom metric. */
+            metric?: string | null;
+            note?: string | null;
         };
         /**
          * @description What the reporter asks for.
@@ -4703,7 +4745,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Plan"];
+                    "application/json": components["schemas"]["Page_InspectionPlan"];
                 };
             };
             400: {
@@ -4734,7 +4776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Plan"];
+                    "application/json": components["schemas"]["InspectionPlan"];
                 };
             };
             403: {
@@ -4771,7 +4813,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Plan"];
+                    "application/json": components["schemas"]["InspectionPlan"];
                 };
             };
             404: {
@@ -4804,7 +4846,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Plan"];
+                    "application/json": components["schemas"]["InspectionPlan"];
                 };
             };
             404: {
@@ -4937,7 +4979,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Record"];
+                    "application/json": components["schemas"]["Page_InspectionRecord"];
                 };
             };
             400: {
@@ -5007,7 +5049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Record"];
+                    "application/json": components["schemas"]["InspectionRecord"];
                 };
             };
             404: {
@@ -5095,7 +5137,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Task"];
+                    "application/json": components["schemas"]["Page_InspectionTask"];
                 };
             };
             400: {
@@ -5124,7 +5166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Task"];
+                    "application/json": components["schemas"]["InspectionTask"];
                 };
             };
             404: {
@@ -5153,7 +5195,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Photo"][];
+                    "application/json": components["schemas"]["InspectionPhoto"][];
                 };
             };
             404: {
@@ -5186,7 +5228,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Photo"];
+                    "application/json": components["schemas"]["InspectionPhoto"];
                 };
             };
             404: {
@@ -5301,7 +5343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Record"];
+                    "application/json": components["schemas"]["InspectionRecord"];
                 };
             };
             403: {
@@ -5365,7 +5407,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Template"];
+                    "application/json": components["schemas"]["Page_InspectionTemplate"];
                 };
             };
             400: {
@@ -5396,7 +5438,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Template"];
+                    "application/json": components["schemas"]["InspectionTemplate"];
                 };
             };
             422: {
@@ -5425,7 +5467,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Template"];
+                    "application/json": components["schemas"]["InspectionTemplate"];
                 };
             };
             404: {
@@ -5458,7 +5500,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Template"];
+                    "application/json": components["schemas"]["InspectionTemplate"];
                 };
             };
             404: {
@@ -6412,7 +6454,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MilestoneInput"];
+                "application/json": components["schemas"]["TicketMilestoneInput"];
             };
         };
         responses: {

@@ -57,6 +57,7 @@ pub struct PlanSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = InspectionPlan)]
 pub struct Plan {
     pub id: String,
     pub name: String,
@@ -198,6 +199,7 @@ pub enum TaskStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = InspectionTask)]
 pub struct Task {
     pub id: String,
     pub plan_id: String,

@@ -224,6 +224,7 @@ pub struct ResultView {
 
 /// A photo taken for a task, before it is recorded; `item_id` ties it to a checklist item.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = InspectionPhoto)]
 pub struct Photo {
     pub id: String,
     pub task_id: String,
@@ -236,6 +237,7 @@ pub struct Photo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = InspectionRecord)]
 pub struct Record {
     pub id: String,
     pub task_id: String,

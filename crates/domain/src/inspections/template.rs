@@ -93,6 +93,7 @@ pub struct TemplateSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = InspectionTemplate)]
 pub struct Template {
     pub id: String,
     pub name: String,

@@ -253,6 +253,7 @@ impl OutageInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = TicketMilestoneInput)]
 pub struct MilestoneInput {
     /// The metric the milestone ends: `plan` (a solution plan handed in) or a custom metric.
     pub metric: Option<String>,
