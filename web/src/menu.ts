@@ -1,6 +1,7 @@
 // The left menu, by role: each person sees the screens of their work.
 import {
   Box,
+  Checked,
   Calendar,
   Coin,
   Document,
@@ -31,6 +32,7 @@ const everyone: Role[] = ['admin', 'auditor', 'unit_user', 'vendor_pm', 'enginee
 export const MENU: MenuEntry[] = [
   { name: 'dashboard', path: '/', label: 'nav.dashboard', icon: House, roles: everyone },
   { name: 'tickets', path: '/tickets', label: 'nav.tickets', icon: Headset, roles: everyone },
+  { name: 'inspections', path: '/inspections', label: 'nav.inspections', icon: Checked, roles: everyone },
   { name: 'contracts', path: '/contracts', label: 'nav.contracts', icon: Document, roles: everyone },
   { name: 'systems', path: '/systems', label: 'nav.systems', icon: Monitor, roles: everyone },
   { name: 'assets', path: '/assets', label: 'nav.assets', icon: Box, roles: everyone },

@@ -42,6 +42,13 @@ export const router = createRouter({
           component: () => import('@/views/tickets/TicketDetailView.vue'),
           meta: { menu: 'tickets' },
         },
+        { path: 'inspections', name: 'inspections', component: () => import('@/views/inspections/InspectionsView.vue') },
+        {
+          path: 'inspections/tasks/:id',
+          name: 'inspection-task',
+          component: () => import('@/views/inspections/TaskView.vue'),
+          meta: { menu: 'inspections' },
+        },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
       ],
     },

@@ -226,7 +226,12 @@ fn demo_serves_the_seed_dataset() {
     assert_eq!(contracts["total"], 1);
     // A fortnight of tickets with real clocks: some met, some breached, one just reported.
     let tickets = get(&base, "/api/v1/tickets?page_size=50", &admin);
-    assert_eq!(tickets["total"], 7);
+    assert_eq!(tickets["total"], 8, "seven stories and one from today's inspection");
+    let records = get(&base, "/api/v1/inspection-records", &admin);
+    assert_eq!(records["total"], 1);
+    assert_eq!(records["items"][0]["abnormal_count"], 1);
+    assert_eq!(records["items"][0]["inspector_name"], "驻场工程师（孙工）");
+    assert_eq!(get(&base, "/api/v1/inspection-plans", &admin)["total"], 3);
     assert!(tickets["items"].as_array().unwrap().iter().any(|t| t["breached"] == true));
     assert!(tickets["items"].as_array().unwrap().iter().any(|t| t["status"] == "closed" && t["breached"] == false));
     let covered: usize = contracts["items"][0]["items"]

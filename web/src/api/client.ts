@@ -135,10 +135,11 @@ export async function download(path: string, query: Query, fallbackName: string)
   return name
 }
 
-/** Uploads a spreadsheet as the multipart field `file`. */
-export async function upload<T>(path: string, file: File): Promise<T> {
+/** Uploads a file as the multipart field `file`, with any other text fields. */
+export async function upload<T>(path: string, file: File, fields: Record<string, string> = {}): Promise<T> {
   const form = new FormData()
-  form.append('file', file)
+  form.append('file', file, file.name)
+  for (const [k, v] of Object.entries(fields)) form.append(k, v)
   let res: Response
   try {
     res = await fetch(path, {

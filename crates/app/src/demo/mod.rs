@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::{App, AppError, Result, system_principal};
 
+mod inspections;
 mod tickets;
 
 const SEED: &str = include_str!("seed004.json");
@@ -133,6 +134,7 @@ impl App {
             .demo_user(&sys, "pm", Role::VendorPm, "项目经理（赵经理）", None, Some(vendor.id.clone()), &mut accounts)
             .await?;
         self.put_certificate(&sys, &pm, None, cert("信息系统项目管理师", "软考办", 2021, 2031)).await?;
+        let mut engineers = Vec::new();
         for (i, name) in ["驻场工程师（孙工）", "驻场工程师（周工）", "远程工程师（吴工）"].iter().enumerate()
         {
             let id = self
@@ -153,6 +155,7 @@ impl App {
                 cert("CISP 注册信息安全专业人员", "中国信息安全测评中心", 2023, 2026 + i as i32),
             )
             .await?;
+            engineers.push((id, format!("eng{}", i + 1)));
         }
 
         // A year-long contract for the current year, so the demo's clocks run whenever it starts.
@@ -197,6 +200,12 @@ impl App {
 
         self.demo_assets(&sys, &system_ids).await?;
         self.demo_tickets(&sys, &system_ids).await?;
+        let covered: Vec<String> = seed
+            .contract_items
+            .iter()
+            .flat_map(|it| it.system_seqs.iter().filter_map(|s| system_ids.get(s).cloned()))
+            .collect();
+        self.demo_inspections(&sys, &covered, &engineers, &vendor.id).await?;
         Ok(accounts)
     }
 
