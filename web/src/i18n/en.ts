@@ -608,6 +608,8 @@ export default {
     createPlan: 'New inspection plan',
     editPlan: 'Edit inspection plan',
     planName: 'Plan name',
+    asset: 'Asset',
+    wholeSystem: 'The whole system',
     frequency: 'Frequency',
     frequencies: {
       working_day: 'Every working day',

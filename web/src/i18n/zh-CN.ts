@@ -608,6 +608,8 @@ export default {
     createPlan: '新建巡检计划',
     editPlan: '编辑巡检计划',
     planName: '计划名称',
+    asset: '资产',
+    wholeSystem: '整个系统',
     frequency: '频次',
     frequencies: {
       working_day: '每个工作日',
