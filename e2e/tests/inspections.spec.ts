@@ -77,6 +77,7 @@ test.describe('an inspection on a phone (390×844)', () => {
     await expect(page.getByTestId('item-cabinet')).toContainText('需要拍照')
     await page.getByTestId('camera-cabinet').setInputFiles({ name: 'cabinet.png', mimeType: 'image/png', buffer: PNG })
     await expect(page.getByTestId('item-cabinet').getByTestId('photo')).toHaveCount(1)
+    await expect(page.getByTestId('item-cabinet')).not.toContainText('需要拍照')
     await page.getByTestId('item-disk').getByTestId('note').fill('/data 分区 91%')
     await page.getByTestId('item-disk').getByTestId('suggestion').fill('清理归档日志并扩容')
     await expectNoHorizontalScroll(page)
