@@ -40,6 +40,7 @@ pub mod dashboard;
 pub mod error;
 pub mod inspections;
 pub mod list;
+pub mod monitoring;
 pub mod password;
 pub mod registry;
 pub mod sla;

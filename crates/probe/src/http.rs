@@ -1,0 +1,80 @@
+//! HTTP(S): the status is one of the expected ones, the body holds the keyword or matches the
+//! pattern, and the answer came in time. Bodies are read only when they are checked, and only
+//! the first megabyte.
+
+use std::time::Instant;
+
+use domain::monitoring::spec::{MonitorSpec, compile_regex};
+use reqwest::{Client, Method};
+
+use crate::tls::Tls;
+use crate::{Outcome, ProbeError, millis};
+
+const MAX_BODY: usize = 1 << 20;
+
+pub(crate) fn client(tls: &Tls) -> Result<Client, ProbeError> {
+    Client::builder()
+        .use_preconfigured_tls(tls.verifying_config())
+        .user_agent(concat!("yunwei-probe/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .pool_max_idle_per_host(4)
+        .build()
+        .map_err(|e| ProbeError::Setup(e.to_string()))
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg = format!("{msg}: {s}");
+        source = s.source();
+    }
+    msg
+}
+
+pub(crate) async fn check(client: &Client, spec: &MonitorSpec, start: Instant) -> Outcome {
+    let e = &spec.expect;
+    let method = e.method.as_deref().and_then(|m| Method::from_bytes(m.as_bytes()).ok()).unwrap_or(Method::GET);
+    let mut req = client.request(method, &spec.target);
+    for (k, v) in &e.headers {
+        req = req.header(k, v);
+    }
+    let mut res = match req.send().await {
+        Ok(r) => r,
+        Err(err) => return Outcome::down(start.elapsed(), describe(&err)),
+    };
+    let status = res.status().as_u16();
+    let mut body = Vec::new();
+    if e.keyword.is_some() || e.regex.is_some() {
+        loop {
+            match res.chunk().await {
+                Ok(Some(chunk)) => {
+                    body.extend_from_slice(&chunk[..chunk.len().min(MAX_BODY - body.len())]);
+                    if body.len() >= MAX_BODY {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(err) => return Outcome { status: Some(status), ..Outcome::down(start.elapsed(), describe(&err)) },
+            }
+        }
+    }
+    let latency = start.elapsed();
+    let text = String::from_utf8_lossy(&body);
+    let error = if !e.status_ok(status) {
+        Some(format!("status {status}"))
+    } else if e.keyword.as_deref().is_some_and(|k| !text.contains(k)) {
+        Some("keyword not found".to_string())
+    } else if let Some(pattern) = &e.regex {
+        match compile_regex(pattern) {
+            Ok(r) if r.is_match(&text) => None,
+            Ok(_) => Some("pattern not matched".to_string()),
+            Err(err) => Some(format!("bad pattern: {err}")),
+        }
+    } else if e.max_latency_ms.is_some_and(|max| millis(latency) > max) {
+        Some(format!("slow: {} ms", millis(latency)))
+    } else {
+        None
+    };
+    Outcome { ok: error.is_none(), latency_ms: millis(latency), error, status: Some(status), cert: None }
+}
