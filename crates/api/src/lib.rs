@@ -52,6 +52,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "sla", description = "SLA 策略与模拟 / SLA policies and the simulator"),
         (name = "tickets", description = "工单与通知 / tickets and notifications"),
         (name = "inspections", description = "巡检模板、计划、任务与记录 / inspection templates, plans, tasks and records"),
+        (name = "monitoring", description = "监控、可用性与计划维护 / monitors, availability and maintenance"),
     )
 )]
 struct ApiDoc;
@@ -85,7 +86,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::sla::router())
         .merge(routes::tickets::router())
         .merge(routes::inspections::router())
-        .merge(routes::inspection_reports::router());
+        .merge(routes::inspection_reports::router())
+        .merge(routes::monitoring::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -16,6 +16,7 @@ pub mod holidays;
 pub mod import;
 pub mod inspections;
 pub mod jobs;
+pub mod monitoring;
 pub mod sla;
 pub mod systems;
 pub mod tickets;
@@ -71,6 +72,8 @@ pub struct App {
     clock: std::sync::Arc<dyn clock::Clock>,
     /// Where checklist items with a `source` read themselves from.
     sources: inspections::auto::Sources,
+    /// The probe runner's handle (idle until `start_monitoring`).
+    monitors: monitoring::Runner,
 }
 
 impl App {
@@ -82,6 +85,7 @@ impl App {
             dummy_hash: std::sync::Arc::new(dummy_hash),
             clock: std::sync::Arc::new(clock::SystemClock),
             sources: inspections::auto::Sources::default(),
+            monitors: monitoring::Runner::default(),
         })
     }
 

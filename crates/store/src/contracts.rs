@@ -89,6 +89,7 @@ async fn items_of(c: &impl Conn, scope: &Scope, contract_ids: Vec<String>) -> Re
                 sla_policy_id: m.sla_policy_id,
                 counted_causes: serde_json::from_str(&m.counted_causes)
                     .map_err(|_| corrupt("contract_items.counted_causes", &m.counted_causes))?,
+                availability_target: m.availability_target,
             })
         })
         .collect()
@@ -155,6 +156,7 @@ fn item_active(contract_id: &str, position: i32, f: &ContractItemFields) -> ci::
         notes: Set(f.notes.clone()),
         sla_policy_id: Set(f.sla_policy_id.clone()),
         counted_causes: Set(serde_json::to_string(&f.counted_causes).unwrap_or_else(|_| "[]".into())),
+        availability_target: Set(f.availability_target),
     }
 }
 
@@ -301,6 +303,7 @@ pub struct Coverage {
     pub end_date: chrono::NaiveDate,
     pub sla_policy_id: Option<String>,
     pub counted_causes: Vec<domain::tickets::Cause>,
+    pub availability_target: Option<f64>,
 }
 
 /// Every contract item that covers `system_id`.
@@ -321,6 +324,7 @@ pub async fn coverage(c: &impl Conn, system_id: &str) -> Result<Vec<Coverage>> {
             start_date: m.start_date,
             end_date: m.end_date,
             sla_policy_id: m.sla_policy_id,
+            availability_target: m.availability_target,
         });
     }
     Ok(out)

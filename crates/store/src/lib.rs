@@ -13,6 +13,7 @@ pub mod holidays;
 pub mod inspections;
 mod list;
 mod migration;
+pub mod monitoring;
 pub mod notifications;
 mod scope;
 pub mod sessions;

@@ -47,7 +47,8 @@ async fn ensure_admin(app: &App) -> anyhow::Result<()> {
 /// Serves until a shutdown signal, then stops the jobs and drains connections.
 pub async fn run(app: App, listener: TcpListener, settings: &Settings) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
-    let jobs = app::jobs::spawn(app.clone(), stop_rx);
+    let mut jobs = app::jobs::spawn(app.clone(), stop_rx.clone());
+    jobs.push(app.start_monitoring(Default::default(), stop_rx).await?);
     let router = api::router(app.clone(), settings.secure_cookie);
     tracing::info!(addr = %listener.local_addr()?, backend = app.backend_name(), "yunwei is listening");
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;

@@ -701,6 +701,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monitors the caller may see, by name. */
+        get: operations["monitors_list"];
+        put?: never;
+        /**
+         * A monitor on a system (the bureau, or the manager of a vendor covering it). It starts
+         *     checking at once; `state` is `unknown` until the first check.
+         */
+        post: operations["monitors_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["monitors_get"];
+        put: operations["monitors_update"];
+        post?: never;
+        /** Removes a monitor; the interruptions it recorded stay in the system's availability. */
+        delete: operations["monitors_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitors/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-minute checks, failures and latency (min/avg/max/p95) of a monitor, for charts. */
+        get: operations["monitors_minutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -896,6 +951,59 @@ export interface paths {
         put: operations["systems_update"];
         post?: never;
         delete: operations["systems_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/systems/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Availability of a system over a period: interruptions in seconds, less maintenance windows
+         *     and the causes its contract item does not count, against the item's target.
+         */
+        get: operations["systems_availability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/systems/{id}/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["maintenance_list"];
+        put?: never;
+        /** Planned maintenance of a system: its time does not count as interruption. */
+        post: operations["maintenance_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/systems/{id}/maintenance/{window_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["maintenance_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1371,6 +1479,48 @@ export interface components {
              */
             seq: number;
         };
+        Availability: {
+            /**
+             * Format: double
+             * @description 1 − downtime ÷ (elapsed − excluded); 1 when nothing was measured.
+             */
+            availability: number;
+            /**
+             * Format: int64
+             * @description What is left of it (negative once exceeded).
+             */
+            budget_left_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description Downtime the target allows over the whole period.
+             */
+            budget_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description Counted interruption.
+             */
+            downtime_seconds: number;
+            /**
+             * Format: int64
+             * @description The part of the period that has passed, in seconds.
+             */
+            elapsed_seconds: number;
+            /**
+             * Format: int64
+             * @description Interruption not counted: maintenance windows and excluded causes.
+             */
+            excluded_seconds: number;
+            /** Format: date-time */
+            from: string;
+            interruptions: components["schemas"]["InterruptionView"][];
+            /**
+             * Format: double
+             * @description The contract's target (0.999 for 99.9 %).
+             */
+            target?: number | null;
+            /** Format: date-time */
+            to: string;
+        };
         CalendarInput: {
             description?: string | null;
             /** @description Codes of holiday sets to follow, e.g. `["cn"]` for the State Council schedule. */
@@ -1556,6 +1706,11 @@ export interface components {
             vendor_id?: string | null;
         };
         ContractItem: {
+            /**
+             * Format: double
+             * @description Promised availability in percent (99.9), if the item promises one.
+             */
+            availability_target?: number | null;
             /** Format: int64 */
             budget_fen: number;
             contract_id: string;
@@ -1574,6 +1729,11 @@ export interface components {
             system_ids: string[];
         };
         ContractItemInput: {
+            /**
+             * Format: double
+             * @description Promised availability in percent, e.g. 99.9 (more than 0, at most 100).
+             */
+            availability_target?: number | null;
             /** Format: int64 */
             budget_fen?: number | null;
             /** @description vendor, carrier, infrastructure, third_party, user, unknown (default: vendor and unknown). */
@@ -1695,6 +1855,25 @@ export interface components {
             /** @description The event in words, in the caller's language. */
             text: string;
             to_status?: null | components["schemas"]["Status"];
+        };
+        /** @description What the check must see, by kind; fields of other kinds are absent. */
+        Expect: {
+            answer?: string | null;
+            headers?: [
+                string,
+                string
+            ][];
+            issuer?: string | null;
+            keyword?: string | null;
+            /** Format: int32 */
+            max_latency_ms?: number | null;
+            method?: string | null;
+            /** Format: int32 */
+            min_days?: number | null;
+            record_type?: null | components["schemas"]["RecordType"];
+            regex?: string | null;
+            server?: string | null;
+            status?: components["schemas"]["StatusRange"][];
         };
         /**
          * @description Assets whose warranty or licence/certificate expiry falls in a window from today (each window
@@ -1902,6 +2081,26 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description One interruption as the report shows it. */
+        InterruptionView: {
+            cause: components["schemas"]["Cause"];
+            /**
+             * Format: int64
+             * @description Counted against the vendor (not in maintenance, cause counted).
+             */
+            counted_seconds: number;
+            /** Format: date-time */
+            end?: string | null;
+            /**
+             * Format: int64
+             * @description Inside the period.
+             */
+            seconds: number;
+            source: string;
+            /** Format: date-time */
+            start: string;
+            ticket_id?: string | null;
+        };
         /** @description One checklist item. `id` is stable across edits, so records keep pointing at it. */
         Item: {
             /** @description What a normal result looks like, in words. */
@@ -1944,6 +2143,11 @@ export interface components {
             source?: string | null;
             unit?: string | null;
         };
+        /**
+         * @description What a monitor checks.
+         * @enum {string}
+         */
+        Kind: "http" | "tcp" | "dns" | "tls";
         Level: {
             criteria?: string | null;
             name: string;
@@ -2005,6 +2209,43 @@ export interface components {
             username: string;
             vendor_id?: string | null;
         };
+        /** @description Planned maintenance: once, or every week on some days at a local time, in a time zone. */
+        Maintenance: {
+            /** Format: date-time */
+            end: string;
+            /** @enum {string} */
+            repeat: "once";
+            /** Format: date-time */
+            start: string;
+        } | {
+            /** @description Local start, `HH:MM`. */
+            at: string;
+            /** Format: int32 */
+            minutes: number;
+            /** @enum {string} */
+            repeat: "weekly";
+            /** @description IANA zone, e.g. `Asia/Shanghai`. */
+            time_zone: string;
+            /** @description 1 = Monday … 7 = Sunday. */
+            weekdays: number[];
+        };
+        MaintenanceInput: {
+            name?: string | null;
+            /**
+             * @description `{"repeat": "once", "start", "end"}` or `{"repeat": "weekly", "weekdays": [7], "at":
+             *     "02:00", "minutes": 120, "time_zone": "Asia/Shanghai"}`.
+             */
+            window: components["schemas"]["Maintenance"];
+        };
+        /** @description A system's planned maintenance, as stored. */
+        MaintenanceWindow: {
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            name: string;
+            system_id: string;
+            window: components["schemas"]["Maintenance"];
+        };
         /**
          * @description A payment milestone: a share of the item's budget and the condition that releases it
          *     (001: 30 % on signing, 60 % on acceptance, 10 % after a year).
@@ -2018,6 +2259,98 @@ export interface components {
             condition?: string | null;
             /** Format: int64 */
             percent?: number | null;
+        };
+        /** @description One minute of one monitor. Latencies in milliseconds, capped at 65,535. */
+        Minute: {
+            /** Format: int32 */
+            avg_ms: number;
+            /** Format: int32 */
+            checks: number;
+            /** Format: int32 */
+            failures: number;
+            /** Format: int32 */
+            max_ms: number;
+            /** Format: int32 */
+            min_ms: number;
+            /** Format: int32 */
+            p95_ms: number;
+        };
+        MinutePoint: components["schemas"]["Minute"] & {
+            /**
+             * Format: date-time
+             * @description The minute's start.
+             */
+            at: string;
+        };
+        /** @description A monitor with its live state. */
+        Monitor: {
+            active: boolean;
+            cert?: null | components["schemas"]["Certificate"];
+            /** Format: date-time */
+            created_at: string;
+            expect: components["schemas"]["Expect"];
+            /** Format: int32 */
+            failures_before_down: number;
+            id: string;
+            /** Format: int32 */
+            interval_seconds: number;
+            kind: components["schemas"]["Kind"];
+            /** Format: date-time */
+            last_checked_at?: string | null;
+            last_error?: string | null;
+            /** Format: int32 */
+            last_latency_ms?: number | null;
+            last_ok?: boolean | null;
+            name: string;
+            /** @description `up`, `down` or `unknown` (not checked yet, or paused). */
+            state: components["schemas"]["State"];
+            /** Format: date-time */
+            state_since?: string | null;
+            /** Format: int32 */
+            successes_before_up: number;
+            system_id: string;
+            target: string;
+            /** Format: int32 */
+            timeout_ms: number;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A monitor as sent by the API. */
+        MonitorInput: {
+            active?: boolean | null;
+            /**
+             * @description Per kind. http: `method`, `headers` {name: value}, `status` [200, "200-299"], `keyword`,
+             *     `regex`, `max_latency_ms`. dns: `record_type` (A, AAAA, CNAME, MX, TXT), `answer`,
+             *     `server` (`ip:port`). tls: `min_days` (default 14), `issuer` (text the issuer must contain).
+             */
+            expect: Record<string, never>;
+            /**
+             * Format: int32
+             * @description Consecutive failures before the monitor is down (default 3).
+             */
+            failures_before_down?: number | null;
+            /**
+             * Format: int32
+             * @description 1–86,400 (default 60).
+             */
+            interval_seconds?: number | null;
+            /** @description `http`, `tcp`, `dns` or `tls`. */
+            kind?: string | null;
+            name?: string | null;
+            /**
+             * Format: int32
+             * @description Consecutive successes before a down monitor is up again (default 1).
+             */
+            successes_before_up?: number | null;
+            system_id?: string | null;
+            /** @description http: the URL; tcp and tls: `host:port` (tls defaults to port 443); dns: the name. */
+            target?: string | null;
+            /**
+             * Format: int32
+             * @description 100–60,000 (default the interval, at most 10,000).
+             */
+            timeout_ms?: number | null;
         };
         /** @description A due time of an open ticket that a calendar change would move. */
         MovedDue: {
@@ -2213,6 +2546,11 @@ export interface components {
         /** @description One page of a list, the shape every collection answers with. */
         Page_ContractItem: {
             items: {
+                /**
+                 * Format: double
+                 * @description Promised availability in percent (99.9), if the item promises one.
+                 */
+                availability_target?: number | null;
                 /** Format: int64 */
                 budget_fen: number;
                 contract_id: string;
@@ -2398,6 +2736,48 @@ export interface components {
                 items: components["schemas"]["Item"][];
                 kind: components["schemas"]["TemplateKind"];
                 name: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Monitor: {
+            items: {
+                active: boolean;
+                cert?: null | components["schemas"]["Certificate"];
+                /** Format: date-time */
+                created_at: string;
+                expect: components["schemas"]["Expect"];
+                /** Format: int32 */
+                failures_before_down: number;
+                id: string;
+                /** Format: int32 */
+                interval_seconds: number;
+                kind: components["schemas"]["Kind"];
+                /** Format: date-time */
+                last_checked_at?: string | null;
+                last_error?: string | null;
+                /** Format: int32 */
+                last_latency_ms?: number | null;
+                last_ok?: boolean | null;
+                name: string;
+                /** @description `up`, `down` or `unknown` (not checked yet, or paused). */
+                state: components["schemas"]["State"];
+                /** Format: date-time */
+                state_since?: string | null;
+                /** Format: int32 */
+                successes_before_up: number;
+                system_id: string;
+                target: string;
+                /** Format: int32 */
+                timeout_ms: number;
+                unit_id: string;
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -2822,6 +3202,11 @@ export interface components {
             note?: string | null;
             results?: components["schemas"]["ResultInput"][];
         };
+        /**
+         * @description A DNS record type a monitor may ask for.
+         * @enum {string}
+         */
+        RecordType: "a" | "aaaa" | "cname" | "mx" | "txt";
         ResultInput: {
             /** @description For text and photo items: whether what was found is abnormal. */
             abnormal?: boolean | null;
@@ -2909,11 +3294,20 @@ export interface components {
             reported_at: string;
             severity?: string | null;
         };
+        /** @enum {string} */
+        State: "unknown" | "up" | "down";
         /**
          * @description Where a ticket is in its lifecycle.
          * @enum {string}
          */
         Status: "new" | "responded" | "arrived" | "in_progress" | "pending" | "restored" | "resolved" | "closed" | "reopened";
+        /** @description A status code range, inclusive. */
+        StatusRange: {
+            /** Format: int32 */
+            from: number;
+            /** Format: int32 */
+            to: number;
+        };
         /** @description One line of an explanation. */
         Step: {
             from: string;
@@ -5564,6 +5958,227 @@ export interface operations {
             };
         };
     };
+    monitors_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+                /** @description http, tcp, dns, tls */
+                kind?: string;
+                /** @description up, down, unknown */
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Monitor"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    monitors_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitorInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    monitors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    monitors_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitorInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    monitors_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    monitors_minutes: {
+        parameters: {
+            query: {
+                /** @description RFC 3339 or YYYY-MM-DD (the bureau's day). */
+                from: string;
+                /** @description RFC 3339 or YYYY-MM-DD (that day included). */
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutePoint"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     tickets_notifications: {
         parameters: {
             query?: {
@@ -6113,6 +6728,154 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    systems_availability: {
+        parameters: {
+            query: {
+                /** @description RFC 3339 or YYYY-MM-DD (the bureau's day). */
+                from: string;
+                /** @description RFC 3339 or YYYY-MM-DD (that day included). */
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    maintenance_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    maintenance_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaintenanceInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    maintenance_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                window_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

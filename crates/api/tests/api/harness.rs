@@ -103,7 +103,8 @@ impl TestApp {
 
     pub async fn start_with(backend: Backend, mut config: AppConfig) -> TestApp {
         // Server-side errors (a 500's cause) print with the failing test's output.
-        let _ = tracing_subscriber::fmt().with_env_filter("error").with_test_writer().try_init();
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "error".into());
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         let dir = tempfile::tempdir().expect("tempdir");
         let db_url = match backend {
             Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),

@@ -210,7 +210,11 @@ impl App {
     /// The item covering `system_id` on the report's date: one in its service period with a
     /// policy first, then the one that started last. Out of every service period the ticket
     /// still goes to the most recent vendor, without an SLA.
-    async fn coverage_at(&self, system_id: &str, at: DateTime<Utc>) -> Result<Option<store::contracts::Coverage>> {
+    pub(crate) async fn coverage_at(
+        &self,
+        system_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<store::contracts::Coverage>> {
         let day = crate::bureau_date(at);
         let mut all = store::contracts::coverage(&self.store, system_id).await?;
         all.sort_by_key(|c| {

@@ -1,8 +1,64 @@
 //! Monitoring: what a monitor checks and how its results become up/down intervals. The probes
 //! themselves run in `crates/probe`; availability against contract targets is computed here.
 
+pub mod availability;
+pub mod rollup;
 pub mod spec;
 pub mod state;
 
 #[cfg(test)]
 mod tests;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use self::spec::{Expect, Kind};
+use self::state::State;
+
+/// A monitor with its live state.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Monitor {
+    pub id: String,
+    pub system_id: String,
+    pub unit_id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub target: String,
+    pub interval_seconds: u32,
+    pub timeout_ms: u32,
+    pub failures_before_down: u32,
+    pub successes_before_up: u32,
+    pub expect: Expect,
+    pub active: bool,
+    /// `up`, `down` or `unknown` (not checked yet, or paused).
+    pub state: State,
+    pub state_since: Option<DateTime<Utc>>,
+    pub last_checked_at: Option<DateTime<Utc>>,
+    pub last_ok: Option<bool>,
+    pub last_latency_ms: Option<u32>,
+    pub last_error: Option<String>,
+    /// The certificate a TLS monitor last saw.
+    pub cert: Option<Certificate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Certificate {
+    pub not_after: DateTime<Utc>,
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
+    pub chain_error: Option<String>,
+}
+
+/// What one check left on its monitor (written in batches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastCheck {
+    pub monitor_id: String,
+    pub at: DateTime<Utc>,
+    pub ok: bool,
+    pub latency_ms: u32,
+    pub error: Option<String>,
+    pub cert: Option<Certificate>,
+}

@@ -92,3 +92,99 @@ fn down_after_n_failures_and_up_after_m_successes() {
     let mut new = Tracker::new(State::Unknown, 1, 1);
     assert_eq!(new.observe(false), Some(State::Down), "a new monitor that fails is down");
 }
+
+mod availability {
+    use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+
+    use crate::monitoring::availability::{Interruption, Maintenance, compute};
+    use crate::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
+
+    /// Beijing wall time as an instant.
+    fn bj(s: &str) -> DateTime<Utc> {
+        let local = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        chrono_tz::Asia::Shanghai.from_local_datetime(&local).unwrap().with_timezone(&Utc)
+    }
+
+    fn cut(start: &str, end: Option<&str>, cause: Cause) -> Interruption {
+        Interruption { start: bj(start), end: end.map(bj), cause, source: "官网 HTTP".into(), ticket_id: None }
+    }
+
+    #[test]
+    fn half_an_hour_in_november_against_three_nines() {
+        let (from, to) = (bj("2026-11-01 00:00"), bj("2026-12-01 00:00"));
+        let a = compute(
+            from,
+            to,
+            to,
+            &[cut("2026-11-10 09:00", Some("2026-11-10 09:30"), Cause::Vendor)],
+            &[],
+            &DEFAULT_COUNTED_CAUSES,
+            Some(0.999),
+        );
+        assert_eq!((a.downtime_seconds, a.excluded_seconds, a.elapsed_seconds), (1800, 0, 2_592_000));
+        assert!((a.availability - (1.0 - 1800.0 / 2_592_000.0)).abs() < 1e-12);
+        assert_eq!((a.budget_seconds, a.budget_left_seconds), (Some(2592), Some(792)));
+        assert_eq!(a.interruptions[0].counted_seconds, 1800);
+    }
+
+    #[test]
+    fn maintenance_and_excluded_causes_do_not_count() {
+        let (from, to) = (bj("2026-11-01 00:00"), bj("2026-12-01 00:00"));
+        // Sundays 02:00–04:00 Beijing time; 8 November 2026 is a Sunday.
+        let weekly = Maintenance::Weekly {
+            weekdays: vec![7],
+            at: NaiveTime::from_hms_opt(2, 0, 0).unwrap(),
+            minutes: 120,
+            time_zone: "Asia/Shanghai".into(),
+        };
+        let cuts = [
+            cut("2026-11-08 03:00", Some("2026-11-08 05:00"), Cause::Vendor), // 1 h inside the window
+            cut("2026-11-12 10:00", Some("2026-11-12 11:00"), Cause::Carrier), // the carrier's line
+            cut("2026-11-12 10:30", Some("2026-11-12 10:45"), Cause::Vendor), // overlaps it and counts
+        ];
+        let a = compute(from, to, to, &cuts, &[weekly], &DEFAULT_COUNTED_CAUSES, Some(0.99));
+        assert_eq!(a.downtime_seconds, 3600 + 900);
+        assert_eq!(a.excluded_seconds, 3600 + 3600 - 900);
+        assert_eq!(a.interruptions.iter().map(|i| i.counted_seconds).collect::<Vec<_>>(), [3600, 0, 900]);
+        // A contract that counts carrier outages too.
+        let all = compute(from, to, to, &cuts, &[], &[Cause::Vendor, Cause::Carrier], None);
+        assert_eq!((all.downtime_seconds, all.excluded_seconds), (7200 + 3600, 0));
+    }
+
+    #[test]
+    fn an_ongoing_interruption_runs_to_now_and_overlaps_merge() {
+        let (from, to) = (bj("2026-11-01 00:00"), bj("2026-12-01 00:00"));
+        let now = bj("2026-11-22 10:00");
+        let cuts = [
+            cut("2026-11-22 09:00", None, Cause::Unknown),
+            cut("2026-11-22 09:30", Some("2026-11-22 09:40"), Cause::Vendor),
+            cut("2026-10-31 23:00", Some("2026-11-01 01:00"), Cause::Vendor), // starts before the period
+        ];
+        let a = compute(from, to, now, &cuts, &[], &DEFAULT_COUNTED_CAUSES, None);
+        assert_eq!(a.downtime_seconds, 3600 + 3600);
+        assert_eq!(a.elapsed_seconds, (now - from).num_seconds());
+        assert_eq!(a.interruptions[0].seconds, 3600, "clipped to the period");
+        let none = compute(from, to, from, &[], &[], &DEFAULT_COUNTED_CAUSES, Some(0.995));
+        assert_eq!(none.availability, 1.0);
+    }
+
+    #[test]
+    fn weekly_windows_follow_the_zone_and_skip_a_missing_local_time() {
+        // 8 March 2026: New York springs forward at 02:00, so 02:30 does not exist that Sunday.
+        let w = Maintenance::Weekly {
+            weekdays: vec![7],
+            at: NaiveTime::from_hms_opt(2, 30, 0).unwrap(),
+            minutes: 60,
+            time_zone: "America/New_York".into(),
+        };
+        let from = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2026, 3, 16, 0, 0, 0).unwrap();
+        let starts: Vec<_> = w.windows(from, to).into_iter().map(|(s, _)| s).collect();
+        assert_eq!(
+            starts,
+            [Utc.with_ymd_and_hms(2026, 3, 1, 7, 30, 0).unwrap(), Utc.with_ymd_and_hms(2026, 3, 15, 6, 30, 0).unwrap()]
+        );
+        let once = Maintenance::Once { start: from, end: from + chrono::Duration::hours(1) };
+        assert_eq!(once.windows(to, to + chrono::Duration::days(1)), vec![]);
+    }
+}

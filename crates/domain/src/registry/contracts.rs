@@ -41,6 +41,8 @@ pub struct ContractItem {
     pub sla_policy_id: Option<String>,
     /// Outage causes that count against the vendor (availability, scoring).
     pub counted_causes: Vec<Cause>,
+    /// Promised availability in percent (99.9), if the item promises one.
+    pub availability_target: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -83,6 +85,8 @@ pub struct ContractItemInput {
     pub sla_policy_id: Option<String>,
     /// vendor, carrier, infrastructure, third_party, user, unknown (default: vendor and unknown).
     pub counted_causes: Option<Vec<String>>,
+    /// Promised availability in percent, e.g. 99.9 (more than 0, at most 100).
+    pub availability_target: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -109,6 +113,7 @@ pub struct ContractItemFields {
     pub notes: Option<String>,
     pub sla_policy_id: Option<String>,
     pub counted_causes: Vec<Cause>,
+    pub availability_target: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +214,17 @@ impl ContractItemInput {
             notes: c.optional_text("notes", self.notes.as_deref(), TEXT_MAX),
             sla_policy_id: c.optional_text("sla_policy_id", self.sla_policy_id.as_deref(), 64),
             counted_causes: counted_causes(&mut c, self.counted_causes.as_deref()),
+            availability_target: match self.availability_target {
+                Some(t) if !(t > 0.0 && t <= 100.0) => {
+                    c.push(FieldError::new(
+                        "availability_target",
+                        "应为 0–100 之间的百分数，如 99.9",
+                        "must be a percentage above 0 and at most 100, e.g. 99.9",
+                    ));
+                    None
+                }
+                t => t,
+            },
         };
         c.finish().map(|_| f)
     }

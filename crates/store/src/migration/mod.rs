@@ -7,6 +7,7 @@ mod m0001_foundation;
 mod m0002_sla;
 mod m0003_tickets;
 mod m0004_inspections;
+mod m0005_monitoring;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_sla::Migration),
             Box::new(m0003_tickets::Migration),
             Box::new(m0004_inspections::Migration),
+            Box::new(m0005_monitoring::Migration),
         ]
     }
 }

@@ -1,0 +1,215 @@
+//! `/monitors`, `/systems/{id}/availability` and `/systems/{id}/maintenance`.
+
+use app::monitoring::MonitorFilter;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use domain::FieldError;
+use domain::list::Page;
+use domain::monitoring::Monitor;
+use domain::monitoring::availability::{Availability, Maintenance, MaintenanceWindow};
+use domain::monitoring::rollup::Minute;
+use domain::monitoring::spec::{Kind, MonitorInput};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::ListParams;
+use crate::error::{ApiResult, ProblemBody};
+use crate::extract::{Auth, JsonBody, Params, check};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
+        .routes(routes!(minutes))
+        .routes(routes!(availability))
+        .routes(routes!(list_maintenance, add_maintenance))
+        .routes(routes!(delete_maintenance))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct MonitorParams {
+    system_id: Option<String>,
+    /// http, tcp, dns, tls
+    kind: Option<String>,
+    /// up, down, unknown
+    state: Option<String>,
+}
+
+/// Monitors the caller may see, by name.
+#[utoipa::path(get, path = "/monitors", tag = "monitoring", operation_id = "monitors_list",
+    params(ListParams, MonitorParams), responses((status = 200, body = Page<Monitor>), (status = 400, body = ProblemBody)))]
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Monitor>>> {
+    let mut errors = Vec::new();
+    let q = params.list(&[], &mut errors);
+    let kind = params.text("kind");
+    if kind.as_deref().is_some_and(|k| Kind::parse(k).is_none()) {
+        errors.push(FieldError::new("kind", format!("可选值：{}", Kind::choices()), "one of: http, tcp, dns, tls"));
+    }
+    let state = params.text("state");
+    if state.as_deref().is_some_and(|k| domain::monitoring::state::State::parse(k).is_none()) {
+        errors.push(FieldError::new("state", "可选值：up、down、unknown", "one of: up, down, unknown"));
+    }
+    check(errors)?;
+    let f = MonitorFilter { system_id: params.text("system_id"), kind, state };
+    Ok(Json(s.app.list_monitors(&auth.principal, &q, &f).await?))
+}
+
+/// A monitor on a system (the bureau, or the manager of a vendor covering it). It starts
+/// checking at once; `state` is `unknown` until the first check.
+#[utoipa::path(post, path = "/monitors", tag = "monitoring", operation_id = "monitors_create",
+    request_body = MonitorInput, responses((status = 201, body = Monitor), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn create(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(input): JsonBody<MonitorInput>,
+) -> ApiResult<(StatusCode, Json<Monitor>)> {
+    Ok((StatusCode::CREATED, Json(s.app.create_monitor(&auth.principal, input).await?)))
+}
+
+#[utoipa::path(get, path = "/monitors/{id}", tag = "monitoring", operation_id = "monitors_get",
+    params(("id" = String, Path)), responses((status = 200, body = Monitor), (status = 404, body = ProblemBody)))]
+async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Monitor>> {
+    Ok(Json(s.app.get_monitor(&auth.principal, &id).await?))
+}
+
+#[utoipa::path(put, path = "/monitors/{id}", tag = "monitoring", operation_id = "monitors_update",
+    params(("id" = String, Path)), request_body = MonitorInput,
+    responses((status = 200, body = Monitor), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn update(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<MonitorInput>,
+) -> ApiResult<Json<Monitor>> {
+    Ok(Json(s.app.update_monitor(&auth.principal, &id, input).await?))
+}
+
+/// Removes a monitor; the interruptions it recorded stay in the system's availability.
+#[utoipa::path(delete, path = "/monitors/{id}", tag = "monitoring", operation_id = "monitors_delete",
+    params(("id" = String, Path)), responses((status = 204), (status = 404, body = ProblemBody)))]
+async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    s.app.delete_monitor(&auth.principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `from`/`to` as RFC 3339 instants or dates (a date `to` includes that day).
+fn period(params: &Params, errors: &mut Vec<FieldError>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let from = params.instant("from", errors);
+    let mut to = params.instant("to", errors);
+    if params.text("to").is_some_and(|t| t.trim().len() == 10) {
+        to = to.map(|t| t + chrono::Duration::days(1));
+    }
+    for (k, v) in [("from", &from), ("to", &to)] {
+        if v.is_none() && params.text(k).is_none() {
+            errors.push(FieldError::new(k, "必填", "is required"));
+        }
+    }
+    from.zip(to)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PeriodParams {
+    /// RFC 3339 or YYYY-MM-DD (the bureau's day).
+    from: String,
+    /// RFC 3339 or YYYY-MM-DD (that day included).
+    to: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct MinutePoint {
+    /// The minute's start.
+    at: DateTime<Utc>,
+    #[serde(flatten)]
+    minute: Minute,
+}
+
+/// Per-minute checks, failures and latency (min/avg/max/p95) of a monitor, for charts.
+#[utoipa::path(get, path = "/monitors/{id}/minutes", tag = "monitoring", operation_id = "monitors_minutes",
+    params(("id" = String, Path), PeriodParams), responses((status = 200, body = Vec<MinutePoint>), (status = 400, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn minutes(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult<Json<Vec<MinutePoint>>> {
+    let mut errors = Vec::new();
+    let p = period(&params, &mut errors);
+    check(errors)?;
+    let Some((from, to)) = p else { unreachable!("checked above") };
+    let rows = s.app.monitor_minutes(&auth.principal, &id, from, to).await?;
+    Ok(Json(
+        rows.into_iter()
+            .filter_map(|(m, minute)| DateTime::from_timestamp(m * 60, 0).map(|at| MinutePoint { at, minute }))
+            .collect(),
+    ))
+}
+
+/// Availability of a system over a period: interruptions in seconds, less maintenance windows
+/// and the causes its contract item does not count, against the item's target.
+#[utoipa::path(get, path = "/systems/{id}/availability", tag = "monitoring", operation_id = "systems_availability",
+    params(("id" = String, Path), PeriodParams),
+    responses((status = 200, body = Availability), (status = 400, body = ProblemBody), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn availability(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult<Json<Availability>> {
+    let mut errors = Vec::new();
+    let p = period(&params, &mut errors);
+    check(errors)?;
+    let Some((from, to)) = p else { unreachable!("checked above") };
+    Ok(Json(s.app.system_availability(&auth.principal, &id, from, to).await?))
+}
+
+#[utoipa::path(get, path = "/systems/{id}/maintenance", tag = "monitoring", operation_id = "maintenance_list",
+    params(("id" = String, Path)), responses((status = 200, body = Vec<MaintenanceWindow>), (status = 404, body = ProblemBody)))]
+async fn list_maintenance(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<MaintenanceWindow>>> {
+    Ok(Json(s.app.list_maintenance(&auth.principal, &id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct MaintenanceInput {
+    name: Option<String>,
+    /// `{"repeat": "once", "start", "end"}` or `{"repeat": "weekly", "weekdays": [7], "at":
+    /// "02:00", "minutes": 120, "time_zone": "Asia/Shanghai"}`.
+    window: Maintenance,
+}
+
+/// Planned maintenance of a system: its time does not count as interruption.
+#[utoipa::path(post, path = "/systems/{id}/maintenance", tag = "monitoring", operation_id = "maintenance_add",
+    params(("id" = String, Path)), request_body = MaintenanceInput,
+    responses((status = 201, body = MaintenanceWindow), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn add_maintenance(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<MaintenanceInput>,
+) -> ApiResult<(StatusCode, Json<MaintenanceWindow>)> {
+    let name = input.name.unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(s.app.add_maintenance(&auth.principal, &id, &name, input.window).await?)))
+}
+
+#[utoipa::path(delete, path = "/systems/{id}/maintenance/{window_id}", tag = "monitoring", operation_id = "maintenance_delete",
+    params(("id" = String, Path), ("window_id" = String, Path)), responses((status = 204), (status = 404, body = ProblemBody)))]
+async fn delete_maintenance(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, window_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_maintenance(&auth.principal, &id, &window_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,256 @@
+//! The probe runner inside the server: one `probe::Scheduler` fed with the active monitors, and
+//! one consumer of its reports that keeps the live state in memory, writes state changes at
+//! once (interruptions, tickets), and writes everything else in batches: last checks every few
+//! seconds, finished minutes into their hour rows, sampled raw results (every failure and one
+//! success per monitor and minute), and the retention purge.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use domain::monitoring::rollup::Minute;
+use domain::monitoring::state::State;
+use domain::monitoring::{Certificate, LastCheck, Monitor};
+use probe::scheduler::Stats;
+use probe::{Command, Job, Prober, Report, Scheduler, SchedulerConfig};
+use store::monitoring::{RawResult, spec_of};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::{App, AppError, Result};
+
+/// How often batched writes happen.
+const FLUSH_EVERY: Duration = Duration::from_secs(5);
+/// Rollups are kept 13 months and a bit; raw results three days.
+const KEEP_HOURS: i64 = 400 * 24;
+const KEEP_RAW_DAYS: i64 = 3;
+
+#[derive(Debug, Clone)]
+struct Live {
+    state: State,
+    state_since: Option<DateTime<Utc>>,
+    last: LastCheck,
+}
+
+/// The App's handle on the runner: commands go to the scheduler when it runs; the live state is
+/// read by the API.
+#[derive(Clone, Default)]
+pub struct Runner {
+    commands: Arc<Mutex<Option<mpsc::UnboundedSender<Command>>>>,
+    live: Arc<RwLock<HashMap<String, Live>>>,
+    stats: Arc<Mutex<Option<Arc<Stats>>>>,
+}
+
+impl Runner {
+    fn send(&self, cmd: Command) {
+        if let Ok(guard) = self.commands.lock()
+            && let Some(tx) = guard.as_ref()
+        {
+            let _ = tx.send(cmd);
+        }
+    }
+
+    pub(crate) fn upsert(&self, m: &Monitor) {
+        if let Ok(mut live) = self.live.write() {
+            live.remove(&m.id);
+        }
+        self.send(Command::Upsert(Box::new(Job { id: m.id.clone(), spec: spec_of(m), state: m.state })));
+    }
+
+    pub(crate) fn remove(&self, id: &str) {
+        if let Ok(mut live) = self.live.write() {
+            live.remove(id);
+        }
+        self.send(Command::Remove(id.to_string()));
+    }
+
+    /// The stored monitor with what the runner knows that is not written yet.
+    pub(crate) fn with_live(&self, mut m: Monitor) -> Monitor {
+        let Ok(live) = self.live.read() else { return m };
+        let Some(l) = live.get(&m.id) else { return m };
+        m.state = l.state;
+        m.state_since = l.state_since.or(m.state_since);
+        m.last_checked_at = Some(l.last.at);
+        m.last_ok = Some(l.last.ok);
+        m.last_latency_ms = Some(l.last.latency_ms);
+        m.last_error = l.last.error.clone();
+        if l.last.cert.is_some() {
+            m.cert = l.last.cert.clone();
+        }
+        m
+    }
+
+    /// Scheduler counters, when the runner runs.
+    pub fn stats(&self) -> Option<Arc<Stats>> {
+        self.stats.lock().ok().and_then(|s| s.clone())
+    }
+}
+
+/// What waits to be written.
+#[derive(Default)]
+struct Pending {
+    last: HashMap<String, LastCheck>,
+    /// (monitor, epoch minute) → the minute's checks.
+    minutes: HashMap<(String, i64), Vec<(bool, u32)>>,
+    raw: Vec<RawResult>,
+    /// The minute in which a monitor's last success was kept raw.
+    sampled: HashMap<String, i64>,
+}
+
+fn epoch_minute(t: DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(60)
+}
+
+impl App {
+    /// Starts the probes and the consumer of their results; both stop when `shutdown` turns
+    /// true (the consumer writes what it holds first). The server calls this at start-up.
+    pub async fn start_monitoring(
+        &self,
+        config: SchedulerConfig,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<JoinHandle<()>> {
+        let prober = Prober::new().map_err(|e| AppError::Internal(e.to_string()))?;
+        let scheduler = Scheduler::spawn(prober, config);
+        for job in self.monitor_jobs().await? {
+            let _ = scheduler.commands.send(Command::Upsert(Box::new(job)));
+        }
+        if let Ok(mut c) = self.monitors.commands.lock() {
+            *c = Some(scheduler.commands.clone());
+        }
+        if let Ok(mut s) = self.monitors.stats.lock() {
+            *s = Some(scheduler.stats.clone());
+        }
+        let app = self.clone();
+        Ok(tokio::spawn(async move { app.consume(scheduler, shutdown).await }))
+    }
+
+    async fn consume(self, mut scheduler: Scheduler, mut shutdown: watch::Receiver<bool>) {
+        let mut pending = Pending::default();
+        let mut flush = tokio::time::interval(FLUSH_EVERY);
+        flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_purge: Option<DateTime<Utc>> = None;
+        loop {
+            tokio::select! {
+                r = scheduler.reports.recv() => match r {
+                    Some(r) => self.take(&mut pending, r).await,
+                    None => break,
+                },
+                _ = flush.tick() => {
+                    if let Err(e) = self.flush(&mut pending, false).await {
+                        tracing::warn!(error = %e, "monitoring: writing results failed; kept for the next try");
+                    }
+                    let now = Utc::now();
+                    if last_purge.is_none_or(|t| now - t > chrono::Duration::hours(1)) {
+                        last_purge = Some(now);
+                        if let Err(e) = self.purge_monitoring(now).await {
+                            tracing::warn!(error = %e, "monitoring: purge failed");
+                        }
+                    }
+                }
+                _ = shutdown.changed() => break,
+            }
+        }
+        scheduler.handle.abort();
+        if let Ok(mut c) = self.monitors.commands.lock() {
+            *c = None;
+        }
+        if let Err(e) = self.flush(&mut pending, true).await {
+            tracing::warn!(error = %e, "monitoring: final write failed");
+        }
+    }
+
+    async fn take(&self, pending: &mut Pending, r: Report) {
+        let cert = r.outcome.cert.as_ref().map(|c| Certificate {
+            not_after: c.not_after,
+            issuer: Some(c.issuer.clone()),
+            subject: Some(c.subject.clone()),
+            chain_error: c.chain_error.clone(),
+        });
+        let last = LastCheck {
+            monitor_id: r.monitor_id.clone(),
+            at: r.at,
+            ok: r.outcome.ok,
+            latency_ms: r.outcome.latency_ms,
+            error: r.outcome.error.clone(),
+            cert,
+        };
+        let minute = epoch_minute(r.at);
+        pending.minutes.entry((r.monitor_id.clone(), minute)).or_default().push((r.outcome.ok, r.outcome.latency_ms));
+        let keep = !r.outcome.ok || pending.sampled.get(&r.monitor_id) != Some(&minute);
+        if keep {
+            if r.outcome.ok {
+                pending.sampled.insert(r.monitor_id.clone(), minute);
+            }
+            pending.raw.push(RawResult {
+                monitor_id: r.monitor_id.clone(),
+                at: r.at,
+                ok: r.outcome.ok,
+                latency_ms: r.outcome.latency_ms,
+                error: r.outcome.error.clone(),
+            });
+        }
+        // A state change is written (interruption, ticket) before the API shows the new state.
+        if let Some((state, since)) = r.changed
+            && let Err(e) = self.monitor_changed(&r.monitor_id, state, since, r.outcome.error.as_deref()).await
+        {
+            tracing::warn!(monitor = %r.monitor_id, error = ?e, "monitoring: recording a state change failed");
+        }
+        if let Ok(mut live) = self.monitors.live.write() {
+            let entry = live.entry(r.monitor_id.clone()).or_insert_with(|| Live {
+                state: r.state,
+                state_since: None,
+                last: last.clone(),
+            });
+            entry.state = r.state;
+            entry.last = last.clone();
+            if let Some((_, since)) = r.changed {
+                entry.state_since = Some(since);
+            }
+        }
+        pending.last.insert(r.monitor_id.clone(), last);
+    }
+
+    /// Writes what is pending; minutes are written once they are over (all of them at the end).
+    async fn flush(&self, pending: &mut Pending, all: bool) -> Result<()> {
+        let current = epoch_minute(Utc::now());
+        let done: Vec<(String, i64)> = pending.minutes.keys().filter(|(_, m)| all || *m < current).cloned().collect();
+        let mut hours: HashMap<(String, i64), Vec<(usize, Minute)>> = HashMap::new();
+        for key in &done {
+            if let Some(checks) = pending.minutes.get(key) {
+                let (id, minute) = key;
+                hours
+                    .entry((id.clone(), minute.div_euclid(60)))
+                    .or_default()
+                    .push((minute.rem_euclid(60) as usize, Minute::from_checks(checks)));
+            }
+        }
+        let last: Vec<LastCheck> = pending.last.values().cloned().collect();
+        if last.is_empty() && hours.is_empty() && pending.raw.is_empty() {
+            return Ok(());
+        }
+        let tx = self.store.begin().await?;
+        store::monitoring::record_last_checks(&tx, &last).await?;
+        for ((id, hour), slots) in &hours {
+            store::monitoring::merge_minutes(&tx, id, *hour, slots).await?;
+        }
+        store::monitoring::insert_results(&tx, &pending.raw).await?;
+        tx.commit().await?;
+        // Only what was written leaves the buffers.
+        pending.last.clear();
+        pending.raw.clear();
+        for key in done {
+            pending.minutes.remove(&key);
+        }
+        pending.sampled.retain(|_, m| *m >= current - 1);
+        Ok(())
+    }
+
+    async fn purge_monitoring(&self, now: DateTime<Utc>) -> Result<u64> {
+        let hour = now.timestamp().div_euclid(3600) - KEEP_HOURS;
+        let tx = self.store.begin().await?;
+        let n = store::monitoring::purge(&tx, hour, now - chrono::Duration::days(KEEP_RAW_DAYS)).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

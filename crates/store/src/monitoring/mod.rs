@@ -1,0 +1,202 @@
+//! Monitors and their live state; interruptions in `interruptions.rs`; rollups and raw results
+//! in `rollups.rs`.
+
+use chrono::{DateTime, Utc};
+use domain::Scope;
+use domain::list::{ListQuery, Page};
+use domain::monitoring::spec::{Kind, MonitorSpec};
+use domain::monitoring::state::State;
+use domain::monitoring::{Certificate, LastCheck, Monitor};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+
+use crate::entities::monitors as mo;
+use crate::{Conn, Result, Tx, corrupt, list};
+
+mod interruptions;
+mod rollups;
+pub use interruptions::*;
+pub use rollups::*;
+
+fn visible(scope: &Scope) -> Condition {
+    crate::scope::by_scope(
+        scope,
+        |u| Condition::all().add(mo::Column::UnitId.eq(u)),
+        |v| crate::scope::col_in(mo::Column::SystemId, crate::scope::vendor_system_ids(v)),
+    )
+}
+
+fn monitor(m: mo::Model) -> Result<Monitor> {
+    let u = |v: i32| u32::try_from(v).unwrap_or(0);
+    Ok(Monitor {
+        kind: Kind::parse(&m.kind).ok_or_else(|| corrupt("monitors.kind", &m.id))?,
+        state: State::parse(&m.state).ok_or_else(|| corrupt("monitors.state", &m.id))?,
+        expect: serde_json::from_str(&m.expect).map_err(|_| corrupt("monitors.expect", &m.id))?,
+        cert: m.cert_not_after.map(|not_after| Certificate {
+            not_after,
+            issuer: m.cert_issuer.clone(),
+            subject: m.cert_subject.clone(),
+            chain_error: m.cert_chain_error.clone(),
+        }),
+        id: m.id,
+        system_id: m.system_id,
+        unit_id: m.unit_id,
+        name: m.name,
+        target: m.target,
+        interval_seconds: u(m.interval_seconds),
+        timeout_ms: u(m.timeout_ms),
+        failures_before_down: u(m.failures_before_down),
+        successes_before_up: u(m.successes_before_up),
+        active: m.active,
+        state_since: m.state_since,
+        last_checked_at: m.last_checked_at,
+        last_ok: m.last_ok,
+        last_latency_ms: m.last_latency_ms.map(u),
+        last_error: m.last_error,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+/// The spec a stored monitor runs with.
+pub fn spec_of(m: &Monitor) -> MonitorSpec {
+    MonitorSpec {
+        system_id: m.system_id.clone(),
+        name: m.name.clone(),
+        kind: m.kind,
+        target: m.target.clone(),
+        interval_seconds: m.interval_seconds,
+        timeout_ms: m.timeout_ms,
+        failures_before_down: m.failures_before_down,
+        successes_before_up: m.successes_before_up,
+        expect: m.expect.clone(),
+        active: m.active,
+    }
+}
+
+fn i(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+fn fill(a: &mut mo::ActiveModel, s: &MonitorSpec, unit_id: &str) {
+    a.system_id = Set(s.system_id.clone());
+    a.unit_id = Set(unit_id.to_string());
+    a.name = Set(s.name.clone());
+    a.kind = Set(s.kind.as_str().to_string());
+    a.target = Set(s.target.clone());
+    a.interval_seconds = Set(i(s.interval_seconds));
+    a.timeout_ms = Set(i(s.timeout_ms));
+    a.failures_before_down = Set(i(s.failures_before_down));
+    a.successes_before_up = Set(i(s.successes_before_up));
+    a.expect = Set(serde_json::to_string(&s.expect).unwrap_or_else(|_| "{}".into()));
+    a.active = Set(s.active);
+}
+
+pub async fn insert(tx: &Tx, s: &MonitorSpec, unit_id: &str, now: DateTime<Utc>) -> Result<Monitor> {
+    let mut a = mo::ActiveModel {
+        id: Set(crate::new_id()),
+        state: Set(State::Unknown.as_str().into()),
+        state_since: Set(None),
+        last_checked_at: Set(None),
+        last_ok: Set(None),
+        last_latency_ms: Set(None),
+        last_error: Set(None),
+        cert_not_after: Set(None),
+        cert_issuer: Set(None),
+        cert_subject: Set(None),
+        cert_chain_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    fill(&mut a, s, unit_id);
+    monitor(a.insert(tx.conn()).await?)
+}
+
+/// A changed definition; a changed target or kind starts again from `unknown`.
+pub async fn update(tx: &Tx, before: &Monitor, s: &MonitorSpec, unit_id: &str, now: DateTime<Utc>) -> Result<Monitor> {
+    let m = mo::Entity::find_by_id(before.id.clone()).one(tx.conn()).await?.ok_or(crate::StoreError::NotFound)?;
+    let mut a: mo::ActiveModel = m.into();
+    fill(&mut a, s, unit_id);
+    if before.kind != s.kind || before.target != s.target || !s.active {
+        a.state = Set(State::Unknown.as_str().into());
+        a.state_since = Set(Some(now));
+    }
+    a.updated_at = Set(now);
+    monitor(a.update(tx.conn()).await?)
+}
+
+pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
+    mo::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
+    Ok(())
+}
+
+pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Monitor>> {
+    mo::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?.map(monitor).transpose()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MonitorFilter {
+    pub system_id: Option<String>,
+    pub kind: Option<String>,
+    pub state: Option<String>,
+}
+
+pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &MonitorFilter) -> Result<Page<Monitor>> {
+    let s = mo::Entity::find()
+        .filter(visible(scope))
+        .filter(list::eq_opt(mo::Column::SystemId, &f.system_id))
+        .filter(list::eq_opt(mo::Column::Kind, &f.kind))
+        .filter(list::eq_opt(mo::Column::State, &f.state))
+        .filter(list::search(&[mo::Column::Name, mo::Column::Target], q.q.as_deref()));
+    let total = s.clone().count(c.conn()).await?;
+    let rows = s
+        .order_by_asc(mo::Column::Name)
+        .order_by_asc(mo::Column::Id)
+        .paginate(c.conn(), q.page_size)
+        .fetch_page(q.page.saturating_sub(1))
+        .await?;
+    let items = rows.into_iter().map(monitor).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, total, page: q.page, page_size: q.page_size })
+}
+
+/// Every active monitor, for the runner.
+pub async fn active(c: &impl Conn) -> Result<Vec<Monitor>> {
+    let rows = mo::Entity::find().filter(mo::Column::Active.eq(true)).all(c.conn()).await?;
+    rows.into_iter().map(monitor).collect()
+}
+
+/// The latest check of each monitor in `checks` (one row update per monitor).
+pub async fn record_last_checks(tx: &Tx, checks: &[LastCheck]) -> Result<()> {
+    for ch in checks {
+        let mut a = mo::ActiveModel {
+            id: sea_orm::Unchanged(ch.monitor_id.clone()),
+            last_checked_at: Set(Some(ch.at)),
+            last_ok: Set(Some(ch.ok)),
+            last_latency_ms: Set(Some(i(ch.latency_ms))),
+            last_error: Set(ch.error.clone()),
+            ..Default::default()
+        };
+        if let Some(cert) = &ch.cert {
+            a.cert_not_after = Set(Some(cert.not_after));
+            a.cert_issuer = Set(cert.issuer.clone());
+            a.cert_subject = Set(cert.subject.clone());
+            a.cert_chain_error = Set(cert.chain_error.clone());
+        }
+        // A monitor deleted meanwhile has no row to update: nothing to keep.
+        match a.update(tx.conn()).await {
+            Ok(_) | Err(sea_orm::DbErr::RecordNotUpdated) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+pub async fn set_state(tx: &Tx, id: &str, state: State, since: DateTime<Utc>) -> Result<()> {
+    mo::Entity::update_many()
+        .col_expr(mo::Column::State, sea_orm::sea_query::Expr::value(state.as_str()))
+        .col_expr(mo::Column::StateSince, sea_orm::sea_query::Expr::value(since))
+        .filter(mo::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
