@@ -87,7 +87,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::tickets::router())
         .merge(routes::inspections::router())
         .merge(routes::inspection_reports::router())
-        .merge(routes::monitoring::router());
+        .merge(routes::monitoring::router())
+        .merge(routes::intake::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 
@@ -106,6 +107,7 @@ pub fn router(app: App, secure_cookie: bool) -> Router {
         .merge(api_routes)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
         .merge(routes::health::router())
+        .merge(routes::intake::metrics_router())
         .fallback(ui::serve)
         .with_state(state)
         // Panics and timeouts become problem responses inside `localize`, which renders them

@@ -73,6 +73,13 @@ pub async fn find_by_name(c: &impl Conn, unit_id: &str, name: &str) -> Result<Op
     m.map(to_domain).transpose()
 }
 
+/// Systems of any unit with exactly this name (at most two: more than one is ambiguous).
+pub async fn with_exact_name(c: &impl Conn, name: &str) -> Result<Vec<System>> {
+    use sea_orm::QuerySelect;
+    let rows = systems::Entity::find().filter(systems::Column::Name.eq(name)).limit(2).all(c.conn()).await?;
+    rows.into_iter().map(to_domain).collect()
+}
+
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &SystemFilter) -> Result<Page<System>> {
     let select = systems::Entity::find()
         .filter(visible(scope))

@@ -701,6 +701,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/alertmanager": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prometheus Alertmanager's webhook (payload version 4). Alerts name their system by the
+         *     integration's label (default `yunwei_system`: a system id or exact name); firing opens or
+         *     keeps an outage with its ticket (deduplicated by fingerprint), resolved records the restore.
+         */
+        post: operations["intake_alertmanager"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/unmatched": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts that named no known system, newest first (administrators). */
+        get: operations["intake_unmatched"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A generic alert: `{"system", "key", "status": "firing"|"resolved", "title", "description", "at"}`
+         *     (the Zabbix media type in `docs/zabbix-media-type.yaml` sends this).
+         */
+        post: operations["intake_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["integrations_list"];
+        put?: never;
+        /** An integration account (administrators). The answer carries its token, never shown again. */
+        post: operations["integrations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["integrations_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitors": {
         parameters: {
             query?: never;
@@ -1396,6 +1487,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AlertmanagerAlert: {
+            annotations?: {
+                [key: string]: string;
+            };
+            endsAt?: string | null;
+            fingerprint?: string | null;
+            generatorURL?: string | null;
+            labels?: {
+                [key: string]: string;
+            };
+            startsAt?: string | null;
+            status?: string | null;
+        };
+        AlertmanagerPayload: {
+            alerts?: components["schemas"]["AlertmanagerAlert"][];
+            receiver?: string | null;
+            status?: string | null;
+            version?: string | null;
+        };
         Asset: {
             /** Format: date-time */
             created_at: string;
@@ -2081,6 +2191,51 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description What an intake request did. */
+        IntakeReport: {
+            /**
+             * Format: int32
+             * @description Alerts that opened an outage.
+             */
+            opened: number;
+            /** Format: int32 */
+            resolved: number;
+            /**
+             * Format: int32
+             * @description Alerts kept for the administrator because they name no known system.
+             */
+            unmatched: number;
+            /**
+             * Format: int32
+             * @description Firing alerts already open (deduplicated).
+             */
+            updated: number;
+        };
+        /** @description An integration account; its token is shown once, when it is created. */
+        Integration: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            kind: components["schemas"]["IntegrationKind"];
+            /** Format: date-time */
+            last_used_at?: string | null;
+            name: string;
+            /** @description The alert label that names the system (Alertmanager). */
+            system_label: string;
+        };
+        IntegrationInput: {
+            /** @description alertmanager, webhook or metrics. */
+            kind?: string | null;
+            name?: string | null;
+            /** @description Default `yunwei_system`. */
+            system_label?: string | null;
+        };
+        /**
+         * @description What an integration account sends.
+         * @enum {string}
+         */
+        IntegrationKind: "alertmanager" | "webhook" | "metrics";
         /** @description One interruption as the report shows it. */
         InterruptionView: {
             cause: components["schemas"]["Cause"];
@@ -2361,6 +2516,11 @@ export interface components {
             metric: string;
             number: string;
             ticket_id: string;
+        };
+        NewIntegration: {
+            integration: components["schemas"]["Integration"];
+            /** @description Shown once: give it to the sender as its bearer token. */
+            token: string;
         };
         /** @description An in-app notification (the outbox other channels will read later). */
         Notification: {
@@ -2976,6 +3136,31 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_UnmatchedAlert: {
+            items: {
+                /** Format: date-time */
+                at: string;
+                firing: boolean;
+                id: string;
+                integration_id: string;
+                key: string;
+                labels: {
+                    [key: string]: string;
+                };
+                /** Format: date-time */
+                received_at: string;
+                /** @description What the alert gave as the system, if anything. */
+                system_ref?: string | null;
+                title: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_User: {
             items: {
                 active: boolean;
@@ -3574,6 +3759,23 @@ export interface components {
             name?: string | null;
             short_name?: string | null;
         };
+        /** @description An alert that named no system Yunwei knows, kept for the administrator. */
+        UnmatchedAlert: {
+            /** Format: date-time */
+            at: string;
+            firing: boolean;
+            id: string;
+            integration_id: string;
+            key: string;
+            labels: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            received_at: string;
+            /** @description What the alert gave as the system, if anything. */
+            system_ref?: string | null;
+            title: string;
+        };
         Upgrade: {
             after: components["schemas"]["Target"];
             from: string;
@@ -3660,6 +3862,19 @@ export interface components {
             name: string;
             /** Format: int32 */
             version: number;
+        };
+        /** @description The generic webhook: one alert per request. */
+        WebhookAlert: {
+            /** @description When it started or ended (RFC 3339); the time of receipt if absent. */
+            at?: string | null;
+            description?: string | null;
+            /** @description Deduplication key: the same key updates the same alert (e.g. Zabbix's event id). */
+            key?: string | null;
+            /** @description `firing` (or `problem`) and `resolved` (or `ok`). */
+            status?: string | null;
+            /** @description The system's id or exact name. */
+            system?: string | null;
+            title?: string | null;
         };
         /** @description The weekly pattern as written: a key per weekday, missing keys meaning no working hours. */
         WeeklyInput: {
@@ -5949,6 +6164,223 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    intake_alertmanager: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertmanagerPayload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    intake_unmatched: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_UnmatchedAlert"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    intake_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookAlert"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    integrations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    integrations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewIntegration"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    integrations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

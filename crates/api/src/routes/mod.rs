@@ -10,6 +10,7 @@ pub mod health;
 pub mod holidays;
 pub mod inspection_reports;
 pub mod inspections;
+pub mod intake;
 pub mod monitoring;
 pub mod sla;
 pub mod systems;

@@ -11,6 +11,7 @@ mod dashboard;
 mod import_export;
 mod inspection_reports;
 mod inspections;
+mod intake;
 mod monitoring;
 mod registry;
 mod sla;

@@ -15,6 +15,8 @@ use store::monitoring::spec_of;
 use crate::{App, AppError, Result, audit};
 
 mod incidents;
+pub mod intake;
+mod metrics;
 pub mod runner;
 
 pub use probe::SchedulerConfig;

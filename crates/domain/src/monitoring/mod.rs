@@ -2,6 +2,7 @@
 //! themselves run in `crates/probe`; availability against contract targets is computed here.
 
 pub mod availability;
+pub mod intake;
 pub mod rollup;
 pub mod spec;
 pub mod state;

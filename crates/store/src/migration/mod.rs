@@ -8,6 +8,7 @@ mod m0002_sla;
 mod m0003_tickets;
 mod m0004_inspections;
 mod m0005_monitoring;
+mod m0006_intake;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_tickets::Migration),
             Box::new(m0004_inspections::Migration),
             Box::new(m0005_monitoring::Migration),
+            Box::new(m0006_intake::Migration),
         ]
     }
 }

@@ -12,8 +12,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTr
 use crate::entities::monitors as mo;
 use crate::{Conn, Result, Tx, corrupt, list};
 
+mod intake;
 mod interruptions;
 mod rollups;
+pub use intake::*;
 pub use interruptions::*;
 pub use rollups::*;
 
