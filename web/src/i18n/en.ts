@@ -158,6 +158,7 @@ export default {
   contracts: {
     slaPolicy: 'SLA policy',
     countedCauses: 'Outage causes counted against the vendor',
+    availabilityTarget: 'Availability target',
     title: 'Contracts',
     name: 'Contract name',
     code: 'Contract number',

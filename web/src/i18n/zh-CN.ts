@@ -158,6 +158,7 @@ export default {
   contracts: {
     slaPolicy: 'SLA 策略',
     countedCauses: '计入运维方的中断原因',
+    availabilityTarget: '可用性目标',
     title: '运维合同',
     name: '合同名称',
     code: '合同编号',

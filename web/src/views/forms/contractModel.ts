@@ -18,6 +18,8 @@ export interface ItemModel {
   notes: string
   sla_policy_id: string | null
   counted_causes: string[]
+  /** Promised availability in percent (99.9), or null. */
+  availability_target: number | null
 }
 
 /** Outage causes, in the API's order; vendor and unknown count against the vendor by default. */
@@ -45,6 +47,7 @@ export function blankItem(): ItemModel {
     notes: '',
     sla_policy_id: null,
     counted_causes: [...DEFAULT_COUNTED],
+    availability_target: null,
   }
 }
 
@@ -66,6 +69,7 @@ export function toModel(c: Schemas['Contract'] | null): ContractModel {
       notes: i.notes ?? '',
       sla_policy_id: i.sla_policy_id ?? null,
       counted_causes: [...(i.counted_causes ?? DEFAULT_COUNTED)],
+      availability_target: i.availability_target ?? null,
     })),
   }
 }
@@ -88,6 +92,7 @@ export function toInput(m: ContractModel): Schemas['ContractInput'] {
       notes: i.notes || null,
       sla_policy_id: i.sla_policy_id || null,
       counted_causes: i.counted_causes,
+      availability_target: i.availability_target,
     })),
   }
 }
