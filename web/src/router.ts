@@ -49,6 +49,7 @@ export const router = createRouter({
           component: () => import('@/views/inspections/TaskView.vue'),
           meta: { menu: 'inspections' },
         },
+        { path: 'monitoring', name: 'monitoring', component: () => import('@/views/monitoring/MonitoringView.vue') },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
       ],
     },

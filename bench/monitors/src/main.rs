@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use domain::monitoring::spec::MonitorInput;
-use domain::monitoring::state::State;
+use domain::monitoring::state::MonitorState;
 use probe::{Command, Job, Prober, Scheduler, SchedulerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -109,7 +109,7 @@ async fn run(monitors: usize, base: u16, ports: u16, seconds: u64, warmup: u64, 
         }
         .validate()
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        s.commands.send(Command::Upsert(Box::new(Job { id: format!("m{i}"), spec, state: State::Unknown })))?;
+        s.commands.send(Command::Upsert(Box::new(Job { id: format!("m{i}"), spec, state: MonitorState::Unknown })))?;
     }
     let warm_until = Instant::now() + Duration::from_secs(warmup);
     while Instant::now() < warm_until {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use domain::monitoring::spec::{Kind, MonitorSpec};
+use domain::monitoring::spec::{MonitorKind, MonitorSpec};
 use serde::Serialize;
 
 pub use scheduler::{Command, Job, Report, Scheduler, SchedulerConfig};
@@ -85,10 +85,10 @@ impl Prober {
         let start = Instant::now();
         let run = async {
             match spec.kind {
-                Kind::Http => http::check(&self.http, spec, start).await,
-                Kind::Tcp => tcp::check(&spec.target, start).await,
-                Kind::Dns => self.dns.check(spec, start).await,
-                Kind::Tls => self.tls.check(spec, start).await,
+                MonitorKind::Http => http::check(&self.http, spec, start).await,
+                MonitorKind::Tcp => tcp::check(&spec.target, start).await,
+                MonitorKind::Dns => self.dns.check(spec, start).await,
+                MonitorKind::Tls => self.tls.check(spec, start).await,
             }
         };
         match tokio::time::timeout(timeout, run).await {

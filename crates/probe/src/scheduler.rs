@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::monitoring::spec::MonitorSpec;
-use domain::monitoring::state::{State, Tracker};
+use domain::monitoring::state::{MonitorState, Tracker};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -27,7 +27,7 @@ use crate::{Outcome, Prober};
 pub struct Job {
     pub id: String,
     pub spec: MonitorSpec,
-    pub state: State,
+    pub state: MonitorState,
 }
 
 #[derive(Debug, Clone)]
@@ -46,10 +46,10 @@ pub struct Report {
     pub outcome: Outcome,
     /// How late the check started against its schedule.
     pub lag: Duration,
-    pub state: State,
+    pub state: MonitorState,
     /// Set when this result changed the state: the new state, and when the run of results that
     /// led to it began (the first failed check for `down`, the first good one for `up`).
-    pub changed: Option<(State, DateTime<Utc>)>,
+    pub changed: Option<(MonitorState, DateTime<Utc>)>,
 }
 
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{Datelike, Utc};
 use domain::monitoring::spec::{MonitorInput, MonitorSpec};
-use domain::monitoring::state::State;
+use domain::monitoring::state::MonitorState;
 use probe::{Command, Job, Prober, Scheduler, SchedulerConfig};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -201,7 +201,7 @@ async fn the_scheduler_takes_a_monitor_down_and_up_and_a_hung_target_holds_up_no
         Command::Upsert(Box::new(Job {
             id: id.into(),
             spec: spec("http", &url, json!({}), timeout),
-            state: State::Unknown,
+            state: MonitorState::Unknown,
         }))
     };
     s.commands.send(job("web", format!("http://{addr}/"), 800)).unwrap();
@@ -227,15 +227,15 @@ async fn the_scheduler_takes_a_monitor_down_and_up_and_a_hung_target_holds_up_no
         .expect("the web monitor keeps reporting while the hung one waits")
     };
     let ((state, _), _, _) = next_change(&mut s).await;
-    assert_eq!(state, State::Up);
+    assert_eq!(state, MonitorState::Up);
     mode.send("500").unwrap();
     let ((state, since), declared, seen) = next_change(&mut s).await;
-    assert_eq!(state, State::Down);
+    assert_eq!(state, MonitorState::Down);
     assert!(seen >= 2, "down after two failures in a row");
     assert!(since < declared, "the interruption starts at the first failed check");
     mode.send("ok").unwrap();
     let ((state, since_up), _, _) = next_change(&mut s).await;
-    assert_eq!(state, State::Up);
+    assert_eq!(state, MonitorState::Up);
     assert!(since_up > since);
     assert!(s.stats.checks.load(std::sync::atomic::Ordering::Relaxed) >= 4);
     s.commands.send(Command::Remove("web".into())).unwrap();

@@ -1067,6 +1067,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/systems/{id}/availability/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same, one row per day of the bureau (UTC+8), up to now. */
+        get: operations["systems_availability_daily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/systems/{id}/maintenance": {
         parameters: {
             query?: never;
@@ -1862,6 +1879,17 @@ export interface components {
         };
         /** @enum {string} */
         Criticality: "high" | "medium" | "low";
+        /** @description One day (the bureau's) of a system's availability, for uptime bars. */
+        DailyAvailability: {
+            /** Format: double */
+            availability: number;
+            /** Format: date */
+            date: string;
+            /** Format: int64 */
+            downtime_seconds: number;
+            /** Format: int64 */
+            excluded_seconds: number;
+        };
         Dashboard: {
             /** Format: int64 */
             assets: number;
@@ -1965,25 +1993,6 @@ export interface components {
             /** @description The event in words, in the caller's language. */
             text: string;
             to_status?: null | components["schemas"]["Status"];
-        };
-        /** @description What the check must see, by kind; fields of other kinds are absent. */
-        Expect: {
-            answer?: string | null;
-            headers?: [
-                string,
-                string
-            ][];
-            issuer?: string | null;
-            keyword?: string | null;
-            /** Format: int32 */
-            max_latency_ms?: number | null;
-            method?: string | null;
-            /** Format: int32 */
-            min_days?: number | null;
-            record_type?: null | components["schemas"]["RecordType"];
-            regex?: string | null;
-            server?: string | null;
-            status?: components["schemas"]["StatusRange"][];
         };
         /**
          * @description Assets whose warranty or licence/certificate expiry falls in a window from today (each window
@@ -2298,11 +2307,6 @@ export interface components {
             source?: string | null;
             unit?: string | null;
         };
-        /**
-         * @description What a monitor checks.
-         * @enum {string}
-         */
-        Kind: "http" | "tcp" | "dns" | "tls";
         Level: {
             criteria?: string | null;
             name: string;
@@ -2415,22 +2419,7 @@ export interface components {
             /** Format: int64 */
             percent?: number | null;
         };
-        /** @description One minute of one monitor. Latencies in milliseconds, capped at 65,535. */
-        Minute: {
-            /** Format: int32 */
-            avg_ms: number;
-            /** Format: int32 */
-            checks: number;
-            /** Format: int32 */
-            failures: number;
-            /** Format: int32 */
-            max_ms: number;
-            /** Format: int32 */
-            min_ms: number;
-            /** Format: int32 */
-            p95_ms: number;
-        };
-        MinutePoint: components["schemas"]["Minute"] & {
+        MinutePoint: components["schemas"]["MonitorMinute"] & {
             /**
              * Format: date-time
              * @description The minute's start.
@@ -2440,16 +2429,16 @@ export interface components {
         /** @description A monitor with its live state. */
         Monitor: {
             active: boolean;
-            cert?: null | components["schemas"]["Certificate"];
+            cert?: null | components["schemas"]["MonitorCertificate"];
             /** Format: date-time */
             created_at: string;
-            expect: components["schemas"]["Expect"];
+            expect: components["schemas"]["MonitorExpect"];
             /** Format: int32 */
             failures_before_down: number;
             id: string;
             /** Format: int32 */
             interval_seconds: number;
-            kind: components["schemas"]["Kind"];
+            kind: components["schemas"]["MonitorKind"];
             /** Format: date-time */
             last_checked_at?: string | null;
             last_error?: string | null;
@@ -2458,7 +2447,7 @@ export interface components {
             last_ok?: boolean | null;
             name: string;
             /** @description `up`, `down` or `unknown` (not checked yet, or paused). */
-            state: components["schemas"]["State"];
+            state: components["schemas"]["MonitorState"];
             /** Format: date-time */
             state_since?: string | null;
             /** Format: int32 */
@@ -2470,6 +2459,31 @@ export interface components {
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        MonitorCertificate: {
+            chain_error?: string | null;
+            issuer?: string | null;
+            /** Format: date-time */
+            not_after: string;
+            subject?: string | null;
+        };
+        /** @description What the check must see, by kind; fields of other kinds are absent. */
+        MonitorExpect: {
+            answer?: string | null;
+            headers?: {
+                [key: string]: string;
+            };
+            issuer?: string | null;
+            keyword?: string | null;
+            /** Format: int32 */
+            max_latency_ms?: number | null;
+            method?: string | null;
+            /** Format: int32 */
+            min_days?: number | null;
+            record_type?: null | components["schemas"]["RecordType"];
+            regex?: string | null;
+            server?: string | null;
+            status?: components["schemas"]["StatusRange"][];
         };
         /** @description A monitor as sent by the API. */
         MonitorInput: {
@@ -2507,6 +2521,28 @@ export interface components {
              */
             timeout_ms?: number | null;
         };
+        /**
+         * @description What a monitor checks.
+         * @enum {string}
+         */
+        MonitorKind: "http" | "tcp" | "dns" | "tls";
+        /** @description One minute of one monitor. Latencies in milliseconds, capped at 65,535. */
+        MonitorMinute: {
+            /** Format: int32 */
+            avg_ms: number;
+            /** Format: int32 */
+            checks: number;
+            /** Format: int32 */
+            failures: number;
+            /** Format: int32 */
+            max_ms: number;
+            /** Format: int32 */
+            min_ms: number;
+            /** Format: int32 */
+            p95_ms: number;
+        };
+        /** @enum {string} */
+        MonitorState: "unknown" | "up" | "down";
         /** @description A due time of an open ticket that a calendar change would move. */
         MovedDue: {
             /** Format: date-time */
@@ -2910,16 +2946,16 @@ export interface components {
         Page_Monitor: {
             items: {
                 active: boolean;
-                cert?: null | components["schemas"]["Certificate"];
+                cert?: null | components["schemas"]["MonitorCertificate"];
                 /** Format: date-time */
                 created_at: string;
-                expect: components["schemas"]["Expect"];
+                expect: components["schemas"]["MonitorExpect"];
                 /** Format: int32 */
                 failures_before_down: number;
                 id: string;
                 /** Format: int32 */
                 interval_seconds: number;
-                kind: components["schemas"]["Kind"];
+                kind: components["schemas"]["MonitorKind"];
                 /** Format: date-time */
                 last_checked_at?: string | null;
                 last_error?: string | null;
@@ -2928,7 +2964,7 @@ export interface components {
                 last_ok?: boolean | null;
                 name: string;
                 /** @description `up`, `down` or `unknown` (not checked yet, or paused). */
-                state: components["schemas"]["State"];
+                state: components["schemas"]["MonitorState"];
                 /** Format: date-time */
                 state_since?: string | null;
                 /** Format: int32 */
@@ -3479,8 +3515,6 @@ export interface components {
             reported_at: string;
             severity?: string | null;
         };
-        /** @enum {string} */
-        State: "unknown" | "up" | "down";
         /**
          * @description Where a ticket is in its lifecycle.
          * @enum {string}
@@ -7210,6 +7244,48 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    systems_availability_daily: {
+        parameters: {
+            query: {
+                /** @description RFC 3339 or YYYY-MM-DD (the bureau's day). */
+                from: string;
+                /** @description RFC 3339 or YYYY-MM-DD (that day included). */
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyAvailability"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

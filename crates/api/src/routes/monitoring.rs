@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::list::Page;
 use domain::monitoring::Monitor;
-use domain::monitoring::availability::{Availability, Maintenance, MaintenanceWindow};
+use domain::monitoring::availability::{Availability, DailyAvailability, Maintenance, MaintenanceWindow};
 use domain::monitoring::rollup::Minute;
-use domain::monitoring::spec::{Kind, MonitorInput};
+use domain::monitoring::spec::{MonitorInput, MonitorKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get, update, delete))
         .routes(routes!(minutes))
         .routes(routes!(availability))
+        .routes(routes!(availability_daily))
         .routes(routes!(list_maintenance, add_maintenance))
         .routes(routes!(delete_maintenance))
 }
@@ -49,11 +50,15 @@ async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResul
     let mut errors = Vec::new();
     let q = params.list(&[], &mut errors);
     let kind = params.text("kind");
-    if kind.as_deref().is_some_and(|k| Kind::parse(k).is_none()) {
-        errors.push(FieldError::new("kind", format!("可选值：{}", Kind::choices()), "one of: http, tcp, dns, tls"));
+    if kind.as_deref().is_some_and(|k| MonitorKind::parse(k).is_none()) {
+        errors.push(FieldError::new(
+            "kind",
+            format!("可选值：{}", MonitorKind::choices()),
+            "one of: http, tcp, dns, tls",
+        ));
     }
     let state = params.text("state");
-    if state.as_deref().is_some_and(|k| domain::monitoring::state::State::parse(k).is_none()) {
+    if state.as_deref().is_some_and(|k| domain::monitoring::state::MonitorState::parse(k).is_none()) {
         errors.push(FieldError::new("state", "可选值：up、down、unknown", "one of: up, down, unknown"));
     }
     check(errors)?;
@@ -169,6 +174,23 @@ async fn availability(
     check(errors)?;
     let Some((from, to)) = p else { unreachable!("checked above") };
     Ok(Json(s.app.system_availability(&auth.principal, &id, from, to).await?))
+}
+
+/// The same, one row per day of the bureau (UTC+8), up to now.
+#[utoipa::path(get, path = "/systems/{id}/availability/daily", tag = "monitoring", operation_id = "systems_availability_daily",
+    params(("id" = String, Path), PeriodParams),
+    responses((status = 200, body = Vec<DailyAvailability>), (status = 400, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn availability_daily(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult<Json<Vec<DailyAvailability>>> {
+    let mut errors = Vec::new();
+    let p = period(&params, &mut errors);
+    check(errors)?;
+    let Some((from, to)) = p else { unreachable!("checked above") };
+    Ok(Json(s.app.system_availability_daily(&auth.principal, &id, from, to).await?))
 }
 
 #[utoipa::path(get, path = "/systems/{id}/maintenance", tag = "monitoring", operation_id = "maintenance_list",

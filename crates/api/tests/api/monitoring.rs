@@ -144,6 +144,13 @@ both!(a_monitor_goes_down_and_up_with_its_ticket_and_availability, |t: TestApp| 
     let (_, a) = t.get(&q, &f.reporter).await;
     assert_eq!((a["downtime_seconds"].as_i64(), a["excluded_seconds"].as_i64()), (Some(0), Some(secs)));
     assert_eq!(a["availability"], 1.0);
+    let (_, days) =
+        t.get(&format!("/api/v1/systems/{}/availability/daily?from={today}&to={today}", f.system), &f.reporter).await;
+    assert_eq!(days.as_array().unwrap().len(), 1, "{days}");
+    assert_eq!(
+        (days[0]["date"].as_str(), days[0]["excluded_seconds"].as_i64()),
+        (Some(today.to_string().as_str()), Some(secs))
+    );
     let (s, _) = t.get(&format!("/api/v1/systems/{}/availability?from={today}&to={today}", f.system), &other.pm).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, e) = t.get(&format!("/api/v1/systems/{}/availability?from=yesterday", f.system), &t.admin).await;

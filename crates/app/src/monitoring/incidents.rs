@@ -6,7 +6,7 @@
 //! the ticket cannot be opened, availability is still right.
 
 use chrono::{DateTime, Utc};
-use domain::monitoring::state::State;
+use domain::monitoring::state::MonitorState;
 use domain::registry::{Criticality, System};
 use domain::tickets::input::{OutageInput, TicketFields, TransitionInput};
 use domain::tickets::{Channel, Status, TicketType};
@@ -97,7 +97,7 @@ impl App {
     pub(crate) async fn monitor_changed(
         &self,
         monitor_id: &str,
-        state: State,
+        state: MonitorState,
         since: DateTime<Utc>,
         error: Option<&str>,
     ) -> Result<()> {
@@ -111,7 +111,7 @@ impl App {
         tx.commit().await?;
         let open = store::monitoring::open_for_monitor(&self.store, monitor_id).await?;
         match (state, open) {
-            (State::Down, None) => {
+            (MonitorState::Down, None) => {
                 let Some(system) = store::systems::get(&self.store, &domain::Scope::All, &m.system_id).await? else {
                     return Ok(());
                 };
@@ -135,7 +135,7 @@ impl App {
                 })
                 .await
             }
-            (State::Up, Some(i)) => self.close_outage(&i, since).await,
+            (MonitorState::Up, Some(i)) => self.close_outage(&i, since).await,
             _ => Ok(()),
         }
     }

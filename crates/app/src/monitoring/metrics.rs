@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 
 use domain::Scope;
 use domain::list::ListQuery;
-use domain::monitoring::state::State;
+use domain::monitoring::state::MonitorState;
 use domain::tickets::Status;
 use store::tickets::TicketFilter;
 
@@ -23,7 +23,7 @@ impl App {
     pub async fn metrics_text(&self) -> Result<String> {
         let mut out = String::new();
         let monitors = store::monitoring::active(&self.store).await?;
-        let count = |s: State| {
+        let count = |s: MonitorState| {
             monitors.iter().map(|m| self.monitors.with_live(m.clone())).filter(|m| m.state == s).count() as f64
         };
         metric(
@@ -32,9 +32,9 @@ impl App {
             "gauge",
             "Active monitors by state.",
             &[
-                ("{state=\"up\"}", count(State::Up)),
-                ("{state=\"down\"}", count(State::Down)),
-                ("{state=\"unknown\"}", count(State::Unknown)),
+                ("{state=\"up\"}", count(MonitorState::Up)),
+                ("{state=\"down\"}", count(MonitorState::Down)),
+                ("{state=\"unknown\"}", count(MonitorState::Unknown)),
             ],
         );
         if let Some(s) = self.monitors.stats() {

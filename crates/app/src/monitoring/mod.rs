@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use domain::list::{ListQuery, Page};
 use domain::monitoring::Monitor;
-use domain::monitoring::availability::{Availability, Interruption, Maintenance, MaintenanceWindow, compute};
+use domain::monitoring::availability::{
+    Availability, DailyAvailability, Interruption, Maintenance, MaintenanceWindow, compute,
+};
 use domain::monitoring::spec::MonitorInput;
 use domain::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
 use domain::{FieldError, Principal, Role};
@@ -24,6 +26,13 @@ pub use runner::Runner;
 
 fn may_write(p: &Principal) -> Result<()> {
     if matches!(p.role, Role::Admin | Role::VendorPm) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+struct AvailabilityInputs {
+    cuts: Vec<Interruption>,
+    windows: Vec<Maintenance>,
+    counted: Vec<Cause>,
+    target: Option<f64>,
 }
 
 /// The longest period availability is computed over at once.
@@ -100,15 +109,15 @@ impl App {
         Ok(Page { items: page.items.into_iter().map(|m| self.monitors.with_live(m)).collect(), ..page })
     }
 
-    /// Availability of a system over `[from, to)`: its interruptions, less maintenance and the
-    /// causes its contract item does not count, against the item's target.
-    pub async fn system_availability(
+    /// What availability of a system is computed from over `[from, to)`: its interruptions with
+    /// their causes, its maintenance, the causes its contract item counts, and its target.
+    async fn availability_inputs(
         &self,
         p: &Principal,
         system_id: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Availability> {
+    ) -> Result<AvailabilityInputs> {
         if to <= from || (to - from).num_days() > MAX_DAYS {
             return Err(FieldError::new(
                 "to",
@@ -144,7 +153,46 @@ impl App {
         let item = cover.iter().find(|c| c.start_date <= day && day <= c.end_date);
         let counted = item.map_or(DEFAULT_COUNTED_CAUSES.to_vec(), |c| c.counted_causes.clone());
         let target = item.and_then(|c| c.availability_target).map(|t| t / 100.0);
-        Ok(compute(from, to, self.now(), &cuts, &windows, &counted, target))
+        Ok(AvailabilityInputs { cuts, windows, counted, target })
+    }
+
+    /// Availability of a system over `[from, to)`: its interruptions, less maintenance and the
+    /// causes its contract item does not count, against the item's target.
+    pub async fn system_availability(
+        &self,
+        p: &Principal,
+        system_id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Availability> {
+        let i = self.availability_inputs(p, system_id, from, to).await?;
+        Ok(compute(from, to, self.now(), &i.cuts, &i.windows, &i.counted, i.target))
+    }
+
+    /// The same, day by day (the bureau's days), for uptime bars.
+    pub async fn system_availability_daily(
+        &self,
+        p: &Principal,
+        system_id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DailyAvailability>> {
+        let i = self.availability_inputs(p, system_id, from, to).await?;
+        let now = self.now();
+        let mut out = Vec::new();
+        let mut day_start = from;
+        while day_start < to.min(now) {
+            let day_end = (day_start + chrono::Duration::days(1)).min(to);
+            let a = compute(day_start, day_end, now, &i.cuts, &i.windows, &i.counted, i.target);
+            out.push(DailyAvailability {
+                date: crate::bureau_date(day_start),
+                availability: a.availability,
+                downtime_seconds: a.downtime_seconds,
+                excluded_seconds: a.excluded_seconds,
+            });
+            day_start = day_end;
+        }
+        Ok(out)
     }
 
     pub async fn add_maintenance(

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::monitoring::rollup::Minute;
-use domain::monitoring::state::State;
-use domain::monitoring::{Certificate, LastCheck, Monitor};
+use domain::monitoring::state::MonitorState;
+use domain::monitoring::{LastCheck, Monitor, MonitorCertificate};
 use probe::scheduler::Stats;
 use probe::{Command, Job, Prober, Report, Scheduler, SchedulerConfig};
 use store::monitoring::{RawResult, spec_of};
@@ -28,7 +28,7 @@ const KEEP_RAW_DAYS: i64 = 3;
 
 #[derive(Debug, Clone)]
 struct Live {
-    state: State,
+    state: MonitorState,
     state_since: Option<DateTime<Utc>>,
     last: LastCheck,
 }
@@ -161,7 +161,7 @@ impl App {
     }
 
     async fn take(&self, pending: &mut Pending, r: Report) {
-        let cert = r.outcome.cert.as_ref().map(|c| Certificate {
+        let cert = r.outcome.cert.as_ref().map(|c| MonitorCertificate {
             not_after: c.not_after,
             issuer: Some(c.issuer.clone()),
             subject: Some(c.subject.clone()),

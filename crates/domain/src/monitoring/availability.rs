@@ -92,6 +92,15 @@ pub struct MaintenanceWindow {
     pub created_at: DateTime<Utc>,
 }
 
+/// One day (the bureau's) of a system's availability, for uptime bars.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct DailyAvailability {
+    pub date: chrono::NaiveDate,
+    pub availability: f64,
+    pub downtime_seconds: i64,
+    pub excluded_seconds: i64,
+}
+
 /// One interruption as the report shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct InterruptionView {

@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use self::spec::{Expect, Kind};
-use self::state::State;
+use self::spec::{Expect, MonitorKind};
+use self::state::MonitorState;
 
 /// A monitor with its live state.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -24,7 +24,7 @@ pub struct Monitor {
     pub system_id: String,
     pub unit_id: String,
     pub name: String,
-    pub kind: Kind,
+    pub kind: MonitorKind,
     pub target: String,
     pub interval_seconds: u32,
     pub timeout_ms: u32,
@@ -33,20 +33,20 @@ pub struct Monitor {
     pub expect: Expect,
     pub active: bool,
     /// `up`, `down` or `unknown` (not checked yet, or paused).
-    pub state: State,
+    pub state: MonitorState,
     pub state_since: Option<DateTime<Utc>>,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub last_ok: Option<bool>,
     pub last_latency_ms: Option<u32>,
     pub last_error: Option<String>,
     /// The certificate a TLS monitor last saw.
-    pub cert: Option<Certificate>,
+    pub cert: Option<MonitorCertificate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct Certificate {
+pub struct MonitorCertificate {
     pub not_after: DateTime<Utc>,
     pub issuer: Option<String>,
     pub subject: Option<String>,
@@ -61,5 +61,5 @@ pub struct LastCheck {
     pub ok: bool,
     pub latency_ms: u32,
     pub error: Option<String>,
-    pub cert: Option<Certificate>,
+    pub cert: Option<MonitorCertificate>,
 }

@@ -11,6 +11,7 @@ pub const HOUR_BYTES: usize = SLOTS * SLOT_BYTES;
 
 /// One minute of one monitor. Latencies in milliseconds, capped at 65,535.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, ToSchema)]
+#[schema(as = MonitorMinute)]
 pub struct Minute {
     pub checks: u8,
     pub failures: u8,

@@ -10,7 +10,7 @@ use crate::error::Checker;
 
 text_enum!(
     /// What a monitor checks.
-    Kind {
+    MonitorKind {
         Http = "http" / "HTTP(S)" / "HTTP(S)",
         Tcp = "tcp" / "TCP 端口" / "TCP port",
         Dns = "dns" / "DNS 解析" / "DNS resolution",
@@ -71,11 +71,12 @@ pub struct StatusRange {
 
 /// What the check must see, by kind; fields of other kinds are absent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[schema(as = MonitorExpect)]
 pub struct Expect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub headers: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<StatusRange>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,7 +113,7 @@ impl Expect {
 pub struct MonitorSpec {
     pub system_id: String,
     pub name: String,
-    pub kind: Kind,
+    pub kind: MonitorKind,
     pub target: String,
     pub interval_seconds: u32,
     pub timeout_ms: u32,
@@ -190,7 +191,7 @@ fn status_ranges(c: &mut Checker, v: &Value) -> Vec<StatusRange> {
     out
 }
 
-fn expect(c: &mut Checker, kind: Kind, v: Option<&Value>) -> Expect {
+fn expect(c: &mut Checker, kind: MonitorKind, v: Option<&Value>) -> Expect {
     let mut e = Expect::default();
     let Some(v) = v.filter(|v| !v.is_null()) else { return e };
     let Some(o) = v.as_object() else {
@@ -198,10 +199,10 @@ fn expect(c: &mut Checker, kind: Kind, v: Option<&Value>) -> Expect {
         return e;
     };
     let allowed: &[&str] = match kind {
-        Kind::Http => &["method", "headers", "status", "keyword", "regex", "max_latency_ms"],
-        Kind::Tcp => &[],
-        Kind::Dns => &["record_type", "answer", "server"],
-        Kind::Tls => &["min_days", "issuer"],
+        MonitorKind::Http => &["method", "headers", "status", "keyword", "regex", "max_latency_ms"],
+        MonitorKind::Tcp => &[],
+        MonitorKind::Dns => &["record_type", "answer", "server"],
+        MonitorKind::Tls => &["min_days", "issuer"],
     };
     for key in o.keys().filter(|k| !allowed.contains(&k.as_str())) {
         c.push(FieldError::new(format!("expect.{key}"), "此类监控不支持该项", "is not used by this kind of monitor"));
@@ -221,7 +222,7 @@ fn expect(c: &mut Checker, kind: Kind, v: Option<&Value>) -> Expect {
         }
     };
     match kind {
-        Kind::Http => {
+        MonitorKind::Http => {
             e.method = short(c, "method", 10).map(|m| m.to_uppercase());
             if e.method.as_deref().is_some_and(|m| !HTTP_METHODS.contains(&m)) {
                 c.push(FieldError::new(
@@ -238,7 +239,9 @@ fn expect(c: &mut Checker, kind: Kind, v: Option<&Value>) -> Expect {
                                 && k.len() <= 100
                                 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
                             match text(v).filter(|v| v.len() <= 2000 && !crate::error::has_control_chars(v)) {
-                                Some(val) if ok_name => e.headers.push((k.clone(), val)),
+                                Some(val) if ok_name => {
+                                    e.headers.insert(k.clone(), val);
+                                }
                                 _ => c.push(FieldError::new(
                                     format!("expect.headers.{k}"),
                                     "请求头无效",
@@ -276,8 +279,8 @@ fn expect(c: &mut Checker, kind: Kind, v: Option<&Value>) -> Expect {
                 n
             });
         }
-        Kind::Tcp => {}
-        Kind::Dns => {
+        MonitorKind::Tcp => {}
+        MonitorKind::Dns => {
             e.record_type = short(c, "record_type", 10).and_then(|t| {
                 let r = RecordType::parse(&t.to_uppercase());
                 if r.is_none() {
@@ -298,7 +301,7 @@ fn expect(c: &mut Checker, kind: Kind, v: Option<&Value>) -> Expect {
                 c.push(FieldError::new("expect.server", "应为 IP 或 IP:端口", "must be an IP address or IP:port"));
             }
         }
-        Kind::Tls => {
+        MonitorKind::Tls => {
             e.min_days = o.get("min_days").filter(|v| !v.is_null()).and_then(|v| {
                 let n = v.as_u64().and_then(|n| u32::try_from(n).ok()).filter(|n| *n <= 3650);
                 if n.is_none() {
@@ -325,15 +328,15 @@ impl MonitorInput {
         let kind = match self.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
                 c.push(FieldError::required("kind"));
-                Kind::Http
+                MonitorKind::Http
             }
-            Some(k) => Kind::parse(k).unwrap_or_else(|| {
+            Some(k) => MonitorKind::parse(k).unwrap_or_else(|| {
                 c.push(FieldError::new(
                     "kind",
-                    format!("可选值：{}", Kind::choices()),
+                    format!("可选值：{}", MonitorKind::choices()),
                     "must be http, tcp, dns or tls",
                 ));
-                Kind::Http
+                MonitorKind::Http
             }),
         };
         let raw = c.required_text("target", self.target.as_deref().unwrap_or(""), 500);
@@ -341,7 +344,7 @@ impl MonitorInput {
             raw
         } else {
             match kind {
-                Kind::Http => {
+                MonitorKind::Http => {
                     let lower = raw.to_ascii_lowercase();
                     let rest = lower.strip_prefix("http://").or_else(|| lower.strip_prefix("https://"));
                     if rest.is_none_or(|r| r.is_empty() || r.starts_with('/') || r.contains(char::is_whitespace)) {
@@ -353,9 +356,9 @@ impl MonitorInput {
                     }
                     raw
                 }
-                Kind::Tcp => host_port(&mut c, &raw, None),
-                Kind::Tls => host_port(&mut c, &raw, Some(443)),
-                Kind::Dns => {
+                MonitorKind::Tcp => host_port(&mut c, &raw, None),
+                MonitorKind::Tls => host_port(&mut c, &raw, Some(443)),
+                MonitorKind::Dns => {
                     let raw = raw.trim_end_matches('.').to_string();
                     let ok = raw.len() <= 253
                         && raw.split('.').all(|l| {

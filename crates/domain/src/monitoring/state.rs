@@ -7,26 +7,26 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum State {
+pub enum MonitorState {
     Unknown,
     Up,
     Down,
 }
 
-impl State {
+impl MonitorState {
     pub fn as_str(self) -> &'static str {
         match self {
-            State::Unknown => "unknown",
-            State::Up => "up",
-            State::Down => "down",
+            MonitorState::Unknown => "unknown",
+            MonitorState::Up => "up",
+            MonitorState::Down => "down",
         }
     }
 
-    pub fn parse(s: &str) -> Option<State> {
+    pub fn parse(s: &str) -> Option<MonitorState> {
         match s {
-            "unknown" => Some(State::Unknown),
-            "up" => Some(State::Up),
-            "down" => Some(State::Down),
+            "unknown" => Some(MonitorState::Unknown),
+            "up" => Some(MonitorState::Up),
+            "down" => Some(MonitorState::Down),
             _ => None,
         }
     }
@@ -35,7 +35,7 @@ impl State {
 /// The running verdict of one monitor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tracker {
-    pub state: State,
+    pub state: MonitorState,
     failures: u32,
     successes: u32,
     failures_before_down: u32,
@@ -43,7 +43,7 @@ pub struct Tracker {
 }
 
 impl Tracker {
-    pub fn new(state: State, failures_before_down: u32, successes_before_up: u32) -> Tracker {
+    pub fn new(state: MonitorState, failures_before_down: u32, successes_before_up: u32) -> Tracker {
         Tracker {
             state,
             failures: 0,
@@ -54,7 +54,7 @@ impl Tracker {
     }
 
     /// Takes one check's result; returns the new state when it changed.
-    pub fn observe(&mut self, ok: bool) -> Option<State> {
+    pub fn observe(&mut self, ok: bool) -> Option<MonitorState> {
         if ok {
             self.failures = 0;
             self.successes = self.successes.saturating_add(1);
@@ -63,9 +63,11 @@ impl Tracker {
             self.failures = self.failures.saturating_add(1);
         }
         let next = match self.state {
-            State::Unknown if ok => State::Up,
-            State::Down if ok && self.successes >= self.successes_before_up => State::Up,
-            State::Unknown | State::Up if !ok && self.failures >= self.failures_before_down => State::Down,
+            MonitorState::Unknown if ok => MonitorState::Up,
+            MonitorState::Down if ok && self.successes >= self.successes_before_up => MonitorState::Up,
+            MonitorState::Unknown | MonitorState::Up if !ok && self.failures >= self.failures_before_down => {
+                MonitorState::Down
+            }
             s => s,
         };
         (next != self.state).then(|| {

@@ -1,7 +1,7 @@
 use serde_json::json;
 
-use super::spec::{Kind, MonitorInput, RecordType, StatusRange};
-use super::state::{State, Tracker};
+use super::spec::{MonitorInput, MonitorKind, RecordType, StatusRange};
+use super::state::{MonitorState, Tracker};
 
 fn input(kind: &str, target: &str, expect: serde_json::Value) -> MonitorInput {
     MonitorInput {
@@ -22,7 +22,7 @@ fn an_http_monitor_with_its_expectations() {
     let m = input("http", "https://www.ay.gov.cn/", json!({"method": "head", "status": [200, "300-308"], "keyword": "安阳", "max_latency_ms": 2000, "headers": {"X-Probe": "yunwei"}}))
         .validate()
         .unwrap();
-    assert_eq!(m.kind, Kind::Http);
+    assert_eq!(m.kind, MonitorKind::Http);
     assert_eq!((m.interval_seconds, m.timeout_ms, m.failures_before_down, m.successes_before_up), (60, 10_000, 3, 1));
     assert_eq!(m.expect.method.as_deref(), Some("HEAD"));
     assert_eq!(m.expect.status, [StatusRange { from: 200, to: 200 }, StatusRange { from: 300, to: 308 }]);
@@ -79,18 +79,18 @@ fn tcp_tls_and_dns_targets() {
 
 #[test]
 fn down_after_n_failures_and_up_after_m_successes() {
-    let mut t = Tracker::new(State::Unknown, 3, 2);
-    assert_eq!(t.observe(true), Some(State::Up), "the first success is up at once");
+    let mut t = Tracker::new(MonitorState::Unknown, 3, 2);
+    assert_eq!(t.observe(true), Some(MonitorState::Up), "the first success is up at once");
     assert_eq!(t.observe(false), None);
     assert_eq!(t.observe(false), None);
     assert_eq!(t.observe(true), None, "a success resets the count");
-    assert_eq!((t.observe(false), t.observe(false), t.observe(false)), (None, None, Some(State::Down)));
+    assert_eq!((t.observe(false), t.observe(false), t.observe(false)), (None, None, Some(MonitorState::Down)));
     assert_eq!(t.failures(), 3);
     assert_eq!(t.observe(true), None);
     assert_eq!(t.observe(false), None, "one success is not enough to come back");
-    assert_eq!((t.observe(true), t.observe(true)), (None, Some(State::Up)));
-    let mut new = Tracker::new(State::Unknown, 1, 1);
-    assert_eq!(new.observe(false), Some(State::Down), "a new monitor that fails is down");
+    assert_eq!((t.observe(true), t.observe(true)), (None, Some(MonitorState::Up)));
+    let mut new = Tracker::new(MonitorState::Unknown, 1, 1);
+    assert_eq!(new.observe(false), Some(MonitorState::Down), "a new monitor that fails is down");
 }
 
 mod availability {

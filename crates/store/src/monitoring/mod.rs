@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
-use domain::monitoring::spec::{Kind, MonitorSpec};
-use domain::monitoring::state::State;
-use domain::monitoring::{Certificate, LastCheck, Monitor};
+use domain::monitoring::spec::{MonitorKind, MonitorSpec};
+use domain::monitoring::state::MonitorState;
+use domain::monitoring::{LastCheck, Monitor, MonitorCertificate};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::monitors as mo;
@@ -30,10 +30,10 @@ fn visible(scope: &Scope) -> Condition {
 fn monitor(m: mo::Model) -> Result<Monitor> {
     let u = |v: i32| u32::try_from(v).unwrap_or(0);
     Ok(Monitor {
-        kind: Kind::parse(&m.kind).ok_or_else(|| corrupt("monitors.kind", &m.id))?,
-        state: State::parse(&m.state).ok_or_else(|| corrupt("monitors.state", &m.id))?,
+        kind: MonitorKind::parse(&m.kind).ok_or_else(|| corrupt("monitors.kind", &m.id))?,
+        state: MonitorState::parse(&m.state).ok_or_else(|| corrupt("monitors.state", &m.id))?,
         expect: serde_json::from_str(&m.expect).map_err(|_| corrupt("monitors.expect", &m.id))?,
-        cert: m.cert_not_after.map(|not_after| Certificate {
+        cert: m.cert_not_after.map(|not_after| MonitorCertificate {
             not_after,
             issuer: m.cert_issuer.clone(),
             subject: m.cert_subject.clone(),
@@ -96,7 +96,7 @@ fn fill(a: &mut mo::ActiveModel, s: &MonitorSpec, unit_id: &str) {
 pub async fn insert(tx: &Tx, s: &MonitorSpec, unit_id: &str, now: DateTime<Utc>) -> Result<Monitor> {
     let mut a = mo::ActiveModel {
         id: Set(crate::new_id()),
-        state: Set(State::Unknown.as_str().into()),
+        state: Set(MonitorState::Unknown.as_str().into()),
         state_since: Set(None),
         last_checked_at: Set(None),
         last_ok: Set(None),
@@ -120,7 +120,7 @@ pub async fn update(tx: &Tx, before: &Monitor, s: &MonitorSpec, unit_id: &str, n
     let mut a: mo::ActiveModel = m.into();
     fill(&mut a, s, unit_id);
     if before.kind != s.kind || before.target != s.target || !s.active {
-        a.state = Set(State::Unknown.as_str().into());
+        a.state = Set(MonitorState::Unknown.as_str().into());
         a.state_since = Set(Some(now));
     }
     a.updated_at = Set(now);
@@ -193,7 +193,7 @@ pub async fn record_last_checks(tx: &Tx, checks: &[LastCheck]) -> Result<()> {
     Ok(())
 }
 
-pub async fn set_state(tx: &Tx, id: &str, state: State, since: DateTime<Utc>) -> Result<()> {
+pub async fn set_state(tx: &Tx, id: &str, state: MonitorState, since: DateTime<Utc>) -> Result<()> {
     mo::Entity::update_many()
         .col_expr(mo::Column::State, sea_orm::sea_query::Expr::value(state.as_str()))
         .col_expr(mo::Column::StateSince, sea_orm::sea_query::Expr::value(since))
