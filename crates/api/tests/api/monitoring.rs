@@ -185,6 +185,18 @@ both!(a_monitor_goes_down_and_up_with_its_ticket_and_availability, |t: TestApp| 
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (_, a) = t.get(&q, &t.admin).await;
     assert_eq!(a["interruptions"].as_array().unwrap().len(), 1);
+
+    // A TLS monitor that fails (here: no TLS at all) is a warning: no ticket, no interruption.
+    let plain = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let tls = json!({"system_id": f.system, "kind": "tls", "target": plain, "interval_seconds": 1, "failures_before_down": 1});
+    let (s, m) = t.post("/api/v1/monitors", &f.pm, tls).await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let down = until_state(&t, m["id"].as_str().unwrap(), &f.pm, "down").await;
+    assert!(down["last_error"].as_str().unwrap().starts_with("handshake failed"), "{down}");
+    let (_, tickets) = t.get(&format!("/api/v1/tickets?system_id={}&status=", f.system), &t.admin).await;
+    assert_eq!(tickets["total"], 1);
+    let (_, a) = t.get(&q, &t.admin).await;
+    assert_eq!(a["interruptions"].as_array().unwrap().len(), 1);
     stop.send(true).unwrap();
     runner.await.unwrap();
 });

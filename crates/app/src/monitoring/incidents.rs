@@ -109,6 +109,11 @@ impl App {
         let tx = self.store.begin().await?;
         store::monitoring::set_state(&tx, monitor_id, state, since).await?;
         tx.commit().await?;
+        // A certificate near its expiry or not trusted is a warning, not an outage: TLS monitors
+        // show on the certificate board and in /metrics but do not interrupt availability.
+        if m.kind == domain::monitoring::spec::MonitorKind::Tls {
+            return Ok(());
+        }
         let open = store::monitoring::open_for_monitor(&self.store, monitor_id).await?;
         match (state, open) {
             (MonitorState::Down, None) => {
