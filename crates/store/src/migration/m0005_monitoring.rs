@@ -4,20 +4,11 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::{fk, id, index, instant, name, opt_instant, opt_str, text};
+use super::{fk, id, index, instant, int, name, opt_instant, opt_str, ref_id, short, text};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn ref_id(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name).string_len(40).not_null().take()
-}
-fn short(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name).string_len(20).not_null().take()
-}
-fn int(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name).integer().not_null().take()
-}
 fn opt_int(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).integer().null().take()
 }

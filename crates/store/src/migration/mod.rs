@@ -46,6 +46,15 @@ pub(super) fn instant(name: impl IntoIden) -> ColumnDef {
 pub(super) fn opt_instant(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).timestamp_with_time_zone().null().take()
 }
+pub(super) fn ref_id(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).string_len(40).not_null().take()
+}
+pub(super) fn short(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).string_len(20).not_null().take()
+}
+pub(super) fn int(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).integer().not_null().take()
+}
 pub(super) fn opt_date(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).date().null().take()
 }
