@@ -4,13 +4,39 @@
 
 use std::time::Instant;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use domain::monitoring::spec::{MonitorSpec, compile_regex};
+use regex::Regex;
 use reqwest::{Client, Method};
 
 use crate::tls::Tls;
 use crate::{Outcome, ProbeError, millis};
 
 const MAX_BODY: usize = 1 << 20;
+/// Compiled patterns kept at most; past that the cache starts again.
+const MAX_PATTERNS: usize = 10_000;
+
+/// Patterns compiled once, not on every check.
+#[derive(Default)]
+pub(crate) struct Patterns(Mutex<HashMap<String, Regex>>);
+
+impl Patterns {
+    fn get(&self, pattern: &str) -> Result<Regex, regex::Error> {
+        if let Some(r) = self.0.lock().ok().and_then(|m| m.get(pattern).cloned()) {
+            return Ok(r);
+        }
+        let r = compile_regex(pattern)?;
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= MAX_PATTERNS {
+                m.clear();
+            }
+            m.insert(pattern.to_string(), r.clone());
+        }
+        Ok(r)
+    }
+}
 
 pub(crate) fn client(tls: &Tls) -> Result<Client, ProbeError> {
     Client::builder()
@@ -32,7 +58,7 @@ fn describe(e: &reqwest::Error) -> String {
     msg
 }
 
-pub(crate) async fn check(client: &Client, spec: &MonitorSpec, start: Instant) -> Outcome {
+pub(crate) async fn check(client: &Client, patterns: &Patterns, spec: &MonitorSpec, start: Instant) -> Outcome {
     let e = &spec.expect;
     let method = e.method.as_deref().and_then(|m| Method::from_bytes(m.as_bytes()).ok()).unwrap_or(Method::GET);
     let mut req = client.request(method, &spec.target);
@@ -66,7 +92,7 @@ pub(crate) async fn check(client: &Client, spec: &MonitorSpec, start: Instant) -
     } else if e.keyword.as_deref().is_some_and(|k| !text.contains(k)) {
         Some("keyword not found".to_string())
     } else if let Some(pattern) = &e.regex {
-        match compile_regex(pattern) {
+        match patterns.get(pattern) {
             Ok(r) if r.is_match(&text) => None,
             Ok(_) => Some("pattern not matched".to_string()),
             Err(err) => Some(format!("bad pattern: {err}")),

@@ -58,11 +58,12 @@ fn millis(d: Duration) -> u32 {
     u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
 }
 
-/// Shared clients for all checks: one HTTP connection pool, one TLS configuration, one system
-/// DNS resolver.
+/// Shared clients for all checks: one HTTP connection pool, compiled patterns, one TLS
+/// configuration, one system DNS resolver.
 #[derive(Clone)]
 pub struct Prober {
     http: reqwest::Client,
+    patterns: Arc<http::Patterns>,
     tls: Arc<tls::Tls>,
     dns: Arc<dns::Dns>,
 }
@@ -76,7 +77,7 @@ pub enum ProbeError {
 impl Prober {
     pub fn new() -> Result<Prober, ProbeError> {
         let tls = Arc::new(tls::Tls::new());
-        Ok(Prober { http: http::client(&tls)?, tls, dns: Arc::new(dns::Dns::new()) })
+        Ok(Prober { http: http::client(&tls)?, patterns: Arc::default(), tls, dns: Arc::new(dns::Dns::new()) })
     }
 
     /// Runs one check of `spec`, never longer than its timeout.
@@ -85,7 +86,7 @@ impl Prober {
         let start = Instant::now();
         let run = async {
             match spec.kind {
-                MonitorKind::Http => http::check(&self.http, spec, start).await,
+                MonitorKind::Http => http::check(&self.http, &self.patterns, spec, start).await,
                 MonitorKind::Tcp => tcp::check(&spec.target, start).await,
                 MonitorKind::Dns => self.dns.check(spec, start).await,
                 MonitorKind::Tls => self.tls.check(spec, start).await,
