@@ -194,6 +194,15 @@ impl Params {
         }
     }
 
+    /// A parameter that must be given; its absence is named in `errors`.
+    pub fn required(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+        let v = self.text(key);
+        if v.is_none() {
+            errors.push(FieldError::required(key));
+        }
+        v
+    }
+
     /// `true`/`1` or `false`/`0`.
     pub fn flag(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<bool> {
         match self.text(key).as_deref() {

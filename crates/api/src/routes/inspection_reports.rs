@@ -23,18 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 fn required_date(params: &Params, key: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    let d = params.date(key, errors);
-    if d.is_none() && params.text(key).is_none() {
-        errors.push(FieldError::new(key, "必填", "is required"));
-    }
-    d
-}
-
-fn required_text(params: &Params, key: &str, errors: &mut Vec<FieldError>) -> String {
-    params.text(key).unwrap_or_else(|| {
-        errors.push(FieldError::new(key, "必填", "is required"));
-        String::new()
-    })
+    params.required(key, errors).and_then(|_| params.date(key, errors))
 }
 
 fn format(params: &Params, errors: &mut Vec<FieldError>) -> Format {
@@ -108,7 +97,7 @@ struct RecordExportParams {
     params(RecordExportParams), responses((status = 200, body = Vec<u8>), (status = 400, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn export_records(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
     let mut errors = Vec::new();
-    let system_id = required_text(&params, "system_id", &mut errors);
+    let system_id = params.required("system_id", &mut errors).unwrap_or_default();
     let from = required_date(&params, "from", &mut errors);
     let to = required_date(&params, "to", &mut errors);
     let format = format(&params, &mut errors);
@@ -135,7 +124,7 @@ struct SummaryParams {
     params(SummaryParams), responses((status = 200, body = Vec<u8>), (status = 400, body = ProblemBody), (status = 404, body = ProblemBody)))]
 async fn export_summary(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
     let mut errors = Vec::new();
-    let contract_id = required_text(&params, "contract_id", &mut errors);
+    let contract_id = params.required("contract_id", &mut errors).unwrap_or_default();
     let month = params.text("month");
     let first = month.as_deref().and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok());
     if first.is_none() {

@@ -106,15 +106,11 @@ async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -
 
 /// `from`/`to` as RFC 3339 instants or dates (a date `to` includes that day).
 fn period(params: &Params, errors: &mut Vec<FieldError>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let from = params.instant("from", errors);
-    let mut to = params.instant("to", errors);
-    if params.text("to").is_some_and(|t| t.trim().len() == 10) {
+    let from = params.required("from", errors).and_then(|_| params.instant("from", errors));
+    let raw_to = params.required("to", errors);
+    let mut to = raw_to.as_ref().and_then(|_| params.instant("to", errors));
+    if raw_to.is_some_and(|t| t.trim().len() == 10) {
         to = to.map(|t| t + chrono::Duration::days(1));
-    }
-    for (k, v) in [("from", &from), ("to", &to)] {
-        if v.is_none() && params.text(k).is_none() {
-            errors.push(FieldError::new(k, "必填", "is required"));
-        }
     }
     from.zip(to)
 }

@@ -67,14 +67,23 @@ impl App {
     }
 
     pub async fn inspection_rates(&self, p: &Principal, q: &RateQuery) -> Result<RateReport> {
-        check_period(q.from, q.to)?;
         let contract = match &q.contract_id {
-            Some(id) => Some(self.get_contract(p, id).await.map_err(|e| match e {
-                AppError::NotFound => FieldError::new("contract_id", "合同不存在", "no such contract").into(),
-                e => e,
-            })?),
+            Some(id) => Some(self.rated_contract(p, id).await?),
             None => None,
         };
+        self.rates(p, q, contract).await
+    }
+
+    /// A contract the caller may see, named as the `contract_id` field when not.
+    async fn rated_contract(&self, p: &Principal, id: &str) -> Result<Contract> {
+        self.get_contract(p, id).await.map_err(|e| match e {
+            AppError::NotFound => FieldError::new("contract_id", "合同不存在", "no such contract").into(),
+            e => e,
+        })
+    }
+
+    async fn rates(&self, p: &Principal, q: &RateQuery, contract: Option<Contract>) -> Result<RateReport> {
+        check_period(q.from, q.to)?;
         let mut facts =
             store::inspections::facts(&self.store, &p.scope(), q.system_id.as_deref(), q.from, q.to, self.now())
                 .await?;
@@ -208,9 +217,9 @@ impl App {
     ) -> Result<(String, Vec<u8>)> {
         let from = month.with_day(1).unwrap_or(month);
         let to = from.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(from);
-        let q = RateQuery { from, to, by: RateBy::System, system_id: None, contract_id: Some(contract_id.to_string()) };
-        let report = self.inspection_rates(p, &q).await?;
-        let contract = self.get_contract(p, contract_id).await?;
+        let contract = self.rated_contract(p, contract_id).await?;
+        let q = RateQuery { from, to, by: RateBy::System, system_id: None, contract_id: Some(contract.id.clone()) };
+        let report = self.rates(p, &q, Some(contract.clone())).await?;
         let f = RecordFilter { from: Some(from), to: Some(to), abnormal: Some(true), ..Default::default() };
         let mut open: HashMap<String, i64> = HashMap::new();
         for r in self.list_inspection_records(p, &ListQuery::default().unpaged(), &f).await?.items {
