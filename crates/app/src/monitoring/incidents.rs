@@ -10,6 +10,7 @@ use domain::monitoring::state::MonitorState;
 use domain::registry::{Criticality, System};
 use domain::tickets::input::{OutageInput, TicketFields, TransitionInput};
 use domain::tickets::{Channel, Status, TicketType};
+use domain::{Msg, Role};
 use store::monitoring::InterruptionRow;
 
 use crate::{App, Result, system_principal};
@@ -110,8 +111,12 @@ impl App {
         store::monitoring::set_state(&tx, monitor_id, state, since).await?;
         tx.commit().await?;
         // A certificate near its expiry or not trusted is a warning, not an outage: TLS monitors
-        // show on the certificate board and in /metrics but do not interrupt availability.
+        // show on the certificate board and in /metrics, and whoever must renew it hears once,
+        // but availability is not interrupted.
         if m.kind == domain::monitoring::spec::MonitorKind::Tls {
+            if state == MonitorState::Down {
+                self.warn_certificate(&m, error.unwrap_or("未知错误"), since).await?;
+            }
             return Ok(());
         }
         let open = store::monitoring::open_for_monitor(&self.store, monitor_id).await?;
@@ -143,6 +148,24 @@ impl App {
             (MonitorState::Up, Some(i)) => self.close_outage(&i, since).await,
             _ => Ok(()),
         }
+    }
+
+    /// A certificate needs attention: the managers of the vendor covering the system and the
+    /// administrators get a notification (once per change to down, not on every check).
+    async fn warn_certificate(&self, m: &domain::monitoring::Monitor, error: &str, at: DateTime<Utc>) -> Result<()> {
+        let coverage = self.coverage_at(&m.system_id, at).await?;
+        let tx = self.store.begin().await?;
+        let mut users = store::users::active_ids_by_role(&tx, Role::Admin, None, None).await?;
+        if let Some(c) = coverage {
+            users.extend(store::users::active_ids_by_role(&tx, Role::VendorPm, None, Some(&c.vendor_id)).await?);
+        }
+        users.sort();
+        users.dedup();
+        let title = Msg::new(format!("证书告警：{}", m.name), format!("Certificate warning: {}", m.name));
+        let body = Msg::new(format!("{}：{error}", m.target), format!("{}: {error}", m.target));
+        store::notifications::add(&tx, &users, None, "certificate", &title, &body, at).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The service is back at `at`: the ticket's outage ends and, unless people already moved it
