@@ -49,6 +49,9 @@ export function daysUntil(date: string | null | undefined, now: Date = new Date(
   return Math.round((target - today) / 86_400_000)
 }
 
+/** The value format of date-time pickers: Beijing wall time with its offset. */
+export const PICKER_FORMAT = 'YYYY-MM-DD[T]HH:mm:ss[+08:00]'
+
 /** An RFC 3339 instant in the form the date-time pickers use (`…T…+08:00`, Beijing time). */
 export function toPickerInstant(iso: string | null | undefined): string {
   return iso ? formatInstant(iso, true).replace(' ', 'T') + '+08:00' : ''

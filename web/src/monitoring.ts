@@ -1,8 +1,10 @@
 // Monitoring in the browser: types, how a monitor's expectations are edited, and formatting.
 import type { Schemas } from '@/api/client'
+import { formatInstant } from '@/format'
 
 export type Monitor = Schemas['Monitor']
 export type Availability = Schemas['Availability']
+export type Maintenance = Schemas['Maintenance']
 export const KINDS = ['http', 'tcp', 'dns', 'tls'] as const
 export const STATES = ['up', 'down', 'unknown'] as const
 
@@ -84,4 +86,50 @@ export function availabilityText(a: number | null | undefined): string {
 /** Whole days from now until `iso`. */
 export function daysLeft(iso: string, now = Date.now()): number {
   return Math.floor((new Date(iso).getTime() - now) / 86_400_000)
+}
+
+/** A maintenance window in words: `每周日 02:00 起 120 分钟（Asia/Shanghai）` or its date range. */
+export function maintenanceText(w: Maintenance, english: boolean): string {
+  if (w.repeat === 'once') return `${formatInstant(w.start)} – ${formatInstant(w.end)}`
+  const zh = ['一', '二', '三', '四', '五', '六', '日']
+  const en = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+  const days = [...w.weekdays].sort((a, b) => a - b)
+  const at = w.at.slice(0, 5)
+  if (english) return `${days.map((d) => en[d - 1]).join(', ')} from ${at} for ${w.minutes} min (${w.time_zone})`
+  return `每周${days.map((d) => zh[d - 1]).join('、')} ${at} 起 ${w.minutes} 分钟（${w.time_zone}）`
+}
+
+export const INTEGRATION_KINDS = ['alertmanager', 'webhook', 'metrics'] as const
+
+/** What to paste into the sender of an integration account: where to send, and the token. */
+export function senderConfig(kind: Schemas['IntegrationKind'], origin: string, token: string): string {
+  switch (kind) {
+    case 'alertmanager':
+      return [
+        'receivers:',
+        '  - name: yunwei',
+        '    webhook_configs:',
+        `      - url: ${origin}/api/v1/intake/alertmanager`,
+        '        send_resolved: true',
+        '        http_config:',
+        '          authorization:',
+        `            credentials: ${token}`,
+      ].join('\n')
+    case 'webhook':
+      return [
+        `curl -X POST ${origin}/api/v1/intake/webhook \\`,
+        `  -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' \\`,
+        `  -d '{"system": "…", "key": "…", "status": "firing", "title": "…"}'`,
+      ].join('\n')
+    case 'metrics':
+      return [
+        'scrape_configs:',
+        '  - job_name: yunwei',
+        `    scheme: ${origin.startsWith('https') ? 'https' : 'http'}`,
+        '    authorization:',
+        `      credentials: ${token}`,
+        '    static_configs:',
+        `      - targets: ['${origin.replace(/^https?:\/\//, '')}']`,
+      ].join('\n')
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { availabilityText, daysLeft, humanSeconds, toExpect, toExpectModel } from '@/monitoring'
+import { availabilityText, daysLeft, humanSeconds, maintenanceText, senderConfig, toExpect, toExpectModel } from '@/monitoring'
 
 describe('the monitor form', () => {
   it('sends only the expectations of the chosen kind, status codes as numbers or ranges', () => {
@@ -25,5 +25,27 @@ describe('figures', () => {
     expect(availabilityText(0.99912)).toBe('99.912%')
     expect(availabilityText(null)).toBe('—')
     expect(daysLeft('2026-12-01T00:00:00Z', Date.parse('2026-11-22T12:00:00Z'))).toBe(8)
+  })
+})
+
+describe('maintenance windows', () => {
+  it('reads a weekly window in its zone and a one-off in Beijing time', () => {
+    const weekly = { repeat: 'weekly' as const, weekdays: [7, 3], at: '02:00:00', minutes: 120, time_zone: 'Asia/Shanghai' }
+    expect(maintenanceText(weekly, false)).toBe('每周三、日 02:00 起 120 分钟（Asia/Shanghai）')
+    expect(maintenanceText(weekly, true)).toBe('Wed, Sun from 02:00 for 120 min (Asia/Shanghai)')
+    const once = { repeat: 'once' as const, start: '2026-11-21T18:00:00Z', end: '2026-11-21T20:30:00Z' }
+    expect(maintenanceText(once, false)).toBe('2026-11-22 02:00 – 2026-11-22 04:30')
+  })
+})
+
+describe('integration accounts', () => {
+  it('gives each sender the address and the token it needs', () => {
+    const am = senderConfig('alertmanager', 'https://yw.example.gov.cn', 'tok')
+    expect(am).toContain('url: https://yw.example.gov.cn/api/v1/intake/alertmanager')
+    expect(am).toContain('credentials: tok')
+    expect(senderConfig('webhook', 'http://10.0.0.2:8080', 'tok')).toContain("Authorization: Bearer tok")
+    const scrape = senderConfig('metrics', 'http://10.0.0.2:8080', 'tok')
+    expect(scrape).toContain("targets: ['10.0.0.2:8080']")
+    expect(scrape).toContain('scheme: http\n')
   })
 })

@@ -199,7 +199,8 @@ both!(a_monitor_goes_down_and_up_with_its_ticket_and_availability, |t: TestApp| 
     assert_eq!(a["interruptions"].as_array().unwrap().len(), 1);
     // Whoever renews it heard once: the vendor's manager and the administrators, not the unit.
     let (_, inbox) = t.get("/api/v1/notifications", &f.pm).await;
-    let warned = |inbox: &Value| inbox["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "certificate").count();
+    let warned =
+        |inbox: &Value| inbox["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "certificate").count();
     assert_eq!(warned(&inbox), 1, "{inbox}");
     let cert = inbox["items"].as_array().unwrap().iter().find(|n| n["kind"] == "certificate").unwrap();
     assert!(cert["body"].as_str().unwrap().contains("handshake failed"), "{inbox}");
