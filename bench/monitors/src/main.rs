@@ -3,7 +3,8 @@
 //! fewer than one listening socket per monitor plus the connections would need); `run` starts
 //! the probe scheduler with N HTTP monitors at 1 s and reports, after a warm-up, checks per
 //! second, CPU seconds per 1,000 checks (from /proc/self/stat), RSS (VmHWM and VmRSS) and the
-//! p99 of how late checks started against their schedule.
+//! p99 of how late checks started against their schedule. `server` (in `server.rs`) measures
+//! the same load through the application, with its writes to the database.
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,8 @@ use domain::monitoring::state::MonitorState;
 use probe::{Command, Job, Prober, Scheduler, SchedulerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+
+mod server;
 
 #[derive(Parser)]
 struct Cli {
@@ -44,6 +47,22 @@ enum Cmd {
         warmup: u64,
         #[arg(long, default_value_t = 512)]
         max_in_flight: usize,
+    },
+    /// Runs `monitors` HTTP monitors at 1 s through the application on `database` (a fresh
+    /// SQLite file or PostgreSQL database), for `seconds` after `warmup`.
+    Server {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        monitors: usize,
+        #[arg(long, default_value_t = 20000)]
+        base: u16,
+        #[arg(long, default_value_t = 100)]
+        ports: u16,
+        #[arg(long, default_value_t = 180)]
+        seconds: u64,
+        #[arg(long, default_value_t = 15)]
+        warmup: u64,
     },
 }
 
@@ -77,7 +96,7 @@ async fn serve(port: u16) -> Result<()> {
 }
 
 /// (user + system CPU seconds, VmRSS KiB, VmHWM KiB) of this process.
-fn usage() -> Result<(f64, u64, u64)> {
+pub(crate) fn usage() -> Result<(f64, u64, u64)> {
     let stat = std::fs::read_to_string("/proc/self/stat")?;
     let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
@@ -167,6 +186,9 @@ async fn main() -> Result<()> {
         }
         Cmd::Run { monitors, base, ports, seconds, warmup, max_in_flight } => {
             run(monitors, base, ports, seconds, warmup, max_in_flight).await
+        }
+        Cmd::Server { database, monitors, base, ports, seconds, warmup } => {
+            server::run(&database, monitors, base, ports, seconds, warmup).await
         }
     }
 }

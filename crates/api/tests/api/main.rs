@@ -12,6 +12,7 @@ mod import_export;
 mod inspection_reports;
 mod inspections;
 mod intake;
+mod monitor_storage;
 mod monitoring;
 mod registry;
 mod sla;

@@ -210,4 +210,13 @@ both!(a_monitor_goes_down_and_up_with_its_ticket_and_availability, |t: TestApp| 
     assert_eq!(warned(&inbox), 0, "{inbox}");
     stop.send(true).unwrap();
     runner.await.unwrap();
+    // The writer's own figures are in /metrics; stopping wrote what it held.
+    let text = t.app.metrics_text().await.unwrap();
+    let value = |name: &str| -> f64 {
+        text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok()).unwrap_or(-1.0)
+    };
+    assert!(value("yunwei_monitor_results_taken_total") > 0.0, "{text}");
+    assert!(value("yunwei_monitor_write_rows_total") > 0.0, "{text}");
+    assert!(value("yunwei_monitor_write_seconds_count") >= 1.0, "{text}");
+    assert_eq!(value("yunwei_monitor_write_failures_total"), 0.0, "{text}");
 });

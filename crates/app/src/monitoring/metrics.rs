@@ -70,6 +70,50 @@ impl App {
                 &[("", checks)],
             );
         }
+        let w = self.monitors.writes();
+        let load = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed) as f64;
+        metric(
+            &mut out,
+            "yunwei_monitor_results_taken_total",
+            "counter",
+            "Check results taken by the writer (checks minus this is its backlog).",
+            &[("", load(&w.taken))],
+        );
+        metric(
+            &mut out,
+            "yunwei_monitor_write_seconds_sum",
+            "counter",
+            "Time spent in batched writes of check results.",
+            &[("", load(&w.flush_micros_total) / 1e6)],
+        );
+        metric(
+            &mut out,
+            "yunwei_monitor_write_seconds_count",
+            "counter",
+            "Batched writes that wrote something.",
+            &[("", load(&w.flushes))],
+        );
+        metric(
+            &mut out,
+            "yunwei_monitor_write_seconds_max",
+            "gauge",
+            "The longest batched write since start.",
+            &[("", load(&w.flush_micros_max) / 1e6)],
+        );
+        metric(
+            &mut out,
+            "yunwei_monitor_write_rows_total",
+            "counter",
+            "Rows written: last checks, hour rows, raw results.",
+            &[("", load(&w.rows))],
+        );
+        metric(
+            &mut out,
+            "yunwei_monitor_write_failures_total",
+            "counter",
+            "Batched writes that failed (kept for the next).",
+            &[("", load(&w.failures))],
+        );
         let now = self.now();
         let q = ListQuery { page_size: 1, ..ListQuery::default() };
         let open: Vec<Status> =

@@ -5,8 +5,9 @@
 //! success per monitor and minute), and the retention purge.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use domain::monitoring::rollup::Minute;
@@ -14,7 +15,7 @@ use domain::monitoring::state::MonitorState;
 use domain::monitoring::{LastCheck, Monitor, MonitorCertificate};
 use probe::scheduler::Stats;
 use probe::{Command, Job, Prober, Report, Scheduler, SchedulerConfig};
-use store::monitoring::{RawResult, spec_of};
+use store::monitoring::{HourMinutes, RawResult, spec_of};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
@@ -28,9 +29,25 @@ const KEEP_RAW_DAYS: i64 = 3;
 
 #[derive(Debug, Clone)]
 struct Live {
-    state: MonitorState,
+    /// `None` until the runner has seen the monitor's state through; the stored one stands.
+    state: Option<MonitorState>,
     state_since: Option<DateTime<Utc>>,
     last: LastCheck,
+}
+
+/// What the consumer has done since start, for /metrics and the benchmark.
+#[derive(Debug, Default)]
+pub struct WriteStats {
+    /// Reports taken from the scheduler (checks minus this is the backlog).
+    pub taken: AtomicU64,
+    /// Batched writes and their total and longest time.
+    pub flushes: AtomicU64,
+    pub flush_micros_total: AtomicU64,
+    pub flush_micros_max: AtomicU64,
+    /// Rows written: last checks, hour rows and raw results.
+    pub rows: AtomicU64,
+    /// Batched writes that failed (their rows are kept for the next).
+    pub failures: AtomicU64,
 }
 
 /// The App's handle on the runner: commands go to the scheduler when it runs; the live state is
@@ -40,6 +57,7 @@ pub struct Runner {
     commands: Arc<Mutex<Option<mpsc::UnboundedSender<Command>>>>,
     live: Arc<RwLock<HashMap<String, Live>>>,
     stats: Arc<Mutex<Option<Arc<Stats>>>>,
+    writes: Arc<WriteStats>,
 }
 
 impl Runner {
@@ -69,7 +87,9 @@ impl Runner {
     pub(crate) fn with_live(&self, mut m: Monitor) -> Monitor {
         let Ok(live) = self.live.read() else { return m };
         let Some(l) = live.get(&m.id) else { return m };
-        m.state = l.state;
+        if let Some(state) = l.state {
+            m.state = state;
+        }
         m.state_since = l.state_since.or(m.state_since);
         m.last_checked_at = Some(l.last.at);
         m.last_ok = Some(l.last.ok);
@@ -84,6 +104,11 @@ impl Runner {
     /// Scheduler counters, when the runner runs.
     pub fn stats(&self) -> Option<Arc<Stats>> {
         self.stats.lock().ok().and_then(|s| s.clone())
+    }
+
+    /// The consumer's counters.
+    pub fn writes(&self) -> &WriteStats {
+        &self.writes
     }
 }
 
@@ -137,7 +162,7 @@ impl App {
                     None => break,
                 },
                 _ = flush.tick() => {
-                    if let Err(e) = self.flush(&mut pending, false).await {
+                    if let Err(e) = self.flush_counted(&mut pending, false).await {
                         tracing::warn!(error = %e, "monitoring: writing results failed; kept for the next try");
                     }
                     let now = Utc::now();
@@ -155,12 +180,13 @@ impl App {
         if let Ok(mut c) = self.monitors.commands.lock() {
             *c = None;
         }
-        if let Err(e) = self.flush(&mut pending, true).await {
+        if let Err(e) = self.flush_counted(&mut pending, true).await {
             tracing::warn!(error = %e, "monitoring: final write failed");
         }
     }
 
     async fn take(&self, pending: &mut Pending, r: Report) {
+        self.monitors.writes.taken.fetch_add(1, Ordering::Relaxed);
         let cert = r.outcome.cert.as_ref().map(|c| MonitorCertificate {
             not_after: c.not_after,
             issuer: Some(c.issuer.clone()),
@@ -190,50 +216,74 @@ impl App {
                 error: r.outcome.error.clone(),
             });
         }
-        // A state change is written (interruption, ticket) before the API shows the new state.
-        if let Some((state, since)) = r.changed
-            && let Err(e) = self.monitor_changed(&r.monitor_id, state, since, r.outcome.error.as_deref()).await
-        {
-            tracing::warn!(monitor = %r.monitor_id, error = ?e, "monitoring: recording a state change failed");
-        }
+        // The check is shown at once; a new state only once it is written (interruption, ticket).
         if let Ok(mut live) = self.monitors.live.write() {
             let entry = live.entry(r.monitor_id.clone()).or_insert_with(|| Live {
-                state: r.state,
+                state: None,
                 state_since: None,
                 last: last.clone(),
             });
-            entry.state = r.state;
             entry.last = last.clone();
-            if let Some((_, since)) = r.changed {
+            if r.changed.is_none() {
+                entry.state = Some(r.state);
+            }
+        }
+        if let Some((state, since)) = r.changed {
+            if let Err(e) = self.monitor_changed(&r.monitor_id, state, since, r.outcome.error.as_deref()).await {
+                tracing::warn!(monitor = %r.monitor_id, error = ?e, "monitoring: recording a state change failed");
+            }
+            if let Ok(mut live) = self.monitors.live.write()
+                && let Some(entry) = live.get_mut(&r.monitor_id)
+            {
+                entry.state = Some(state);
                 entry.state_since = Some(since);
             }
         }
         pending.last.insert(r.monitor_id.clone(), last);
     }
 
+    /// `flush`, timed and counted in the writer's statistics.
+    async fn flush_counted(&self, pending: &mut Pending, all: bool) -> Result<()> {
+        let started = Instant::now();
+        let w = &self.monitors.writes;
+        let rows = self.flush(pending, all).await.inspect_err(|_| {
+            w.failures.fetch_add(1, Ordering::Relaxed);
+        })?;
+        if rows > 0 {
+            let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            w.flushes.fetch_add(1, Ordering::Relaxed);
+            w.flush_micros_total.fetch_add(micros, Ordering::Relaxed);
+            w.flush_micros_max.fetch_max(micros, Ordering::Relaxed);
+            w.rows.fetch_add(rows, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
     /// Writes what is pending; minutes are written once they are over (all of them at the end).
-    async fn flush(&self, pending: &mut Pending, all: bool) -> Result<()> {
+    /// Returns the rows written.
+    async fn flush(&self, pending: &mut Pending, all: bool) -> Result<u64> {
         let current = epoch_minute(Utc::now());
         let done: Vec<(String, i64)> = pending.minutes.keys().filter(|(_, m)| all || *m < current).cloned().collect();
-        let mut hours: HashMap<(String, i64), Vec<(usize, Minute)>> = HashMap::new();
+        let mut by_hour: HashMap<(String, i64), Vec<(usize, Minute)>> = HashMap::new();
         for key in &done {
             if let Some(checks) = pending.minutes.get(key) {
                 let (id, minute) = key;
-                hours
+                by_hour
                     .entry((id.clone(), minute.div_euclid(60)))
                     .or_default()
                     .push((minute.rem_euclid(60) as usize, Minute::from_checks(checks)));
             }
         }
+        let hours: Vec<HourMinutes> =
+            by_hour.into_iter().map(|((monitor_id, hour), slots)| HourMinutes { monitor_id, hour, slots }).collect();
         let last: Vec<LastCheck> = pending.last.values().cloned().collect();
         if last.is_empty() && hours.is_empty() && pending.raw.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
+        let rows = (last.len() + hours.len() + pending.raw.len()) as u64;
         let tx = self.store.begin().await?;
         store::monitoring::record_last_checks(&tx, &last).await?;
-        for ((id, hour), slots) in &hours {
-            store::monitoring::merge_minutes(&tx, id, *hour, slots).await?;
-        }
+        store::monitoring::merge_minutes(&tx, &hours).await?;
         store::monitoring::insert_results(&tx, &pending.raw).await?;
         tx.commit().await?;
         // Only what was written leaves the buffers.
@@ -243,7 +293,7 @@ impl App {
             pending.minutes.remove(&key);
         }
         pending.sampled.retain(|_, m| *m >= current - 1);
-        Ok(())
+        Ok(rows)
     }
 
     async fn purge_monitoring(&self, now: DateTime<Utc>) -> Result<u64> {

@@ -7,7 +7,10 @@ use domain::list::{ListQuery, Page};
 use domain::monitoring::spec::{MonitorKind, MonitorSpec};
 use domain::monitoring::state::MonitorState;
 use domain::monitoring::{LastCheck, Monitor, MonitorCertificate};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set,
+};
 
 use crate::entities::monitors as mo;
 use crate::{Conn, Result, Tx, corrupt, list};
@@ -168,8 +171,12 @@ pub async fn active(c: &impl Conn) -> Result<Vec<Monitor>> {
 }
 
 /// The latest check of each monitor in `checks` (one row update per monitor).
+/// The last checks of many monitors: those with a certificate one by one (TLS monitors, few),
+/// the rest 500 to a statement (a `WITH v(…) AS (VALUES …)` joined to `monitors`, which SQLite
+/// and PostgreSQL both read). A monitor deleted meanwhile matches nothing.
 pub async fn record_last_checks(tx: &Tx, checks: &[LastCheck]) -> Result<()> {
-    for ch in checks {
+    let (with_cert, plain): (Vec<&LastCheck>, Vec<&LastCheck>) = checks.iter().partition(|c| c.cert.is_some());
+    for ch in with_cert {
         let mut a = mo::ActiveModel {
             id: sea_orm::Unchanged(ch.monitor_id.clone()),
             last_checked_at: Set(Some(ch.at)),
@@ -184,11 +191,46 @@ pub async fn record_last_checks(tx: &Tx, checks: &[LastCheck]) -> Result<()> {
             a.cert_subject = Set(cert.subject.clone());
             a.cert_chain_error = Set(cert.chain_error.clone());
         }
-        // A monitor deleted meanwhile has no row to update: nothing to keep.
         match a.update(tx.conn()).await {
             Ok(_) | Err(sea_orm::DbErr::RecordNotUpdated) => {}
             Err(e) => return Err(e.into()),
         }
+    }
+    let backend = tx.conn().get_database_backend();
+    for chunk in plain.chunks(500) {
+        let mut sql = String::from("WITH v(id, at, ok, latency, error) AS (VALUES ");
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 5);
+        for (n, ch) in chunk.iter().enumerate() {
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            if backend == sea_orm::DatabaseBackend::Postgres {
+                // PostgreSQL types VALUES from its parameters only when told.
+                let k = n * 5;
+                sql.push_str(&format!(
+                    "(${}, ${}::timestamptz, ${}::boolean, ${}::integer, ${}::text)",
+                    k + 1,
+                    k + 2,
+                    k + 3,
+                    k + 4,
+                    k + 5
+                ));
+            } else {
+                sql.push_str("(?, ?, ?, ?, ?)");
+            }
+            values.extend([
+                ch.monitor_id.clone().into(),
+                ch.at.into(),
+                ch.ok.into(),
+                i(ch.latency_ms).into(),
+                ch.error.clone().into(),
+            ]);
+        }
+        sql.push_str(
+            ") UPDATE monitors SET last_checked_at = v.at, last_ok = v.ok, last_latency_ms = v.latency, \
+             last_error = v.error FROM v WHERE monitors.id = v.id",
+        );
+        tx.conn().execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values)).await?;
     }
     Ok(())
 }

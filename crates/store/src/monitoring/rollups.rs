@@ -2,24 +2,56 @@
 
 use chrono::{DateTime, Utc};
 use domain::monitoring::rollup::{Minute, minutes, put};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::entities::{monitor_hours as mh, monitor_results as mr};
 use crate::{Conn, Result, Tx};
 
-/// Writes finished minutes into their hour rows (read, patch, write: a row is 600 bytes).
-pub async fn merge_minutes(tx: &Tx, monitor_id: &str, hour: i64, slots: &[(usize, Minute)]) -> Result<()> {
-    let existing = mh::Entity::find_by_id((monitor_id.to_string(), hour)).one(tx.conn()).await?;
-    let is_new = existing.is_none();
-    let mut row = existing.map(|m| m.slots).unwrap_or_default();
-    for (slot, m) in slots {
-        put(&mut row, *slot, m);
-    }
-    let a = mh::ActiveModel { monitor_id: Set(monitor_id.to_string()), hour: Set(hour), slots: Set(row) };
-    if is_new {
-        a.insert(tx.conn()).await?;
-    } else {
-        a.update(tx.conn()).await?;
+/// Rows per multi-row statement: well under SQLite's and PostgreSQL's parameter limits.
+const CHUNK: usize = 500;
+
+/// Finished minutes of one monitor and hour: (slot 0–59, rollup).
+pub struct HourMinutes {
+    pub monitor_id: String,
+    pub hour: i64,
+    pub slots: Vec<(usize, Minute)>,
+}
+
+/// Writes finished minutes into their hour rows (read, patch, write: a row is 600 bytes), many
+/// rows per statement: one read and one upsert per hour and 500 monitors.
+pub async fn merge_minutes(tx: &Tx, batch: &[HourMinutes]) -> Result<()> {
+    let mut hours: Vec<i64> = batch.iter().map(|b| b.hour).collect();
+    hours.sort_unstable();
+    hours.dedup();
+    for hour in hours {
+        let of_hour: Vec<&HourMinutes> = batch.iter().filter(|b| b.hour == hour).collect();
+        for chunk in of_hour.chunks(CHUNK) {
+            let ids = chunk.iter().map(|b| b.monitor_id.clone());
+            let mut existing: std::collections::HashMap<String, Vec<u8>> = mh::Entity::find()
+                .filter(mh::Column::Hour.eq(hour))
+                .filter(mh::Column::MonitorId.is_in(ids))
+                .all(tx.conn())
+                .await?
+                .into_iter()
+                .map(|m| (m.monitor_id, m.slots))
+                .collect();
+            let rows = chunk.iter().map(|b| {
+                let mut row = existing.remove(&b.monitor_id).unwrap_or_default();
+                for (slot, m) in &b.slots {
+                    put(&mut row, *slot, m);
+                }
+                mh::ActiveModel { monitor_id: Set(b.monitor_id.clone()), hour: Set(hour), slots: Set(row) }
+            });
+            mh::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::columns([mh::Column::MonitorId, mh::Column::Hour])
+                        .update_column(mh::Column::Slots)
+                        .to_owned(),
+                )
+                .exec(tx.conn())
+                .await?;
+        }
     }
     Ok(())
 }
@@ -54,16 +86,16 @@ pub struct RawResult {
 }
 
 pub async fn insert_results(tx: &Tx, rows: &[RawResult]) -> Result<()> {
-    for r in rows {
-        let a = mr::ActiveModel {
+    for chunk in rows.chunks(CHUNK) {
+        let models = chunk.iter().map(|r| mr::ActiveModel {
             monitor_id: Set(r.monitor_id.clone()),
             at: Set(r.at),
             ok: Set(r.ok),
             latency_ms: Set(i32::try_from(r.latency_ms).unwrap_or(i32::MAX)),
             error: Set(r.error.as_ref().map(|e| e.chars().take(500).collect())),
-        };
+        });
         // Two checks of one monitor in the same microsecond keep the first.
-        match mr::Entity::insert(a).on_conflict_do_nothing().exec(tx.conn()).await {
+        match mr::Entity::insert_many(models).on_conflict_do_nothing().exec(tx.conn()).await {
             Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => {}
             Err(e) => return Err(e.into()),
         }
