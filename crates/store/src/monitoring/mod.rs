@@ -172,7 +172,7 @@ pub async fn active(c: &impl Conn) -> Result<Vec<Monitor>> {
 
 /// The latest check of each monitor in `checks` (one row update per monitor).
 /// The last checks of many monitors: those with a certificate one by one (TLS monitors, few),
-/// the rest 500 to a statement (a `WITH v(…) AS (VALUES …)` joined to `monitors`, which SQLite
+/// the rest up to 500 to a statement (a `WITH v(…) AS (VALUES …)` joined to `monitors`, which SQLite
 /// and PostgreSQL both read). A monitor deleted meanwhile matches nothing.
 pub async fn record_last_checks(tx: &Tx, checks: &[LastCheck]) -> Result<()> {
     let (with_cert, plain): (Vec<&LastCheck>, Vec<&LastCheck>) = checks.iter().partition(|c| c.cert.is_some());
@@ -197,7 +197,7 @@ pub async fn record_last_checks(tx: &Tx, checks: &[LastCheck]) -> Result<()> {
         }
     }
     let backend = tx.conn().get_database_backend();
-    for chunk in plain.chunks(500) {
+    for chunk in rollups::batches(&plain) {
         let mut sql = String::from("WITH v(id, at, ok, latency, error) AS (VALUES ");
         let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 5);
         for (n, ch) in chunk.iter().enumerate() {

@@ -8,8 +8,23 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Se
 use crate::entities::{monitor_hours as mh, monitor_results as mr};
 use crate::{Conn, Result, Tx};
 
-/// Rows per multi-row statement: well under SQLite's and PostgreSQL's parameter limits.
-const CHUNK: usize = 500;
+/// Rows per multi-row statement, largest first: at most 500 (well under SQLite's and
+/// PostgreSQL's parameter limits), and only these few shapes, so each connection prepares a
+/// handful of statements and reuses them instead of caching one per remainder.
+const BATCH_SIZES: [usize; 5] = [500, 100, 20, 5, 1];
+
+/// `rows` cut into slices whose lengths are all in `BATCH_SIZES`.
+pub(crate) fn batches<T>(mut rows: &[T]) -> Vec<&[T]> {
+    let mut out = Vec::new();
+    for size in BATCH_SIZES {
+        while rows.len() >= size {
+            let (head, rest) = rows.split_at(size);
+            out.push(head);
+            rows = rest;
+        }
+    }
+    out
+}
 
 /// Finished minutes of one monitor and hour: (slot 0–59, rollup).
 pub struct HourMinutes {
@@ -26,7 +41,7 @@ pub async fn merge_minutes(tx: &Tx, batch: &[HourMinutes]) -> Result<()> {
     hours.dedup();
     for hour in hours {
         let of_hour: Vec<&HourMinutes> = batch.iter().filter(|b| b.hour == hour).collect();
-        for chunk in of_hour.chunks(CHUNK) {
+        for chunk in batches(&of_hour) {
             let ids = chunk.iter().map(|b| b.monitor_id.clone());
             let mut existing: std::collections::HashMap<String, Vec<u8>> = mh::Entity::find()
                 .filter(mh::Column::Hour.eq(hour))
@@ -86,7 +101,7 @@ pub struct RawResult {
 }
 
 pub async fn insert_results(tx: &Tx, rows: &[RawResult]) -> Result<()> {
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in batches(rows) {
         let models = chunk.iter().map(|r| mr::ActiveModel {
             monitor_id: Set(r.monitor_id.clone()),
             at: Set(r.at),
@@ -127,4 +142,23 @@ pub async fn purge(tx: &Tx, hour: i64, results_before: DateTime<Utc>) -> Result<
     let a = mh::Entity::delete_many().filter(mh::Column::Hour.lt(hour)).exec(tx.conn()).await?.rows_affected;
     let b = mr::Entity::delete_many().filter(mr::Column::At.lt(results_before)).exec(tx.conn()).await?.rows_affected;
     Ok(a + b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batches;
+
+    #[test]
+    fn batches_cover_every_row_in_few_shapes() {
+        for n in [0usize, 1, 4, 499, 500, 501, 1234, 10_000] {
+            let rows: Vec<usize> = (0..n).collect();
+            let cut = batches(&rows);
+            assert_eq!(cut.concat(), rows, "n = {n}");
+            assert!(cut.iter().all(|b| [500, 100, 20, 5, 1].contains(&b.len())), "n = {n}");
+        }
+        assert_eq!(
+            batches(&[0u8; 1234]).iter().map(|b| b.len()).collect::<Vec<_>>(),
+            [500, 500, 100, 100, 20, 5, 5, 1, 1, 1, 1]
+        );
+    }
 }
