@@ -95,13 +95,17 @@ async fn serve(port: u16) -> Result<()> {
     }
 }
 
-/// (user + system CPU seconds, VmRSS KiB, VmHWM KiB) of this process.
-pub(crate) fn usage() -> Result<(f64, u64, u64)> {
-    let stat = std::fs::read_to_string("/proc/self/stat")?;
+/// User + system CPU seconds from a `/proc/<pid>/stat` line.
+pub(crate) fn cpu_seconds(stat: &str) -> f64 {
     let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     // After the command name: state is field 0, utime 11, stime 12 (clock ticks of 1/100 s).
-    let cpu = (ticks(11) + ticks(12)) / 100.0;
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// (user + system CPU seconds, VmRSS KiB, VmHWM KiB) of this process.
+pub(crate) fn usage() -> Result<(f64, u64, u64)> {
+    let cpu = cpu_seconds(&std::fs::read_to_string("/proc/self/stat")?);
     let status = std::fs::read_to_string("/proc/self/status")?;
     let kib = |key: &str| {
         status

@@ -14,7 +14,7 @@ use domain::monitoring::spec::MonitorInput;
 use domain::registry::{SystemInput, UnitInput};
 use tokio::sync::watch;
 
-use crate::usage;
+use crate::{cpu_seconds, usage};
 
 /// A metric's value from Yunwei's own /metrics text.
 fn value(text: &str, name: &str) -> f64 {
@@ -26,11 +26,7 @@ fn postgres_cpu() -> f64 {
     let Ok(dir) = std::fs::read_dir("/proc") else { return 0.0 };
     dir.filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
         .filter(|stat| stat.contains("(postgres)"))
-        .map(|stat| {
-            let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-            let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-            (ticks(11) + ticks(12)) / 100.0
-        })
+        .map(|stat| cpu_seconds(&stat))
         .sum()
 }
 

@@ -730,6 +730,8 @@ export default {
     ticket: 'Ticket',
     open: 'Open',
     noInterruptions: 'No interruption in this period',
+    byMonth: 'By month',
+    byYear: 'By year',
     daysLeft: 'Days left',
     notAfter: 'Expires',
     chain: 'Chain',

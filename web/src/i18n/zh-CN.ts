@@ -730,6 +730,8 @@ export default {
     ticket: '工单',
     open: '查看',
     noInterruptions: '本期无中断',
+    byMonth: '按月',
+    byYear: '按年',
     daysLeft: '剩余天数',
     notAfter: '到期日',
     chain: '证书链',

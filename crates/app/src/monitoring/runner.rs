@@ -112,15 +112,66 @@ impl Runner {
     }
 }
 
+/// A monitor and an epoch minute.
+type MinuteKey = (String, i64);
+/// A minute's checks: (ok, latency ms).
+type Checks = Vec<(bool, u32)>;
+
 /// What waits to be written.
 #[derive(Default)]
 struct Pending {
     last: HashMap<String, LastCheck>,
     /// (monitor, epoch minute) → the minute's checks.
-    minutes: HashMap<(String, i64), Vec<(bool, u32)>>,
+    minutes: HashMap<MinuteKey, Checks>,
     raw: Vec<RawResult>,
     /// The minute in which a monitor's last success was kept raw.
     sampled: HashMap<String, i64>,
+}
+
+/// What one write takes out of `Pending`; given back if the write fails.
+#[derive(Default)]
+struct Batch {
+    last: Vec<LastCheck>,
+    minutes: Vec<(MinuteKey, Checks)>,
+    raw: Vec<RawResult>,
+}
+
+impl Batch {
+    /// Finished minutes as hour rows to patch.
+    fn hours(&self) -> Vec<HourMinutes> {
+        let mut by_hour: HashMap<(&str, i64), Vec<(usize, Minute)>> = HashMap::new();
+        for ((id, minute), checks) in &self.minutes {
+            by_hour
+                .entry((id.as_str(), minute.div_euclid(60)))
+                .or_default()
+                .push((minute.rem_euclid(60) as usize, Minute::from_checks(checks)));
+        }
+        by_hour.into_iter().map(|((id, hour), slots)| HourMinutes { monitor_id: id.to_string(), hour, slots }).collect()
+    }
+}
+
+impl Pending {
+    /// Takes what is ready: every last check and raw result, and the minutes that are over
+    /// (all of them when `all`).
+    fn drain(&mut self, all: bool, current_minute: i64) -> Batch {
+        let done: Vec<(String, i64)> =
+            self.minutes.keys().filter(|(_, m)| all || *m < current_minute).cloned().collect();
+        let minutes = done.into_iter().filter_map(|k| self.minutes.remove_entry(&k)).collect();
+        self.sampled.retain(|_, m| *m >= current_minute - 1);
+        Batch { last: self.last.drain().map(|(_, l)| l).collect(), minutes, raw: std::mem::take(&mut self.raw) }
+    }
+
+    /// Gives back a batch that could not be written; anything newer that arrived meanwhile wins.
+    fn restore(&mut self, b: Batch) {
+        for l in b.last {
+            self.last.entry(l.monitor_id.clone()).or_insert(l);
+        }
+        for (key, checks) in b.minutes {
+            self.minutes.entry(key).or_default().extend(checks);
+        }
+        let newer = std::mem::replace(&mut self.raw, b.raw);
+        self.raw.extend(newer);
+    }
 }
 
 fn epoch_minute(t: DateTime<Utc>) -> i64 {
@@ -155,6 +206,10 @@ impl App {
         let mut flush = tokio::time::interval(FLUSH_EVERY);
         flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_purge: Option<DateTime<Utc>> = None;
+        // The writer runs beside the consumer, so a slow database never stops results from
+        // being taken (and checks from running); one write at a time, its batch given back if
+        // it fails.
+        let mut writer: Option<JoinHandle<Option<Batch>>> = None;
         loop {
             tokio::select! {
                 r = scheduler.reports.recv() => match r {
@@ -162,16 +217,28 @@ impl App {
                     None => break,
                 },
                 _ = flush.tick() => {
-                    if let Err(e) = self.flush_counted(&mut pending, false).await {
-                        tracing::warn!(error = %e, "monitoring: writing results failed; kept for the next try");
+                    if writer.as_ref().is_some_and(|w| !w.is_finished()) {
+                        continue;
+                    }
+                    if let Some(w) = writer.take()
+                        && let Ok(Some(failed)) = w.await
+                    {
+                        pending.restore(failed);
                     }
                     let now = Utc::now();
-                    if last_purge.is_none_or(|t| now - t > chrono::Duration::hours(1)) {
+                    let batch = pending.drain(false, epoch_minute(now));
+                    let purge = last_purge.is_none_or(|t| now - t > chrono::Duration::hours(1));
+                    if purge {
                         last_purge = Some(now);
-                        if let Err(e) = self.purge_monitoring(now).await {
+                    }
+                    let app = self.clone();
+                    writer = Some(tokio::spawn(async move {
+                        let failed = app.write(batch).await;
+                        if purge && let Err(e) = app.purge_monitoring(now).await {
                             tracing::warn!(error = %e, "monitoring: purge failed");
                         }
-                    }
+                        failed
+                    }));
                 }
                 _ = shutdown.changed() => break,
             }
@@ -180,9 +247,12 @@ impl App {
         if let Ok(mut c) = self.monitors.commands.lock() {
             *c = None;
         }
-        if let Err(e) = self.flush_counted(&mut pending, true).await {
-            tracing::warn!(error = %e, "monitoring: final write failed");
+        if let Some(w) = writer.take()
+            && let Ok(Some(failed)) = w.await
+        {
+            pending.restore(failed);
         }
+        let _ = self.write(pending.drain(true, epoch_minute(Utc::now()))).await;
     }
 
     async fn take(&self, pending: &mut Pending, r: Report) {
@@ -242,58 +312,36 @@ impl App {
         pending.last.insert(r.monitor_id.clone(), last);
     }
 
-    /// `flush`, timed and counted in the writer's statistics.
-    async fn flush_counted(&self, pending: &mut Pending, all: bool) -> Result<()> {
+    /// Writes a batch in one transaction, timed and counted in the writer's statistics; gives
+    /// the batch back when it could not be written.
+    async fn write(&self, b: Batch) -> Option<Batch> {
+        let hours = b.hours();
+        let rows = (b.last.len() + hours.len() + b.raw.len()) as u64;
+        if rows == 0 {
+            return None;
+        }
         let started = Instant::now();
         let w = &self.monitors.writes;
-        let rows = self.flush(pending, all).await.inspect_err(|_| {
+        let written = async {
+            let tx = self.store.begin().await?;
+            store::monitoring::record_last_checks(&tx, &b.last).await?;
+            store::monitoring::merge_minutes(&tx, &hours).await?;
+            store::monitoring::insert_results(&tx, &b.raw).await?;
+            tx.commit().await?;
+            Ok::<(), AppError>(())
+        }
+        .await;
+        if let Err(e) = written {
             w.failures.fetch_add(1, Ordering::Relaxed);
-        })?;
-        if rows > 0 {
-            let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-            w.flushes.fetch_add(1, Ordering::Relaxed);
-            w.flush_micros_total.fetch_add(micros, Ordering::Relaxed);
-            w.flush_micros_max.fetch_max(micros, Ordering::Relaxed);
-            w.rows.fetch_add(rows, Ordering::Relaxed);
+            tracing::warn!(error = %e, "monitoring: writing results failed; kept for the next try");
+            return Some(b);
         }
-        Ok(())
-    }
-
-    /// Writes what is pending; minutes are written once they are over (all of them at the end).
-    /// Returns the rows written.
-    async fn flush(&self, pending: &mut Pending, all: bool) -> Result<u64> {
-        let current = epoch_minute(Utc::now());
-        let done: Vec<(String, i64)> = pending.minutes.keys().filter(|(_, m)| all || *m < current).cloned().collect();
-        let mut by_hour: HashMap<(String, i64), Vec<(usize, Minute)>> = HashMap::new();
-        for key in &done {
-            if let Some(checks) = pending.minutes.get(key) {
-                let (id, minute) = key;
-                by_hour
-                    .entry((id.clone(), minute.div_euclid(60)))
-                    .or_default()
-                    .push((minute.rem_euclid(60) as usize, Minute::from_checks(checks)));
-            }
-        }
-        let hours: Vec<HourMinutes> =
-            by_hour.into_iter().map(|((monitor_id, hour), slots)| HourMinutes { monitor_id, hour, slots }).collect();
-        let last: Vec<LastCheck> = pending.last.values().cloned().collect();
-        if last.is_empty() && hours.is_empty() && pending.raw.is_empty() {
-            return Ok(0);
-        }
-        let rows = (last.len() + hours.len() + pending.raw.len()) as u64;
-        let tx = self.store.begin().await?;
-        store::monitoring::record_last_checks(&tx, &last).await?;
-        store::monitoring::merge_minutes(&tx, &hours).await?;
-        store::monitoring::insert_results(&tx, &pending.raw).await?;
-        tx.commit().await?;
-        // Only what was written leaves the buffers.
-        pending.last.clear();
-        pending.raw.clear();
-        for key in done {
-            pending.minutes.remove(&key);
-        }
-        pending.sampled.retain(|_, m| *m >= current - 1);
-        Ok(rows)
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        w.flushes.fetch_add(1, Ordering::Relaxed);
+        w.flush_micros_total.fetch_add(micros, Ordering::Relaxed);
+        w.flush_micros_max.fetch_max(micros, Ordering::Relaxed);
+        w.rows.fetch_add(rows, Ordering::Relaxed);
+        None
     }
 
     async fn purge_monitoring(&self, now: DateTime<Utc>) -> Result<u64> {
@@ -302,5 +350,57 @@ impl App {
         let n = store::monitoring::purge(&tx, hour, now - chrono::Duration::days(KEEP_RAW_DAYS)).await?;
         tx.commit().await?;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn check(id: &str, second: u32, ok: bool) -> LastCheck {
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, second).unwrap();
+        LastCheck { monitor_id: id.into(), at, ok, latency_ms: 5, error: None, cert: None }
+    }
+
+    #[test]
+    fn a_failed_batch_comes_back_without_overwriting_newer_results() {
+        let mut p = Pending::default();
+        p.last.insert("a".into(), check("a", 1, true));
+        p.minutes.insert(("a".into(), 100), vec![(true, 5)]);
+        p.minutes.insert(("a".into(), 101), vec![(true, 6)]);
+        p.raw.push(RawResult {
+            monitor_id: "a".into(),
+            at: check("a", 1, true).at,
+            ok: true,
+            latency_ms: 5,
+            error: None,
+        });
+        // Minute 101 is still running: only 100 is taken.
+        let b = p.drain(false, 101);
+        assert_eq!((b.last.len(), b.minutes.len(), b.raw.len()), (1, 1, 1));
+        assert_eq!(b.hours().len(), 1);
+        assert!(p.last.is_empty() && p.raw.is_empty() && p.minutes.len() == 1);
+
+        // Meanwhile a newer check and more of minute 100 (a late report) arrive; the write fails.
+        p.last.insert("a".into(), check("a", 2, false));
+        p.minutes.insert(("a".into(), 100), vec![(false, 7)]);
+        p.raw.push(RawResult {
+            monitor_id: "a".into(),
+            at: check("a", 2, false).at,
+            ok: false,
+            latency_ms: 7,
+            error: None,
+        });
+        p.restore(b);
+        assert!(!p.last["a"].ok, "the newer last check stays");
+        assert_eq!(p.minutes[&("a".to_string(), 100)].len(), 2);
+        assert_eq!(p.raw.iter().map(|r| r.ok).collect::<Vec<_>>(), [true, false], "oldest first");
+
+        // At the end everything goes, the running minute too.
+        let all = p.drain(true, 101);
+        assert_eq!((all.last.len(), all.minutes.len(), all.raw.len()), (1, 2, 2));
+        assert!(p.minutes.is_empty());
     }
 }
