@@ -68,8 +68,7 @@ pub async fn run(url: &str, monitors: usize, base: u16, ports: u16, seconds: u64
     }
     eprintln!("created {monitors} monitors in {:.1} s", created.elapsed().as_secs_f64());
     let (stop, stop_rx) = watch::channel(false);
-    let runner =
-        app.start_monitoring(probe::SchedulerConfig { max_in_flight: 512, report_buffer: 65_536 }, stop_rx).await?;
+    let runner = app.start_monitoring(probe::SchedulerConfig::default(), stop_rx).await?;
     tokio::time::sleep(Duration::from_secs(warmup)).await;
 
     let before = app.metrics_text().await?;

@@ -694,6 +694,7 @@ export default {
     timeout: '超时',
     timeoutDefault: '默认同间隔，最多 10 秒',
     failuresBeforeDown: '连续失败几次判定中断',
+    successesBeforeUp: '连续成功几次判定恢复',
     method: '请求方法',
     status: '正常状态码',
     statusHint: '如 200, 300-399；不填为 200–399',
