@@ -129,7 +129,6 @@ struct Pending {
 }
 
 /// What one write takes out of `Pending`; given back if the write fails.
-#[derive(Default)]
 struct Batch {
     last: Vec<LastCheck>,
     minutes: Vec<(MinuteKey, Checks)>,

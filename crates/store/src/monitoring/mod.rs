@@ -170,7 +170,6 @@ pub async fn active(c: &impl Conn) -> Result<Vec<Monitor>> {
     rows.into_iter().map(monitor).collect()
 }
 
-/// The latest check of each monitor in `checks` (one row update per monitor).
 /// The last checks of many monitors: those with a certificate one by one (TLS monitors, few),
 /// the rest up to 500 to a statement (a `WITH v(…) AS (VALUES …)` joined to `monitors`, which SQLite
 /// and PostgreSQL both read). A monitor deleted meanwhile matches nothing.
