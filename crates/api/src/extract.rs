@@ -19,13 +19,14 @@ pub struct Auth {
     pub token: String,
 }
 
-fn token_from(parts: &Parts) -> Option<String> {
-    if let Some(v) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok())
+/// The bearer token, or else the session cookie.
+pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
+    if let Some(v) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok())
         && let Some(t) = v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer "))
     {
         return Some(t.trim().to_string());
     }
-    parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+    headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
         let (k, v) = c.trim().split_once('=')?;
         (k == SESSION_COOKIE).then(|| v.to_string())
     })
@@ -40,10 +41,48 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let app = AppState::from_ref(state).app;
-        let token = token_from(parts).unwrap_or_default();
+        let token = token_from_headers(&parts.headers).unwrap_or_default();
         let principal = App::authenticate(&app, &token).await?;
         Ok(Auth { principal, token })
     }
+}
+
+/// The client's address: the peer, or — when the peer is a trusted proxy — the nearest address in
+/// `X-Forwarded-For` that is not one (a client can prepend anything, so the list is read from the
+/// right). `None` when the server was started without peer addresses (some tests).
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S> FromRequestParts<S> for ClientAddr
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let http = AppState::from_ref(state).http;
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddr(peer.map(|p| client_address(p, &parts.headers, &http.trusted_proxies))))
+    }
+}
+
+fn client_address(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |a: &std::net::IpAddr| trusted.iter().any(|n| n.contains(a));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let hops: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
+    hops.iter().rev().find(|a| !is_trusted(a)).or(hops.first()).copied().unwrap_or(peer)
 }
 
 /// A JSON body whose errors name the offending field (`items[0].budget_fen`). Text holding
@@ -58,6 +97,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !crate::guard::body_type_allowed(req.headers(), false) {
+            return Err(crate::guard::wrong_body_type());
+        }
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
             ApiError::BadRequest(vec![FieldError::new(
                 "body",
@@ -297,6 +339,9 @@ impl MultipartFile {
     pub async fn read(req: Request, state: &AppState) -> Result<MultipartFile, ApiError> {
         let missing =
             || ApiError::BadRequest(vec![FieldError::new("file", "请选择要上传的文件", "no file was uploaded")]);
+        if !crate::guard::body_type_allowed(req.headers(), true) {
+            return Err(crate::guard::wrong_body_type());
+        }
         let mut form = axum::extract::Multipart::from_request(req, state).await.map_err(|_| missing())?;
         let (mut file, mut fields) = (None, std::collections::HashMap::new());
         while let Some(field) = form.next_field().await.map_err(|_| missing())? {
@@ -335,5 +380,22 @@ impl MultipartFile {
             bytes,
         )
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let proxy: std::net::IpAddr = "10.0.0.2".parse().expect("ip");
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/24".parse().expect("net")];
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7, 10.0.0.3".parse().expect("header"));
+        assert_eq!(client_address(proxy, &h, &trusted).to_string(), "203.0.113.7", "the spoofable left end is ignored");
+        let outsider: std::net::IpAddr = "198.51.100.1".parse().expect("ip");
+        assert_eq!(client_address(outsider, &h, &trusted), outsider, "an untrusted peer's header is ignored");
+        assert_eq!(client_address(proxy, &axum::http::HeaderMap::new(), &trusted), proxy);
     }
 }

@@ -2,9 +2,21 @@
 
 use app::App;
 
+/// How the server is exposed; set by the binary from its settings.
+#[derive(Clone, Debug, Default)]
+pub struct HttpConfig {
+    /// Served over HTTPS (directly or behind a TLS proxy): the session cookie is `Secure` and
+    /// responses carry `Strict-Transport-Security`.
+    pub https: bool,
+    /// Proxies whose `X-Forwarded-For` is believed, for the client address that sign-in limits
+    /// and the audit trail use. Empty: the peer address is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Serve `/api/docs` and the OpenAPI document without sign-in.
+    pub public_api_docs: bool,
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
-    /// Mark the session cookie `Secure` (when served over HTTPS, directly or behind a proxy).
-    pub secure_cookie: bool,
+    pub http: std::sync::Arc<HttpConfig>,
 }

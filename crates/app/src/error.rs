@@ -17,6 +17,9 @@ pub enum AppError {
     Forbidden,
     #[error("unauthenticated: {}", .0.en)]
     Unauthenticated(Msg),
+    /// Too many attempts (sign-in limits, no free password check): try again after the delay.
+    #[error("too many requests; retry after {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -12,7 +12,13 @@ use crate::App;
 pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let clocks = app.clone();
     let inspections = app.clone();
+    let sign_in = app.clone();
     vec![
+        // Failed sign-ins for unknown names are counted in memory and written once a minute.
+        every("sign_in_events", Duration::from_secs(60), shutdown.clone(), move || {
+            let app = sign_in.clone();
+            async move { app.flush_sign_in_events().await.map(|n| format!("{n} aggregated sign-in records written")) }
+        }),
         every("purge_idle_sessions", Duration::from_secs(300), shutdown.clone(), move || {
             let app = app.clone();
             async move { app.purge_idle_sessions().await.map(|n| format!("{n} sessions removed")) }

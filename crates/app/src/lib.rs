@@ -40,6 +40,10 @@ pub use store::Store as Database;
 pub struct AppConfig {
     /// A session unused for this long ends (等保: log out on idle).
     pub session_idle: Duration,
+    /// A session ends this long after sign-in however active it is.
+    pub session_max: Duration,
+    /// Bounds on sign-in attempts and password checks.
+    pub sign_in: auth::ThrottleConfig,
     /// Consecutive failed logins that lock an account.
     pub lockout_threshold: i32,
     pub lockout_duration: Duration,
@@ -53,6 +57,8 @@ impl Default for AppConfig {
     fn default() -> Self {
         Self {
             session_idle: Duration::from_secs(30 * 60),
+            session_max: Duration::from_secs(12 * 3600),
+            sign_in: auth::ThrottleConfig::default(),
             lockout_threshold: 5,
             lockout_duration: Duration::from_secs(15 * 60),
             data_dir: None,
@@ -74,12 +80,16 @@ pub struct App {
     sources: inspections::auto::Sources,
     /// The probe runner's handle (idle until `start_monitoring`).
     monitors: monitoring::Runner,
+    /// Sign-in limits and the bound on password checks, shared by every clone.
+    throttle: std::sync::Arc<auth::Throttle>,
 }
 
 impl App {
     pub async fn new(store: Store, config: AppConfig) -> Result<App> {
-        let dummy_hash = auth::hash_password("not-a-password-Aa1!".to_string()).await?;
+        let dummy_hash = auth::hash_password_unbounded("not-a-password-Aa1!".to_string()).await?;
+        let throttle = std::sync::Arc::new(auth::Throttle::new(&config.sign_in));
         Ok(App {
+            throttle,
             store,
             config,
             dummy_hash: std::sync::Arc::new(dummy_hash),

@@ -7,7 +7,6 @@ use store::Tx;
 pub use store::users::SORT_KEYS;
 pub use store::users::UserFilter;
 
-use crate::auth::hash_password;
 use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 
 fn duplicate(e: store::StoreError) -> AppError {
@@ -54,7 +53,7 @@ impl App {
     pub async fn create_user(&self, p: &Principal, input: UserInput) -> Result<User> {
         require_registry_write(p)?;
         let f = input.validate(true)?;
-        let hash = hash_password(f.password.clone().unwrap_or_default()).await?;
+        let hash = self.hash_password(f.password.clone().unwrap_or_default()).await?;
         let t = now();
         let tx = self.store.begin().await?;
         check_bindings(&tx, &f).await?;
@@ -69,7 +68,7 @@ impl App {
         require_registry_write_to(p, self.get_user(p, id)).await?;
         let f = input.validate(false)?;
         let hash = match &f.password {
-            Some(pw) => Some(hash_password(pw.clone()).await?),
+            Some(pw) => Some(self.hash_password(pw.clone()).await?),
             None => None,
         };
         let t = now();

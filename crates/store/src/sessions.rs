@@ -56,8 +56,25 @@ pub async fn delete_for_user(tx: &Tx, user_id: &str) -> Result<u64> {
     Ok(r.rows_affected)
 }
 
-/// Removes sessions idle since before `cutoff`.
-pub async fn delete_idle(tx: &Tx, cutoff: DateTime<Utc>) -> Result<u64> {
-    let r = sessions::Entity::delete_many().filter(sessions::Column::LastSeenAt.lt(cutoff)).exec(tx.conn()).await?;
+/// Ends every session of a user but one (the user changed their own password in it).
+pub async fn delete_others(tx: &Tx, user_id: &str, keep_token_hash: &str) -> Result<u64> {
+    let r = sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .filter(sessions::Column::TokenHash.ne(keep_token_hash))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected)
+}
+
+/// Removes sessions idle since before `idle_cutoff` or created before `created_cutoff`.
+pub async fn delete_idle(tx: &Tx, idle_cutoff: DateTime<Utc>, created_cutoff: DateTime<Utc>) -> Result<u64> {
+    let r = sessions::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(sessions::Column::LastSeenAt.lt(idle_cutoff))
+                .add(sessions::Column::CreatedAt.lt(created_cutoff)),
+        )
+        .exec(tx.conn())
+        .await?;
     Ok(r.rows_affected)
 }

@@ -155,24 +155,63 @@ pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
     if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
-/// Records a failed login: the new failure count and, when the threshold is reached, a lock.
-pub async fn record_failure(tx: &Tx, id: &str, failed: i32, locked_until: Option<DateTime<Utc>>) -> Result<()> {
-    let m = users::ActiveModel {
-        id: sea_orm::Unchanged(id.to_string()),
-        failed_logins: Set(failed),
-        locked_until: Set(locked_until),
-        ..Default::default()
-    };
-    m.update(tx.conn()).await?;
-    Ok(())
+/// Counts a failed login in one statement, so parallel guesses cannot overwrite each other's
+/// count: the `threshold`th failure in a row locks the account until `until` and starts the count
+/// again; while the account is locked, failures are not counted. Returns whether this failure
+/// locked it.
+pub async fn count_failure(
+    tx: &Tx,
+    id: &str,
+    threshold: i32,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool> {
+    use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
+    let locked = || Expr::col(users::Column::LockedUntil).gt(now);
+    let reaching = || Expr::col(users::Column::FailedLogins).add(1).gte(threshold);
+    let count = CaseStatement::new()
+        .case(locked(), Expr::col(users::Column::FailedLogins))
+        .case(reaching(), Expr::val(0))
+        .finally(Expr::col(users::Column::FailedLogins).add(1));
+    let lock = CaseStatement::new()
+        .case(locked(), Expr::col(users::Column::LockedUntil))
+        .case(reaching(), Expr::val(until))
+        .finally(Expr::col(users::Column::LockedUntil));
+    users::Entity::update_many()
+        .col_expr(users::Column::FailedLogins, count.into())
+        .col_expr(users::Column::LockedUntil, lock.into())
+        .filter(users::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    let m = users::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
+    Ok(m.locked_until == Some(until))
 }
 
-pub async fn record_success(tx: &Tx, id: &str, now: DateTime<Utc>) -> Result<()> {
+/// Records a successful login unless the account is locked at `now` (a lock set by a parallel
+/// failure wins). Returns whether the login was recorded.
+pub async fn record_success(tx: &Tx, id: &str, now: DateTime<Utc>) -> Result<bool> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let r = users::Entity::update_many()
+        .col_expr(users::Column::FailedLogins, Expr::value(0))
+        .col_expr(users::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(users::Column::LastLoginAt, Expr::value(Some(now)))
+        .filter(users::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(users::Column::LockedUntil.is_null())
+                .add(Expr::col(users::Column::LockedUntil).lte(now)),
+        )
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Replaces a user's password hash (the user changing their own password).
+pub async fn set_password(tx: &Tx, id: &str, password_hash: &str, now: DateTime<Utc>) -> Result<()> {
     let m = users::ActiveModel {
         id: sea_orm::Unchanged(id.to_string()),
-        failed_logins: Set(0),
-        locked_until: Set(None),
-        last_login_at: Set(Some(now)),
+        password_hash: Set(password_hash.to_string()),
+        updated_at: Set(now),
         ..Default::default()
     };
     m.update(tx.conn()).await?;

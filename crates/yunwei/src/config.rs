@@ -26,9 +26,19 @@ pub struct Overrides {
     /// Minutes of inactivity after which a session ends [default: 30].
     #[arg(long, env = "YUNWEI_SESSION_IDLE_MINUTES", global = true)]
     pub session_idle_minutes: Option<u64>,
-    /// Mark the session cookie Secure (serve over HTTPS) [default: false].
+    /// Hours after sign-in at which a session ends however active it is [default: 12].
+    #[arg(long, env = "YUNWEI_SESSION_MAX_HOURS", global = true)]
+    pub session_max_hours: Option<u64>,
+    /// Served over HTTPS (directly or behind a TLS proxy): Secure cookie and HSTS [default: false].
     #[arg(long, env = "YUNWEI_SECURE_COOKIE", global = true)]
     pub secure_cookie: Option<bool>,
+    /// Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is
+    /// believed (e.g. `127.0.0.1,10.0.0.0/24`) [default: none].
+    #[arg(long, env = "YUNWEI_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
+    /// Serve /api/docs and the OpenAPI document without sign-in [default: false].
+    #[arg(long, env = "YUNWEI_PUBLIC_API_DOCS", global = true)]
+    pub public_api_docs: Option<bool>,
     /// Log format: text or json [default: text].
     #[arg(long, env = "YUNWEI_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
@@ -42,7 +52,10 @@ struct FileSettings {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     session_idle_minutes: Option<u64>,
+    session_max_hours: Option<u64>,
     secure_cookie: Option<bool>,
+    trusted_proxies: Option<String>,
+    public_api_docs: Option<bool>,
     log_format: Option<String>,
 }
 
@@ -52,7 +65,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     database_url: Option<String>,
     pub session_idle: Duration,
+    pub session_max: Duration,
     pub secure_cookie: bool,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub public_api_docs: bool,
     pub json_logs: bool,
 }
 
@@ -72,6 +88,11 @@ impl Settings {
         if !(1..=24 * 60).contains(&minutes) {
             anyhow::bail!("session_idle_minutes must be between 1 and 1440, not {minutes}");
         }
+        let max_hours = o.session_max_hours.or(file.session_max_hours).unwrap_or(12);
+        if !(1..=24 * 30).contains(&max_hours) || max_hours * 60 < minutes {
+            anyhow::bail!("session_max_hours must be between 1 and 720 and not shorter than the idle timeout");
+        }
+        let trusted_proxies = parse_networks(o.trusted_proxies.clone().or(file.trusted_proxies).as_deref())?;
         let log_format = o.log_format.clone().or(file.log_format).unwrap_or_else(|| "text".into());
         if log_format != "text" && log_format != "json" {
             anyhow::bail!("log_format must be text or json, not {log_format}");
@@ -81,7 +102,10 @@ impl Settings {
             data_dir: o.data_dir.clone().or(file.data_dir).unwrap_or(data_dir_hint),
             database_url: o.database_url.clone().or(file.database_url).filter(|u| !u.trim().is_empty()),
             session_idle: Duration::from_secs(minutes * 60),
+            session_max: Duration::from_secs(max_hours * 3600),
             secure_cookie: o.secure_cookie.or(file.secure_cookie).unwrap_or(false),
+            trusted_proxies,
+            public_api_docs: o.public_api_docs.or(file.public_api_docs).unwrap_or(false),
             json_logs: log_format == "json",
         })
     }
@@ -91,9 +115,11 @@ impl Settings {
         if let Some(u) = &self.database_url {
             return Ok(u.clone());
         }
-        std::fs::create_dir_all(&self.data_dir)
+        app::files::private_dir(&self.data_dir)
             .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
-        Ok(sqlite_url(&self.data_dir.join("yunwei.db")))
+        let db = self.data_dir.join("yunwei.db");
+        private_file(&db).with_context(|| format!("creating the database file {}", db.display()))?;
+        Ok(sqlite_url(&db))
     }
 
     /// Like `database_url`, for commands that read what is there: a missing SQLite file is an
@@ -111,8 +137,45 @@ impl Settings {
     }
 
     pub fn app_config(&self) -> app::AppConfig {
-        app::AppConfig { session_idle: self.session_idle, data_dir: Some(self.data_dir.clone()), ..Default::default() }
+        app::AppConfig {
+            session_idle: self.session_idle,
+            session_max: self.session_max,
+            data_dir: Some(self.data_dir.clone()),
+            ..Default::default()
+        }
     }
+
+    pub fn http_config(&self) -> api::HttpConfig {
+        api::HttpConfig {
+            https: self.secure_cookie,
+            trusted_proxies: self.trusted_proxies.clone(),
+            public_api_docs: self.public_api_docs,
+        }
+    }
+}
+
+/// Creates the SQLite file owner-only (0600) before SQLite does, so the database and the WAL and
+/// shared-memory files SQLite derives from it are never readable by other accounts.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path).map(|_| ())
+}
+
+/// `10.0.0.1, 10.1.0.0/16` → networks; a bare address is its own /32 or /128.
+fn parse_networks(text: Option<&str>) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    let Some(text) = text else { return Ok(Vec::new()) };
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| anyhow::anyhow!("trusted_proxies: not an address or network: {s}"))
+        })
+        .collect()
 }
 
 pub fn sqlite_url(path: &Path) -> String {

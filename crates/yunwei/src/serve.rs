@@ -49,12 +49,17 @@ pub async fn run(app: App, listener: TcpListener, settings: &Settings) -> anyhow
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut jobs = app::jobs::spawn(app.clone(), stop_rx.clone());
     jobs.push(app.start_monitoring(Default::default(), stop_rx).await?);
-    let router = api::router(app.clone(), settings.secure_cookie);
+    let router = api::router(app.clone(), settings.http_config());
     tracing::info!(addr = %listener.local_addr()?, backend = app.backend_name(), "yunwei is listening");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     let _ = stop_tx.send(true);
     for j in jobs {
         let _ = j.await;
+    }
+    if let Err(e) = app.flush_sign_in_events().await {
+        tracing::warn!(error = %e, "could not write the last aggregated sign-in records");
     }
     app.store().clone().close().await?;
     Ok(())

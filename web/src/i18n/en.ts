@@ -54,6 +54,15 @@ export default {
     dateFrom: 'From',
     dateTo: 'To',
   },
+  password: {
+    title: 'Change password',
+    current: 'Current password',
+    new: 'New password',
+    repeat: 'New password again',
+    mismatch: 'The two new passwords differ',
+    changed: 'Password changed; you were signed out elsewhere',
+    policy: 'At least 8 characters with three of: upper case, lower case, digits, symbols; not your user name.',
+  },
   nav: {
     monitoring: 'Monitoring',
     inspections: 'Inspections',

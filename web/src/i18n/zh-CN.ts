@@ -54,6 +54,15 @@ export default {
     dateFrom: '开始日期',
     dateTo: '结束日期',
   },
+  password: {
+    title: '修改密码',
+    current: '当前密码',
+    new: '新密码',
+    repeat: '再次输入新密码',
+    mismatch: '两次输入的新密码不一致',
+    changed: '密码已修改，其他设备上的登录已退出',
+    policy: '至少 8 位，含大写字母、小写字母、数字、符号中的三类，不能包含用户名。',
+  },
   nav: {
     monitoring: '监控',
     inspections: '巡检',

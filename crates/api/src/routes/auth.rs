@@ -13,11 +13,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, SESSION_COOKIE};
+use crate::extract::{Auth, ClientAddr, JsonBody, SESSION_COOKIE};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -46,17 +50,22 @@ pub struct LoginResponse {
 }
 
 fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
-    let secure = if state.secure_cookie { "; Secure" } else { "" };
+    let secure = if state.http.https { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
 }
 
 /// Signs in. Wrong credentials answer 401 with the same message whether or not the user exists;
-/// repeated failures lock the account for a while.
+/// repeated failures lock the account for a while. Too many attempts from one address or for one
+/// name answer 429 with `Retry-After`.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", operation_id = "auth_login", request_body = LoginRequest, security(()),
-    responses((status = 200, body = LoginResponse), (status = 401, body = ProblemBody)))]
-async fn login(State(s): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> ApiResult<Response> {
-    let out = s.app.login(&req.username, &req.password).await?;
-    let max_age = s.app.config().session_idle.as_secs().max(60) * 48;
+    responses((status = 200, body = LoginResponse), (status = 401, body = ProblemBody), (status = 429, body = ProblemBody)))]
+async fn login(
+    State(s): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> ApiResult<Response> {
+    let out = s.app.login(&req.username, &req.password, from).await?;
+    let max_age = s.app.config().session_max.as_secs().max(60);
     let body = LoginResponse {
         token: out.token.clone(),
         user: LoginUser {
@@ -82,4 +91,26 @@ async fn logout(State(s): State<AppState>, auth: Auth) -> ApiResult<Response> {
 #[utoipa::path(get, path = "/auth/me", tag = "auth", operation_id = "auth_me", responses((status = 200, body = User), (status = 401, body = ProblemBody)))]
 async fn me(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<User>> {
     Ok(Json(s.app.me(&auth.principal).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChange {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub new_password: String,
+}
+
+/// Changes the signed-in user's own password (the policy applies: 8+ characters, 3 of 4
+/// classes, not the user name). Every other session of the user ends; this one stays.
+#[utoipa::path(post, path = "/auth/password", tag = "auth", operation_id = "auth_change_password", request_body = PasswordChange,
+    responses((status = 204), (status = 401, body = ProblemBody), (status = 422, body = ProblemBody), (status = 429, body = ProblemBody)))]
+async fn change_password(
+    State(s): State<AppState>,
+    auth: Auth,
+    ClientAddr(from): ClientAddr,
+    JsonBody(req): JsonBody<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    s.app.change_password(&auth.principal, &auth.token, &req.current_password, &req.new_password, from).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

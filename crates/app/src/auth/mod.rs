@@ -1,0 +1,347 @@
+//! Login, sessions, the user's own password and the first administrator. What bounds sign-in
+//! against floods is in `throttle.rs`.
+
+mod throttle;
+
+use std::net::IpAddr;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::Duration;
+use domain::audit::AuditEntry;
+use domain::registry::{User, UserInput};
+use domain::{FieldError, Msg, Principal};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{App, AppError, Result, now};
+
+pub(crate) use throttle::Throttle;
+pub use throttle::{Aggregate, ThrottleConfig};
+use throttle::{Busy, address_key};
+
+/// Longest password a sign-in checks; anything longer cannot be a stored password
+/// (`domain::password::MAX_LEN` characters of up to 4 bytes) and is refused without hashing.
+const MAX_PASSWORD_BYTES: usize = domain::password::MAX_LEN * 4;
+
+/// How often a session's last-seen time is written, at most; reads in between do not write. With
+/// a short idle timeout the write comes sooner, so an active user is never logged out.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+fn bad_credentials() -> AppError {
+    AppError::Unauthenticated(Msg::new(
+        "用户名或密码错误（连续失败多次将临时锁定账户）",
+        "wrong user name or password (repeated failures lock the account for a while)",
+    ))
+}
+
+fn session_ended() -> AppError {
+    AppError::Unauthenticated(Msg::new("未登录或登录已过期，请重新登录", "not signed in, or the session has expired"))
+}
+
+/// Hashes on the blocking pool without a bound; only for the dummy hash made at start-up.
+pub(crate) async fn hash_password_unbounded(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn busy(b: Busy) -> AppError {
+    AppError::TooManyRequests { retry_after_secs: b.retry_after.as_secs_f64().ceil().max(1.0) as u64 }
+}
+
+pub(crate) fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub(crate) fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// A successful login: the bearer token (also set as the session cookie) and who logged in.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    pub token: String,
+    pub user: User,
+}
+
+fn principal_of(u: &User) -> Principal {
+    Principal {
+        user_id: u.id.clone(),
+        username: u.username.clone(),
+        role: u.role,
+        unit_id: u.unit_id.clone(),
+        vendor_id: u.vendor_id.clone(),
+    }
+}
+
+fn security_event(actor: Option<&User>, username: &str, action: &str, detail: serde_json::Value) -> AuditEntry {
+    AuditEntry {
+        actor_id: actor.map(|u| u.id.clone()),
+        actor_name: username.chars().take(64).collect(),
+        action: action.to_string(),
+        object_type: "session".into(),
+        object_id: actor.map(|u| u.id.clone()),
+        before: None,
+        after: Some(detail),
+    }
+}
+
+impl App {
+    /// Hashes a new password, taking one of the bounded password-check slots.
+    pub(crate) async fn hash_password(&self, password: String) -> Result<String> {
+        let _slot = self.throttle.check_slot().await.map_err(busy)?;
+        hash_password_unbounded(password).await
+    }
+
+    /// Checks a password against a hash in a bounded slot; 429 when no slot came in time, noted
+    /// for the audit trail under the address like any refused attempt.
+    async fn check_password(&self, password: &str, hash: String, address: &str, username: &str) -> Result<bool> {
+        match self.throttle.check_slot().await {
+            Ok(_slot) => Ok(verify_password(password.to_string(), hash).await),
+            Err(b) => {
+                self.throttle.note("rate_limited", address, username, now());
+                Err(busy(b))
+            }
+        }
+    }
+
+    /// Checks the credentials; the error is the same whether or not the user exists, and whether
+    /// or not the account is locked, and both cost one password check. Every attempt takes a
+    /// token from the address's and the name's buckets first (429 when empty, without a
+    /// check); failures are counted in the database in one statement, so parallel guesses lock
+    /// the account like serial ones. Known accounts' failures and successes are audited one by
+    /// one; failures for unknown names and refused attempts are aggregated per address.
+    pub async fn login(&self, username: &str, password: &str, from: Option<IpAddr>) -> Result<LoginOutcome> {
+        let username = username.trim();
+        let address = address_key(from);
+        let t = now();
+        if let Err(b) = self.throttle.admit(&address, username) {
+            self.throttle.note("rate_limited", &address, username, t);
+            return Err(if b.account { bad_credentials() } else { busy(b) });
+        }
+        if password.len() > MAX_PASSWORD_BYTES || username.chars().count() > 64 {
+            self.throttle.note("malformed", &address, username, t);
+            return Err(bad_credentials());
+        }
+        let creds = store::users::credentials(&self.store, username).await?;
+        let Some(c) = creds else {
+            // The same check as for a real user, so the answer takes as long.
+            self.check_password(password, (*self.dummy_hash).clone(), &address, username).await?;
+            self.throttle.note("unknown_user", &address, username, t);
+            return Err(bad_credentials());
+        };
+        let ok = self.check_password(password, c.password_hash.clone(), &address, username).await?;
+        let t = now();
+        let detail = |reason: &str| serde_json::json!({"reason": reason, "address": address});
+        if ok && c.user.active {
+            let token = new_token();
+            let tx = self.store.begin().await?;
+            if store::users::record_success(&tx, &c.user.id, t).await? {
+                store::sessions::insert(&tx, &token_hash(&token), &c.user.id, t).await?;
+                let ev = security_event(Some(&c.user), username, "login", serde_json::json!({"address": address}));
+                store::audit::append(&tx, &ev, t).await?;
+                tx.commit().await?;
+                self.throttle.succeeded(&address, username);
+                let mut user = c.user;
+                user.last_login_at = Some(t);
+                return Ok(LoginOutcome { token, user });
+            }
+            let ev = security_event(Some(&c.user), username, "login_failed", detail("locked"));
+            store::audit::append(&tx, &ev, t).await?;
+            tx.commit().await?;
+            return Err(bad_credentials());
+        }
+        let tx = self.store.begin().await?;
+        let mut d = detail(if !ok { "wrong_password" } else { "inactive" });
+        if !ok {
+            let until = t + Duration::from_std(self.config.lockout_duration).unwrap_or(Duration::minutes(15));
+            let locked_now =
+                store::users::count_failure(&tx, &c.user.id, self.config.lockout_threshold, t, until).await?;
+            if c.locked_until.is_some_and(|u| u > t) {
+                d["reason"] = "locked".into();
+            }
+            if locked_now {
+                d["locked_until"] = serde_json::to_value(until).unwrap_or_default();
+            }
+        }
+        let ev = security_event(Some(&c.user), username, "login_failed", d);
+        store::audit::append(&tx, &ev, t).await?;
+        tx.commit().await?;
+        Err(bad_credentials())
+    }
+
+    /// Writes the failed sign-ins counted in memory (unknown names, refused attempts) as one
+    /// audit record per address and reason; run every minute and at shutdown.
+    pub async fn flush_sign_in_events(&self) -> Result<usize> {
+        let rows = self.throttle.drain();
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let n = rows.len();
+        let write = async {
+            let tx = self.store.begin().await?;
+            for a in &rows {
+                let first = a.names.iter().next().cloned().unwrap_or_default();
+                let detail = serde_json::json!({
+                    "reason": a.reason,
+                    "address": a.address,
+                    "count": a.count,
+                    "first_at": a.first_at,
+                    "last_at": a.last_at,
+                    "usernames": a.names,
+                });
+                store::audit::append(&tx, &security_event(None, &first, "login_failed", detail), a.last_at).await?;
+            }
+            tx.commit().await?;
+            Result::Ok(())
+        };
+        match write.await {
+            Ok(()) => Ok(n),
+            Err(e) => {
+                self.throttle.restore(rows);
+                Err(e)
+            }
+        }
+    }
+
+    /// Changes the caller's own password: the current one is checked like a sign-in (and a wrong
+    /// one counts towards the lockout), the new one must meet the policy, and every other session
+    /// of the user ends.
+    pub async fn change_password(
+        &self,
+        p: &Principal,
+        token: &str,
+        current: &str,
+        new: &str,
+        from: Option<IpAddr>,
+    ) -> Result<()> {
+        let address = address_key(from);
+        let t = now();
+        if let Err(b) = self.throttle.admit(&address, &p.username) {
+            self.throttle.note("rate_limited", &address, &p.username, t);
+            return Err(busy(b));
+        }
+        domain::password::check("new_password", new, &p.username)?;
+        if new == current {
+            return Err(FieldError::new(
+                "new_password",
+                "新密码不能与当前密码相同",
+                "must differ from the current one",
+            )
+            .into());
+        }
+        let c = store::users::credentials(&self.store, &p.username).await?.ok_or_else(session_ended)?;
+        let ok = current.len() <= MAX_PASSWORD_BYTES
+            && self.check_password(current, c.password_hash.clone(), &address, &p.username).await?;
+        if !ok {
+            let tx = self.store.begin().await?;
+            let until = t + Duration::from_std(self.config.lockout_duration).unwrap_or(Duration::minutes(15));
+            store::users::count_failure(&tx, &c.user.id, self.config.lockout_threshold, t, until).await?;
+            let detail = serde_json::json!({"reason": "wrong_password", "address": address});
+            store::audit::append(&tx, &security_event(Some(&c.user), &p.username, "password_change_failed", detail), t)
+                .await?;
+            tx.commit().await?;
+            return Err(FieldError::new("current_password", "当前密码不正确", "the current password is wrong").into());
+        }
+        let hash = self.hash_password(new.to_string()).await?;
+        let tx = self.store.begin().await?;
+        store::users::set_password(&tx, &c.user.id, &hash, t).await?;
+        let ended = store::sessions::delete_others(&tx, &c.user.id, &token_hash(token)).await?;
+        let detail = serde_json::json!({"address": address, "other_sessions_ended": ended});
+        store::audit::append(&tx, &security_event(Some(&c.user), &p.username, "password_change", detail), t).await?;
+        tx.commit().await?;
+        self.throttle.succeeded(&address, &p.username);
+        Ok(())
+    }
+
+    /// Resolves a bearer token or session cookie to a principal, ending sessions that were idle
+    /// too long or have reached their absolute lifetime.
+    pub async fn authenticate(&self, token: &str) -> Result<Principal> {
+        if token.is_empty() || token.len() > 128 {
+            return Err(session_ended());
+        }
+        let h = token_hash(token);
+        let session = store::sessions::find(&self.store, &h).await?.ok_or_else(session_ended)?;
+        let t = now();
+        let idle = Duration::from_std(self.config.session_idle).unwrap_or(Duration::minutes(30));
+        let max = Duration::from_std(self.config.session_max).unwrap_or(Duration::hours(12));
+        if t - session.last_seen_at > idle || t - session.created_at > max {
+            let tx = self.store.begin().await?;
+            store::sessions::delete(&tx, &h).await?;
+            tx.commit().await?;
+            return Err(session_ended());
+        }
+        let user =
+            store::users::get(&self.store, &domain::Scope::All, &session.user_id).await?.ok_or_else(session_ended)?;
+        if !user.active {
+            return Err(session_ended());
+        }
+        if t - session.last_seen_at > TOUCH_EVERY.min(idle / 4) {
+            let tx = self.store.begin().await?;
+            store::sessions::touch(&tx, &h, t).await?;
+            tx.commit().await?;
+        }
+        Ok(principal_of(&user))
+    }
+
+    pub async fn logout(&self, p: &Principal, token: &str) -> Result<()> {
+        let tx = self.store.begin().await?;
+        store::sessions::delete(&tx, &token_hash(token)).await?;
+        crate::audit::<(), ()>(&tx, p, "logout", "session", &p.user_id, None, None, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The caller's own account.
+    pub async fn me(&self, p: &Principal) -> Result<User> {
+        store::users::get(&self.store, &domain::Scope::All, &p.user_id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Creates the first administrator when no user exists yet. Returns whether one was created.
+    pub async fn bootstrap_admin(&self, username: &str, password: &str) -> Result<bool> {
+        if store::users::count(&self.store).await? > 0 {
+            return Ok(false);
+        }
+        let input = UserInput {
+            username: Some(username.to_string()),
+            role: Some("admin".into()),
+            display_name: Some("系统管理员".into()),
+            password: Some(password.to_string()),
+            ..Default::default()
+        };
+        self.create_user(&crate::system_principal(), input).await?;
+        Ok(true)
+    }
+
+    pub async fn has_users(&self) -> Result<bool> {
+        Ok(store::users::count(&self.store).await? > 0)
+    }
+
+    /// Removes sessions idle past the timeout or past their lifetime; run by a background job.
+    pub async fn purge_idle_sessions(&self) -> Result<u64> {
+        let idle = Duration::from_std(self.config.session_idle).unwrap_or(Duration::minutes(30));
+        let max = Duration::from_std(self.config.session_max).unwrap_or(Duration::hours(12));
+        let tx = self.store.begin().await?;
+        let n = store::sessions::delete_idle(&tx, now() - idle, now() - max).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
