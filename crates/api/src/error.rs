@@ -16,6 +16,8 @@ pub enum ApiError {
     Import(ImportError),
     /// A request the API itself refuses (malformed JSON, bad query parameter, missing upload).
     BadRequest(Vec<FieldError>),
+    /// A body of a type the route does not take (a browser session sends JSON or an upload).
+    UnsupportedMediaType,
 }
 
 impl From<AppError> for ApiError {
@@ -46,6 +48,8 @@ pub struct Problem {
     pub message: Msg,
     pub field_errors: Vec<FieldError>,
     pub row_errors: Vec<RowError>,
+    /// Seconds for a `Retry-After` header (429).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -73,7 +77,14 @@ pub struct ProblemBody {
 }
 
 fn problem(status: StatusCode, code: &'static str, zh: &str, en: &str) -> Problem {
-    Problem { status, code, message: Msg::new(zh, en), field_errors: Vec::new(), row_errors: Vec::new() }
+    Problem {
+        status,
+        code,
+        message: Msg::new(zh, en),
+        field_errors: Vec::new(),
+        row_errors: Vec::new(),
+        retry_after: None,
+    }
 }
 
 impl ApiError {
@@ -87,6 +98,7 @@ impl ApiError {
                     message: msg.clone(),
                     field_errors: field.iter().map(|f| FieldError { field: f.clone(), msg: msg.clone() }).collect(),
                     row_errors: Vec::new(),
+                    retry_after: None,
                 },
                 AppError::Validation(errs) => Problem {
                     field_errors: errs.clone(),
@@ -103,6 +115,15 @@ impl ApiError {
                 AppError::Unauthenticated(msg) => {
                     Problem { message: msg.clone(), ..problem(StatusCode::UNAUTHORIZED, "unauthenticated", "", "") }
                 }
+                AppError::TooManyRequests { retry_after_secs } => Problem {
+                    retry_after: Some(*retry_after_secs),
+                    ..problem(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "too_many_requests",
+                        "尝试过于频繁，请稍后再试",
+                        "too many attempts; please try again shortly",
+                    )
+                },
                 AppError::Internal(detail) => {
                     tracing::error!(error = %detail, "internal error");
                     problem(
@@ -125,6 +146,12 @@ impl ApiError {
                 ..problem(StatusCode::UNPROCESSABLE_ENTITY, "import_rows", "", "")
             },
             ApiError::Import(ImportError::App(e)) => ApiError::App(clone_app_error(e)).problem(),
+            ApiError::UnsupportedMediaType => problem(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求体须为 JSON（上传文件时为 multipart/form-data）",
+                "the body must be JSON (multipart/form-data for uploads)",
+            ),
             ApiError::BadRequest(errs) => Problem {
                 field_errors: errs.clone(),
                 ..problem(StatusCode::BAD_REQUEST, "bad_request", "请求格式有误", "malformed request")
@@ -140,6 +167,9 @@ fn clone_app_error(e: &AppError) -> AppError {
         AppError::Validation(v) => AppError::Validation(v.clone()),
         AppError::Forbidden => AppError::Forbidden,
         AppError::Unauthenticated(m) => AppError::Unauthenticated(m.clone()),
+        AppError::TooManyRequests { retry_after_secs } => {
+            AppError::TooManyRequests { retry_after_secs: *retry_after_secs }
+        }
         AppError::Internal(s) => AppError::Internal(s.clone()),
     }
 }
@@ -154,6 +184,7 @@ impl Problem {
             405 => ("method_not_allowed", "不支持该请求方法", "method not allowed"),
             408 => ("timeout", "请求处理超时，请稍后重试", "the request timed out; please try again"),
             413 => ("too_large", "请求体过大", "the request body is too large"),
+            429 => ("too_many_requests", "尝试过于频繁，请稍后再试", "too many attempts; please try again shortly"),
             415 => ("unsupported_media_type", "不支持的内容类型", "unsupported content type"),
             s if s >= 500 => ("internal", "服务器内部错误，请稍后重试", "internal error; please try again later"),
             _ => ("bad_request", "请求无法处理", "the request cannot be processed"),
@@ -181,7 +212,11 @@ impl Problem {
                 .collect(),
             request_id: request_id.to_string(),
         };
-        (self.status, axum::Json(body)).into_response()
+        let mut res = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
+        res
     }
 }
 

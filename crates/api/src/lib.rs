@@ -3,6 +3,7 @@
 
 mod error;
 mod extract;
+mod guard;
 mod routes;
 mod state;
 mod ui;
@@ -26,7 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, Problem};
-pub use state::AppState;
+pub use state::{AppState, HttpConfig};
 pub use ui::present as ui_present;
 
 /// Largest accepted request body (xlsx imports).
@@ -99,8 +100,8 @@ pub fn openapi_json() -> String {
 }
 
 /// The whole HTTP application.
-pub fn router(app: App, secure_cookie: bool) -> Router {
-    let state = AppState { app, secure_cookie };
+pub fn router(app: App, http: HttpConfig) -> Router {
+    let state = AppState { app, http: std::sync::Arc::new(http) };
     let (api_routes, doc) = api();
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
@@ -109,7 +110,9 @@ pub fn router(app: App, secure_cookie: bool) -> Router {
         .merge(routes::health::router())
         .merge(routes::intake::metrics_router())
         .fallback(ui::serve)
-        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::docs_gate))
+        .layer(axum::middleware::from_fn(guard::cross_site))
+        .with_state(state.clone())
         // Panics and timeouts become problem responses inside `localize`, which renders them
         // like any other error.
         .layer(CatchPanicLayer::custom(|_| {
@@ -126,6 +129,7 @@ pub fn router(app: App, secure_cookie: bool) -> Router {
             tower_http::compression::CompressionLayer::new()
                 .compress_when(DefaultPredicate::new().and(NotForContentType::const_new(routes::XLSX))),
         )
+        .layer(axum::middleware::from_fn_with_state(state, guard::headers))
         .layer(TraceLayer::new_for_http())
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-content-type-options"),

@@ -72,8 +72,14 @@ impl App {
         let dir = self.file_dir(area, owner)?;
         let path = dir.join(id);
         let io = |e: std::io::Error| AppError::Internal(format!("writing {area} file: {e}"));
-        tokio::fs::create_dir_all(&dir).await.map_err(io)?;
-        tokio::fs::write(&path, bytes).await.map_err(io)?;
+        let (d, p, b) = (dir.clone(), path.clone(), bytes.to_vec());
+        tokio::task::spawn_blocking(move || {
+            private_dir(&d)?;
+            write_private(&p, &b)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(io)?;
         if let Err(e) = store.await {
             let _ = tokio::fs::remove_file(&path).await;
             return Err(e);
@@ -94,6 +100,28 @@ impl App {
     }
 }
 
+/// Creates `dir` and its missing parents readable by the server's user only (0700): uploads are
+/// evidence and personal data, not for other accounts on the machine.
+pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// Writes a new file readable by the server's user only (0600).
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f = o.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +134,20 @@ mod tests {
         assert_eq!(sniff("2026-11-22 10:00 ERROR 数据库连接失败\n".as_bytes()), Some("text/plain"));
         assert_eq!(sniff(b"MZ\x90\0\x03\0"), None, "a Windows executable");
         assert_eq!(sniff(b"<script>\0</script>"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_and_folders_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("attachments").join("t1");
+        private_dir(&dir).unwrap();
+        write_private(&dir.join("f"), b"x").unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&root.path().join("attachments")), 0o700);
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join("f")), 0o600);
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod list;
 mod migration;
 pub mod monitoring;
 pub mod notifications;
+pub mod quotas;
 mod scope;
 pub mod sessions;
 pub mod sla;

@@ -135,7 +135,8 @@ export interface paths {
         put?: never;
         /**
          * Signs in. Wrong credentials answer 401 with the same message whether or not the user exists;
-         *     repeated failures lock the account for a while.
+         *     repeated failures lock the account for a while. Too many attempts from one address or for one
+         *     name answer 429 with `Retry-After`.
          */
         post: operations["auth_login"];
         delete?: never;
@@ -172,6 +173,26 @@ export interface paths {
         get: operations["auth_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes the signed-in user's own password (the policy applies: 8+ characters, 3 of 4
+         *     classes, not the user name). Every other session of the user ends; this one stays.
+         */
+        post: operations["auth_change_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3262,6 +3283,10 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        PasswordChange: {
+            current_password?: string;
+            new_password?: string;
+        };
         /** @description Either the states that pause every clock, or for each state the metrics it pauses. */
         PauseStatesInput: string[] | {
             [key: string]: string[];
@@ -4422,6 +4447,14 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemBody"];
                 };
             };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
         };
     };
     auth_logout: {
@@ -4467,6 +4500,51 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

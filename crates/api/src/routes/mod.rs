@@ -92,6 +92,9 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Upload {
                 "no file was uploaded",
             )])
         };
+        if !crate::guard::body_type_allowed(req.headers(), true) {
+            return Err(crate::guard::wrong_body_type());
+        }
         let is_multipart = req
             .headers()
             .get(CONTENT_TYPE)

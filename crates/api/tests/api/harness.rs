@@ -101,7 +101,12 @@ impl TestApp {
         Some(Self::start(Backend::Postgres).await)
     }
 
-    pub async fn start_with(backend: Backend, mut config: AppConfig) -> TestApp {
+    pub async fn start_with(backend: Backend, config: AppConfig) -> TestApp {
+        Self::start_full(backend, config, api::HttpConfig::default()).await
+    }
+
+    /// With the HTTP settings the binary would pass (HTTPS, trusted proxies, public API page).
+    pub async fn start_full(backend: Backend, mut config: AppConfig, http: api::HttpConfig) -> TestApp {
         // Server-side errors (a 500's cause) print with the failing test's output.
         let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "error".into());
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
@@ -114,7 +119,7 @@ impl TestApp {
         let clock = app::clock::FakeClock::new(chrono::Utc::now());
         let app = App::open(&db_url, config).await.expect("open app").with_clock(std::sync::Arc::new(clock.clone()));
         app.bootstrap_admin("admin", ADMIN_PASSWORD).await.expect("bootstrap admin");
-        Self::serve(app, db_url, backend, Some(dir), clock).await
+        Self::serve(app, db_url, backend, Some(dir), clock, http).await
     }
 
     /// Starts a server on an existing database (restart tests), with the same clock and files.
@@ -122,7 +127,7 @@ impl TestApp {
         let config = AppConfig { data_dir: self.app.config().data_dir.clone(), ..AppConfig::default() };
         let app =
             App::open(&self.db_url, config).await.expect("reopen").with_clock(std::sync::Arc::new(self.clock.clone()));
-        Self::serve(app, self.db_url.clone(), self.backend, None, self.clock.clone()).await
+        Self::serve(app, self.db_url.clone(), self.backend, None, self.clock.clone(), api::HttpConfig::default()).await
     }
 
     async fn serve(
@@ -131,12 +136,13 @@ impl TestApp {
         backend: Backend,
         dir: Option<tempfile::TempDir>,
         clock: app::clock::FakeClock,
+        http: api::HttpConfig,
     ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let router = api::router(app.clone(), false);
+        let router = api::router(app.clone(), http);
         let server = tokio::spawn(async move {
-            axum::serve(listener, router).await.ok();
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.ok();
         });
         let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
         let mut t = TestApp {

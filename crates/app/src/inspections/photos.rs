@@ -11,6 +11,8 @@ use crate::{App, AppError, Result, audit};
 const AREA: &str = "inspections";
 /// Photos one task may carry: a machine-room round photographs every cabinet, not hundreds.
 pub const MAX_PHOTOS: usize = 60;
+/// The quota (`store::quotas`) photos of a task are counted in.
+pub(super) const QUOTA: &str = "inspection_photos";
 
 /// A photo as uploaded; `item_id` names the checklist item it shows, if any.
 pub struct PhotoUpload {
@@ -52,13 +54,6 @@ impl App {
                 Some(id.to_string())
             }
         };
-        if store::inspections::photos(&self.store, &task.id).await?.len() >= MAX_PHOTOS {
-            return Err(AppError::conflict(
-                Some("file"),
-                format!("每个巡检任务最多 {MAX_PHOTOS} 张照片"),
-                format!("at most {MAX_PHOTOS} photos per task"),
-            ));
-        }
         let now = self.now();
         let photo = Photo {
             id: store::new_id(),
@@ -72,6 +67,14 @@ impl App {
         };
         let stored = async {
             let tx = self.store.begin().await?;
+            // Counted by the database inside the write; a recorded task's quota is closed.
+            if !store::quotas::take(&tx, QUOTA, &task.id, MAX_PHOTOS as u32).await? {
+                return Err(AppError::conflict(
+                    Some("file"),
+                    format!("每个巡检任务最多 {MAX_PHOTOS} 张照片，已签字的任务不能再添加"),
+                    format!("at most {MAX_PHOTOS} photos per task, and none once it is recorded"),
+                ));
+            }
             store::inspections::insert_photo(&tx, &photo).await?;
             audit::<(), _>(&tx, p, "photo", "inspection_task", &task.id, None, Some(&photo), now).await?;
             tx.commit().await?;
@@ -112,6 +115,7 @@ impl App {
         let now = self.now();
         let tx = self.store.begin().await?;
         store::inspections::delete_photo(&tx, &photo.id).await?;
+        store::quotas::give_back(&tx, QUOTA, &task.id).await?;
         audit::<_, ()>(&tx, p, "delete_photo", "inspection_task", &task.id, Some(&photo), None, now).await?;
         tx.commit().await?;
         self.remove_file(AREA, &task.id, &photo.id).await;

@@ -150,6 +150,8 @@ impl App {
         {
             return Err(AppError::conflict(None, "该任务已有巡检记录", "the task already has a record"));
         }
+        // Signed: no photo can join the record afterwards, even one uploading right now.
+        store::quotas::close(&tx, super::photos::QUOTA, &task.id).await?;
         audit::<(), _>(
             &tx,
             p,

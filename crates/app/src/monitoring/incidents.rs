@@ -45,8 +45,9 @@ impl App {
         Ok(levels.get(index).map(|l| l.name.clone()))
     }
 
-    /// Opens the interruption, then its ticket.
-    pub(crate) async fn open_outage(&self, o: Outage<'_>) -> Result<()> {
+    /// Opens the interruption, then its ticket; false (and nothing written) when the monitor or
+    /// alert already has an open interruption.
+    pub(crate) async fn open_outage(&self, o: Outage<'_>) -> Result<bool> {
         let row = InterruptionRow {
             id: store::new_id(),
             system_id: o.system.id.clone(),
@@ -60,7 +61,9 @@ impl App {
             ticket_id: None,
         };
         let tx = self.store.begin().await?;
-        store::monitoring::open_interruption(&tx, &row, self.now()).await?;
+        if !store::monitoring::open_interruption(&tx, &row, self.now()).await? {
+            return Ok(false);
+        }
         tx.commit().await?;
         let sys = system_principal();
         let fields = TicketFields {
@@ -80,7 +83,8 @@ impl App {
         self.ticket_outage(&sys, &t.ticket.id, outage, false).await?;
         let tx = self.store.begin().await?;
         store::monitoring::set_interruption_ticket(&tx, &row.id, &t.ticket.id).await?;
-        Ok(tx.commit().await?)
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Closes the interruption at `at` and records the restore on its ticket.
@@ -144,6 +148,7 @@ impl App {
                     error: error.map(str::to_string),
                 })
                 .await
+                .map(|_| ())
             }
             (MonitorState::Up, Some(i)) => self.close_outage(&i, since).await,
             _ => Ok(()),

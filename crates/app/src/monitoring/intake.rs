@@ -121,18 +121,20 @@ impl App {
                 (true, Some(_)) => report.updated += 1,
                 (true, None) => {
                     let description = e.description.clone().unwrap_or_else(|| e.title.clone());
-                    self.open_outage(Outage {
-                        system: &system,
-                        monitor_id: None,
-                        alert_key: Some(key),
-                        source: format!("{}：{}", integration.name, e.title),
-                        started: e.at,
-                        title: format!("告警：{}", e.title),
-                        description: format!("{description}\n（来自 {}）", integration.name),
-                        error: Some(e.title.clone()),
-                    })
-                    .await?;
-                    report.opened += 1;
+                    let opened = self
+                        .open_outage(Outage {
+                            system: &system,
+                            monitor_id: None,
+                            alert_key: Some(key),
+                            source: format!("{}：{}", integration.name, e.title),
+                            started: e.at,
+                            title: format!("告警：{}", e.title),
+                            description: format!("{description}\n（来自 {}）", integration.name),
+                            error: Some(e.title.clone()),
+                        })
+                        .await?;
+                    // A twin of this alert arriving at the same moment opened it first.
+                    if opened { report.opened += 1 } else { report.updated += 1 }
                 }
                 (false, Some(i)) => {
                     self.close_outage(&i, e.at).await?;

@@ -66,13 +66,6 @@ impl App {
             .into());
         };
         let file_name = clean_name(&upload.file_name)?;
-        if store::tickets::attachment_count(&self.store, &t.id).await? >= MAX_ATTACHMENTS {
-            return Err(AppError::conflict(
-                Some("file"),
-                format!("每张工单最多 {MAX_ATTACHMENTS} 个附件"),
-                format!("at most {MAX_ATTACHMENTS} files per ticket"),
-            ));
-        }
         let now = self.now();
         let a = Attachment {
             id: store::new_id(),
@@ -87,6 +80,14 @@ impl App {
         };
         let stored = async {
             let tx = self.store.begin().await?;
+            // Counted by the database inside the write, so parallel uploads cannot pass the cap.
+            if !store::quotas::take(&tx, "ticket_attachments", &t.id, MAX_ATTACHMENTS as u32).await? {
+                return Err(AppError::conflict(
+                    Some("file"),
+                    format!("每张工单最多 {MAX_ATTACHMENTS} 个附件"),
+                    format!("at most {MAX_ATTACHMENTS} files per ticket"),
+                ));
+            }
             store::tickets::add_attachment(&tx, &a).await?;
             audit::<(), _>(&tx, p, "attach", "ticket", &t.id, None, Some(&a), now).await?;
             tx.commit().await?;

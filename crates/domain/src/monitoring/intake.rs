@@ -77,6 +77,27 @@ fn instant(field: &str, v: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldE
     }
 }
 
+/// How far back an alert may date itself: older instants are a sender's clock or a bug, and an
+/// outage dated there would rewrite a year of availability.
+pub const MAX_ALERT_AGE_DAYS: i64 = 366;
+/// Clock skew tolerated for an alert dated in the future; it counts as now.
+pub const MAX_ALERT_SKEW_MINUTES: i64 = 10;
+
+/// An alert's instant within `[now − 366 days, now + 10 min]`, the future clipped to now.
+fn in_window(field: &str, t: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
+    if t < now - chrono::Duration::days(MAX_ALERT_AGE_DAYS) {
+        return Err(FieldError::new(
+            field,
+            format!("时间过早：须在最近 {MAX_ALERT_AGE_DAYS} 天内"),
+            format!("is too old: must be within the last {MAX_ALERT_AGE_DAYS} days"),
+        ));
+    }
+    if t > now + chrono::Duration::minutes(MAX_ALERT_SKEW_MINUTES) {
+        return Err(FieldError::new(field, "不能晚于当前时间", "must not be in the future"));
+    }
+    Ok(t.min(now))
+}
+
 fn clip(s: &str, max: usize) -> String {
     s.chars().filter(|c| !c.is_control() || *c == '\n').take(max).collect()
 }
@@ -120,7 +141,19 @@ impl AlertmanagerPayload {
             };
             let name = a.labels.get("alertname").cloned().unwrap_or_else(|| "告警".into());
             let title = a.annotations.get("summary").cloned().unwrap_or(name);
-            let at = if firing { starts } else { ends.filter(|t| t.timestamp() > 0) }.unwrap_or(now).min(now);
+            let (field, given) = if firing {
+                ("startsAt", starts)
+            } else {
+                // Alertmanager's "no end" is year 1: a resolved alert without a real end is now.
+                ("endsAt", ends.filter(|t| t.timestamp() > 0))
+            };
+            let at = match given.map(|t| in_window(&f(field), t, now)).transpose() {
+                Ok(t) => t.unwrap_or(now),
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
             out.push(AlertEvent {
                 key,
                 system: a.labels.get(label).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
@@ -150,7 +183,11 @@ impl WebhookAlert {
                 true
             }
         };
-        let at = instant("at", self.at.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
+        let at = instant("at", self.at.as_deref())
+            .and_then(|t| t.map(|t| in_window("at", t, now)).transpose())
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -162,7 +199,7 @@ impl WebhookAlert {
             key: clip(key.unwrap_or_default(), 100),
             system: self.system.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
             firing,
-            at: at.unwrap_or(now).min(now),
+            at: at.unwrap_or(now),
             title: clip(self.title.as_deref().unwrap_or("告警"), 180),
             description: self.description.as_deref().map(|d| clip(d, 2000)),
             labels,
@@ -203,6 +240,32 @@ mod tests {
                 .unwrap();
         let fields: Vec<_> = bad.events(DEFAULT_SYSTEM_LABEL, now).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["version", "alerts[0].status"]);
+    }
+
+    #[test]
+    fn alerts_dated_out_of_a_sane_window_are_refused() {
+        let now = DateTime::parse_from_rfc3339("2026-11-22T02:00:00Z").unwrap().to_utc();
+        let payload = |starts: &str| -> AlertmanagerPayload {
+            serde_json::from_value(json!({"version": "4", "alerts": [
+                {"status": "firing", "labels": {"alertname": "A"}, "startsAt": "2026-11-22T01:00:00Z"},
+                {"status": "firing", "labels": {"alertname": "B"}, "startsAt": starts}
+            ]}))
+            .unwrap()
+        };
+        for bad in ["0001-01-01T00:00:00Z", "2025-11-01T00:00:00Z", "2026-11-22T03:00:00Z"] {
+            let errs = payload(bad).events(DEFAULT_SYSTEM_LABEL, now).unwrap_err();
+            assert_eq!(errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["alerts[1].startsAt"], "{bad}");
+        }
+        // A few minutes of clock skew count as now.
+        let e = payload("2026-11-22T02:05:00Z").events(DEFAULT_SYSTEM_LABEL, now).unwrap();
+        assert_eq!(e[1].at, now);
+        let w = WebhookAlert {
+            key: Some("k".into()),
+            status: Some("firing".into()),
+            at: Some("0001-01-01T00:00:00Z".into()),
+            ..Default::default()
+        };
+        assert_eq!(w.event(now).unwrap_err()[0].field, "at");
     }
 
     #[test]

@@ -34,5 +34,6 @@ pub mod ticket_events;
 pub mod tickets;
 pub mod units;
 pub mod unmatched_alerts;
+pub mod upload_quotas;
 pub mod users;
 pub mod vendors;

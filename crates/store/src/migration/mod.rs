@@ -9,6 +9,7 @@ mod m0003_tickets;
 mod m0004_inspections;
 mod m0005_monitoring;
 mod m0006_intake;
+mod m0007_hardening;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_inspections::Migration),
             Box::new(m0005_monitoring::Migration),
             Box::new(m0006_intake::Migration),
+            Box::new(m0007_hardening::Migration),
         ]
     }
 }

@@ -36,8 +36,10 @@ fn row(m: ir::Model) -> InterruptionRow {
     }
 }
 
-pub async fn open_interruption(tx: &Tx, r: &InterruptionRow, now: DateTime<Utc>) -> Result<()> {
-    ir::ActiveModel {
+/// Opens an interruption unless its monitor or alert key already has an open one (a partial
+/// unique index decides, so concurrent alerts open one). Returns whether it was opened.
+pub async fn open_interruption(tx: &Tx, r: &InterruptionRow, now: DateTime<Utc>) -> Result<bool> {
+    let row = ir::ActiveModel {
         id: Set(r.id.clone()),
         system_id: Set(r.system_id.clone()),
         unit_id: Set(r.unit_id.clone()),
@@ -49,10 +51,12 @@ pub async fn open_interruption(tx: &Tx, r: &InterruptionRow, now: DateTime<Utc>)
         error: Set(r.error.clone()),
         ticket_id: Set(r.ticket_id.clone()),
         created_at: Set(now),
-    }
-    .insert(tx.conn())
-    .await?;
-    Ok(())
+    };
+    let n = ir::Entity::insert(row)
+        .on_conflict(sea_orm::sea_query::OnConflict::new().do_nothing().to_owned())
+        .exec_without_returning(tx.conn())
+        .await?;
+    Ok(n == 1)
 }
 
 /// The open interruption of a monitor, if it is down.

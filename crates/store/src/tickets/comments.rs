@@ -73,11 +73,6 @@ pub async fn attachments(c: &impl Conn, ticket_id: &str, with_internal: bool) ->
     Ok(rows.into_iter().map(attachment).collect())
 }
 
-pub async fn attachment_count(c: &impl Conn, ticket_id: &str) -> Result<u64> {
-    use sea_orm::PaginatorTrait;
-    Ok(ta::Entity::find().filter(ta::Column::TicketId.eq(ticket_id)).count(c.conn()).await?)
-}
-
 pub async fn get_attachment(c: &impl Conn, ticket_id: &str, id: &str) -> Result<Option<Attachment>> {
     let m = ta::Entity::find_by_id(id.to_string()).filter(ta::Column::TicketId.eq(ticket_id)).one(c.conn()).await?;
     Ok(m.map(attachment))
