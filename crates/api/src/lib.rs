@@ -54,6 +54,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "tickets", description = "工单与通知 / tickets and notifications"),
         (name = "inspections", description = "巡检模板、计划、任务与记录 / inspection templates, plans, tasks and records"),
         (name = "monitoring", description = "监控、可用性与计划维护 / monitors, availability and maintenance"),
+        (name = "approvals", description = "审批：需经数据局同意的变更 / requests awaiting a decision"),
     )
 )]
 struct ApiDoc;
@@ -89,7 +90,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::inspections::router())
         .merge(routes::inspection_reports::router())
         .merge(routes::monitoring::router())
-        .merge(routes::intake::router());
+        .merge(routes::intake::router())
+        .merge(routes::approvals::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

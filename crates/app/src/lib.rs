@@ -1,6 +1,7 @@
 //! Use cases by feature, and the background jobs. Each service function checks permissions on its
 //! first line, so the API, the UI and the jobs share one set of rules.
 
+pub mod approvals;
 pub mod assets;
 pub mod audit;
 pub mod auth;
@@ -82,6 +83,8 @@ pub struct App {
     monitors: monitoring::Runner,
     /// Sign-in limits and the bound on password checks, shared by every clone.
     throttle: std::sync::Arc<auth::Throttle>,
+    /// What approved requests do, by kind.
+    effects: approvals::Effects,
 }
 
 impl App {
@@ -90,6 +93,7 @@ impl App {
         let throttle = std::sync::Arc::new(auth::Throttle::new(&config.sign_in));
         Ok(App {
             throttle,
+            effects: approvals::Effects::standard(),
             store,
             config,
             dummy_hash: std::sync::Arc::new(dummy_hash),
@@ -205,6 +209,14 @@ pub(crate) async fn require_registry_write_to<T>(
     }
     visible.await?;
     Err(AppError::Forbidden)
+}
+
+/// A change made at once, or filed as a request for someone else's approval (the measured party
+/// does not move its own measurement).
+#[derive(Debug)]
+pub enum Applied<T> {
+    Done(T),
+    Requested(Box<domain::approvals::Approval>),
 }
 
 /// The principal used by the system itself (CLI, demo loader, jobs) in the audit trail.

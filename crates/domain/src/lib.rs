@@ -35,6 +35,7 @@ macro_rules! text_enum {
 }
 
 pub mod access;
+pub mod approvals;
 pub mod audit;
 pub mod dashboard;
 pub mod error;

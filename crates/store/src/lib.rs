@@ -2,6 +2,7 @@
 //! so; one migration tree and one query path for both. Entities stay private: repositories take
 //! and return domain types.
 
+pub mod approvals;
 pub mod assets;
 pub mod audit;
 pub mod calendars;
@@ -56,6 +57,10 @@ impl From<DbErr> for StoreError {
         match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(m)) => StoreError::Conflict(m),
             Some(SqlErr::ForeignKeyConstraintViolation(m)) => StoreError::Referenced(m),
+            // SQLite enforces `ON DELETE RESTRICT` with an internal trigger: its failure carries
+            // the trigger's code (1811, SQLITE_CONSTRAINT_TRIGGER), not 787, so SeaORM leaves it
+            // unmapped. PostgreSQL's 23503 is mapped above.
+            _ if e.to_string().contains("FOREIGN KEY constraint failed") => StoreError::Referenced(e.to_string()),
             _ => StoreError::Db(e.to_string()),
         }
     }

@@ -4,6 +4,111 @@
  */
 
 export interface paths {
+    "/api/v1/approval-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which kinds of request units may decide for their own systems and tickets. */
+        get: operations["approvals_settings"];
+        /** Sets them (the bureau). */
+        put: operations["approvals_put_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests the caller may see, newest first. */
+        get: operations["approvals_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["approvals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves and carries out the request (the bureau; the unit concerned for the kinds the bureau
+         *     opened to units). 409 when it was already decided, or when its subject changed since.
+         */
+        post: operations["approvals_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects the request; the comment saying why is required. */
+        post: operations["approvals_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The requester takes a pending request back. */
+        post: operations["approvals_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets": {
         parameters: {
             query?: never;
@@ -493,10 +598,17 @@ export interface paths {
             cookie?: never;
         };
         get: operations["inspection_plans_get"];
-        /** Replaces a plan; its open tasks from today on follow the new schedule, done ones stay. */
+        /**
+         * Replaces a plan; its open tasks from today on follow the new schedule, done ones stay. The
+         *     vendor's manager changes the name and assignee at once; a change of what is due is filed for
+         *     the bureau's approval (202 with the request).
+         */
         put: operations["inspection_plans_update"];
         post?: never;
-        /** Deletes a plan without records (with records: 409, deactivate it). */
+        /**
+         * Deletes a plan without records (with records: 409, deactivate it). The vendor's manager asks
+         *     (202 with the request).
+         */
         delete: operations["inspection_plans_delete"];
         options?: never;
         head?: never;
@@ -844,7 +956,10 @@ export interface paths {
         get: operations["monitors_get"];
         put: operations["monitors_update"];
         post?: never;
-        /** Removes a monitor; the interruptions it recorded stay in the system's availability. */
+        /**
+         * Removes a monitor; the interruptions it recorded stay in the system's availability. The
+         *     vendor's manager asks the bureau (202 with the request).
+         */
         delete: operations["monitors_delete"];
         options?: never;
         head?: never;
@@ -1114,7 +1229,13 @@ export interface paths {
         };
         get: operations["maintenance_list"];
         put?: never;
-        /** Planned maintenance of a system: its time does not count as interruption. */
+        /**
+         * Planned maintenance of a system: its time does not count as interruption. The bureau adds it
+         *     at once (201); the vendor's manager asks (202 with the request), and the window counts from
+         *     the request once approved. Only the bureau may record a window in the past, with a `reason`.
+         *     `window` is `{"repeat": "once", "start", "end"}` or `{"repeat": "weekly", "weekdays": [7],
+         *     "at": "02:00", "minutes": 120, "time_zone": "Asia/Shanghai"}`.
+         */
         post: operations["maintenance_add"];
         delete?: never;
         options?: never;
@@ -1132,6 +1253,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Ends a window now (the bureau or the vendor's manager): it still counts for the time before. */
         delete: operations["maintenance_delete"];
         options?: never;
         head?: never;
@@ -1329,7 +1451,9 @@ export interface paths {
         put?: never;
         /**
          * Moves the ticket to another state. A move the lifecycle does not allow answers 409 and names
-         *     the allowed ones; `at` (a past instant) is for administrators back-filling.
+         *     the allowed ones; `at` (a past instant) is for administrators back-filling. Vendor staff
+         *     pausing the clocks (`pending`) ask: 202 with the request, which the ticket's unit or the bureau
+         *     approves; the pause then counts from the request.
          */
         post: operations["tickets_transition"];
         delete?: never;
@@ -1544,6 +1668,55 @@ export interface components {
             status?: string | null;
             version?: string | null;
         };
+        /** @description A request, as everyone concerned sees it. */
+        Approval: {
+            /** @description Whether the caller may decide it now (computed for each caller). */
+            can_decide: boolean;
+            comment?: string | null;
+            /** @description What stood when it was asked. */
+            current: Record<string, never>;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decided_by?: string | null;
+            decided_by_name?: string | null;
+            id: string;
+            kind: components["schemas"]["ApprovalKind"];
+            /** @description What is proposed, as the feature describes it. */
+            proposed: Record<string, never>;
+            reason?: string | null;
+            /** Format: date-time */
+            requested_at: string;
+            requested_by: string;
+            requested_by_name: string;
+            requester_role: components["schemas"]["Role"];
+            status: components["schemas"]["ApprovalStatus"];
+            subject_id?: string | null;
+            /** @description What it changes: `monitor`, `maintenance_window`, `inspection_plan`, `ticket`, … */
+            subject_type: string;
+            system_id?: string | null;
+            /** @description One line for lists, in Chinese (the inbox shows it with the kind). */
+            title: string;
+            /** @description The unit concerned (the system's owner, or the ticket's unit). */
+            unit_id?: string | null;
+            /** @description Whether the unit concerned may decide (fixed when the request was made). */
+            unit_may_decide: boolean;
+            /** @description The vendor that asked, or whose work it concerns. */
+            vendor_id?: string | null;
+        };
+        /**
+         * @description What a request asks for. Each kind is carried out by the feature that registered it.
+         * @enum {string}
+         */
+        ApprovalKind: "maintenance_window" | "monitor_update" | "monitor_delete" | "plan_update" | "plan_delete" | "ticket_pause" | "ticket_outage";
+        /** @description Which kinds units may decide, as the bureau set it. */
+        ApprovalSettings: {
+            unit_decides: components["schemas"]["ApprovalKind"][];
+        };
+        /**
+         * @description Where a request stands.
+         * @enum {string}
+         */
+        ApprovalStatus: "pending" | "approved" | "rejected" | "withdrawn";
         Asset: {
             /** Format: date-time */
             created_at: string;
@@ -1964,6 +2137,10 @@ export interface components {
             minutes: number;
             reason: components["schemas"]["DayReason"];
             working: boolean;
+        };
+        /** @description A decision as sent: a comment, required to reject (the vendor must learn why). */
+        DecisionInput: {
+            comment?: string | null;
         };
         /** @enum {string} */
         Edge: "start" | "end";
@@ -2410,19 +2587,39 @@ export interface components {
             weekdays: number[];
         };
         MaintenanceInput: {
-            name?: string | null;
             /**
-             * @description `{"repeat": "once", "start", "end"}` or `{"repeat": "weekly", "weekdays": [7], "at":
-             *     "02:00", "minutes": 120, "time_zone": "Asia/Shanghai"}`.
+             * Format: date-time
+             * @description From when a weekly window counts (default: now). Only the bureau may give a past instant.
              */
+            effective_from?: string | null;
+            name?: string | null;
+            /** @description Why; required when the bureau records a window that starts (or takes effect) in the past. */
+            reason?: string | null;
             window: components["schemas"]["Maintenance"];
         };
         /** @description A system's planned maintenance, as stored. */
         MaintenanceWindow: {
+            approval_id?: string | null;
+            /** @description … and who approved it; both empty for one the bureau added itself. */
+            approved_by?: string | null;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description From when it counts.
+             */
+            effective_from: string;
+            /**
+             * Format: date-time
+             * @description When it was ended; it still counts before that.
+             */
+            ended_at?: string | null;
             id: string;
             name: string;
+            /** @description Why it was added (required for one the bureau records after the fact). */
+            reason?: string | null;
+            /** @description Who asked for it (vendor staff) … */
+            requested_by?: string | null;
             system_id: string;
             window: components["schemas"]["Maintenance"];
         };
@@ -2453,6 +2650,7 @@ export interface components {
             cert?: null | components["schemas"]["MonitorCertificate"];
             /** Format: date-time */
             created_at: string;
+            /** @description What the check must see; request header values read as `spec::SECRET_MASK`. */
             expect: components["schemas"]["MonitorExpect"];
             /** Format: int32 */
             failures_before_down: number;
@@ -2467,6 +2665,11 @@ export interface components {
             last_latency_ms?: number | null;
             last_ok?: boolean | null;
             name: string;
+            /**
+             * @description Defined by someone other than an administrator: its target is held to the system's
+             *     registered networks and the bureau's allowlist, at every connection.
+             */
+            restricted: boolean;
             /** @description `up`, `down` or `unknown` (not checked yet, or paused). */
             state: components["schemas"]["MonitorState"];
             /** Format: date-time */
@@ -2528,6 +2731,8 @@ export interface components {
             /** @description `http`, `tcp`, `dns` or `tls`. */
             kind?: string | null;
             name?: string | null;
+            /** @description Why, when the change goes to the bureau for approval (vendor staff). */
+            reason?: string | null;
             /**
              * Format: int32
              * @description Consecutive successes before a down monitor is up again (default 1).
@@ -2618,6 +2823,49 @@ export interface components {
             hours?: string[][] | null;
             kind: components["schemas"]["OverrideKind"];
             note?: string | null;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Approval: {
+            items: {
+                /** @description Whether the caller may decide it now (computed for each caller). */
+                can_decide: boolean;
+                comment?: string | null;
+                /** @description What stood when it was asked. */
+                current: Record<string, never>;
+                /** Format: date-time */
+                decided_at?: string | null;
+                decided_by?: string | null;
+                decided_by_name?: string | null;
+                id: string;
+                kind: components["schemas"]["ApprovalKind"];
+                /** @description What is proposed, as the feature describes it. */
+                proposed: Record<string, never>;
+                reason?: string | null;
+                /** Format: date-time */
+                requested_at: string;
+                requested_by: string;
+                requested_by_name: string;
+                requester_role: components["schemas"]["Role"];
+                status: components["schemas"]["ApprovalStatus"];
+                subject_id?: string | null;
+                /** @description What it changes: `monitor`, `maintenance_window`, `inspection_plan`, `ticket`, … */
+                subject_type: string;
+                system_id?: string | null;
+                /** @description One line for lists, in Chinese (the inbox shows it with the kind). */
+                title: string;
+                /** @description The unit concerned (the system's owner, or the ticket's unit). */
+                unit_id?: string | null;
+                /** @description Whether the unit concerned may decide (fixed when the request was made). */
+                unit_may_decide: boolean;
+                /** @description The vendor that asked, or whose work it concerns. */
+                vendor_id?: string | null;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
         Page_Asset: {
@@ -2970,6 +3218,7 @@ export interface components {
                 cert?: null | components["schemas"]["MonitorCertificate"];
                 /** Format: date-time */
                 created_at: string;
+                /** @description What the check must see; request header values read as `spec::SECRET_MASK`. */
                 expect: components["schemas"]["MonitorExpect"];
                 /** Format: int32 */
                 failures_before_down: number;
@@ -2984,6 +3233,11 @@ export interface components {
                 last_latency_ms?: number | null;
                 last_ok?: boolean | null;
                 name: string;
+                /**
+                 * @description Defined by someone other than an administrator: its target is held to the system's
+                 *     registered networks and the bureau's allowlist, at every connection.
+                 */
+                restricted: boolean;
                 /** @description `up`, `down` or `unknown` (not checked yet, or paused). */
                 state: components["schemas"]["MonitorState"];
                 /** Format: date-time */
@@ -3313,6 +3567,8 @@ export interface components {
             holiday_rule?: string | null;
             /** @description Defaults to the template's name. */
             name?: string | null;
+            /** @description Why, when the change goes to the bureau for approval (vendor staff). */
+            reason?: string | null;
             /** @description `{"every": "working_day"}`, `{"every": "week", "weekdays": ["mon", "thu"]}`, … (see docs). */
             recurrence: Record<string, never>;
             /** @description YYYY-MM-DD; today when omitted. */
@@ -4042,6 +4298,283 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    approvals_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalSettings"];
+                };
+            };
+        };
+    };
+    approvals_put_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    approvals_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key; each list names its own. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                /** @description pending, approved, rejected, withdrawn */
+                status?: string;
+                /** @description maintenance_window, monitor_update, monitor_delete, plan_update, plan_delete, ticket_pause, ticket_outage */
+                kind?: string;
+                system_id?: string;
+                /** @description The monitor, plan or ticket the requests are about. */
+                subject_id?: string;
+                /** @description `true`: those waiting for the caller's decision (for vendor staff: those they asked). */
+                mine?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Approval"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    approvals_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    approvals_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    approvals_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    approvals_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     assets_list: {
         parameters: {
             query?: {
@@ -5570,7 +6103,23 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionPlan"];
                 };
             };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5599,6 +6148,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -6636,7 +7193,24 @@ export interface operations {
                     "application/json": components["schemas"]["Monitor"];
                 };
             };
+            /** @description The vendor's change, filed for the bureau's approval */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6665,6 +7239,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -6672,6 +7254,14 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7425,7 +8015,23 @@ export interface operations {
                     "application/json": components["schemas"]["MaintenanceWindow"];
                 };
             };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7864,7 +8470,23 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDetail"];
                 };
             };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7952,6 +8574,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
                 };
             };
             404: {

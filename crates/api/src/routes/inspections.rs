@@ -145,25 +145,31 @@ async fn get_plan(State(s): State<AppState>, auth: Auth, Path(id): Path<String>)
     Ok(Json(s.app.get_inspection_plan(&auth.principal, &id).await?))
 }
 
-/// Replaces a plan; its open tasks from today on follow the new schedule, done ones stay.
+/// Replaces a plan; its open tasks from today on follow the new schedule, done ones stay. The
+/// vendor's manager changes the name and assignee at once; a change of what is due is filed for
+/// the bureau's approval (202 with the request).
 #[utoipa::path(put, path = "/inspection-plans/{id}", tag = "inspections", operation_id = "inspection_plans_update",
     params(("id" = String, Path)), request_body = PlanInput,
-    responses((status = 200, body = Plan), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 200, body = Plan), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update_plan(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<PlanInput>,
-) -> ApiResult<Json<Plan>> {
-    Ok(Json(s.app.update_inspection_plan(&auth.principal, &id, input).await?))
+) -> ApiResult<axum::response::Response> {
+    Ok(super::applied(s.app.update_inspection_plan(&auth.principal, &id, input).await?, StatusCode::OK))
 }
 
-/// Deletes a plan without records (with records: 409, deactivate it).
+/// Deletes a plan without records (with records: 409, deactivate it). The vendor's manager asks
+/// (202 with the request).
 #[utoipa::path(delete, path = "/inspection-plans/{id}", tag = "inspections", operation_id = "inspection_plans_delete",
-    params(("id" = String, Path)), responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn delete_plan(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    s.app.delete_inspection_plan(&auth.principal, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    params(("id" = String, Path)), responses((status = 204), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn delete_plan(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    Ok(super::applied_removal(s.app.delete_inspection_plan(&auth.principal, &id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -1,5 +1,6 @@
 //! Routers by feature, each registering its routes and their OpenAPI entries in one place.
 
+pub mod approvals;
 pub mod assets;
 pub mod audit;
 pub mod auth;
@@ -57,6 +58,23 @@ pub fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// A change made (answered with `done` and the result) or filed for approval (202 with the
+/// request, which the caller can follow in the approvals inbox).
+pub fn applied<T: serde::Serialize>(a: app::Applied<T>, done: axum::http::StatusCode) -> Response {
+    match a {
+        app::Applied::Done(t) => (done, axum::Json(t)).into_response(),
+        app::Applied::Requested(r) => (axum::http::StatusCode::ACCEPTED, axum::Json(r)).into_response(),
+    }
+}
+
+/// The same for a removal: 204, or 202 with the request.
+pub fn applied_removal(a: app::Applied<()>) -> Response {
+    match a {
+        app::Applied::Done(()) => axum::http::StatusCode::NO_CONTENT.into_response(),
+        app::Applied::Requested(r) => (axum::http::StatusCode::ACCEPTED, axum::Json(r)).into_response(),
+    }
 }
 
 /// Today's date in the bureau's time zone, for file names.

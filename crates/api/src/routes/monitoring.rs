@@ -4,11 +4,13 @@ use app::monitoring::MonitorFilter;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::list::Page;
 use domain::monitoring::Monitor;
-use domain::monitoring::availability::{Availability, DailyAvailability, Maintenance, MaintenanceWindow};
+use domain::monitoring::availability::{Availability, DailyAvailability, MaintenanceWindow};
+use domain::monitoring::maintenance::MaintenanceInput;
 use domain::monitoring::rollup::Minute;
 use domain::monitoring::spec::{MonitorInput, MonitorKind};
 use serde::{Deserialize, Serialize};
@@ -16,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::ListParams;
+use super::{ListParams, applied, applied_removal};
 use crate::error::{ApiResult, ProblemBody};
 use crate::extract::{Auth, JsonBody, Params, check};
 use crate::state::AppState;
@@ -86,22 +88,23 @@ async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> A
 
 #[utoipa::path(put, path = "/monitors/{id}", tag = "monitoring", operation_id = "monitors_update",
     params(("id" = String, Path)), request_body = MonitorInput,
-    responses((status = 200, body = Monitor), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 200, body = Monitor), (status = 202, description = "The vendor's change, filed for the bureau's approval", body = domain::approvals::Approval),
+        (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<MonitorInput>,
-) -> ApiResult<Json<Monitor>> {
-    Ok(Json(s.app.update_monitor(&auth.principal, &id, input).await?))
+) -> ApiResult<Response> {
+    Ok(applied(s.app.update_monitor(&auth.principal, &id, input).await?, StatusCode::OK))
 }
 
-/// Removes a monitor; the interruptions it recorded stay in the system's availability.
+/// Removes a monitor; the interruptions it recorded stay in the system's availability. The
+/// vendor's manager asks the bureau (202 with the request).
 #[utoipa::path(delete, path = "/monitors/{id}", tag = "monitoring", operation_id = "monitors_delete",
-    params(("id" = String, Path)), responses((status = 204), (status = 404, body = ProblemBody)))]
-async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    s.app.delete_monitor(&auth.principal, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    params(("id" = String, Path)), responses((status = 204), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    Ok(applied_removal(s.app.delete_monitor(&auth.principal, &id).await?))
 }
 
 /// `from`/`to` as RFC 3339 instants or dates (a date `to` includes that day).
@@ -199,28 +202,24 @@ async fn list_maintenance(
     Ok(Json(s.app.list_maintenance(&auth.principal, &id).await?))
 }
 
-#[derive(Deserialize, ToSchema)]
-struct MaintenanceInput {
-    name: Option<String>,
-    /// `{"repeat": "once", "start", "end"}` or `{"repeat": "weekly", "weekdays": [7], "at":
-    /// "02:00", "minutes": 120, "time_zone": "Asia/Shanghai"}`.
-    window: Maintenance,
-}
-
-/// Planned maintenance of a system: its time does not count as interruption.
+/// Planned maintenance of a system: its time does not count as interruption. The bureau adds it
+/// at once (201); the vendor's manager asks (202 with the request), and the window counts from
+/// the request once approved. Only the bureau may record a window in the past, with a `reason`.
+/// `window` is `{"repeat": "once", "start", "end"}` or `{"repeat": "weekly", "weekdays": [7],
+/// "at": "02:00", "minutes": 120, "time_zone": "Asia/Shanghai"}`.
 #[utoipa::path(post, path = "/systems/{id}/maintenance", tag = "monitoring", operation_id = "maintenance_add",
     params(("id" = String, Path)), request_body = MaintenanceInput,
-    responses((status = 201, body = MaintenanceWindow), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 201, body = MaintenanceWindow), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn add_maintenance(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<MaintenanceInput>,
-) -> ApiResult<(StatusCode, Json<MaintenanceWindow>)> {
-    let name = input.name.unwrap_or_default();
-    Ok((StatusCode::CREATED, Json(s.app.add_maintenance(&auth.principal, &id, &name, input.window).await?)))
+) -> ApiResult<Response> {
+    Ok(applied(s.app.add_maintenance(&auth.principal, &id, input).await?, StatusCode::CREATED))
 }
 
+/// Ends a window now (the bureau or the vendor's manager): it still counts for the time before.
 #[utoipa::path(delete, path = "/systems/{id}/maintenance/{window_id}", tag = "monitoring", operation_id = "maintenance_delete",
     params(("id" = String, Path), ("window_id" = String, Path)), responses((status = 204), (status = 404, body = ProblemBody)))]
 async fn delete_maintenance(

@@ -148,18 +148,21 @@ async fn get(
 }
 
 /// Moves the ticket to another state. A move the lifecycle does not allow answers 409 and names
-/// the allowed ones; `at` (a past instant) is for administrators back-filling.
+/// the allowed ones; `at` (a past instant) is for administrators back-filling. Vendor staff
+/// pausing the clocks (`pending`) ask: 202 with the request, which the ticket's unit or the bureau
+/// approves; the pause then counts from the request.
 #[utoipa::path(post, path = "/tickets/{id}/transitions", tag = "tickets", operation_id = "tickets_transition",
     params(("id" = String, Path)), request_body = TransitionInput,
-    responses((status = 200, body = TicketDetail), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 200, body = TicketDetail), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn transition(
     State(s): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<TransitionInput>,
-) -> ApiResult<Json<TicketDetail>> {
-    Ok(Json(s.app.transition_ticket(&auth.principal, &id, input, wants_english(&headers)).await?))
+) -> ApiResult<axum::response::Response> {
+    let done = s.app.transition_ticket(&auth.principal, &id, input, wants_english(&headers)).await?;
+    Ok(super::applied(done, axum::http::StatusCode::OK))
 }
 
 /// Assigns an engineer and/or moves the ticket to support level L1–L4.
@@ -193,15 +196,16 @@ async fn milestone(
 /// An incident's outage cause and interruption times.
 #[utoipa::path(put, path = "/tickets/{id}/outage", tag = "tickets", operation_id = "tickets_outage",
     params(("id" = String, Path)), request_body = OutageInput,
-    responses((status = 200, body = TicketDetail), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 200, body = TicketDetail), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn outage(
     State(s): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<OutageInput>,
-) -> ApiResult<Json<TicketDetail>> {
-    Ok(Json(s.app.ticket_outage(&auth.principal, &id, input, wants_english(&headers)).await?))
+) -> ApiResult<axum::response::Response> {
+    let done = s.app.ticket_outage(&auth.principal, &id, input, wants_english(&headers)).await?;
+    Ok(super::applied(done, axum::http::StatusCode::OK))
 }
 
 /// The reporter's satisfaction, 1–5 with a comment, once the ticket is resolved.

@@ -127,8 +127,16 @@ both!(a_plan_its_tasks_a_record_and_the_ticket_it_opens, |t: TestApp| async move
     assert_eq!(days(&overdue), ["2026-02-13", "2026-02-14"]);
     let change = json!({"system_id": f.system, "template_id": template, "recurrence": {"every": "week", "weekdays": ["mon", "thu"]},
         "holiday_rule": "next_working_day", "assignee_id": f.engineer_id, "start_date": "2026-02-12"});
-    let (s, p) = t.put(&format!("/api/v1/inspection-plans/{plan_id}"), &f.pm, change).await;
-    assert_eq!(s, StatusCode::OK, "{p}");
+    // What is due is what the completion rate is measured against: the bureau approves it.
+    let (s, a) = t.put(&format!("/api/v1/inspection-plans/{plan_id}"), &f.pm, change.clone()).await;
+    assert_eq!((s, a["kind"].as_str()), (StatusCode::ACCEPTED, Some("plan_update")), "{a}");
+    let (s, _) = t.put(&format!("/api/v1/inspection-plans/{plan_id}"), &f.pm, change).await;
+    assert_eq!(s, StatusCode::CONFLICT, "one pending request per plan");
+    let (s, _) =
+        t.post(&format!("/api/v1/approvals/{}/approve", a["id"].as_str().unwrap()), &f.reporter, json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "plans are the bureau's to approve unless it lets units");
+    let (s, d) = t.post(&format!("/api/v1/approvals/{}/approve", a["id"].as_str().unwrap()), &t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
     let (_, after) =
         t.get(&format!("/api/v1/inspection-tasks?plan_id={plan_id}&from=2026-02-12&to=2026-03-02"), &f.engineer).await;
     // Done and past tasks stay; Monday 16 and Thursday 19 are holidays and move to Tuesday 24.

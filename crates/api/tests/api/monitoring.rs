@@ -139,8 +139,13 @@ both!(a_monitor_goes_down_and_up_with_its_ticket_and_availability, |t: TestApp| 
     assert!(a["availability"].as_f64().unwrap() < 1.0);
 
     // The engineer finds the carrier's line was cut: under the default contract that does not count.
+    // It is the bureau's to accept: until then the interruption counts.
     let (s, e) = t.put(&format!("/api/v1/tickets/{tid}/outage"), &f.engineer, json!({"cause": "carrier"})).await;
-    assert_eq!(s, StatusCode::OK, "{e}");
+    assert_eq!(s, StatusCode::ACCEPTED, "{e}");
+    let (_, a) = t.get(&q, &f.reporter).await;
+    assert_eq!(a["downtime_seconds"].as_i64(), Some(secs));
+    let (s, _) = t.post(&format!("/api/v1/approvals/{}/approve", e["id"].as_str().unwrap()), &t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::OK);
     let (_, a) = t.get(&q, &f.reporter).await;
     assert_eq!((a["downtime_seconds"].as_i64(), a["excluded_seconds"].as_i64()), (Some(0), Some(secs)));
     assert_eq!(a["availability"], 1.0);
@@ -157,10 +162,13 @@ both!(a_monitor_goes_down_and_up_with_its_ticket_and_availability, |t: TestApp| 
     let fields: Vec<_> = e["field_errors"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap()).collect();
     assert_eq!((s, fields), (StatusCode::BAD_REQUEST, vec!["from", "to"]));
 
-    // Planned maintenance, weekly in the bureau's zone.
+    // Planned maintenance, weekly in the bureau's zone: the vendor's manager asks, the bureau
+    // approves, and either may end it.
     let mw = json!({"name": "周日例行维护", "window": {"repeat": "weekly", "weekdays": [7], "at": "02:00", "minutes": 120, "time_zone": "Asia/Shanghai"}});
-    let (s, w) = t.post(&format!("/api/v1/systems/{}/maintenance", f.system), &f.pm, mw).await;
-    assert_eq!(s, StatusCode::CREATED, "{w}");
+    let (s, req) = t.post(&format!("/api/v1/systems/{}/maintenance", f.system), &f.pm, mw).await;
+    assert_eq!((s, req["kind"].as_str()), (StatusCode::ACCEPTED, Some("maintenance_window")), "{req}");
+    let (_, list) = t.get(&format!("/api/v1/systems/{}/maintenance", f.system), &f.reporter).await;
+    assert_eq!(list.as_array().unwrap().len(), 0, "not before the bureau approves");
     let bad = json!({"window": {"repeat": "weekly", "weekdays": [8], "at": "02:00", "minutes": 120, "time_zone": "Asia/Shanghai"}});
     let (s, e) = t.post(&format!("/api/v1/systems/{}/maintenance", f.system), &f.pm, bad).await;
     assert_eq!(
@@ -171,18 +179,30 @@ both!(a_monitor_goes_down_and_up_with_its_ticket_and_availability, |t: TestApp| 
         .post(
             &format!("/api/v1/systems/{}/maintenance", f.system),
             &f.engineer,
-            json!({"window": {"repeat": "once", "start": "2026-01-01T00:00:00Z", "end": "2026-01-01T01:00:00Z"}}),
+            json!({"window": {"repeat": "once", "start": "2099-01-01T00:00:00Z", "end": "2099-01-01T01:00:00Z"}}),
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) =
+        t.post(&format!("/api/v1/approvals/{}/approve", req["id"].as_str().unwrap()), &t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::OK);
     let (_, list) = t.get(&format!("/api/v1/systems/{}/maintenance", f.system), &f.reporter).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
+    let w = &list[0];
+    assert_eq!((w["requested_by"].as_str(), w["approved_by"].is_string()), (Some("pm"), true), "{w}");
     let s = t.delete(&format!("/api/v1/systems/{}/maintenance/{}", f.system, w["id"].as_str().unwrap()), &f.pm).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, list) = t.get(&format!("/api/v1/systems/{}/maintenance", f.system), &f.reporter).await;
+    assert_eq!(list.as_array().unwrap().len(), 0, "ended");
 
-    // Deleting the monitor keeps its history.
-    let s = t.delete(&format!("/api/v1/monitors/{id}"), &f.pm).await;
-    assert_eq!(s, StatusCode::NO_CONTENT);
+    // Deleting the monitor (the bureau's approval of the manager's request) keeps its history.
+    let (s, req) = t.call(reqwest::Method::DELETE, &format!("/api/v1/monitors/{id}"), Some(&f.pm), None).await;
+    assert_eq!((s, req["kind"].as_str()), (StatusCode::ACCEPTED, Some("monitor_delete")), "{req}");
+    assert_eq!(t.get(&format!("/api/v1/monitors/{id}"), &f.pm).await.0, StatusCode::OK, "still there");
+    let (s, _) =
+        t.post(&format!("/api/v1/approvals/{}/approve", req["id"].as_str().unwrap()), &t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(t.get(&format!("/api/v1/monitors/{id}"), &f.pm).await.0, StatusCode::NOT_FOUND);
     let (_, a) = t.get(&q, &t.admin).await;
     assert_eq!(a["interruptions"].as_array().unwrap().len(), 1);
 

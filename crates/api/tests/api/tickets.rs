@@ -224,9 +224,34 @@ both!(a_pending_period_and_a_reopen, |t: TestApp| async move {
     t.clock.set(bj("2026-11-23T10:30"));
     let (s, e) = t.post(&format!("/api/v1/tickets/{id}/transitions"), &f.engineer, json!({"to": "pending"})).await;
     assert_eq!((s, e["field_errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")));
-    let v =
-        step(&t, &id, &f.engineer, json!({"to": "pending", "reason": "等待用户提供测试账号", "waiting_for": "用户"}))
-            .await;
+    // A pause stops the vendor's clocks: the engineer asks, the reporter's unit approves, and
+    // the pause counts from the moment it was asked for.
+    let (s, a) = t
+        .post(
+            &format!("/api/v1/tickets/{id}/transitions"),
+            &f.engineer,
+            json!({"to": "pending", "reason": "等待用户提供测试账号", "waiting_for": "用户"}),
+        )
+        .await;
+    assert_eq!(
+        (s, a["kind"].as_str(), a["unit_may_decide"].as_bool()),
+        (StatusCode::ACCEPTED, Some("ticket_pause"), Some(true))
+    );
+    let (_, v) = t.get(&format!("/api/v1/tickets/{id}"), &f.reporter).await;
+    assert_eq!((v["status"].as_str(), clock(&v, "resolve")["state"].as_str()), (Some("in_progress"), Some("running")));
+    let approval = a["id"].as_str().unwrap().to_string();
+    let (s, _) = t.post(&format!("/api/v1/approvals/{approval}/approve"), &f.engineer, json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the vendor does not approve its own pause");
+    let (_, inbox) = t.get("/api/v1/approvals?mine=true", &f.reporter).await;
+    assert_eq!(inbox["total"], 1, "{inbox}");
+    assert_eq!(inbox["items"][0]["can_decide"], true);
+    t.clock.set(bj("2026-11-23T10:45"));
+    let (s, d) =
+        t.post(&format!("/api/v1/approvals/{approval}/approve"), &f.reporter, json!({"comment": "确认"})).await;
+    assert_eq!((s, d["status"].as_str()), (StatusCode::OK, Some("approved")), "{d}");
+    let (s, _) = t.post(&format!("/api/v1/approvals/{approval}/approve"), &t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "decided once");
+    let (_, v) = t.get(&format!("/api/v1/tickets/{id}"), &f.engineer).await;
     assert_eq!(v["waiting_for"], "用户");
     assert_eq!(clock(&v, "resolve")["state"], "paused");
     assert_eq!(clock(&v, "resolve")["due_at"], Value::Null);
@@ -503,18 +528,28 @@ both!(items_name_their_policy_and_calendar_changes_reach_open_tickets_only, |t: 
     assert_eq!(clock(&v, "resolve")["due_at"], iso("2026-11-24T17:30"), "a closed ticket never moves");
 
     // The outage cause, and whether the item counts it against the vendor.
-    let (s, v) = t
+    // A cause that excuses the vendor is the bureau's to accept.
+    let (s, a) = t
         .put(
             &format!("/api/v1/tickets/{open}/outage"),
             &f.engineer,
             json!({"cause": "carrier", "outage_start": iso("2026-11-23T09:50")}),
         )
         .await;
-    assert_eq!(
-        (s, v["cause"].as_str(), v["cause_counted"].as_bool()),
-        (StatusCode::OK, Some("carrier"), Some(false)),
-        "{v}"
-    );
+    assert_eq!((s, a["kind"].as_str()), (StatusCode::ACCEPTED, Some("ticket_outage")), "{a}");
+    let (_, v) = t.get(&format!("/api/v1/tickets/{open}"), &t.admin).await;
+    assert_eq!(v["cause"], Value::Null, "nothing changes before the bureau decides");
+    let (s, _) = t.post(&format!("/api/v1/approvals/{}/reject", a["id"].as_str().unwrap()), &t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a rejection says why");
+    let (s, _) = t.post(&format!("/api/v1/approvals/{}/approve", a["id"].as_str().unwrap()), &t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, v) = t.get(&format!("/api/v1/tickets/{open}"), &t.admin).await;
+    assert_eq!((v["cause"].as_str(), v["cause_counted"].as_bool()), (Some("carrier"), Some(false)), "{v}");
+    // A cause that counts against the vendor is recorded at once.
+    let (s, _) = t.put(&format!("/api/v1/tickets/{open}/outage"), &f.engineer, json!({"cause": "vendor"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = t.put(&format!("/api/v1/tickets/{open}/outage"), &t.admin, json!({"cause": "carrier"})).await;
+    assert_eq!(s, StatusCode::OK, "the bureau records what it decides");
     let (s, _) = t.put(&format!("/api/v1/tickets/{open}/outage"), &f.reporter, json!({"cause": "vendor"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let v = step(&t, &open, &f.engineer, json!({"to": "restored"})).await;

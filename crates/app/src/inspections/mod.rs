@@ -2,6 +2,7 @@
 //! vendor manager), the tasks generated 30 days ahead, and records in `record.rs`.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use domain::approvals::ApprovalKind;
 use domain::inspections::builtin::{BUILTINS, is_builtin};
 use domain::inspections::plan::{Plan, PlanInput, PlanSpec};
 use domain::inspections::recurrence::{Recurrence, Span, occurrences};
@@ -12,12 +13,14 @@ use domain::{FieldError, Principal, Role, Scope};
 use store::inspections::{NewTask, PlanRow};
 pub use store::inspections::{PlanFilter, RecordFilter, TaskFilter};
 
-use crate::{App, AppError, Result, audit, bureau_date, require_registry_write};
+use crate::approvals::NewRequest;
+use crate::{App, AppError, Applied, Result, audit, bureau_date, require_registry_write};
 
 pub mod auto;
 mod photos;
 mod record;
 mod reports;
+pub(crate) mod requests;
 pub use photos::{MAX_PHOTOS, PhotoUpload};
 pub use reports::{Format, RateQuery};
 
@@ -32,6 +35,43 @@ fn builtin_refused() -> AppError {
         None,
         "预置巡检模板不能修改或删除，可复制后修改",
         "built-in templates cannot be changed; copy one instead",
+    )
+}
+
+/// What of a plan decides which inspections are due, and so the completion rate.
+type Measured =
+    (String, Option<String>, String, String, String, String, String, String, NaiveDate, Option<NaiveDate>, bool);
+
+fn measured_by(p: &Plan) -> Measured {
+    (
+        p.system_id.clone(),
+        p.asset_id.clone(),
+        p.template_id.clone(),
+        p.recurrence.to_string(),
+        p.calendar_id.clone(),
+        p.holiday_rule.as_str().to_string(),
+        p.window_start.clone(),
+        p.window_end.clone(),
+        p.start_date,
+        p.end_date,
+        p.active,
+    )
+}
+
+fn measured_by_row(r: &PlanRow<'_>) -> Measured {
+    let s = r.spec;
+    (
+        s.system_id.clone(),
+        s.asset_id.clone(),
+        s.template_id.clone(),
+        s.recurrence.to_json().to_string(),
+        r.calendar_id.clone(),
+        s.holiday_rule.as_str().to_string(),
+        domain::inspections::plan::hhmm(s.window.0),
+        domain::inspections::plan::hhmm(s.window.1),
+        r.start_date,
+        r.end_date,
+        s.active,
     )
 }
 
@@ -206,39 +246,123 @@ impl App {
         Ok(plan)
     }
 
-    pub async fn update_inspection_plan(&self, p: &Principal, id: &str, input: PlanInput) -> Result<Plan> {
+    /// The bureau changes a plan at once; the vendor's manager changes its name and who does
+    /// it at once, and anything that decides which inspections are due (the schedule, the
+    /// checklist, the period, stopping it) by the bureau's approval: a plan is what the
+    /// completion rate is measured against.
+    pub async fn update_inspection_plan(&self, p: &Principal, id: &str, input: PlanInput) -> Result<Applied<Plan>> {
         may_plan(p)?;
         let before = self.get_inspection_plan(p, id).await?;
         let spec = input.validate()?;
         let row = self.plan_row(p, &spec).await?;
+        if p.role != Role::Admin && measured_by(&before) != measured_by_row(&row) {
+            let a = self
+                .request_approval(
+                    p,
+                    NewRequest {
+                        kind: ApprovalKind::PlanUpdate,
+                        subject_type: "inspection_plan",
+                        subject_id: Some(before.id.clone()),
+                        system_id: Some(before.system_id.clone()),
+                        unit_id: Some(row.unit_id.clone()),
+                        vendor_id: p.vendor_id.clone(),
+                        title: format!("修改巡检计划“{}”", before.name),
+                        proposed: serde_json::to_value(&input).unwrap_or_default(),
+                        current: serde_json::to_value(&before).ok(),
+                        reason: input.reason.clone(),
+                        payload: serde_json::to_value(requests::PlanPayload {
+                            input: Some(input.clone()),
+                            seen: requests::content(&before),
+                        })
+                        .unwrap_or_default(),
+                    },
+                )
+                .await?;
+            return Ok(Applied::Requested(Box::new(a)));
+        }
         let now = self.now();
         let tx = self.store.begin().await?;
-        let plan = store::inspections::update_plan(&tx, id, &row, now).await?;
-        let role = plan.assignee_role.map(|r| r.as_str());
-        store::inspections::reassign_open(&tx, id, plan.assignee_id.as_deref(), role).await?;
-        audit(&tx, p, "update", "inspection_plan", id, Some(&before), Some(&plan), now).await?;
+        let plan = self.write_plan(&tx, p, &before, &row, now).await?;
         tx.commit().await?;
         self.generate_plan(&plan).await?;
+        Ok(Applied::Done(plan))
+    }
+
+    pub(crate) async fn write_plan(
+        &self,
+        tx: &store::Tx,
+        p: &Principal,
+        before: &Plan,
+        row: &PlanRow<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Plan> {
+        let plan = store::inspections::update_plan(tx, &before.id, row, now).await?;
+        let role = plan.assignee_role.map(|r| r.as_str());
+        store::inspections::reassign_open(tx, &before.id, plan.assignee_id.as_deref(), role).await?;
+        audit(tx, p, "update", "inspection_plan", &before.id, Some(before), Some(&plan), now).await?;
         Ok(plan)
     }
 
-    /// A plan with records is evidence: deactivate it instead.
-    pub async fn delete_inspection_plan(&self, p: &Principal, id: &str) -> Result<()> {
+    /// A plan with records is evidence: deactivate it instead. The vendor's manager asks.
+    pub async fn delete_inspection_plan(&self, p: &Principal, id: &str) -> Result<Applied<()>> {
         may_plan(p)?;
         let before = self.get_inspection_plan(p, id).await?;
-        let now = self.now();
-        let tx = self.store.begin().await?;
-        if store::inspections::plan_has_records(&tx, id).await? {
+        if store::inspections::plan_has_records(&self.store, id).await? {
             return Err(AppError::conflict(
                 Some("active"),
                 "计划已有巡检记录，不能删除，可停用",
                 "the plan has records; deactivate it instead",
             ));
         }
-        store::inspections::delete_plan(&tx, id).await?;
-        audit::<_, ()>(&tx, p, "delete", "inspection_plan", id, Some(&before), None, now).await?;
+        if p.role != Role::Admin {
+            let a = self
+                .request_approval(
+                    p,
+                    NewRequest {
+                        kind: ApprovalKind::PlanDelete,
+                        subject_type: "inspection_plan",
+                        subject_id: Some(before.id.clone()),
+                        system_id: Some(before.system_id.clone()),
+                        unit_id: Some(before.unit_id.clone()),
+                        vendor_id: p.vendor_id.clone(),
+                        title: format!("删除巡检计划“{}”", before.name),
+                        proposed: serde_json::json!({}),
+                        current: serde_json::to_value(&before).ok(),
+                        reason: None,
+                        payload: serde_json::to_value(requests::PlanPayload {
+                            input: None,
+                            seen: requests::content(&before),
+                        })
+                        .unwrap_or_default(),
+                    },
+                )
+                .await?;
+            return Ok(Applied::Requested(Box::new(a)));
+        }
+        let now = self.now();
+        let tx = self.store.begin().await?;
+        self.remove_plan(&tx, p, &before, now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(Applied::Done(()))
+    }
+
+    pub(crate) async fn remove_plan(
+        &self,
+        tx: &store::Tx,
+        p: &Principal,
+        before: &Plan,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if store::inspections::plan_has_records(tx, &before.id).await? {
+            return Err(AppError::conflict(
+                Some("active"),
+                "计划已有巡检记录，不能删除，可停用",
+                "the plan has records; deactivate it instead",
+            ));
+        }
+        store::inspections::delete_plan(tx, &before.id).await?;
+        self.close_requests_about(tx, p, "inspection_plan", &before.id, now).await?;
+        audit::<_, ()>(tx, p, "delete", "inspection_plan", &before.id, Some(before), None, now).await
     }
 
     /// Brings a plan's tasks in line with its schedule from today to the horizon: missing days

@@ -1,36 +1,40 @@
-//! Monitoring: monitors (written by the bureau or the manager of a vendor covering the system),
-//! the probe runner in `runner.rs`, what a state change does (interruptions, tickets) in
-//! `incidents.rs`, and availability against the contract's target here.
+//! Monitoring: monitors (written by the bureau or the manager of a vendor covering the system;
+//! the vendor's changes to a monitor are requests the bureau approves, in `requests.rs`), the
+//! probe runner in `runner.rs`, what a state change does (interruptions, tickets) in
+//! `incidents.rs`, planned maintenance in `maintenance.rs`, and availability against the
+//! contract's target here.
 
 use chrono::{DateTime, Utc};
+use domain::approvals::ApprovalKind;
 use domain::list::{ListQuery, Page};
 use domain::monitoring::Monitor;
-use domain::monitoring::availability::{
-    Availability, DailyAvailability, Interruption, Maintenance, MaintenanceWindow, compute,
-};
-use domain::monitoring::spec::MonitorInput;
+use domain::monitoring::availability::{Availability, DailyAvailability, Interruption, Planned, compute};
+use domain::monitoring::spec::{MonitorInput, MonitorSpec};
 use domain::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
 use domain::{FieldError, Principal, Role};
 pub use store::monitoring::MonitorFilter;
 use store::monitoring::spec_of;
 
-use crate::{App, AppError, Result, audit};
+use crate::approvals::NewRequest;
+use crate::{App, AppError, Applied, Result, audit};
 
 mod incidents;
 pub mod intake;
+mod maintenance;
 mod metrics;
+pub(crate) mod requests;
 pub mod runner;
 
 pub use probe::SchedulerConfig;
 pub use runner::Runner;
 
-fn may_write(p: &Principal) -> Result<()> {
+pub(crate) fn may_write(p: &Principal) -> Result<()> {
     if matches!(p.role, Role::Admin | Role::VendorPm) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 struct AvailabilityInputs {
     cuts: Vec<Interruption>,
-    windows: Vec<Maintenance>,
+    windows: Vec<Planned>,
     counted: Vec<Cause>,
     target: Option<f64>,
 }
@@ -62,41 +66,115 @@ impl App {
         may_write(p)?;
         let spec = input.validate()?;
         let system = self.monitored_system(p, &spec.system_id).await?;
+        let restricted = p.role != Role::Admin;
         let now = self.now();
         let tx = self.store.begin().await?;
-        let m = store::monitoring::insert(&tx, &spec, &system.unit_id, now).await?;
+        let m = store::monitoring::insert(&tx, &spec, &system.unit_id, restricted, now).await?;
         audit::<(), _>(&tx, p, "create", "monitor", &m.id, None, Some(&m), now).await?;
         tx.commit().await?;
-        self.monitors.upsert(&m);
+        self.monitors.upsert(&m, spec);
         Ok(m)
     }
 
-    pub async fn update_monitor(&self, p: &Principal, id: &str, input: MonitorInput) -> Result<Monitor> {
+    /// The bureau changes a monitor at once. The vendor's manager changes its name at once; any
+    /// other change is what the vendor is measured by, so it becomes a request the bureau
+    /// approves (`Applied::Requested`) and the monitor runs unchanged meanwhile.
+    pub async fn update_monitor(&self, p: &Principal, id: &str, input: MonitorInput) -> Result<Applied<Monitor>> {
         may_write(p)?;
         let before = self.get_monitor(p, id).await?;
-        let spec = input.validate()?;
+        let mut spec = input.validate()?;
+        let secrets = store::monitoring::secret_headers(&self.store, id).await?;
+        spec.expect.keep_secrets(&secrets)?;
         let system = self.monitored_system(p, &spec.system_id).await?;
+        if p.role != Role::Admin {
+            let mut running = spec_of(&before);
+            running.expect.headers = secrets;
+            if (MonitorSpec { name: spec.name.clone(), ..running }) != spec {
+                let reason = domain::error::Checker::default().optional_text("reason", input.reason.as_deref(), 2000);
+                return self.request_monitor_change(p, &before, Some(&spec), &system, reason).await;
+            }
+        }
+        // Saved by the bureau, it is the bureau's definition; by the vendor, it stays restricted.
+        let restricted = p.role != Role::Admin;
+        Ok(Applied::Done(self.write_monitor(p, &before, &spec, &system.unit_id, restricted).await?))
+    }
+
+    pub(crate) async fn write_monitor(
+        &self,
+        p: &Principal,
+        before: &Monitor,
+        spec: &MonitorSpec,
+        unit_id: &str,
+        restricted: bool,
+    ) -> Result<Monitor> {
         let now = self.now();
         let tx = self.store.begin().await?;
-        let m = store::monitoring::update(&tx, &before, &spec, &system.unit_id, now).await?;
-        audit(&tx, p, "update", "monitor", &m.id, Some(&before), Some(&m), now).await?;
+        let m = store::monitoring::update(&tx, before, spec, unit_id, restricted, now).await?;
+        audit(&tx, p, "update", "monitor", &m.id, Some(before), Some(&m), now).await?;
         tx.commit().await?;
-        self.monitors.upsert(&m);
+        self.monitors.upsert(&m, spec.clone());
         Ok(m)
     }
 
-    /// The monitor goes; its interruptions stay (availability history is evidence).
-    pub async fn delete_monitor(&self, p: &Principal, id: &str) -> Result<()> {
+    /// The monitor goes; its interruptions stay (availability history is evidence). The vendor's
+    /// manager asks the bureau.
+    pub async fn delete_monitor(&self, p: &Principal, id: &str) -> Result<Applied<()>> {
         may_write(p)?;
         let before = self.get_monitor(p, id).await?;
-        self.monitored_system(p, &before.system_id).await?;
+        let system = self.monitored_system(p, &before.system_id).await?;
+        if p.role != Role::Admin {
+            return Ok(match self.request_monitor_change(p, &before, None, &system, None).await? {
+                Applied::Requested(a) => Applied::Requested(a),
+                Applied::Done(_) => Applied::Done(()),
+            });
+        }
         let now = self.now();
         let tx = self.store.begin().await?;
         store::monitoring::delete(&tx, id).await?;
+        self.close_requests_about(&tx, p, "monitor", id, now).await?;
         audit::<_, ()>(&tx, p, "delete", "monitor", id, Some(&before), None, now).await?;
         tx.commit().await?;
         self.monitors.remove(id);
-        Ok(())
+        Ok(Applied::Done(()))
+    }
+
+    /// Files the vendor's change (`Some`) or removal (`None`) of a monitor for approval.
+    async fn request_monitor_change(
+        &self,
+        p: &Principal,
+        before: &Monitor,
+        spec: Option<&MonitorSpec>,
+        system: &domain::registry::System,
+        reason: Option<String>,
+    ) -> Result<Applied<Monitor>> {
+        let (kind, title, proposed) = match spec {
+            Some(s) => {
+                let shown = MonitorSpec { expect: s.expect.masked(), ..s.clone() };
+                let what = if !s.active && before.active { "停用" } else { "修改" };
+                (ApprovalKind::MonitorUpdate, format!("{what}监控“{}”", before.name), serde_json::to_value(shown))
+            }
+            None => (ApprovalKind::MonitorDelete, format!("删除监控“{}”", before.name), Ok(serde_json::json!({}))),
+        };
+        let payload = requests::MonitorPayload { spec: spec.cloned(), seen: spec_of(before) };
+        let a = self
+            .request_approval(
+                p,
+                NewRequest {
+                    kind,
+                    subject_type: "monitor",
+                    subject_id: Some(before.id.clone()),
+                    system_id: Some(system.id.clone()),
+                    unit_id: Some(system.unit_id.clone()),
+                    vendor_id: p.vendor_id.clone(),
+                    title,
+                    proposed: proposed.unwrap_or_default(),
+                    current: serde_json::to_value(before).ok(),
+                    reason,
+                    payload: serde_json::to_value(&payload).unwrap_or_default(),
+                },
+            )
+            .await?;
+        Ok(Applied::Requested(Box::new(a)))
     }
 
     pub async fn get_monitor(&self, p: &Principal, id: &str) -> Result<Monitor> {
@@ -146,8 +224,8 @@ impl App {
                 ticket_id: r.ticket_id,
             });
         }
-        let windows: Vec<Maintenance> =
-            store::monitoring::maintenance_of(&self.store, &system.id).await?.into_iter().map(|w| w.window).collect();
+        let windows: Vec<Planned> =
+            store::monitoring::maintenance_of(&self.store, &system.id).await?.iter().map(|w| w.planned()).collect();
         let day = crate::bureau_date(from.max(to - chrono::Duration::seconds(1)).min(self.now()));
         let cover = store::contracts::coverage(&self.store, &system.id).await?;
         let item = cover.iter().find(|c| c.start_date <= day && day <= c.end_date);
@@ -195,69 +273,6 @@ impl App {
         Ok(out)
     }
 
-    pub async fn add_maintenance(
-        &self,
-        p: &Principal,
-        system_id: &str,
-        name: &str,
-        window: Maintenance,
-    ) -> Result<MaintenanceWindow> {
-        may_write(p)?;
-        let system = self.monitored_system(p, system_id).await.map_err(|e| match e {
-            AppError::Validation(_) => AppError::NotFound,
-            e => e,
-        })?;
-        let name = domain::error::Checker::default()
-            .optional_text("name", Some(name), 200)
-            .unwrap_or_else(|| "计划维护".into());
-        if let Maintenance::Weekly { weekdays, minutes, time_zone, .. } = &window {
-            if weekdays.is_empty() || weekdays.iter().any(|d| !(1..=7).contains(d)) {
-                return Err(FieldError::new(
-                    "window.weekdays",
-                    "应为 1–7（周一至周日）",
-                    "must be 1–7 (Monday to Sunday)",
-                )
-                .into());
-            }
-            if !(1..=24 * 60).contains(minutes) {
-                return Err(FieldError::new("window.minutes", "应为 1–1440", "must be from 1 to 1440").into());
-            }
-            if time_zone.parse::<chrono_tz::Tz>().is_err() {
-                return Err(FieldError::new("window.time_zone", "未知时区", "unknown time zone").into());
-            }
-        }
-        if let Maintenance::Once { start, end } = &window
-            && end <= start
-        {
-            return Err(FieldError::new("window.end", "须晚于开始时间", "must be after the start").into());
-        }
-        let now = self.now();
-        let w = MaintenanceWindow { id: store::new_id(), system_id: system.id.clone(), name, window, created_at: now };
-        let tx = self.store.begin().await?;
-        store::monitoring::insert_maintenance(&tx, &w, &system.unit_id).await?;
-        audit::<(), _>(&tx, p, "create", "maintenance_window", &w.id, None, Some(&w), now).await?;
-        tx.commit().await?;
-        Ok(w)
-    }
-
-    pub async fn list_maintenance(&self, p: &Principal, system_id: &str) -> Result<Vec<MaintenanceWindow>> {
-        let system = store::systems::get(&self.store, &p.scope(), system_id).await?.ok_or(AppError::NotFound)?;
-        Ok(store::monitoring::maintenance_of(&self.store, &system.id).await?)
-    }
-
-    pub async fn delete_maintenance(&self, p: &Principal, system_id: &str, id: &str) -> Result<()> {
-        may_write(p)?;
-        let system = self.monitored_system(p, system_id).await.map_err(|_| AppError::NotFound)?;
-        let now = self.now();
-        let tx = self.store.begin().await?;
-        if !store::monitoring::delete_maintenance(&tx, &system.id, id).await? {
-            return Err(AppError::NotFound);
-        }
-        audit::<(), ()>(&tx, p, "delete", "maintenance_window", id, None, None, now).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// A monitor's per-minute rollups over `[from, to)`, as (epoch minute, rollup).
     pub async fn monitor_minutes(
         &self,
@@ -286,7 +301,7 @@ impl App {
         Ok(store::monitoring::active(&self.store)
             .await?
             .into_iter()
-            .map(|m| probe::Job { id: m.id.clone(), spec: spec_of(&m), state: m.state })
+            .map(|(m, spec)| probe::Job { id: m.id.clone(), spec, state: m.state })
             .collect())
     }
 }

@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use domain::monitoring::rollup::Minute;
+use domain::monitoring::spec::MonitorSpec;
 use domain::monitoring::state::MonitorState;
 use domain::monitoring::{LastCheck, Monitor, MonitorCertificate};
 use probe::scheduler::Stats;
 use probe::{Command, Job, Prober, Report, Scheduler, SchedulerConfig};
-use store::monitoring::{HourMinutes, RawResult, spec_of};
+use store::monitoring::{HourMinutes, RawResult};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
@@ -69,11 +70,12 @@ impl Runner {
         }
     }
 
-    pub(crate) fn upsert(&self, m: &Monitor) {
+    /// Runs `m` with `spec` (its definition with the header values, which `m` shows masked).
+    pub(crate) fn upsert(&self, m: &Monitor, spec: MonitorSpec) {
         if let Ok(mut live) = self.live.write() {
             live.remove(&m.id);
         }
-        self.send(Command::Upsert(Box::new(Job { id: m.id.clone(), spec: spec_of(m), state: m.state })));
+        self.send(Command::Upsert(Box::new(Job { id: m.id.clone(), spec, state: m.state })));
     }
 
     pub(crate) fn remove(&self, id: &str) {

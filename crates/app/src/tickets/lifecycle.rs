@@ -1,16 +1,31 @@
 //! Moving a ticket: state transitions, assignment and support level, milestones, the outage
 //! record and the reporter's rating. Every change is an event on the timeline and an audit record.
 
+use domain::approvals::ApprovalKind;
 use domain::tickets::input::{
-    AssignInput, MAX_EVENTS, MilestoneInput, OutageInput, RatingInput, TransitionInput, transition_refused,
+    AssignInput, MAX_EVENTS, MilestoneInput, OutageFields, OutageInput, RatingInput, TransitionFields, TransitionInput,
+    transition_refused,
 };
 use domain::tickets::view::{Event, Ticket, TicketDetail};
-use domain::tickets::{Status, support_level_label};
+use domain::tickets::{DEFAULT_COUNTED_CAUSES, Status, support_level_label};
 use domain::{FieldError, Msg, Principal, Role};
 use serde_json::json;
 
+use super::requests::{OutagePayload, PausePayload};
 use super::{event, given_time, has_outage};
-use crate::{App, AppError, Result, audit};
+use crate::approvals::NewRequest;
+use crate::{App, AppError, Applied, Result, audit};
+
+/// The move must be one the ticket's state allows and the caller's role may make (409 naming
+/// the allowed ones otherwise).
+fn check_move(p: &Principal, t: &Ticket, to: Status) -> Result<()> {
+    let allowed: Vec<Status> = t.status.next().iter().copied().filter(|s| s.may_enter(p.role)).collect();
+    if allowed.contains(&to) {
+        Ok(())
+    } else {
+        Err(AppError::Conflict { msg: transition_refused(t.status, to, &allowed), field: Some("to".into()) })
+    }
+}
 
 impl App {
     /// Loads a ticket the caller may change: hidden ones are 404, auditors 403.
@@ -34,75 +49,135 @@ impl App {
     {
         let now = self.now();
         let tx = self.store.begin().await?;
-        let mut t = store::tickets::get(&tx, &p.scope(), id, now).await?.ok_or(AppError::NotFound)?;
-        let before = t.clone();
-        change(&tx, &mut t, &before).await?;
-        self.settle_ticket(&tx, &mut t, now).await?;
-        audit(&tx, p, action, "ticket", id, Some(&before), Some(&t), now).await?;
+        let t = self.change_ticket_in(&tx, p, id, action, now, change).await?;
         tx.commit().await?;
         self.detail(p, t, english).await
     }
 
+    /// The same inside a transaction the caller holds (an approval's decision).
+    pub(crate) async fn change_ticket_in<F>(
+        &self,
+        tx: &store::Tx,
+        p: &Principal,
+        id: &str,
+        action: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        change: F,
+    ) -> Result<Ticket>
+    where
+        F: AsyncFnOnce(&store::Tx, &mut Ticket, &Ticket) -> Result<()>,
+    {
+        let mut t = store::tickets::get(tx, &p.scope(), id, now).await?.ok_or(AppError::NotFound)?;
+        let before = t.clone();
+        change(tx, &mut t, &before).await?;
+        self.settle_ticket(tx, &mut t, now).await?;
+        audit(tx, p, action, "ticket", id, Some(&before), Some(&t), now).await?;
+        Ok(t)
+    }
+
+    /// Whether entering `to` pauses any of the ticket's clocks under its pinned policy.
+    async fn pauses_clocks(&self, t: &Ticket, to: Status) -> Result<bool> {
+        Ok(self.rules(t).await?.is_some_and(|(policy, _)| policy.spec.pause_states.contains_key(to.as_str())))
+    }
+
+    /// Moves the ticket. Vendor staff moving it into a state that pauses its clocks (挂起) ask
+    /// instead: the ticket's unit (or the bureau) approves, and the pause then counts from the
+    /// moment it was asked for; meanwhile the clocks run.
     pub async fn transition_ticket(
         &self,
         p: &Principal,
         id: &str,
         input: TransitionInput,
         english: bool,
-    ) -> Result<TicketDetail> {
+    ) -> Result<Applied<TicketDetail>> {
         let f = input.validate()?;
-        self.ticket_for_change(p, id).await?;
+        let t = self.ticket_for_change(p, id).await?;
         if !f.to.may_enter(p.role) {
             return Err(AppError::Forbidden);
         }
         let now = self.now();
         let at = given_time(p, "at", f.at, now)?;
-        self.change_ticket(p, id, english, "transition", async |tx, t, before| {
-            let allowed: Vec<Status> = before.status.next().iter().copied().filter(|s| s.may_enter(p.role)).collect();
-            if !allowed.contains(&f.to) {
-                let msg = transition_refused(before.status, f.to, &allowed);
-                return Err(AppError::Conflict { msg, field: Some("to".into()) });
-            }
-            let events = store::tickets::events(tx, &t.id).await?;
-            if events.len() >= MAX_EVENTS {
-                return Err(AppError::conflict(None, "工单变更次数过多", "the ticket has changed too many times"));
-            }
-            if let Some(last) =
-                events.iter().filter(|e| e.kind == "transition" || e.kind == "created").map(|e| e.at).max()
-                && at < last
-            {
-                return Err(FieldError::new(
-                    "at",
-                    "不能早于工单上一次状态变化",
-                    "must not be before the ticket's last change",
+        if matches!(p.role, Role::Engineer | Role::VendorPm) && self.pauses_clocks(&t, f.to).await? {
+            check_move(p, &t, f.to)?;
+            let reason = f.reason.clone().unwrap_or_default();
+            let payload = PausePayload { input: input.clone(), at: now, status: t.status };
+            let a = self
+                .request_approval(
+                    p,
+                    NewRequest {
+                        kind: ApprovalKind::TicketPause,
+                        subject_type: "ticket",
+                        subject_id: Some(t.id.clone()),
+                        system_id: Some(t.system_id.clone()),
+                        unit_id: Some(t.unit_id.clone()),
+                        vendor_id: t.vendor_id.clone(),
+                        title: format!("工单 {}“{}”申请{}：{reason}", t.number, t.title, f.to.label().zh),
+                        proposed: json!({"to": f.to, "reason": f.reason, "waiting_for": f.waiting_for}),
+                        current: Some(json!({"status": t.status})),
+                        reason: f.reason.clone(),
+                        payload: serde_json::to_value(&payload).unwrap_or_default(),
+                    },
                 )
-                .into());
-            }
-            t.status = f.to;
-            t.waiting_for = if f.to == Status::Pending { f.waiting_for.clone() } else { None };
-            match f.to {
-                Status::Resolved => t.resolved_at = Some(at),
-                Status::Closed => t.closed_at = Some(at),
-                Status::Reopened => {
-                    t.resolved_at = None;
-                    t.closed_at = None;
-                    t.rating = None;
-                    t.rating_comment = None;
-                }
-                _ => {}
-            }
-            if f.to == Status::Restored && has_outage(t.kind) && t.outage_start.is_some() && t.outage_end.is_none() {
-                t.outage_end = Some(at);
-            }
-            let mut e = event(p, at, now, "transition");
-            e.from_status = Some(before.status);
-            e.to_status = Some(f.to);
-            e.reason = f.reason.clone();
-            e.data = json!({"waiting_for": f.waiting_for});
-            store::tickets::add_event(tx, &t.id, &e).await?;
-            self.notify_transition(tx, t, f.to, now).await
+                .await?;
+            return Ok(Applied::Requested(Box::new(a)));
+        }
+        self.change_ticket(p, id, english, "transition", async |tx, t, before| {
+            self.transition_in(tx, p, t, before, &f, at, now).await
         })
         .await
+        .map(Applied::Done)
+    }
+
+    /// The move itself, at `at`, inside the ticket's change.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn transition_in(
+        &self,
+        tx: &store::Tx,
+        p: &Principal,
+        t: &mut Ticket,
+        before: &Ticket,
+        f: &TransitionFields,
+        at: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        check_move(p, before, f.to)?;
+        let events = store::tickets::events(tx, &t.id).await?;
+        if events.len() >= MAX_EVENTS {
+            return Err(AppError::conflict(None, "工单变更次数过多", "the ticket has changed too many times"));
+        }
+        if let Some(last) = events.iter().filter(|e| e.kind == "transition" || e.kind == "created").map(|e| e.at).max()
+            && at < last
+        {
+            return Err(FieldError::new(
+                "at",
+                "不能早于工单上一次状态变化",
+                "must not be before the ticket's last change",
+            )
+            .into());
+        }
+        t.status = f.to;
+        t.waiting_for = if f.to == Status::Pending { f.waiting_for.clone() } else { None };
+        match f.to {
+            Status::Resolved => t.resolved_at = Some(at),
+            Status::Closed => t.closed_at = Some(at),
+            Status::Reopened => {
+                t.resolved_at = None;
+                t.closed_at = None;
+                t.rating = None;
+                t.rating_comment = None;
+            }
+            _ => {}
+        }
+        if f.to == Status::Restored && has_outage(t.kind) && t.outage_start.is_some() && t.outage_end.is_none() {
+            t.outage_end = Some(at);
+        }
+        let mut e = event(p, at, now, "transition");
+        e.from_status = Some(before.status);
+        e.to_status = Some(f.to);
+        e.reason = f.reason.clone();
+        e.data = json!({"waiting_for": f.waiting_for});
+        store::tickets::add_event(tx, &t.id, &e).await?;
+        self.notify_transition(tx, t, f.to, now).await
     }
 
     /// Assigns an engineer and/or moves the ticket to another support level (L1–L4).
@@ -195,13 +270,16 @@ impl App {
     }
 
     /// An incident's outage cause and interruption times (the vendor and the bureau record them).
+    /// Vendor staff record at once only what cannot excuse them: a cause the contract counts
+    /// against the vendor, with the times as they stand. A cause that would not count (a
+    /// carrier's line, the power) or a change of the times is a request the bureau approves.
     pub async fn ticket_outage(
         &self,
         p: &Principal,
         id: &str,
         input: OutageInput,
         english: bool,
-    ) -> Result<TicketDetail> {
+    ) -> Result<Applied<TicketDetail>> {
         let f = input.validate()?;
         let t = self.ticket_for_change(p, id).await?;
         if p.role == Role::UnitUser {
@@ -214,23 +292,69 @@ impl App {
         if f.outage_start.is_some_and(|s| s > now) || f.outage_end.is_some_and(|e| e > now) {
             return Err(FieldError::new("outage_end", "不能晚于当前时间", "must not be in the future").into());
         }
-        self.change_ticket(p, id, english, "outage", async |tx, t, before| {
-            t.cause = f.cause.or(before.cause);
-            t.outage_start = f.outage_start.or(before.outage_start);
-            t.outage_end = f.outage_end.or(before.outage_end);
-            if let (Some(s), Some(e)) = (t.outage_start, t.outage_end)
-                && e < s
-            {
-                return Err(
-                    FieldError::new("outage_end", "中断结束不能早于开始", "must not be before outage_start").into()
-                );
+        let (cause, start, end) =
+            (f.cause.or(t.cause), f.outage_start.or(t.outage_start), f.outage_end.or(t.outage_end));
+        if matches!(p.role, Role::Engineer | Role::VendorPm) {
+            let counted = match &t.contract_item_id {
+                Some(item) => store::contracts::counted_causes(&self.store, item).await?,
+                None => None,
             }
-            let mut e = event(p, now, now, "cause");
-            e.data = json!({"cause": t.cause, "outage_start": t.outage_start, "outage_end": t.outage_end});
-            store::tickets::add_event(tx, &t.id, &e).await?;
-            Ok(())
+            .unwrap_or_else(|| DEFAULT_COUNTED_CAUSES.to_vec());
+            let excuses = cause.is_some_and(|c| !counted.contains(&c));
+            if excuses || start != t.outage_start || end != t.outage_end {
+                let label = cause.map(|c| c.label().zh).unwrap_or_default();
+                let payload = OutagePayload { input: input.clone(), before: (t.cause, t.outage_start, t.outage_end) };
+                let a = self
+                    .request_approval(
+                        p,
+                        NewRequest {
+                            kind: ApprovalKind::TicketOutage,
+                            subject_type: "ticket",
+                            subject_id: Some(t.id.clone()),
+                            system_id: Some(t.system_id.clone()),
+                            unit_id: Some(t.unit_id.clone()),
+                            vendor_id: t.vendor_id.clone(),
+                            title: format!("工单 {}“{}”中断原因：{label}", t.number, t.title),
+                            proposed: json!({"cause": cause, "outage_start": start, "outage_end": end}),
+                            current: Some(
+                                json!({"cause": t.cause, "outage_start": t.outage_start, "outage_end": t.outage_end}),
+                            ),
+                            reason: None,
+                            payload: serde_json::to_value(&payload).unwrap_or_default(),
+                        },
+                    )
+                    .await?;
+                return Ok(Applied::Requested(Box::new(a)));
+            }
+        }
+        self.change_ticket(p, id, english, "outage", async |tx, t, before| {
+            self.outage_in(tx, p, t, before, &f, now).await
         })
         .await
+        .map(Applied::Done)
+    }
+
+    pub(crate) async fn outage_in(
+        &self,
+        tx: &store::Tx,
+        p: &Principal,
+        t: &mut Ticket,
+        before: &Ticket,
+        f: &OutageFields,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        t.cause = f.cause.or(before.cause);
+        t.outage_start = f.outage_start.or(before.outage_start);
+        t.outage_end = f.outage_end.or(before.outage_end);
+        if let (Some(s), Some(e)) = (t.outage_start, t.outage_end)
+            && e < s
+        {
+            return Err(FieldError::new("outage_end", "中断结束不能早于开始", "must not be before outage_start").into());
+        }
+        let mut e = event(p, now, now, "cause");
+        e.data = json!({"cause": t.cause, "outage_start": t.outage_start, "outage_end": t.outage_end});
+        store::tickets::add_event(tx, &t.id, &e).await?;
+        Ok(())
     }
 
     /// The reporter's satisfaction (000 用户使用评价), after the ticket is resolved.

@@ -5,6 +5,7 @@ mod comments;
 mod lifecycle;
 mod notify;
 mod preview;
+pub(crate) mod requests;
 
 use chrono::{DateTime, Utc};
 use domain::list::{ListQuery, Page};

@@ -9,7 +9,7 @@ use super::recurrence::{HolidayRule, Recurrence};
 use crate::error::Checker;
 use crate::{FieldError, Role};
 
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct PlanInput {
     /// Defaults to the template's name.
     pub name: Option<String>,
@@ -36,6 +36,8 @@ pub struct PlanInput {
     /// YYYY-MM-DD; for `times_in_period` the end of the contract item's period when omitted.
     pub end_date: Option<String>,
     pub active: Option<bool>,
+    /// Why, when the change goes to the bureau for approval (vendor staff).
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -82,14 +82,58 @@ impl Maintenance {
     }
 }
 
+/// A window as it counts: only while it was in effect, from when it took effect (made by the
+/// bureau, or approved) until it was ended. A window added today never reaches back into last
+/// month, and ending one does not rewrite the months it covered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub window: Maintenance,
+    pub from: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl Planned {
+    /// A window in effect for all time (tests, and the arithmetic of one period).
+    pub fn always(window: Maintenance) -> Planned {
+        Planned { window, from: DateTime::<Utc>::MIN_UTC, until: None }
+    }
+
+    /// Its occurrences within `[from, to)` and within its time in effect, clipped to both.
+    pub fn spans(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let a = from.max(self.from);
+        let b = self.until.map_or(to, |u| u.min(to));
+        if a >= b {
+            return Vec::new();
+        }
+        self.window.windows(a, b).into_iter().map(|(s, e)| (s.max(a), e.min(b))).filter(|(s, e)| s < e).collect()
+    }
+}
+
 /// A system's planned maintenance, as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MaintenanceWindow {
     pub id: String,
     pub system_id: String,
     pub name: String,
     pub window: Maintenance,
+    /// Why it was added (required for one the bureau records after the fact).
+    pub reason: Option<String>,
+    /// From when it counts.
+    pub effective_from: DateTime<Utc>,
+    /// When it was ended; it still counts before that.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Who asked for it (vendor staff) …
+    pub requested_by: Option<String>,
+    /// … and who approved it; both empty for one the bureau added itself.
+    pub approved_by: Option<String>,
+    pub approval_id: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl MaintenanceWindow {
+    pub fn planned(&self) -> Planned {
+        Planned { window: self.window.clone(), from: self.effective_from, until: self.ended_at }
+    }
 }
 
 /// One day (the bureau's) of a system's availability, for uptime bars.
@@ -159,13 +203,13 @@ pub fn compute(
     to: DateTime<Utc>,
     now: DateTime<Utc>,
     interruptions: &[Interruption],
-    maintenance: &[Maintenance],
+    maintenance: &[Planned],
     counted: &[Cause],
     target: Option<f64>,
 ) -> Availability {
     let until = to.min(now).max(from);
     let elapsed = (until - from).num_seconds();
-    let windows = merge(maintenance.iter().flat_map(|m| m.windows(from, until)).collect());
+    let windows = merge(maintenance.iter().flat_map(|m| m.spans(from, until)).collect());
     let clip = |i: &Interruption| {
         let s = i.start.max(from);
         let e = i.end.unwrap_or(until).min(until);

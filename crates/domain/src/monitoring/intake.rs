@@ -156,7 +156,7 @@ impl AlertmanagerPayload {
             };
             out.push(AlertEvent {
                 key,
-                system: a.labels.get(label).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+                system: a.labels.get(label).map(|s| clip(s.trim(), 200)).filter(|s| !s.is_empty()),
                 firing,
                 at,
                 title: clip(&title, 180),
@@ -197,7 +197,7 @@ impl WebhookAlert {
         }
         Ok(AlertEvent {
             key: clip(key.unwrap_or_default(), 100),
-            system: self.system.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+            system: self.system.as_deref().map(|s| clip(s.trim(), 200)).filter(|s| !s.is_empty()),
             firing,
             at: at.unwrap_or(now),
             title: clip(self.title.as_deref().unwrap_or("告警"), 180),

@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod intake;
+pub mod maintenance;
 pub mod rollup;
 pub mod spec;
 pub mod state;
@@ -30,8 +31,12 @@ pub struct Monitor {
     pub timeout_ms: u32,
     pub failures_before_down: u32,
     pub successes_before_up: u32,
+    /// What the check must see; request header values read as `spec::SECRET_MASK`.
     pub expect: Expect,
     pub active: bool,
+    /// Defined by someone other than an administrator: its target is held to the system's
+    /// registered networks and the bureau's allowlist, at every connection.
+    pub restricted: bool,
     /// `up`, `down` or `unknown` (not checked yet, or paused).
     pub state: MonitorState,
     pub state_since: Option<DateTime<Utc>>,

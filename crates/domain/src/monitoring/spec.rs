@@ -36,6 +36,10 @@ pub const MAX_TIMEOUT_MS: u32 = 60_000;
 /// Days before a certificate's expiry at which a TLS monitor fails, unless told otherwise.
 pub const DEFAULT_MIN_DAYS: u32 = 14;
 const HTTP_METHODS: [&str; 6] = ["GET", "HEAD", "POST", "PUT", "OPTIONS", "PATCH"];
+/// What a saved header value reads as: request headers often hold credentials
+/// (`Authorization`), so nobody sees them again after saving. Sent back unchanged, it keeps the
+/// stored value. Not ASCII, so it can never be a real header value.
+pub const SECRET_MASK: &str = "••••••";
 
 /// A monitor as sent by the API.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -60,6 +64,8 @@ pub struct MonitorInput {
     #[schema(value_type = Object)]
     pub expect: Option<Value>,
     pub active: Option<bool>,
+    /// Why, when the change goes to the bureau for approval (vendor staff).
+    pub reason: Option<String>,
 }
 
 /// A status code range, inclusive.
@@ -98,6 +104,31 @@ pub struct Expect {
 }
 
 impl Expect {
+    /// The same with every header value replaced by `SECRET_MASK`, for everything that is shown
+    /// or recorded (answers, the audit trail, approval requests).
+    pub fn masked(&self) -> Expect {
+        Expect { headers: self.headers.keys().map(|k| (k.clone(), SECRET_MASK.to_string())).collect(), ..self.clone() }
+    }
+
+    /// Puts the stored values back where the client sent `SECRET_MASK` ("unchanged"); a masked
+    /// header with nothing stored under its name must be typed again.
+    pub fn keep_secrets(&mut self, stored: &std::collections::BTreeMap<String, String>) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (k, v) in self.headers.iter_mut() {
+            if v == SECRET_MASK {
+                match stored.get(k) {
+                    Some(s) => *v = s.clone(),
+                    None => errors.push(FieldError::new(
+                        format!("expect.headers.{k}"),
+                        "请重新填写该请求头的值",
+                        "type this header's value again",
+                    )),
+                }
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
     /// Status codes that count as up: the given ranges, or 200–399.
     pub fn status_ok(&self, code: u16) -> bool {
         if self.status.is_empty() {
@@ -238,7 +269,13 @@ fn expect(c: &mut Checker, kind: MonitorKind, v: Option<&Value>) -> Expect {
                             let ok_name = !k.is_empty()
                                 && k.len() <= 100
                                 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-                            match text(v).filter(|v| v.len() <= 2000 && !crate::error::has_control_chars(v)) {
+                            // Visible ASCII as HTTP allows, or the mask that keeps a stored value.
+                            let ok_value = |v: &String| {
+                                v == SECRET_MASK
+                                    || (v.len() <= 2000
+                                        && v.bytes().all(|b| b == b' ' || b == b'\t' || b.is_ascii_graphic()))
+                            };
+                            match text(v).filter(ok_value) {
                                 Some(val) if ok_name => {
                                     e.headers.insert(k.clone(), val);
                                 }

@@ -96,7 +96,7 @@ fn down_after_n_failures_and_up_after_m_successes() {
 mod availability {
     use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 
-    use crate::monitoring::availability::{Interruption, Maintenance, compute};
+    use crate::monitoring::availability::{Interruption, Maintenance, Planned, compute};
     use crate::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
 
     /// Beijing wall time as an instant.
@@ -142,7 +142,7 @@ mod availability {
             cut("2026-11-12 10:00", Some("2026-11-12 11:00"), Cause::Carrier), // the carrier's line
             cut("2026-11-12 10:30", Some("2026-11-12 10:45"), Cause::Vendor), // overlaps it and counts
         ];
-        let a = compute(from, to, to, &cuts, &[weekly], &DEFAULT_COUNTED_CAUSES, Some(0.99));
+        let a = compute(from, to, to, &cuts, &[Planned::always(weekly)], &DEFAULT_COUNTED_CAUSES, Some(0.99));
         assert_eq!(a.downtime_seconds, 3600 + 900);
         assert_eq!(a.excluded_seconds, 3600 + 3600 - 900);
         assert_eq!(a.interruptions.iter().map(|i| i.counted_seconds).collect::<Vec<_>>(), [3600, 0, 900]);
@@ -186,5 +186,27 @@ mod availability {
         );
         let once = Maintenance::Once { start: from, end: from + chrono::Duration::hours(1) };
         assert_eq!(once.windows(to, to + chrono::Duration::days(1)), vec![]);
+    }
+
+    #[test]
+    fn a_window_counts_only_while_it_was_in_effect() {
+        let (from, to) = (bj("2026-11-01 00:00"), bj("2026-12-01 00:00"));
+        // Every day 02:00–04:00, added on the 15th and ended on the 20th.
+        let daily = Maintenance::Weekly {
+            weekdays: (1..=7).collect(),
+            at: NaiveTime::from_hms_opt(2, 0, 0).unwrap(),
+            minutes: 120,
+            time_zone: "Asia/Shanghai".into(),
+        };
+        let planned = Planned { window: daily, from: bj("2026-11-15 03:00"), until: Some(bj("2026-11-20 12:00")) };
+        let spans = planned.spans(from, to);
+        // Half of the 15th's window (it took effect at 03:00), then the 16th to the 20th.
+        assert_eq!(spans.len(), 6);
+        assert_eq!(spans[0], (bj("2026-11-15 03:00"), bj("2026-11-15 04:00")));
+        assert_eq!(spans[5], (bj("2026-11-20 02:00"), bj("2026-11-20 04:00")));
+        // An outage on the 10th is not excused by a window that did not exist yet.
+        let cuts = [cut("2026-11-10 02:30", Some("2026-11-10 03:30"), Cause::Vendor)];
+        let a = compute(from, to, to, &cuts, &[planned], &DEFAULT_COUNTED_CAUSES, None);
+        assert_eq!(a.downtime_seconds, 3600);
     }
 }

@@ -1,7 +1,7 @@
 //! Requests that create and change tickets, and their validation.
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Cause, Channel, SUPPORT_LEVELS, Status, TicketType};
@@ -105,7 +105,7 @@ impl TicketInput {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct TransitionInput {
     /// responded, arrived, in_progress, pending, restored, resolved, closed, reopened.
     pub to: Option<String>,
@@ -217,7 +217,7 @@ impl RatingInput {
 }
 
 /// An incident's outage: its cause and when the service was interrupted.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct OutageInput {
     /// vendor, carrier, infrastructure, third_party, user, unknown.
     pub cause: Option<String>,

@@ -11,6 +11,12 @@ pub struct Model {
     pub spec: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub reason: Option<String>,
+    pub effective_from: Option<DateTimeUtc>,
+    pub ended_at: Option<DateTimeUtc>,
+    pub requested_by_name: Option<String>,
+    pub approved_by_name: Option<String>,
+    pub approval_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! SeaORM entities: private to the store; repositories translate them to domain types.
 
+pub mod approvals;
 pub mod assets;
 pub mod audit_head;
 pub mod audit_log;
@@ -24,6 +25,7 @@ pub mod monitor_results;
 pub mod monitors;
 pub mod notifications;
 pub mod sessions;
+pub mod settings;
 pub mod sla_policies;
 pub mod sla_policy_versions;
 pub mod systems;

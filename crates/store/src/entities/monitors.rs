@@ -28,6 +28,8 @@ pub struct Model {
     pub cert_chain_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub secret_headers: Option<String>,
+    pub restricted: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

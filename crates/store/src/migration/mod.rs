@@ -10,6 +10,7 @@ mod m0004_inspections;
 mod m0005_monitoring;
 mod m0006_intake;
 mod m0007_hardening;
+mod m0008_approvals;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_monitoring::Migration),
             Box::new(m0006_intake::Migration),
             Box::new(m0007_hardening::Migration),
+            Box::new(m0008_approvals::Migration),
         ]
     }
 }

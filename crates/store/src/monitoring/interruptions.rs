@@ -2,7 +2,7 @@
 //! the ticket that followed it. Kept forever; availability is computed from them.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::interruptions as ir;
 use crate::{Conn, Result, Tx};
@@ -116,52 +116,4 @@ pub async fn interruptions_of(
         .into_iter()
         .map(row)
         .collect())
-}
-
-// ---- planned maintenance ----
-
-use crate::entities::maintenance_windows as mw;
-use domain::monitoring::availability::MaintenanceWindow;
-
-pub async fn insert_maintenance(tx: &Tx, w: &MaintenanceWindow, unit_id: &str) -> Result<()> {
-    mw::ActiveModel {
-        id: Set(w.id.clone()),
-        system_id: Set(w.system_id.clone()),
-        unit_id: Set(unit_id.to_string()),
-        name: Set(w.name.clone()),
-        spec: Set(serde_json::to_string(&w.window).unwrap_or_default()),
-        created_at: Set(w.created_at),
-        updated_at: Set(w.created_at),
-    }
-    .insert(tx.conn())
-    .await?;
-    Ok(())
-}
-
-pub async fn maintenance_of(c: &impl Conn, system_id: &str) -> Result<Vec<MaintenanceWindow>> {
-    let rows = mw::Entity::find()
-        .filter(mw::Column::SystemId.eq(system_id))
-        .order_by_asc(mw::Column::CreatedAt)
-        .all(c.conn())
-        .await?;
-    rows.into_iter()
-        .map(|m| {
-            Ok(MaintenanceWindow {
-                window: serde_json::from_str(&m.spec).map_err(|_| crate::corrupt("maintenance_windows.spec", &m.id))?,
-                id: m.id,
-                system_id: m.system_id,
-                name: m.name,
-                created_at: m.created_at,
-            })
-        })
-        .collect()
-}
-
-pub async fn delete_maintenance(tx: &Tx, system_id: &str, id: &str) -> Result<bool> {
-    let r = mw::Entity::delete_many()
-        .filter(mw::Column::Id.eq(id))
-        .filter(mw::Column::SystemId.eq(system_id))
-        .exec(tx.conn())
-        .await?;
-    Ok(r.rows_affected > 0)
 }

@@ -1,5 +1,7 @@
-//! Monitors and their live state; interruptions in `interruptions.rs`; rollups and raw results
-//! in `rollups.rs`.
+//! Monitors and their live state; interruptions in `interruptions.rs`; planned maintenance in
+//! `maintenance.rs`; rollups and raw results in `rollups.rs`.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use domain::Scope;
@@ -17,9 +19,11 @@ use crate::{Conn, Result, Tx, corrupt, list};
 
 mod intake;
 mod interruptions;
+mod maintenance;
 mod rollups;
 pub use intake::*;
 pub use interruptions::*;
+pub use maintenance::*;
 pub use rollups::*;
 
 fn visible(scope: &Scope) -> Condition {
@@ -35,7 +39,9 @@ fn monitor(m: mo::Model) -> Result<Monitor> {
     Ok(Monitor {
         kind: MonitorKind::parse(&m.kind).ok_or_else(|| corrupt("monitors.kind", &m.id))?,
         state: MonitorState::parse(&m.state).ok_or_else(|| corrupt("monitors.state", &m.id))?,
-        expect: serde_json::from_str(&m.expect).map_err(|_| corrupt("monitors.expect", &m.id))?,
+        expect: serde_json::from_str::<domain::monitoring::spec::Expect>(&m.expect)
+            .map_err(|_| corrupt("monitors.expect", &m.id))?
+            .masked(),
         cert: m.cert_not_after.map(|not_after| MonitorCertificate {
             not_after,
             issuer: m.cert_issuer.clone(),
@@ -52,6 +58,7 @@ fn monitor(m: mo::Model) -> Result<Monitor> {
         failures_before_down: u(m.failures_before_down),
         successes_before_up: u(m.successes_before_up),
         active: m.active,
+        restricted: m.restricted,
         state_since: m.state_since,
         last_checked_at: m.last_checked_at,
         last_ok: m.last_ok,
@@ -62,7 +69,27 @@ fn monitor(m: mo::Model) -> Result<Monitor> {
     })
 }
 
-/// The spec a stored monitor runs with.
+/// The header values a monitor keeps apart from its definition.
+fn secrets_of(m: &mo::Model) -> BTreeMap<String, String> {
+    m.secret_headers.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default()
+}
+
+/// A monitor's stored header values (to keep them when a change sends the mask back).
+pub async fn secret_headers(c: &impl Conn, id: &str) -> Result<BTreeMap<String, String>> {
+    Ok(mo::Entity::find_by_id(id.to_string()).one(c.conn()).await?.map(|m| secrets_of(&m)).unwrap_or_default())
+}
+
+/// The spec a stored monitor runs with, header values included; never shown to anyone.
+fn run_spec(m: &mo::Model) -> Result<MonitorSpec> {
+    let mut expect: domain::monitoring::spec::Expect =
+        serde_json::from_str(&m.expect).map_err(|_| corrupt("monitors.expect", &m.id))?;
+    expect.headers = secrets_of(m);
+    let mut view = monitor(m.clone())?;
+    view.expect = expect;
+    Ok(spec_of(&view))
+}
+
+/// The spec of a monitor as shown (header values masked) or, from `run_spec`, as run.
 pub fn spec_of(m: &Monitor) -> MonitorSpec {
     MonitorSpec {
         system_id: m.system_id.clone(),
@@ -92,13 +119,20 @@ fn fill(a: &mut mo::ActiveModel, s: &MonitorSpec, unit_id: &str) {
     a.timeout_ms = Set(i(s.timeout_ms));
     a.failures_before_down = Set(i(s.failures_before_down));
     a.successes_before_up = Set(i(s.successes_before_up));
-    a.expect = Set(serde_json::to_string(&s.expect).unwrap_or_else(|_| "{}".into()));
+    // Header names stay with the definition; their values go to `secret_headers`.
+    let mut shown = s.expect.clone();
+    shown.headers.values_mut().for_each(String::clear);
+    a.expect = Set(serde_json::to_string(&shown).unwrap_or_else(|_| "{}".into()));
+    a.secret_headers =
+        Set((!s.expect.headers.is_empty()).then(|| serde_json::to_string(&s.expect.headers).unwrap_or_default()));
     a.active = Set(s.active);
 }
 
-pub async fn insert(tx: &Tx, s: &MonitorSpec, unit_id: &str, now: DateTime<Utc>) -> Result<Monitor> {
+/// A new monitor; `restricted` when a non-administrator defined it.
+pub async fn insert(tx: &Tx, s: &MonitorSpec, unit_id: &str, restricted: bool, now: DateTime<Utc>) -> Result<Monitor> {
     let mut a = mo::ActiveModel {
         id: Set(crate::new_id()),
+        restricted: Set(restricted),
         state: Set(MonitorState::Unknown.as_str().into()),
         state_since: Set(None),
         last_checked_at: Set(None),
@@ -118,10 +152,18 @@ pub async fn insert(tx: &Tx, s: &MonitorSpec, unit_id: &str, now: DateTime<Utc>)
 }
 
 /// A changed definition; a changed target or kind starts again from `unknown`.
-pub async fn update(tx: &Tx, before: &Monitor, s: &MonitorSpec, unit_id: &str, now: DateTime<Utc>) -> Result<Monitor> {
+pub async fn update(
+    tx: &Tx,
+    before: &Monitor,
+    s: &MonitorSpec,
+    unit_id: &str,
+    restricted: bool,
+    now: DateTime<Utc>,
+) -> Result<Monitor> {
     let m = mo::Entity::find_by_id(before.id.clone()).one(tx.conn()).await?.ok_or(crate::StoreError::NotFound)?;
     let mut a: mo::ActiveModel = m.into();
     fill(&mut a, s, unit_id);
+    a.restricted = Set(restricted);
     if before.kind != s.kind || before.target != s.target || !s.active {
         a.state = Set(MonitorState::Unknown.as_str().into());
         a.state_since = Set(Some(now));
@@ -164,10 +206,10 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &MonitorFilter
     Ok(Page { items, total, page: q.page, page_size: q.page_size })
 }
 
-/// Every active monitor, for the runner.
-pub async fn active(c: &impl Conn) -> Result<Vec<Monitor>> {
+/// Every active monitor with the spec it runs with, for the runner.
+pub async fn active(c: &impl Conn) -> Result<Vec<(Monitor, MonitorSpec)>> {
     let rows = mo::Entity::find().filter(mo::Column::Active.eq(true)).all(c.conn()).await?;
-    rows.into_iter().map(monitor).collect()
+    rows.into_iter().map(|m| Ok((monitor(m.clone())?, run_spec(&m)?))).collect()
 }
 
 /// The last checks of many monitors: those with a certificate one by one (TLS monitors, few),

@@ -1,0 +1,144 @@
+//! `/approvals`: the inbox of requests awaiting a decision, their decision, and the bureau's
+//! setting of which kinds units may decide.
+
+use app::approvals::ApprovalFilter;
+use axum::Json;
+use axum::extract::{Path, State};
+use domain::FieldError;
+use domain::approvals::{Approval, ApprovalKind, ApprovalSettings, ApprovalStatus, DecisionInput};
+use domain::list::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::ListParams;
+use crate::error::{ApiResult, ProblemBody};
+use crate::extract::{Auth, JsonBody, Params, check};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(get))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
+        .routes(routes!(withdraw))
+        .routes(routes!(settings, put_settings))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ApprovalParams {
+    /// pending, approved, rejected, withdrawn
+    status: Option<String>,
+    /// maintenance_window, monitor_update, monitor_delete, plan_update, plan_delete, ticket_pause, ticket_outage
+    kind: Option<String>,
+    system_id: Option<String>,
+    /// The monitor, plan or ticket the requests are about.
+    subject_id: Option<String>,
+    /// `true`: those waiting for the caller's decision (for vendor staff: those they asked).
+    mine: Option<bool>,
+}
+
+/// Requests the caller may see, newest first.
+#[utoipa::path(get, path = "/approvals", tag = "approvals", operation_id = "approvals_list",
+    params(ListParams, ApprovalParams), responses((status = 200, body = Page<Approval>), (status = 400, body = ProblemBody)))]
+async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Approval>>> {
+    let mut errors = Vec::new();
+    let q = params.list(&[], &mut errors);
+    let status = params.text("status");
+    let status = match status.as_deref().map(|v| (v, ApprovalStatus::parse(v))) {
+        Some((_, None)) => {
+            errors.push(FieldError::new(
+                "status",
+                format!("可选值：{}", ApprovalStatus::choices()),
+                format!("one of: {}", ApprovalStatus::choices()),
+            ));
+            None
+        }
+        other => other.and_then(|(_, s)| s),
+    };
+    let kind = params.text("kind");
+    let kind = match kind.as_deref().map(|v| (v, ApprovalKind::parse(v))) {
+        Some((_, None)) => {
+            errors.push(FieldError::new(
+                "kind",
+                format!("可选值：{}", ApprovalKind::choices()),
+                format!("one of: {}", ApprovalKind::choices()),
+            ));
+            None
+        }
+        other => other.and_then(|(_, k)| k),
+    };
+    let mine = params.flag("mine", &mut errors).unwrap_or(false);
+    check(errors)?;
+    let f = ApprovalFilter {
+        status,
+        kind,
+        system_id: params.text("system_id"),
+        subject_id: params.text("subject_id"),
+        ..Default::default()
+    };
+    Ok(Json(s.app.list_approvals(&auth.principal, &q, f, mine).await?))
+}
+
+#[utoipa::path(get, path = "/approvals/{id}", tag = "approvals", operation_id = "approvals_get",
+    params(("id" = String, Path)), responses((status = 200, body = Approval), (status = 404, body = ProblemBody)))]
+async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Approval>> {
+    Ok(Json(s.app.get_approval(&auth.principal, &id).await?))
+}
+
+/// Approves and carries out the request (the bureau; the unit concerned for the kinds the bureau
+/// opened to units). 409 when it was already decided, or when its subject changed since.
+#[utoipa::path(post, path = "/approvals/{id}/approve", tag = "approvals", operation_id = "approvals_approve",
+    params(("id" = String, Path)), request_body = DecisionInput,
+    responses((status = 200, body = Approval), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn approve(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<DecisionInput>,
+) -> ApiResult<Json<Approval>> {
+    Ok(Json(s.app.decide_approval(&auth.principal, &id, true, input).await?))
+}
+
+/// Rejects the request; the comment saying why is required.
+#[utoipa::path(post, path = "/approvals/{id}/reject", tag = "approvals", operation_id = "approvals_reject",
+    params(("id" = String, Path)), request_body = DecisionInput,
+    responses((status = 200, body = Approval), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn reject(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<DecisionInput>,
+) -> ApiResult<Json<Approval>> {
+    Ok(Json(s.app.decide_approval(&auth.principal, &id, false, input).await?))
+}
+
+/// The requester takes a pending request back.
+#[utoipa::path(post, path = "/approvals/{id}/withdraw", tag = "approvals", operation_id = "approvals_withdraw",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Approval), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn withdraw(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Approval>> {
+    Ok(Json(s.app.withdraw_approval(&auth.principal, &id).await?))
+}
+
+/// Which kinds of request units may decide for their own systems and tickets.
+#[utoipa::path(get, path = "/approval-settings", tag = "approvals", operation_id = "approvals_settings",
+    responses((status = 200, body = ApprovalSettings)))]
+async fn settings(State(s): State<AppState>, _auth: Auth) -> ApiResult<Json<ApprovalSettings>> {
+    Ok(Json(s.app.approval_settings().await?))
+}
+
+/// Sets them (the bureau).
+#[utoipa::path(put, path = "/approval-settings", tag = "approvals", operation_id = "approvals_put_settings",
+    request_body = ApprovalSettings, responses((status = 200, body = ApprovalSettings), (status = 403, body = ProblemBody)))]
+async fn put_settings(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(input): JsonBody<ApprovalSettings>,
+) -> ApiResult<Json<ApprovalSettings>> {
+    Ok(Json(s.app.set_approval_settings(&auth.principal, input).await?))
+}

@@ -1,0 +1,564 @@
+//! Shared by the two sweeps generated from `openapi.json`: the operations it documents, a world
+//! of two tenants holding one object of every kind, a plausible body for every operation, and a
+//! raw HTTP call that reports what came back (or that the connection was dropped).
+
+use std::collections::BTreeMap;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::harness::{PASSWORD, TestApp};
+
+/// A tiny valid PNG header: enough for the type sniffer of uploads.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-sweep";
+
+/// What a path parameter names in the world, by the collection segment before it and the
+/// parameter's name. Every path parameter of `openapi.json` must be in one of the two tables;
+/// a new path whose parameter is in neither fails both sweeps until it is added here.
+///
+/// Tenant-scoped objects: the tenancy sweep substitutes tenant B's object.
+pub const TENANT_B: &[(&str, &str, &str)] = &[
+    ("units", "id", "unit"),
+    ("systems", "id", "system"),
+    ("assets", "id", "asset"),
+    ("vendors", "id", "vendor"),
+    ("contracts", "id", "contract"),
+    ("items", "item_id", "item"),
+    ("users", "id", "user"),
+    ("certificates", "cert_id", "certificate"),
+    ("tickets", "id", "ticket"),
+    ("attachments", "attachment_id", "attachment"),
+    ("monitors", "id", "monitor"),
+    ("maintenance", "window_id", "window"),
+    ("inspection-plans", "id", "plan"),
+    ("inspection-tasks", "id", "task"),
+    ("photos", "photo_id", "photo"),
+    ("inspection-records", "id", "record"),
+    // Policies are scoped: one named by a contract item is seen by whoever sees the item.
+    ("policies", "id", "policy"),
+    // Integration accounts belong to the bureau (admin only), not to a tenant; they are swept
+    // anyway, since an answer that differed between an existing and a missing one would still
+    // tell a caller which ids exist.
+    ("integrations", "id", "integration"),
+    // A request tenant B's vendor filed about tenant B's system.
+    ("approvals", "id", "approval"),
+];
+
+/// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
+/// field); the input sweep still fills them with the world's object (the fourth field).
+pub const GLOBAL: &[(&str, &str, &str, &str)] = &[
+    (
+        "calendars",
+        "id",
+        "working calendars are shared reference data: every tenant's policies and plans count in them",
+        "calendar",
+    ),
+    (
+        "holiday-sets",
+        "id",
+        "the national holiday sets are shared reference data, read by every calendar",
+        "holiday_set",
+    ),
+    ("years", "year", "a year of a (global) holiday set, not an object", "year"),
+    (
+        "inspection-templates",
+        "id",
+        "checklists are shared: every tenant's plans refer to them; only the bureau writes them",
+        "template",
+    ),
+];
+
+/// Query parameters holding an id: the tenancy sweep fills them with tenant B's object too.
+pub const QUERY_TENANT_B: &[(&str, &str)] = &[
+    ("system_id", "system"),
+    ("unit_id", "unit"),
+    ("vendor_id", "vendor"),
+    ("contract_id", "contract"),
+    ("contract_item_id", "item"),
+    ("plan_id", "plan"),
+    ("assignee_id", "user"),
+    // The audit log is the bureau's and the auditor's only; for the others both answers are 403.
+    ("actor_id", "user"),
+    ("object_id", "system"),
+    // Approvals about a monitor, plan or ticket.
+    ("subject_id", "ticket"),
+];
+
+/// Query ids of global objects (reason), with the world's object for the input sweep.
+pub const QUERY_GLOBAL: &[(&str, &str, &str)] = &[
+    ("template_id", "checklists are global (see GLOBAL)", "template"),
+    ("calendar_id", "calendars are global (see GLOBAL)", "calendar"),
+];
+
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    None,
+    Json(Value),
+    Multipart,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueryParam {
+    pub name: String,
+    pub required: bool,
+}
+
+/// One operation of `openapi.json`.
+#[derive(Debug, Clone)]
+pub struct Op {
+    pub method: Method,
+    pub path: String,
+    pub op_id: String,
+    pub path_params: Vec<String>,
+    pub query: Vec<QueryParam>,
+    pub body: BodyKind,
+}
+
+impl Op {
+    pub fn label(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    pub fn is_write(&self) -> bool {
+        matches!(self.method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
+    }
+
+    /// The collection segment before `{param}`.
+    pub fn collection_of(&self, param: &str) -> String {
+        let segs: Vec<&str> = self.path.split('/').collect();
+        let i = segs.iter().position(|s| *s == format!("{{{param}}}")).unwrap_or(0);
+        segs.get(i.wrapping_sub(1)).copied().unwrap_or("").to_string()
+    }
+}
+
+/// `openapi.json` at the repository root, read at run time so new paths are swept at once.
+pub fn spec() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+    serde_json::from_str(&text).expect("openapi.json is JSON")
+}
+
+/// Follows `$ref`s.
+pub fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.rsplit('/').next().unwrap_or_default();
+            resolve(spec, &spec["components"]["schemas"][name])
+        }
+        None => schema,
+    }
+}
+
+/// Every operation, in document order.
+pub fn operations(spec: &Value) -> Vec<Op> {
+    let mut ops = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (m, o) in item.as_object().expect("path item") {
+            let method = match m.as_str() {
+                "get" => Method::GET,
+                "post" => Method::POST,
+                "put" => Method::PUT,
+                "patch" => Method::PATCH,
+                "delete" => Method::DELETE,
+                _ => continue,
+            };
+            let params = o["parameters"].as_array().cloned().unwrap_or_default();
+            let of = |place: &str| params.iter().filter(move |p| p["in"] == place).cloned().collect::<Vec<_>>();
+            let path_params = of("path").iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+            let query = of("query")
+                .iter()
+                .map(|p| QueryParam {
+                    name: p["name"].as_str().unwrap().to_string(),
+                    required: p["required"].as_bool().unwrap_or(false),
+                })
+                .collect();
+            let content = &o["requestBody"]["content"];
+            let body = if let Some(s) = content.get("application/json") {
+                BodyKind::Json(s["schema"].clone())
+            } else if content.get("multipart/form-data").is_some() {
+                BodyKind::Multipart
+            } else {
+                BodyKind::None
+            };
+            ops.push(Op {
+                method,
+                path: path.clone(),
+                op_id: o["operationId"].as_str().unwrap_or_default().to_string(),
+                path_params,
+                query,
+                body,
+            });
+        }
+    }
+    ops
+}
+
+/// Puts `values[param]` into the path template.
+pub fn fill(path: &str, values: &BTreeMap<String, String>) -> String {
+    values.iter().fold(path.to_string(), |p, (k, v)| p.replace(&format!("{{{k}}}"), v))
+}
+
+/// A well-formed id that names nothing: a fresh UUIDv7.
+pub fn fresh_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Two tenants. A: unit A with a system and an asset, vendor 1 whose contract covers A's system,
+/// and the three bound callers (a unit user of A, vendor 1's project manager and engineer).
+/// B: one object of every kind, under unit B and vendor 2 (whose contract covers B's system).
+pub struct World {
+    pub ua: String,
+    pub pm1: String,
+    pub eng1: String,
+    pub auditor: String,
+    /// Tenant A's objects, for plausible bodies ("unit", "system", "vendor", "engineer", …).
+    pub a: BTreeMap<&'static str, String>,
+    /// Tenant B's objects and the global ones, by the keys of the tables above.
+    pub b: BTreeMap<&'static str, String>,
+    /// Integration tokens by kind (`webhook`, `alertmanager`).
+    pub intake: BTreeMap<&'static str, String>,
+    /// A valid SLA policy (seed template 004-row-04).
+    pub policy: Value,
+}
+
+impl World {
+    pub fn b(&self, key: &str) -> String {
+        self.b.get(key).unwrap_or_else(|| panic!("the world has no `{key}`")).clone()
+    }
+    pub fn a(&self, key: &str) -> String {
+        self.a.get(key).unwrap_or_else(|| panic!("the world has no A-side `{key}`")).clone()
+    }
+}
+
+async fn user_id(t: &TestApp, username: &str, role: &str, unit: Option<&str>, vendor: Option<&str>) -> String {
+    t.create(
+        "users",
+        json!({"username": username, "role": role, "unit_id": unit, "vendor_id": vendor, "password": PASSWORD}),
+    )
+    .await
+}
+
+async fn upload(t: &TestApp, path: &str, extra: &[(&str, &str)]) -> Value {
+    let mut form =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("p.png"));
+    for (k, v) in extra {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let res = t.client.post(format!("{}{path}", t.base)).bearer_auth(&t.admin).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "upload {path}");
+    res.json().await.unwrap()
+}
+
+async fn created(t: &TestApp, path: &str, body: Value) -> Value {
+    let (s, v) = t.post(path, &t.admin, body).await;
+    assert_eq!(s, StatusCode::CREATED, "create {path}: {v}");
+    v
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("id").to_string()
+}
+
+pub async fn world(t: &TestApp) -> World {
+    let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
+    let unit_a = t.unit("甲单位").await;
+    let sys_a = t.system("甲系统", &unit_a).await;
+    let vendor_1 = t.vendor("供应商一").await;
+    t.contract("合同一", &vendor_1, &[&sys_a]).await;
+    let ua = t.user("ua", "unit_user", Some(&unit_a), None).await;
+    let pm1 = t.user("pm1", "vendor_pm", None, Some(&vendor_1)).await;
+    let eng1 = t.user("eng1", "engineer", None, Some(&vendor_1)).await;
+    let auditor = t.user("shenji", "auditor", None, None).await;
+    let (_, eng) = t.get("/api/v1/users?q=eng1", &t.admin).await;
+    a.insert("engineer", eng["items"][0]["id"].as_str().unwrap().to_string());
+    a.insert("unit", unit_a);
+    a.insert("system", sys_a);
+    a.insert("vendor", vendor_1);
+
+    let unit = t.unit("乙单位").await;
+    let system = t.system("乙系统", &unit).await;
+    let asset = t.create("assets", json!({"name": "乙服务器", "kind": "server", "system_id": system})).await;
+    let vendor = t.vendor("供应商二").await;
+    let (_, tpl) = t.get("/api/v1/sla/templates", &t.admin).await;
+    let policy_body =
+        tpl["items"].as_array().unwrap().iter().find(|x| x["id"] == "004-row-04").unwrap()["policy"].clone();
+    let policy = t.create("sla/policies", policy_body.clone()).await;
+    let contract = created(
+        t,
+        "/api/v1/contracts",
+        json!({"name": "合同二", "vendor_id": vendor, "items": [{"name": "乙分项", "budget_fen": 100,
+            "start_date": "2026-01-01", "end_date": "2027-12-31", "system_ids": [system], "sla_policy_id": policy}]}),
+    )
+    .await;
+    let item = contract["items"][0]["id"].as_str().unwrap().to_string();
+    user_id(t, "ub", "unit_user", Some(&unit), None).await;
+    user_id(t, "pm2", "vendor_pm", None, Some(&vendor)).await;
+    let user = user_id(t, "eng2", "engineer", None, Some(&vendor)).await;
+    let certificate = id(&created(t, &format!("/api/v1/users/{user}/certificates"), json!({"name": "CISP"})).await);
+    let ticket = id(&created(
+        t,
+        "/api/v1/tickets",
+        json!({"system_id": system, "type": "incident", "title": "乙系统无法登录", "description": "502"}),
+    )
+    .await);
+    created(t, &format!("/api/v1/tickets/{ticket}/comments"), json!({"body": "已收到"})).await;
+    let attachment = id(&upload(t, &format!("/api/v1/tickets/{ticket}/attachments"), &[]).await);
+    let monitor = id(&created(
+        t,
+        "/api/v1/monitors",
+        json!({"system_id": system, "kind": "http", "target": "http://127.0.0.1:9/", "interval_seconds": 3600, "expect": {}}),
+    )
+    .await);
+    let window = id(&created(
+        t,
+        &format!("/api/v1/systems/{system}/maintenance"),
+        json!({"name": "例行维护", "window": {"repeat": "once", "start": "2099-01-01T00:00:00Z", "end": "2099-01-01T01:00:00Z"}}),
+    )
+    .await);
+    let template = t
+        .create(
+            "inspection-templates",
+            json!({"name": "日常巡检", "kind": "application", "items": [
+                {"id": "up", "name": "系统可访问", "result_type": "normal_abnormal"}]}),
+        )
+        .await;
+    let plan = t
+        .create(
+            "inspection-plans",
+            json!({"system_id": system, "template_id": template, "recurrence": {"every": "day"}, "assignee_id": user}),
+        )
+        .await;
+    let (_, tasks) = t.get(&format!("/api/v1/inspection-tasks?plan_id={plan}&page_size=5"), &t.admin).await;
+    let task_id = |i: usize| tasks["items"][i]["id"].as_str().unwrap_or_else(|| panic!("tasks: {tasks}")).to_string();
+    let (task, recorded) = (task_id(0), task_id(1));
+    let photo = id(&upload(t, &format!("/api/v1/inspection-tasks/{task}/photos"), &[("item_id", "up")]).await);
+    let record = id(&created(
+        t,
+        &format!("/api/v1/inspection-tasks/{recorded}/record"),
+        json!({"results": [{"item_id": "up", "result": "normal"}]}),
+    )
+    .await);
+    let mut intake = BTreeMap::new();
+    let mut integration = String::new();
+    for kind in ["webhook", "alertmanager"] {
+        let v = created(t, "/api/v1/integrations", json!({"name": format!("{kind} 接入"), "kind": kind})).await;
+        integration = id(&v["integration"]);
+        intake.insert(kind, v["token"].as_str().unwrap().to_string());
+    }
+    let pm2 = t.login("pm2", crate::harness::PASSWORD).await;
+    let (s, req) = t
+        .post(
+            &format!("/api/v1/systems/{system}/maintenance"),
+            &pm2,
+            json!({"window": {"repeat": "once", "start": "2099-02-01T00:00:00Z", "end": "2099-02-01T01:00:00Z"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "request: {req}");
+    let approval = id(&req);
+    let calendar = id(&created(t, "/api/v1/calendars", calendar_body("数据局工作日历")).await);
+    let holiday_set = id(&created(t, "/api/v1/holiday-sets", json!({"code": "sweep", "name": "扫描用节假日"})).await);
+    for (k, v) in [
+        ("unit", unit),
+        ("system", system),
+        ("asset", asset),
+        ("vendor", vendor),
+        ("contract", id(&contract)),
+        ("item", item),
+        ("user", user),
+        ("certificate", certificate),
+        ("ticket", ticket),
+        ("attachment", attachment),
+        ("monitor", monitor),
+        ("window", window),
+        ("plan", plan),
+        ("task", task),
+        ("photo", photo),
+        ("record", record),
+        ("policy", policy),
+        ("integration", integration),
+        ("approval", approval),
+        ("calendar", calendar),
+        ("holiday_set", holiday_set),
+        ("year", "2026".to_string()),
+        ("template", template),
+    ] {
+        b.insert(k, v);
+    }
+    World { ua, pm1, eng1, auditor, a, b, intake, policy: policy_body }
+}
+
+pub fn calendar_body(name: &str) -> Value {
+    let day = json!([["08:30", "12:00"], ["13:30", "17:30"]]);
+    json!({"name": name, "time_zone": "Asia/Shanghai", "holiday_sets": ["cn"], "overrides": [],
+        "weekly": {"mon": day, "tue": day, "wed": day, "thu": day, "fri": day, "sat": [], "sun": []}})
+}
+
+/// A body that passes validation for the operation (naming tenant A's objects where it names
+/// any), so a handler that skipped a lookup would answer 2xx rather than a 4xx about the body.
+/// Operations not listed get one built from their schema.
+pub fn plausible_body(spec: &Value, op: &Op, w: &World) -> Option<Value> {
+    let BodyKind::Json(schema) = &op.body else { return None };
+    let (unit, system, vendor, engineer) = (w.a("unit"), w.a("system"), w.a("vendor"), w.a("engineer"));
+    let item = json!({"name": "新分项", "budget_fen": 1, "start_date": "2026-01-01", "end_date": "2026-12-31", "system_ids": [system]});
+    Some(match op.op_id.as_str() {
+        "assets_create" | "assets_update" => json!({"name": "新资产", "kind": "server", "system_id": system}),
+        "auth_login" => json!({"username": "nobody", "password": "wrong"}),
+        "calendars_create" | "calendars_update" | "calendars_preview" => calendar_body("新日历"),
+        "contracts_create" | "contracts_update" => json!({"name": "新合同", "vendor_id": vendor, "items": [item]}),
+        "contracts_add_item" | "contracts_update_item" => item,
+        "holidays_create" => json!({"code": "x", "name": "新节假日"}),
+        "holidays_put_year" => json!({"entries": [{"date": "2026-10-01", "kind": "holiday", "name": "国庆节"}]}),
+        "inspection_plans_create" | "inspection_plans_update" => {
+            json!({"system_id": system, "template_id": w.b("template"), "recurrence": {"every": "working_day"}})
+        }
+        "inspection_tasks_record" => json!({"results": [{"item_id": "up", "result": "normal"}]}),
+        "inspection_templates_create" | "inspection_templates_update" => {
+            json!({"name": "新模板", "kind": "application",
+            "items": [{"id": "up", "name": "可访问", "result_type": "normal_abnormal"}]})
+        }
+        "intake_webhook" => json!({"system": system, "key": "k1", "status": "firing", "title": "告警"}),
+        "intake_alertmanager" => json!({"version": "4", "status": "firing", "receiver": "yunwei", "alerts": [
+            {"status": "firing", "labels": {"alertname": "HostDown", "yunwei_system": system},
+             "annotations": {}, "startsAt": "2026-11-30T00:00:00Z", "endsAt": "0001-01-01T00:00:00Z", "fingerprint": "f1"}]}),
+        "integrations_create" => json!({"name": "新接入", "kind": "webhook"}),
+        "monitors_create" | "monitors_update" => {
+            json!({"system_id": system, "kind": "http", "target": "http://127.0.0.1:9/", "interval_seconds": 3600, "expect": {}})
+        }
+        "tickets_read_notifications" => json!({}),
+        "sla_create" | "sla_update" => w.policy.clone(),
+        "sla_simulate" => json!({"calendar_id": "preset-5x8", "reported_at": "2026-11-30T10:00:00+08:00",
+            "targets": {"resolve": {"kind": "business", "minutes": 240}}}),
+        "systems_create" | "systems_update" => json!({"name": "新系统", "unit_id": unit}),
+        "maintenance_add" => {
+            json!({"window": {"repeat": "once", "start": "2099-01-01T00:00:00Z", "end": "2099-01-01T01:00:00Z"}})
+        }
+        "tickets_create" => json!({"system_id": system, "type": "incident", "title": "新工单"}),
+        "tickets_assign" => json!({"assignee_id": engineer}),
+        "tickets_comment" => json!({"body": "留言"}),
+        "tickets_milestone" => json!({"metric": "plan", "note": "方案"}),
+        "tickets_outage" => json!({"cause": "carrier"}),
+        "tickets_rate" => json!({"rating": 5}),
+        "tickets_transition" => json!({"to": "responded"}),
+        "units_create" | "units_update" | "vendors_create" | "vendors_update" => json!({"name": "新名称"}),
+        "users_create" | "users_update" => {
+            json!({"username": "newuser", "role": "unit_user", "unit_id": unit, "password": PASSWORD})
+        }
+        "users_create_certificate" | "users_update_certificate" => json!({"name": "CISP"}),
+        _ => example(spec, schema, 0),
+    })
+}
+
+/// A value of the schema's shape: its required and optional properties with simple values.
+pub fn example(spec: &Value, schema: &Value, depth: usize) -> Value {
+    let s = resolve(spec, schema);
+    if depth > 4 {
+        return Value::Null;
+    }
+    if let Some(first) = s["oneOf"].as_array().and_then(|v| v.first()).or_else(|| s["allOf"].get(0)) {
+        return example(spec, first, depth + 1);
+    }
+    if let Some(e) = s["enum"].as_array().and_then(|v| v.first()) {
+        return e.clone();
+    }
+    let ty = match &s["type"] {
+        Value::String(t) => t.clone(),
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null").to_string(),
+        _ if s.get("properties").is_some() => "object".into(),
+        _ => "null".into(),
+    };
+    match ty.as_str() {
+        "object" => Value::Object(
+            s["properties"]
+                .as_object()
+                .map(|p| p.iter().map(|(k, v)| (k.clone(), example(spec, v, depth + 1))).collect())
+                .unwrap_or_default(),
+        ),
+        "array" => json!([example(spec, &s["items"], depth + 1)]),
+        "string" => match s["format"].as_str() {
+            Some("date") => json!("2026-11-30"),
+            Some("date-time") => json!("2026-11-30T02:00:00Z"),
+            _ => json!("x"),
+        },
+        "integer" | "number" => json!(1),
+        "boolean" => json!(false),
+        _ => Value::Null,
+    }
+}
+
+/// A plausible value for a query parameter, by name.
+pub fn plausible_query(name: &str, w: &World) -> String {
+    match name {
+        "from" => "2026-11-01".into(),
+        "to" => "2026-11-30".into(),
+        "month" => "2026-11".into(),
+        "format" => "xlsx".into(),
+        "system_id" => w.b("system"),
+        "contract_id" => w.b("contract"),
+        _ => "1".into(),
+    }
+}
+
+/// What is sent.
+pub enum Payload {
+    None,
+    Json(Value),
+    /// Raw bytes with a content type (or none).
+    Raw(Vec<u8>, Option<&'static str>),
+    /// A multipart form with a PNG as `file`.
+    Png,
+}
+
+/// What came back, comparable between two calls: the status and the body without its request
+/// id (xlsx as its cells, other binaries by type and length).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+pub async fn send(
+    t: &TestApp,
+    method: Method,
+    path_and_query: &str,
+    token: Option<&str>,
+    payload: &Payload,
+) -> Result<Answer, String> {
+    let mut req = t.client.request(method, format!("{}{path_and_query}", t.base));
+    if let Some(tk) = token {
+        req = req.bearer_auth(tk);
+    }
+    req = match payload {
+        Payload::None => req,
+        Payload::Json(v) => req.json(v),
+        Payload::Raw(bytes, ct) => {
+            let r = req.body(bytes.clone());
+            match ct {
+                Some(ct) => r.header("content-type", *ct),
+                None => r,
+            }
+        }
+        Payload::Png => req.multipart(
+            reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("p.png")),
+        ),
+    };
+    let res = req.send().await.map_err(|e| format!("no answer: {e}"))?;
+    let status = res.status();
+    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let bytes = res.bytes().await.map_err(|e| format!("answer cut off: {e}"))?;
+    let body = if ct.starts_with("application/json") {
+        let mut v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if let Some(o) = v.as_object_mut() {
+            o.remove("request_id");
+        }
+        v
+    } else if ct.contains("spreadsheetml") {
+        match report::xlsx::read_table(&bytes) {
+            Ok(table) => json!({"xlsx": format!("{:?} {:?}", table.headers, table.rows)}),
+            Err(e) => json!({"xlsx_error": e.to_string()}),
+        }
+    } else {
+        json!({"content_type": ct, "len": bytes.len()})
+    };
+    Ok(Answer { status, body })
+}

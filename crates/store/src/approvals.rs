@@ -1,0 +1,190 @@
+//! Requests awaiting a decision, and the bureau's settings. A decision is one conditional update
+//! (`WHERE status = 'pending'`), so two deciders at once cannot both decide; a partial unique
+//! index keeps one pending request per subject.
+
+use chrono::{DateTime, Utc};
+use domain::approvals::{Approval, ApprovalKind, ApprovalStatus};
+use domain::list::{ListQuery, Page};
+use domain::{Role, Scope};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+
+use crate::entities::{approvals as ap, settings};
+use crate::scope::by_scope;
+use crate::{Conn, Result, StoreError, Tx, corrupt, list};
+
+#[derive(Debug, Clone, Default)]
+pub struct ApprovalFilter {
+    pub status: Option<ApprovalStatus>,
+    pub kind: Option<ApprovalKind>,
+    pub system_id: Option<String>,
+    pub subject_id: Option<String>,
+    /// Only those this unit may decide (`unit_may_decide` and its own).
+    pub decidable_by_unit: Option<String>,
+    pub requested_by: Option<String>,
+}
+
+fn approval(m: ap::Model) -> Result<Approval> {
+    let json = |s: &str| serde_json::from_str(s).map_err(|_| corrupt("approvals.proposed", &m.id));
+    Ok(Approval {
+        kind: ApprovalKind::parse(&m.kind).ok_or_else(|| corrupt("approvals.kind", &m.kind))?,
+        status: ApprovalStatus::parse(&m.status).ok_or_else(|| corrupt("approvals.status", &m.status))?,
+        requester_role: Role::parse(&m.requester_role).ok_or_else(|| corrupt("approvals.role", &m.requester_role))?,
+        proposed: json(&m.proposed)?,
+        payload: json(&m.payload)?,
+        current: m.current.as_deref().map(json).transpose()?,
+        id: m.id,
+        subject_type: m.subject_type,
+        subject_id: m.subject_id,
+        system_id: m.system_id,
+        unit_id: m.unit_id,
+        vendor_id: m.vendor_id,
+        title: m.title,
+        reason: m.reason,
+        requested_by: m.requested_by,
+        requested_by_name: m.requested_by_name,
+        requested_at: m.requested_at,
+        decided_by: m.decided_by,
+        decided_by_name: m.decided_by_name,
+        decided_at: m.decided_at,
+        comment: m.comment,
+        unit_may_decide: m.unit_may_decide,
+        can_decide: false,
+    })
+}
+
+fn visible(scope: &Scope) -> Condition {
+    by_scope(
+        scope,
+        |u| Condition::all().add(ap::Column::UnitId.eq(u)),
+        |v| Condition::all().add(ap::Column::VendorId.eq(v)),
+    )
+}
+
+/// Stores a new pending request; a conflict means the subject already has one.
+pub async fn insert(tx: &Tx, a: &Approval) -> Result<()> {
+    ap::ActiveModel {
+        id: Set(a.id.clone()),
+        kind: Set(a.kind.as_str().into()),
+        subject_type: Set(a.subject_type.clone()),
+        subject_id: Set(a.subject_id.clone()),
+        system_id: Set(a.system_id.clone()),
+        unit_id: Set(a.unit_id.clone()),
+        vendor_id: Set(a.vendor_id.clone()),
+        title: Set(a.title.chars().take(500).collect()),
+        proposed: Set(a.proposed.to_string()),
+        current: Set(a.current.as_ref().map(|c| c.to_string())),
+        reason: Set(a.reason.clone()),
+        payload: Set(a.payload.to_string()),
+        status: Set(ApprovalStatus::Pending.as_str().into()),
+        requested_by: Set(a.requested_by.clone()),
+        requested_by_name: Set(a.requested_by_name.chars().take(200).collect()),
+        requester_role: Set(a.requester_role.as_str().into()),
+        requested_at: Set(a.requested_at),
+        decided_by: Set(None),
+        decided_by_name: Set(None),
+        decided_at: Set(None),
+        comment: Set(None),
+        unit_may_decide: Set(a.unit_may_decide),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Approval>> {
+    ap::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?.map(approval).transpose()
+}
+
+pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &ApprovalFilter) -> Result<Page<Approval>> {
+    let mut s = ap::Entity::find()
+        .filter(visible(scope))
+        .filter(list::eq_opt(ap::Column::Status, &f.status.map(|s| s.as_str().to_string())))
+        .filter(list::eq_opt(ap::Column::Kind, &f.kind.map(|k| k.as_str().to_string())))
+        .filter(list::eq_opt(ap::Column::SystemId, &f.system_id))
+        .filter(list::eq_opt(ap::Column::SubjectId, &f.subject_id))
+        .filter(list::eq_opt(ap::Column::RequestedBy, &f.requested_by))
+        .filter(list::search(&[ap::Column::Title, ap::Column::RequestedByName], q.q.as_deref()));
+    if let Some(u) = &f.decidable_by_unit {
+        s = s.filter(ap::Column::UnitId.eq(u.as_str())).filter(ap::Column::UnitMayDecide.eq(true));
+    }
+    let total = s.clone().count(c.conn()).await?;
+    let rows = s
+        .order_by_desc(ap::Column::RequestedAt)
+        .order_by_desc(ap::Column::Id)
+        .paginate(c.conn(), q.page_size)
+        .fetch_page(q.page.saturating_sub(1))
+        .await?;
+    let items = rows.into_iter().map(approval).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, total, page: q.page, page_size: q.page_size })
+}
+
+/// Moves a pending request to `status`; false when it was no longer pending (decided or
+/// withdrawn meanwhile).
+pub async fn decide(
+    tx: &Tx,
+    id: &str,
+    status: ApprovalStatus,
+    by: (&str, &str),
+    comment: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let r = ap::Entity::update_many()
+        .col_expr(ap::Column::Status, Expr::value(status.as_str()))
+        .col_expr(ap::Column::DecidedBy, Expr::value(Some(by.0.to_string())))
+        .col_expr(ap::Column::DecidedByName, Expr::value(Some(by.1.chars().take(200).collect::<String>())))
+        .col_expr(ap::Column::DecidedAt, Expr::value(Some(at)))
+        .col_expr(ap::Column::Comment, Expr::value(comment.map(str::to_string)))
+        .filter(ap::Column::Id.eq(id))
+        .filter(ap::Column::Status.eq(ApprovalStatus::Pending.as_str()))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Pending requests about a subject (so a deleted subject's requests can be closed).
+pub async fn pending_for(c: &impl Conn, subject_type: &str, subject_id: &str) -> Result<Vec<Approval>> {
+    ap::Entity::find()
+        .filter(ap::Column::SubjectType.eq(subject_type))
+        .filter(ap::Column::SubjectId.eq(subject_id))
+        .filter(ap::Column::Status.eq(ApprovalStatus::Pending.as_str()))
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(approval)
+        .collect()
+}
+
+/// Requests about a system follow it to its new unit (tickets keep theirs: a ticket stays with
+/// the unit that reported it).
+pub async fn move_system(tx: &Tx, system_id: &str, unit_id: &str) -> Result<u64> {
+    let r = ap::Entity::update_many()
+        .col_expr(ap::Column::UnitId, Expr::value(Some(unit_id.to_string())))
+        .filter(ap::Column::SystemId.eq(system_id))
+        .filter(ap::Column::SubjectType.ne("ticket"))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected)
+}
+
+/// A setting's JSON value, if the bureau has set it.
+pub async fn setting(c: &impl Conn, key: &str) -> Result<Option<serde_json::Value>> {
+    match settings::Entity::find_by_id(key.to_string()).one(c.conn()).await? {
+        None => Ok(None),
+        Some(m) => serde_json::from_str(&m.value).map(Some).map_err(|_| StoreError::Corrupt(format!("setting {key}"))),
+    }
+}
+
+pub async fn put_setting(tx: &Tx, key: &str, value: &serde_json::Value, now: DateTime<Utc>) -> Result<()> {
+    use sea_orm::sea_query::OnConflict;
+    let row = settings::ActiveModel { key: Set(key.to_string()), value: Set(value.to_string()), updated_at: Set(now) };
+    settings::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(settings::Column::Key)
+                .update_columns([settings::Column::Value, settings::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(tx.conn())
+        .await?;
+    Ok(())
+}
