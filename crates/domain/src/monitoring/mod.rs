@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod intake;
+pub mod reach;
 pub mod rollup;
 pub mod spec;
 pub mod state;
