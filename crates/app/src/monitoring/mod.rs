@@ -286,7 +286,7 @@ impl App {
         Ok(store::monitoring::active(&self.store)
             .await?
             .into_iter()
-            .map(|m| probe::Job { id: m.id.clone(), spec: spec_of(&m), state: m.state })
+            .map(|m| probe::Job { id: m.id.clone(), spec: spec_of(&m), state: m.state, reach: None })
             .collect())
     }
 }

@@ -73,7 +73,7 @@ impl Runner {
         if let Ok(mut live) = self.live.write() {
             live.remove(&m.id);
         }
-        self.send(Command::Upsert(Box::new(Job { id: m.id.clone(), spec: spec_of(m), state: m.state })));
+        self.send(Command::Upsert(Box::new(Job { id: m.id.clone(), spec: spec_of(m), state: m.state, reach: None })));
     }
 
     pub(crate) fn remove(&self, id: &str) {
