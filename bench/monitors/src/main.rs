@@ -132,7 +132,12 @@ async fn run(monitors: usize, base: u16, ports: u16, seconds: u64, warmup: u64, 
         }
         .validate()
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        s.commands.send(Command::Upsert(Box::new(Job { id: format!("m{i}"), spec, state: MonitorState::Unknown })))?;
+        s.commands.send(Command::Upsert(Box::new(Job {
+            id: format!("m{i}"),
+            spec,
+            state: MonitorState::Unknown,
+            reach: None,
+        })))?;
     }
     let warm_until = Instant::now() + Duration::from_secs(warmup);
     while Instant::now() < warm_until {

@@ -183,6 +183,7 @@ impl App {
                     s.service_hours.into(),
                     s.sla_text.into(),
                     s.description.into(),
+                    s.addresses.join(", ").into(),
                 ]
             })
             .collect();

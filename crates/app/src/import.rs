@@ -28,6 +28,7 @@ pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[
     ("服务时间", "service_hours"),
     ("服务要求", "sla_text"),
     ("系统描述", "description"),
+    ("网络地址", "addresses"),
 ];
 
 pub const ASSET_COLUMNS: &[(&str, &str)] = &[
@@ -204,6 +205,7 @@ impl App {
                 service_hours: sheet.get(cells, "service_hours"),
                 sla_text: sheet.get(cells, "sla_text"),
                 description: sheet.get(cells, "description"),
+                addresses: sheet.get(cells, "addresses").map(|a| domain::registry::split_addresses(&a)),
             };
             let f = match input.validate() {
                 Ok(f) => f,

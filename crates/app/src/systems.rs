@@ -46,6 +46,9 @@ impl App {
         let before = store::systems::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let s = update_system(&tx, p, &before, &f).await?;
         tx.commit().await?;
+        if s.addresses != before.addresses {
+            self.refresh_reach(Some(&s.id)).await?;
+        }
         Ok(s)
     }
 
@@ -88,6 +91,14 @@ pub(crate) async fn update_system(tx: &Tx, p: &Principal, before: &System, f: &S
         for (old, new) in store::assets::follow_system(tx, &s.id, &s.unit_id, t).await? {
             audit(tx, p, "update", "asset", &new.id, Some(&old), Some(&new), t).await?;
         }
+        // So does everything about the system's operation, history included (docs/architecture.md).
+        let moved: serde_json::Map<String, serde_json::Value> = store::systems::move_dependents(tx, &s.id, &s.unit_id)
+            .await?
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n.into()))
+            .collect();
+        let change = serde_json::json!({"from_unit": before.unit_id, "to_unit": s.unit_id, "moved": moved});
+        audit::<(), _>(tx, p, "move", "system", &s.id, None, Some(&change), t).await?;
     }
     Ok(s)
 }

@@ -4,10 +4,11 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
+use domain::monitoring::reach::Reach;
 use domain::monitoring::spec::{MonitorSpec, RecordType};
 use hickory_resolver::config::{NameServerConfigGroup, ResolverConfig, ResolverOpts};
 use hickory_resolver::name_server::TokioConnectionProvider;
-use hickory_resolver::proto::rr::RecordType as Rt;
+use hickory_resolver::proto::rr::{RData, RecordType as Rt};
 use hickory_resolver::{Resolver, TokioResolver};
 
 use crate::Outcome;
@@ -24,11 +25,12 @@ fn opts() -> ResolverOpts {
     o
 }
 
+fn server_addr(server: &str) -> Option<SocketAddr> {
+    server.parse::<SocketAddr>().ok().or_else(|| server.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, 53)))
+}
+
 fn server_resolver(server: &str) -> Option<TokioResolver> {
-    let addr = server
-        .parse::<SocketAddr>()
-        .ok()
-        .or_else(|| server.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, 53)))?;
+    let addr = server_addr(server)?;
     let group = NameServerConfigGroup::from_ips_clear(&[addr.ip()], addr.port(), true);
     let config = ResolverConfig::from_parts(None, vec![], group);
     Some(Resolver::builder_with_config(config, TokioConnectionProvider::default()).with_options(opts()).build())
@@ -40,8 +42,15 @@ impl Dns {
         Dns { system }
     }
 
-    pub(crate) async fn check(&self, spec: &MonitorSpec, start: Instant) -> Outcome {
+    pub(crate) async fn check(&self, spec: &MonitorSpec, reach: Option<&Reach>, start: Instant) -> Outcome {
         let e = &spec.expect;
+        // The server is the one thing a DNS check connects to.
+        if let Some(reach) = reach
+            && let Some(ip) = e.server.as_deref().and_then(server_addr).map(|a| a.ip())
+            && !reach.allows_addr(ip)
+        {
+            return Outcome::down(start.elapsed(), format!("address not allowed: {ip}"));
+        }
         let own;
         let resolver = match e.server.as_deref() {
             Some(s) => match server_resolver(s) {
@@ -64,11 +73,31 @@ impl Dns {
             RecordType::Txt => Rt::TXT,
         };
         let name = format!("{}.", spec.target);
+        // The name is only asked about, never connected to, yet the answer is what the check
+        // reports: the failure message lists it and `answer` tests it. A restricted monitor on
+        // any name would read the resolver's records for names its owner may not look at
+        // (internal zones, TXT records), so its name must be under an allowed domain or answer
+        // only with allowed addresses; otherwise nothing of the answer, not even whether there
+        // was one, is told.
+        let judged = reach.filter(|r| !r.allows_name(&spec.target));
         let lookup = match resolver.lookup(name.as_str(), rt).await {
             Ok(l) => l,
+            Err(_) if judged.is_some() => {
+                return Outcome::down(start.elapsed(), format!("address not allowed: {}", spec.target));
+            }
             Err(err) => return Outcome::down(start.elapsed(), format!("resolution failed: {err}")),
         };
         let latency = start.elapsed();
+        if let Some(reach) = judged {
+            let allowed = |r: &RData| match r {
+                RData::A(a) => reach.allows_addr(IpAddr::V4(a.0)),
+                RData::AAAA(a) => reach.allows_addr(IpAddr::V6(a.0)),
+                _ => false,
+            };
+            if lookup.iter().next().is_none() || !lookup.iter().all(allowed) {
+                return Outcome::down(latency, format!("address not allowed: {}", spec.target));
+            }
+        }
         let answers: Vec<String> = lookup.iter().map(|r| r.to_string().trim_end_matches('.').to_string()).collect();
         match &e.answer {
             Some(want) if !answers.iter().any(|a| a.contains(want.trim_end_matches('.'))) => {

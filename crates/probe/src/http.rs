@@ -9,12 +9,15 @@ use std::sync::Mutex;
 
 use domain::monitoring::spec::{MonitorSpec, compile_regex};
 use regex::Regex;
-use reqwest::{Client, Method};
+use reqwest::{Client, Method, Response};
 
 use crate::tls::Tls;
 use crate::{Outcome, ProbeError, millis};
 
 const MAX_BODY: usize = 1 << 20;
+pub(crate) const USER_AGENT: &str = concat!("yunwei-probe/", env!("CARGO_PKG_VERSION"));
+/// Redirects followed at most, by the shared client and by restricted checks alike.
+pub(crate) const MAX_REDIRECTS: usize = 5;
 /// Compiled patterns kept at most; past that the cache starts again.
 const MAX_PATTERNS: usize = 10_000;
 
@@ -41,14 +44,14 @@ impl Patterns {
 pub(crate) fn client(tls: &Tls) -> Result<Client, ProbeError> {
     Client::builder()
         .use_preconfigured_tls(tls.verifying_config())
-        .user_agent(concat!("yunwei-probe/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::limited(5))
+        .user_agent(USER_AGENT)
+        .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
         .pool_max_idle_per_host(4)
         .build()
         .map_err(|e| ProbeError::Setup(e.to_string()))
 }
 
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -58,17 +61,24 @@ fn describe(e: &reqwest::Error) -> String {
     msg
 }
 
+pub(crate) fn method(spec: &MonitorSpec) -> Method {
+    spec.expect.method.as_deref().and_then(|m| Method::from_bytes(m.as_bytes()).ok()).unwrap_or(Method::GET)
+}
+
 pub(crate) async fn check(client: &Client, patterns: &Patterns, spec: &MonitorSpec, start: Instant) -> Outcome {
-    let e = &spec.expect;
-    let method = e.method.as_deref().and_then(|m| Method::from_bytes(m.as_bytes()).ok()).unwrap_or(Method::GET);
-    let mut req = client.request(method, &spec.target);
-    for (k, v) in &e.headers {
+    let mut req = client.request(method(spec), &spec.target);
+    for (k, v) in &spec.expect.headers {
         req = req.header(k, v);
     }
-    let mut res = match req.send().await {
-        Ok(r) => r,
-        Err(err) => return Outcome::down(start.elapsed(), describe(&err)),
-    };
+    match req.send().await {
+        Ok(res) => evaluate(res, patterns, spec, start).await,
+        Err(err) => Outcome::down(start.elapsed(), describe(&err)),
+    }
+}
+
+/// Reads the body when it is checked and judges the answer.
+pub(crate) async fn evaluate(mut res: Response, patterns: &Patterns, spec: &MonitorSpec, start: Instant) -> Outcome {
+    let e = &spec.expect;
     let status = res.status().as_u16();
     let mut body = Vec::new();
     if e.keyword.is_some() || e.regex.is_some() {

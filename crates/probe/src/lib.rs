@@ -3,8 +3,10 @@
 //! results go out as `Report`s on a channel, so the same runner can later sit in a remote
 //! `yunwei agent` and report over HTTPS.
 
+mod allowed;
 mod dns;
 mod http;
+mod pinned;
 pub mod scheduler;
 mod tcp;
 mod tls;
@@ -13,6 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use domain::monitoring::reach::Reach;
 use domain::monitoring::spec::{MonitorKind, MonitorSpec};
 use serde::Serialize;
 
@@ -59,13 +62,15 @@ fn millis(d: Duration) -> u32 {
 }
 
 /// Shared clients for all checks: one HTTP connection pool, compiled patterns, one TLS
-/// configuration, one system DNS resolver.
+/// configuration, one system DNS resolver; and the HTTP clients of restricted checks, pinned to
+/// the addresses they were allowed.
 #[derive(Clone)]
 pub struct Prober {
     http: reqwest::Client,
     patterns: Arc<http::Patterns>,
     tls: Arc<tls::Tls>,
     dns: Arc<dns::Dns>,
+    pinned: Arc<pinned::Pinned>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,19 +82,29 @@ pub enum ProbeError {
 impl Prober {
     pub fn new() -> Result<Prober, ProbeError> {
         let tls = Arc::new(tls::Tls::new());
-        Ok(Prober { http: http::client(&tls)?, patterns: Arc::default(), tls, dns: Arc::new(dns::Dns::new()) })
+        Ok(Prober {
+            http: http::client(&tls)?,
+            patterns: Arc::default(),
+            pinned: Arc::new(pinned::Pinned::new(tls.verifying_config())?),
+            tls,
+            dns: Arc::new(dns::Dns::new()),
+        })
     }
 
-    /// Runs one check of `spec`, never longer than its timeout.
-    pub async fn check(&self, spec: &MonitorSpec) -> Outcome {
+    /// Runs one check of `spec`, never longer than its timeout. With a `reach` (every monitor
+    /// but an administrator's) the check connects only to addresses it allows, checked after
+    /// resolution and at every redirect hop, and fails with `address not allowed: …` otherwise;
+    /// without one it goes wherever the target says.
+    pub async fn check(&self, spec: &MonitorSpec, reach: Option<&Reach>) -> Outcome {
         let timeout = Duration::from_millis(u64::from(spec.timeout_ms));
         let start = Instant::now();
         let run = async {
-            match spec.kind {
-                MonitorKind::Http => http::check(&self.http, &self.patterns, spec, start).await,
-                MonitorKind::Tcp => tcp::check(&spec.target, start).await,
-                MonitorKind::Dns => self.dns.check(spec, start).await,
-                MonitorKind::Tls => self.tls.check(spec, start).await,
+            match (spec.kind, reach) {
+                (MonitorKind::Http, None) => http::check(&self.http, &self.patterns, spec, start).await,
+                (MonitorKind::Http, Some(r)) => pinned::check(&self.pinned, &self.patterns, spec, r, start).await,
+                (MonitorKind::Tcp, _) => tcp::check(&spec.target, reach, start).await,
+                (MonitorKind::Dns, _) => self.dns.check(spec, reach, start).await,
+                (MonitorKind::Tls, _) => self.tls.check(spec, reach, start).await,
             }
         };
         match tokio::time::timeout(timeout, run).await {

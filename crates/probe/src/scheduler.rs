@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use domain::monitoring::reach::Reach;
 use domain::monitoring::spec::MonitorSpec;
 use domain::monitoring::state::{MonitorState, Tracker};
 use tokio::sync::{Semaphore, mpsc};
@@ -28,6 +29,9 @@ pub struct Job {
     pub id: String,
     pub spec: MonitorSpec,
     pub state: MonitorState,
+    /// Where the monitor may connect; `None` for an administrator's monitor, which may go
+    /// anywhere. Shared, as every monitor of a system has the same.
+    pub reach: Option<Arc<Reach>>,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +92,7 @@ pub struct Scheduler {
 
 struct Entry {
     spec: Arc<MonitorSpec>,
+    reach: Option<Arc<Reach>>,
     tracker: Tracker,
     interval: Duration,
     generation: u64,
@@ -147,6 +152,7 @@ async fn run(
                     let active = job.spec.active;
                     let entry = Entry {
                         spec: Arc::new(job.spec),
+                        reach: job.reach,
                         tracker,
                         interval,
                         generation,
@@ -214,12 +220,13 @@ async fn run(
                         continue;
                     }
                     e.in_flight = true;
-                    let (spec, prober, slots, done_tx) = (e.spec.clone(), prober.clone(), slots.clone(), done_tx.clone());
+                    let (spec, reach) = (e.spec.clone(), e.reach.clone());
+                    let (prober, slots, done_tx) = (prober.clone(), slots.clone(), done_tx.clone());
                     tokio::spawn(async move {
                         let Ok(_permit) = slots.acquire_owned().await else { return };
                         let started = Instant::now();
                         let at = Utc::now();
-                        let outcome = prober.check(&spec).await;
+                        let outcome = prober.check(&spec, reach.as_deref()).await;
                         let lag = started.saturating_duration_since(due);
                         let _ = done_tx.send(Done { id, generation: gen_, at, lag, outcome });
                     });

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
+use domain::monitoring::reach::Reach;
 use domain::monitoring::spec::{DEFAULT_MIN_DAYS, MonitorSpec};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -16,7 +17,7 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::{CertInfo, Outcome};
+use crate::{CertInfo, Outcome, allowed};
 
 pub(crate) struct Tls {
     provider: Arc<CryptoProvider>,
@@ -106,7 +107,7 @@ impl Tls {
         self.config(self.verifier.clone())
     }
 
-    pub(crate) async fn check(&self, spec: &MonitorSpec, start: Instant) -> Outcome {
+    pub(crate) async fn check(&self, spec: &MonitorSpec, reach: Option<&Reach>, start: Instant) -> Outcome {
         let Some((host, _)) = spec.target.rsplit_once(':') else {
             return Outcome::down(start.elapsed(), "target has no port");
         };
@@ -116,7 +117,16 @@ impl Tls {
         };
         let recording = Arc::new(Recording { inner: self.verifier.clone(), verdict: Mutex::new(None) });
         let connector = TlsConnector::from(Arc::new(self.config(recording.clone())));
-        let tcp = match TcpStream::connect(&spec.target).await {
+        // A restricted check connects to the checked addresses; the name stays for SNI and
+        // verification.
+        let connected = match reach {
+            None => TcpStream::connect(&spec.target).await,
+            Some(reach) => match allowed::of_host_port(reach, &spec.target).await {
+                Ok(addrs) => TcpStream::connect(addrs.as_slice()).await,
+                Err(e) => return Outcome::down(start.elapsed(), e),
+            },
+        };
+        let tcp = match connected {
             Ok(s) => s,
             Err(e) => return Outcome::down(start.elapsed(), format!("connect failed: {e}")),
         };

@@ -73,29 +73,29 @@ async fn http_status_keyword_pattern_latency_and_timeout() {
     let url = format!("http://{addr}/");
     let p = Prober::new().unwrap();
 
-    let o = p.check(&spec("http", &url, json!({"keyword": "政务服务网", "regex": "正常$"}), 2000)).await;
+    let o = p.check(&spec("http", &url, json!({"keyword": "政务服务网", "regex": "正常$"}), 2000), None).await;
     assert!(o.ok, "{o:?}");
     assert_eq!(o.status, Some(200));
-    let o = p.check(&spec("http", &url, json!({"keyword": "维护中"}), 2000)).await;
+    let o = p.check(&spec("http", &url, json!({"keyword": "维护中"}), 2000), None).await;
     assert_eq!((o.ok, o.error.as_deref()), (false, Some("keyword not found")));
-    let o = p.check(&spec("http", &url, json!({"status": [204]}), 2000)).await;
+    let o = p.check(&spec("http", &url, json!({"status": [204]}), 2000), None).await;
     assert_eq!(o.error.as_deref(), Some("status 200"));
 
     mode.send("500").unwrap();
-    let o = p.check(&spec("http", &url, json!({}), 2000)).await;
+    let o = p.check(&spec("http", &url, json!({}), 2000), None).await;
     assert_eq!((o.ok, o.status, o.error.as_deref()), (false, Some(500), Some("status 500")));
-    let o = p.check(&spec("http", &url, json!({"status": ["500-599"]}), 2000)).await;
+    let o = p.check(&spec("http", &url, json!({"status": ["500-599"]}), 2000), None).await;
     assert!(o.ok, "an expected error page is up");
 
     mode.send("slow").unwrap();
-    let o = p.check(&spec("http", &url, json!({"max_latency_ms": 200}), 5000)).await;
+    let o = p.check(&spec("http", &url, json!({"max_latency_ms": 200}), 5000), None).await;
     assert!(!o.ok && o.error.as_deref().unwrap().starts_with("slow"), "{o:?}");
     mode.send("hang").unwrap();
-    let o = p.check(&spec("http", &url, json!({}), 300)).await;
+    let o = p.check(&spec("http", &url, json!({}), 300), None).await;
     assert_eq!(o.error.as_deref(), Some("timeout after 300 ms"));
 
     let closed = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
-    let o = p.check(&spec("http", &format!("http://{closed}/"), json!({}), 2000)).await;
+    let o = p.check(&spec("http", &format!("http://{closed}/"), json!({}), 2000), None).await;
     assert!(!o.ok && o.error.is_some(), "{o:?}");
 }
 
@@ -104,9 +104,9 @@ async fn tcp_open_and_closed_ports() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let open = listener.local_addr().unwrap();
     let p = Prober::new().unwrap();
-    assert!(p.check(&spec("tcp", &open.to_string(), Value::Null, 1000)).await.ok);
+    assert!(p.check(&spec("tcp", &open.to_string(), Value::Null, 1000), None).await.ok);
     drop(listener);
-    let o = p.check(&spec("tcp", &open.to_string(), Value::Null, 1000)).await;
+    let o = p.check(&spec("tcp", &open.to_string(), Value::Null, 1000), None).await;
     assert!(!o.ok && o.error.unwrap().starts_with("connect failed"));
 }
 
@@ -141,7 +141,7 @@ async fn tls_certificate_expiry_issuer_and_chain() {
     });
 
     let p = Prober::new().unwrap();
-    let o = p.check(&spec("tls", &format!("localhost:{port}"), json!({"min_days": 14}), 3000)).await;
+    let o = p.check(&spec("tls", &format!("localhost:{port}"), json!({"min_days": 14}), 3000), None).await;
     let cert = o.cert.clone().expect("the certificate is read even when it is not trusted");
     assert!((9..=10).contains(&cert.days_left), "{cert:?}");
     assert_eq!(cert.not_after.date_naive(), end);
@@ -149,7 +149,7 @@ async fn tls_certificate_expiry_issuer_and_chain() {
     assert!(cert.chain_error.is_some(), "self-signed: not trusted by the built-in roots");
     assert!(!o.ok && o.error.unwrap().starts_with("certificate not trusted"));
     // HTTPS to the same server fails on the certificate.
-    let o = p.check(&spec("http", &format!("https://localhost:{port}/"), json!({}), 3000)).await;
+    let o = p.check(&spec("http", &format!("https://localhost:{port}/"), json!({}), 3000), None).await;
     assert!(!o.ok, "{o:?}");
 }
 
@@ -181,12 +181,12 @@ async fn dns_server() -> SocketAddr {
 async fn dns_answers_through_a_given_server() {
     let server = dns_server().await.to_string();
     let p = Prober::new().unwrap();
-    let o = p.check(&spec("dns", "www.ay.gov.cn", json!({"server": server, "answer": "10.1.2.3"}), 2000)).await;
+    let o = p.check(&spec("dns", "www.ay.gov.cn", json!({"server": server, "answer": "10.1.2.3"}), 2000), None).await;
     assert!(o.ok, "{o:?}");
-    let o = p.check(&spec("dns", "www.ay.gov.cn", json!({"server": server, "answer": "10.9.9.9"}), 2000)).await;
+    let o = p.check(&spec("dns", "www.ay.gov.cn", json!({"server": server, "answer": "10.9.9.9"}), 2000), None).await;
     assert!(!o.ok && o.error.unwrap().contains("10.1.2.3"));
     let silent = UdpSocket::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().to_string();
-    let o = p.check(&spec("dns", "www.ay.gov.cn", json!({"server": silent}), 500)).await;
+    let o = p.check(&spec("dns", "www.ay.gov.cn", json!({"server": silent}), 500), None).await;
     assert!(!o.ok, "{o:?}");
 }
 
@@ -202,6 +202,7 @@ async fn the_scheduler_takes_a_monitor_down_and_up_and_a_hung_target_holds_up_no
             id: id.into(),
             spec: spec("http", &url, json!({}), timeout),
             state: MonitorState::Unknown,
+            reach: None,
         }))
     };
     s.commands.send(job("web", format!("http://{addr}/"), 800)).unwrap();

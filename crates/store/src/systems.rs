@@ -33,6 +33,7 @@ fn to_domain(m: systems::Model) -> Result<System> {
         service_hours: m.service_hours,
         sla_text: m.sla_text,
         description: m.description,
+        addresses: m.addresses.as_deref().and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default(),
         created_at: m.created_at,
         updated_at: m.updated_at,
     })
@@ -114,6 +115,11 @@ fn active(f: &SystemFields) -> systems::ActiveModel {
         service_hours: Set(f.service_hours.clone()),
         sla_text: Set(f.sla_text.clone()),
         description: Set(f.description.clone()),
+        addresses: match &f.addresses {
+            None => sea_orm::NotSet,
+            Some(a) if a.is_empty() => Set(None),
+            Some(a) => Set(Some(serde_json::to_string(a).unwrap_or_default())),
+        },
         ..Default::default()
     }
 }
@@ -149,4 +155,35 @@ pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64)> {
 
 pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
     Ok(systems::Entity::find().filter(visible(scope)).count(c.conn()).await?)
+}
+
+/// What follows a system to its new unit, by table: its monitors and their interruptions, its
+/// maintenance windows, its inspection plans with every task and record, and the requests about
+/// them. Tickets stay with the unit that reported them. Returns the rows moved per table.
+pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<Vec<(&'static str, u64)>> {
+    use sea_orm::sea_query::Expr;
+
+    use crate::entities::{
+        inspection_plans as ip, inspection_records as ir, inspection_tasks as it, interruptions as iu,
+        maintenance_windows as mw, monitors as mo,
+    };
+    macro_rules! follow {
+        ($m:ident) => {
+            $m::Entity::update_many()
+                .col_expr($m::Column::UnitId, Expr::value(unit_id))
+                .filter($m::Column::SystemId.eq(system_id))
+                .exec(tx.conn())
+                .await?
+                .rows_affected
+        };
+    }
+    Ok(vec![
+        ("monitors", follow!(mo)),
+        ("interruptions", follow!(iu)),
+        ("maintenance_windows", follow!(mw)),
+        ("inspection_plans", follow!(ip)),
+        ("inspection_tasks", follow!(it)),
+        ("inspection_records", follow!(ir)),
+        ("approvals", crate::approvals::move_system(tx, system_id, unit_id).await?),
+    ])
 }

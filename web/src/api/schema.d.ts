@@ -983,6 +983,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/network-allowlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["monitoring_allowlist"];
+        /**
+         * Replaces the bureau's allowlist (administrators); running monitors follow at once. Loopback,
+         *     link-local and cloud metadata addresses can never be allowed.
+         */
+        put: operations["monitoring_put_allowlist"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -1667,6 +1687,14 @@ export interface components {
             receiver?: string | null;
             status?: string | null;
             version?: string | null;
+        };
+        /**
+         * @description Networks and domains every monitor defined by vendor staff may reach, besides the system's
+         *     own (`addresses` of the system).
+         */
+        Allowlist: {
+            /** @description `10.2.0.0/16`, `10.2.3.4`, `zw.anyang.gov.cn`, `*.gov.cn`. */
+            entries: string[];
         };
         /** @description A request, as everyone concerned sees it. */
         Approval: {
@@ -3306,6 +3334,12 @@ export interface components {
         /** @description One page of a list, the shape every collection answers with. */
         Page_System: {
             items: {
+                /**
+                 * @description Where the system lives on the network: addresses, networks and domain names
+                 *     (`10.2.3.0/24`, `10.2.3.4`, `zw.anyang.gov.cn`). Monitors that vendor staff define may
+                 *     reach only these and the bureau's allowlist.
+                 */
+                addresses: string[];
                 brand?: string | null;
                 /** Format: date-time */
                 created_at: string;
@@ -3851,6 +3885,12 @@ export interface components {
             step: "working_day";
         };
         System: {
+            /**
+             * @description Where the system lives on the network: addresses, networks and domain names
+             *     (`10.2.3.0/24`, `10.2.3.4`, `zw.anyang.gov.cn`). Monitors that vendor staff define may
+             *     reach only these and the bureau's allowlist.
+             */
+            addresses: string[];
             brand?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -3876,6 +3916,8 @@ export interface components {
             updated_at: string;
         };
         SystemInput: {
+            /** @description Addresses, networks and domain names of the system (at most 100). */
+            addresses?: string[] | null;
             brand?: string | null;
             /** @description `high`, `medium` (default) or `low`. */
             criticality?: string | null;
@@ -7304,6 +7346,64 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    monitoring_allowlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allowlist"];
+                };
+            };
+        };
+    };
+    monitoring_put_allowlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Allowlist"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allowlist"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

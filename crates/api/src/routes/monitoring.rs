@@ -32,6 +32,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(availability_daily))
         .routes(routes!(list_maintenance, add_maintenance))
         .routes(routes!(delete_maintenance))
+        .routes(routes!(allowlist, put_allowlist))
+}
+
+/// Networks and domains every monitor defined by vendor staff may reach, besides the system's
+/// own (`addresses` of the system).
+#[derive(Serialize, Deserialize, ToSchema)]
+struct Allowlist {
+    /// `10.2.0.0/16`, `10.2.3.4`, `zw.anyang.gov.cn`, `*.gov.cn`.
+    entries: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/network-allowlist", tag = "monitoring", operation_id = "monitoring_allowlist",
+    responses((status = 200, body = Allowlist)))]
+async fn allowlist(State(s): State<AppState>, _auth: Auth) -> ApiResult<Json<Allowlist>> {
+    Ok(Json(Allowlist { entries: s.app.network_allowlist().await? }))
+}
+
+/// Replaces the bureau's allowlist (administrators); running monitors follow at once. Loopback,
+/// link-local and cloud metadata addresses can never be allowed.
+#[utoipa::path(put, path = "/network-allowlist", tag = "monitoring", operation_id = "monitoring_put_allowlist",
+    request_body = Allowlist, responses((status = 200, body = Allowlist), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn put_allowlist(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(input): JsonBody<Allowlist>,
+) -> ApiResult<Json<Allowlist>> {
+    Ok(Json(Allowlist { entries: s.app.set_network_allowlist(&auth.principal, input.entries).await? }))
 }
 
 #[derive(Deserialize, IntoParams)]

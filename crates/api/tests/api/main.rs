@@ -16,6 +16,7 @@ mod intake;
 mod measurement;
 mod monitor_storage;
 mod monitoring;
+mod reach;
 mod registry;
 mod sign_in;
 mod sla;

@@ -17,7 +17,7 @@ both!(batched_monitor_writes_keep_every_row, |t: TestApp| async move {
     let mut ids = Vec::new();
     for n in 0..2 {
         let body = json!({"system_id": f.system, "kind": "tcp", "target": format!("127.0.0.1:{}", 1000 + n), "interval_seconds": 60});
-        let (_, m) = t.post("/api/v1/monitors", &f.pm, body).await;
+        let (_, m) = t.post("/api/v1/monitors", &t.admin, body).await;
         ids.push(m["id"].as_str().unwrap().to_string());
     }
     let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 15).unwrap();

@@ -112,6 +112,7 @@ impl App {
                         service_hours: s.service_hours.clone(),
                         sla_text: s.sla_text.clone(),
                         description: s.description.clone(),
+                        addresses: None,
                     },
                 )
                 .await?;

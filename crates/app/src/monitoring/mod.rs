@@ -22,6 +22,7 @@ mod incidents;
 pub mod intake;
 mod maintenance;
 mod metrics;
+mod reach;
 pub(crate) mod requests;
 pub mod runner;
 
@@ -66,13 +67,14 @@ impl App {
         may_write(p)?;
         let spec = input.validate()?;
         let system = self.monitored_system(p, &spec.system_id).await?;
+        self.check_reach(p, &spec, &system).await?;
         let restricted = p.role != Role::Admin;
         let now = self.now();
         let tx = self.store.begin().await?;
         let m = store::monitoring::insert(&tx, &spec, &system.unit_id, restricted, now).await?;
         audit::<(), _>(&tx, p, "create", "monitor", &m.id, None, Some(&m), now).await?;
         tx.commit().await?;
-        self.monitors.upsert(&m, spec);
+        self.monitors.upsert(&m, spec, self.job_reach(&m).await?);
         Ok(m)
     }
 
@@ -86,6 +88,7 @@ impl App {
         let secrets = store::monitoring::secret_headers(&self.store, id).await?;
         spec.expect.keep_secrets(&secrets)?;
         let system = self.monitored_system(p, &spec.system_id).await?;
+        self.check_reach(p, &spec, &system).await?;
         if p.role != Role::Admin {
             let mut running = spec_of(&before);
             running.expect.headers = secrets;
@@ -112,7 +115,7 @@ impl App {
         let m = store::monitoring::update(&tx, before, spec, unit_id, restricted, now).await?;
         audit(&tx, p, "update", "monitor", &m.id, Some(before), Some(&m), now).await?;
         tx.commit().await?;
-        self.monitors.upsert(&m, spec.clone());
+        self.monitors.upsert(&m, spec.clone(), self.job_reach(&m).await?);
         Ok(m)
     }
 
@@ -294,14 +297,5 @@ impl App {
         let rows =
             store::monitoring::minutes_between(&self.store, &m.id, a.div_euclid(60), b.div_euclid(60) + 1).await?;
         Ok(rows.into_iter().filter(|(t, _)| *t >= a && *t < b).collect())
-    }
-
-    /// What the runner starts with.
-    pub(crate) async fn monitor_jobs(&self) -> Result<Vec<probe::Job>> {
-        Ok(store::monitoring::active(&self.store)
-            .await?
-            .into_iter()
-            .map(|(m, spec)| probe::Job { id: m.id.clone(), spec, state: m.state })
-            .collect())
     }
 }

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use domain::monitoring::reach::Reach;
 use domain::monitoring::rollup::Minute;
 use domain::monitoring::spec::MonitorSpec;
 use domain::monitoring::state::MonitorState;
@@ -71,11 +72,11 @@ impl Runner {
     }
 
     /// Runs `m` with `spec` (its definition with the header values, which `m` shows masked).
-    pub(crate) fn upsert(&self, m: &Monitor, spec: MonitorSpec) {
+    pub(crate) fn upsert(&self, m: &Monitor, spec: MonitorSpec, reach: Option<Arc<Reach>>) {
         if let Ok(mut live) = self.live.write() {
             live.remove(&m.id);
         }
-        self.send(Command::Upsert(Box::new(Job { id: m.id.clone(), spec, state: m.state })));
+        self.send(Command::Upsert(Box::new(Job { id: m.id.clone(), spec, state: m.state, reach })));
     }
 
     pub(crate) fn remove(&self, id: &str) {

@@ -4,6 +4,7 @@
 pub mod availability;
 pub mod intake;
 pub mod maintenance;
+pub mod reach;
 pub mod rollup;
 pub mod spec;
 pub mod state;

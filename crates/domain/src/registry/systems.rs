@@ -55,6 +55,10 @@ pub struct System {
     /// The contract's service-level wording for this system.
     pub sla_text: Option<String>,
     pub description: Option<String>,
+    /// Where the system lives on the network: addresses, networks and domain names
+    /// (`10.2.3.0/24`, `10.2.3.4`, `zw.anyang.gov.cn`). Monitors that vendor staff define may
+    /// reach only these and the bureau's allowlist.
+    pub addresses: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -72,6 +76,8 @@ pub struct SystemInput {
     pub service_hours: Option<String>,
     pub sla_text: Option<String>,
     pub description: Option<String>,
+    /// Addresses, networks and domain names of the system (at most 100).
+    pub addresses: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +92,21 @@ pub struct SystemFields {
     pub service_hours: Option<String>,
     pub sla_text: Option<String>,
     pub description: Option<String>,
+    /// `None`: not given, so a change keeps what is stored (an import without the column).
+    pub addresses: Option<Vec<String>>,
+}
+
+/// Most network entries a system holds.
+pub const MAX_ADDRESSES: usize = 100;
+
+/// Splits a spreadsheet cell or a pasted list into entries (commas, semicolons, spaces, new
+/// lines, full-width or not).
+pub fn split_addresses(text: &str) -> Vec<String> {
+    text.split([',', '，', ';', '；', '、', '\n', ' ', '\t'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl SystemInput {
@@ -118,7 +139,21 @@ impl SystemInput {
             service_hours: c.optional_text("service_hours", self.service_hours.as_deref(), NAME_MAX),
             sla_text: c.optional_text("sla_text", self.sla_text.as_deref(), TEXT_MAX),
             description: c.optional_text("description", self.description.as_deref(), TEXT_MAX),
+            addresses: None,
         };
+        let entries: Vec<String> =
+            self.addresses.iter().flatten().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+        if entries.len() > MAX_ADDRESSES {
+            c.push(FieldError::new(
+                "addresses",
+                format!("最多 {MAX_ADDRESSES} 项"),
+                format!("at most {MAX_ADDRESSES} entries"),
+            ));
+        } else if let Err(errs) = crate::monitoring::reach::Reach::parse("addresses", &entries) {
+            errs.into_iter().for_each(|e| c.push(e));
+        }
+        let mut f = f;
+        f.addresses = self.addresses.is_some().then_some(entries);
         c.finish().map(|_| f)
     }
 }
@@ -284,6 +319,24 @@ impl AssetInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_systems_network_entries_are_checked() {
+        let input = |a: &[&str]| SystemInput {
+            name: Some("官网".into()),
+            unit_id: Some("u".into()),
+            addresses: Some(a.iter().map(|s| s.to_string()).collect()),
+            ..Default::default()
+        };
+        let f = input(&[" 10.2.3.0/24", "zw.anyang.gov.cn", ""]).validate().unwrap();
+        assert_eq!(f.addresses.unwrap(), ["10.2.3.0/24", "zw.anyang.gov.cn"]);
+        let e = input(&["10.2.3.4", "127.0.0.1"]).validate().unwrap_err();
+        assert_eq!(e[0].field, "addresses[1]", "loopback is never a system's network");
+        assert_eq!(
+            split_addresses("10.0.0.1，10.0.0.2; a.gov.cn\nb.gov.cn"),
+            ["10.0.0.1", "10.0.0.2", "a.gov.cn", "b.gov.cn"]
+        );
+    }
 
     #[test]
     fn system_validation_names_fields() {

@@ -18,6 +18,7 @@ pub struct Model {
     pub sla_text: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub description: Option<String>,
+    pub addresses: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

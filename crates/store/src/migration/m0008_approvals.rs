@@ -2,7 +2,8 @@
 //! bureau's settings, maintenance windows that keep their history (a window applies from when it
 //! took effect until it was ended, and says who asked for it and who approved it), and monitors
 //! whose request header values are kept apart as secrets, with whether a non-administrator
-//! defined them (their targets are then held to the system's networks).
+//! defined them (their targets are then held to the system's networks, now registered on the
+//! system).
 
 use sea_orm_migration::prelude::*;
 
@@ -81,8 +82,15 @@ impl MigrationTrait for Migration {
         let monitor = |c: ColumnDef| Table::alter().table(Monitors::Table).add_column(c).take();
         m.alter_table(monitor(text(Monitors::SecretHeaders))).await?;
         m.alter_table(monitor(ColumnDef::new(Monitors::Restricted).boolean().not_null().default(false).take())).await?;
+        m.alter_table(Table::alter().table(Systems::Table).add_column(text(Systems::Addresses)).take()).await?;
         move_header_values(m).await
     }
+}
+
+#[derive(DeriveIden)]
+enum Systems {
+    Table,
+    Addresses,
 }
 
 /// Header values written into `expect` before this migration move to `secret_headers`; `expect`
