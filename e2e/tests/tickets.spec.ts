@@ -19,6 +19,8 @@ async function token(request: APIRequestContext, username: string, password: str
 
 /** A vendor with an engineer, and a contract whose item covers the unit's system under the 7×24 policy of seed 004. */
 async function contractWithPolicy(request: APIRequestContext): Promise<void> {
+  // Once per run: the journeys below share it.
+  if ((await request.post('/api/v1/auth/login', { data: ENGINEER })).ok()) return
   const admin = await token(request, ADMIN.username, ADMIN.password)
   const headers = { authorization: `Bearer ${admin}` }
   const post = async (path: string, data: unknown) => {
@@ -87,13 +89,15 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await expect(page.getByTestId('ticket-status')).toHaveText('已响应')
     await page.getByTestId('to-in_progress').click()
     await expect(page.getByTestId('ticket-status')).toHaveText('处理中')
-    // The outage was the carrier's line: recorded, it does not count against the vendor.
+    // The outage was the carrier's line: a cause that excuses the vendor is the bureau's to accept.
     await page.getByTestId('outage-edit').click()
+    await expect(page.getByTestId('outage-approval-note')).toBeVisible()
     await page.getByTestId('outage-cause-select').click()
     await page.getByRole('option', { name: '运营商/网络' }).click()
     await page.getByTestId('outage-save').click()
-    await expect(page.getByTestId('outage-cause')).toHaveText('运营商/网络')
-    await expect(page.getByTestId('outage')).toContainText('不计入运维方')
+    await expect(page.locator('.el-message', { hasText: '已提交数据局审批，批准后生效' })).toBeVisible()
+    await expect(page.getByTestId('outage-cause')).toHaveText('未登记')
+    await expect(page.getByTestId('ticket-approvals').getByTestId('approval-record-status')).toHaveText('待审批')
     await page.getByTestId('comment-body').fill('已重启应用服务，请确认')
     await page.getByTestId('comment-send').click()
     await page.getByTestId('to-resolved').click()
@@ -112,9 +116,18 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await expectNoHorizontalScroll(page)
     await shot(page, 'tickets-04-rated')
 
-    // The bureau sees every clock met, and the ticket in the list.
+    // The bureau accepts the carrier as the cause from the ticket: it no longer counts against the vendor.
     await login(page, ADMIN.username, ADMIN.password)
     await page.goto(url)
+    const outageRequest = page.getByTestId('ticket-approvals').getByTestId('approval-record')
+    await expect(outageRequest).toContainText('中断原因')
+    await outageRequest.getByTestId('approval-approve').click()
+    await page.getByTestId('decision-comment').fill('已核实为运营商线路故障')
+    await page.getByTestId('decision-confirm').click()
+    await expect(outageRequest.getByTestId('approval-record-status')).toHaveText('已批准')
+    await expect(page.getByTestId('outage-cause')).toHaveText('运营商/网络')
+    await expect(page.getByTestId('outage')).toContainText('不计入运维方')
+    // … and sees every clock met, and the ticket in the list.
     for (const metric of ['response', 'restore', 'resolve']) {
       await expect(page.getByTestId(`clock-state-${metric}`)).toHaveText('已达标')
     }
@@ -192,5 +205,59 @@ test.describe('a demand under a working-day calendar (desktop)', () => {
       await page.reload()
       await expect(page.getByTestId('clock-resolve')).toContainText('17:00', { timeout: 1000 })
     }).toPass({ timeout: 20_000 })
+  })
+})
+
+test.describe('a pause needs the unit’s consent', () => {
+  test('an engineer asks to pause a ticket; the reporting unit approves it from the ticket page (phone)', async ({ page, request }) => {
+    await contractWithPolicy(request)
+    const unit = await token(request, UNIT_USER.username, UNIT_USER.password)
+    const headers = { authorization: `Bearer ${unit}` }
+    const systems = (await (await request.get(`/api/v1/systems?q=${encodeURIComponent(SYSTEM)}`, { headers })).json()) as {
+      items: { id: string }[]
+    }
+    const created = await request.post('/api/v1/tickets', {
+      headers,
+      data: { system_id: systems.items[0]!.id, type: 'incident', title: '公文打印服务异常（E2E）', description: '打印队列卡住' },
+    })
+    expect(created.ok(), await created.text()).toBeTruthy()
+    const ticket = (await created.json()) as { id: string }
+
+    // The engineer works on it, then asks to pause while waiting for the user.
+    await login(page, ENGINEER.username, ENGINEER.password)
+    await page.goto(`/tickets/${ticket.id}`)
+    await page.getByTestId('assign-me').click()
+    await page.getByTestId('to-responded').click()
+    await expect(page.getByTestId('ticket-status')).toHaveText('已响应')
+    await page.getByTestId('to-in_progress').click()
+    await expect(page.getByTestId('ticket-status')).toHaveText('处理中')
+    await page.getByTestId('to-pending').click()
+    await expect(page.getByTestId('pause-approval-note')).toBeVisible()
+    await page.getByTestId('move-reason').fill('等待用户提供打印机型号和报错截图')
+    await page.getByTestId('move-confirm').click()
+    await expect(page.locator('.el-message', { hasText: '已提交数据局审批，批准后生效' })).toBeVisible()
+    await expect(page.getByTestId('ticket-status')).toHaveText('处理中')
+    await expect(page.getByTestId('clock-state-resolve')).toHaveText('计时中')
+    const pauseRequest = page.getByTestId('ticket-approvals').getByTestId('approval-record')
+    await expect(pauseRequest.getByTestId('approval-record-status')).toHaveText('待审批')
+    await expect(pauseRequest).toContainText('等待用户提供打印机型号和报错截图')
+    await expect(pauseRequest.getByTestId('approval-approve')).toHaveCount(0)
+    await shot(page, 'tickets-08-pause-requested')
+
+    // The reporting unit's user, on a phone, approves it where the ticket is read.
+    await page.setViewportSize({ width: 390, height: 844 })
+    await login(page, UNIT_USER.username, UNIT_USER.password)
+    await page.goto(`/tickets/${ticket.id}`)
+    await expect(pauseRequest.getByTestId('approval-record-status')).toHaveText('待审批')
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'tickets-09-pause-to-approve')
+    await pauseRequest.getByTestId('approval-approve').click()
+    await page.getByTestId('decision-comment').fill('同意，我们下午提供截图')
+    await page.getByTestId('decision-confirm').click()
+    await expect(page.getByTestId('ticket-status')).toHaveText('挂起')
+    await expect(pauseRequest.getByTestId('approval-record-status')).toHaveText('已批准')
+    await expect(page.getByTestId('clock-state-resolve')).toHaveText('已暂停')
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'tickets-10-paused')
   })
 })

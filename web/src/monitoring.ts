@@ -12,9 +12,21 @@ export function stateType(s: Monitor['state']): 'success' | 'danger' | 'info' {
   return s === 'up' ? 'success' : s === 'down' ? 'danger' : 'info'
 }
 
+/**
+ * What a stored request header's value reads as (the API never sends header values back: they
+ * often hold credentials). Sending it back unchanged keeps the stored value.
+ */
+export const SECRET_MASK = '••••••'
+
+export interface HeaderRow {
+  name: string
+  value: string
+}
+
 /** What the form edits of `expect`, all kinds together; `toExpect` keeps the kind's own. */
 export interface ExpectModel {
   method: string
+  headers: HeaderRow[]
   status: string
   keyword: string
   regex: string
@@ -29,6 +41,7 @@ export interface ExpectModel {
 export function toExpectModel(e: Schemas['MonitorExpect'] | undefined): ExpectModel {
   return {
     method: e?.method ?? 'GET',
+    headers: Object.entries(e?.headers ?? {}).map(([name, value]) => ({ name, value })),
     status: (e?.status ?? []).map((r) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`)).join(', '),
     keyword: e?.keyword ?? '',
     regex: e?.regex ?? '',
@@ -50,8 +63,11 @@ export function toExpect(kind: string, m: ExpectModel): Record<string, unknown> 
         .map((s) => s.trim())
         .filter(Boolean)
         .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+      const headers: Record<string, string> = {}
+      for (const h of m.headers) if (h.name.trim()) headers[h.name.trim()] = h.value
       return {
         method: text(m.method),
+        headers: Object.keys(headers).length ? headers : undefined,
         status: status.length ? status : undefined,
         keyword: text(m.keyword),
         regex: text(m.regex),

@@ -50,6 +50,7 @@ export const router = createRouter({
           meta: { menu: 'inspections' },
         },
         { path: 'monitoring', name: 'monitoring', component: () => import('@/views/monitoring/MonitoringView.vue') },
+        { path: 'approvals', name: 'approvals', component: () => import('@/views/approvals/ApprovalsView.vue') },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
       ],
     },

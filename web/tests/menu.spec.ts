@@ -11,7 +11,7 @@ describe('the menu follows the role', () => {
   })
 
   it('keeps unit users and engineers to their work', () => {
-    expect(names('unit_user')).toEqual(['dashboard', 'tickets', 'inspections', 'monitoring', 'contracts', 'systems', 'assets', 'vendors', 'simulate'])
+    expect(names('unit_user')).toEqual(['dashboard', 'tickets', 'inspections', 'monitoring', 'approvals', 'contracts', 'systems', 'assets', 'vendors', 'simulate'])
     expect(names('unit_user')).not.toContain('policies')
     expect(names('engineer')).not.toContain('audit')
     expect(names('engineer')).not.toContain('users')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { availabilityText, daysLeft, humanSeconds, maintenanceText, senderConfig, toExpect, toExpectModel } from '@/monitoring'
+import { availabilityText, daysLeft, humanSeconds, maintenanceText, SECRET_MASK, senderConfig, toExpect, toExpectModel } from '@/monitoring'
 
 describe('the monitor form', () => {
   it('sends only the expectations of the chosen kind, status codes as numbers or ranges', () => {
@@ -9,6 +9,15 @@ describe('the monitor form', () => {
     expect(toExpect('dns', m)).toEqual({ record_type: 'A', answer: '10.0.0.1', server: undefined })
     expect(toExpect('tls', m)).toEqual({ min_days: 14, issuer: undefined })
     expect(toExpect('tcp', m)).toEqual({})
+  })
+
+  it('keeps a stored header by sending its mask back, and drops headers without a name', () => {
+    const m = toExpectModel({ headers: { Authorization: SECRET_MASK } })
+    expect(m.headers).toEqual([{ name: 'Authorization', value: SECRET_MASK }])
+    m.headers.push({ name: ' X-Probe ', value: 'yunwei' }, { name: '', value: 'lost' })
+    expect(toExpect('http', m).headers).toEqual({ Authorization: SECRET_MASK, 'X-Probe': 'yunwei' })
+    expect(toExpect('http', toExpectModel(undefined)).headers).toBeUndefined()
+    expect(toExpect('dns', m)).not.toHaveProperty('headers')
   })
 
   it('reads back what the API stored', () => {

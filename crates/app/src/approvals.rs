@@ -73,7 +73,7 @@ pub(crate) struct NewRequest {
     pub system_id: Option<String>,
     pub unit_id: Option<String>,
     pub vendor_id: Option<String>,
-    pub title: String,
+    pub title: Msg,
     pub proposed: serde_json::Value,
     pub current: Option<serde_json::Value>,
     pub reason: Option<String>,
@@ -129,7 +129,8 @@ impl App {
             unit_may_decide: r.unit_id.is_some() && settings.unit_decides.contains(&r.kind),
             unit_id: r.unit_id,
             vendor_id: r.vendor_id,
-            title: r.title,
+            title: r.title.zh,
+            title_en: r.title.en,
             proposed: r.proposed,
             current: r.current,
             reason: r.reason,
@@ -159,8 +160,11 @@ impl App {
         deciders.retain(|u| *u != p.user_id);
         let label = a.kind.label();
         let title = Msg::new(format!("待审批：{}", label.zh), format!("To approve: {}", label.en));
-        let body = Msg::new(format!("{}（{}）", a.title, a.requested_by_name), a.title.clone());
-        store::notifications::add(&tx, &deciders, None, "approval", &title, &body, now).await?;
+        let body = Msg::new(
+            format!("{}（{}）", a.title, a.requested_by_name),
+            format!("{} ({})", a.title_en, a.requested_by_name),
+        );
+        store::notifications::add(&tx, &deciders, ticket_of(&a), "approval", &title, &body, now).await?;
         tx.commit().await?;
         Ok(a)
     }
@@ -240,12 +244,13 @@ impl App {
             format!("申请{}：{}", verdict.zh, a.kind.label().zh),
             format!("Request {}: {}", verdict.en, a.kind.label().en),
         );
+        let comment = decided.comment.as_deref();
         let body = Msg::new(
-            format!("{}{}", a.title, decided.comment.as_deref().map(|c| format!("（{c}）")).unwrap_or_default()),
-            a.title.clone(),
+            format!("{}{}", a.title, comment.map(|c| format!("（{c}）")).unwrap_or_default()),
+            format!("{}{}", a.title_en, comment.map(|c| format!(" ({c})")).unwrap_or_default()),
         );
-        store::notifications::add(&tx, std::slice::from_ref(&a.requested_by), None, "approval", &title, &body, now)
-            .await?;
+        let requester = std::slice::from_ref(&a.requested_by);
+        store::notifications::add(&tx, requester, ticket_of(&a), "approval", &title, &body, now).await?;
         tx.commit().await?;
         if approve {
             effect.after_commit(self, &decided).await;
@@ -311,6 +316,11 @@ impl App {
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| p.username.clone()))
     }
+}
+
+/// The ticket a request is about, so its notification opens the ticket.
+fn ticket_of(a: &Approval) -> Option<&str> {
+    (a.subject_type == "ticket").then_some(a.subject_id.as_deref()).flatten()
 }
 
 fn already_decided() -> AppError {

@@ -56,13 +56,15 @@ pub struct Approval {
     pub unit_id: Option<String>,
     /// The vendor that asked, or whose work it concerns.
     pub vendor_id: Option<String>,
-    /// One line for lists, in Chinese (the inbox shows it with the kind).
+    /// One line for lists (the inbox shows it with the kind) …
     pub title: String,
-    /// What is proposed, as the feature describes it.
-    #[schema(value_type = Object)]
+    /// … and in English.
+    pub title_en: String,
+    /// What is proposed, as the feature describes it (an object).
+    #[schema(value_type = Value)]
     pub proposed: serde_json::Value,
-    /// What stood when it was asked.
-    #[schema(value_type = Object)]
+    /// What stood when it was asked (an object), if anything did.
+    #[schema(value_type = Option<Value>)]
     pub current: Option<serde_json::Value>,
     pub reason: Option<String>,
     /// What the effect needs to carry it out (may hold secrets, such as request headers):
@@ -146,6 +148,7 @@ mod tests {
             unit_id: Some("u1".into()),
             vendor_id: Some("v".into()),
             title: "挂起".into(),
+            title_en: "pause".into(),
             proposed: serde_json::json!({}),
             current: None,
             reason: None,

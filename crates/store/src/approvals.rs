@@ -40,6 +40,7 @@ fn approval(m: ap::Model) -> Result<Approval> {
         unit_id: m.unit_id,
         vendor_id: m.vendor_id,
         title: m.title,
+        title_en: m.title_en,
         reason: m.reason,
         requested_by: m.requested_by,
         requested_by_name: m.requested_by_name,
@@ -72,6 +73,7 @@ pub async fn insert(tx: &Tx, a: &Approval) -> Result<()> {
         unit_id: Set(a.unit_id.clone()),
         vendor_id: Set(a.vendor_id.clone()),
         title: Set(a.title.chars().take(500).collect()),
+        title_en: Set(a.title_en.chars().take(500).collect()),
         proposed: Set(a.proposed.to_string()),
         current: Set(a.current.as_ref().map(|c| c.to_string())),
         reason: Set(a.reason.clone()),
@@ -104,7 +106,7 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &ApprovalFilte
         .filter(list::eq_opt(ap::Column::SystemId, &f.system_id))
         .filter(list::eq_opt(ap::Column::SubjectId, &f.subject_id))
         .filter(list::eq_opt(ap::Column::RequestedBy, &f.requested_by))
-        .filter(list::search(&[ap::Column::Title, ap::Column::RequestedByName], q.q.as_deref()));
+        .filter(list::search(&[ap::Column::Title, ap::Column::TitleEn, ap::Column::RequestedByName], q.q.as_deref()));
     if let Some(u) = &f.decidable_by_unit {
         s = s.filter(ap::Column::UnitId.eq(u.as_str())).filter(ap::Column::UnitMayDecide.eq(true));
     }

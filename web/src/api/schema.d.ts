@@ -958,7 +958,7 @@ export interface paths {
         post?: never;
         /**
          * Removes a monitor; the interruptions it recorded stay in the system's availability. The
-         *     vendor's manager asks the bureau (202 with the request).
+         *     vendor's manager asks the bureau (202 with the request), saying why in `reason`.
          */
         delete: operations["monitors_delete"];
         options?: never;
@@ -1701,16 +1701,16 @@ export interface components {
             /** @description Whether the caller may decide it now (computed for each caller). */
             can_decide: boolean;
             comment?: string | null;
-            /** @description What stood when it was asked. */
-            current: Record<string, never>;
+            /** @description What stood when it was asked (an object), if anything did. */
+            current?: unknown;
             /** Format: date-time */
             decided_at?: string | null;
             decided_by?: string | null;
             decided_by_name?: string | null;
             id: string;
             kind: components["schemas"]["ApprovalKind"];
-            /** @description What is proposed, as the feature describes it. */
-            proposed: Record<string, never>;
+            /** @description What is proposed, as the feature describes it (an object). */
+            proposed: unknown;
             reason?: string | null;
             /** Format: date-time */
             requested_at: string;
@@ -1722,8 +1722,10 @@ export interface components {
             /** @description What it changes: `monitor`, `maintenance_window`, `inspection_plan`, `ticket`, … */
             subject_type: string;
             system_id?: string | null;
-            /** @description One line for lists, in Chinese (the inbox shows it with the kind). */
+            /** @description One line for lists (the inbox shows it with the kind) … */
             title: string;
+            /** @description … and in English. */
+            title_en: string;
             /** @description The unit concerned (the system's owner, or the ticket's unit). */
             unit_id?: string | null;
             /** @description Whether the unit concerned may decide (fixed when the request was made). */
@@ -2833,6 +2835,8 @@ export interface components {
             outage_end?: string | null;
             /** @description RFC 3339. */
             outage_start?: string | null;
+            /** @description Why, when vendor staff's record goes to the bureau for approval. */
+            reason?: string | null;
         };
         OverrideInput: {
             date?: string | null;
@@ -2858,16 +2862,16 @@ export interface components {
                 /** @description Whether the caller may decide it now (computed for each caller). */
                 can_decide: boolean;
                 comment?: string | null;
-                /** @description What stood when it was asked. */
-                current: Record<string, never>;
+                /** @description What stood when it was asked (an object), if anything did. */
+                current?: unknown;
                 /** Format: date-time */
                 decided_at?: string | null;
                 decided_by?: string | null;
                 decided_by_name?: string | null;
                 id: string;
                 kind: components["schemas"]["ApprovalKind"];
-                /** @description What is proposed, as the feature describes it. */
-                proposed: Record<string, never>;
+                /** @description What is proposed, as the feature describes it (an object). */
+                proposed: unknown;
                 reason?: string | null;
                 /** Format: date-time */
                 requested_at: string;
@@ -2879,8 +2883,10 @@ export interface components {
                 /** @description What it changes: `monitor`, `maintenance_window`, `inspection_plan`, `ticket`, … */
                 subject_type: string;
                 system_id?: string | null;
-                /** @description One line for lists, in Chinese (the inbox shows it with the kind). */
+                /** @description One line for lists (the inbox shows it with the kind) … */
                 title: string;
+                /** @description … and in English. */
+                title_en: string;
                 /** @description The unit concerned (the system's owner, or the ticket's unit). */
                 unit_id?: string | null;
                 /** @description Whether the unit concerned may decide (fixed when the request was made). */
@@ -6181,7 +6187,10 @@ export interface operations {
     };
     inspection_plans_delete: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Why (a request to the bureau) */
+                reason?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -7272,7 +7281,10 @@ export interface operations {
     };
     monitors_delete: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Why (a request to the bureau) */
+                reason?: string;
+            };
             header?: never;
             path: {
                 id: string;

@@ -163,13 +163,16 @@ async fn update_plan(
 /// Deletes a plan without records (with records: 409, deactivate it). The vendor's manager asks
 /// (202 with the request).
 #[utoipa::path(delete, path = "/inspection-plans/{id}", tag = "inspections", operation_id = "inspection_plans_delete",
-    params(("id" = String, Path)), responses((status = 204), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+    params(("id" = String, Path), ("reason" = Option<String>, Query, description = "Why (a request to the bureau)")),
+    responses((status = 204), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn delete_plan(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
+    params: Params,
 ) -> ApiResult<axum::response::Response> {
-    Ok(super::applied_removal(s.app.delete_inspection_plan(&auth.principal, &id).await?))
+    let reason = params.text("reason");
+    Ok(super::applied_removal(s.app.delete_inspection_plan(&auth.principal, &id, reason.as_deref()).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -127,11 +127,13 @@ async fn update(
 }
 
 /// Removes a monitor; the interruptions it recorded stay in the system's availability. The
-/// vendor's manager asks the bureau (202 with the request).
+/// vendor's manager asks the bureau (202 with the request), saying why in `reason`.
 #[utoipa::path(delete, path = "/monitors/{id}", tag = "monitoring", operation_id = "monitors_delete",
-    params(("id" = String, Path)), responses((status = 204), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Response> {
-    Ok(applied_removal(s.app.delete_monitor(&auth.principal, &id).await?))
+    params(("id" = String, Path), ("reason" = Option<String>, Query, description = "Why (a request to the bureau)")),
+    responses((status = 204), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>, params: Params) -> ApiResult<Response> {
+    let reason = params.text("reason");
+    Ok(applied_removal(s.app.delete_monitor(&auth.principal, &id, reason.as_deref()).await?))
 }
 
 /// `from`/`to` as RFC 3339 instants or dates (a date `to` includes that day).

@@ -158,3 +158,58 @@ both!(the_bureau_records_the_past_and_opens_decisions_to_units, |t: TestApp| asy
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "already decided");
 });
+
+// At most one pending request per subject, and a request is decided once, however many ask or
+// decide at the same moment.
+both!(requests_and_decisions_race_to_one, |t: TestApp| async move {
+    let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
+    let m = t
+        .create(
+            "monitors",
+            json!({"system_id": f.system, "kind": "tcp", "target": "192.0.2.1:80", "interval_seconds": 3600}),
+        )
+        .await;
+    let mut asks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (client, url, token) = (t.client.clone(), format!("{}/api/v1/monitors/{m}", t.base), f.pm.clone());
+        asks.spawn(async move { client.delete(url).bearer_auth(token).send().await.unwrap().status() });
+    }
+    let mut statuses = Vec::new();
+    while let Some(s) = asks.join_next().await {
+        statuses.push(s.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::ACCEPTED).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::ACCEPTED || *s == StatusCode::CONFLICT), "{statuses:?}");
+    let (_, list) = t.get(&format!("/api/v1/approvals?subject_id={m}"), &t.admin).await;
+    assert_eq!(list["total"], 1);
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let second_admin = t.user("admin2", "admin", None, None).await;
+    let mut decisions = tokio::task::JoinSet::new();
+    for i in 0..10 {
+        let token = if i % 2 == 0 { t.admin.clone() } else { second_admin.clone() };
+        let (client, base, id) = (t.client.clone(), t.base.clone(), id.clone());
+        let verb = if i % 3 == 0 { "reject" } else { "approve" };
+        decisions.spawn(async move {
+            client
+                .post(format!("{base}/api/v1/approvals/{id}/{verb}"))
+                .bearer_auth(token)
+                .json(&json!({"comment": "同时处理"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    let mut ok = 0;
+    while let Some(s) = decisions.join_next().await {
+        match s.unwrap() {
+            StatusCode::OK => ok += 1,
+            StatusCode::CONFLICT => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(ok, 1, "decided once");
+    let (_, audit) = t.get(&format!("/api/v1/audit?object_id={id}"), &t.admin).await;
+    let decided = audit["items"].as_array().unwrap().iter().filter(|r| r["action"] != "request").count();
+    assert_eq!(decided, 1, "{audit}");
+});

@@ -1,13 +1,11 @@
 //! Login, sessions, the user's own password and the first administrator. What bounds sign-in
 //! against floods is in `throttle.rs`.
 
+mod password;
 mod throttle;
 
 use std::net::IpAddr;
 
-use argon2::Argon2;
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Duration;
 use domain::audit::AuditEntry;
 use domain::registry::{User, UserInput};
@@ -40,25 +38,12 @@ fn session_ended() -> AppError {
     AppError::Unauthenticated(Msg::new("未登录或登录已过期，请重新登录", "not signed in, or the session has expired"))
 }
 
-/// Hashes on the blocking pool without a bound; only for the dummy hash made at start-up.
+/// Hashes on the blocking pool outside the bounded slots; only for the dummy hash made at start-up.
 pub(crate) async fn hash_password_unbounded(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-}
-
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-    })
-    .await
-    .unwrap_or(false)
+    tokio::task::spawn_blocking(move || password::hash(password.as_bytes(), &mut Vec::new()))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
 }
 
 fn busy(b: Busy) -> AppError {
@@ -105,17 +90,21 @@ fn security_event(actor: Option<&User>, username: &str, action: &str, detail: se
 }
 
 impl App {
-    /// Hashes a new password, taking one of the bounded password-check slots.
+    /// Hashes a new password in one of the bounded password-check slots.
     pub(crate) async fn hash_password(&self, password: String) -> Result<String> {
-        let _slot = self.throttle.check_slot().await.map_err(busy)?;
-        hash_password_unbounded(password).await
+        self.throttle
+            .run(move |memory| password::hash(password.as_bytes(), memory))
+            .await
+            .map_err(busy)?
+            .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
     }
 
     /// Checks a password against a hash in a bounded slot; 429 when no slot came in time, noted
     /// for the audit trail under the address like any refused attempt.
     async fn check_password(&self, password: &str, hash: String, address: &str, username: &str) -> Result<bool> {
-        match self.throttle.check_slot().await {
-            Ok(_slot) => Ok(verify_password(password.to_string(), hash).await),
+        let password = password.to_string();
+        match self.throttle.run(move |memory| password::verify(password.as_bytes(), &hash, memory)).await {
+            Ok(ok) => Ok(ok),
             Err(b) => {
                 self.throttle.note("rate_limited", address, username, now());
                 Err(busy(b))

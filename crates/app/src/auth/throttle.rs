@@ -122,6 +122,8 @@ pub struct Aggregate {
 
 pub(crate) struct Throttle {
     checks: std::sync::Arc<Semaphore>,
+    /// One argon2 buffer per check slot, kept for good (see `password.rs`).
+    memory: Mutex<Vec<Vec<argon2::Block>>>,
     check_wait: Duration,
     addresses: Buckets,
     accounts: Buckets,
@@ -155,6 +157,7 @@ impl Throttle {
     pub(crate) fn new(c: &ThrottleConfig) -> Throttle {
         Throttle {
             checks: std::sync::Arc::new(Semaphore::new(c.password_checks.max(1))),
+            memory: Mutex::default(),
             check_wait: c.check_wait,
             addresses: Buckets::new(c.address_burst, c.address_every),
             accounts: Buckets::new(c.account_burst, c.account_every),
@@ -179,12 +182,29 @@ impl Throttle {
         self.accounts.give_back(account);
     }
 
-    /// A slot for one password check, waiting at most the configured time.
-    pub(crate) async fn check_slot(&self) -> Result<OwnedSemaphorePermit, Busy> {
-        match tokio::time::timeout(self.check_wait, self.checks.clone().acquire_owned()).await {
-            Ok(Ok(p)) => Ok(p),
-            _ => Err(Busy { retry_after: Duration::from_secs(1), account: false }),
+    /// Runs `work` (a password hash or check) in one of the slots, on the blocking pool with the
+    /// slot's memory, waiting at most the configured time for a slot.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Vec<argon2::Block>) -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        let busy = || Busy { retry_after: Duration::from_secs(1), account: false };
+        let _permit: OwnedSemaphorePermit =
+            match tokio::time::timeout(self.check_wait, self.checks.clone().acquire_owned()).await {
+                Ok(Ok(p)) => p,
+                _ => return Err(busy()),
+            };
+        let mut memory = self.memory.lock().ok().and_then(|mut m| m.pop()).unwrap_or_default();
+        let (out, memory) = tokio::task::spawn_blocking(move || {
+            let out = work(&mut memory);
+            (out, memory)
+        })
+        .await
+        .map_err(|_| busy())?;
+        if let Ok(mut m) = self.memory.lock() {
+            m.push(memory);
         }
+        Ok(out)
     }
 
     /// Counts a failure to be written later as part of one record.

@@ -9,7 +9,7 @@ use domain::inspections::recurrence::{Recurrence, Span, occurrences};
 use domain::inspections::template::{Template, TemplateInput, TemplateKind};
 use domain::list::{ListQuery, Page};
 use domain::sla::compiled::{MIN, day_number, instant};
-use domain::{FieldError, Principal, Role, Scope};
+use domain::{FieldError, Msg, Principal, Role, Scope};
 use store::inspections::{NewTask, PlanRow};
 pub use store::inspections::{PlanFilter, RecordFilter, TaskFilter};
 
@@ -266,7 +266,10 @@ impl App {
                         system_id: Some(before.system_id.clone()),
                         unit_id: Some(row.unit_id.clone()),
                         vendor_id: p.vendor_id.clone(),
-                        title: format!("修改巡检计划“{}”", before.name),
+                        title: Msg::new(
+                            format!("修改巡检计划“{}”", before.name),
+                            format!("Change inspection plan \"{}\"", before.name),
+                        ),
                         proposed: serde_json::to_value(&input).unwrap_or_default(),
                         current: serde_json::to_value(&before).ok(),
                         reason: input.reason.clone(),
@@ -304,7 +307,7 @@ impl App {
     }
 
     /// A plan with records is evidence: deactivate it instead. The vendor's manager asks.
-    pub async fn delete_inspection_plan(&self, p: &Principal, id: &str) -> Result<Applied<()>> {
+    pub async fn delete_inspection_plan(&self, p: &Principal, id: &str, reason: Option<&str>) -> Result<Applied<()>> {
         may_plan(p)?;
         let before = self.get_inspection_plan(p, id).await?;
         if store::inspections::plan_has_records(&self.store, id).await? {
@@ -325,10 +328,13 @@ impl App {
                         system_id: Some(before.system_id.clone()),
                         unit_id: Some(before.unit_id.clone()),
                         vendor_id: p.vendor_id.clone(),
-                        title: format!("删除巡检计划“{}”", before.name),
+                        title: Msg::new(
+                            format!("删除巡检计划“{}”", before.name),
+                            format!("Remove inspection plan \"{}\"", before.name),
+                        ),
                         proposed: serde_json::json!({}),
                         current: serde_json::to_value(&before).ok(),
-                        reason: None,
+                        reason: domain::error::Checker::default().optional_text("reason", reason, 2000),
                         payload: serde_json::to_value(requests::PlanPayload {
                             input: None,
                             seen: requests::content(&before),

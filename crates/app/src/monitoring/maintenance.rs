@@ -5,33 +5,43 @@
 use domain::approvals::ApprovalKind;
 use domain::monitoring::availability::MaintenanceWindow;
 use domain::monitoring::maintenance::{CheckedWindow, MaintenanceInput};
-use domain::{Principal, Role};
+use domain::{Msg, Principal, Role};
 
 use super::may_write;
 use crate::approvals::NewRequest;
 use crate::{App, AppError, Applied, Result, audit};
 
 /// A window in words, for the decider's list.
-fn describe(c: &CheckedWindow) -> String {
+fn describe(system: &str, c: &CheckedWindow) -> Msg {
     use domain::monitoring::availability::Maintenance;
     match &c.window {
         Maintenance::Once { start, end } => {
             let bj = |t: &chrono::DateTime<chrono::Utc>| {
                 t.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d %H:%M").to_string()
             };
-            format!("{}：{} 至 {}", c.name, bj(start), bj(end))
+            Msg::new(
+                format!("{system}：{}：{} 至 {}", c.name, bj(start), bj(end)),
+                format!("{system}: {}: {} to {} (Beijing time)", c.name, bj(start), bj(end)),
+            )
         }
         Maintenance::Weekly { weekdays, at, minutes, time_zone } => {
             let share = MaintenanceInput::weekly_share(&c.window).unwrap_or(0.0) * 100.0;
-            let days: Vec<String> = weekdays
-                .iter()
-                .map(|d| ["一", "二", "三", "四", "五", "六", "日"][usize::from(d.clamp(&1, &7) - 1)].to_string())
-                .collect();
-            format!(
-                "{}：每周{} {} 起 {minutes} 分钟（{time_zone}，占每周 {share:.1}%）",
-                c.name,
-                days.join("、"),
-                at.format("%H:%M")
+            let day = |d: &u8| usize::from(*d.clamp(&1, &7) - 1);
+            let zh: Vec<&str> = weekdays.iter().map(|d| ["一", "二", "三", "四", "五", "六", "日"][day(d)]).collect();
+            let en: Vec<&str> =
+                weekdays.iter().map(|d| ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][day(d)]).collect();
+            let at = at.format("%H:%M");
+            Msg::new(
+                format!(
+                    "{system}：{}：每周{} {at} 起 {minutes} 分钟（{time_zone}，占每周 {share:.1}%）",
+                    c.name,
+                    zh.join("、")
+                ),
+                format!(
+                    "{system}: {}: every {} at {at} for {minutes} min ({time_zone}; {share:.1}% of the week)",
+                    c.name,
+                    en.join(", ")
+                ),
             )
         }
     }
@@ -76,7 +86,7 @@ impl App {
                         system_id: Some(system.id.clone()),
                         unit_id: Some(system.unit_id.clone()),
                         vendor_id: p.vendor_id.clone(),
-                        title: format!("{}：{}", system.name, describe(&checked)),
+                        title: describe(&system.name, &checked),
                         proposed: serde_json::to_value(&w).unwrap_or_default(),
                         current: None,
                         reason: checked.reason,

@@ -11,7 +11,7 @@ use domain::monitoring::Monitor;
 use domain::monitoring::availability::{Availability, DailyAvailability, Interruption, Planned, compute};
 use domain::monitoring::spec::{MonitorInput, MonitorSpec};
 use domain::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
-use domain::{FieldError, Principal, Role};
+use domain::{FieldError, Msg, Principal, Role};
 pub use store::monitoring::MonitorFilter;
 use store::monitoring::spec_of;
 
@@ -28,6 +28,14 @@ pub mod runner;
 
 pub use probe::SchedulerConfig;
 pub use runner::Runner;
+
+/// Whether a change points the monitor somewhere else.
+pub(crate) fn retargets(before: &Monitor, spec: &MonitorSpec) -> bool {
+    before.kind != spec.kind
+        || before.target != spec.target
+        || before.system_id != spec.system_id
+        || before.expect.server != spec.expect.server
+}
 
 pub(crate) fn may_write(p: &Principal) -> Result<()> {
     if matches!(p.role, Role::Admin | Role::VendorPm) { Ok(()) } else { Err(AppError::Forbidden) }
@@ -88,7 +96,12 @@ impl App {
         let secrets = store::monitoring::secret_headers(&self.store, id).await?;
         spec.expect.keep_secrets(&secrets)?;
         let system = self.monitored_system(p, &spec.system_id).await?;
-        self.check_reach(p, &spec, &system).await?;
+        // A new destination chosen by vendor staff must be inside the system's reach; the
+        // bureau's own target stays the bureau's choice (and unrestricted) when they only ask to
+        // change something else about it.
+        if retargets(&before, &spec) {
+            self.check_reach(p, &spec, &system).await?;
+        }
         if p.role != Role::Admin {
             let mut running = spec_of(&before);
             running.expect.headers = secrets;
@@ -97,8 +110,9 @@ impl App {
                 return self.request_monitor_change(p, &before, Some(&spec), &system, reason).await;
             }
         }
-        // Saved by the bureau, it is the bureau's definition; by the vendor, it stays restricted.
-        let restricted = p.role != Role::Admin;
+        // Saved by the bureau, it is the bureau's definition; by the vendor, restricted once the
+        // vendor chose where it points.
+        let restricted = p.role != Role::Admin && (before.restricted || retargets(&before, &spec));
         Ok(Applied::Done(self.write_monitor(p, &before, &spec, &system.unit_id, restricted).await?))
     }
 
@@ -121,12 +135,13 @@ impl App {
 
     /// The monitor goes; its interruptions stay (availability history is evidence). The vendor's
     /// manager asks the bureau.
-    pub async fn delete_monitor(&self, p: &Principal, id: &str) -> Result<Applied<()>> {
+    pub async fn delete_monitor(&self, p: &Principal, id: &str, reason: Option<&str>) -> Result<Applied<()>> {
         may_write(p)?;
         let before = self.get_monitor(p, id).await?;
         let system = self.monitored_system(p, &before.system_id).await?;
         if p.role != Role::Admin {
-            return Ok(match self.request_monitor_change(p, &before, None, &system, None).await? {
+            let reason = domain::error::Checker::default().optional_text("reason", reason, 2000);
+            return Ok(match self.request_monitor_change(p, &before, None, &system, reason).await? {
                 Applied::Requested(a) => Applied::Requested(a),
                 Applied::Done(_) => Applied::Done(()),
             });
@@ -150,13 +165,22 @@ impl App {
         system: &domain::registry::System,
         reason: Option<String>,
     ) -> Result<Applied<Monitor>> {
+        let name = &before.name;
         let (kind, title, proposed) = match spec {
             Some(s) => {
                 let shown = MonitorSpec { expect: s.expect.masked(), ..s.clone() };
-                let what = if !s.active && before.active { "停用" } else { "修改" };
-                (ApprovalKind::MonitorUpdate, format!("{what}监控“{}”", before.name), serde_json::to_value(shown))
+                let title = if !s.active && before.active {
+                    Msg::new(format!("停用监控“{name}”"), format!("Switch off monitor \"{name}\""))
+                } else {
+                    Msg::new(format!("修改监控“{name}”"), format!("Change monitor \"{name}\""))
+                };
+                (ApprovalKind::MonitorUpdate, title, serde_json::to_value(shown))
             }
-            None => (ApprovalKind::MonitorDelete, format!("删除监控“{}”", before.name), Ok(serde_json::json!({}))),
+            None => (
+                ApprovalKind::MonitorDelete,
+                Msg::new(format!("删除监控“{name}”"), format!("Remove monitor \"{name}\"")),
+                Ok(serde_json::json!({})),
+            ),
         };
         let payload = requests::MonitorPayload { spec: spec.cloned(), seen: spec_of(before) };
         let a = self

@@ -87,7 +87,8 @@ impl Effect for MonitorChange {
             Some(spec) => {
                 let system =
                     store::systems::get(tx, &domain::Scope::All, &spec.system_id).await?.ok_or_else(changed_since)?;
-                let m = store::monitoring::update(tx, &before, spec, &system.unit_id, true, now).await?;
+                let restricted = before.restricted || super::retargets(&before, spec);
+                let m = store::monitoring::update(tx, &before, spec, &system.unit_id, restricted, now).await?;
                 audit(tx, requester, "update", "monitor", id, Some(&before), Some(&m), now).await
             }
             None => {

@@ -111,7 +111,10 @@ impl App {
                         system_id: Some(t.system_id.clone()),
                         unit_id: Some(t.unit_id.clone()),
                         vendor_id: t.vendor_id.clone(),
-                        title: format!("工单 {}“{}”申请{}：{reason}", t.number, t.title, f.to.label().zh),
+                        title: Msg::new(
+                            format!("工单 {}“{}”申请{}：{reason}", t.number, t.title, f.to.label().zh),
+                            format!("Ticket {} \"{}\": {} asked: {reason}", t.number, t.title, f.to.label().en),
+                        ),
                         proposed: json!({"to": f.to, "reason": f.reason, "waiting_for": f.waiting_for}),
                         current: Some(json!({"status": t.status})),
                         reason: f.reason.clone(),
@@ -302,7 +305,7 @@ impl App {
             .unwrap_or_else(|| DEFAULT_COUNTED_CAUSES.to_vec());
             let excuses = cause.is_some_and(|c| !counted.contains(&c));
             if excuses || start != t.outage_start || end != t.outage_end {
-                let label = cause.map(|c| c.label().zh).unwrap_or_default();
+                let label = cause.map(|c| c.label()).unwrap_or_else(|| Msg::new("", ""));
                 let payload = OutagePayload { input: input.clone(), before: (t.cause, t.outage_start, t.outage_end) };
                 let a = self
                     .request_approval(
@@ -314,12 +317,19 @@ impl App {
                             system_id: Some(t.system_id.clone()),
                             unit_id: Some(t.unit_id.clone()),
                             vendor_id: t.vendor_id.clone(),
-                            title: format!("工单 {}“{}”中断原因：{label}", t.number, t.title),
+                            title: Msg::new(
+                                format!("工单 {}“{}”中断原因：{}", t.number, t.title, label.zh),
+                                format!("Ticket {} \"{}\" outage cause: {}", t.number, t.title, label.en),
+                            ),
                             proposed: json!({"cause": cause, "outage_start": start, "outage_end": end}),
                             current: Some(
                                 json!({"cause": t.cause, "outage_start": t.outage_start, "outage_end": t.outage_end}),
                             ),
-                            reason: None,
+                            reason: domain::error::Checker::default().optional_text(
+                                "reason",
+                                input.reason.as_deref(),
+                                2000,
+                            ),
                             payload: serde_json::to_value(&payload).unwrap_or_default(),
                         },
                     )

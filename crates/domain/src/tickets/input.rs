@@ -225,6 +225,8 @@ pub struct OutageInput {
     pub outage_start: Option<String>,
     /// RFC 3339.
     pub outage_end: Option<String>,
+    /// Why, when vendor staff's record goes to the bureau for approval.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

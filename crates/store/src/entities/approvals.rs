@@ -12,6 +12,7 @@ pub struct Model {
     pub unit_id: Option<String>,
     pub vendor_id: Option<String>,
     pub title: String,
+    pub title_en: String,
     pub proposed: String,
     pub current: Option<String>,
     pub reason: Option<String>,

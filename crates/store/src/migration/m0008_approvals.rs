@@ -26,6 +26,7 @@ impl MigrationTrait for Migration {
                 .col(opt_str(Approvals::UnitId, 40))
                 .col(opt_str(Approvals::VendorId, 40))
                 .col(ColumnDef::new(Approvals::Title).string_len(500).not_null())
+                .col(ColumnDef::new(Approvals::TitleEn).string_len(500).not_null())
                 .col(ColumnDef::new(Approvals::Proposed).text().not_null())
                 .col(text(Approvals::Current))
                 .col(text(Approvals::Reason))
@@ -47,10 +48,11 @@ impl MigrationTrait for Migration {
         m.create_index(index(Approvals::Table, "ix_approvals_unit", &["unit_id"], false)).await?;
         m.create_index(index(Approvals::Table, "ix_approvals_vendor", &["vendor_id"], false)).await?;
         m.create_index(index(Approvals::Table, "ix_approvals_system", &["system_id"], false)).await?;
-        // At most one open request per subject: a second one waits for the first to be decided.
+        // At most one open request of a kind per subject: a second one waits for the first to be
+        // decided (a ticket may wait for a pause and for its outage cause at once).
         m.get_connection()
             .execute_unprepared(
-                "CREATE UNIQUE INDEX ux_approvals_pending ON approvals (subject_type, subject_id) \
+                "CREATE UNIQUE INDEX ux_approvals_pending ON approvals (subject_type, subject_id, kind) \
                  WHERE status = 'pending' AND subject_id IS NOT NULL",
             )
             .await?;
@@ -141,6 +143,7 @@ enum Approvals {
     UnitId,
     VendorId,
     Title,
+    TitleEn,
     Proposed,
     Current,
     Reason,
