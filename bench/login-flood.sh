@@ -3,7 +3,8 @@
 # floods it with sign-ins for unknown names and prints the answers, the server's peak resident
 # memory, how soon a valid sign-in from the same address succeeds, and the time of a wrong
 # password for a known and an unknown name.
-# Usage: bench/login-flood.sh [N] [THREADS]    (builds the release binary first; needs python3)
+# Usage: bench/login-flood.sh [N] [THREADS] [spread]   (builds the release binary first; needs
+# python3; `spread`: every request from its own address, so only the bound on checks holds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -p yunwei
@@ -16,4 +17,4 @@ YUNWEI_ADMIN_PASSWORD=$password YUNWEI_LOG=warn "$target/release/yunwei" serve \
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" > /dev/null && break; sleep 0.1; done
-python3 bench/login-flood.py "http://127.0.0.1:$port" "$server" "$password" "${1:-600}" "${2:-200}"
+python3 bench/login-flood.py "http://127.0.0.1:$port" "$server" "$password" "${1:-600}" "${2:-200}" "${3:-}"
