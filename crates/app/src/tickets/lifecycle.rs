@@ -11,9 +11,8 @@ use domain::tickets::{DEFAULT_COUNTED_CAUSES, Status, support_level_label};
 use domain::{FieldError, Msg, Principal, Role};
 use serde_json::json;
 
-use super::requests::{OutagePayload, PausePayload};
+use super::requests::{OutagePayload, PausePayload, about};
 use super::{event, given_time, has_outage};
-use crate::approvals::NewRequest;
 use crate::{App, AppError, Applied, Result, audit};
 
 /// The move must be one the ticket's state allows and the caller's role may make (409 naming
@@ -101,27 +100,14 @@ impl App {
             check_move(p, &t, f.to)?;
             let reason = f.reason.clone().unwrap_or_default();
             let payload = PausePayload { input: input.clone(), at: now, status: t.status };
-            let a = self
-                .request_approval(
-                    p,
-                    NewRequest {
-                        kind: ApprovalKind::TicketPause,
-                        subject_type: "ticket",
-                        subject_id: Some(t.id.clone()),
-                        system_id: Some(t.system_id.clone()),
-                        unit_id: Some(t.unit_id.clone()),
-                        vendor_id: t.vendor_id.clone(),
-                        title: Msg::new(
-                            format!("工单 {}“{}”申请{}：{reason}", t.number, t.title, f.to.label().zh),
-                            format!("Ticket {} \"{}\": {} asked: {reason}", t.number, t.title, f.to.label().en),
-                        ),
-                        proposed: json!({"to": f.to, "reason": f.reason, "waiting_for": f.waiting_for}),
-                        current: Some(json!({"status": t.status})),
-                        reason: f.reason.clone(),
-                        payload: serde_json::to_value(&payload).unwrap_or_default(),
-                    },
-                )
-                .await?;
+            let title = Msg::new(
+                format!("工单 {}“{}”申请{}：{reason}", t.number, t.title, f.to.label().zh),
+                format!("Ticket {} \"{}\": {} asked: {reason}", t.number, t.title, f.to.label().en),
+            );
+            let proposed = json!({"to": f.to, "reason": f.reason, "waiting_for": f.waiting_for});
+            let current = json!({"status": t.status});
+            let request = about(&t, ApprovalKind::TicketPause, title, proposed, current, f.reason.clone(), &payload);
+            let a = self.request_approval(p, request).await?;
             return Ok(Applied::Requested(Box::new(a)));
         }
         self.change_ticket(p, id, english, "transition", async |tx, t, before| {
@@ -307,33 +293,15 @@ impl App {
             if excuses || start != t.outage_start || end != t.outage_end {
                 let label = cause.map(|c| c.label()).unwrap_or_else(|| Msg::new("", ""));
                 let payload = OutagePayload { input: input.clone(), before: (t.cause, t.outage_start, t.outage_end) };
-                let a = self
-                    .request_approval(
-                        p,
-                        NewRequest {
-                            kind: ApprovalKind::TicketOutage,
-                            subject_type: "ticket",
-                            subject_id: Some(t.id.clone()),
-                            system_id: Some(t.system_id.clone()),
-                            unit_id: Some(t.unit_id.clone()),
-                            vendor_id: t.vendor_id.clone(),
-                            title: Msg::new(
-                                format!("工单 {}“{}”中断原因：{}", t.number, t.title, label.zh),
-                                format!("Ticket {} \"{}\" outage cause: {}", t.number, t.title, label.en),
-                            ),
-                            proposed: json!({"cause": cause, "outage_start": start, "outage_end": end}),
-                            current: Some(
-                                json!({"cause": t.cause, "outage_start": t.outage_start, "outage_end": t.outage_end}),
-                            ),
-                            reason: domain::error::Checker::default().optional_text(
-                                "reason",
-                                input.reason.as_deref(),
-                                2000,
-                            ),
-                            payload: serde_json::to_value(&payload).unwrap_or_default(),
-                        },
-                    )
-                    .await?;
+                let title = Msg::new(
+                    format!("工单 {}“{}”中断原因：{}", t.number, t.title, label.zh),
+                    format!("Ticket {} \"{}\" outage cause: {}", t.number, t.title, label.en),
+                );
+                let proposed = json!({"cause": cause, "outage_start": start, "outage_end": end});
+                let current = json!({"cause": t.cause, "outage_start": t.outage_start, "outage_end": t.outage_end});
+                let reason = domain::error::Checker::default().optional_text("reason", input.reason.as_deref(), 2000);
+                let request = about(&t, ApprovalKind::TicketOutage, title, proposed, current, reason, &payload);
+                let a = self.request_approval(p, request).await?;
                 return Ok(Applied::Requested(Box::new(a)));
             }
         }

@@ -31,6 +31,31 @@ pub(crate) struct OutagePayload {
     pub before: (Option<Cause>, Option<DateTime<Utc>>, Option<DateTime<Utc>>),
 }
 
+/// A request about a ticket: decided by the bureau, or by the ticket's unit where allowed.
+pub(crate) fn about(
+    t: &domain::tickets::view::Ticket,
+    kind: ApprovalKind,
+    title: domain::Msg,
+    proposed: serde_json::Value,
+    current: serde_json::Value,
+    reason: Option<String>,
+    payload: &impl Serialize,
+) -> crate::approvals::NewRequest {
+    crate::approvals::NewRequest {
+        kind,
+        subject_type: "ticket",
+        subject_id: Some(t.id.clone()),
+        system_id: Some(t.system_id.clone()),
+        unit_id: Some(t.unit_id.clone()),
+        vendor_id: t.vendor_id.clone(),
+        title,
+        proposed,
+        current: Some(current),
+        reason,
+        payload: serde_json::to_value(payload).unwrap_or_default(),
+    }
+}
+
 pub(crate) fn effects() -> Vec<Arc<dyn Effect>> {
     vec![Arc::new(Pause), Arc::new(OutageRecord)]
 }
