@@ -87,53 +87,59 @@ fn problem(status: StatusCode, code: &'static str, zh: &str, en: &str) -> Proble
     }
 }
 
+/// The cause chain of an internal error, for the log only.
+#[derive(Debug, Clone)]
+pub struct Cause(pub String);
+
+/// The problem an application error answers with. Internal errors say nothing of their cause.
+fn app_problem(e: &AppError) -> Problem {
+    match e {
+        AppError::NotFound => problem(StatusCode::NOT_FOUND, "not_found", "记录不存在", "not found"),
+        AppError::Conflict { msg, field } => Problem {
+            status: StatusCode::CONFLICT,
+            code: "conflict",
+            message: msg.clone(),
+            field_errors: field.iter().map(|f| FieldError { field: f.clone(), msg: msg.clone() }).collect(),
+            row_errors: Vec::new(),
+            retry_after: None,
+        },
+        AppError::Validation(errs) => Problem {
+            field_errors: errs.clone(),
+            ..problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "输入有误，请检查标出的字段",
+                "invalid input; see the fields",
+            )
+        },
+        AppError::Forbidden => {
+            problem(StatusCode::FORBIDDEN, "forbidden", "没有执行该操作的权限", "you may not do this")
+        }
+        AppError::Unauthenticated(msg) => {
+            Problem { message: msg.clone(), ..problem(StatusCode::UNAUTHORIZED, "unauthenticated", "", "") }
+        }
+        AppError::TooManyRequests { retry_after_secs } => Problem {
+            retry_after: Some(*retry_after_secs),
+            ..problem(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "尝试过于频繁，请稍后再试",
+                "too many attempts; please try again shortly",
+            )
+        },
+        AppError::Internal { .. } => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误，请稍后重试",
+            "internal error; please try again later",
+        ),
+    }
+}
+
 impl ApiError {
     pub fn problem(&self) -> Problem {
         match self {
-            ApiError::App(e) => match e {
-                AppError::NotFound => problem(StatusCode::NOT_FOUND, "not_found", "记录不存在", "not found"),
-                AppError::Conflict { msg, field } => Problem {
-                    status: StatusCode::CONFLICT,
-                    code: "conflict",
-                    message: msg.clone(),
-                    field_errors: field.iter().map(|f| FieldError { field: f.clone(), msg: msg.clone() }).collect(),
-                    row_errors: Vec::new(),
-                    retry_after: None,
-                },
-                AppError::Validation(errs) => Problem {
-                    field_errors: errs.clone(),
-                    ..problem(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "validation",
-                        "输入有误，请检查标出的字段",
-                        "invalid input; see the fields",
-                    )
-                },
-                AppError::Forbidden => {
-                    problem(StatusCode::FORBIDDEN, "forbidden", "没有执行该操作的权限", "you may not do this")
-                }
-                AppError::Unauthenticated(msg) => {
-                    Problem { message: msg.clone(), ..problem(StatusCode::UNAUTHORIZED, "unauthenticated", "", "") }
-                }
-                AppError::TooManyRequests { retry_after_secs } => Problem {
-                    retry_after: Some(*retry_after_secs),
-                    ..problem(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        "too_many_requests",
-                        "尝试过于频繁，请稍后再试",
-                        "too many attempts; please try again shortly",
-                    )
-                },
-                AppError::Internal(detail) => {
-                    tracing::error!(error = %detail, "internal error");
-                    problem(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        "服务器内部错误，请稍后重试",
-                        "internal error; please try again later",
-                    )
-                }
-            },
+            ApiError::App(e) | ApiError::Import(ImportError::App(e)) => app_problem(e),
             ApiError::Import(ImportError::File(msg)) => {
                 Problem { message: msg.clone(), ..problem(StatusCode::UNPROCESSABLE_ENTITY, "import_file", "", "") }
             }
@@ -145,7 +151,6 @@ impl ApiError {
                 ),
                 ..problem(StatusCode::UNPROCESSABLE_ENTITY, "import_rows", "", "")
             },
-            ApiError::Import(ImportError::App(e)) => ApiError::App(clone_app_error(e)).problem(),
             ApiError::UnsupportedMediaType => problem(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -158,19 +163,14 @@ impl ApiError {
             },
         }
     }
-}
 
-fn clone_app_error(e: &AppError) -> AppError {
-    match e {
-        AppError::NotFound => AppError::NotFound,
-        AppError::Conflict { msg, field } => AppError::Conflict { msg: msg.clone(), field: field.clone() },
-        AppError::Validation(v) => AppError::Validation(v.clone()),
-        AppError::Forbidden => AppError::Forbidden,
-        AppError::Unauthenticated(m) => AppError::Unauthenticated(m.clone()),
-        AppError::TooManyRequests { retry_after_secs } => {
-            AppError::TooManyRequests { retry_after_secs: *retry_after_secs }
+    /// The cause chain, for an internal error.
+    fn cause(&self) -> Option<Cause> {
+        match self {
+            ApiError::App(e @ AppError::Internal { .. })
+            | ApiError::Import(ImportError::App(e @ AppError::Internal { .. })) => Some(Cause(e.chain())),
+            _ => None,
         }
-        AppError::Internal(s) => AppError::Internal(s.clone()),
     }
 }
 
@@ -221,12 +221,16 @@ impl Problem {
 }
 
 impl IntoResponse for ApiError {
-    /// Renders in Chinese now and leaves the problem in the extensions, so the `localize`
-    /// middleware can render it again in the client's language with the request id.
+    /// Renders in Chinese now and leaves the problem (and an internal error's cause) in the
+    /// extensions, so the `localize` middleware can render it again in the client's language
+    /// with the request id, and log the cause once with that id.
     fn into_response(self) -> Response {
         let p = self.problem();
         let mut r = p.render(false, "");
         r.extensions_mut().insert(p);
+        if let Some(c) = self.cause() {
+            r.extensions_mut().insert(c);
+        }
         r
     }
 }

@@ -117,9 +117,7 @@ pub fn router(app: App, http: HttpConfig) -> Router {
         .with_state(state.clone())
         // Panics and timeouts become problem responses inside `localize`, which renders them
         // like any other error.
-        .layer(CatchPanicLayer::custom(|_| {
-            error::ApiError::App(app::AppError::Internal("panic".into())).into_response()
-        }))
+        .layer(CatchPanicLayer::custom(|_| error::ApiError::App(app::AppError::internal("panic")).into_response()))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(120),
@@ -151,6 +149,9 @@ async fn localize(req: Request, next: Next) -> Response {
     } else {
         next.run(req).await
     };
+    if let Some(error::Cause(cause)) = res.extensions_mut().remove::<error::Cause>() {
+        tracing::error!(request_id = %request_id, error = %cause, "internal error");
+    }
     let problem = res.extensions_mut().remove::<Problem>().or_else(|| {
         let status = res.status();
         let is_json = res

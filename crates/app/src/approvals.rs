@@ -61,7 +61,7 @@ impl Effects {
     }
 
     fn get(&self, kind: ApprovalKind) -> Result<Arc<dyn Effect>> {
-        self.0.get(&kind).cloned().ok_or_else(|| AppError::Internal(format!("no effect for {}", kind.as_str())))
+        self.0.get(&kind).cloned().ok_or_else(|| AppError::internal(format!("no effect for {}", kind.as_str())))
     }
 }
 

@@ -49,8 +49,7 @@ impl App {
             }
         };
         let have = store::holidays::years(&tx, &set.id).await?;
-        let shipped =
-            parse_table(CN_TSV).map_err(|_| AppError::Internal("shipped holiday data does not parse".into()))?;
+        let shipped = parse_table(CN_TSV).map_err(|_| AppError::internal("shipped holiday data does not parse"))?;
         for y in years(&shipped).into_iter().filter(|y| !have.contains(y) && !set.edited_years.contains(y)) {
             let entries: Vec<_> = shipped.iter().filter(|e| chrono::Datelike::year(&e.date) == y).cloned().collect();
             let (from, to) = store::holidays::year_span(y)?;

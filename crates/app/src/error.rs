@@ -20,8 +20,14 @@ pub enum AppError {
     /// Too many attempts (sign-in limits, no free password check): try again after the delay.
     #[error("too many requests; retry after {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Something the caller cannot fix; `source` keeps the cause for the log (the client sees
+    /// no internals).
+    #[error("internal error: {what}")]
+    Internal {
+        what: String,
+        #[source]
+        source: Option<store::BoxError>,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, AppError>;
@@ -41,7 +47,9 @@ impl From<StoreError> for AppError {
                 ),
                 field: None,
             },
-            StoreError::Db(m) | StoreError::Corrupt(m) => AppError::Internal(m),
+            e @ (StoreError::Db { .. } | StoreError::Corrupt(_)) => {
+                AppError::Internal { what: "store".into(), source: Some(Box::new(e)) }
+            }
         }
     }
 }
@@ -59,6 +67,28 @@ impl From<FieldError> for AppError {
 }
 
 impl AppError {
+    /// The error and each of its causes, `a: b: c`, for the log.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(s) = next {
+            out.push_str(": ");
+            out.push_str(&s.to_string());
+            next = s.source();
+        }
+        out
+    }
+
+    /// An internal failure described by `what`.
+    pub fn internal(what: impl Into<String>) -> Self {
+        AppError::Internal { what: what.into(), source: None }
+    }
+
+    /// An internal failure described by `what`, caused by `source`.
+    pub fn internal_from(what: impl Into<String>, source: impl Into<store::BoxError>) -> Self {
+        AppError::Internal { what: what.into(), source: Some(source.into()) }
+    }
+
     pub fn conflict(field: Option<&str>, zh: impl Into<String>, en: impl Into<String>) -> Self {
         AppError::Conflict { msg: Msg::new(zh, en), field: field.map(str::to_string) }
     }
@@ -69,5 +99,20 @@ impl AppError {
             StoreError::Conflict(_) => AppError::conflict(Some(field), zh, en),
             other => other.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_keeps_its_causes() {
+        let e = AppError::from(StoreError::db("query failed", std::io::Error::other("disk I/O error")));
+        let chain = e.chain();
+        assert!(chain.starts_with("internal error: store: database error: query failed"), "{chain}");
+        assert!(chain.ends_with("disk I/O error"), "{chain}");
+        let io = std::io::Error::other("no space left on device");
+        assert!(AppError::internal_from("writing ticket file", io).chain().contains("no space left"));
     }
 }

@@ -10,7 +10,7 @@ use crate::import::{ASSET_COLUMNS, SYSTEM_COLUMNS};
 use crate::{App, AppError, Result};
 
 fn render(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
-    write_table(sheet, headers, rows).map_err(|e| AppError::Internal(e.to_string()))
+    write_table(sheet, headers, rows).map_err(|e| AppError::internal_from("writing the spreadsheet", e))
 }
 
 fn headers(cols: &[(&'static str, &str)]) -> Vec<&'static str> {

@@ -71,14 +71,14 @@ impl App {
     {
         let dir = self.file_dir(area, owner)?;
         let path = dir.join(id);
-        let io = |e: std::io::Error| AppError::Internal(format!("writing {area} file: {e}"));
+        let io = |e: std::io::Error| AppError::internal_from(format!("writing {area} file"), e);
         let (d, p, b) = (dir.clone(), path.clone(), bytes.to_vec());
         tokio::task::spawn_blocking(move || {
             private_dir(&d)?;
             write_private(&p, &b)
         })
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::internal_from("file task", e))?
         .map_err(io)?;
         if let Err(e) = store.await {
             let _ = tokio::fs::remove_file(&path).await;
@@ -90,7 +90,7 @@ impl App {
     pub(crate) async fn read_file(&self, area: &str, owner: &str, id: &str) -> Result<Vec<u8>> {
         tokio::fs::read(self.file_dir(area, owner)?.join(id))
             .await
-            .map_err(|e| AppError::Internal(format!("reading {area} file: {e}")))
+            .map_err(|e| AppError::internal_from(format!("reading {area} file"), e))
     }
 
     pub(crate) async fn remove_file(&self, area: &str, owner: &str, id: &str) {

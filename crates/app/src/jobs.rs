@@ -60,7 +60,7 @@ where
             }
             match run().await {
                 Ok(msg) => tracing::debug!(job = name, "{msg}"),
-                Err(e) => tracing::warn!(job = name, error = %e, "job run failed"),
+                Err(e) => tracing::warn!(job = name, error = %e.chain(), "job run failed"),
             }
         }
     })

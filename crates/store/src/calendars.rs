@@ -32,7 +32,7 @@ fn to_domain(m: calendars::Model) -> Result<StoredCalendar> {
 
 fn columns(a: &mut calendars::ActiveModel, spec: &CalendarSpec) -> Result<()> {
     let input = spec.input();
-    let json = |v: serde_json::Result<String>| v.map_err(|e| StoreError::Db(e.to_string()));
+    let json = |v: serde_json::Result<String>| v.map_err(|e| StoreError::db("encoding a calendar", e));
     a.name = Set(spec.name.clone());
     a.time_zone = Set(spec.time_zone.clone());
     a.weekly = Set(json(serde_json::to_string(&input.weekly.unwrap_or_default()))?);

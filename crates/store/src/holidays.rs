@@ -80,7 +80,7 @@ pub async fn entries(c: &impl Conn, set_id: &str, year: Option<i32>) -> Result<V
 fn year_bounds(y: i32) -> Result<(NaiveDate, NaiveDate)> {
     match (NaiveDate::from_ymd_opt(y, 1, 1), NaiveDate::from_ymd_opt(y, 12, 31)) {
         (Some(a), Some(b)) => Ok((a, b)),
-        _ => Err(StoreError::Db(format!("year {y} out of range"))),
+        _ => Err(StoreError::db_msg(format!("year {y} out of range"))),
     }
 }
 
@@ -198,7 +198,7 @@ pub async fn replace_span(
         years.dedup();
     }
     let mut a: hs::ActiveModel = m.into();
-    a.edited_years = Set(serde_json::to_string(&years).map_err(|e| StoreError::Db(e.to_string()))?);
+    a.edited_years = Set(serde_json::to_string(&years).map_err(|e| StoreError::db("encoding edited years", e))?);
     a.updated_at = Set(now);
     a.update(tx.conn()).await?;
     Ok(before)

@@ -46,10 +46,31 @@ pub enum StoreError {
     /// A foreign key refused the write: something still refers to the row, or a reference is dangling.
     #[error("still referenced: {0}")]
     Referenced(String),
-    #[error("database error: {0}")]
-    Db(String),
+    /// The database failed, or a value could not be written or read; `source` is kept so the
+    /// log shows the whole chain.
+    #[error("database error: {what}")]
+    Db {
+        what: String,
+        #[source]
+        source: Option<BoxError>,
+    },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+}
+
+/// Any error kept as a cause.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl StoreError {
+    /// A failure described by `what`, caused by `source`.
+    pub fn db(what: impl Into<String>, source: impl Into<BoxError>) -> StoreError {
+        StoreError::Db { what: what.into(), source: Some(source.into()) }
+    }
+
+    /// A failure with nothing underneath to keep.
+    pub fn db_msg(what: impl Into<String>) -> StoreError {
+        StoreError::Db { what: what.into(), source: None }
+    }
 }
 
 impl From<DbErr> for StoreError {
@@ -61,7 +82,7 @@ impl From<DbErr> for StoreError {
             // the trigger's code (1811, SQLITE_CONSTRAINT_TRIGGER), not 787, so SeaORM leaves it
             // unmapped. PostgreSQL's 23503 is mapped above.
             _ if e.to_string().contains("FOREIGN KEY constraint failed") => StoreError::Referenced(e.to_string()),
-            _ => StoreError::Db(e.to_string()),
+            _ => StoreError::db("query failed", e),
         }
     }
 }
@@ -129,12 +150,12 @@ impl Store {
         } else {
             opts.max_connections(16).min_connections(1);
         }
-        let db = Database::connect(opts).await.map_err(|e| StoreError::Db(e.to_string()))?;
+        let db = Database::connect(opts).await.map_err(|e| StoreError::db("connecting", e))?;
         Ok(Store { db, write_lock: sqlite.then(|| Arc::new(Mutex::new(()))) })
     }
 
     pub async fn migrate(&self) -> Result<()> {
-        migration::Migrator::up(&self.db, None).await.map_err(|e| StoreError::Db(e.to_string()))
+        migration::Migrator::up(&self.db, None).await.map_err(|e| StoreError::db("migrating", e))
     }
 
     /// Number of migrations not yet applied.

@@ -116,7 +116,7 @@ async fn add_version(
     actor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<sv::Model> {
-    let body = serde_json::to_string(spec).map_err(|e| StoreError::Db(e.to_string()))?;
+    let body = serde_json::to_string(spec).map_err(|e| StoreError::db("encoding a policy", e))?;
     Ok(sv::ActiveModel {
         policy_id: Set(id.to_string()),
         version: Set(version),

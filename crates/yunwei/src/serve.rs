@@ -59,7 +59,7 @@ pub async fn run(app: App, listener: TcpListener, settings: &Settings) -> anyhow
         let _ = j.await;
     }
     if let Err(e) = app.flush_sign_in_events().await {
-        tracing::warn!(error = %e, "could not write the last aggregated sign-in records");
+        tracing::warn!(error = %e.chain(), "could not write the last aggregated sign-in records");
     }
     app.store().clone().close().await?;
     Ok(())

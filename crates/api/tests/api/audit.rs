@@ -96,5 +96,9 @@ both!(removed_head_is_detected_and_stops_writes, |t: TestApp| async move {
     // A second chain is never started over the damage: writes stop until it is repaired.
     let (s, body) = t.post("/api/v1/units", &t.admin, json!({"name": "乙"})).await;
     assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    // The client gets the problem and its request id, never the cause (it goes to the log).
+    assert_eq!(body["code"], "internal");
+    assert!(body["request_id"].as_str().is_some_and(|r| !r.is_empty()), "{body}");
+    assert!(!body.to_string().contains("head"), "no internals: {body}");
     assert_eq!(t.get("/api/v1/units", &t.admin).await.1["total"], 1);
 });

@@ -42,8 +42,8 @@ fn session_ended() -> AppError {
 pub(crate) async fn hash_password_unbounded(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || password::hash(password.as_bytes(), &mut Vec::new()))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+        .map_err(|e| AppError::internal_from("hashing task", e))?
+        .map_err(|e| AppError::internal(format!("password hashing failed: {e}")))
 }
 
 fn busy(b: Busy) -> AppError {
@@ -96,7 +96,7 @@ impl App {
             .run(move |memory| password::hash(password.as_bytes(), memory))
             .await
             .map_err(busy)?
-            .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+            .map_err(|e| AppError::internal(format!("password hashing failed: {e}")))
     }
 
     /// Checks a password against a hash in a bounded slot; 429 when no slot came in time, noted

@@ -68,7 +68,7 @@ pub struct DemoAccount {
 }
 
 fn seed() -> Result<Seed> {
-    serde_json::from_str(SEED).map_err(|e| AppError::Internal(format!("demo dataset: {e}")))
+    serde_json::from_str(SEED).map_err(|e| AppError::internal_from("demo dataset", e))
 }
 
 /// Illustrative budgets (fen) per item, in seed order.
@@ -97,7 +97,7 @@ impl App {
             let unit_id = unit_ids
                 .get(&s.unit_key)
                 .cloned()
-                .ok_or_else(|| AppError::Internal(format!("demo: unit {}", s.unit_key)))?;
+                .ok_or_else(|| AppError::internal(format!("demo: unit {}", s.unit_key)))?;
             let created = self
                 .create_system(
                     &sys,

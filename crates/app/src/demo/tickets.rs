@@ -108,9 +108,9 @@ impl App {
         let template = domain::sla::templates::templates()
             .into_iter()
             .find(|t| t.id == "004-row-04")
-            .ok_or_else(|| AppError::Internal("demo: template 004-row-04".into()))?;
+            .ok_or_else(|| AppError::internal("demo: template 004-row-04"))?;
         let input: PolicyInput = serde_json::from_value(template.policy)
-            .map_err(|e| AppError::Internal(format!("demo: template 004-row-04: {e}")))?;
+            .map_err(|e| AppError::internal(format!("demo: template 004-row-04: {e:?}")))?;
         Ok(self.create_policy(sys, input).await?.id)
     }
 

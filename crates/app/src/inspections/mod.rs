@@ -378,8 +378,7 @@ impl App {
         let now = self.now();
         let today = domain::sla::calendar::date_in(&cal.time_zone().to_string(), now);
         let until = today + Days::new(HORIZON_DAYS);
-        let recurrence =
-            Recurrence::parse(&plan.recurrence).map_err(|_| AppError::Internal("stored recurrence".into()))?;
+        let recurrence = Recurrence::parse(&plan.recurrence).map_err(|_| AppError::internal("stored recurrence"))?;
         let dates = if plan.active {
             let span = Span { start: plan.start_date, end: plan.end_date };
             occurrences(&recurrence, plan.holiday_rule, span, today, until, |d| cal.plan(day_number(d)).is_working())

@@ -201,7 +201,7 @@ impl App {
                     tx.commit().await?;
                 }
                 Err(e) => {
-                    tracing::warn!(record = %id, item = %r.item_id, error = %e, "could not open a ticket for an abnormal result")
+                    tracing::warn!(record = %id, item = %r.item_id, error = %e.chain(), "could not open a ticket for an abnormal result")
                 }
             }
         }

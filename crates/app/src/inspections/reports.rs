@@ -57,7 +57,7 @@ fn percent(r: Option<f64>) -> String {
 }
 
 fn render_err(e: report::ReportError) -> AppError {
-    AppError::Internal(e.to_string())
+    AppError::internal_from("rendering a report", e)
 }
 
 impl App {

@@ -53,7 +53,7 @@ impl Effect for PlanChange {
 
     async fn apply(&self, app: &App, tx: &Tx, a: &Approval, requester: &Principal, now: DateTime<Utc>) -> Result<()> {
         let p: PlanPayload = serde_json::from_value(a.payload.clone())
-            .map_err(|e| AppError::Internal(format!("approval {}: {e}", a.id)))?;
+            .map_err(|e| AppError::internal_from(format!("approval {}", a.id), e))?;
         let id = a.subject_id.as_deref().unwrap_or_default();
         let before = store::inspections::get_plan(tx, &domain::Scope::All, id).await?.ok_or_else(changed_since)?;
         if content(&before) != p.seen {
@@ -75,7 +75,7 @@ impl Effect for PlanChange {
         if let Ok(Some(plan)) = store::inspections::get_plan(&app.store, &domain::Scope::All, id).await
             && let Err(e) = app.generate_plan(&plan).await
         {
-            tracing::warn!(plan = %id, error = %e, "could not regenerate the plan's tasks after an approval");
+            tracing::warn!(plan = %id, error = %e.chain(), "could not regenerate the plan's tasks after an approval");
         }
     }
 }

@@ -49,7 +49,7 @@ impl Effect for Window {
 
     async fn apply(&self, _app: &App, tx: &Tx, a: &Approval, requester: &Principal, now: DateTime<Utc>) -> Result<()> {
         let w: MaintenanceWindow = serde_json::from_value(a.payload.clone())
-            .map_err(|e| AppError::Internal(format!("approval {}: {e}", a.id)))?;
+            .map_err(|e| AppError::internal_from(format!("approval {}", a.id), e))?;
         let system = store::systems::get(tx, &domain::Scope::All, &w.system_id)
             .await?
             .ok_or_else(|| AppError::conflict(None, "信息系统已不存在", "the system no longer exists"))?;
@@ -77,7 +77,7 @@ impl Effect for MonitorChange {
 
     async fn apply(&self, _app: &App, tx: &Tx, a: &Approval, requester: &Principal, now: DateTime<Utc>) -> Result<()> {
         let p: MonitorPayload = serde_json::from_value(a.payload.clone())
-            .map_err(|e| AppError::Internal(format!("approval {}: {e}", a.id)))?;
+            .map_err(|e| AppError::internal_from(format!("approval {}", a.id), e))?;
         let id = a.subject_id.as_deref().unwrap_or_default();
         let before = store::monitoring::get(tx, &domain::Scope::All, id).await?.ok_or_else(changed_since)?;
         if store::monitoring::spec_of(&before) != p.seen {

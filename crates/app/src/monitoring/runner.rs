@@ -188,7 +188,7 @@ impl App {
         config: SchedulerConfig,
         shutdown: watch::Receiver<bool>,
     ) -> Result<JoinHandle<()>> {
-        let prober = Prober::new().map_err(|e| AppError::Internal(e.to_string()))?;
+        let prober = Prober::new().map_err(|e| AppError::internal_from("starting the probes", e))?;
         let scheduler = Scheduler::spawn(prober, config);
         for job in self.monitor_jobs().await? {
             let _ = scheduler.commands.send(Command::Upsert(Box::new(job)));
@@ -225,7 +225,7 @@ impl App {
                     if last_purge.is_none_or(|t| now - t > chrono::Duration::hours(1)) {
                         last_purge = Some(now);
                         if let Err(e) = self.purge_monitoring(now).await {
-                            tracing::warn!(error = %e, "monitoring: purge failed");
+                            tracing::warn!(error = %e.chain(), "monitoring: purge failed");
                         }
                     }
                 }
@@ -317,7 +317,7 @@ impl App {
         .await;
         if let Err(e) = written {
             w.failures.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!(error = %e, "monitoring: writing results failed; kept for the next try");
+            tracing::warn!(error = %e.chain(), "monitoring: writing results failed; kept for the next try");
             return Some(b);
         }
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);

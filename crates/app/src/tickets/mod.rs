@@ -327,7 +327,7 @@ impl App {
             "中断原因",
             "满意度",
         ];
-        write_table("工单", &headers, &rows).map_err(|e| AppError::Internal(e.to_string()))
+        write_table("工单", &headers, &rows).map_err(|e| AppError::internal_from("writing the spreadsheet", e))
     }
 
     pub(crate) async fn write_ticket(&self, tx: &Tx, t: &Ticket) -> Result<()> {

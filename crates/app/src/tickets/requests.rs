@@ -69,7 +69,7 @@ fn moved_on() -> AppError {
 }
 
 fn payload<T: serde::de::DeserializeOwned>(a: &Approval) -> Result<T> {
-    serde_json::from_value(a.payload.clone()).map_err(|e| AppError::Internal(format!("approval {}: {e}", a.id)))
+    serde_json::from_value(a.payload.clone()).map_err(|e| AppError::internal_from(format!("approval {}", a.id), e))
 }
 
 struct Pause;

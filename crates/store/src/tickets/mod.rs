@@ -158,7 +158,7 @@ pub async fn next_number(tx: &Tx, day: &str) -> Result<i32> {
         .conn()
         .query_one_raw(Statement::from_sql_and_values(backend, sql, [day.into()]))
         .await?
-        .ok_or_else(|| StoreError::Db("ticket counter returned nothing".into()))?;
+        .ok_or_else(|| StoreError::db_msg("ticket counter returned nothing"))?;
     Ok(row.try_get::<i32>("", "n")?)
 }
 
