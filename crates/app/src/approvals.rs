@@ -81,6 +81,15 @@ pub(crate) struct NewRequest {
     pub payload: serde_json::Value,
 }
 
+/// A request's reason as sent: trimmed, at most 2,000 characters (a longer one is refused,
+/// naming `reason`).
+pub(crate) fn reason(raw: Option<&str>) -> Result<Option<String>> {
+    let mut c = domain::error::Checker::default();
+    let r = c.optional_text("reason", raw, 2000);
+    c.finish()?;
+    Ok(r)
+}
+
 /// The requester as they were when they asked, to act in their name once approved.
 fn requester(a: &Approval) -> Principal {
     Principal {

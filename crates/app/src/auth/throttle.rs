@@ -69,9 +69,14 @@ impl Buckets {
         Buckets { map: Mutex::default(), burst: f64::from(burst.max(1)), every: every.max(Duration::from_millis(1)) }
     }
 
-    fn refill(&self, b: &mut Bucket, now: Instant) {
+    /// The tokens a bucket holds at `now`.
+    fn level(&self, b: &Bucket, now: Instant) -> f64 {
         let gained = now.duration_since(b.at).as_secs_f64() / self.every.as_secs_f64();
-        b.tokens = (b.tokens + gained).min(self.burst);
+        (b.tokens + gained).min(self.burst)
+    }
+
+    fn refill(&self, b: &mut Bucket, now: Instant) {
+        b.tokens = self.level(b, now);
         b.at = now;
     }
 
@@ -80,10 +85,7 @@ impl Buckets {
         let now = Instant::now();
         let Ok(mut map) = self.map.lock() else { return Ok(()) };
         if !map.contains_key(key) && map.len() >= MAX_KEYS {
-            map.retain(|_, b| {
-                let gained = now.duration_since(b.at).as_secs_f64() / self.every.as_secs_f64();
-                b.tokens + gained < self.burst
-            });
+            map.retain(|_, b| self.level(b, now) < self.burst);
             if map.len() >= MAX_KEYS {
                 return Ok(());
             }
@@ -210,10 +212,9 @@ impl Throttle {
     /// Counts a failure to be written later as part of one record.
     pub(crate) fn note(&self, reason: &'static str, address: &str, name: &str, at: DateTime<Utc>) {
         let Ok(mut m) = self.pending.lock() else { return };
-        if m.len() >= MAX_KEYS && !m.contains_key(&(reason, address.to_string())) {
-            // Beyond this many addresses in one minute, the rest are counted under one key.
-            return self.note_overflow(&mut m, reason, at);
-        }
+        // Beyond this many addresses in one minute, the rest are counted under one key.
+        let overflow = m.len() >= MAX_KEYS && !m.contains_key(&(reason, address.to_string()));
+        let address = if overflow { "*" } else { address };
         let a = m.entry((reason, address.to_string())).or_insert_with(|| Aggregate {
             reason,
             address: address.to_string(),
@@ -224,27 +225,9 @@ impl Throttle {
         });
         a.count += 1;
         a.last_at = at;
-        if a.names.len() < SAMPLE_NAMES {
+        if !overflow && a.names.len() < SAMPLE_NAMES {
             a.names.insert(name.chars().take(64).collect());
         }
-    }
-
-    fn note_overflow(
-        &self,
-        m: &mut HashMap<(&'static str, String), Aggregate>,
-        reason: &'static str,
-        at: DateTime<Utc>,
-    ) {
-        let a = m.entry((reason, "*".into())).or_insert_with(|| Aggregate {
-            reason,
-            address: "*".into(),
-            count: 0,
-            first_at: at,
-            last_at: at,
-            names: BTreeSet::new(),
-        });
-        a.count += 1;
-        a.last_at = at;
     }
 
     /// What was counted since the last call.

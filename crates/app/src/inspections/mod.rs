@@ -272,7 +272,7 @@ impl App {
                         ),
                         proposed: serde_json::to_value(&input).unwrap_or_default(),
                         current: serde_json::to_value(&before).ok(),
-                        reason: input.reason.clone(),
+                        reason: crate::approvals::reason(input.reason.as_deref())?,
                         payload: serde_json::to_value(requests::PlanPayload {
                             input: Some(input.clone()),
                             seen: requests::content(&before),
@@ -334,7 +334,7 @@ impl App {
                         ),
                         proposed: serde_json::json!({}),
                         current: serde_json::to_value(&before).ok(),
-                        reason: domain::error::Checker::default().optional_text("reason", reason, 2000),
+                        reason: crate::approvals::reason(reason)?,
                         payload: serde_json::to_value(requests::PlanPayload {
                             input: None,
                             seen: requests::content(&before),

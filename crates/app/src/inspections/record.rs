@@ -125,11 +125,7 @@ impl App {
             .collect();
         let abnormal = rows.iter().filter(|r| r.abnormal).count() as i32;
         // 巡检人 is the person's name as the bureau knows it, not a login.
-        let inspector = store::users::get(&self.store, &domain::Scope::All, &p.user_id)
-            .await?
-            .and_then(|u| u.display_name)
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| p.username.clone());
+        let inspector = self.person_name(p).await?;
         let record = NewRecord {
             task_id: task.id.clone(),
             plan_id: task.plan_id.clone(),

@@ -24,7 +24,7 @@ impl App {
         let mut out = String::new();
         let monitors = store::monitoring::active(&self.store).await?;
         let count = |s: MonitorState| {
-            monitors.iter().map(|(m, _)| self.monitors.with_live(m.clone())).filter(|m| m.state == s).count() as f64
+            monitors.iter().map(|m| self.monitors.with_live(m.clone())).filter(|m| m.state == s).count() as f64
         };
         metric(
             &mut out,

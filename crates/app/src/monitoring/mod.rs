@@ -106,8 +106,9 @@ impl App {
             let mut running = spec_of(&before);
             running.expect.headers = secrets;
             if (MonitorSpec { name: spec.name.clone(), ..running }) != spec {
-                let reason = domain::error::Checker::default().optional_text("reason", input.reason.as_deref(), 2000);
-                return self.request_monitor_change(p, &before, Some(&spec), &system, reason).await;
+                let reason = crate::approvals::reason(input.reason.as_deref())?;
+                let a = self.request_monitor_change(p, &before, Some(&spec), &system, reason).await?;
+                return Ok(Applied::Requested(Box::new(a)));
             }
         }
         // Saved by the bureau, it is the bureau's definition; by the vendor, restricted once the
@@ -116,7 +117,7 @@ impl App {
         Ok(Applied::Done(self.write_monitor(p, &before, &spec, &system.unit_id, restricted).await?))
     }
 
-    pub(crate) async fn write_monitor(
+    async fn write_monitor(
         &self,
         p: &Principal,
         before: &Monitor,
@@ -140,11 +141,9 @@ impl App {
         let before = self.get_monitor(p, id).await?;
         let system = self.monitored_system(p, &before.system_id).await?;
         if p.role != Role::Admin {
-            let reason = domain::error::Checker::default().optional_text("reason", reason, 2000);
-            return Ok(match self.request_monitor_change(p, &before, None, &system, reason).await? {
-                Applied::Requested(a) => Applied::Requested(a),
-                Applied::Done(_) => Applied::Done(()),
-            });
+            let reason = crate::approvals::reason(reason)?;
+            let a = self.request_monitor_change(p, &before, None, &system, reason).await?;
+            return Ok(Applied::Requested(Box::new(a)));
         }
         let now = self.now();
         let tx = self.store.begin().await?;
@@ -164,7 +163,7 @@ impl App {
         spec: Option<&MonitorSpec>,
         system: &domain::registry::System,
         reason: Option<String>,
-    ) -> Result<Applied<Monitor>> {
+    ) -> Result<domain::approvals::Approval> {
         let name = &before.name;
         let (kind, title, proposed) = match spec {
             Some(s) => {
@@ -183,25 +182,23 @@ impl App {
             ),
         };
         let payload = requests::MonitorPayload { spec: spec.cloned(), seen: spec_of(before) };
-        let a = self
-            .request_approval(
-                p,
-                NewRequest {
-                    kind,
-                    subject_type: "monitor",
-                    subject_id: Some(before.id.clone()),
-                    system_id: Some(system.id.clone()),
-                    unit_id: Some(system.unit_id.clone()),
-                    vendor_id: p.vendor_id.clone(),
-                    title,
-                    proposed: proposed.unwrap_or_default(),
-                    current: serde_json::to_value(before).ok(),
-                    reason,
-                    payload: serde_json::to_value(&payload).unwrap_or_default(),
-                },
-            )
-            .await?;
-        Ok(Applied::Requested(Box::new(a)))
+        self.request_approval(
+            p,
+            NewRequest {
+                kind,
+                subject_type: "monitor",
+                subject_id: Some(before.id.clone()),
+                system_id: Some(system.id.clone()),
+                unit_id: Some(system.unit_id.clone()),
+                vendor_id: p.vendor_id.clone(),
+                title,
+                proposed: proposed.unwrap_or_default(),
+                current: serde_json::to_value(before).ok(),
+                reason,
+                payload: serde_json::to_value(&payload).unwrap_or_default(),
+            },
+        )
+        .await
     }
 
     pub async fn get_monitor(&self, p: &Principal, id: &str) -> Result<Monitor> {

@@ -89,29 +89,27 @@ impl App {
     /// Restarts the restricted monitors (of one system, or all) with their current reach, after
     /// the system's networks or the bureau's allowlist changed.
     pub(crate) async fn refresh_reach(&self, system_id: Option<&str>) -> Result<()> {
-        let mut cache: HashMap<String, Option<Arc<Reach>>> = HashMap::new();
-        for (m, spec) in store::monitoring::active(&self.store).await? {
-            if !m.restricted || system_id.is_some_and(|s| s != m.system_id) {
-                continue;
-            }
-            let reach = match cache.get(&m.system_id) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = self.job_reach(&m).await?;
-                    cache.insert(m.system_id.clone(), r.clone());
-                    r
-                }
-            };
-            self.monitors.upsert(&m, spec, reach);
+        let jobs = self.jobs_where(|m| m.restricted && system_id.is_none_or(|s| s == m.system_id)).await?;
+        for (m, job) in jobs {
+            self.monitors.upsert(&m, job.spec, job.reach);
         }
         Ok(())
     }
 
     /// What the runner starts with.
     pub(crate) async fn monitor_jobs(&self) -> Result<Vec<probe::Job>> {
+        Ok(self.jobs_where(|_| true).await?.into_iter().map(|(_, job)| job).collect())
+    }
+
+    /// The active monitors `keep` selects as jobs; a restricted one carries its system's reach,
+    /// worked out once per system.
+    async fn jobs_where(&self, keep: impl Fn(&Monitor) -> bool) -> Result<Vec<(Monitor, probe::Job)>> {
         let mut cache: HashMap<String, Option<Arc<Reach>>> = HashMap::new();
         let mut jobs = Vec::new();
-        for (m, spec) in store::monitoring::active(&self.store).await? {
+        for (m, spec) in store::monitoring::active_runs(&self.store).await? {
+            if !keep(&m) {
+                continue;
+            }
             let reach = match (m.restricted, cache.get(&m.system_id)) {
                 (false, _) => None,
                 (true, Some(r)) => r.clone(),
@@ -121,7 +119,8 @@ impl App {
                     r
                 }
             };
-            jobs.push(probe::Job { id: m.id.clone(), spec, state: m.state, reach });
+            let job = probe::Job { id: m.id.clone(), spec, state: m.state, reach };
+            jobs.push((m, job));
         }
         Ok(jobs)
     }

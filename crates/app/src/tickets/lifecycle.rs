@@ -299,7 +299,7 @@ impl App {
                 );
                 let proposed = json!({"cause": cause, "outage_start": start, "outage_end": end});
                 let current = json!({"cause": t.cause, "outage_start": t.outage_start, "outage_end": t.outage_end});
-                let reason = domain::error::Checker::default().optional_text("reason", input.reason.as_deref(), 2000);
+                let reason = crate::approvals::reason(input.reason.as_deref())?;
                 let request = about(&t, ApprovalKind::TicketOutage, title, proposed, current, reason, &payload);
                 let a = self.request_approval(p, request).await?;
                 return Ok(Applied::Requested(Box::new(a)));

@@ -79,14 +79,12 @@ pub async fn secret_headers(c: &impl Conn, id: &str) -> Result<BTreeMap<String, 
     Ok(mo::Entity::find_by_id(id.to_string()).one(c.conn()).await?.map(|m| secrets_of(&m)).unwrap_or_default())
 }
 
-/// The spec a stored monitor runs with, header values included; never shown to anyone.
-fn run_spec(m: &mo::Model) -> Result<MonitorSpec> {
-    let mut expect: domain::monitoring::spec::Expect =
-        serde_json::from_str(&m.expect).map_err(|_| corrupt("monitors.expect", &m.id))?;
-    expect.headers = secrets_of(m);
-    let mut view = monitor(m.clone())?;
-    view.expect = expect;
-    Ok(spec_of(&view))
+/// The spec a stored monitor (`view`, read from `m`) runs with, header values included; never
+/// shown to anyone.
+fn run_spec(m: &mo::Model, view: &Monitor) -> MonitorSpec {
+    let mut spec = spec_of(view);
+    spec.expect.headers = secrets_of(m);
+    spec
 }
 
 /// The spec of a monitor as shown (header values masked) or, from `run_spec`, as run.
@@ -207,9 +205,21 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &MonitorFilter
 }
 
 /// Every active monitor with the spec it runs with, for the runner.
-pub async fn active(c: &impl Conn) -> Result<Vec<(Monitor, MonitorSpec)>> {
+pub async fn active_runs(c: &impl Conn) -> Result<Vec<(Monitor, MonitorSpec)>> {
     let rows = mo::Entity::find().filter(mo::Column::Active.eq(true)).all(c.conn()).await?;
-    rows.into_iter().map(|m| Ok((monitor(m.clone())?, run_spec(&m)?))).collect()
+    rows.into_iter()
+        .map(|m| {
+            let view = monitor(m.clone())?;
+            let spec = run_spec(&m, &view);
+            Ok((view, spec))
+        })
+        .collect()
+}
+
+/// Every active monitor as shown (for counts).
+pub async fn active(c: &impl Conn) -> Result<Vec<Monitor>> {
+    let rows = mo::Entity::find().filter(mo::Column::Active.eq(true)).all(c.conn()).await?;
+    rows.into_iter().map(monitor).collect()
 }
 
 /// The last checks of many monitors: those with a certificate one by one (TLS monitors, few),
