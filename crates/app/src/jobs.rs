@@ -1,37 +1,62 @@
 //! Background jobs: each has a name, an interval and a supervised task. A failing run is logged
-//! and retried at the next tick; it never takes the server down.
+//! and retried at the next tick; it never takes the server down. Jobs that work on the shared
+//! database run on one server at a time: each takes the lease `job:<name>` (see `leases`) and
+//! skips its tick without it; jobs over this server's own memory run everywhere.
 
 use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::App;
+use crate::{App, leases};
+
+/// The jobs that run on one server at a time.
+pub const LEASED: [&str; 3] = ["purge_idle_sessions", "inspection_tasks", "ticket_clocks"];
+
+/// The lease a job takes.
+pub fn lease_name(job: &str) -> String {
+    format!("job:{job}")
+}
 
 /// Starts the jobs; they stop when `shutdown` turns true.
 pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    let renewer = app.clone();
+    let sessions = app.clone();
     let clocks = app.clone();
     let inspections = app.clone();
-    let sign_in = app.clone();
+    let sign_in = app;
     vec![
-        // Failed sign-ins for unknown names are counted in memory and written once a minute.
-        every("sign_in_events", Duration::from_secs(60), shutdown.clone(), move || {
+        // Held leases are renewed, and the others asked for, so a job moves to another server
+        // within one lease period when its holder dies.
+        every("leases", leases::RENEW_EVERY, None, shutdown.clone(), move || {
+            let app = renewer.clone();
+            async move {
+                let mut held = 0;
+                for job in LEASED {
+                    held += usize::from(app.renew_lease(&lease_name(job)).await);
+                }
+                Ok(format!("{held} job leases held"))
+            }
+        }),
+        // Failed sign-ins for unknown names are counted in this server's memory and written
+        // once a minute, by every server.
+        every("sign_in_events", Duration::from_secs(60), None, shutdown.clone(), move || {
             let app = sign_in.clone();
             async move { app.flush_sign_in_events().await.map(|n| format!("{n} aggregated sign-in records written")) }
         }),
-        every("purge_idle_sessions", Duration::from_secs(300), shutdown.clone(), move || {
-            let app = app.clone();
+        every("purge_idle_sessions", Duration::from_secs(300), Some(sessions.clone()), shutdown.clone(), move || {
+            let app = sessions.clone();
             async move { app.purge_idle_sessions().await.map(|n| format!("{n} sessions removed")) }
         }),
-        // Breaches are marked, ladders fired and resolved tickets closed within seconds of
-        // their moment; what is due is found by query, so a restart loses nothing.
         // Plans keep their tasks 30 days ahead; hourly is enough for a daily horizon and picks up
         // calendar changes within the hour (plan changes regenerate at once).
-        every("inspection_tasks", Duration::from_secs(3600), shutdown.clone(), move || {
+        every("inspection_tasks", Duration::from_secs(3600), Some(inspections.clone()), shutdown.clone(), move || {
             let app = inspections.clone();
             async move { app.generate_inspection_tasks().await.map(|n| format!("{n} inspection tasks created")) }
         }),
-        every("ticket_clocks", Duration::from_secs(5), shutdown, move || {
+        // Breaches are marked, ladders fired and resolved tickets closed within seconds of
+        // their moment; what is due is found by query, so a restart loses nothing.
+        every("ticket_clocks", Duration::from_secs(5), Some(clocks.clone()), shutdown, move || {
             let app = clocks.clone();
             async move {
                 app.check_due_tickets()
@@ -42,12 +67,21 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     ]
 }
 
-fn every<F, Fut>(name: &'static str, interval: Duration, mut shutdown: watch::Receiver<bool>, run: F) -> JoinHandle<()>
+/// Runs `run` every `interval`; with `leased`, only while that app holds the job's lease (asked
+/// for at the tick if not held, so the first tick after start does not wait for the renewer).
+fn every<F, Fut>(
+    name: &'static str,
+    interval: Duration,
+    leased: Option<App>,
+    mut shutdown: watch::Receiver<bool>,
+    run: F,
+) -> JoinHandle<()>
 where
     F: Fn() -> Fut + Send + 'static,
     Fut: std::future::Future<Output = crate::Result<String>> + Send,
 {
     tokio::spawn(async move {
+        let lease = lease_name(name);
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -57,6 +91,13 @@ where
             }
             if *shutdown.borrow() {
                 break;
+            }
+            if let Some(app) = &leased
+                && !app.leases().holds(&lease)
+                && !app.renew_lease(&lease).await
+            {
+                tracing::trace!(job = name, "another server holds the lease; tick skipped");
+                continue;
             }
             match run().await {
                 Ok(msg) => tracing::debug!(job = name, "{msg}"),

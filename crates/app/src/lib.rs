@@ -17,6 +17,7 @@ pub mod holidays;
 pub mod import;
 pub mod inspections;
 pub mod jobs;
+pub mod leases;
 pub mod monitoring;
 pub mod sla;
 pub mod systems;
@@ -85,6 +86,8 @@ pub struct App {
     throttle: std::sync::Arc<auth::Throttle>,
     /// What approved requests do, by kind.
     effects: approvals::Effects,
+    /// Which shared work this server holds.
+    leases: leases::Leases,
 }
 
 impl App {
@@ -100,6 +103,7 @@ impl App {
             clock: std::sync::Arc::new(clock::SystemClock),
             sources: inspections::auto::Sources::default(),
             monitors: monitoring::Runner::default(),
+            leases: leases::Leases::default(),
         })
     }
 

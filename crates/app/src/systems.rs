@@ -47,7 +47,7 @@ impl App {
         let s = update_system(&tx, p, &before, &f).await?;
         tx.commit().await?;
         if s.addresses != before.addresses {
-            self.refresh_reach(Some(&s.id)).await?;
+            self.monitors_changed(None).await;
         }
         Ok(s)
     }

@@ -12,6 +12,7 @@ mod dialect;
 mod entities;
 pub mod holidays;
 pub mod inspections;
+pub mod leases;
 mod list;
 mod migration;
 pub mod monitoring;

@@ -190,7 +190,9 @@ fn read_file(p: &Path) -> anyhow::Result<FileSettings> {
 pub fn init_tracing(s: &Settings) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("YUNWEI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal, not for journald or a log file.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     if s.json_logs {
         builder.json().init();
     } else {

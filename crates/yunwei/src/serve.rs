@@ -58,6 +58,8 @@ pub async fn run(app: App, listener: TcpListener, settings: &Settings) -> anyhow
     for j in jobs {
         let _ = j.await;
     }
+    // Another server sharing the database takes over the jobs and monitors at once.
+    app.release_leases().await;
     if let Err(e) = app.flush_sign_in_events().await {
         tracing::warn!(error = %e.chain(), "could not write the last aggregated sign-in records");
     }

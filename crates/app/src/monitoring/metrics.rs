@@ -114,6 +114,31 @@ impl App {
             "Batched writes that failed (kept for the next).",
             &[("", load(&w.failures))],
         );
+        let (members, here) = self.monitors.share();
+        metric(
+            &mut out,
+            "yunwei_probe_servers",
+            "gauge",
+            "Servers sharing the monitors of this database, as last seen by this one.",
+            &[("", members as f64)],
+        );
+        metric(
+            &mut out,
+            "yunwei_monitors_probed_here",
+            "gauge",
+            "Active monitors this server probes (its share).",
+            &[("", here as f64)],
+        );
+        let held: Vec<(String, f64)> =
+            self.leases().held().into_iter().map(|name| (format!("{{lease=\"{name}\"}}"), 1.0)).collect();
+        let held: Vec<(&str, f64)> = held.iter().map(|(l, v)| (l.as_str(), *v)).collect();
+        metric(
+            &mut out,
+            "yunwei_lease_held",
+            "gauge",
+            "Leases this server holds (jobs it runs, its probe membership).",
+            &held,
+        );
         let now = self.now();
         let q = ListQuery { page_size: 1, ..ListQuery::default() };
         let open: Vec<Status> =

@@ -25,6 +25,7 @@ mod metrics;
 mod reach;
 pub(crate) mod requests;
 pub mod runner;
+mod shard;
 
 pub use probe::SchedulerConfig;
 pub use runner::Runner;
@@ -82,7 +83,7 @@ impl App {
         let m = store::monitoring::insert(&tx, &spec, &system.unit_id, restricted, now).await?;
         audit::<(), _>(&tx, p, "create", "monitor", &m.id, None, Some(&m), now).await?;
         tx.commit().await?;
-        self.monitors.upsert(&m, spec, self.job_reach(&m).await?);
+        self.monitors_changed(Some(&m.id)).await;
         Ok(m)
     }
 
@@ -130,7 +131,7 @@ impl App {
         let m = store::monitoring::update(&tx, before, spec, unit_id, restricted, now).await?;
         audit(&tx, p, "update", "monitor", &m.id, Some(before), Some(&m), now).await?;
         tx.commit().await?;
-        self.monitors.upsert(&m, spec.clone(), self.job_reach(&m).await?);
+        self.monitors_changed(Some(&m.id)).await;
         Ok(m)
     }
 
@@ -151,7 +152,7 @@ impl App {
         self.close_requests_about(&tx, p, "monitor", id, now).await?;
         audit::<_, ()>(&tx, p, "delete", "monitor", id, Some(&before), None, now).await?;
         tx.commit().await?;
-        self.monitors.remove(id);
+        self.monitors_changed(Some(id)).await;
         Ok(Applied::Done(()))
     }
 

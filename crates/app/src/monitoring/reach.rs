@@ -44,7 +44,7 @@ impl App {
         store::approvals::put_setting(&tx, ALLOWLIST_KEY, &serde_json::json!(entries), now).await?;
         audit(&tx, p, "update", "settings", ALLOWLIST_KEY, Some(&before), Some(&entries), now).await?;
         tx.commit().await?;
-        self.refresh_reach(None).await?;
+        self.monitors_changed(None).await;
         Ok(entries)
     }
 
@@ -86,30 +86,13 @@ impl App {
         Ok(Some(Arc::new(self.reach_for(&system).await?)))
     }
 
-    /// Restarts the restricted monitors (of one system, or all) with their current reach, after
-    /// the system's networks or the bureau's allowlist changed.
-    pub(crate) async fn refresh_reach(&self, system_id: Option<&str>) -> Result<()> {
-        let jobs = self.jobs_where(|m| m.restricted && system_id.is_none_or(|s| s == m.system_id)).await?;
-        for (m, job) in jobs {
-            self.monitors.upsert(&m, job.spec, job.reach);
-        }
-        Ok(())
-    }
-
-    /// What the runner starts with.
+    /// The active monitors as the runner runs them; a restricted one carries its system's
+    /// reach, worked out once per system (so a change of the system's networks or of the
+    /// bureau's allowlist reaches the running monitors with the next reload).
     pub(crate) async fn monitor_jobs(&self) -> Result<Vec<probe::Job>> {
-        Ok(self.jobs_where(|_| true).await?.into_iter().map(|(_, job)| job).collect())
-    }
-
-    /// The active monitors `keep` selects as jobs; a restricted one carries its system's reach,
-    /// worked out once per system.
-    async fn jobs_where(&self, keep: impl Fn(&Monitor) -> bool) -> Result<Vec<(Monitor, probe::Job)>> {
         let mut cache: HashMap<String, Option<Arc<Reach>>> = HashMap::new();
         let mut jobs = Vec::new();
         for (m, spec) in store::monitoring::active_runs(&self.store).await? {
-            if !keep(&m) {
-                continue;
-            }
             let reach = match (m.restricted, cache.get(&m.system_id)) {
                 (false, _) => None,
                 (true, Some(r)) => r.clone(),
@@ -119,8 +102,7 @@ impl App {
                     r
                 }
             };
-            let job = probe::Job { id: m.id.clone(), spec, state: m.state, reach };
-            jobs.push((m, job));
+            jobs.push(probe::Job { id: m.id.clone(), spec, state: m.state, reach });
         }
         Ok(jobs)
     }

@@ -99,14 +99,6 @@ impl Effect for MonitorChange {
     }
 
     async fn after_commit(&self, app: &App, a: &Approval) {
-        let id = a.subject_id.as_deref().unwrap_or_default();
-        let payload: Option<MonitorPayload> = serde_json::from_value(a.payload.clone()).ok();
-        match (payload.and_then(|p| p.spec), store::monitoring::get(&app.store, &domain::Scope::All, id).await) {
-            (Some(spec), Ok(Some(m))) => {
-                let reach = app.job_reach(&m).await.ok().flatten();
-                app.monitors.upsert(&m, spec, reach)
-            }
-            _ => app.monitors.remove(id),
-        }
+        app.monitors_changed(a.subject_id.as_deref()).await;
     }
 }

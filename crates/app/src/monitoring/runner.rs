@@ -5,7 +5,7 @@
 //! success per monitor and minute), and the retention purge.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ use domain::monitoring::{LastCheck, Monitor, MonitorCertificate};
 use probe::scheduler::Stats;
 use probe::{Command, Job, Prober, Report, Scheduler, SchedulerConfig};
 use store::monitoring::{HourMinutes, RawResult};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::{App, AppError, Result};
@@ -52,6 +52,9 @@ pub struct WriteStats {
     pub failures: AtomicU64,
 }
 
+/// What this server runs: the definition and reach last given to the scheduler, by monitor.
+type Running = HashMap<String, (MonitorSpec, Option<Arc<Reach>>)>;
+
 /// The App's handle on the runner: commands go to the scheduler when it runs; the live state is
 /// read by the API.
 #[derive(Clone, Default)]
@@ -60,6 +63,11 @@ pub struct Runner {
     live: Arc<RwLock<HashMap<String, Live>>>,
     stats: Arc<Mutex<Option<Arc<Stats>>>>,
     writes: Arc<WriteStats>,
+    running: Arc<Mutex<Running>>,
+    /// Servers probing this database, as last seen.
+    members: Arc<AtomicUsize>,
+    /// Wakes the share loop when a monitor changed here.
+    pub(crate) wake: Arc<Notify>,
 }
 
 impl Runner {
@@ -71,19 +79,42 @@ impl Runner {
         }
     }
 
-    /// Runs `m` with `spec` (its definition with the header values, which `m` shows masked).
-    pub(crate) fn upsert(&self, m: &Monitor, spec: MonitorSpec, reach: Option<Arc<Reach>>) {
-        if let Ok(mut live) = self.live.write() {
-            live.remove(&m.id);
-        }
-        self.send(Command::Upsert(Box::new(Job { id: m.id.clone(), spec, state: m.state, reach })));
-    }
-
-    pub(crate) fn remove(&self, id: &str) {
+    /// Forgets what was seen of a monitor (its definition changed).
+    pub(crate) fn forget(&self, id: &str) {
         if let Ok(mut live) = self.live.write() {
             live.remove(id);
         }
-        self.send(Command::Remove(id.to_string()));
+    }
+
+    /// Runs exactly `wanted`: monitors new or changed since they were given to the scheduler are
+    /// (re)started with their stored state, the others stopped; unchanged ones keep running.
+    pub(crate) fn apply(&self, mut wanted: HashMap<String, Job>) {
+        let Ok(mut running) = self.running.lock() else { return };
+        let gone: Vec<String> = running.keys().filter(|id| !wanted.contains_key(*id)).cloned().collect();
+        for id in gone {
+            running.remove(&id);
+            self.forget(&id);
+            self.send(Command::Remove(id));
+        }
+        for (id, job) in wanted.drain() {
+            let def = (job.spec.clone(), job.reach.clone());
+            if running.get(&id) == Some(&def) {
+                continue;
+            }
+            running.insert(id.clone(), def);
+            self.forget(&id);
+            self.send(Command::Upsert(Box::new(job)));
+        }
+    }
+
+    pub(crate) fn set_members(&self, n: usize) {
+        self.members.store(n, Ordering::Relaxed);
+    }
+
+    /// Servers probing this database, and monitors probed by this one.
+    pub fn share(&self) -> (usize, usize) {
+        let here = self.running.lock().map(|r| r.len()).unwrap_or(0);
+        (self.members.load(Ordering::Relaxed), here)
     }
 
     /// The stored monitor with what the runner knows that is not written yet.
@@ -190,20 +221,24 @@ impl App {
     ) -> Result<JoinHandle<()>> {
         let prober = Prober::new().map_err(|e| AppError::internal_from("starting the probes", e))?;
         let scheduler = Scheduler::spawn(prober, config);
-        for job in self.monitor_jobs().await? {
-            let _ = scheduler.commands.send(Command::Upsert(Box::new(job)));
-        }
         if let Ok(mut c) = self.monitors.commands.lock() {
             *c = Some(scheduler.commands.clone());
         }
         if let Ok(mut s) = self.monitors.stats.lock() {
             *s = Some(scheduler.stats.clone());
         }
+        if let Ok(mut r) = self.monitors.running.lock() {
+            r.clear();
+        }
+        let seen = self.first_share().await;
         let app = self.clone();
-        Ok(tokio::spawn(async move { app.consume(scheduler, shutdown).await }))
+        Ok(tokio::spawn(async move {
+            let share = app.clone().keep_share(seen, shutdown.clone());
+            tokio::join!(share, app.consume(scheduler, shutdown));
+        }))
     }
 
-    async fn consume(self, mut scheduler: Scheduler, mut shutdown: watch::Receiver<bool>) {
+    async fn consume(&self, mut scheduler: Scheduler, mut shutdown: watch::Receiver<bool>) {
         let mut pending = Pending::default();
         let mut flush = tokio::time::interval(FLUSH_EVERY);
         flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -222,7 +257,8 @@ impl App {
                     if let Some(failed) = self.write(pending.drain(false, epoch_minute(now))).await {
                         pending.restore(failed);
                     }
-                    if last_purge.is_none_or(|t| now - t > chrono::Duration::hours(1)) {
+                    let due = last_purge.is_none_or(|t| now - t > chrono::Duration::hours(1));
+                    if due && self.leases().holds(super::shard::PURGE_LEASE) {
                         last_purge = Some(now);
                         if let Err(e) = self.purge_monitoring(now).await {
                             tracing::warn!(error = %e.chain(), "monitoring: purge failed");
@@ -235,6 +271,9 @@ impl App {
         scheduler.handle.abort();
         if let Ok(mut c) = self.monitors.commands.lock() {
             *c = None;
+        }
+        if let Ok(mut r) = self.monitors.running.lock() {
+            r.clear();
         }
         let _ = self.write(pending.drain(true, epoch_minute(Utc::now()))).await;
     }

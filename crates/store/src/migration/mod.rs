@@ -11,6 +11,7 @@ mod m0005_monitoring;
 mod m0006_intake;
 mod m0007_hardening;
 mod m0008_approvals;
+mod m0009_leases;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_intake::Migration),
             Box::new(m0007_hardening::Migration),
             Box::new(m0008_approvals::Migration),
+            Box::new(m0009_leases::Migration),
         ]
     }
 }

@@ -1,0 +1,103 @@
+//! Leases with a holder and an expiry in the database's clock. Taking and renewing are one
+//! conditional upsert, so two servers asking at the same moment cannot both get a lease.
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
+
+use crate::{Conn, Result};
+
+/// The database's current time in epoch milliseconds.
+fn now_ms(backend: DatabaseBackend) -> &'static str {
+    match backend {
+        DatabaseBackend::Postgres => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT",
+        _ => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+    }
+}
+
+/// Writes `sql` with `$n` placeholders as the backend wants them.
+fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = match backend {
+        DatabaseBackend::Postgres => sql.to_string(),
+        _ => {
+            let mut out = sql.to_string();
+            for n in (1..=values.len()).rev() {
+                out = out.replace(&format!("${n}"), &format!("?{n}"));
+            }
+            out
+        }
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Takes `name` for `holder` for `ttl_ms`, or renews it if `holder` has it; false when another
+/// holder's lease has not expired.
+pub async fn acquire(c: &impl Conn, name: &str, holder: &str, ttl_ms: i64) -> Result<bool> {
+    let backend = c.conn().get_database_backend();
+    let now = now_ms(backend);
+    let sql = format!(
+        "INSERT INTO leases (name, holder, expires_ms) VALUES ($1, $2, {now} + $3) \
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_ms = excluded.expires_ms \
+         WHERE leases.holder = excluded.holder OR leases.expires_ms < {now}"
+    );
+    let values = vec![name.into(), holder.into(), ttl_ms.into()];
+    let r = c.conn().execute_raw(statement(backend, &sql, values)).await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Gives `name` up if `holder` has it (a clean shutdown hands over at once).
+pub async fn release(c: &impl Conn, name: &str, holder: &str) -> Result<()> {
+    let backend = c.conn().get_database_backend();
+    let sql = "DELETE FROM leases WHERE name = $1 AND holder = $2";
+    c.conn().execute_raw(statement(backend, sql, vec![name.into(), holder.into()])).await?;
+    Ok(())
+}
+
+/// The unexpired leases whose name starts with `prefix`, as (name, holder), by name.
+pub async fn live(c: &impl Conn, prefix: &str) -> Result<Vec<(String, String)>> {
+    let backend = c.conn().get_database_backend();
+    let sql = format!(
+        "SELECT name, holder FROM leases WHERE name LIKE $1 ESCAPE '!' AND expires_ms > {} ORDER BY name",
+        now_ms(backend)
+    );
+    let pattern = format!("{}%", prefix.replace('!', "!!").replace('%', "!%").replace('_', "!_"));
+    let rows = c.conn().query_all_raw(statement(backend, &sql, vec![pattern.into()])).await?;
+    rows.iter().map(|r| Ok((r.try_get::<String>("", "name")?, r.try_get::<String>("", "holder")?))).collect()
+}
+
+/// Removes leases expired more than `older_than_ms` ago (servers that stopped without a word
+/// leave their membership behind).
+pub async fn purge(c: &impl Conn, older_than_ms: i64) -> Result<u64> {
+    let backend = c.conn().get_database_backend();
+    let sql = format!("DELETE FROM leases WHERE expires_ms < {} - $1", now_ms(backend));
+    let r = c.conn().execute_raw(statement(backend, &sql, vec![older_than_ms.into()])).await?;
+    Ok(r.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    #[tokio::test]
+    async fn one_holder_at_a_time_until_expiry_or_release() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}/l.db?mode=rwc", dir.path().display())).await.unwrap();
+        store.migrate().await.unwrap();
+        assert!(acquire(&store, "job:a", "one", 60_000).await.unwrap());
+        assert!(!acquire(&store, "job:a", "two", 60_000).await.unwrap(), "held by one");
+        assert!(acquire(&store, "job:a", "one", 60_000).await.unwrap(), "renewed by its holder");
+        release(&store, "job:a", "two").await.unwrap();
+        assert!(!acquire(&store, "job:a", "two", 60_000).await.unwrap(), "only the holder releases");
+        release(&store, "job:a", "one").await.unwrap();
+        assert!(acquire(&store, "job:a", "two", 1).await.unwrap());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert!(acquire(&store, "job:a", "one", 60_000).await.unwrap(), "an expired lease is taken over");
+
+        assert!(acquire(&store, "node:x_1", "x", 60_000).await.unwrap());
+        assert!(acquire(&store, "node:y", "y", 1).await.unwrap());
+        assert!(acquire(&store, "nodeZ", "z", 60_000).await.unwrap());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let live = live(&store, "node:").await.unwrap();
+        assert_eq!(live, vec![("node:x_1".to_string(), "x".to_string())], "expired and other names left out");
+        assert_eq!(purge(&store, 0).await.unwrap(), 1);
+    }
+}
