@@ -78,7 +78,13 @@ impl App {
     pub async fn renew_lease(&self, name: &str) -> bool {
         let asked = Instant::now();
         let ttl = i64::try_from(TTL.as_millis()).unwrap_or(i64::MAX);
-        match store::leases::acquire(&self.store, name, self.leases.node(), ttl).await {
+        let taken = async {
+            let tx = self.store.begin().await?;
+            let got = store::leases::acquire(&tx, name, self.leases.node(), ttl).await?;
+            tx.commit().await?;
+            Ok::<_, store::StoreError>(got)
+        };
+        match taken.await {
             Ok(true) => {
                 self.leases.set(name, Some(asked + TTL - MARGIN));
                 true
@@ -98,7 +104,12 @@ impl App {
     pub async fn release_leases(&self) {
         for name in self.leases.held() {
             self.leases.set(&name, None);
-            if let Err(e) = store::leases::release(&self.store, &name, self.leases.node()).await {
+            let released = async {
+                let tx = self.store.begin().await?;
+                store::leases::release(&tx, &name, self.leases.node()).await?;
+                tx.commit().await
+            };
+            if let Err(e) = released.await {
                 tracing::warn!(lease = %name, error = %crate::AppError::from(e).chain(), "could not release a lease");
             }
         }

@@ -103,9 +103,11 @@ pub trait Conn: Sync {
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
-    /// SQLite allows one writer; taking this before a write transaction avoids the "database is
-    /// locked" and stale-snapshot errors that deferred transactions otherwise run into.
-    write_lock: Option<Arc<Mutex<()>>>,
+    /// SQLite allows one writer: write transactions queue for this lock (fairly, without a
+    /// time-out) and then run on a connection of their own, so a writer never waits for a pooled
+    /// connection behind readers while others queue behind it. Taking the lock first also avoids
+    /// the "database is locked" and stale-snapshot errors deferred transactions otherwise meet.
+    writer: Option<(Arc<Mutex<()>>, DatabaseConnection)>,
 }
 
 impl Conn for Store {
@@ -151,8 +153,15 @@ impl Store {
         } else {
             opts.max_connections(16).min_connections(1);
         }
-        let db = Database::connect(opts).await.map_err(|e| StoreError::db("connecting", e))?;
-        Ok(Store { db, write_lock: sqlite.then(|| Arc::new(Mutex::new(()))) })
+        let db = Database::connect(opts.clone()).await.map_err(|e| StoreError::db("connecting", e))?;
+        let writer = if sqlite {
+            opts.max_connections(1).min_connections(1);
+            let w = Database::connect(opts).await.map_err(|e| StoreError::db("connecting the writer", e))?;
+            Some((Arc::new(Mutex::new(())), w))
+        } else {
+            None
+        };
+        Ok(Store { db, writer })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -165,12 +174,13 @@ impl Store {
     }
 
     pub async fn begin(&self) -> Result<Tx> {
-        let guard = match &self.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        };
-        let txn = self.db.begin().await?;
-        Ok(Tx { txn, _guard: guard })
+        match &self.writer {
+            Some((lock, conn)) => {
+                let guard = lock.clone().lock_owned().await;
+                Ok(Tx { txn: conn.begin().await?, _guard: Some(guard) })
+            }
+            None => Ok(Tx { txn: self.db.begin().await?, _guard: None }),
+        }
     }
 
     pub async fn ping(&self) -> Result<()> {
@@ -186,6 +196,9 @@ impl Store {
     }
 
     pub async fn close(self) -> Result<()> {
+        if let Some((_, w)) = self.writer {
+            w.close().await?;
+        }
         self.db.close().await.map_err(Into::into)
     }
 

@@ -3,7 +3,7 @@
 use app::inspections::{PhotoUpload, PlanFilter, RecordFilter, TaskFilter};
 use axum::Json;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::FieldError;
 use domain::inspections::plan::{Plan, PlanInput, Task, TaskStatus};
@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::ListParams;
-use crate::error::{ApiResult, ProblemBody, wants_english};
+use crate::error::{ApiResult, ProblemBody};
 use crate::extract::{Auth, JsonBody, MultipartFile, Params, check};
 use crate::state::AppState;
 
@@ -234,11 +234,10 @@ async fn get_task(State(s): State<AppState>, auth: Auth, Path(id): Path<String>)
 async fn record(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<RecordInput>,
 ) -> ApiResult<(StatusCode, Json<Record>)> {
-    let r = s.app.record_inspection(&auth.principal, &id, input, wants_english(&headers)).await?;
+    let r = s.app.record_inspection(&auth.principal, &id, input).await?;
     Ok((StatusCode::CREATED, Json(r)))
 }
 

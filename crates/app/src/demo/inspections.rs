@@ -92,7 +92,7 @@ impl App {
             vendor_id: Some(vendor_id.to_string()),
         };
         let input = RecordInput { results, note: Some("驻场例行巡检".into()), ..Default::default() };
-        self.record_inspection(&engineer, &task.id, input, false).await?;
+        self.record_inspection(&engineer, &task.id, input).await?;
         Ok(())
     }
 }

@@ -41,13 +41,7 @@ impl App {
         if ok { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
-    pub async fn record_inspection(
-        &self,
-        p: &Principal,
-        task_id: &str,
-        input: RecordInput,
-        english: bool,
-    ) -> Result<Record> {
+    pub async fn record_inspection(&self, p: &Principal, task_id: &str, input: RecordInput) -> Result<Record> {
         let task = self.get_inspection_task(p, task_id).await?;
         Self::may_inspect(p, &task)?;
         if task.record_id.is_some() {
@@ -190,10 +184,10 @@ impl App {
                 contact: None,
                 assignee_id: None,
             };
-            match self.open_ticket(p, fields, inspected_at, english).await {
-                Ok(t) => {
+            match self.open_ticket(p, fields, inspected_at).await {
+                Ok((t, _)) => {
                     let tx = self.store.begin().await?;
-                    store::inspections::link_ticket(&tx, &id, &r.item_id, &t.ticket.id).await?;
+                    store::inspections::link_ticket(&tx, &id, &r.item_id, &t.id).await?;
                     tx.commit().await?;
                 }
                 Err(e) => {

@@ -78,11 +78,11 @@ impl App {
             contact: None,
             assignee_id: None,
         };
-        let t = self.open_ticket(&sys, fields, o.started, false).await?;
+        let (t, _) = self.open_ticket(&sys, fields, o.started).await?;
         let outage = OutageInput { outage_start: Some(o.started.to_rfc3339()), ..Default::default() };
-        self.ticket_outage(&sys, &t.ticket.id, outage, false).await?;
+        self.outage(&sys, &t.id, outage).await?;
         let tx = self.store.begin().await?;
-        store::monitoring::set_interruption_ticket(&tx, &row.id, &t.ticket.id).await?;
+        store::monitoring::set_interruption_ticket(&tx, &row.id, &t.id).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -187,7 +187,7 @@ impl App {
                 outage_end: Some(at.max(start).to_rfc3339()),
                 ..Default::default()
             };
-            self.ticket_outage(&sys, ticket_id, outage, false).await?;
+            self.outage(&sys, ticket_id, outage).await?;
         }
         if t.status.next().contains(&Status::Restored) {
             let step = TransitionInput {
@@ -196,7 +196,7 @@ impl App {
                 at: Some(at.to_rfc3339()),
                 ..Default::default()
             };
-            self.transition_ticket(&sys, ticket_id, step, false).await?;
+            self.transition(&sys, ticket_id, step).await?;
         }
         Ok(())
     }

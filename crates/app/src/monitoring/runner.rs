@@ -371,6 +371,8 @@ impl App {
         let hour = now.timestamp().div_euclid(3600) - KEEP_HOURS;
         let tx = self.store.begin().await?;
         let n = store::monitoring::purge(&tx, hour, now - chrono::Duration::days(KEEP_RAW_DAYS)).await?;
+        // Memberships of servers that stopped without a word (a new process is a new member).
+        store::leases::purge(&tx, 24 * 3600 * 1000).await?;
         tx.commit().await?;
         Ok(n)
     }

@@ -3,6 +3,7 @@
 //! query (`next_check_at`), so a restart or a second replica loses nothing.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::sla::compiled::{Calendar, instant, micros};
@@ -21,7 +22,7 @@ use crate::{App, AppError, Result, system_principal};
 /// A running clock that has spent this share of its budget is “at risk”.
 pub const RISK_PERCENT: u32 = 80;
 /// Tickets without a policy close themselves in this calendar.
-const FALLBACK_CALENDAR: &str = "preset-5x8";
+pub(super) const FALLBACK_CALENDAR: &str = "preset-5x8";
 /// Tickets the job looks at per round.
 const BATCH: u64 = 200;
 
@@ -67,13 +68,59 @@ fn level_rank(l: &str) -> usize {
     SUPPORT_LEVELS.iter().position(|x| *x == l).unwrap_or(0)
 }
 
+/// What a ticket's clocks run under: its pinned policy version (if any) and the calendar they
+/// count in — the policy's, or the fallback in which tickets without one close. Read and
+/// compiled once per request (once per policy version in a round of the clock job) and handed
+/// to whatever needs it.
+pub(crate) struct Rules {
+    pub policy: Option<PolicyView>,
+    pub calendar: Calendar,
+}
+
+impl Rules {
+    /// Whether these are the rules of `t` (its policy version cannot change, but a caller may
+    /// have read them from an older copy of the ticket).
+    fn fit(&self, t: &Ticket) -> bool {
+        match &self.policy {
+            Some(p) => t.policy_id.as_deref() == Some(p.id.as_str()) && t.policy_version == Some(p.version),
+            None => t.policy_id.is_none() || t.policy_version.is_none(),
+        }
+    }
+}
+
+/// Rules by policy version, for work over many tickets.
+#[derive(Default)]
+pub(crate) struct RulesCache(std::collections::HashMap<(Option<String>, Option<i32>), Arc<Rules>>);
+
 impl App {
-    /// The policy version and calendar a ticket runs under (`None` without a policy).
-    pub(super) async fn rules(&self, t: &Ticket) -> Result<Option<(PolicyView, Calendar)>> {
-        let (Some(id), Some(v)) = (&t.policy_id, t.policy_version) else { return Ok(None) };
-        let Some(policy) = store::sla::get(&self.store, &Scope::All, id, Some(v)).await? else { return Ok(None) };
-        let (_, cal) = self.compiled_calendar(&policy.spec.calendar_id).await?;
-        Ok(Some((policy, cal)))
+    /// The rules a ticket runs under.
+    pub(crate) async fn rules(&self, t: &Ticket) -> Result<Arc<Rules>> {
+        let policy = match (&t.policy_id, t.policy_version) {
+            (Some(id), Some(v)) => store::sla::get(&self.store, &Scope::All, id, Some(v)).await?,
+            _ => None,
+        };
+        let calendar_id = policy.as_ref().map_or(FALLBACK_CALENDAR, |p| p.spec.calendar_id.as_str());
+        let (_, calendar) = self.compiled_calendar(calendar_id).await?;
+        Ok(Arc::new(Rules { policy, calendar }))
+    }
+
+    /// `given` when it fits `t`, else read afresh.
+    pub(crate) async fn rules_for(&self, t: &Ticket, given: Option<&Arc<Rules>>) -> Result<Arc<Rules>> {
+        match given {
+            Some(r) if r.fit(t) => Ok(r.clone()),
+            _ => self.rules(t).await,
+        }
+    }
+
+    /// The rules of `t` from `cache`, read once per policy version.
+    pub(crate) async fn cached_rules(&self, t: &Ticket, cache: &mut RulesCache) -> Result<Arc<Rules>> {
+        let key = (t.policy_id.clone(), t.policy_version);
+        if let Some(r) = cache.0.get(&key) {
+            return Ok(r.clone());
+        }
+        let r = self.rules(t).await?;
+        cache.0.insert(key, r.clone());
+        Ok(r)
     }
 
     /// Creates the clocks of the ticket's level, started at the report.
@@ -94,13 +141,15 @@ impl App {
     /// Brings a ticket's clocks up to `now` inside `tx` and writes them and the ticket: the
     /// clocks from the history, severity upgrades, the escalation ladder, automatic closing, and
     /// when the job must look again.
-    pub(super) async fn settle_ticket(&self, tx: &Tx, t: &mut Ticket, now: DateTime<Utc>) -> Result<()> {
-        let rules = self.rules(t).await?;
-        let (spec, cal) = match rules {
-            Some((p, c)) => (Some(p.spec), c),
-            None => (None, self.compiled_calendar(FALLBACK_CALENDAR).await?.1),
-        };
-        let spec = spec.as_ref();
+    pub(super) async fn settle_ticket(
+        &self,
+        tx: &Tx,
+        t: &mut Ticket,
+        now: DateTime<Utc>,
+        rules: Option<&Arc<Rules>>,
+    ) -> Result<Arc<Rules>> {
+        let rules = self.rules_for(t, rules).await?;
+        let (spec, cal) = (rules.policy.as_ref().map(|p| &p.spec), &rules.calendar);
         let events = store::tickets::events(tx, &t.id).await?;
         let (changes, milestones) = history_of(&events);
         let h = History { reported_at: micros(t.reported_at), changes: &changes, milestones: &milestones };
@@ -111,9 +160,9 @@ impl App {
 
         // Severity upgrades restart the clocks still under way with the new level's targets.
         for _ in 0..10 {
-            recompute(&cal, spec, &h, n, &mut stored);
+            recompute(cal, spec, &h, n, &mut stored);
             let Some(spec) = spec else { break };
-            let Some((rule, at)) = upgrade_due(spec, t, &stored, &cal) else { break };
+            let Some((rule, at)) = upgrade_due(spec, t, &stored, cal) else { break };
             if at > n {
                 wake.push(at);
                 break;
@@ -133,7 +182,7 @@ impl App {
         }
 
         if let Some(spec) = spec {
-            self.fire_ladder(tx, t, spec, &cal, &mut stored, n, now, &mut wake, &mut new_events).await?;
+            self.fire_ladder(tx, t, spec, cal, &mut stored, n, now, &mut wake, &mut new_events).await?;
         }
 
         // A resolved ticket the reporter leaves alone closes itself.
@@ -143,7 +192,7 @@ impl App {
             && let Some(resolved) = t.resolved_at
         {
             let target = Target::WorkingDays { days, at: DayAt::SameTime };
-            if let Some(at) = target.due(&cal, micros(resolved), &[], &mut ()) {
+            if let Some(at) = target.due(cal, micros(resolved), &[], &mut ()) {
                 if at <= n {
                     let mut e = super::event(&system_principal(), instant(at), now, "transition");
                     e.from_status = Some(Status::Resolved);
@@ -169,7 +218,7 @@ impl App {
         }
         let running = stored.iter().filter(|s| s.clock.state == ClockState::Running);
         t.next_due_at = running.clone().filter_map(|s| s.clock.due).min().map(instant);
-        t.risk_at = running.filter_map(|s| s.clock.at_percent(&cal, RISK_PERCENT)).min().map(instant);
+        t.risk_at = running.filter_map(|s| s.clock.at_percent(cal, RISK_PERCENT)).min().map(instant);
         t.breached = stored.iter().any(|s| s.clock.state == ClockState::Breached);
         // Everything due by now was handled above; only the future wakes the job.
         t.next_check_at = wake.into_iter().filter(|&w| w > n).min().map(instant);
@@ -184,7 +233,7 @@ impl App {
         store::tickets::put_clocks(tx, &t.id, &stored).await?;
         self.write_ticket(tx, t).await?;
         t.revision += 1;
-        Ok(())
+        Ok(rules)
     }
 
     /// Fires every ladder step whose moment has come; schedules the next ones.
@@ -258,6 +307,7 @@ impl App {
     /// The job: settles every ticket whose next check has come.
     pub async fn check_due_tickets(&self) -> Result<CheckReport> {
         let mut report = CheckReport::default();
+        let mut cache = RulesCache::default();
         loop {
             let now = self.now();
             let ids = store::tickets::due_for_check(&self.store, now, BATCH).await?;
@@ -268,8 +318,9 @@ impl App {
                 if t.next_check_at.is_none_or(|c| c > now) {
                     continue;
                 }
-                match self.settle_ticket(&tx, &mut t, now).await {
-                    Ok(()) => {
+                let rules = self.cached_rules(&t, &mut cache).await?;
+                match self.settle_ticket(&tx, &mut t, now, Some(&rules)).await {
+                    Ok(_) => {
                         tx.commit().await?;
                         report.checked += 1;
                     }
@@ -287,11 +338,11 @@ impl App {
     pub(super) async fn clock_views(
         &self,
         t: &Ticket,
-        rules: Option<&(PolicyView, Calendar)>,
+        rules: &Rules,
         events: &[Event],
         english: bool,
     ) -> Result<Vec<ClockView>> {
-        let Some((policy, cal)) = rules else { return Ok(Vec::new()) };
+        let (Some(policy), cal) = (&rules.policy, &rules.calendar) else { return Ok(Vec::new()) };
         let mut stored = store::tickets::clocks(&self.store, &t.id).await?;
         let (changes, milestones) = history_of(events);
         let h = History { reported_at: micros(t.reported_at), changes: &changes, milestones: &milestones };

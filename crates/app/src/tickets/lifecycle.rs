@@ -1,6 +1,8 @@
 //! Moving a ticket: state transitions, assignment and support level, milestones, the outage
 //! record and the reporter's rating. Every change is an event on the timeline and an audit record.
 
+use std::sync::Arc;
+
 use domain::approvals::ApprovalKind;
 use domain::tickets::input::{
     AssignInput, MAX_EVENTS, MilestoneInput, OutageFields, OutageInput, RatingInput, TransitionFields, TransitionInput,
@@ -11,9 +13,13 @@ use domain::tickets::{DEFAULT_COUNTED_CAUSES, Status, support_level_label};
 use domain::{FieldError, Msg, Principal, Role};
 use serde_json::json;
 
+use super::clocks::Rules;
 use super::requests::{OutagePayload, PausePayload, about};
 use super::{event, given_time, has_outage};
 use crate::{App, AppError, Applied, Result, audit};
+
+/// A changed ticket with the rules it ran under.
+pub(crate) type Settled = (Ticket, Arc<Rules>);
 
 /// The move must be one the ticket's state allows and the caller's role may make (409 naming
 /// the allowed ones otherwise).
@@ -27,10 +33,15 @@ fn check_move(p: &Principal, t: &Ticket, to: Status) -> Result<()> {
 }
 
 impl App {
-    /// Loads a ticket the caller may change: hidden ones are 404, auditors 403.
-    async fn ticket_for_change(&self, p: &Principal, id: &str) -> Result<Ticket> {
+    /// Loads a ticket the caller may change, with its rules (read once for the whole request):
+    /// hidden ones are 404, auditors 403.
+    async fn ticket_for_change(&self, p: &Principal, id: &str) -> Result<(Ticket, Arc<Rules>)> {
         let t = self.visible_ticket(p, id).await?;
-        if p.role == Role::Auditor { Err(AppError::Forbidden) } else { Ok(t) }
+        if p.role == Role::Auditor {
+            return Err(AppError::Forbidden);
+        }
+        let rules = self.rules(&t).await?;
+        Ok((t, rules))
     }
 
     /// Runs `change` on the ticket inside a transaction, then settles its clocks and audits it.
@@ -38,19 +49,23 @@ impl App {
     async fn change_ticket<F>(
         &self,
         p: &Principal,
-        id: &str,
-        english: bool,
+        (id, rules): (&str, &Arc<Rules>),
         action: &str,
         change: F,
-    ) -> Result<TicketDetail>
+    ) -> Result<Settled>
     where
         F: AsyncFnOnce(&store::Tx, &mut Ticket, &Ticket) -> Result<()>,
     {
         let now = self.now();
         let tx = self.store.begin().await?;
-        let t = self.change_ticket_in(&tx, p, id, action, now, change).await?;
+        let done = self.change_ticket_in(&tx, p, (id, Some(rules)), action, now, change).await?;
         tx.commit().await?;
-        self.detail(p, t, english).await
+        Ok(done)
+    }
+
+    /// The page of a changed ticket, for the caller who changed it.
+    async fn page(&self, p: &Principal, (t, rules): Settled, english: bool) -> Result<TicketDetail> {
+        self.detail(p, t, &rules, english).await
     }
 
     /// The same inside a transaction the caller holds (an approval's decision).
@@ -58,25 +73,20 @@ impl App {
         &self,
         tx: &store::Tx,
         p: &Principal,
-        id: &str,
+        (id, rules): (&str, Option<&Arc<Rules>>),
         action: &str,
         now: chrono::DateTime<chrono::Utc>,
         change: F,
-    ) -> Result<Ticket>
+    ) -> Result<Settled>
     where
         F: AsyncFnOnce(&store::Tx, &mut Ticket, &Ticket) -> Result<()>,
     {
         let mut t = store::tickets::get(tx, &p.scope(), id, now).await?.ok_or(AppError::NotFound)?;
         let before = t.clone();
         change(tx, &mut t, &before).await?;
-        self.settle_ticket(tx, &mut t, now).await?;
+        let rules = self.settle_ticket(tx, &mut t, now, rules).await?;
         audit(tx, p, action, "ticket", id, Some(&before), Some(&t), now).await?;
-        Ok(t)
-    }
-
-    /// Whether entering `to` pauses any of the ticket's clocks under its pinned policy.
-    async fn pauses_clocks(&self, t: &Ticket, to: Status) -> Result<bool> {
-        Ok(self.rules(t).await?.is_some_and(|(policy, _)| policy.spec.pause_states.contains_key(to.as_str())))
+        Ok((t, rules))
     }
 
     /// Moves the ticket. Vendor staff moving it into a state that pauses its clocks (挂起) ask
@@ -89,14 +99,23 @@ impl App {
         input: TransitionInput,
         english: bool,
     ) -> Result<Applied<TicketDetail>> {
+        match self.transition(p, id, input).await? {
+            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, english).await?)),
+            Applied::Requested(a) => Ok(Applied::Requested(a)),
+        }
+    }
+
+    /// The same without the page (the system's own moves: monitoring, the demo).
+    pub(crate) async fn transition(&self, p: &Principal, id: &str, input: TransitionInput) -> Result<Applied<Settled>> {
         let f = input.validate()?;
-        let t = self.ticket_for_change(p, id).await?;
+        let (t, rules) = self.ticket_for_change(p, id).await?;
         if !f.to.may_enter(p.role) {
             return Err(AppError::Forbidden);
         }
         let now = self.now();
         let at = given_time(p, "at", f.at, now)?;
-        if matches!(p.role, Role::Engineer | Role::VendorPm) && self.pauses_clocks(&t, f.to).await? {
+        let pauses = rules.policy.as_ref().is_some_and(|r| r.spec.pause_states.contains_key(f.to.as_str()));
+        if matches!(p.role, Role::Engineer | Role::VendorPm) && pauses {
             check_move(p, &t, f.to)?;
             let reason = f.reason.clone().unwrap_or_default();
             let payload = PausePayload { input: input.clone(), at: now, status: t.status };
@@ -110,7 +129,7 @@ impl App {
             let a = self.request_approval(p, request).await?;
             return Ok(Applied::Requested(Box::new(a)));
         }
-        self.change_ticket(p, id, english, "transition", async |tx, t, before| {
+        self.change_ticket(p, (id, &rules), "transition", async |tx, t, before| {
             self.transition_in(tx, p, t, before, &f, at, now).await
         })
         .await
@@ -178,7 +197,7 @@ impl App {
         english: bool,
     ) -> Result<TicketDetail> {
         let (assignee, level, reason) = input.validate()?;
-        let t = self.ticket_for_change(p, id).await?;
+        let (t, rules) = self.ticket_for_change(p, id).await?;
         if p.role == Role::UnitUser {
             return Err(AppError::Forbidden);
         }
@@ -186,35 +205,45 @@ impl App {
             self.check_assignee(p, t.vendor_id.as_deref(), a).await?;
         }
         let now = self.now();
-        self.change_ticket(p, id, english, "assign", async |tx, t, before| {
-            if assignee != before.assignee_id {
-                t.assignee_id = assignee.clone();
-                let mut e = event(p, now, now, "assigned");
-                e.reason = reason.clone();
-                e.data = json!({"from": before.assignee_id, "to": assignee});
-                store::tickets::add_event(tx, &t.id, &e).await?;
-                if let Some(a) = &assignee {
-                    let title = Msg::new(
-                        format!("工单 {} 已指派给您", t.number),
-                        format!("Ticket {} is assigned to you", t.number),
-                    );
-                    let body = Msg::new(t.title.clone(), t.title.clone());
-                    store::notifications::add(tx, std::slice::from_ref(a), Some(&t.id), "assigned", &title, &body, now)
+        let done = self
+            .change_ticket(p, (id, &rules), "assign", async |tx, t, before| {
+                if assignee != before.assignee_id {
+                    t.assignee_id = assignee.clone();
+                    let mut e = event(p, now, now, "assigned");
+                    e.reason = reason.clone();
+                    e.data = json!({"from": before.assignee_id, "to": assignee});
+                    store::tickets::add_event(tx, &t.id, &e).await?;
+                    if let Some(a) = &assignee {
+                        let title = Msg::new(
+                            format!("工单 {} 已指派给您", t.number),
+                            format!("Ticket {} is assigned to you", t.number),
+                        );
+                        let body = Msg::new(t.title.clone(), t.title.clone());
+                        store::notifications::add(
+                            tx,
+                            std::slice::from_ref(a),
+                            Some(&t.id),
+                            "assigned",
+                            &title,
+                            &body,
+                            now,
+                        )
                         .await?;
+                    }
                 }
-            }
-            if let Some(l) = &level
-                && *l != before.support_level
-            {
-                t.support_level = l.clone();
-                let mut e = event(p, now, now, "level");
-                e.reason = reason.clone();
-                e.data = json!({"from": before.support_level, "to": l});
-                store::tickets::add_event(tx, &t.id, &e).await?;
-            }
-            Ok(())
-        })
-        .await
+                if let Some(l) = &level
+                    && *l != before.support_level
+                {
+                    t.support_level = l.clone();
+                    let mut e = event(p, now, now, "level");
+                    e.reason = reason.clone();
+                    e.data = json!({"from": before.support_level, "to": l});
+                    store::tickets::add_event(tx, &t.id, &e).await?;
+                }
+                Ok(())
+            })
+            .await?;
+        self.page(p, done, english).await
     }
 
     /// Records that a milestone was reached (`plan`: a solution handed in; custom metrics).
@@ -226,36 +255,45 @@ impl App {
         english: bool,
     ) -> Result<TicketDetail> {
         let (metric, at, note) = input.validate()?;
-        self.ticket_for_change(p, id).await?;
+        let (_, rules) = self.ticket_for_change(p, id).await?;
         if !matches!(p.role, Role::Admin | Role::Engineer | Role::VendorPm) {
             return Err(AppError::Forbidden);
         }
         let now = self.now();
         let at = given_time(p, "at", at, now)?;
-        self.change_ticket(p, id, english, "milestone", async |tx, t, _| {
-            let clocks = store::tickets::clocks(tx, &t.id).await?;
-            if !clocks.iter().any(|c| c.clock.metric == metric) {
-                return Err(
-                    FieldError::new("metric", "该工单没有这个时限", "the ticket has no clock for this metric").into()
-                );
-            }
-            let events = store::tickets::events(tx, &t.id).await?;
-            if events
-                .iter()
-                .any(|e| e.kind == "milestone" && e.data.get("metric").and_then(|m| m.as_str()) == Some(&metric))
-            {
-                return Err(AppError::conflict(Some("metric"), "该节点已记录", "this milestone is already recorded"));
-            }
-            if at < t.reported_at {
-                return Err(FieldError::new("at", "不能早于报告时间", "must not be before the report").into());
-            }
-            let mut e = event(p, at, now, "milestone");
-            e.reason = note.clone();
-            e.data = json!({"metric": metric});
-            store::tickets::add_event(tx, &t.id, &e).await?;
-            Ok(())
-        })
-        .await
+        let done = self
+            .change_ticket(p, (id, &rules), "milestone", async |tx, t, _| {
+                let clocks = store::tickets::clocks(tx, &t.id).await?;
+                if !clocks.iter().any(|c| c.clock.metric == metric) {
+                    return Err(FieldError::new(
+                        "metric",
+                        "该工单没有这个时限",
+                        "the ticket has no clock for this metric",
+                    )
+                    .into());
+                }
+                let events = store::tickets::events(tx, &t.id).await?;
+                if events
+                    .iter()
+                    .any(|e| e.kind == "milestone" && e.data.get("metric").and_then(|m| m.as_str()) == Some(&metric))
+                {
+                    return Err(AppError::conflict(
+                        Some("metric"),
+                        "该节点已记录",
+                        "this milestone is already recorded",
+                    ));
+                }
+                if at < t.reported_at {
+                    return Err(FieldError::new("at", "不能早于报告时间", "must not be before the report").into());
+                }
+                let mut e = event(p, at, now, "milestone");
+                e.reason = note.clone();
+                e.data = json!({"metric": metric});
+                store::tickets::add_event(tx, &t.id, &e).await?;
+                Ok(())
+            })
+            .await?;
+        self.page(p, done, english).await
     }
 
     /// An incident's outage cause and interruption times (the vendor and the bureau record them).
@@ -269,8 +307,16 @@ impl App {
         input: OutageInput,
         english: bool,
     ) -> Result<Applied<TicketDetail>> {
+        match self.outage(p, id, input).await? {
+            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, english).await?)),
+            Applied::Requested(a) => Ok(Applied::Requested(a)),
+        }
+    }
+
+    /// The same without the page (the system's own records: monitoring).
+    pub(crate) async fn outage(&self, p: &Principal, id: &str, input: OutageInput) -> Result<Applied<Settled>> {
         let f = input.validate()?;
-        let t = self.ticket_for_change(p, id).await?;
+        let (t, rules) = self.ticket_for_change(p, id).await?;
         if p.role == Role::UnitUser {
             return Err(AppError::Forbidden);
         }
@@ -305,7 +351,7 @@ impl App {
                 return Ok(Applied::Requested(Box::new(a)));
             }
         }
-        self.change_ticket(p, id, english, "outage", async |tx, t, before| {
+        self.change_ticket(p, (id, &rules), "outage", async |tx, t, before| {
             self.outage_in(tx, p, t, before, &f, now).await
         })
         .await
@@ -344,7 +390,7 @@ impl App {
         english: bool,
     ) -> Result<TicketDetail> {
         let (rating, comment) = input.validate()?;
-        let t = self.ticket_for_change(p, id).await?;
+        let (t, rules) = self.ticket_for_change(p, id).await?;
         if !matches!(p.role, Role::UnitUser | Role::Admin) {
             return Err(AppError::Forbidden);
         }
@@ -356,16 +402,18 @@ impl App {
             ));
         }
         let now = self.now();
-        self.change_ticket(p, id, english, "rate", async |tx, t, _| {
-            t.rating = Some(rating);
-            t.rating_comment = comment.clone();
-            let mut e = event(p, now, now, "rated");
-            e.reason = comment.clone();
-            e.data = json!({"rating": rating});
-            store::tickets::add_event(tx, &t.id, &e).await?;
-            Ok(())
-        })
-        .await
+        let done = self
+            .change_ticket(p, (id, &rules), "rate", async |tx, t, _| {
+                t.rating = Some(rating);
+                t.rating_comment = comment.clone();
+                let mut e = event(p, now, now, "rated");
+                e.reason = comment.clone();
+                e.data = json!({"rating": rating});
+                store::tickets::add_event(tx, &t.id, &e).await?;
+                Ok(())
+            })
+            .await?;
+        self.page(p, done, english).await
     }
 }
 

@@ -7,6 +7,8 @@ mod notify;
 mod preview;
 pub(crate) mod requests;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use domain::list::{ListQuery, Page};
 use domain::sla::compiled::micros;
@@ -21,6 +23,7 @@ pub use store::tickets::{SORT_KEYS, TicketFilter};
 pub use self::clocks::{CheckReport, RISK_PERCENT};
 pub use self::comments::Upload;
 use crate::{App, AppError, Result, audit};
+use clocks::Rules;
 
 /// China keeps UTC+8 all year: ticket numbers count days there.
 fn bureau_day(t: DateTime<Utc>) -> String {
@@ -83,7 +86,8 @@ impl App {
 
     pub async fn get_ticket(&self, p: &Principal, id: &str, english: bool) -> Result<TicketDetail> {
         let ticket = self.visible_ticket(p, id).await?;
-        self.detail(p, ticket, english).await
+        let rules = self.rules(&ticket).await?;
+        self.detail(p, ticket, &rules, english).await
     }
 
     pub async fn create_ticket(&self, p: &Principal, input: TicketInput, english: bool) -> Result<TicketDetail> {
@@ -99,18 +103,19 @@ impl App {
             )
             .into());
         }
-        self.open_ticket(p, f, reported_at, english).await
+        let (ticket, rules) = self.open_ticket(p, f, reported_at).await?;
+        self.detail(p, ticket, &rules, english).await
     }
 
     /// Opens a validated ticket reported at `reported_at` (already checked against the caller's
-    /// rights): from the API, an abnormal inspection result, or, later, a monitor.
+    /// rights): from the API, an abnormal inspection result, or a monitor. The coverage, policy
+    /// and calendar are read before the write transaction, once.
     pub(crate) async fn open_ticket(
         &self,
         p: &Principal,
         f: TicketFields,
         reported_at: DateTime<Utc>,
-        english: bool,
-    ) -> Result<TicketDetail> {
+    ) -> Result<(Ticket, Arc<Rules>)> {
         let now = self.now();
         let scope = p.scope();
         let Some(system) = store::systems::get(&self.store, &scope, &f.system_id).await? else {
@@ -147,10 +152,10 @@ impl App {
             self.check_assignee(p, vendor_id.as_deref(), a).await?;
         }
         let calendar_id = policy.as_ref().map(|v| v.spec.calendar_id.clone());
-        let in_hours = match &calendar_id {
-            Some(c) => self.compiled_calendar(c).await?.1.is_working(micros(reported_at)),
-            None => true,
-        };
+        let (_, calendar) = self.compiled_calendar(calendar_id.as_deref().unwrap_or(clocks::FALLBACK_CALENDAR)).await?;
+        let in_hours = calendar_id.is_none() || calendar.is_working(micros(reported_at));
+        let rules = Arc::new(Rules { policy, calendar });
+        let policy = rules.policy.as_ref();
         let tx = self.store.begin().await?;
         let n = store::tickets::next_number(&tx, &bureau_day(now)).await?;
         let mut ticket = Ticket {
@@ -164,8 +169,8 @@ impl App {
             unit_id: system.unit_id.clone(),
             vendor_id,
             contract_item_id: cover.as_ref().map(|c| c.item_id.clone()),
-            policy_id: policy.as_ref().map(|v| v.id.clone()),
-            policy_version: policy.as_ref().map(|v| v.version),
+            policy_id: policy.map(|v| v.id.clone()),
+            policy_version: policy.map(|v| v.version),
             calendar_id,
             severity: level_name,
             status: Status::New,
@@ -200,12 +205,12 @@ impl App {
         e.to_status = Some(Status::New);
         e.data = json!({"severity": ticket.severity, "channel": ticket.channel, "type": ticket.kind});
         store::tickets::add_event(&tx, &ticket.id, &e).await?;
-        self.start_clocks(&tx, &mut ticket, policy.as_ref()).await?;
-        self.settle_ticket(&tx, &mut ticket, now).await?;
+        self.start_clocks(&tx, &mut ticket, policy).await?;
+        let rules = self.settle_ticket(&tx, &mut ticket, now, Some(&rules)).await?;
         audit::<(), _>(&tx, p, "create", "ticket", &ticket.id, None, Some(&ticket), now).await?;
         self.notify_new(&tx, &ticket, now).await?;
         tx.commit().await?;
-        self.detail(p, ticket, english).await
+        Ok((ticket, rules))
     }
 
     /// The item covering `system_id` on the report's date: one in its service period with a
@@ -256,18 +261,26 @@ impl App {
         }
     }
 
-    async fn detail(&self, p: &Principal, ticket: Ticket, english: bool) -> Result<TicketDetail> {
+    /// The ticket page: timeline, clocks, comments, attachments and what the caller may do.
+    pub(crate) async fn detail(
+        &self,
+        p: &Principal,
+        ticket: Ticket,
+        rules: &Arc<Rules>,
+        english: bool,
+    ) -> Result<TicketDetail> {
         let internal = p.scope() != Scope::Unit(ticket.unit_id.clone()) || p.role != Role::UnitUser;
         let mut events = store::tickets::events(&self.store, &ticket.id).await?;
         for e in &mut events {
             e.text = lifecycle::event_text(e).pick(english).to_string();
         }
-        let rules = self.rules(&ticket).await?;
-        let clocks = self.clock_views(&ticket, rules.as_ref(), &events, english).await?;
+        let rules = self.rules_for(&ticket, Some(rules)).await?;
+        let clocks = self.clock_views(&ticket, &rules, &events, english).await?;
         let comments = store::tickets::comments(&self.store, &ticket.id, internal).await?;
         let attachments = store::tickets::attachments(&self.store, &ticket.id, internal).await?;
         let allowed = ticket.status.next().iter().copied().filter(|s| s.may_enter(p.role)).collect();
-        let levels = rules.map(|(p, _)| p.spec.levels.into_iter().map(|l| l.name).collect()).unwrap_or_default();
+        let levels =
+            rules.policy.as_ref().map(|p| p.spec.levels.iter().map(|l| l.name.clone()).collect()).unwrap_or_default();
         let mut ticket = ticket;
         ticket.cause_counted = self.cause_counted(&ticket).await?;
         Ok(TicketDetail { ticket, clocks, events, comments, attachments, allowed, levels })

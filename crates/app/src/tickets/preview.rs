@@ -28,9 +28,11 @@ impl App {
         let n = micros(now);
         let mut moved = Vec::new();
         let mut examined = 0;
+        let mut cache = super::clocks::RulesCache::default();
         for tid in ids.iter().take(PREVIEW_TICKETS as usize) {
             let Some(t) = store::tickets::get(&self.store, &Scope::All, tid, now).await? else { continue };
-            let Some((policy, _)) = self.rules(&t).await? else { continue };
+            let rules = self.cached_rules(&t, &mut cache).await?;
+            let Some(policy) = &rules.policy else { continue };
             examined += 1;
             let events = store::tickets::events(&self.store, tid).await?;
             let (changes, milestones) = history_of(&events);

@@ -84,7 +84,7 @@ impl Effect for Pause {
         let p: PausePayload = payload(a)?;
         let f = p.input.validate()?;
         let id = a.subject_id.as_deref().unwrap_or_default();
-        app.change_ticket_in(tx, requester, id, "transition", now, async |tx, t, before| {
+        app.change_ticket_in(tx, requester, (id, None), "transition", now, async |tx, t, before| {
             if before.status != p.status {
                 return Err(moved_on());
             }
@@ -107,7 +107,7 @@ impl Effect for OutageRecord {
         let p: OutagePayload = payload(a)?;
         let f = p.input.validate()?;
         let id = a.subject_id.as_deref().unwrap_or_default();
-        app.change_ticket_in(tx, requester, id, "outage", now, async |tx, t, before| {
+        app.change_ticket_in(tx, requester, (id, None), "outage", now, async |tx, t, before| {
             if (before.cause, before.outage_start, before.outage_end) != p.before {
                 return Err(moved_on());
             }
