@@ -47,7 +47,7 @@ struct ApprovalParams {
     params(ListParams, ApprovalParams), responses((status = 200, body = Page<Approval>), (status = 400, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Approval>>> {
     let mut errors = Vec::new();
-    let q = params.list(&[], &mut errors);
+    let q = params.list(domain::approvals::SORT_KEYS, &mut errors);
     let status = params.text("status");
     let status = match status.as_deref().map(|v| (v, ApprovalStatus::parse(v))) {
         Some((_, None)) => {

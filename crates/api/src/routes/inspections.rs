@@ -9,7 +9,7 @@ use domain::FieldError;
 use domain::inspections::plan::{Plan, PlanInput, Task, TaskStatus};
 use domain::inspections::record::{Photo, Record, RecordInput};
 use domain::inspections::template::{Template, TemplateInput, TemplateKind};
-use domain::list::{ListQuery, Page};
+use domain::list::Page;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -35,10 +35,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_record))
 }
 
-fn list_query(params: &Params, errors: &mut Vec<FieldError>) -> ListQuery {
-    params.list(&[], errors)
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
@@ -52,7 +48,7 @@ struct TemplateParams {
     params(ListParams, TemplateParams), responses((status = 200, body = Page<Template>), (status = 400, body = ProblemBody)))]
 async fn list_templates(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Template>>> {
     let mut errors = Vec::new();
-    let q = list_query(&params, &mut errors);
+    let q = params.list(domain::inspections::template::SORT_KEYS, &mut errors);
     let kind = params.text("kind").and_then(|k| {
         let parsed = TemplateKind::parse(&k);
         if parsed.is_none() {
@@ -117,7 +113,7 @@ struct PlanParams {
     params(ListParams, PlanParams), responses((status = 200, body = Page<Plan>), (status = 400, body = ProblemBody)))]
 async fn list_plans(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Plan>>> {
     let mut errors = Vec::new();
-    let q = list_query(&params, &mut errors);
+    let q = params.list(domain::inspections::plan::PLAN_SORT_KEYS, &mut errors);
     let f = PlanFilter {
         system_id: params.text("system_id"),
         template_id: params.text("template_id"),
@@ -195,7 +191,7 @@ struct TaskParams {
     params(ListParams, TaskParams), responses((status = 200, body = Page<Task>), (status = 400, body = ProblemBody)))]
 async fn list_tasks(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Task>>> {
     let mut errors = Vec::new();
-    let mut q = list_query(&params, &mut errors);
+    let mut q = params.list(domain::inspections::plan::TASK_SORT_KEYS, &mut errors);
     if params.text("order").is_none() {
         q.order = domain::list::Order::Asc;
     }
@@ -315,7 +311,7 @@ struct RecordParams {
     params(ListParams, RecordParams), responses((status = 200, body = Page<Record>), (status = 400, body = ProblemBody)))]
 async fn list_records(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Record>>> {
     let mut errors = Vec::new();
-    let q = list_query(&params, &mut errors);
+    let q = params.list(domain::inspections::record::SORT_KEYS, &mut errors);
     let f = RecordFilter {
         system_id: params.text("system_id"),
         plan_id: params.text("plan_id"),

@@ -123,7 +123,7 @@ async fn delete_integration(
     params(ListParams), responses((status = 200, body = Page<UnmatchedAlert>), (status = 403, body = ProblemBody)))]
 async fn unmatched(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<UnmatchedAlert>>> {
     let mut errors = Vec::new();
-    let q = params.list(&[], &mut errors);
+    let q = params.list(domain::monitoring::intake::UNMATCHED_SORT_KEYS, &mut errors);
     check(errors)?;
     Ok(Json(s.app.unmatched_alerts(&auth.principal, &q).await?))
 }

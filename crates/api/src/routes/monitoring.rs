@@ -77,9 +77,10 @@ struct MonitorParams {
     params(ListParams, MonitorParams), responses((status = 200, body = Page<Monitor>), (status = 400, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Monitor>>> {
     let mut errors = Vec::new();
-    let q = params.list(&[], &mut errors);
+    let q = params.list(domain::monitoring::SORT_KEYS, &mut errors);
     let kind = params.text("kind");
-    if kind.as_deref().is_some_and(|k| MonitorKind::parse(k).is_none()) {
+    let kind = kind.as_deref().map(MonitorKind::parse);
+    if kind.is_some_and(|k| k.is_none()) {
         errors.push(FieldError::new(
             "kind",
             format!("可选值：{}", MonitorKind::choices()),
@@ -87,11 +88,12 @@ async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResul
         ));
     }
     let state = params.text("state");
-    if state.as_deref().is_some_and(|k| domain::monitoring::state::MonitorState::parse(k).is_none()) {
+    let state = state.as_deref().map(domain::monitoring::state::MonitorState::parse);
+    if state.is_some_and(|s| s.is_none()) {
         errors.push(FieldError::new("state", "可选值：up、down、unknown", "one of: up, down, unknown"));
     }
     check(errors)?;
-    let f = MonitorFilter { system_id: params.text("system_id"), kind, state };
+    let f = MonitorFilter { system_id: params.text("system_id"), kind: kind.flatten(), state: state.flatten() };
     Ok(Json(s.app.list_monitors(&auth.principal, &q, &f).await?))
 }
 
