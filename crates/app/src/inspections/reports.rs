@@ -20,7 +20,8 @@ use crate::{App, AppError, Result};
 const MAX_DAYS: i64 = 366;
 
 /// A document format for exports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Xlsx,
     Docx,
