@@ -1,5 +1,5 @@
-//! Extractors: the caller's principal, JSON bodies and list parameters with errors that name
-//! the field.
+//! Extractors: the caller's principal, JSON bodies with errors that name the field, uploads.
+//! Query strings are `crate::query`.
 
 use app::App;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
@@ -199,119 +199,8 @@ fn serde_field_error(path: &str, e: &serde_json::Error) -> FieldError {
     FieldError::new(field, format!("格式不正确（{text}）"), format!("is malformed ({text})"))
 }
 
-/// Query parameters as text, parsed by hand so that a bad value answers with its name.
-pub struct Params(pub std::collections::HashMap<String, String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Params {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let q = parts.uri.query().unwrap_or("");
-        let map: std::collections::HashMap<String, String> =
-            form_urlencoded::parse(q.as_bytes()).into_owned().collect();
-        let mut bad: Vec<FieldError> = map
-            .iter()
-            .filter(|(k, v)| domain::error::has_control_chars(k) || domain::error::has_control_chars(v))
-            .map(|(k, _)| FieldError::control_chars(k.escape_default().to_string()))
-            .collect();
-        bad.sort_by(|a, b| a.field.cmp(&b.field));
-        check(bad)?;
-        Ok(Params(map))
-    }
-}
-
-impl Params {
-    pub fn text(&self, key: &str) -> Option<String> {
-        self.0.get(key).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-    }
-
-    pub fn number<T: std::str::FromStr>(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<T> {
-        let v = self.text(key)?;
-        match v.parse() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                errors.push(FieldError::new(key, "须为整数", "must be an integer"));
-                None
-            }
-        }
-    }
-
-    /// A parameter that must be given; its absence is named in `errors`.
-    pub fn required(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<String> {
-        let v = self.text(key);
-        if v.is_none() {
-            errors.push(FieldError::required(key));
-        }
-        v
-    }
-
-    /// `true`/`1` or `false`/`0`.
-    pub fn flag(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<bool> {
-        match self.text(key).as_deref() {
-            None => None,
-            Some("true" | "1") => Some(true),
-            Some("false" | "0") => Some(false),
-            Some(_) => {
-                errors.push(FieldError::new(key, "须为 true 或 false", "must be true or false"));
-                None
-            }
-        }
-    }
-
-    pub fn date(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<chrono::NaiveDate> {
-        let v = self.text(key)?;
-        domain::registry::parse_date(key, &v).map_err(|e| errors.push(e)).ok()
-    }
-
-    /// An instant as RFC 3339, or a date meaning its start in UTC+8 (the bureau's day).
-    pub fn instant(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<chrono::DateTime<chrono::Utc>> {
-        let v = self.text(key)?;
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&v) {
-            return match domain::registry::check_year(key, t.date_naive()) {
-                Ok(_) => Some(t.with_timezone(&chrono::Utc)),
-                Err(e) => {
-                    errors.push(e);
-                    None
-                }
-            };
-        }
-        let offset = chrono::FixedOffset::east_opt(8 * 3600)?;
-        match domain::registry::parse_date(key, &v) {
-            Ok(d) => d.and_hms_opt(0, 0, 0)?.and_local_timezone(offset).single().map(|t| t.with_timezone(&chrono::Utc)),
-            Err(_) => {
-                errors.push(FieldError::new(
-                    key,
-                    "时间格式应为 RFC 3339 或 YYYY-MM-DD",
-                    "must be RFC 3339 or YYYY-MM-DD",
-                ));
-                None
-            }
-        }
-    }
-
-    /// Paging, sorting and `q`, checked against the resource's sort keys.
-    pub fn list(&self, sort_keys: &[&str], errors: &mut Vec<FieldError>) -> domain::list::ListQuery {
-        let page = self.number::<u64>("page", errors);
-        let page_size = self.number::<u64>("page_size", errors);
-        match domain::list::ListQuery::parse(
-            page,
-            page_size,
-            self.text("sort").as_deref(),
-            self.text("order").as_deref(),
-            self.text("q").as_deref(),
-            sort_keys,
-        ) {
-            Ok(q) => q,
-            Err(e) => {
-                errors.extend(e);
-                domain::list::ListQuery::default()
-            }
-        }
-    }
-}
-
-/// Finishes parameter parsing: any error answers 400 naming the parameters.
-pub fn check(errors: Vec<FieldError>) -> Result<(), ApiError> {
+/// Any error answers 400 naming the fields.
+fn check(errors: Vec<FieldError>) -> Result<(), ApiError> {
     if errors.is_empty() { Ok(()) } else { Err(ApiError::BadRequest(errors)) }
 }
 

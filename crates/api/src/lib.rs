@@ -4,6 +4,7 @@
 mod error;
 mod extract;
 mod guard;
+mod query;
 mod routes;
 mod state;
 mod ui;

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+pub use domain::approvals::ApprovalFilter;
 use domain::approvals::{Approval, ApprovalKind, ApprovalSettings, ApprovalStatus, DecisionInput};
 use domain::list::{ListQuery, Page};
 use domain::{Msg, Principal, Role};
 use store::Tx;
-pub use store::approvals::ApprovalFilter;
 
 use crate::{App, AppError, Result, audit};
 

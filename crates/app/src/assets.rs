@@ -1,11 +1,10 @@
 //! Assets.
 
 use domain::list::{ListQuery, Page};
+pub use domain::registry::lists::assets::{AssetFilter, SORT_KEYS};
 use domain::registry::{Asset, AssetFields, AssetInput};
 use domain::{FieldError, Principal, Scope};
 use store::Tx;
-pub use store::assets::AssetFilter;
-pub use store::assets::SORT_KEYS;
 
 use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 

@@ -1,11 +1,10 @@
 //! Reading and verifying the audit trail.
 
 use domain::Principal;
+pub use domain::audit::{AuditFilter, SORT_KEYS};
 use domain::audit::{AuditRecord, ChainBreak};
 use domain::list::{ListQuery, Page};
 use serde::Serialize;
-pub use store::audit::AuditFilter;
-pub use store::audit::SORT_KEYS;
 
 use crate::{App, AppError, Result};
 

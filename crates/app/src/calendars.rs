@@ -3,12 +3,12 @@
 
 use chrono::{NaiveDate, Utc};
 use domain::list::{ListQuery, Page};
+pub use domain::sla::calendar::SORT_KEYS;
 use domain::sla::calendar::{CalendarInput, CalendarView, PRESETS, StoredCalendar, holidays_until, is_preset};
 use domain::sla::holidays::{CN_CODE, CN_NAME, CN_TSV, parse_table, years};
 use domain::sla::{Calendar, DayView};
 use domain::{FieldError, Principal};
 use store::Tx;
-pub use store::calendars::SORT_KEYS;
 
 use crate::{App, AppError, Result, audit, now, require_registry_write};
 

@@ -1,11 +1,10 @@
 //! O&M contracts (运维合同) and their items (分项).
 
 use domain::list::{ListQuery, Page};
+pub use domain::registry::lists::contracts::{ContractFilter, SORT_KEYS};
 use domain::registry::{Contract, ContractInput, ContractItem, ContractItemFields, ContractItemInput};
 use domain::{FieldError, Principal, Scope};
 use store::Tx;
-pub use store::contracts::ContractFilter;
-pub use store::contracts::SORT_KEYS;
 
 use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 

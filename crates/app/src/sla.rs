@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 
 use domain::list::{ListQuery, Page};
+pub use domain::sla::policy::{PolicyFilter, SORT_KEYS};
 use domain::sla::policy::{PolicyInput, PolicySpec, PolicyView, VersionInfo};
 use domain::sla::simulate::{SimulateInput, SimulateResult};
 use domain::sla::target::explain;
 use domain::sla::templates::{Template, templates};
 use domain::{FieldError, Principal, Scope};
 use store::Tx;
-pub use store::sla::{PolicyFilter, SORT_KEYS};
 
 use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 

@@ -1,11 +1,10 @@
 //! Information systems (信息系统).
 
 use domain::list::{ListQuery, Page};
+pub use domain::registry::lists::systems::{SORT_KEYS, SystemFilter};
 use domain::registry::{System, SystemFields, SystemInput};
 use domain::{FieldError, Principal, Scope};
 use store::Tx;
-pub use store::systems::SORT_KEYS;
-pub use store::systems::SystemFilter;
 
 use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 

@@ -2,8 +2,8 @@
 
 use domain::Principal;
 use domain::list::{ListQuery, Page};
+pub use domain::registry::lists::units::SORT_KEYS;
 use domain::registry::{Unit, UnitInput};
-pub use store::units::SORT_KEYS;
 
 use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 

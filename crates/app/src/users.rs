@@ -1,11 +1,10 @@
 //! Users of every role, and vendor staff certificates.
 
 use domain::list::{ListQuery, Page};
+pub use domain::registry::lists::users::{SORT_KEYS, UserFilter};
 use domain::registry::{Certificate, CertificateInput, User, UserFields, UserInput};
 use domain::{FieldError, Principal, Role, Scope};
 use store::Tx;
-pub use store::users::SORT_KEYS;
-pub use store::users::UserFilter;
 
 use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 

@@ -2,9 +2,9 @@
 
 use domain::Principal;
 use domain::list::{ListQuery, Page};
+pub use domain::registry::lists::vendors::SORT_KEYS;
 use domain::registry::{Vendor, VendorInput};
 use store::StoreError;
-pub use store::vendors::SORT_KEYS;
 
 use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
 

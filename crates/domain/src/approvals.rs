@@ -34,6 +34,22 @@ text_enum!(
     }
 );
 
+/// The key a list of requests sorts by (with `order`); newest first when none is given.
+pub const SORT_KEYS: &[&str] = &["requested_at"];
+
+/// What a list of requests can be narrowed by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApprovalFilter {
+    pub status: Option<ApprovalStatus>,
+    pub kind: Option<ApprovalKind>,
+    pub system_id: Option<String>,
+    /// The monitor, plan or ticket the requests are about.
+    pub subject_id: Option<String>,
+    /// Only those this unit may decide (`unit_may_decide` and its own).
+    pub decidable_by_unit: Option<String>,
+    pub requested_by: Option<String>,
+}
+
 impl ApprovalKind {
     /// Kinds a unit may decide for its own systems and tickets when the bureau allows it, and
     /// whether the bureau allows it unless told otherwise: a unit knows best whether the vendor

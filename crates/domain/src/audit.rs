@@ -10,6 +10,22 @@ use utoipa::ToSchema;
 /// The hash the first record chains from.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The keys the audit log sorts by; `seq` when none is given.
+pub const SORT_KEYS: &[&str] = &["seq", "at"];
+
+/// What the audit log can be narrowed by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    pub actor_id: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub action: Option<String>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditRecord {
     /// Position in the chain, from 1, without gaps.

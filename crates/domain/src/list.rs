@@ -137,4 +137,41 @@ mod tests {
         let q = ListQuery::parse(Some(3), Some(10), Some("name"), Some("desc"), Some(" 局 "), &["name"]).unwrap();
         assert_eq!((q.offset(), q.order, q.q.as_deref()), (20, Order::Desc, Some("局")));
     }
+
+    /// Every list's sort keys: at least one (so `sort` always has a valid value), no repeats,
+    /// and each one accepted by the parser while a near miss is not.
+    #[test]
+    fn every_list_sorts_by_its_own_keys() {
+        use crate::registry::lists;
+        let lists: [(&str, &[&str]); 17] = [
+            ("tickets", crate::tickets::filter::SORT_KEYS),
+            ("approvals", crate::approvals::SORT_KEYS),
+            ("audit", crate::audit::SORT_KEYS),
+            ("monitors", crate::monitoring::SORT_KEYS),
+            ("unmatched alerts", crate::monitoring::intake::UNMATCHED_SORT_KEYS),
+            ("inspection templates", crate::inspections::template::SORT_KEYS),
+            ("inspection plans", crate::inspections::plan::PLAN_SORT_KEYS),
+            ("inspection tasks", crate::inspections::plan::TASK_SORT_KEYS),
+            ("inspection records", crate::inspections::record::SORT_KEYS),
+            ("sla policies", crate::sla::policy::SORT_KEYS),
+            ("calendars", crate::sla::calendar::SORT_KEYS),
+            ("units", lists::units::SORT_KEYS),
+            ("vendors", lists::vendors::SORT_KEYS),
+            ("users", lists::users::SORT_KEYS),
+            ("contracts", lists::contracts::SORT_KEYS),
+            ("systems", lists::systems::SORT_KEYS),
+            ("assets", lists::assets::SORT_KEYS),
+        ];
+        for (list, keys) in lists {
+            assert!(!keys.is_empty(), "{list}");
+            let unique: std::collections::HashSet<_> = keys.iter().collect();
+            assert_eq!(unique.len(), keys.len(), "{list} repeats a key");
+            for key in keys {
+                assert!(key.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{list}: {key}");
+                assert!(ListQuery::parse(None, None, Some(key), Some("desc"), None, keys).is_ok(), "{list}: {key}");
+                let near = format!("{key}s");
+                assert!(ListQuery::parse(None, None, Some(&near), None, None, keys).is_err(), "{list}: {near}");
+            }
+        }
+    }
 }

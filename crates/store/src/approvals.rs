@@ -3,7 +3,7 @@
 //! index keeps one pending request per subject.
 
 use chrono::{DateTime, Utc};
-use domain::approvals::{Approval, ApprovalKind, ApprovalStatus};
+use domain::approvals::{Approval, ApprovalFilter, ApprovalKind, ApprovalStatus};
 use domain::list::{ListQuery, Page};
 use domain::{Role, Scope};
 use sea_orm::sea_query::Expr;
@@ -12,17 +12,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTr
 use crate::entities::{approvals as ap, settings};
 use crate::scope::by_scope;
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
-
-#[derive(Debug, Clone, Default)]
-pub struct ApprovalFilter {
-    pub status: Option<ApprovalStatus>,
-    pub kind: Option<ApprovalKind>,
-    pub system_id: Option<String>,
-    pub subject_id: Option<String>,
-    /// Only those this unit may decide (`unit_may_decide` and its own).
-    pub decidable_by_unit: Option<String>,
-    pub requested_by: Option<String>,
-}
 
 fn approval(m: ap::Model) -> Result<Approval> {
     let json = |s: &str| serde_json::from_str(s).map_err(|_| corrupt("approvals.proposed", &m.id));
@@ -111,9 +100,10 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &ApprovalFilte
         s = s.filter(ap::Column::UnitId.eq(u.as_str())).filter(ap::Column::UnitMayDecide.eq(true));
     }
     let total = s.clone().count(c.conn()).await?;
+    let dir = list::direction(q, domain::list::Order::Desc);
     let rows = s
-        .order_by_desc(ap::Column::RequestedAt)
-        .order_by_desc(ap::Column::Id)
+        .order_by(ap::Column::RequestedAt, dir.clone())
+        .order_by(ap::Column::Id, dir)
         .paginate(c.conn(), q.page_size)
         .fetch_page(q.page.saturating_sub(1))
         .await?;

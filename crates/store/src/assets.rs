@@ -3,25 +3,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
+use domain::registry::lists::assets::AssetFilter;
 use domain::registry::{Asset, AssetFields, AssetKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 
 use crate::entities::assets;
 use crate::scope::{by_scope, col_in, vendor_system_ids};
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
-
-pub const SORT_KEYS: &[&str] = &["name", "kind", "warranty_end", "expires_on", "created_at", "updated_at"];
-
-#[derive(Debug, Clone, Default)]
-pub struct AssetFilter {
-    pub kind: Option<String>,
-    pub system_id: Option<String>,
-    pub unit_id: Option<String>,
-    /// Warranty or expiry within `[expiring_from, expiring_before]` (either end optional): the
-    /// "expiring soon" board and the dashboard count the same way.
-    pub expiring_from: Option<NaiveDate>,
-    pub expiring_before: Option<NaiveDate>,
-}
 
 fn to_domain(m: assets::Model) -> Result<Asset> {
     Ok(Asset {

@@ -1,25 +1,14 @@
 //! The append-only, hash-chained audit log.
 
 use chrono::{DateTime, Utc};
-use domain::audit::{AuditEntry, AuditRecord, ChainVerifier, GENESIS, record_hash};
+use domain::audit::{AuditEntry, AuditFilter, AuditRecord, ChainVerifier, GENESIS, record_hash};
 use domain::list::{ListQuery, Page};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::entities::{audit_head, audit_log};
 use crate::{Conn, Result, StoreError, Tx, dialect, list};
 
-pub const SORT_KEYS: &[&str] = &["seq", "at"];
 const HEAD_ID: i32 = 1;
-
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub actor_id: Option<String>,
-    pub object_type: Option<String>,
-    pub object_id: Option<String>,
-    pub action: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
 
 fn parse_json(s: Option<String>) -> Option<serde_json::Value> {
     // A stored value that no longer parses is kept as a string, so verification reports the

@@ -10,8 +10,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use crate::entities::{calendars, sla_policy_versions};
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
 
-pub const SORT_KEYS: &[&str] = &["name", "created_at", "updated_at"];
-
 fn to_domain(m: calendars::Model) -> Result<StoredCalendar> {
     let weekly: WeeklyInput = serde_json::from_str(&m.weekly).map_err(|_| corrupt("calendars.weekly", &m.weekly))?;
     let holiday_sets: Vec<String> =

@@ -5,19 +5,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
+use domain::registry::coverage::Coverage;
+use domain::registry::lists::contracts::ContractFilter;
 use domain::registry::{Contract, ContractFields, ContractItem, ContractItemFields, Milestone};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::{contract_item_systems as cis, contract_items as ci, contracts};
 use crate::scope::{by_scope, col_in, unit_contract_ids, unit_item_ids, unit_system_ids};
 use crate::{Conn, IN_CHUNK, Result, StoreError, Tx, corrupt, list};
-
-pub const SORT_KEYS: &[&str] = &["name", "code", "signed_on", "created_at", "updated_at"];
-
-#[derive(Debug, Clone, Default)]
-pub struct ContractFilter {
-    pub vendor_id: Option<String>,
-}
 
 pub(crate) fn visible(scope: &Scope) -> Condition {
     by_scope(
@@ -292,18 +287,6 @@ pub async fn item_exists(c: &impl Conn, id: &str) -> Result<bool> {
 pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
     use sea_orm::PaginatorTrait;
     Ok(contracts::Entity::find().filter(visible(scope)).count(c.conn()).await?)
-}
-
-/// A contract item covering a system, with what a ticket needs from it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Coverage {
-    pub item_id: String,
-    pub vendor_id: String,
-    pub start_date: chrono::NaiveDate,
-    pub end_date: chrono::NaiveDate,
-    pub sla_policy_id: Option<String>,
-    pub counted_causes: Vec<domain::tickets::Cause>,
-    pub availability_target: Option<f64>,
 }
 
 /// Every contract item that covers `system_id`.

@@ -49,6 +49,15 @@ where
     Ok((rows, total))
 }
 
+/// The direction of a list that sorts one way of its own (newest first, by name): the caller's
+/// `order` once `sort` names the list's key, the list's own direction otherwise.
+pub(crate) fn direction(q: &ListQuery, own: ListOrder) -> Order {
+    match if q.sort.is_some() { q.order } else { own } {
+        ListOrder::Asc => Order::Asc,
+        ListOrder::Desc => Order::Desc,
+    }
+}
+
 /// Equality filter on an optional value.
 pub(crate) fn eq_opt<C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(col: C, v: &Option<V>) -> Condition {
     match v {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
-use domain::sla::policy::{PolicySpec, PolicyView, VersionInfo};
+use domain::sla::policy::{PolicyFilter, PolicySpec, PolicyView, VersionInfo};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -11,14 +11,6 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use crate::entities::{contract_items as ci, sla_policies as sp, sla_policy_versions as sv};
 use crate::scope::{by_scope, col_in, unit_item_ids, vendor_item_ids};
 use crate::{Conn, IN_CHUNK, Result, StoreError, Tx, corrupt, list};
-
-pub const SORT_KEYS: &[&str] = &["name", "created_at", "updated_at"];
-
-#[derive(Debug, Clone, Default)]
-pub struct PolicyFilter {
-    pub contract_item_id: Option<String>,
-    pub calendar_id: Option<String>,
-}
 
 /// A policy tied to a contract item, or named by one as its SLA policy, is seen by whoever sees
 /// the item; any other (a draft) only by the bureau.

@@ -3,21 +3,13 @@
 use chrono::{DateTime, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
+use domain::registry::lists::systems::SystemFilter;
 use domain::registry::{Criticality, System, SystemFields};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::entities::{assets, contract_item_systems as cis, systems};
 use crate::scope::{by_scope, col_in, vendor_system_ids};
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
-
-pub const SORT_KEYS: &[&str] = &["name", "criticality", "dengbao_level", "created_at", "updated_at"];
-
-#[derive(Debug, Clone, Default)]
-pub struct SystemFilter {
-    pub unit_id: Option<String>,
-    pub criticality: Option<String>,
-    pub dengbao_level: Option<i32>,
-}
 
 fn to_domain(m: systems::Model) -> Result<System> {
     Ok(System {

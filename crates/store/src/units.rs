@@ -10,8 +10,6 @@ use crate::entities::{assets, systems, units, users};
 use crate::scope::{by_scope, col_in, vendor_unit_ids};
 use crate::{Conn, Result, StoreError, Tx, list};
 
-pub const SORT_KEYS: &[&str] = &["name", "created_at", "updated_at"];
-
 fn to_domain(m: units::Model) -> Unit {
     Unit {
         id: m.id,

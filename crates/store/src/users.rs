@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::list::{ListQuery, Page};
+use domain::registry::lists::users::UserFilter;
 use domain::registry::{Certificate, CertificateFields, User, UserFields};
 use domain::{Role, Scope};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
@@ -9,15 +10,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTr
 use crate::entities::{certificates, users};
 use crate::scope::by_scope;
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
-
-pub const SORT_KEYS: &[&str] = &["username", "display_name", "role", "created_at", "last_login_at"];
-
-#[derive(Debug, Clone, Default)]
-pub struct UserFilter {
-    pub role: Option<String>,
-    pub unit_id: Option<String>,
-    pub vendor_id: Option<String>,
-}
 
 /// What login needs beyond the public user.
 #[derive(Debug, Clone)]

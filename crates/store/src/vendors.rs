@@ -10,8 +10,6 @@ use crate::entities::{contracts, users, vendors};
 use crate::scope::{by_scope, col_in, unit_vendor_ids};
 use crate::{Conn, Result, StoreError, Tx, list};
 
-pub const SORT_KEYS: &[&str] = &["name", "created_at", "updated_at"];
-
 fn to_domain(m: vendors::Model) -> Vendor {
     Vendor {
         id: m.id,

@@ -4403,7 +4403,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: requested_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -4630,7 +4630,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, kind, warranty_end, expires_on, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -4718,7 +4718,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, kind, warranty_end, expires_on, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -4895,7 +4895,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: seq, at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -4941,7 +4941,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: seq, at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -5142,7 +5142,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -5415,7 +5415,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, code, signed_on, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -5493,7 +5493,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, code, signed_on, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -6026,7 +6026,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -6283,7 +6283,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: inspected_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -6439,7 +6439,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: scheduled_for. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -6716,7 +6716,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -6947,7 +6947,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: received_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -7117,7 +7117,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -7479,7 +7479,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -7737,7 +7737,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, criticality, dengbao_level, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -7819,7 +7819,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, criticality, dengbao_level, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -8196,7 +8196,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: reported_at, next_due_at, number, updated_at, status, severity. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -8285,7 +8285,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: reported_at, next_due_at, number, updated_at, status, severity. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -8729,7 +8729,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -8806,7 +8806,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -8941,7 +8941,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: username, display_name, role, created_at, last_login_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -9022,7 +9022,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: username, display_name, role, created_at, last_login_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -9301,7 +9301,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;
@@ -9378,7 +9378,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–500 (default 20). */
                 page_size?: number;
-                /** @description Sort key; each list names its own. */
+                /** @description Sort key, one of: name, created_at, updated_at. */
                 sort?: string;
                 /** @description `asc` (default) or `desc`. */
                 order?: string;

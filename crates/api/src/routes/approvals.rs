@@ -12,9 +12,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::ListParams;
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{ListFilter, Listed, Query};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,12 +29,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct ApprovalParams {
     /// pending, approved, rejected, withdrawn
-    status: Option<String>,
+    #[param(value_type = Option<String>)]
+    status: Option<ApprovalStatus>,
     /// maintenance_window, monitor_update, monitor_delete, plan_update, plan_delete, ticket_pause, ticket_outage
-    kind: Option<String>,
+    #[param(value_type = Option<String>)]
+    kind: Option<ApprovalKind>,
     system_id: Option<String>,
     /// The monitor, plan or ticket the requests are about.
     subject_id: Option<String>,
@@ -42,45 +43,32 @@ struct ApprovalParams {
     mine: Option<bool>,
 }
 
+impl ListFilter for ApprovalParams {
+    const SORT_KEYS: &'static [&'static str] = domain::approvals::SORT_KEYS;
+    /// The filter, and whether only the caller's inbox.
+    type Filter = (ApprovalFilter, bool);
+
+    fn check(self) -> Result<Self::Filter, Vec<FieldError>> {
+        let f = ApprovalFilter {
+            status: self.status,
+            kind: self.kind,
+            system_id: self.system_id,
+            subject_id: self.subject_id,
+            ..Default::default()
+        };
+        Ok((f, self.mine.unwrap_or(false)))
+    }
+}
+
 /// Requests the caller may see, newest first.
 #[utoipa::path(get, path = "/approvals", tag = "approvals", operation_id = "approvals_list",
-    params(ListParams, ApprovalParams), responses((status = 200, body = Page<Approval>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Approval>>> {
-    let mut errors = Vec::new();
-    let q = params.list(&[], &mut errors);
-    let status = params.text("status");
-    let status = match status.as_deref().map(|v| (v, ApprovalStatus::parse(v))) {
-        Some((_, None)) => {
-            errors.push(FieldError::new(
-                "status",
-                format!("可选值：{}", ApprovalStatus::choices()),
-                format!("one of: {}", ApprovalStatus::choices()),
-            ));
-            None
-        }
-        other => other.and_then(|(_, s)| s),
-    };
-    let kind = params.text("kind");
-    let kind = match kind.as_deref().map(|v| (v, ApprovalKind::parse(v))) {
-        Some((_, None)) => {
-            errors.push(FieldError::new(
-                "kind",
-                format!("可选值：{}", ApprovalKind::choices()),
-                format!("one of: {}", ApprovalKind::choices()),
-            ));
-            None
-        }
-        other => other.and_then(|(_, k)| k),
-    };
-    let mine = params.flag("mine", &mut errors).unwrap_or(false);
-    check(errors)?;
-    let f = ApprovalFilter {
-        status,
-        kind,
-        system_id: params.text("system_id"),
-        subject_id: params.text("subject_id"),
-        ..Default::default()
-    };
+    params(Listed<ApprovalParams>), responses((status = 200, body = Page<Approval>), (status = 400, body = ProblemBody)))]
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<ApprovalParams>>,
+) -> ApiResult<Json<Page<Approval>>> {
+    let (f, mine) = f;
     Ok(Json(s.app.list_approvals(&auth.principal, &q, f, mine).await?))
 }
 

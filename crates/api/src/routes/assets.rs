@@ -5,16 +5,18 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::list::{ListQuery, Page};
+use domain::FieldError;
+use domain::list::Page;
 use domain::registry::{Asset, AssetInput};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ImportReportBody, ListParams, Upload, xlsx};
+use super::{ImportReportBody, Upload, xlsx};
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{Day, ListFilter, Listed, Query};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -27,7 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct AssetParams {
     /// server, storage, network, security, ups, air_conditioner, display, camera, link, domain,
     /// certificate, license, other
@@ -35,38 +36,47 @@ struct AssetParams {
     system_id: Option<String>,
     unit_id: Option<String>,
     /// Warranty end or expiry on or after this date (YYYY-MM-DD).
-    expiring_from: Option<String>,
+    #[param(value_type = Option<String>)]
+    expiring_from: Option<Day>,
     /// Warranty end or expiry on or before this date (YYYY-MM-DD).
-    expiring_before: Option<String>,
+    #[param(value_type = Option<String>)]
+    expiring_before: Option<Day>,
 }
 
-fn parse(params: &Params) -> ApiResult<(ListQuery, AssetFilter)> {
-    let mut errors = Vec::new();
-    let q = params.list(app::assets::SORT_KEYS, &mut errors);
-    let f = AssetFilter {
-        kind: params.text("kind"),
-        system_id: params.text("system_id"),
-        unit_id: params.text("unit_id"),
-        expiring_from: params.date("expiring_from", &mut errors),
-        expiring_before: params.date("expiring_before", &mut errors),
-    };
-    check(errors)?;
-    Ok((q, f))
+impl ListFilter for AssetParams {
+    const SORT_KEYS: &'static [&'static str] = app::assets::SORT_KEYS;
+    type Filter = AssetFilter;
+
+    fn check(self) -> Result<AssetFilter, Vec<FieldError>> {
+        Ok(AssetFilter {
+            kind: self.kind,
+            system_id: self.system_id,
+            unit_id: self.unit_id,
+            expiring_from: self.expiring_from.map(|d| d.0),
+            expiring_before: self.expiring_before.map(|d| d.0),
+        })
+    }
 }
 
 /// List assets the caller may see. Sort keys: name, kind, warranty_end, expires_on, created_at, updated_at.
-#[utoipa::path(get, path = "/assets", tag = "assets", operation_id = "assets_list", params(ListParams, AssetParams),
+#[utoipa::path(get, path = "/assets", tag = "assets", operation_id = "assets_list", params(Listed<AssetParams>),
     responses((status = 200, body = Page<Asset>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Asset>>> {
-    let (q, f) = parse(&params)?;
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<AssetParams>>,
+) -> ApiResult<Json<Page<Asset>>> {
     Ok(Json(s.app.list_assets(&auth.principal, &q, &f).await?))
 }
 
 /// The (filtered) list as xlsx; the same columns are accepted by the import.
-#[utoipa::path(get, path = "/assets/export.xlsx", tag = "assets", operation_id = "assets_export", params(ListParams, AssetParams),
+#[utoipa::path(get, path = "/assets/export.xlsx", tag = "assets", operation_id = "assets_export", params(Listed<AssetParams>),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
-    let (q, f) = parse(&params)?;
+async fn export(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<AssetParams>>,
+) -> ApiResult<Response> {
     let bytes = s.app.export_assets(&auth.principal, &q, &f).await?;
     Ok(xlsx(&format!("资产-{}.xlsx", super::today()), bytes))
 }

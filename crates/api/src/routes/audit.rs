@@ -4,16 +4,18 @@ use app::audit::AuditFilter;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use domain::FieldError;
 use domain::audit::{AuditRecord, ChainBreak};
-use domain::list::{ListQuery, Page};
+use domain::list::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ListParams, xlsx};
+use super::xlsx;
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, Params, check};
+use crate::extract::Auth;
+use crate::query::{ListFilter, Listed, Moment, Query};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -22,45 +24,53 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct AuditParams {
     actor_id: Option<String>,
     object_type: Option<String>,
     object_id: Option<String>,
     action: Option<String>,
     /// From this instant (RFC 3339) or date (YYYY-MM-DD, Beijing time), inclusive.
-    from: Option<String>,
+    #[param(value_type = Option<String>)]
+    from: Option<Moment>,
     /// Until this instant or date, exclusive.
-    to: Option<String>,
+    #[param(value_type = Option<String>)]
+    to: Option<Moment>,
 }
 
-fn parse(params: &Params) -> ApiResult<(ListQuery, AuditFilter)> {
-    let mut errors = Vec::new();
-    let q = params.list(app::audit::SORT_KEYS, &mut errors);
-    let f = AuditFilter {
-        actor_id: params.text("actor_id"),
-        object_type: params.text("object_type"),
-        object_id: params.text("object_id"),
-        action: params.text("action"),
-        from: params.instant("from", &mut errors),
-        to: params.instant("to", &mut errors),
-    };
-    check(errors)?;
-    Ok((q, f))
+impl ListFilter for AuditParams {
+    const SORT_KEYS: &'static [&'static str] = app::audit::SORT_KEYS;
+    type Filter = AuditFilter;
+
+    fn check(self) -> Result<AuditFilter, Vec<FieldError>> {
+        Ok(AuditFilter {
+            actor_id: self.actor_id,
+            object_type: self.object_type,
+            object_id: self.object_id,
+            action: self.action,
+            from: self.from.map(|m| m.at),
+            to: self.to.map(|m| m.at),
+        })
+    }
 }
 
 /// Audit records, oldest first unless `order=desc`. Sort keys: seq, at.
-#[utoipa::path(get, path = "/audit", tag = "audit", operation_id = "audit_list", params(ListParams, AuditParams),
+#[utoipa::path(get, path = "/audit", tag = "audit", operation_id = "audit_list", params(Listed<AuditParams>),
     responses((status = 200, body = Page<AuditRecord>), (status = 403, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<AuditRecord>>> {
-    let (q, f) = parse(&params)?;
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<AuditParams>>,
+) -> ApiResult<Json<Page<AuditRecord>>> {
     Ok(Json(s.app.list_audit(&auth.principal, &q, &f).await?))
 }
 
-#[utoipa::path(get, path = "/audit/export.xlsx", tag = "audit", operation_id = "audit_export", params(ListParams, AuditParams),
+#[utoipa::path(get, path = "/audit/export.xlsx", tag = "audit", operation_id = "audit_export", params(Listed<AuditParams>),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
-    let (q, f) = parse(&params)?;
+async fn export(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<AuditParams>>,
+) -> ApiResult<Response> {
     let bytes = s.app.export_audit(&auth.principal, &q, &f).await?;
     Ok(xlsx(&format!("审计日志-{}.xlsx", super::today()), bytes))
 }

@@ -12,9 +12,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::ListParams;
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{Day, Listed, Query, as_decoded, unfiltered};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -25,14 +25,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(preview))
 }
 
+unfiltered!(CalendarParams, app::calendars::SORT_KEYS);
+
 /// The calendars, presets (7×24, 5×8, 5×9, 7×8) included, with how far their holiday data
 /// reaches and a warning 60 days before it runs out. Sort keys: name, created_at, updated_at.
-#[utoipa::path(get, path = "/calendars", tag = "calendars", operation_id = "calendars_list", params(ListParams),
+#[utoipa::path(get, path = "/calendars", tag = "calendars", operation_id = "calendars_list", params(Listed<CalendarParams>),
     responses((status = 200, body = Page<CalendarView>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<CalendarView>>> {
-    let mut errors = Vec::new();
-    let q = params.list(app::calendars::SORT_KEYS, &mut errors);
-    check(errors)?;
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(list): Query<Listed<CalendarParams>>,
+) -> ApiResult<Json<Page<CalendarView>>> {
+    let (q, ()) = list;
     Ok(Json(s.app.list_calendars(&auth.principal, &q).await?))
 }
 
@@ -89,13 +93,15 @@ async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct DaysParams {
     /// First date, YYYY-MM-DD.
-    from: String,
+    #[param(value_type = String)]
+    from: Day,
     /// Last date, YYYY-MM-DD (at most 400 days after `from`).
-    to: String,
+    #[param(value_type = String)]
+    to: Day,
 }
+as_decoded!(DaysParams);
 
 /// Each date's working hours and why (weekday, weekend, holiday, make-up working day, override).
 #[utoipa::path(get, path = "/calendars/{id}/days", tag = "calendars", operation_id = "calendars_days", params(("id" = String, Path), DaysParams),
@@ -104,17 +110,7 @@ async fn days(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    params: Params,
+    Query(p): Query<DaysParams>,
 ) -> ApiResult<Json<Page<DayView>>> {
-    let mut errors = Vec::new();
-    let from = params.date("from", &mut errors);
-    let to = params.date("to", &mut errors);
-    for (key, v) in [("from", &from), ("to", &to)] {
-        if v.is_none() && params.text(key).is_none() {
-            errors.push(domain::FieldError::required(key));
-        }
-    }
-    check(errors)?;
-    let (Some(from), Some(to)) = (from, to) else { return Err(crate::error::ApiError::BadRequest(vec![])) };
-    Ok(Json(Page::whole(s.app.calendar_days(&auth.principal, &id, from, to).await?)))
+    Ok(Json(Page::whole(s.app.calendar_days(&auth.principal, &id, p.from.0, p.to.0).await?)))
 }

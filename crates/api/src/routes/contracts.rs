@@ -5,16 +5,18 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::list::{ListQuery, Page};
+use domain::FieldError;
+use domain::list::Page;
 use domain::registry::{Contract, ContractInput, ContractItem, ContractItemInput};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ListParams, xlsx};
+use super::xlsx;
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{ListFilter, Listed, Query};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,32 +30,39 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct ContractParams {
     vendor_id: Option<String>,
 }
 
-fn parse(params: &Params) -> ApiResult<(ListQuery, ContractFilter)> {
-    let mut errors = Vec::new();
-    let q = params.list(app::contracts::SORT_KEYS, &mut errors);
-    check(errors)?;
-    Ok((q, ContractFilter { vendor_id: params.text("vendor_id") }))
+impl ListFilter for ContractParams {
+    const SORT_KEYS: &'static [&'static str] = app::contracts::SORT_KEYS;
+    type Filter = ContractFilter;
+
+    fn check(self) -> Result<ContractFilter, Vec<FieldError>> {
+        Ok(ContractFilter { vendor_id: self.vendor_id })
+    }
 }
 
 /// List contracts the caller may see, with their items. Sort keys: name, code, signed_on,
 /// created_at, updated_at. A unit user sees only the items covering its own systems.
-#[utoipa::path(get, path = "/contracts", tag = "contracts", operation_id = "contracts_list", params(ListParams, ContractParams),
+#[utoipa::path(get, path = "/contracts", tag = "contracts", operation_id = "contracts_list", params(Listed<ContractParams>),
     responses((status = 200, body = Page<Contract>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Contract>>> {
-    let (q, f) = parse(&params)?;
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<ContractParams>>,
+) -> ApiResult<Json<Page<Contract>>> {
     Ok(Json(s.app.list_contracts(&auth.principal, &q, &f).await?))
 }
 
 /// The (filtered) list as xlsx, one row per item.
-#[utoipa::path(get, path = "/contracts/export.xlsx", tag = "contracts", operation_id = "contracts_export", params(ListParams, ContractParams),
+#[utoipa::path(get, path = "/contracts/export.xlsx", tag = "contracts", operation_id = "contracts_export", params(Listed<ContractParams>),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
-    let (q, f) = parse(&params)?;
+async fn export(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<ContractParams>>,
+) -> ApiResult<Response> {
     let bytes = s.app.export_contracts(&auth.principal, &q, &f).await?;
     Ok(xlsx(&format!("合同-{}.xlsx", super::today()), bytes))
 }

@@ -13,7 +13,8 @@ use utoipa_axum::routes;
 
 use super::Upload;
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{Query, as_decoded};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -43,11 +44,11 @@ async fn create(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct YearParam {
     /// Only this year's entries.
     year: Option<i32>,
 }
+as_decoded!(YearParam);
 
 /// A set with its entries (of one year with `?year=`).
 #[utoipa::path(get, path = "/holiday-sets/{id}", tag = "holidays", operation_id = "holidays_get", params(("id" = String, Path), YearParam),
@@ -56,12 +57,9 @@ async fn get(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    params: Params,
+    Query(p): Query<YearParam>,
 ) -> ApiResult<Json<HolidaySetDetail>> {
-    let mut errors = Vec::new();
-    let year = params.number::<i32>("year", &mut errors);
-    check(errors)?;
-    Ok(Json(s.app.get_holiday_set(&auth.principal, &id, year).await?))
+    Ok(Json(s.app.get_holiday_set(&auth.principal, &id, p.year).await?))
 }
 
 /// Deletes a set no calendar uses (the built-in State Council set: 409).

@@ -9,15 +9,16 @@ use domain::FieldError;
 use domain::inspections::plan::{Plan, PlanInput, Task, TaskStatus};
 use domain::inspections::record::{Photo, Record, RecordInput};
 use domain::inspections::template::{Template, TemplateInput, TemplateKind};
-use domain::list::{ListQuery, Page};
+use domain::list::Page;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::ListParams;
+use super::ReasonParams;
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, MultipartFile, Params, check};
+use crate::extract::{Auth, JsonBody, MultipartFile};
+use crate::query::{Day, ListFilter, Listed, Query};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -35,32 +36,31 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_record))
 }
 
-fn list_query(params: &Params, errors: &mut Vec<FieldError>) -> ListQuery {
-    params.list(&[], errors)
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct TemplateParams {
     /// application, database, server, network, security, video_conference, machine_room, website, other
-    kind: Option<String>,
+    #[param(value_type = Option<String>)]
+    kind: Option<TemplateKind>,
+}
+
+impl ListFilter for TemplateParams {
+    const SORT_KEYS: &'static [&'static str] = domain::inspections::template::SORT_KEYS;
+    type Filter = Option<TemplateKind>;
+
+    fn check(self) -> Result<Self::Filter, Vec<FieldError>> {
+        Ok(self.kind)
+    }
 }
 
 /// Checklist templates: the built-in ones drawn from the seeds first, then the bureau's.
 #[utoipa::path(get, path = "/inspection-templates", tag = "inspections", operation_id = "inspection_templates_list",
-    params(ListParams, TemplateParams), responses((status = 200, body = Page<Template>), (status = 400, body = ProblemBody)))]
-async fn list_templates(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Template>>> {
-    let mut errors = Vec::new();
-    let q = list_query(&params, &mut errors);
-    let kind = params.text("kind").and_then(|k| {
-        let parsed = TemplateKind::parse(&k);
-        if parsed.is_none() {
-            errors.push(FieldError::new("kind", format!("可选值：{}", TemplateKind::choices()), "unknown kind"));
-        }
-        parsed
-    });
-    check(errors)?;
+    params(Listed<TemplateParams>), responses((status = 200, body = Page<Template>), (status = 400, body = ProblemBody)))]
+async fn list_templates(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, kind)): Query<Listed<TemplateParams>>,
+) -> ApiResult<Json<Page<Template>>> {
     Ok(Json(s.app.list_inspection_templates(&auth.principal, &q, kind).await?))
 }
 
@@ -105,25 +105,29 @@ async fn delete_template(State(s): State<AppState>, auth: Auth, Path(id): Path<S
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct PlanParams {
     system_id: Option<String>,
     template_id: Option<String>,
     active: Option<bool>,
 }
 
+impl ListFilter for PlanParams {
+    const SORT_KEYS: &'static [&'static str] = domain::inspections::plan::PLAN_SORT_KEYS;
+    type Filter = PlanFilter;
+
+    fn check(self) -> Result<PlanFilter, Vec<FieldError>> {
+        Ok(PlanFilter { system_id: self.system_id, template_id: self.template_id, active: self.active })
+    }
+}
+
 /// Inspection plans of the systems the caller may see.
 #[utoipa::path(get, path = "/inspection-plans", tag = "inspections", operation_id = "inspection_plans_list",
-    params(ListParams, PlanParams), responses((status = 200, body = Page<Plan>), (status = 400, body = ProblemBody)))]
-async fn list_plans(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Plan>>> {
-    let mut errors = Vec::new();
-    let q = list_query(&params, &mut errors);
-    let f = PlanFilter {
-        system_id: params.text("system_id"),
-        template_id: params.text("template_id"),
-        active: params.flag("active", &mut errors),
-    };
-    check(errors)?;
+    params(Listed<PlanParams>), responses((status = 200, body = Page<Plan>), (status = 400, body = ProblemBody)))]
+async fn list_plans(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<PlanParams>>,
+) -> ApiResult<Json<Page<Plan>>> {
     Ok(Json(s.app.list_inspection_plans(&auth.principal, &q, &f).await?))
 }
 
@@ -163,60 +167,58 @@ async fn update_plan(
 /// Deletes a plan without records (with records: 409, deactivate it). The vendor's manager asks
 /// (202 with the request).
 #[utoipa::path(delete, path = "/inspection-plans/{id}", tag = "inspections", operation_id = "inspection_plans_delete",
-    params(("id" = String, Path), ("reason" = Option<String>, Query, description = "Why (a request to the bureau)")),
+    params(("id" = String, Path), ReasonParams),
     responses((status = 204), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn delete_plan(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    params: Params,
+    Query(p): Query<ReasonParams>,
 ) -> ApiResult<axum::response::Response> {
-    let reason = params.text("reason");
-    Ok(super::applied_removal(s.app.delete_inspection_plan(&auth.principal, &id, reason.as_deref()).await?))
+    Ok(super::applied_removal(s.app.delete_inspection_plan(&auth.principal, &id, p.reason.as_deref()).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct TaskParams {
     plan_id: Option<String>,
     system_id: Option<String>,
     assignee_id: Option<String>,
     /// pending, overdue, done
-    status: Option<String>,
+    #[param(value_type = Option<String>)]
+    status: Option<TaskStatus>,
     /// First day (YYYY-MM-DD), inclusive.
-    from: Option<String>,
+    #[param(value_type = Option<String>)]
+    from: Option<Day>,
     /// Last day, inclusive.
-    to: Option<String>,
+    #[param(value_type = Option<String>)]
+    to: Option<Day>,
+}
+
+impl ListFilter for TaskParams {
+    const SORT_KEYS: &'static [&'static str] = domain::inspections::plan::TASK_SORT_KEYS;
+    type Filter = TaskFilter;
+
+    fn check(self) -> Result<TaskFilter, Vec<FieldError>> {
+        Ok(TaskFilter {
+            plan_id: self.plan_id,
+            system_id: self.system_id,
+            assignee_id: self.assignee_id,
+            status: self.status,
+            from: self.from.map(|d| d.0),
+            to: self.to.map(|d| d.0),
+        })
+    }
 }
 
 /// Generated tasks by day (`scheduled_for`), oldest first unless `order=desc`.
 #[utoipa::path(get, path = "/inspection-tasks", tag = "inspections", operation_id = "inspection_tasks_list",
-    params(ListParams, TaskParams), responses((status = 200, body = Page<Task>), (status = 400, body = ProblemBody)))]
-async fn list_tasks(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Task>>> {
-    let mut errors = Vec::new();
-    let mut q = list_query(&params, &mut errors);
-    if params.text("order").is_none() {
-        q.order = domain::list::Order::Asc;
-    }
-    let status = params.text("status").and_then(|v| match v.as_str() {
-        "pending" => Some(TaskStatus::Pending),
-        "overdue" => Some(TaskStatus::Overdue),
-        "done" => Some(TaskStatus::Done),
-        _ => {
-            errors.push(FieldError::new("status", "可选值：pending、overdue、done", "one of: pending, overdue, done"));
-            None
-        }
-    });
-    let f = TaskFilter {
-        plan_id: params.text("plan_id"),
-        system_id: params.text("system_id"),
-        assignee_id: params.text("assignee_id"),
-        status,
-        from: params.date("from", &mut errors),
-        to: params.date("to", &mut errors),
-    };
-    check(errors)?;
+    params(Listed<TaskParams>), responses((status = 200, body = Page<Task>), (status = 400, body = ProblemBody)))]
+async fn list_tasks(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<TaskParams>>,
+) -> ApiResult<Json<Page<Task>>> {
     Ok(Json(s.app.list_inspection_tasks(&auth.principal, &q, &f).await?))
 }
 
@@ -298,31 +300,41 @@ async fn delete_photo(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct RecordParams {
     system_id: Option<String>,
     plan_id: Option<String>,
     /// true: records with an abnormal result.
     abnormal: Option<bool>,
     /// First inspection day (YYYY-MM-DD).
-    from: Option<String>,
-    to: Option<String>,
+    #[param(value_type = Option<String>)]
+    from: Option<Day>,
+    #[param(value_type = Option<String>)]
+    to: Option<Day>,
+}
+
+impl ListFilter for RecordParams {
+    const SORT_KEYS: &'static [&'static str] = domain::inspections::record::SORT_KEYS;
+    type Filter = RecordFilter;
+
+    fn check(self) -> Result<RecordFilter, Vec<FieldError>> {
+        Ok(RecordFilter {
+            system_id: self.system_id,
+            plan_id: self.plan_id,
+            abnormal: self.abnormal,
+            from: self.from.map(|d| d.0),
+            to: self.to.map(|d| d.0),
+        })
+    }
 }
 
 /// Inspection records with their results (巡检记录表), newest first.
 #[utoipa::path(get, path = "/inspection-records", tag = "inspections", operation_id = "inspection_records_list",
-    params(ListParams, RecordParams), responses((status = 200, body = Page<Record>), (status = 400, body = ProblemBody)))]
-async fn list_records(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Record>>> {
-    let mut errors = Vec::new();
-    let q = list_query(&params, &mut errors);
-    let f = RecordFilter {
-        system_id: params.text("system_id"),
-        plan_id: params.text("plan_id"),
-        abnormal: params.flag("abnormal", &mut errors),
-        from: params.date("from", &mut errors),
-        to: params.date("to", &mut errors),
-    };
-    check(errors)?;
+    params(Listed<RecordParams>), responses((status = 200, body = Page<Record>), (status = 400, body = ProblemBody)))]
+async fn list_records(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<RecordParams>>,
+) -> ApiResult<Json<Page<Record>>> {
     Ok(Json(s.app.list_inspection_records(&auth.principal, &q, &f).await?))
 }
 

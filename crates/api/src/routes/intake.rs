@@ -17,9 +17,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::ListParams;
 use crate::error::{ApiError, ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{Listed, Query, unfiltered};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -118,13 +118,17 @@ async fn delete_integration(
     Ok(StatusCode::NO_CONTENT)
 }
 
+unfiltered!(UnmatchedParams, domain::monitoring::intake::UNMATCHED_SORT_KEYS);
+
 /// Alerts that named no known system, newest first (administrators).
 #[utoipa::path(get, path = "/intake/unmatched", tag = "monitoring", operation_id = "intake_unmatched",
-    params(ListParams), responses((status = 200, body = Page<UnmatchedAlert>), (status = 403, body = ProblemBody)))]
-async fn unmatched(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<UnmatchedAlert>>> {
-    let mut errors = Vec::new();
-    let q = params.list(&[], &mut errors);
-    check(errors)?;
+    params(Listed<UnmatchedParams>), responses((status = 200, body = Page<UnmatchedAlert>), (status = 403, body = ProblemBody)))]
+async fn unmatched(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(list): Query<Listed<UnmatchedParams>>,
+) -> ApiResult<Json<Page<UnmatchedAlert>>> {
+    let (q, ()) = list;
     Ok(Json(s.app.unmatched_alerts(&auth.principal, &q).await?))
 }
 

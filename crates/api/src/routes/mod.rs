@@ -22,25 +22,15 @@ pub mod vendors;
 
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-/// Documentation of the parameters every list accepts.
-#[derive(Deserialize, IntoParams)]
+/// Why a removal is asked for: the vendor's request to the bureau says it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct ListParams {
-    /// Page number, from 1 (default 1).
-    page: Option<u64>,
-    /// Rows per page, 1–500 (default 20).
-    page_size: Option<u64>,
-    /// Sort key; each list names its own.
-    sort: Option<String>,
-    /// `asc` (default) or `desc`.
-    order: Option<String>,
-    /// Free text matched against names.
-    q: Option<String>,
+pub struct ReasonParams {
+    /// Why (a request to the bureau)
+    pub reason: Option<String>,
 }
+crate::query::as_decoded!(ReasonParams);
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -1,6 +1,5 @@
 //! `/monitors`, `/systems/{id}/availability` and `/systems/{id}/maintenance`.
 
-use app::monitoring::MonitorFilter;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -9,18 +8,21 @@ use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::list::Page;
 use domain::monitoring::Monitor;
+use domain::monitoring::MonitorFilter;
 use domain::monitoring::availability::{Availability, DailyAvailability, MaintenanceWindow};
 use domain::monitoring::maintenance::MaintenanceInput;
 use domain::monitoring::rollup::Minute;
 use domain::monitoring::spec::{MonitorInput, MonitorKind};
+use domain::monitoring::state::MonitorState;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ListParams, applied, applied_removal};
+use super::{ReasonParams, applied, applied_removal};
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{ListFilter, Listed, Moment, Query, as_decoded};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -63,35 +65,33 @@ async fn put_allowlist(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct MonitorParams {
     system_id: Option<String>,
     /// http, tcp, dns, tls
-    kind: Option<String>,
+    #[param(value_type = Option<String>)]
+    kind: Option<MonitorKind>,
     /// up, down, unknown
-    state: Option<String>,
+    #[param(value_type = Option<String>)]
+    state: Option<MonitorState>,
+}
+
+impl ListFilter for MonitorParams {
+    const SORT_KEYS: &'static [&'static str] = domain::monitoring::SORT_KEYS;
+    type Filter = MonitorFilter;
+
+    fn check(self) -> Result<MonitorFilter, Vec<FieldError>> {
+        Ok(MonitorFilter { system_id: self.system_id, kind: self.kind, state: self.state })
+    }
 }
 
 /// Monitors the caller may see, by name.
 #[utoipa::path(get, path = "/monitors", tag = "monitoring", operation_id = "monitors_list",
-    params(ListParams, MonitorParams), responses((status = 200, body = Page<Monitor>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Monitor>>> {
-    let mut errors = Vec::new();
-    let q = params.list(&[], &mut errors);
-    let kind = params.text("kind");
-    if kind.as_deref().is_some_and(|k| MonitorKind::parse(k).is_none()) {
-        errors.push(FieldError::new(
-            "kind",
-            format!("可选值：{}", MonitorKind::choices()),
-            "one of: http, tcp, dns, tls",
-        ));
-    }
-    let state = params.text("state");
-    if state.as_deref().is_some_and(|k| domain::monitoring::state::MonitorState::parse(k).is_none()) {
-        errors.push(FieldError::new("state", "可选值：up、down、unknown", "one of: up, down, unknown"));
-    }
-    check(errors)?;
-    let f = MonitorFilter { system_id: params.text("system_id"), kind, state };
+    params(Listed<MonitorParams>), responses((status = 200, body = Page<Monitor>), (status = 400, body = ProblemBody)))]
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<MonitorParams>>,
+) -> ApiResult<Json<Page<Monitor>>> {
     Ok(Json(s.app.list_monitors(&auth.principal, &q, &f).await?))
 }
 
@@ -129,32 +129,34 @@ async fn update(
 /// Removes a monitor; the interruptions it recorded stay in the system's availability. The
 /// vendor's manager asks the bureau (202 with the request), saying why in `reason`.
 #[utoipa::path(delete, path = "/monitors/{id}", tag = "monitoring", operation_id = "monitors_delete",
-    params(("id" = String, Path), ("reason" = Option<String>, Query, description = "Why (a request to the bureau)")),
+    params(("id" = String, Path), ReasonParams),
     responses((status = 204), (status = 202, body = domain::approvals::Approval), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>, params: Params) -> ApiResult<Response> {
-    let reason = params.text("reason");
-    Ok(applied_removal(s.app.delete_monitor(&auth.principal, &id, reason.as_deref()).await?))
+async fn delete(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(p): Query<ReasonParams>,
+) -> ApiResult<Response> {
+    Ok(applied_removal(s.app.delete_monitor(&auth.principal, &id, p.reason.as_deref()).await?))
 }
 
-/// `from`/`to` as RFC 3339 instants or dates (a date `to` includes that day).
-fn period(params: &Params, errors: &mut Vec<FieldError>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let from = params.required("from", errors).and_then(|_| params.instant("from", errors));
-    let raw_to = params.required("to", errors);
-    let mut to = raw_to.as_ref().and_then(|_| params.instant("to", errors));
-    if raw_to.is_some_and(|t| t.trim().len() == 10) {
-        to = to.map(|t| t + chrono::Duration::days(1));
-    }
-    from.zip(to)
-}
-
+/// A period of instants; a date means the bureau's day, and a date `to` includes that day.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct PeriodParams {
     /// RFC 3339 or YYYY-MM-DD (the bureau's day).
-    from: String,
+    #[param(value_type = String)]
+    from: Moment,
     /// RFC 3339 or YYYY-MM-DD (that day included).
-    to: String,
+    #[param(value_type = String)]
+    to: Moment,
+}
+as_decoded!(PeriodParams);
+
+impl PeriodParams {
+    fn period(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (self.from.at, self.to.end_including_day())
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -172,12 +174,9 @@ async fn minutes(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    params: Params,
+    Query(p): Query<PeriodParams>,
 ) -> ApiResult<Json<Vec<MinutePoint>>> {
-    let mut errors = Vec::new();
-    let p = period(&params, &mut errors);
-    check(errors)?;
-    let Some((from, to)) = p else { unreachable!("checked above") };
+    let (from, to) = p.period();
     let rows = s.app.monitor_minutes(&auth.principal, &id, from, to).await?;
     Ok(Json(
         rows.into_iter()
@@ -195,12 +194,9 @@ async fn availability(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    params: Params,
+    Query(p): Query<PeriodParams>,
 ) -> ApiResult<Json<Availability>> {
-    let mut errors = Vec::new();
-    let p = period(&params, &mut errors);
-    check(errors)?;
-    let Some((from, to)) = p else { unreachable!("checked above") };
+    let (from, to) = p.period();
     Ok(Json(s.app.system_availability(&auth.principal, &id, from, to).await?))
 }
 
@@ -212,12 +208,9 @@ async fn availability_daily(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    params: Params,
+    Query(p): Query<PeriodParams>,
 ) -> ApiResult<Json<Vec<DailyAvailability>>> {
-    let mut errors = Vec::new();
-    let p = period(&params, &mut errors);
-    check(errors)?;
-    let Some((from, to)) = p else { unreachable!("checked above") };
+    let (from, to) = p.period();
     Ok(Json(s.app.system_availability_daily(&auth.principal, &id, from, to).await?))
 }
 

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use domain::FieldError;
 use domain::list::Page;
 use domain::sla::policy::{PolicyInput, PolicyView, VersionInfo};
 use domain::sla::simulate::{SimulateInput, SimulateResult};
@@ -12,9 +13,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::ListParams;
 use crate::error::{ApiResult, ProblemBody, wants_english};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{ListFilter, Listed, Query, as_decoded};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,24 +29,29 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct PolicyParams {
     contract_item_id: Option<String>,
     calendar_id: Option<String>,
 }
 
+impl ListFilter for PolicyParams {
+    const SORT_KEYS: &'static [&'static str] = app::sla::SORT_KEYS;
+    type Filter = app::sla::PolicyFilter;
+
+    fn check(self) -> Result<Self::Filter, Vec<FieldError>> {
+        Ok(app::sla::PolicyFilter { contract_item_id: self.contract_item_id, calendar_id: self.calendar_id })
+    }
+}
+
 /// Policies the caller may see, at their newest version. A policy tied to a contract item is
 /// seen by whoever sees the item. Sort keys: name, created_at, updated_at.
-#[utoipa::path(get, path = "/sla/policies", tag = "sla", operation_id = "sla_list", params(ListParams, PolicyParams),
+#[utoipa::path(get, path = "/sla/policies", tag = "sla", operation_id = "sla_list", params(Listed<PolicyParams>),
     responses((status = 200, body = Page<PolicyView>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<PolicyView>>> {
-    let mut errors = Vec::new();
-    let q = params.list(app::sla::SORT_KEYS, &mut errors);
-    check(errors)?;
-    let f = app::sla::PolicyFilter {
-        contract_item_id: params.text("contract_item_id"),
-        calendar_id: params.text("calendar_id"),
-    };
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<PolicyParams>>,
+) -> ApiResult<Json<Page<PolicyView>>> {
     Ok(Json(s.app.list_policies(&auth.principal, &q, &f).await?))
 }
 
@@ -64,11 +70,11 @@ async fn create(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct VersionParam {
     /// An older version (default: the newest).
     version: Option<i32>,
 }
+as_decoded!(VersionParam);
 
 #[utoipa::path(get, path = "/sla/policies/{id}", tag = "sla", operation_id = "sla_get", params(("id" = String, Path), VersionParam),
     responses((status = 200, body = PolicyView), (status = 404, body = ProblemBody)))]
@@ -76,12 +82,9 @@ async fn get(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    params: Params,
+    Query(p): Query<VersionParam>,
 ) -> ApiResult<Json<PolicyView>> {
-    let mut errors = Vec::new();
-    let version = params.number::<i32>("version", &mut errors);
-    check(errors)?;
-    Ok(Json(s.app.get_policy(&auth.principal, &id, version).await?))
+    Ok(Json(s.app.get_policy(&auth.principal, &id, p.version).await?))
 }
 
 /// Saves the body as the policy's next version; tickets keep the version they started under.

@@ -5,16 +5,18 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::list::{ListQuery, Page};
+use domain::FieldError;
+use domain::list::Page;
 use domain::registry::{System, SystemInput};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ImportReportBody, ListParams, Upload, xlsx};
+use super::{ImportReportBody, Upload, xlsx};
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{ListFilter, Listed, Query};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -27,7 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct SystemParams {
     unit_id: Option<String>,
     /// high, medium, low
@@ -36,31 +37,34 @@ struct SystemParams {
     dengbao_level: Option<i32>,
 }
 
-fn parse(params: &Params) -> ApiResult<(ListQuery, SystemFilter)> {
-    let mut errors = Vec::new();
-    let q = params.list(app::systems::SORT_KEYS, &mut errors);
-    let f = SystemFilter {
-        unit_id: params.text("unit_id"),
-        criticality: params.text("criticality"),
-        dengbao_level: params.number("dengbao_level", &mut errors),
-    };
-    check(errors)?;
-    Ok((q, f))
+impl ListFilter for SystemParams {
+    const SORT_KEYS: &'static [&'static str] = app::systems::SORT_KEYS;
+    type Filter = SystemFilter;
+
+    fn check(self) -> Result<SystemFilter, Vec<FieldError>> {
+        Ok(SystemFilter { unit_id: self.unit_id, criticality: self.criticality, dengbao_level: self.dengbao_level })
+    }
 }
 
 /// List systems the caller may see. Sort keys: name, criticality, dengbao_level, created_at, updated_at.
-#[utoipa::path(get, path = "/systems", tag = "systems", operation_id = "systems_list", params(ListParams, SystemParams),
+#[utoipa::path(get, path = "/systems", tag = "systems", operation_id = "systems_list", params(Listed<SystemParams>),
     responses((status = 200, body = Page<System>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<System>>> {
-    let (q, f) = parse(&params)?;
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<SystemParams>>,
+) -> ApiResult<Json<Page<System>>> {
     Ok(Json(s.app.list_systems(&auth.principal, &q, &f).await?))
 }
 
 /// The (filtered) list as xlsx; the same columns are accepted by the import.
-#[utoipa::path(get, path = "/systems/export.xlsx", tag = "systems", operation_id = "systems_export", params(ListParams, SystemParams),
+#[utoipa::path(get, path = "/systems/export.xlsx", tag = "systems", operation_id = "systems_export", params(Listed<SystemParams>),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
-    let (q, f) = parse(&params)?;
+async fn export(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<SystemParams>>,
+) -> ApiResult<Response> {
     let bytes = s.app.export_systems(&auth.principal, &q, &f).await?;
     Ok(xlsx(&format!("信息系统-{}.xlsx", super::today()), bytes))
 }

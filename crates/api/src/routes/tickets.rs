@@ -7,19 +7,21 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use domain::FieldError;
 use domain::list::{ListQuery, Page};
+use domain::tickets::TicketType;
+use domain::tickets::filter::parse_statuses;
 use domain::tickets::input::{
     AssignInput, CommentInput, MilestoneInput, OutageInput, RatingInput, TicketInput, TransitionInput,
 };
 use domain::tickets::view::{Attachment, Comment, Notification, Ticket, TicketDetail};
-use domain::tickets::{Status, TicketType};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ListParams, xlsx};
+use super::xlsx;
 use crate::error::{ApiResult, ProblemBody, wants_english};
-use crate::extract::{Auth, JsonBody, MultipartFile, Params, check};
+use crate::extract::{Auth, JsonBody, MultipartFile};
+use crate::query::{ListFilter, Listed, Moment, Query, QueryParams};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -41,7 +43,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct TicketParams {
     /// One status or several separated by commas (new, responded, arrived, in_progress, pending,
     /// restored, resolved, closed, reopened), or `open` for all but resolved and closed.
@@ -50,8 +51,9 @@ struct TicketParams {
     unit_id: Option<String>,
     vendor_id: Option<String>,
     /// incident, request, consultation, data_request, access_request
-    #[param(rename = "type")]
-    kind: Option<String>,
+    #[serde(rename = "type")]
+    #[param(value_type = Option<String>)]
+    kind: Option<TicketType>,
     severity: Option<String>,
     assignee_id: Option<String>,
     /// true: a clock has breached.
@@ -59,64 +61,58 @@ struct TicketParams {
     /// true: a running clock has used 80 % of its budget and none has breached.
     at_risk: Option<bool>,
     /// Reported at or after (RFC 3339 or YYYY-MM-DD, the bureau's day).
-    from: Option<String>,
+    #[param(value_type = Option<String>)]
+    from: Option<Moment>,
     /// Reported before.
-    to: Option<String>,
+    #[param(value_type = Option<String>)]
+    to: Option<Moment>,
 }
 
-fn parse(params: &Params) -> ApiResult<(ListQuery, TicketFilter)> {
-    let mut errors = Vec::new();
-    let q = params.list(app::tickets::SORT_KEYS, &mut errors);
-    let mut statuses = Vec::new();
-    for s in params.text("status").iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
-        match (s, Status::parse(s)) {
-            ("open", _) => statuses.extend(Status::ALL.iter().copied().filter(|s| s.is_open())),
-            (_, Some(st)) => statuses.push(st),
-            (_, None) => errors.push(FieldError::new(
-                "status",
-                format!("可选值：open、{}", Status::choices()),
-                format!("one of: open, {}", Status::choices()),
-            )),
-        }
+impl ListFilter for TicketParams {
+    const SORT_KEYS: &'static [&'static str] = app::tickets::SORT_KEYS;
+    type Filter = TicketFilter;
+
+    fn check(self) -> Result<TicketFilter, Vec<FieldError>> {
+        let statuses = match &self.status {
+            Some(s) => parse_statuses("status", s).map_err(|e| vec![e])?,
+            None => Vec::new(),
+        };
+        Ok(TicketFilter {
+            statuses,
+            system_id: self.system_id,
+            unit_id: self.unit_id,
+            vendor_id: self.vendor_id,
+            kind: self.kind,
+            severity: self.severity,
+            assignee_id: self.assignee_id,
+            breached: self.breached,
+            at_risk: self.at_risk,
+            from: self.from.map(|m| m.at),
+            to: self.to.map(|m| m.at),
+        })
     }
-    let kind = params.text("type").and_then(|k| {
-        let parsed = TicketType::parse(&k);
-        if parsed.is_none() {
-            errors.push(FieldError::new("type", format!("可选值：{}", TicketType::choices()), "unknown type"));
-        }
-        parsed
-    });
-    let f = TicketFilter {
-        statuses,
-        system_id: params.text("system_id"),
-        unit_id: params.text("unit_id"),
-        vendor_id: params.text("vendor_id"),
-        kind,
-        severity: params.text("severity"),
-        assignee_id: params.text("assignee_id"),
-        breached: params.flag("breached", &mut errors),
-        at_risk: params.flag("at_risk", &mut errors),
-        from: params.instant("from", &mut errors),
-        to: params.instant("to", &mut errors),
-    };
-    check(errors)?;
-    Ok((q, f))
 }
 
 /// Tickets the caller may see: a unit its own, a vendor those of its contracts, the bureau all.
 /// Sort keys: reported_at (default), next_due_at, number, updated_at, status, severity.
-#[utoipa::path(get, path = "/tickets", tag = "tickets", operation_id = "tickets_list", params(ListParams, TicketParams),
+#[utoipa::path(get, path = "/tickets", tag = "tickets", operation_id = "tickets_list", params(Listed<TicketParams>),
     responses((status = 200, body = Page<Ticket>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Ticket>>> {
-    let (q, f) = parse(&params)?;
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<TicketParams>>,
+) -> ApiResult<Json<Page<Ticket>>> {
     Ok(Json(s.app.list_tickets(&auth.principal, &q, &f).await?))
 }
 
 /// The (filtered) list as xlsx.
-#[utoipa::path(get, path = "/tickets/export.xlsx", tag = "tickets", operation_id = "tickets_export", params(ListParams, TicketParams),
+#[utoipa::path(get, path = "/tickets/export.xlsx", tag = "tickets", operation_id = "tickets_export", params(Listed<TicketParams>),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
-    let (q, f) = parse(&params)?;
+async fn export(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<TicketParams>>,
+) -> ApiResult<Response> {
     let bytes = s.app.export_tickets(&auth.principal, &q, &f).await?;
     Ok(xlsx(&format!("工单-{}.xlsx", super::today()), bytes))
 }
@@ -277,12 +273,21 @@ async fn download(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct NotificationParams {
     /// true: only unread ones.
     unread: Option<bool>,
     page: Option<u64>,
     page_size: Option<u64>,
+}
+
+impl QueryParams for NotificationParams {
+    /// Only unread ones, and the page.
+    type Value = (bool, ListQuery);
+
+    fn check(self) -> Result<Self::Value, Vec<FieldError>> {
+        let q = ListQuery::parse(self.page, self.page_size, None, None, None, &[])?;
+        Ok((self.unread.unwrap_or(false), q))
+    }
 }
 
 /// The caller's in-app notifications, newest first.
@@ -292,12 +297,8 @@ async fn notifications(
     State(s): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    params: Params,
+    Query((unread, q)): Query<NotificationParams>,
 ) -> ApiResult<Json<Page<Notification>>> {
-    let mut errors = Vec::new();
-    let q = params.list(&[], &mut errors);
-    let unread = params.flag("unread", &mut errors).unwrap_or(false);
-    check(errors)?;
     let page = s.app.notifications(&auth.principal, unread, q.page, q.page_size, wants_english(&headers)).await?;
     Ok(Json(page))
 }

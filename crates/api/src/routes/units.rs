@@ -9,32 +9,35 @@ use domain::registry::{Unit, UnitInput};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ListParams, xlsx};
+use super::xlsx;
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{Listed, Query, unfiltered};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(export)).routes(routes!(get, update, delete))
 }
 
+unfiltered!(UnitParams, app::units::SORT_KEYS);
+
 /// List units the caller may see. Sort keys: name, created_at, updated_at.
-#[utoipa::path(get, path = "/units", tag = "units", operation_id = "units_list", params(ListParams),
+#[utoipa::path(get, path = "/units", tag = "units", operation_id = "units_list", params(Listed<UnitParams>),
     responses((status = 200, body = Page<Unit>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Unit>>> {
-    let mut errors = Vec::new();
-    let q = params.list(app::units::SORT_KEYS, &mut errors);
-    check(errors)?;
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(list): Query<Listed<UnitParams>>,
+) -> ApiResult<Json<Page<Unit>>> {
+    let (q, ()) = list;
     Ok(Json(s.app.list_units(&auth.principal, &q).await?))
 }
 
 /// The (filtered) list as xlsx.
-#[utoipa::path(get, path = "/units/export.xlsx", tag = "units", operation_id = "units_export", params(ListParams),
+#[utoipa::path(get, path = "/units/export.xlsx", tag = "units", operation_id = "units_export", params(Listed<UnitParams>),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
-    let mut errors = Vec::new();
-    let q = params.list(app::units::SORT_KEYS, &mut errors);
-    check(errors)?;
+async fn export(State(s): State<AppState>, auth: Auth, Query(list): Query<Listed<UnitParams>>) -> ApiResult<Response> {
+    let (q, ()) = list;
     let bytes = s.app.export_units(&auth.principal, &q).await?;
     Ok(xlsx(&format!("单位-{}.xlsx", super::today()), bytes))
 }

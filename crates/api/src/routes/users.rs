@@ -5,16 +5,18 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::list::{ListQuery, Page};
+use domain::FieldError;
+use domain::list::Page;
 use domain::registry::{Certificate, CertificateInput, User, UserInput};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ListParams, xlsx};
+use super::xlsx;
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{ListFilter, Listed, Query};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,7 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct UserParams {
     /// admin, unit_user, vendor_pm, engineer, auditor
     role: Option<String>,
@@ -36,27 +37,33 @@ struct UserParams {
     vendor_id: Option<String>,
 }
 
-fn parse(params: &Params) -> ApiResult<(ListQuery, UserFilter)> {
-    let mut errors = Vec::new();
-    let q = params.list(app::users::SORT_KEYS, &mut errors);
-    let f =
-        UserFilter { role: params.text("role"), unit_id: params.text("unit_id"), vendor_id: params.text("vendor_id") };
-    check(errors)?;
-    Ok((q, f))
+impl ListFilter for UserParams {
+    const SORT_KEYS: &'static [&'static str] = app::users::SORT_KEYS;
+    type Filter = UserFilter;
+
+    fn check(self) -> Result<UserFilter, Vec<FieldError>> {
+        Ok(UserFilter { role: self.role, unit_id: self.unit_id, vendor_id: self.vendor_id })
+    }
 }
 
 /// List users the caller may see. Sort keys: username, display_name, role, created_at, last_login_at.
-#[utoipa::path(get, path = "/users", tag = "users", operation_id = "users_list", params(ListParams, UserParams),
+#[utoipa::path(get, path = "/users", tag = "users", operation_id = "users_list", params(Listed<UserParams>),
     responses((status = 200, body = Page<User>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<User>>> {
-    let (q, f) = parse(&params)?;
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<UserParams>>,
+) -> ApiResult<Json<Page<User>>> {
     Ok(Json(s.app.list_users(&auth.principal, &q, &f).await?))
 }
 
-#[utoipa::path(get, path = "/users/export.xlsx", tag = "users", operation_id = "users_export", params(ListParams, UserParams),
+#[utoipa::path(get, path = "/users/export.xlsx", tag = "users", operation_id = "users_export", params(Listed<UserParams>),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
-    let (q, f) = parse(&params)?;
+async fn export(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((q, f)): Query<Listed<UserParams>>,
+) -> ApiResult<Response> {
     let bytes = s.app.export_users(&auth.principal, &q, &f).await?;
     Ok(xlsx(&format!("用户-{}.xlsx", super::today()), bytes))
 }

@@ -9,32 +9,39 @@ use domain::registry::{Vendor, VendorInput};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ListParams, xlsx};
+use super::xlsx;
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody, Params, check};
+use crate::extract::{Auth, JsonBody};
+use crate::query::{Listed, Query, unfiltered};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(export)).routes(routes!(get, update, delete))
 }
 
+unfiltered!(VendorParams, app::vendors::SORT_KEYS);
+
 /// List vendors the caller may see. Sort keys: name, created_at, updated_at.
-#[utoipa::path(get, path = "/vendors", tag = "vendors", operation_id = "vendors_list", params(ListParams),
+#[utoipa::path(get, path = "/vendors", tag = "vendors", operation_id = "vendors_list", params(Listed<VendorParams>),
     responses((status = 200, body = Page<Vendor>), (status = 400, body = ProblemBody)))]
-async fn list(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Json<Page<Vendor>>> {
-    let mut errors = Vec::new();
-    let q = params.list(app::vendors::SORT_KEYS, &mut errors);
-    check(errors)?;
+async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(list): Query<Listed<VendorParams>>,
+) -> ApiResult<Json<Page<Vendor>>> {
+    let (q, ()) = list;
     Ok(Json(s.app.list_vendors(&auth.principal, &q).await?))
 }
 
 /// The (filtered) list as xlsx.
-#[utoipa::path(get, path = "/vendors/export.xlsx", tag = "vendors", operation_id = "vendors_export", params(ListParams),
+#[utoipa::path(get, path = "/vendors/export.xlsx", tag = "vendors", operation_id = "vendors_export", params(Listed<VendorParams>),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export(State(s): State<AppState>, auth: Auth, params: Params) -> ApiResult<Response> {
-    let mut errors = Vec::new();
-    let q = params.list(app::vendors::SORT_KEYS, &mut errors);
-    check(errors)?;
+async fn export(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(list): Query<Listed<VendorParams>>,
+) -> ApiResult<Response> {
+    let (q, ()) = list;
     let bytes = s.app.export_vendors(&auth.principal, &q).await?;
     Ok(xlsx(&format!("供应商-{}.xlsx", super::today()), bytes))
 }

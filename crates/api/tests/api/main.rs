@@ -16,6 +16,7 @@ mod intake;
 mod measurement;
 mod monitor_storage;
 mod monitoring;
+mod query_params;
 mod reach;
 mod registry;
 mod sign_in;

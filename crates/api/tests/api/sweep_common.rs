@@ -101,6 +101,9 @@ pub enum BodyKind {
 pub struct QueryParam {
     pub name: String,
     pub required: bool,
+    /// Its schema (`$ref`s followed) and description, as documented.
+    pub schema: Value,
+    pub description: String,
 }
 
 /// One operation of `openapi.json`.
@@ -170,6 +173,8 @@ pub fn operations(spec: &Value) -> Vec<Op> {
                 .map(|p| QueryParam {
                     name: p["name"].as_str().unwrap().to_string(),
                     required: p["required"].as_bool().unwrap_or(false),
+                    schema: resolve(spec, &p["schema"]).clone(),
+                    description: p["description"].as_str().unwrap_or_default().to_string(),
                 })
                 .collect();
             let content = &o["requestBody"]["content"];
@@ -191,6 +196,38 @@ pub fn operations(spec: &Value) -> Vec<Op> {
         }
     }
     ops
+}
+
+/// The operation's path with the world's objects in it: tenant B's, or the global ones.
+pub fn path_of(op: &Op, w: &World) -> Result<String, String> {
+    let mut values = BTreeMap::new();
+    for p in &op.path_params {
+        let coll = op.collection_of(p);
+        let key = TENANT_B
+            .iter()
+            .find(|g| g.0 == coll && g.1 == p)
+            .map(|g| g.2)
+            .or_else(|| GLOBAL.iter().find(|g| g.0 == coll && g.1 == p).map(|g| g.3))
+            .ok_or_else(|| {
+                format!(
+                    "{}: path parameter `{p}` (after `/{coll}/`) is in neither TENANT_B nor GLOBAL in \
+                     crates/api/tests/api/sweep_common.rs; add it there",
+                    op.label()
+                )
+            })?;
+        values.insert(p.clone(), w.b(key));
+    }
+    Ok(fill(&op.path, &values))
+}
+
+/// `?a=1&b=2`, percent-encoded; empty without pairs.
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    pairs.iter().for_each(|(k, v)| {
+        s.append_pair(k, v);
+    });
+    let q = s.finish();
+    if q.is_empty() { q } else { format!("?{q}") }
 }
 
 /// Puts `values[param]` into the path template.

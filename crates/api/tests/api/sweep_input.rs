@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use crate::harness::TestApp;
 use crate::sweep_common::{
-    BodyKind, GLOBAL, Op, Payload, TENANT_B, World, fill, operations, plausible_body, plausible_query, resolve, send,
-    spec, world,
+    BodyKind, Op, Payload, operations, path_of, plausible_body, plausible_query, query_string, resolve, send, spec,
+    world,
 };
 
 const MIB: usize = 1 << 20;
@@ -198,36 +198,6 @@ impl Run<'_> {
             Ok(_) => {}
         }
     }
-}
-
-fn path_of(op: &Op, w: &World) -> Result<String, String> {
-    let mut values = BTreeMap::new();
-    for p in &op.path_params {
-        let coll = op.collection_of(p);
-        let key = TENANT_B
-            .iter()
-            .find(|g| g.0 == coll && g.1 == p)
-            .map(|g| g.2)
-            .or_else(|| GLOBAL.iter().find(|g| g.0 == coll && g.1 == p).map(|g| g.3))
-            .ok_or_else(|| {
-                format!(
-                    "{}: path parameter `{p}` (after `/{coll}/`) is in neither TENANT_B nor GLOBAL in \
-                     crates/api/tests/api/sweep_common.rs; add it there",
-                    op.label()
-                )
-            })?;
-        values.insert(p.clone(), w.b(key));
-    }
-    Ok(fill(&op.path, &values))
-}
-
-fn query_string(pairs: &[(String, String)]) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    pairs.iter().for_each(|(k, v)| {
-        s.append_pair(k, v);
-    });
-    let q = s.finish();
-    if q.is_empty() { q } else { format!("?{q}") }
 }
 
 fn describe(v: &V) -> String {

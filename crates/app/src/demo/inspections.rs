@@ -3,12 +3,12 @@
 //! the on-site engineer with one slow page, which opens a ticket.
 
 use domain::inspections::plan::PlanInput;
+use domain::inspections::plan::TaskFilter;
 use domain::inspections::record::{RecordInput, ResultInput};
 use domain::inspections::template::ResultType;
 use domain::list::ListQuery;
 use domain::{Principal, Role};
 use serde_json::{Value, json};
-use store::inspections::TaskFilter;
 
 use crate::{App, Result};
 

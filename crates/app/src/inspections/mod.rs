@@ -5,13 +5,14 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::approvals::ApprovalKind;
 use domain::inspections::builtin::{BUILTINS, is_builtin};
 use domain::inspections::plan::{Plan, PlanInput, PlanSpec};
+pub use domain::inspections::plan::{PlanFilter, TaskFilter};
+pub use domain::inspections::record::RecordFilter;
 use domain::inspections::recurrence::{Recurrence, Span, occurrences};
 use domain::inspections::template::{Template, TemplateInput, TemplateKind};
 use domain::list::{ListQuery, Page};
 use domain::sla::compiled::{MIN, day_number, instant};
 use domain::{FieldError, Msg, Principal, Role, Scope};
 use store::inspections::{NewTask, PlanRow};
-pub use store::inspections::{PlanFilter, RecordFilter, TaskFilter};
 
 use crate::approvals::NewRequest;
 use crate::{App, AppError, Applied, Result, audit, bureau_date, require_registry_write};

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 
 use chrono::DateTime;
 use domain::inspections::plan::Task;
+use domain::inspections::plan::TaskFilter;
+use domain::inspections::record::RecordFilter;
 use domain::inspections::record::{Record, RecordInput, evaluate};
 use domain::list::{ListQuery, Page};
 use domain::tickets::input::TicketFields;
 use domain::tickets::{Channel, Status, TicketType};
 use domain::{FieldError, Principal, Role};
 use store::inspections::{NewRecord, NewResult};
-use store::inspections::{RecordFilter, TaskFilter};
 
 use crate::tickets::given_time;
 use crate::{App, AppError, Result, audit, bureau_date};

@@ -4,13 +4,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
+use domain::inspections::record::RecordFilter;
 use domain::inspections::record::{COMPLETION_TARGET, Rate, RateBy, RateReport};
 use domain::list::{ListQuery, Order};
 use domain::registry::Contract;
 use domain::{FieldError, Principal};
 use report::docx::TableDocument;
 use report::xlsx::Cell;
-use store::inspections::{RecordFilter, TaskFact};
+use store::inspections::TaskFact;
 
 use crate::systems::SystemFilter;
 use crate::{App, AppError, Result};
@@ -19,7 +20,8 @@ use crate::{App, AppError, Result};
 const MAX_DAYS: i64 = 366;
 
 /// A document format for exports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Xlsx,
     Docx,
@@ -45,11 +47,6 @@ fn check_period(from: NaiveDate, to: NaiveDate) -> Result<()> {
         .into());
     }
     Ok(())
-}
-
-/// Whether a task of `system` on `day` falls under one of the contract's items.
-fn covered(c: &Contract, system: &str, day: NaiveDate) -> bool {
-    c.items.iter().any(|i| i.start_date <= day && day <= i.end_date && i.system_ids.iter().any(|s| s == system))
 }
 
 fn percent(r: Option<f64>) -> String {
@@ -88,7 +85,7 @@ impl App {
             store::inspections::facts(&self.store, &p.scope(), q.system_id.as_deref(), q.from, q.to, self.now())
                 .await?;
         if let Some(c) = &contract {
-            facts.retain(|f| covered(c, &f.system_id, f.scheduled_for));
+            facts.retain(|f| c.covers(&f.system_id, f.scheduled_for));
         }
         let names = self.visible_system_names(p).await?;
         let contracts = match (q.by, contract) {
@@ -116,7 +113,7 @@ impl App {
                     add(&m, &|| m.clone(), f)
                 }
                 RateBy::Contract => {
-                    for c in contracts.iter().filter(|c| covered(c, &f.system_id, f.scheduled_for)) {
+                    for c in contracts.iter().filter(|c| c.covers(&f.system_id, f.scheduled_for)) {
                         add(&c.id, &|| c.name.clone(), f)
                     }
                 }
@@ -223,7 +220,7 @@ impl App {
         let f = RecordFilter { from: Some(from), to: Some(to), abnormal: Some(true), ..Default::default() };
         let mut open: HashMap<String, i64> = HashMap::new();
         for r in self.list_inspection_records(p, &ListQuery::default().unpaged(), &f).await?.items {
-            if covered(&contract, &r.system_id, r.inspected_on) {
+            if contract.covers(&r.system_id, r.inspected_on) {
                 let n = r.results.iter().filter(|v| v.abnormal && v.handled_on.is_none()).count() as i64;
                 *open.entry(r.system_id).or_default() += n;
             }

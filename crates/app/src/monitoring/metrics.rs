@@ -8,7 +8,7 @@ use domain::Scope;
 use domain::list::ListQuery;
 use domain::monitoring::state::MonitorState;
 use domain::tickets::Status;
-use store::tickets::TicketFilter;
+use domain::tickets::filter::TicketFilter;
 
 use crate::{App, Result};
 

@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 use domain::approvals::ApprovalKind;
 use domain::list::{ListQuery, Page};
 use domain::monitoring::Monitor;
+pub use domain::monitoring::MonitorFilter;
 use domain::monitoring::availability::{Availability, DailyAvailability, Interruption, Planned, compute};
 use domain::monitoring::spec::{MonitorInput, MonitorSpec};
 use domain::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
 use domain::{FieldError, Msg, Principal, Role};
-pub use store::monitoring::MonitorFilter;
 use store::monitoring::spec_of;
 
 use crate::approvals::NewRequest;
@@ -253,7 +253,7 @@ impl App {
             store::monitoring::maintenance_of(&self.store, &system.id).await?.iter().map(|w| w.planned()).collect();
         let day = crate::bureau_date(from.max(to - chrono::Duration::seconds(1)).min(self.now()));
         let cover = store::contracts::coverage(&self.store, &system.id).await?;
-        let item = cover.iter().find(|c| c.start_date <= day && day <= c.end_date);
+        let item = domain::registry::coverage::serving_on(&cover, day);
         let counted = item.map_or(DEFAULT_COUNTED_CAUSES.to_vec(), |c| c.counted_causes.clone());
         let target = item.and_then(|c| c.availability_target).map(|t| t / 100.0);
         Ok(AvailabilityInputs { cuts, windows, counted, target })

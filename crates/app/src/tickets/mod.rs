@@ -11,14 +11,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::list::{ListQuery, Page};
+use domain::registry::coverage::{self, Coverage};
 use domain::sla::compiled::micros;
+pub use domain::tickets::filter::{SORT_KEYS, TicketFilter};
 use domain::tickets::input::{TicketFields, TicketInput};
 use domain::tickets::view::{Event, Ticket, TicketDetail};
 use domain::tickets::{Channel, Status, TicketType};
 use domain::{FieldError, Principal, Role, Scope};
 use serde_json::json;
 use store::Tx;
-pub use store::tickets::{SORT_KEYS, TicketFilter};
 
 pub use self::clocks::{CheckReport, RISK_PERCENT};
 pub use self::comments::Upload;
@@ -213,27 +214,10 @@ impl App {
         Ok((ticket, rules))
     }
 
-    /// The item covering `system_id` on the report's date: one in its service period with a
-    /// policy first, then the one that started last. Out of every service period the ticket
-    /// still goes to the most recent vendor, without an SLA.
-    pub(crate) async fn coverage_at(
-        &self,
-        system_id: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Option<store::contracts::Coverage>> {
-        let day = crate::bureau_date(at);
-        let mut all = store::contracts::coverage(&self.store, system_id).await?;
-        all.sort_by_key(|c| {
-            let current = c.start_date <= day && day <= c.end_date;
-            (current, current && c.sla_policy_id.is_some(), c.start_date)
-        });
-        let best = all.pop();
-        Ok(best.map(|mut c| {
-            if !(c.start_date <= day && day <= c.end_date) {
-                c.sla_policy_id = None;
-            }
-            c
-        }))
+    /// The item covering `system_id` on the report's date (`coverage::for_ticket`).
+    pub(crate) async fn coverage_at(&self, system_id: &str, at: DateTime<Utc>) -> Result<Option<Coverage>> {
+        let all = store::contracts::coverage(&self.store, system_id).await?;
+        Ok(coverage::for_ticket(all, crate::bureau_date(at)))
     }
 
     /// An assignee works for the ticket's vendor (or is an administrator).

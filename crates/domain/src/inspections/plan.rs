@@ -191,6 +191,33 @@ impl PlanInput {
     }
 }
 
+/// The key a list of plans sorts by (with `order`); by name when none is given.
+pub const PLAN_SORT_KEYS: &[&str] = &["name"];
+
+/// What a list of plans can be narrowed by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanFilter {
+    pub system_id: Option<String>,
+    pub template_id: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// The key a list of tasks sorts by (with `order`): the day they are for, the default.
+pub const TASK_SORT_KEYS: &[&str] = &["scheduled_for"];
+
+/// What a list of tasks can be narrowed by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskFilter {
+    pub plan_id: Option<String>,
+    pub system_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub status: Option<TaskStatus>,
+    /// Scheduled on or after.
+    pub from: Option<NaiveDate>,
+    /// Scheduled on or before.
+    pub to: Option<NaiveDate>,
+}
+
 /// Where a task stands. `overdue` is not stored: a pending task past its due time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

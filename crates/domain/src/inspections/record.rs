@@ -236,6 +236,22 @@ pub struct Photo {
     pub created_at: DateTime<Utc>,
 }
 
+/// The key a list of records sorts by (with `order`): when they were made, the default.
+pub const SORT_KEYS: &[&str] = &["inspected_at"];
+
+/// What a list of records can be narrowed by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordFilter {
+    pub system_id: Option<String>,
+    pub plan_id: Option<String>,
+    /// With at least one abnormal result (or, with `false`, none).
+    pub abnormal: Option<bool>,
+    /// Inspected on or after.
+    pub from: Option<NaiveDate>,
+    /// Inspected on or before.
+    pub to: Option<NaiveDate>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[schema(as = InspectionRecord)]
 pub struct Record {

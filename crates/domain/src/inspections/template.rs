@@ -92,6 +92,10 @@ pub struct TemplateSpec {
     pub items: Vec<Item>,
 }
 
+/// The key a list of checklists sorts by (with `order`); built-in ones first, then by name, when
+/// none is given.
+pub const SORT_KEYS: &[&str] = &["name"];
+
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[schema(as = InspectionTemplate)]
 pub struct Template {

@@ -333,6 +333,9 @@ pub struct IntakeReport {
     pub unmatched: u32,
 }
 
+/// The key the list of unmatched alerts sorts by (with `order`); newest first when none is given.
+pub const UNMATCHED_SORT_KEYS: &[&str] = &["received_at"];
+
 /// An alert that named no system Yunwei knows, kept for the administrator.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, ToSchema)]
 pub struct UnmatchedAlert {

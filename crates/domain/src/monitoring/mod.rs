@@ -19,6 +19,17 @@ use utoipa::ToSchema;
 use self::spec::{Expect, MonitorKind};
 use self::state::MonitorState;
 
+/// The key a list of monitors sorts by (with `order`); by name when none is given.
+pub const SORT_KEYS: &[&str] = &["name"];
+
+/// What a list of monitors can be narrowed by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MonitorFilter {
+    pub system_id: Option<String>,
+    pub kind: Option<MonitorKind>,
+    pub state: Option<MonitorState>,
+}
+
 /// A monitor with its live state.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Monitor {

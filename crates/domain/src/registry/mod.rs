@@ -3,6 +3,8 @@
 //! a list of field errors.
 
 mod contracts;
+pub mod coverage;
+pub mod lists;
 mod parties;
 mod systems;
 

@@ -85,6 +85,9 @@ pub struct OverrideView {
     pub note: Option<String>,
 }
 
+/// The keys a list of calendars sorts by; by name when none is given.
+pub const SORT_KEYS: &[&str] = &["name", "created_at", "updated_at"];
+
 /// A stored calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct CalendarView {

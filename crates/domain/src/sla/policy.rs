@@ -146,6 +146,16 @@ fn default_auto_close() -> u16 {
     DEFAULT_AUTO_CLOSE_DAYS
 }
 
+/// The keys a list of policies sorts by; by name when none is given.
+pub const SORT_KEYS: &[&str] = &["name", "created_at", "updated_at"];
+
+/// What a list of policies can be narrowed by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyFilter {
+    pub contract_item_id: Option<String>,
+    pub calendar_id: Option<String>,
+}
+
 /// A stored policy at one version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PolicyView {

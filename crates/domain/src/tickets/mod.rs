@@ -2,6 +2,7 @@
 //! from a ticket's history.
 
 pub mod clocks;
+pub mod filter;
 pub mod input;
 pub mod view;
 

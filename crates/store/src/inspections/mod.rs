@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;
 use domain::inspections::builtin::Builtin;
-use domain::inspections::plan::{Plan, PlanSpec, hhmm};
+use domain::inspections::plan::{Plan, PlanFilter, PlanSpec, hhmm};
 use domain::inspections::recurrence::{HolidayRule, Recurrence};
 use domain::inspections::template::{Template, TemplateKind, TemplateSpec};
 use domain::list::{ListQuery, Page};
@@ -72,10 +72,12 @@ pub async fn list_templates(c: &impl Conn, q: &ListQuery, kind: Option<TemplateK
         .filter(list::eq_opt(it::Column::Kind, &kind.map(|k| k.as_str().to_string())))
         .filter(list::search(&[it::Column::Name], q.q.as_deref()));
     let total = s.clone().count(c.conn()).await?;
+    // Built-in checklists first unless the caller sorts by name.
+    let s = if q.sort.is_none() { s.order_by_desc(it::Column::Builtin) } else { s };
+    let dir = list::direction(q, domain::list::Order::Asc);
     let rows = s
-        .order_by_desc(it::Column::Builtin)
-        .order_by_asc(it::Column::Name)
-        .order_by_asc(it::Column::Id)
+        .order_by(it::Column::Name, dir.clone())
+        .order_by(it::Column::Id, dir)
         .paginate(c.conn(), q.page_size)
         .fetch_page(q.page.saturating_sub(1))
         .await?;
@@ -216,13 +218,6 @@ pub async fn get_plan(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<P
     ip::Entity::find_by_id(id.to_string()).filter(plan_visible(scope)).one(c.conn()).await?.map(plan).transpose()
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct PlanFilter {
-    pub system_id: Option<String>,
-    pub template_id: Option<String>,
-    pub active: Option<bool>,
-}
-
 pub async fn list_plans(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &PlanFilter) -> Result<Page<Plan>> {
     let s = ip::Entity::find()
         .filter(plan_visible(scope))
@@ -231,9 +226,10 @@ pub async fn list_plans(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &PlanFil
         .filter(list::eq_opt(ip::Column::Active, &f.active))
         .filter(list::search(&[ip::Column::Name], q.q.as_deref()));
     let total = s.clone().count(c.conn()).await?;
+    let dir = list::direction(q, domain::list::Order::Asc);
     let rows = s
-        .order_by_asc(ip::Column::Name)
-        .order_by_asc(ip::Column::Id)
+        .order_by(ip::Column::Name, dir.clone())
+        .order_by(ip::Column::Id, dir)
         .paginate(c.conn(), q.page_size)
         .fetch_page(q.page.saturating_sub(1))
         .await?;

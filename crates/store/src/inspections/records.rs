@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;
-use domain::inspections::record::{Photo, Record, ResultView};
+use domain::inspections::record::{Photo, Record, RecordFilter, ResultView};
 use domain::inspections::template::ResultType;
 use domain::list::{ListQuery, Page};
 use sea_orm::{
@@ -196,21 +196,13 @@ pub async fn get_record(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option
     Ok(with_results(c, vec![m]).await?.pop())
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct RecordFilter {
-    pub system_id: Option<String>,
-    pub plan_id: Option<String>,
-    pub abnormal: Option<bool>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-}
-
 /// Records newest first (or oldest first with `order=asc`, as the 巡检记录表 is printed).
 pub async fn list_records(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &RecordFilter) -> Result<Page<Record>> {
     let mut s = ir::Entity::find()
         .filter(visible(scope))
         .filter(list::eq_opt(ir::Column::SystemId, &f.system_id))
-        .filter(list::eq_opt(ir::Column::PlanId, &f.plan_id));
+        .filter(list::eq_opt(ir::Column::PlanId, &f.plan_id))
+        .filter(list::search(&[ir::Column::TemplateName, ir::Column::InspectorName], q.q.as_deref()));
     match f.abnormal {
         Some(true) => s = s.filter(ir::Column::AbnormalCount.gt(0)),
         Some(false) => s = s.filter(ir::Column::AbnormalCount.eq(0)),

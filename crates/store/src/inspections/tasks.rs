@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;
-use domain::inspections::plan::{Task, TaskStatus};
+use domain::inspections::plan::{Task, TaskFilter, TaskStatus};
 use domain::list::{ListQuery, Page};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -116,19 +116,24 @@ pub async fn plan_has_records(c: &impl Conn, plan_id: &str) -> Result<bool> {
         > 0)
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct TaskFilter {
-    pub plan_id: Option<String>,
-    pub system_id: Option<String>,
-    pub assignee_id: Option<String>,
-    pub status: Option<TaskStatus>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
+/// Tasks have no text of their own: `q` matches their plan's name.
+fn plan_named(q: Option<&str>) -> Condition {
+    if q.is_none() {
+        return Condition::all();
+    }
+    use crate::entities::inspection_plans as ip;
+    let plans = sea_orm::sea_query::Query::select()
+        .column(ip::Column::Id)
+        .from(ip::Entity)
+        .cond_where(list::search(&[ip::Column::Name], q))
+        .to_owned();
+    crate::scope::col_in(tk::Column::PlanId, plans)
 }
 
-fn filtered(scope: &Scope, f: &TaskFilter, now: DateTime<Utc>) -> sea_orm::Select<tk::Entity> {
+fn filtered(scope: &Scope, q: &ListQuery, f: &TaskFilter, now: DateTime<Utc>) -> sea_orm::Select<tk::Entity> {
     let mut s = tk::Entity::find()
         .filter(task_visible(scope))
+        .filter(plan_named(q.q.as_deref()))
         .filter(list::eq_opt(tk::Column::PlanId, &f.plan_id))
         .filter(list::eq_opt(tk::Column::SystemId, &f.system_id))
         .filter(list::eq_opt(tk::Column::AssigneeId, &f.assignee_id));
@@ -155,7 +160,7 @@ pub async fn list_tasks(
     f: &TaskFilter,
     now: DateTime<Utc>,
 ) -> Result<Page<Task>> {
-    let s = filtered(scope, f, now);
+    let s = filtered(scope, q, f, now);
     let total = s.clone().count(c.conn()).await?;
     let order = match q.order {
         domain::list::Order::Asc => sea_orm::Order::Asc,

@@ -6,7 +6,7 @@ use domain::monitoring::intake::{Integration, IntegrationKind, UnmatchedAlert};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::{integrations as ig, unmatched_alerts as ua};
-use crate::{Conn, Result, Tx, corrupt};
+use crate::{Conn, Result, Tx, corrupt, list};
 
 fn integration(m: ig::Model) -> Result<Integration> {
     Ok(Integration {
@@ -80,11 +80,13 @@ pub async fn insert_unmatched(tx: &Tx, a: &UnmatchedAlert) -> Result<()> {
 }
 
 pub async fn unmatched(c: &impl Conn, q: &ListQuery) -> Result<Page<UnmatchedAlert>> {
-    let s = ua::Entity::find();
+    let s = ua::Entity::find()
+        .filter(list::search(&[ua::Column::Title, ua::Column::AlertKey, ua::Column::SystemRef], q.q.as_deref()));
     let total = s.clone().count(c.conn()).await?;
+    let dir = list::direction(q, domain::list::Order::Desc);
     let rows = s
-        .order_by_desc(ua::Column::ReceivedAt)
-        .order_by_desc(ua::Column::Id)
+        .order_by(ua::Column::ReceivedAt, dir.clone())
+        .order_by(ua::Column::Id, dir)
         .paginate(c.conn(), q.page_size)
         .fetch_page(q.page.saturating_sub(1))
         .await?;

@@ -8,7 +8,7 @@ use domain::Scope;
 use domain::list::{ListQuery, Page};
 use domain::monitoring::spec::{MonitorKind, MonitorSpec};
 use domain::monitoring::state::MonitorState;
-use domain::monitoring::{LastCheck, Monitor, MonitorCertificate};
+use domain::monitoring::{LastCheck, Monitor, MonitorCertificate, MonitorFilter};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     Set,
@@ -179,24 +179,18 @@ pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Monito
     mo::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?.map(monitor).transpose()
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct MonitorFilter {
-    pub system_id: Option<String>,
-    pub kind: Option<String>,
-    pub state: Option<String>,
-}
-
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &MonitorFilter) -> Result<Page<Monitor>> {
     let s = mo::Entity::find()
         .filter(visible(scope))
         .filter(list::eq_opt(mo::Column::SystemId, &f.system_id))
-        .filter(list::eq_opt(mo::Column::Kind, &f.kind))
-        .filter(list::eq_opt(mo::Column::State, &f.state))
+        .filter(list::eq_opt(mo::Column::Kind, &f.kind.map(|k| k.as_str().to_string())))
+        .filter(list::eq_opt(mo::Column::State, &f.state.map(|s| s.as_str().to_string())))
         .filter(list::search(&[mo::Column::Name, mo::Column::Target], q.q.as_deref()));
     let total = s.clone().count(c.conn()).await?;
+    let dir = list::direction(q, domain::list::Order::Asc);
     let rows = s
-        .order_by_asc(mo::Column::Name)
-        .order_by_asc(mo::Column::Id)
+        .order_by(mo::Column::Name, dir.clone())
+        .order_by(mo::Column::Id, dir)
         .paginate(c.conn(), q.page_size)
         .fetch_page(q.page.saturating_sub(1))
         .await?;

@@ -6,6 +6,7 @@ use domain::Scope;
 use domain::list::{ListQuery, Page};
 use domain::sla::compiled::{instant, micros};
 use domain::tickets::clocks::{Clock, ClockState};
+use domain::tickets::filter::TicketFilter;
 use domain::tickets::view::{Event, Ticket};
 use domain::tickets::{Cause, Channel, Status, TicketType};
 use sea_orm::sea_query::Expr;
@@ -21,23 +22,6 @@ mod bulk;
 mod comments;
 pub use bulk::*;
 pub use comments::*;
-
-pub const SORT_KEYS: &[&str] = &["reported_at", "next_due_at", "number", "updated_at", "status", "severity"];
-
-#[derive(Debug, Clone, Default)]
-pub struct TicketFilter {
-    pub statuses: Vec<Status>,
-    pub system_id: Option<String>,
-    pub unit_id: Option<String>,
-    pub vendor_id: Option<String>,
-    pub kind: Option<TicketType>,
-    pub severity: Option<String>,
-    pub assignee_id: Option<String>,
-    pub breached: Option<bool>,
-    pub at_risk: Option<bool>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
 
 /// Units see their own tickets; vendors the tickets of their contracts.
 fn visible(scope: &Scope) -> Condition {
