@@ -9,7 +9,7 @@ use domain::sla::policy::{PolicyInput, PolicySpec, PolicyView, VersionInfo};
 use domain::sla::simulate::{SimulateInput, SimulateResult};
 use domain::sla::target::explain;
 use domain::sla::templates::{Template, templates};
-use domain::{FieldError, Principal, Scope};
+use domain::{FieldError, Lang, Principal, Scope};
 use store::Tx;
 
 use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
@@ -108,7 +108,7 @@ impl App {
     }
 
     /// Due times of inline targets, or of a policy's level, for a report at `reported_at`.
-    pub async fn simulate(&self, p: &Principal, input: SimulateInput, english: bool) -> Result<SimulateResult> {
+    pub async fn simulate(&self, p: &Principal, input: SimulateInput, lang: Lang) -> Result<SimulateResult> {
         let mut errors = Vec::new();
         let (reported_at, pauses) = input.parse_times(&mut errors);
         input.check_targets(&mut errors);
@@ -163,7 +163,7 @@ impl App {
                 Some(o) if !in_hours => (*o, true),
                 _ => (*target, false),
             };
-            let mut e = explain(&t, &cal, reported_at, &pauses, english);
+            let mut e = explain(&t, &cal, reported_at, &pauses, lang);
             e.out_of_hours = out;
             due.insert(metric.clone(), e);
         }

@@ -10,7 +10,7 @@ use domain::tickets::input::{
 };
 use domain::tickets::view::{Event, Ticket, TicketDetail};
 use domain::tickets::{DEFAULT_COUNTED_CAUSES, Status, support_level_label};
-use domain::{FieldError, Msg, Principal, Role};
+use domain::{FieldError, Lang, Msg, Principal, Role};
 use serde_json::json;
 
 use super::clocks::Rules;
@@ -64,8 +64,8 @@ impl App {
     }
 
     /// The page of a changed ticket, for the caller who changed it.
-    async fn page(&self, p: &Principal, (t, rules): Settled, english: bool) -> Result<TicketDetail> {
-        self.detail(p, t, &rules, english).await
+    async fn page(&self, p: &Principal, (t, rules): Settled, lang: Lang) -> Result<TicketDetail> {
+        self.detail(p, t, &rules, lang).await
     }
 
     /// The same inside a transaction the caller holds (an approval's decision).
@@ -97,10 +97,10 @@ impl App {
         p: &Principal,
         id: &str,
         input: TransitionInput,
-        english: bool,
+        lang: Lang,
     ) -> Result<Applied<TicketDetail>> {
         match self.transition(p, id, input).await? {
-            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, english).await?)),
+            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, lang).await?)),
             Applied::Requested(a) => Ok(Applied::Requested(a)),
         }
     }
@@ -189,13 +189,7 @@ impl App {
     }
 
     /// Assigns an engineer and/or moves the ticket to another support level (L1–L4).
-    pub async fn assign_ticket(
-        &self,
-        p: &Principal,
-        id: &str,
-        input: AssignInput,
-        english: bool,
-    ) -> Result<TicketDetail> {
+    pub async fn assign_ticket(&self, p: &Principal, id: &str, input: AssignInput, lang: Lang) -> Result<TicketDetail> {
         let (assignee, level, reason) = input.validate()?;
         let (t, rules) = self.ticket_for_change(p, id).await?;
         if p.role == Role::UnitUser {
@@ -243,7 +237,7 @@ impl App {
                 Ok(())
             })
             .await?;
-        self.page(p, done, english).await
+        self.page(p, done, lang).await
     }
 
     /// Records that a milestone was reached (`plan`: a solution handed in; custom metrics).
@@ -252,7 +246,7 @@ impl App {
         p: &Principal,
         id: &str,
         input: MilestoneInput,
-        english: bool,
+        lang: Lang,
     ) -> Result<TicketDetail> {
         let (metric, at, note) = input.validate()?;
         let (_, rules) = self.ticket_for_change(p, id).await?;
@@ -293,7 +287,7 @@ impl App {
                 Ok(())
             })
             .await?;
-        self.page(p, done, english).await
+        self.page(p, done, lang).await
     }
 
     /// An incident's outage cause and interruption times (the vendor and the bureau record them).
@@ -305,10 +299,10 @@ impl App {
         p: &Principal,
         id: &str,
         input: OutageInput,
-        english: bool,
+        lang: Lang,
     ) -> Result<Applied<TicketDetail>> {
         match self.outage(p, id, input).await? {
-            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, english).await?)),
+            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, lang).await?)),
             Applied::Requested(a) => Ok(Applied::Requested(a)),
         }
     }
@@ -382,13 +376,7 @@ impl App {
     }
 
     /// The reporter's satisfaction (000 用户使用评价), after the ticket is resolved.
-    pub async fn rate_ticket(
-        &self,
-        p: &Principal,
-        id: &str,
-        input: RatingInput,
-        english: bool,
-    ) -> Result<TicketDetail> {
+    pub async fn rate_ticket(&self, p: &Principal, id: &str, input: RatingInput, lang: Lang) -> Result<TicketDetail> {
         let (rating, comment) = input.validate()?;
         let (t, rules) = self.ticket_for_change(p, id).await?;
         if !matches!(p.role, Role::UnitUser | Role::Admin) {
@@ -413,7 +401,7 @@ impl App {
                 Ok(())
             })
             .await?;
-        self.page(p, done, english).await
+        self.page(p, done, lang).await
     }
 }
 

@@ -17,7 +17,7 @@ pub use domain::tickets::filter::{SORT_KEYS, TicketFilter};
 use domain::tickets::input::{TicketFields, TicketInput};
 use domain::tickets::view::{Event, Ticket, TicketDetail};
 use domain::tickets::{Channel, Status, TicketType};
-use domain::{FieldError, Principal, Role, Scope};
+use domain::{FieldError, Lang, Principal, Role, Scope};
 use serde_json::json;
 use store::Tx;
 
@@ -85,13 +85,13 @@ impl App {
         store::tickets::get(&self.store, &p.scope(), id, self.now()).await?.ok_or(AppError::NotFound)
     }
 
-    pub async fn get_ticket(&self, p: &Principal, id: &str, english: bool) -> Result<TicketDetail> {
+    pub async fn get_ticket(&self, p: &Principal, id: &str, lang: Lang) -> Result<TicketDetail> {
         let ticket = self.visible_ticket(p, id).await?;
         let rules = self.rules(&ticket).await?;
-        self.detail(p, ticket, &rules, english).await
+        self.detail(p, ticket, &rules, lang).await
     }
 
-    pub async fn create_ticket(&self, p: &Principal, input: TicketInput, english: bool) -> Result<TicketDetail> {
+    pub async fn create_ticket(&self, p: &Principal, input: TicketInput, lang: Lang) -> Result<TicketDetail> {
         may_report(p)?;
         let f = input.validate()?;
         let now = self.now();
@@ -105,7 +105,7 @@ impl App {
             .into());
         }
         let (ticket, rules) = self.open_ticket(p, f, reported_at).await?;
-        self.detail(p, ticket, &rules, english).await
+        self.detail(p, ticket, &rules, lang).await
     }
 
     /// Opens a validated ticket reported at `reported_at` (already checked against the caller's
@@ -251,15 +251,15 @@ impl App {
         p: &Principal,
         ticket: Ticket,
         rules: &Arc<Rules>,
-        english: bool,
+        lang: Lang,
     ) -> Result<TicketDetail> {
         let internal = p.scope() != Scope::Unit(ticket.unit_id.clone()) || p.role != Role::UnitUser;
         let mut events = store::tickets::events(&self.store, &ticket.id).await?;
         for e in &mut events {
-            e.text = lifecycle::event_text(e).pick(english).to_string();
+            e.text = lifecycle::event_text(e).pick(lang).to_string();
         }
         let rules = self.rules_for(&ticket, Some(rules)).await?;
-        let clocks = self.clock_views(&ticket, &rules, &events, english).await?;
+        let clocks = self.clock_views(&ticket, &rules, &events, lang).await?;
         let comments = store::tickets::comments(&self.store, &ticket.id, internal).await?;
         let attachments = store::tickets::attachments(&self.store, &ticket.id, internal).await?;
         let allowed = ticket.status.next().iter().copied().filter(|s| s.may_enter(p.role)).collect();
