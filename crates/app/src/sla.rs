@@ -12,7 +12,7 @@ use domain::sla::templates::{Template, templates};
 use domain::{FieldError, Lang, Principal, Scope};
 use store::Tx;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
+use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
 
 async fn check_refs(tx: &Tx, spec: &PolicySpec) -> Result<()> {
     let mut errors = Vec::new();
@@ -53,7 +53,7 @@ impl App {
     pub async fn create_policy(&self, p: &Principal, input: PolicyInput) -> Result<PolicyView> {
         require_registry_write(p)?;
         let spec = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         check_refs(&tx, &spec).await?;
         let v = store::sla::insert(&tx, &spec, Some(&p.user_id), t).await?;
@@ -66,7 +66,7 @@ impl App {
     pub async fn update_policy(&self, p: &Principal, id: &str, input: PolicyInput) -> Result<PolicyView> {
         require_registry_write_to(p, self.get_policy(p, id, None)).await?;
         let spec = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::sla::get(&tx, &Scope::All, id, None).await?.ok_or(AppError::NotFound)?;
         // A policy's history belongs to its item's readers: it may be attached once, not moved.
@@ -89,7 +89,7 @@ impl App {
 
     pub async fn delete_policy(&self, p: &Principal, id: &str) -> Result<()> {
         require_registry_write_to(p, self.get_policy(p, id, None)).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::sla::get(&tx, &Scope::All, id, None).await?.ok_or(AppError::NotFound)?;
         let used = store::tickets::count_by_policy(&tx, id).await?;

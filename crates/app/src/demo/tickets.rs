@@ -115,7 +115,7 @@ impl App {
     }
 
     pub(super) async fn demo_tickets(&self, sys: &Principal, systems: &HashMap<u32, String>) -> Result<()> {
-        let now = self.now();
+        let now = self.business_now();
         for s in &STORIES {
             let Some(system_id) = systems.get(&s.system_seq) else { continue };
             let reported = now - Duration::minutes(s.ago);

@@ -309,7 +309,7 @@ impl App {
         let mut report = CheckReport::default();
         let mut cache = RulesCache::default();
         loop {
-            let now = self.now();
+            let now = self.business_now();
             let ids = store::tickets::due_for_check(&self.store, now, BATCH).await?;
             let batch = ids.len();
             for id in ids {
@@ -346,7 +346,7 @@ impl App {
         let mut stored = store::tickets::clocks(&self.store, &t.id).await?;
         let (changes, milestones) = history_of(events);
         let h = History { reported_at: micros(t.reported_at), changes: &changes, milestones: &milestones };
-        let now = self.now();
+        let now = self.business_now();
         recompute(cal, Some(&policy.spec), &h, micros(now), &mut stored);
         // In the order work happens: response, arrival, plan, restore, resolve, then custom ones.
         let rank = |m: &str| domain::sla::policy::METRICS.iter().position(|x| *x == m).unwrap_or(usize::MAX);

@@ -56,7 +56,7 @@ impl App {
     where
         F: AsyncFnOnce(&store::Tx, &mut Ticket, &Ticket) -> Result<()>,
     {
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let done = self.change_ticket_in(&tx, p, (id, Some(rules)), action, now, change).await?;
         tx.commit().await?;
@@ -112,7 +112,7 @@ impl App {
         if !f.to.may_enter(p.role) {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
+        let now = self.business_now();
         let at = given_time(p, "at", f.at, now)?;
         let pauses = rules.policy.as_ref().is_some_and(|r| r.spec.pause_states.contains_key(f.to.as_str()));
         if matches!(p.role, Role::Engineer | Role::VendorPm) && pauses {
@@ -198,7 +198,7 @@ impl App {
         if let Some(a) = &assignee {
             self.check_assignee(p, t.vendor_id.as_deref(), a).await?;
         }
-        let now = self.now();
+        let now = self.business_now();
         let done = self
             .change_ticket(p, (id, &rules), "assign", async |tx, t, before| {
                 if assignee != before.assignee_id {
@@ -253,7 +253,7 @@ impl App {
         if !matches!(p.role, Role::Admin | Role::Engineer | Role::VendorPm) {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
+        let now = self.business_now();
         let at = given_time(p, "at", at, now)?;
         let done = self
             .change_ticket(p, (id, &rules), "milestone", async |tx, t, _| {
@@ -317,7 +317,7 @@ impl App {
         if !has_outage(t.kind) {
             return Err(FieldError::new("cause", "只有故障工单记录中断原因", "only incidents record an outage").into());
         }
-        let now = self.now();
+        let now = self.business_now();
         if f.outage_start.is_some_and(|s| s > now) || f.outage_end.is_some_and(|e| e > now) {
             return Err(FieldError::new("outage_end", "不能晚于当前时间", "must not be in the future").into());
         }
@@ -389,7 +389,7 @@ impl App {
                 "a ticket is rated after it is resolved",
             ));
         }
-        let now = self.now();
+        let now = self.business_now();
         let done = self
             .change_ticket(p, (id, &rules), "rate", async |tx, t, _| {
                 t.rating = Some(rating);

@@ -106,7 +106,7 @@ impl App {
     /// Marks the caller's notifications read (the listed ones, or all).
     pub async fn read_notifications(&self, p: &Principal, ids: &[String]) -> Result<u64> {
         let tx = self.store.begin().await?;
-        let n = store::notifications::mark_read(&tx, &p.user_id, ids, self.now()).await?;
+        let n = store::notifications::mark_read(&tx, &p.user_id, ids, self.business_now()).await?;
         tx.commit().await?;
         Ok(n)
     }
