@@ -345,7 +345,7 @@ impl Gen<'_> {
 
 /// Writes `n` tickets and prints progress.
 pub async fn generate(app: &App, reg: &Registry, n: usize) -> Result<Stats> {
-    let now = micros(app.now());
+    let now = micros(app.business_now());
     let mut g =
         Gen { reg, now, rng: StdRng::seed_from_u64(20_261_122), counters: HashMap::new(), stats: Stats::default() };
     let open = n * 2 / 100;
@@ -396,7 +396,7 @@ pub async fn generate(app: &App, reg: &Registry, n: usize) -> Result<Stats> {
         report(written);
     }
     // Numbers of today continue after the generated ones.
-    let today = bureau_day(micros(app.now()));
+    let today = bureau_day(micros(app.business_now()));
     if let Some(&used) = g.counters.get(&today) {
         let tx = app.store().begin().await?;
         for _ in 0..used {

@@ -67,7 +67,7 @@ fn query(sort: &str, order: Order) -> ListQuery {
 
 pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>> {
     let newest = query("reported_at", Order::Desc);
-    let now = app.now();
+    let now = app.business_now();
     let month_from = now - Duration::days(400);
     let cases: Vec<(&str, &Principal, ListQuery, TicketFilter)> = vec![
         ("list, default (newest first), bureau", &reg.admin, newest.clone(), TicketFilter::default()),
@@ -130,13 +130,13 @@ pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>>
     let store = app.store();
     rows.push(
         time("due_for_check(now, 200)", reps, || async {
-            Ok((store::tickets::due_for_check(store, app.now(), 200).await?.len(), None))
+            Ok((store::tickets::due_for_check(store, app.business_now(), 200).await?.len(), None))
         })
         .await?,
     );
     rows.push(
         time("running_due_before(now + 4 h, 200)", reps, || async {
-            let before = app.now() + Duration::hours(4);
+            let before = app.business_now() + Duration::hours(4);
             Ok((store::tickets::running_due_before(store, before, 200).await?.len(), None))
         })
         .await?,
@@ -167,7 +167,7 @@ pub async fn creation(app: &App, reg: &Registry, count: usize, tasks: usize) -> 
                     channel: Some("phone".into()),
                     ..Default::default()
                 };
-                app.create_ticket(&admin, input, false).await.map_err(|e| anyhow!("{e:?}"))?;
+                app.create_ticket(&admin, input, domain::Lang::Zh).await.map_err(|e| anyhow!("{e:?}"))?;
             }
             Ok::<_, anyhow::Error>(())
         }));

@@ -4,9 +4,9 @@
 
 use app::AppError;
 use app::import::{ImportError, RowError};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::{FieldError, Msg};
+use domain::{FieldError, Lang, Msg};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -192,14 +192,14 @@ impl Problem {
         problem(status, code, zh, en)
     }
 
-    pub fn render(&self, english: bool, request_id: &str) -> Response {
+    pub fn render(&self, lang: Lang, request_id: &str) -> Response {
         let body = ProblemBody {
             code: self.code.to_string(),
-            message: self.message.pick(english).to_string(),
+            message: self.message.pick(lang).to_string(),
             field_errors: self
                 .field_errors
                 .iter()
-                .map(|f| FieldErrorBody { field: f.field.clone(), message: f.msg.pick(english).to_string() })
+                .map(|f| FieldErrorBody { field: f.field.clone(), message: f.msg.pick(lang).to_string() })
                 .collect(),
             row_errors: self
                 .row_errors
@@ -207,7 +207,7 @@ impl Problem {
                 .map(|r| RowErrorBody {
                     row: r.row,
                     column: r.column.clone(),
-                    message: r.message.pick(english).to_string(),
+                    message: r.message.pick(lang).to_string(),
                 })
                 .collect(),
             request_id: request_id.to_string(),
@@ -226,20 +226,11 @@ impl IntoResponse for ApiError {
     /// with the request id, and log the cause once with that id.
     fn into_response(self) -> Response {
         let p = self.problem();
-        let mut r = p.render(false, "");
+        let mut r = p.render(Lang::Zh, "");
         r.extensions_mut().insert(p);
         if let Some(c) = self.cause() {
             r.extensions_mut().insert(c);
         }
         r
     }
-}
-
-/// English when the client's first language preference is English.
-pub fn wants_english(headers: &HeaderMap) -> bool {
-    headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .is_some_and(|first| first.trim().to_ascii_lowercase().starts_with("en"))
 }

@@ -5,7 +5,7 @@ use app::App;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
-use domain::{FieldError, Principal};
+use domain::{FieldError, Lang, Principal};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -64,6 +64,29 @@ where
         let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
         Ok(ClientAddr(peer.map(|p| client_address(p, &parts.headers, &http.trusted_proxies))))
     }
+}
+
+/// The language the client reads: English when its first `Accept-Language` preference is
+/// English, Chinese otherwise. Decided once per request here and handed to use cases as a
+/// `domain::Lang`; the `localize` middleware renders problem bodies by the same rule.
+pub struct ClientLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientLang(lang_of(&parts.headers)))
+    }
+}
+
+/// The one rule from `Accept-Language` to a language (see `ClientLang`).
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    let english = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| first.trim().to_ascii_lowercase().starts_with("en"));
+    if english { Lang::En } else { Lang::Zh }
 }
 
 fn client_address(

@@ -62,7 +62,7 @@ fn refused(zh: &str, en: &str, status: StatusCode, code: &'static str) -> Respon
         row_errors: Vec::new(),
         retry_after: None,
     };
-    let mut r = p.render(false, "");
+    let mut r = p.render(domain::Lang::Zh, "");
     r.extensions_mut().insert(p);
     r
 }

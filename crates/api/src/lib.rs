@@ -142,7 +142,7 @@ pub fn router(app: App, http: HttpConfig) -> Router {
 
 /// Renders error bodies in the client's language and stamps them with the request id.
 async fn localize(req: Request, next: Next) -> Response {
-    let english = error::wants_english(req.headers());
+    let lang = extract::lang_of(req.headers());
     let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let mut res = if extract::path_has_control_chars(req.uri().path()) {
         // Ids with control characters cannot exist; PostgreSQL would refuse even to look them up.
@@ -164,7 +164,7 @@ async fn localize(req: Request, next: Next) -> Response {
     });
     if let Some(p) = problem {
         let headers = std::mem::take(res.headers_mut());
-        res = p.render(english, &request_id);
+        res = p.render(lang, &request_id);
         for (k, v) in headers.iter() {
             if k != axum::http::header::CONTENT_TYPE && k != axum::http::header::CONTENT_LENGTH {
                 res.headers_mut().insert(k.clone(), v.clone());

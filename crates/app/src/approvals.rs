@@ -116,7 +116,7 @@ impl App {
         let mut s = s;
         s.unit_decides.sort();
         s.unit_decides.dedup();
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         store::approvals::put_setting(&tx, SETTINGS_KEY, &serde_json::to_value(&s).unwrap_or_default(), now).await?;
         audit(&tx, p, "update", "settings", SETTINGS_KEY, Some(&before), Some(&s), now).await?;
@@ -128,7 +128,7 @@ impl App {
     /// 409: the first is decided or withdrawn before another is made.
     pub(crate) async fn request_approval(&self, p: &Principal, r: NewRequest) -> Result<Approval> {
         let settings = self.approval_settings().await?;
-        let now = self.now();
+        let now = self.business_now();
         let a = Approval {
             id: store::new_id(),
             kind: r.kind,
@@ -230,7 +230,7 @@ impl App {
         let effect = self.effects.get(a.kind)?;
         let status = if approve { ApprovalStatus::Approved } else { ApprovalStatus::Rejected };
         let name = self.person_name(p).await?;
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         if !store::approvals::decide(&tx, &a.id, status, (&p.user_id, &name), comment.as_deref(), now).await? {
             return Err(already_decided());
@@ -273,7 +273,7 @@ impl App {
         if a.requested_by != p.user_id {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
+        let now = self.business_now();
         let name = a.requested_by_name.clone();
         let tx = self.store.begin().await?;
         if !store::approvals::decide(&tx, &a.id, ApprovalStatus::Withdrawn, (&p.user_id, &name), None, now).await? {

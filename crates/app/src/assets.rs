@@ -6,7 +6,7 @@ use domain::registry::{Asset, AssetFields, AssetInput};
 use domain::{FieldError, Principal, Scope};
 use store::Tx;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
+use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
 
 /// Resolves the owning unit: the linked system's unit wins; a different explicit unit is an error.
 pub(crate) async fn resolve_owner(tx: &Tx, f: &mut AssetFields) -> Result<()> {
@@ -59,7 +59,7 @@ impl App {
 
     pub async fn delete_asset(&self, p: &Principal, id: &str) -> Result<()> {
         require_registry_write_to(p, self.get_asset(p, id)).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::assets::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         store::assets::delete(&tx, id).await?;
@@ -71,7 +71,7 @@ impl App {
 
 pub(crate) async fn insert_asset(tx: &Tx, p: &Principal, mut f: AssetFields) -> Result<Asset> {
     resolve_owner(tx, &mut f).await?;
-    let t = now();
+    let t = wall_now();
     let a = store::assets::insert(tx, &f, t).await?;
     audit::<(), _>(tx, p, "create", "asset", &a.id, None, Some(&a), t).await?;
     Ok(a)
@@ -79,7 +79,7 @@ pub(crate) async fn insert_asset(tx: &Tx, p: &Principal, mut f: AssetFields) -> 
 
 pub(crate) async fn update_asset(tx: &Tx, p: &Principal, before: &Asset, mut f: AssetFields) -> Result<Asset> {
     resolve_owner(tx, &mut f).await?;
-    let t = now();
+    let t = wall_now();
     let a = store::assets::update(tx, &before.id, &f, t).await?;
     audit(tx, p, "update", "asset", &a.id, Some(before), Some(&a), t).await?;
     Ok(a)

@@ -1,7 +1,7 @@
 //! Working calendars: the presets, the bureau's own, their month view, and the reference data
 //! (presets and the State Council schedule) that every installation starts with.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::list::{ListQuery, Page};
 pub use domain::sla::calendar::SORT_KEYS;
 use domain::sla::calendar::{CalendarInput, CalendarView, PRESETS, StoredCalendar, holidays_until, is_preset};
@@ -10,7 +10,7 @@ use domain::sla::{Calendar, DayView};
 use domain::{FieldError, Principal};
 use store::Tx;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write};
+use crate::{App, AppError, Result, audit, require_registry_write, wall_now};
 
 /// The most days one month-view request may cover.
 pub const MAX_VIEW_DAYS: i64 = 400;
@@ -25,7 +25,7 @@ fn preset_refused() -> AppError {
 
 /// Today in a calendar's own time zone.
 fn today_in(zone: &str) -> NaiveDate {
-    domain::sla::calendar::date_in(zone, Utc::now())
+    domain::sla::calendar::date_in(zone, wall_now())
 }
 
 impl App {
@@ -34,7 +34,7 @@ impl App {
     /// administrator has edited (their entries, or their clearing of a year, are never
     /// overwritten). Shipped data, so not in the audit trail.
     pub async fn ensure_reference_data(&self) -> Result<()> {
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         for p in &PRESETS {
             if store::calendars::get(&tx, p.id).await?.is_none() {
@@ -88,7 +88,7 @@ impl App {
             .filter(|c| c.spec.holiday_sets.iter().any(|s| s == code))
             .map(|c| c.id)
             .collect();
-        store::tickets::recheck_calendars(tx, &ids, self.now()).await?;
+        store::tickets::recheck_calendars(tx, &ids, self.business_now()).await?;
         for id in &ids {
             store::inspections::mark_plans_on_calendar(tx, id).await?;
         }
@@ -126,7 +126,7 @@ impl App {
     pub async fn create_calendar(&self, p: &Principal, input: CalendarInput) -> Result<CalendarView> {
         require_registry_write(p)?;
         let spec = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         check_sets(&tx, &spec.holiday_sets).await?;
         let c = store::calendars::insert(&tx, None, &spec, false, t).await.map_err(duplicate)?;
@@ -141,14 +141,14 @@ impl App {
             return Err(preset_refused());
         }
         let spec = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::calendars::get(&tx, id).await?.ok_or(AppError::NotFound)?;
         check_sets(&tx, &spec.holiday_sets).await?;
         let c = store::calendars::update(&tx, id, &spec, t).await.map_err(duplicate)?;
         audit(&tx, p, "update", "calendar", id, Some(&before.spec.input_json()), Some(&c.spec.input_json()), t).await?;
         // Open tickets take the new calendar at the clock job's next round.
-        store::tickets::recheck_calendars(&tx, &[id.to_string()], self.now()).await?;
+        store::tickets::recheck_calendars(&tx, &[id.to_string()], self.business_now()).await?;
         store::inspections::mark_plans_on_calendar(&tx, id).await?;
         tx.commit().await?;
         self.calendar_view(&c).await
@@ -159,7 +159,7 @@ impl App {
         if is_preset(id) {
             return Err(preset_refused());
         }
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::calendars::get(&tx, id).await?.ok_or(AppError::NotFound)?;
         let used = store::calendars::policies_using(&tx, id).await?;

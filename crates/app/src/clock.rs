@@ -1,6 +1,7 @@
 //! Where business time comes from. Production reads the system clock; tests set the time, so an
 //! SLA clause can be walked through days in milliseconds and a breach “while the server was
-//! stopped” can be staged exactly. Session expiry always uses the real clock.
+//! stopped” can be staged exactly. `App::business_now()` reads it; real time (record stamps,
+//! sessions, the throttle) is `crate::wall_now()` — see docs/architecture.md, "Two clocks".
 
 use std::sync::{Arc, Mutex};
 

@@ -6,7 +6,7 @@ use domain::registry::{Contract, ContractInput, ContractItem, ContractItemFields
 use domain::{FieldError, Principal, Scope};
 use store::Tx;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
+use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
 
 fn duplicate(e: store::StoreError) -> AppError {
     AppError::unique("code", "合同编号已被使用", "another contract has this code")(e)
@@ -62,7 +62,7 @@ impl App {
     pub async fn create_contract(&self, p: &Principal, input: ContractInput) -> Result<Contract> {
         require_registry_write(p)?;
         let f = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         check_vendor(&tx, &f.vendor_id).await?;
         let named: Vec<_> = f.items.iter().enumerate().map(|(i, it)| (format!("items[{i}]."), it)).collect();
@@ -76,7 +76,7 @@ impl App {
     pub async fn update_contract(&self, p: &Principal, id: &str, input: ContractInput) -> Result<Contract> {
         require_registry_write_to(p, self.get_contract(p, id)).await?;
         let f = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::contracts::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let unknown: Vec<FieldError> = f
@@ -102,7 +102,7 @@ impl App {
 
     pub async fn delete_contract(&self, p: &Principal, id: &str) -> Result<()> {
         require_registry_write_to(p, self.get_contract(p, id)).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::contracts::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         store::contracts::delete(&tx, id).await?;
@@ -127,7 +127,7 @@ impl App {
     ) -> Result<ContractItem> {
         require_registry_write_to(p, self.get_contract(p, contract_id)).await?;
         let f = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let contract = store::contracts::get(&tx, &p.scope(), contract_id).await?.ok_or(AppError::NotFound)?;
         if contract.items.iter().any(|i| i.name == f.name) {
@@ -149,7 +149,7 @@ impl App {
     ) -> Result<ContractItem> {
         require_registry_write_to(p, self.get_contract_item(p, contract_id, item_id)).await?;
         let f = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let contract = store::contracts::get(&tx, &p.scope(), contract_id).await?.ok_or(AppError::NotFound)?;
         let before = contract.items.iter().find(|i| i.id == item_id).cloned().ok_or(AppError::NotFound)?;
@@ -165,7 +165,7 @@ impl App {
 
     pub async fn delete_contract_item(&self, p: &Principal, contract_id: &str, item_id: &str) -> Result<()> {
         require_registry_write_to(p, self.get_contract_item(p, contract_id, item_id)).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before =
             store::contracts::get_item(&tx, &p.scope(), contract_id, item_id).await?.ok_or(AppError::NotFound)?;

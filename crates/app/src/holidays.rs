@@ -10,7 +10,7 @@ use domain::{FieldError, Msg, Principal};
 use serde_json::json;
 
 use crate::import::{ImportError, RowError};
-use crate::{App, AppError, Result, audit, now, require_registry_write};
+use crate::{App, AppError, Result, audit, require_registry_write, wall_now};
 
 fn line_errors(errors: Vec<LineError>) -> ImportError {
     ImportError::Rows(
@@ -36,7 +36,7 @@ impl App {
     pub async fn create_holiday_set(&self, p: &Principal, input: HolidaySetInput) -> Result<HolidaySetView> {
         require_registry_write(p)?;
         let (code, name, description) = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let s = store::holidays::insert_set(&tx, &code, &name, description.as_deref(), t)
             .await
@@ -49,7 +49,7 @@ impl App {
 
     pub async fn delete_holiday_set(&self, p: &Principal, id: &str) -> Result<()> {
         require_registry_write(p)?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let s = store::holidays::set_by_id(&tx, id).await?.ok_or(AppError::NotFound)?;
         if s.code == CN_CODE {
@@ -149,7 +149,7 @@ impl App {
         to: chrono::NaiveDate,
         entries: Vec<HolidayEntry>,
     ) -> Result<()> {
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let set = store::holidays::set_by_id(&tx, id).await?.ok_or(AppError::NotFound)?;
         let before = store::holidays::replace_span(&tx, id, from, to, &entries, true, t).await?;

@@ -249,7 +249,7 @@ impl App {
                 return Err(ImportError::Rows(vec![row_error_from_app(&sheet, row, e)]));
             }
         }
-        crate::audit::<(), _>(&tx, p, "import", "system", "-", None, Some(&report), crate::now()).await?;
+        crate::audit::<(), _>(&tx, p, "import", "system", "-", None, Some(&report), crate::wall_now()).await?;
         tx.commit().await?;
         Ok(report)
     }
@@ -370,7 +370,7 @@ impl App {
                 return Err(ImportError::Rows(vec![row_error_from_app(&sheet, row, e)]));
             }
         }
-        crate::audit::<(), _>(&tx, p, "import", "asset", "-", None, Some(&report), crate::now()).await?;
+        crate::audit::<(), _>(&tx, p, "import", "asset", "-", None, Some(&report), crate::wall_now()).await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -117,8 +117,10 @@ impl App {
         App { sources, ..self }
     }
 
-    /// Business time: when tickets are reported, clocks run and jobs look.
-    pub fn now(&self) -> DateTime<Utc> {
+    /// Business time, from the injectable `clock` (tests stage it): when tickets are reported, SLA
+    /// clocks run and breach, approvals and inspections are dated, and jobs look for due work.
+    /// Real time for record stamps, sessions and leases is `wall_now()`.
+    pub fn business_now(&self) -> DateTime<Utc> {
         domain::audit::truncate_micros(self.clock.now())
     }
 
@@ -151,15 +153,18 @@ impl App {
     }
 }
 
-/// The current instant at the precision the database and the audit chain keep.
-pub(crate) fn now() -> DateTime<Utc> {
+/// Wall time: the real current instant, at the precision the database and the audit chain keep.
+/// For stamps on registry records and their audit entries, sessions (login, idle and absolute
+/// expiry), the login throttle and start-up seeding — things that must follow the real clock
+/// whatever a test does to business time. Business rules read `App::business_now()`.
+pub(crate) fn wall_now() -> DateTime<Utc> {
     domain::audit::truncate_micros(Utc::now())
 }
 
 /// Today's date for the bureau. China keeps UTC+8 all year; calendars with their own time zones
 /// come with the SLA engine.
 pub fn bureau_today() -> chrono::NaiveDate {
-    bureau_date(Utc::now())
+    bureau_date(wall_now())
 }
 
 /// The bureau's date (UTC+8) of an instant.

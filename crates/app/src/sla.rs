@@ -9,10 +9,10 @@ use domain::sla::policy::{PolicyInput, PolicySpec, PolicyView, VersionInfo};
 use domain::sla::simulate::{SimulateInput, SimulateResult};
 use domain::sla::target::explain;
 use domain::sla::templates::{Template, templates};
-use domain::{FieldError, Principal, Scope};
+use domain::{FieldError, Lang, Principal, Scope};
 use store::Tx;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
+use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
 
 async fn check_refs(tx: &Tx, spec: &PolicySpec) -> Result<()> {
     let mut errors = Vec::new();
@@ -53,7 +53,7 @@ impl App {
     pub async fn create_policy(&self, p: &Principal, input: PolicyInput) -> Result<PolicyView> {
         require_registry_write(p)?;
         let spec = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         check_refs(&tx, &spec).await?;
         let v = store::sla::insert(&tx, &spec, Some(&p.user_id), t).await?;
@@ -66,7 +66,7 @@ impl App {
     pub async fn update_policy(&self, p: &Principal, id: &str, input: PolicyInput) -> Result<PolicyView> {
         require_registry_write_to(p, self.get_policy(p, id, None)).await?;
         let spec = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::sla::get(&tx, &Scope::All, id, None).await?.ok_or(AppError::NotFound)?;
         // A policy's history belongs to its item's readers: it may be attached once, not moved.
@@ -89,7 +89,7 @@ impl App {
 
     pub async fn delete_policy(&self, p: &Principal, id: &str) -> Result<()> {
         require_registry_write_to(p, self.get_policy(p, id, None)).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::sla::get(&tx, &Scope::All, id, None).await?.ok_or(AppError::NotFound)?;
         let used = store::tickets::count_by_policy(&tx, id).await?;
@@ -108,7 +108,7 @@ impl App {
     }
 
     /// Due times of inline targets, or of a policy's level, for a report at `reported_at`.
-    pub async fn simulate(&self, p: &Principal, input: SimulateInput, english: bool) -> Result<SimulateResult> {
+    pub async fn simulate(&self, p: &Principal, input: SimulateInput, lang: Lang) -> Result<SimulateResult> {
         let mut errors = Vec::new();
         let (reported_at, pauses) = input.parse_times(&mut errors);
         input.check_targets(&mut errors);
@@ -163,7 +163,7 @@ impl App {
                 Some(o) if !in_hours => (*o, true),
                 _ => (*target, false),
             };
-            let mut e = explain(&t, &cal, reported_at, &pauses, english);
+            let mut e = explain(&t, &cal, reported_at, &pauses, lang);
             e.out_of_hours = out;
             due.insert(metric.clone(), e);
         }

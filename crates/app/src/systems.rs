@@ -6,7 +6,7 @@ use domain::registry::{System, SystemFields, SystemInput};
 use domain::{FieldError, Principal, Scope};
 use store::Tx;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
+use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
 
 fn duplicate(e: store::StoreError) -> AppError {
     AppError::unique("name", "该单位下已有同名信息系统", "the unit already has a system with this name")(e)
@@ -53,7 +53,7 @@ impl App {
 
     pub async fn delete_system(&self, p: &Principal, id: &str) -> Result<()> {
         require_registry_write_to(p, self.get_system(p, id)).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::systems::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let (items, assets) = store::systems::dependents(&tx, id).await?;
@@ -74,7 +74,7 @@ impl App {
 /// Shared by the API and the xlsx import.
 pub(crate) async fn insert_system(tx: &Tx, p: &Principal, f: &SystemFields) -> Result<System> {
     check_unit(tx, "unit_id", &f.unit_id).await?;
-    let t = now();
+    let t = wall_now();
     let s = store::systems::insert(tx, f, t).await.map_err(duplicate)?;
     audit::<(), _>(tx, p, "create", "system", &s.id, None, Some(&s), t).await?;
     Ok(s)
@@ -82,7 +82,7 @@ pub(crate) async fn insert_system(tx: &Tx, p: &Principal, f: &SystemFields) -> R
 
 pub(crate) async fn update_system(tx: &Tx, p: &Principal, before: &System, f: &SystemFields) -> Result<System> {
     check_unit(tx, "unit_id", &f.unit_id).await?;
-    let t = now();
+    let t = wall_now();
     let s = store::systems::update(tx, &before.id, f, t).await.map_err(duplicate)?;
     audit(tx, p, "update", "system", &s.id, Some(before), Some(&s), t).await?;
     if before.unit_id != s.unit_id {

@@ -5,7 +5,7 @@ use domain::list::{ListQuery, Page};
 pub use domain::registry::lists::units::SORT_KEYS;
 use domain::registry::{Unit, UnitInput};
 
-use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
+use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
 
 const DUPLICATE: (&str, &str, &str) = ("name", "已存在同名单位", "a unit with this name already exists");
 
@@ -21,7 +21,7 @@ impl App {
     pub async fn create_unit(&self, p: &Principal, input: UnitInput) -> Result<Unit> {
         require_registry_write(p)?;
         let f = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let u =
             store::units::insert(&tx, &f, t).await.map_err(AppError::unique(DUPLICATE.0, DUPLICATE.1, DUPLICATE.2))?;
@@ -33,7 +33,7 @@ impl App {
     pub async fn update_unit(&self, p: &Principal, id: &str, input: UnitInput) -> Result<Unit> {
         require_registry_write_to(p, self.get_unit(p, id)).await?;
         let f = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::units::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let u = store::units::update(&tx, id, &f, t).await.map_err(AppError::unique(
@@ -48,7 +48,7 @@ impl App {
 
     pub async fn delete_unit(&self, p: &Principal, id: &str) -> Result<()> {
         require_registry_write_to(p, self.get_unit(p, id)).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::units::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let (systems, users, assets) = store::units::dependents(&tx, id).await?;

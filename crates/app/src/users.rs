@@ -6,7 +6,7 @@ use domain::registry::{Certificate, CertificateInput, User, UserFields, UserInpu
 use domain::{FieldError, Principal, Role, Scope};
 use store::Tx;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
+use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
 
 fn duplicate(e: store::StoreError) -> AppError {
     AppError::unique("username", "用户名已被使用", "this user name is taken")(e)
@@ -53,7 +53,7 @@ impl App {
         require_registry_write(p)?;
         let f = input.validate(true)?;
         let hash = self.hash_password(f.password.clone().unwrap_or_default()).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         check_bindings(&tx, &f).await?;
         let u = store::users::insert(&tx, &f, &hash, t).await.map_err(duplicate)?;
@@ -70,7 +70,7 @@ impl App {
             Some(pw) => Some(self.hash_password(pw.clone()).await?),
             None => None,
         };
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::users::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         check_bindings(&tx, &f).await?;
@@ -98,7 +98,7 @@ impl App {
         if p.user_id == id {
             return Err(AppError::conflict(None, "不能删除自己的账户", "you cannot delete your own account"));
         }
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::users::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         keep_an_admin(&tx, &before, None).await?;
@@ -127,7 +127,7 @@ impl App {
     ) -> Result<Certificate> {
         require_registry_write_to(p, self.get_user(p, user_id)).await?;
         let f = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         store::users::get(&tx, &p.scope(), user_id).await?.ok_or(AppError::NotFound)?;
         let before = match id {
@@ -143,7 +143,7 @@ impl App {
 
     pub async fn delete_certificate(&self, p: &Principal, user_id: &str, id: &str) -> Result<()> {
         require_registry_write_to(p, self.get_user(p, user_id)).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::users::certificate(&tx, user_id, id).await?.ok_or(AppError::NotFound)?;
         store::users::delete_certificate(&tx, user_id, id).await?;

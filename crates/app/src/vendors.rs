@@ -6,7 +6,7 @@ pub use domain::registry::lists::vendors::SORT_KEYS;
 use domain::registry::{Vendor, VendorInput};
 use store::StoreError;
 
-use crate::{App, AppError, Result, audit, now, require_registry_write, require_registry_write_to};
+use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
 
 fn duplicate(e: StoreError) -> AppError {
     match e {
@@ -34,7 +34,7 @@ impl App {
     pub async fn create_vendor(&self, p: &Principal, input: VendorInput) -> Result<Vendor> {
         require_registry_write(p)?;
         let f = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let v = store::vendors::insert(&tx, &f, t).await.map_err(duplicate)?;
         audit::<(), _>(&tx, p, "create", "vendor", &v.id, None, Some(&v), t).await?;
@@ -45,7 +45,7 @@ impl App {
     pub async fn update_vendor(&self, p: &Principal, id: &str, input: VendorInput) -> Result<Vendor> {
         require_registry_write_to(p, self.get_vendor(p, id)).await?;
         let f = input.validate()?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::vendors::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let v = store::vendors::update(&tx, id, &f, t).await.map_err(duplicate)?;
@@ -56,7 +56,7 @@ impl App {
 
     pub async fn delete_vendor(&self, p: &Principal, id: &str) -> Result<()> {
         require_registry_write_to(p, self.get_vendor(p, id)).await?;
-        let t = now();
+        let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::vendors::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let (contracts, staff) = store::vendors::dependents(&tx, id).await?;

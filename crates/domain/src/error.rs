@@ -3,6 +3,16 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// The language a reader gets messages in: Chinese unless the client asks for English. The API
+/// decides it once per request (`api::error::ClientLang`, from `Accept-Language`) and passes it
+/// down as a value; nothing below the API reads headers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
 /// A message in Chinese (the default) and English; the API picks one per request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Msg {
@@ -15,8 +25,11 @@ impl Msg {
         Self { zh: zh.into(), en: en.into() }
     }
 
-    pub fn pick(&self, english: bool) -> &str {
-        if english { &self.en } else { &self.zh }
+    pub fn pick(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
     }
 }
 

@@ -48,4 +48,4 @@ pub mod sla;
 pub mod tickets;
 
 pub use access::{Principal, Role, Scope};
-pub use error::{FieldError, Msg};
+pub use error::{FieldError, Lang, Msg};

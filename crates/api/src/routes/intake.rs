@@ -62,7 +62,7 @@ async fn alertmanager(
     JsonBody(payload): JsonBody<AlertmanagerPayload>,
 ) -> ApiResult<Json<IntakeReport>> {
     let i = s.app.integration_for(&bearer(&headers)?, &[IntegrationKind::Alertmanager]).await?;
-    let events = payload.events(&i.system_label, s.app.now()).map_err(ApiError::BadRequest)?;
+    let events = payload.events(&i.system_label, s.app.business_now()).map_err(ApiError::BadRequest)?;
     Ok(Json(s.app.take_alerts(&i, events).await?))
 }
 
@@ -77,7 +77,7 @@ async fn webhook(
     JsonBody(alert): JsonBody<WebhookAlert>,
 ) -> ApiResult<Json<IntakeReport>> {
     let i = s.app.integration_for(&bearer(&headers)?, &[IntegrationKind::Webhook]).await?;
-    let event = alert.event(s.app.now()).map_err(ApiError::BadRequest)?;
+    let event = alert.event(s.app.business_now()).map_err(ApiError::BadRequest)?;
     Ok(Json(s.app.take_alerts(&i, vec![event]).await?))
 }
 

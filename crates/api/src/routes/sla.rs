@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use domain::FieldError;
 use domain::list::Page;
 use domain::sla::policy::{PolicyInput, PolicyView, VersionInfo};
@@ -13,8 +13,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiResult, ProblemBody, wants_english};
-use crate::extract::{Auth, JsonBody};
+use crate::error::{ApiResult, ProblemBody};
+use crate::extract::{Auth, ClientLang, JsonBody};
 use crate::query::{ListFilter, Listed, Query, as_decoded};
 use crate::state::AppState;
 
@@ -120,10 +120,10 @@ async fn versions(State(s): State<AppState>, auth: Auth, Path(id): Path<String>)
 async fn simulate(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    ClientLang(lang): ClientLang,
     JsonBody(input): JsonBody<SimulateInput>,
 ) -> ApiResult<Json<SimulateResult>> {
-    Ok(Json(s.app.simulate(&auth.principal, input, wants_english(&headers)).await?))
+    Ok(Json(s.app.simulate(&auth.principal, input, lang).await?))
 }
 
 /// Policies drawn from the procurement documents' clauses, as starting points.

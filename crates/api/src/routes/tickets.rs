@@ -3,7 +3,7 @@
 use app::tickets::TicketFilter;
 use axum::Json;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::FieldError;
 use domain::list::{ListQuery, Page};
@@ -19,8 +19,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::xlsx;
-use crate::error::{ApiResult, ProblemBody, wants_english};
-use crate::extract::{Auth, JsonBody, MultipartFile};
+use crate::error::{ApiResult, ProblemBody};
+use crate::extract::{Auth, ClientLang, JsonBody, MultipartFile};
 use crate::query::{ListFilter, Listed, Moment, Query, QueryParams};
 use crate::state::AppState;
 
@@ -124,10 +124,10 @@ async fn export(
 async fn create(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    ClientLang(lang): ClientLang,
     JsonBody(input): JsonBody<TicketInput>,
 ) -> ApiResult<(StatusCode, Json<TicketDetail>)> {
-    let t = s.app.create_ticket(&auth.principal, input, wants_english(&headers)).await?;
+    let t = s.app.create_ticket(&auth.principal, input, lang).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
 
@@ -137,10 +137,10 @@ async fn create(
 async fn get(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    ClientLang(lang): ClientLang,
     Path(id): Path<String>,
 ) -> ApiResult<Json<TicketDetail>> {
-    Ok(Json(s.app.get_ticket(&auth.principal, &id, wants_english(&headers)).await?))
+    Ok(Json(s.app.get_ticket(&auth.principal, &id, lang).await?))
 }
 
 /// Moves the ticket to another state. A move the lifecycle does not allow answers 409 and names
@@ -153,11 +153,11 @@ async fn get(
 async fn transition(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    ClientLang(lang): ClientLang,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<TransitionInput>,
 ) -> ApiResult<axum::response::Response> {
-    let done = s.app.transition_ticket(&auth.principal, &id, input, wants_english(&headers)).await?;
+    let done = s.app.transition_ticket(&auth.principal, &id, input, lang).await?;
     Ok(super::applied(done, axum::http::StatusCode::OK))
 }
 
@@ -168,11 +168,11 @@ async fn transition(
 async fn assign(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    ClientLang(lang): ClientLang,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<AssignInput>,
 ) -> ApiResult<Json<TicketDetail>> {
-    Ok(Json(s.app.assign_ticket(&auth.principal, &id, input, wants_english(&headers)).await?))
+    Ok(Json(s.app.assign_ticket(&auth.principal, &id, input, lang).await?))
 }
 
 /// Records a milestone that stops a clock (`plan`, or a custom metric of the policy).
@@ -182,11 +182,11 @@ async fn assign(
 async fn milestone(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    ClientLang(lang): ClientLang,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<MilestoneInput>,
 ) -> ApiResult<Json<TicketDetail>> {
-    Ok(Json(s.app.ticket_milestone(&auth.principal, &id, input, wants_english(&headers)).await?))
+    Ok(Json(s.app.ticket_milestone(&auth.principal, &id, input, lang).await?))
 }
 
 /// An incident's outage cause and interruption times.
@@ -196,11 +196,11 @@ async fn milestone(
 async fn outage(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    ClientLang(lang): ClientLang,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<OutageInput>,
 ) -> ApiResult<axum::response::Response> {
-    let done = s.app.ticket_outage(&auth.principal, &id, input, wants_english(&headers)).await?;
+    let done = s.app.ticket_outage(&auth.principal, &id, input, lang).await?;
     Ok(super::applied(done, axum::http::StatusCode::OK))
 }
 
@@ -211,11 +211,11 @@ async fn outage(
 async fn rate(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    ClientLang(lang): ClientLang,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<RatingInput>,
 ) -> ApiResult<Json<TicketDetail>> {
-    Ok(Json(s.app.rate_ticket(&auth.principal, &id, input, wants_english(&headers)).await?))
+    Ok(Json(s.app.rate_ticket(&auth.principal, &id, input, lang).await?))
 }
 
 /// Adds a comment; `internal` ones are hidden from the reporter's unit.
@@ -296,10 +296,10 @@ impl QueryParams for NotificationParams {
 async fn notifications(
     State(s): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    ClientLang(lang): ClientLang,
     Query((unread, q)): Query<NotificationParams>,
 ) -> ApiResult<Json<Page<Notification>>> {
-    let page = s.app.notifications(&auth.principal, unread, q.page, q.page_size, wants_english(&headers)).await?;
+    let page = s.app.notifications(&auth.principal, unread, q.page, q.page_size, lang).await?;
     Ok(Json(page))
 }
 

@@ -13,7 +13,7 @@ use domain::{FieldError, Msg, Principal};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::{App, AppError, Result, now};
+use crate::{App, AppError, Result, wall_now};
 
 pub(crate) use throttle::Throttle;
 pub use throttle::{Aggregate, ThrottleConfig};
@@ -106,7 +106,7 @@ impl App {
         match self.throttle.run(move |memory| password::verify(password.as_bytes(), &hash, memory)).await {
             Ok(ok) => Ok(ok),
             Err(b) => {
-                self.throttle.note("rate_limited", address, username, now());
+                self.throttle.note("rate_limited", address, username, wall_now());
                 Err(busy(b))
             }
         }
@@ -121,7 +121,7 @@ impl App {
     pub async fn login(&self, username: &str, password: &str, from: Option<IpAddr>) -> Result<LoginOutcome> {
         let username = username.trim();
         let address = address_key(from);
-        let t = now();
+        let t = wall_now();
         if let Err(b) = self.throttle.admit(&address, username) {
             self.throttle.note("rate_limited", &address, username, t);
             return Err(if b.account { bad_credentials() } else { busy(b) });
@@ -138,7 +138,7 @@ impl App {
             return Err(bad_credentials());
         };
         let ok = self.check_password(password, c.password_hash.clone(), &address, username).await?;
-        let t = now();
+        let t = wall_now();
         let detail = |reason: &str| serde_json::json!({"reason": reason, "address": address});
         if ok && c.user.active {
             let token = new_token();
@@ -223,7 +223,7 @@ impl App {
         from: Option<IpAddr>,
     ) -> Result<()> {
         let address = address_key(from);
-        let t = now();
+        let t = wall_now();
         if let Err(b) = self.throttle.admit(&address, &p.username) {
             self.throttle.note("rate_limited", &address, &p.username, t);
             return Err(busy(b));
@@ -269,7 +269,7 @@ impl App {
         }
         let h = token_hash(token);
         let session = store::sessions::find(&self.store, &h).await?.ok_or_else(session_ended)?;
-        let t = now();
+        let t = wall_now();
         let idle = Duration::from_std(self.config.session_idle).unwrap_or(Duration::minutes(30));
         let max = Duration::from_std(self.config.session_max).unwrap_or(Duration::hours(12));
         if t - session.last_seen_at > idle || t - session.created_at > max {
@@ -294,7 +294,7 @@ impl App {
     pub async fn logout(&self, p: &Principal, token: &str) -> Result<()> {
         let tx = self.store.begin().await?;
         store::sessions::delete(&tx, &token_hash(token)).await?;
-        crate::audit::<(), ()>(&tx, p, "logout", "session", &p.user_id, None, None, now()).await?;
+        crate::audit::<(), ()>(&tx, p, "logout", "session", &p.user_id, None, None, wall_now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -329,7 +329,7 @@ impl App {
         let idle = Duration::from_std(self.config.session_idle).unwrap_or(Duration::minutes(30));
         let max = Duration::from_std(self.config.session_max).unwrap_or(Duration::hours(12));
         let tx = self.store.begin().await?;
-        let n = store::sessions::delete_idle(&tx, now() - idle, now() - max).await?;
+        let n = store::sessions::delete_idle(&tx, wall_now() - idle, wall_now() - max).await?;
         tx.commit().await?;
         Ok(n)
     }

@@ -53,7 +53,7 @@ impl App {
         let Some(plan_id) = daily else { return Ok(()) };
 
         // Today's application check, signed by the engineer: every item fine but the page time.
-        let today = crate::bureau_date(self.now());
+        let today = crate::bureau_date(self.business_now());
         let f = TaskFilter { plan_id: Some(plan_id), from: Some(today), to: Some(today), ..Default::default() };
         let Some(task) = self.list_inspection_tasks(sys, &ListQuery::default(), &f).await?.items.into_iter().next()
         else {

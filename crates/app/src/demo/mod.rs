@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use domain::registry::{
     AssetInput, CertificateInput, ContractInput, ContractItemInput, MilestoneInput, SystemInput, UnitInput, VendorInput,
 };
@@ -240,7 +240,7 @@ impl App {
     }
 
     async fn demo_assets(&self, sys: &Principal, systems: &HashMap<u32, String>) -> Result<()> {
-        let today = Utc::now().date_naive();
+        let today = crate::wall_now().date_naive();
         let days = |n: i64| Some((today + Duration::days(n)).to_string());
         let assets = [
             (

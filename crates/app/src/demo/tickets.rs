@@ -115,7 +115,7 @@ impl App {
     }
 
     pub(super) async fn demo_tickets(&self, sys: &Principal, systems: &HashMap<u32, String>) -> Result<()> {
-        let now = self.now();
+        let now = self.business_now();
         for s in &STORIES {
             let Some(system_id) = systems.get(&s.system_seq) else { continue };
             let reported = now - Duration::minutes(s.ago);
@@ -129,7 +129,7 @@ impl App {
                 reporter_name: Some(s.reporter.into()),
                 ..Default::default()
             };
-            let t = self.create_ticket(sys, input, false).await?;
+            let t = self.create_ticket(sys, input, domain::Lang::Zh).await?;
             for (minutes, to, reason) in s.steps {
                 let when = reported + Duration::minutes(*minutes);
                 if when > now {
@@ -141,11 +141,11 @@ impl App {
                     at: at(when),
                     ..Default::default()
                 };
-                self.transition_ticket(sys, &t.ticket.id, step, false).await?;
+                self.transition_ticket(sys, &t.ticket.id, step, domain::Lang::Zh).await?;
             }
             if let Some(r) = s.rating {
                 let rating = RatingInput { rating: Some(r), comment: Some("处理及时，态度很好".into()) };
-                self.rate_ticket(sys, &t.ticket.id, rating, false).await?;
+                self.rate_ticket(sys, &t.ticket.id, rating, domain::Lang::Zh).await?;
             }
         }
         // Breaches that happened “while nobody looked” are recorded at their due times.

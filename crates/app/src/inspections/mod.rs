@@ -85,7 +85,7 @@ impl App {
     pub(crate) async fn ensure_builtin_templates(&self) -> Result<()> {
         let tx = self.store.begin().await?;
         for b in BUILTINS {
-            store::inspections::upsert_builtin(&tx, b, crate::now()).await?;
+            store::inspections::upsert_builtin(&tx, b, crate::wall_now()).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -108,7 +108,7 @@ impl App {
     pub async fn create_inspection_template(&self, p: &Principal, input: TemplateInput) -> Result<Template> {
         require_registry_write(p)?;
         let spec = input.validate(store::new_id)?;
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let t = store::inspections::insert_template(&tx, &spec, now).await?;
         audit::<(), _>(&tx, p, "create", "inspection_template", &t.id, None, Some(&t), now).await?;
@@ -123,7 +123,7 @@ impl App {
             return Err(builtin_refused());
         }
         let spec = input.validate(store::new_id)?;
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let before = store::inspections::get_template(&tx, id).await?.ok_or(AppError::NotFound)?;
         let t = store::inspections::update_template(&tx, id, &spec, now).await?;
@@ -137,7 +137,7 @@ impl App {
         if is_builtin(id) {
             return Err(builtin_refused());
         }
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let before = store::inspections::get_template(&tx, id).await?.ok_or(AppError::NotFound)?;
         let n = store::inspections::plans_using_template(&tx, id).await?;
@@ -200,7 +200,7 @@ impl App {
                 .into());
             }
         }
-        let today = bureau_date(self.now());
+        let today = bureau_date(self.business_now());
         let start_date = spec.start_date.unwrap_or(today);
         let end_date = match (spec.end_date, &spec.recurrence) {
             (Some(e), _) => Some(e),
@@ -238,7 +238,7 @@ impl App {
         may_plan(p)?;
         let spec = input.validate()?;
         let row = self.plan_row(p, &spec).await?;
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let plan = store::inspections::insert_plan(&tx, &row, now).await?;
         audit::<(), _>(&tx, p, "create", "inspection_plan", &plan.id, None, Some(&plan), now).await?;
@@ -284,7 +284,7 @@ impl App {
                 .await?;
             return Ok(Applied::Requested(Box::new(a)));
         }
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let plan = self.write_plan(&tx, p, &before, &row, now).await?;
         tx.commit().await?;
@@ -346,7 +346,7 @@ impl App {
                 .await?;
             return Ok(Applied::Requested(Box::new(a)));
         }
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         self.remove_plan(&tx, p, &before, now).await?;
         tx.commit().await?;
@@ -376,7 +376,7 @@ impl App {
     /// are added, open tasks no longer on the schedule removed; done and past tasks stay.
     pub(crate) async fn generate_plan(&self, plan: &Plan) -> Result<u64> {
         let (_, cal) = self.compiled_calendar(&plan.calendar_id).await?;
-        let now = self.now();
+        let now = self.business_now();
         let today = domain::sla::calendar::date_in(&cal.time_zone().to_string(), now);
         let until = today + Days::new(HORIZON_DAYS);
         let recurrence = Recurrence::parse(&plan.recurrence).map_err(|_| AppError::internal("stored recurrence"))?;
@@ -416,7 +416,7 @@ impl App {
     /// The daily job (run hourly, idempotent): every active plan keeps tasks 30 days ahead;
     /// plans whose calendar changed are regenerated. Returns the tasks created.
     pub async fn generate_inspection_tasks(&self) -> Result<u64> {
-        let until = bureau_date(self.now()) + Days::new(HORIZON_DAYS);
+        let until = bureau_date(self.business_now()) + Days::new(HORIZON_DAYS);
         let mut created = 0;
         loop {
             let plans = store::inspections::plans_behind(&self.store, until, 100).await?;

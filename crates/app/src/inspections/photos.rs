@@ -54,7 +54,7 @@ impl App {
                 Some(id.to_string())
             }
         };
-        let now = self.now();
+        let now = self.business_now();
         let photo = Photo {
             id: store::new_id(),
             task_id: task.id.clone(),
@@ -112,7 +112,7 @@ impl App {
         if p.role == Role::Engineer && photo.uploaded_by.as_deref() != Some(p.user_id.as_str()) {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         store::inspections::delete_photo(&tx, &photo.id).await?;
         store::quotas::give_back(&tx, QUOTA, &task.id).await?;

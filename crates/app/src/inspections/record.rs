@@ -20,11 +20,11 @@ use crate::{App, AppError, Result, audit, bureau_date};
 
 impl App {
     pub async fn list_inspection_tasks(&self, p: &Principal, q: &ListQuery, f: &TaskFilter) -> Result<Page<Task>> {
-        Ok(store::inspections::list_tasks(&self.store, &p.scope(), q, f, self.now()).await?)
+        Ok(store::inspections::list_tasks(&self.store, &p.scope(), q, f, self.business_now()).await?)
     }
 
     pub async fn get_inspection_task(&self, p: &Principal, id: &str) -> Result<Task> {
-        store::inspections::get_task(&self.store, &p.scope(), id, self.now()).await?.ok_or(AppError::NotFound)
+        store::inspections::get_task(&self.store, &p.scope(), id, self.business_now()).await?.ok_or(AppError::NotFound)
     }
 
     /// Who may inspect: the person the task is for, anyone in its role, the vendor's manager, or
@@ -57,7 +57,7 @@ impl App {
         }
         let auto = self.sources.read(&task.system_id, &template.items).await;
         let results = evaluate(&template.items, &input.results, &per_item, &auto)?;
-        let now = self.now();
+        let now = self.business_now();
         let at = match input.inspected_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => Some(
@@ -218,7 +218,7 @@ impl App {
     /// 异常情况处理结果 and 处理完成日期 come from the linked ticket: its status, and once it is
     /// resolved, when.
     async fn with_ticket_outcomes(&self, p: &Principal, mut records: Vec<Record>) -> Result<Vec<Record>> {
-        let now = self.now();
+        let now = self.business_now();
         let scope = p.scope();
         for rec in &mut records {
             for r in rec.results.iter_mut() {

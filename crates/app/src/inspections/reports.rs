@@ -81,9 +81,15 @@ impl App {
 
     async fn rates(&self, p: &Principal, q: &RateQuery, contract: Option<Contract>) -> Result<RateReport> {
         check_period(q.from, q.to)?;
-        let mut facts =
-            store::inspections::facts(&self.store, &p.scope(), q.system_id.as_deref(), q.from, q.to, self.now())
-                .await?;
+        let mut facts = store::inspections::facts(
+            &self.store,
+            &p.scope(),
+            q.system_id.as_deref(),
+            q.from,
+            q.to,
+            self.business_now(),
+        )
+        .await?;
         if let Some(c) = &contract {
             facts.retain(|f| c.covers(&f.system_id, f.scheduled_for));
         }

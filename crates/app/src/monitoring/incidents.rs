@@ -61,7 +61,7 @@ impl App {
             ticket_id: None,
         };
         let tx = self.store.begin().await?;
-        if !store::monitoring::open_interruption(&tx, &row, self.now()).await? {
+        if !store::monitoring::open_interruption(&tx, &row, self.business_now()).await? {
             return Ok(false);
         }
         tx.commit().await?;
@@ -107,7 +107,7 @@ impl App {
         error: Option<&str>,
     ) -> Result<()> {
         // Probes see the real clock; business time may lag it by a moment (or be set in tests).
-        let since = since.min(self.now());
+        let since = since.min(self.business_now());
         let Some(m) = store::monitoring::get(&self.store, &domain::Scope::All, monitor_id).await? else {
             return Ok(());
         };
@@ -177,7 +177,8 @@ impl App {
     /// past that, the ticket is marked restored at that moment.
     async fn record_restore(&self, ticket_id: &str, started: DateTime<Utc>, at: DateTime<Utc>) -> Result<()> {
         let sys = system_principal();
-        let Some(t) = store::tickets::get(&self.store, &domain::Scope::All, ticket_id, self.now()).await? else {
+        let Some(t) = store::tickets::get(&self.store, &domain::Scope::All, ticket_id, self.business_now()).await?
+        else {
             return Ok(());
         };
         if t.outage_end.is_none() {

@@ -23,7 +23,7 @@ impl App {
     pub async fn create_integration(&self, p: &Principal, input: IntegrationInput) -> Result<(Integration, String)> {
         admin_only(p)?;
         let (name, kind, system_label) = input.validate()?;
-        let now = self.now();
+        let now = self.business_now();
         let i = Integration {
             id: store::new_id(),
             name,
@@ -49,7 +49,7 @@ impl App {
     pub async fn delete_integration(&self, p: &Principal, id: &str) -> Result<()> {
         admin_only(p)?;
         let before = store::monitoring::get_integration(&self.store, id).await?.ok_or(AppError::NotFound)?;
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         store::monitoring::delete_integration(&tx, id).await?;
         audit::<_, ()>(&tx, p, "delete", "integration", id, Some(&before), None, now).await?;
@@ -91,7 +91,7 @@ impl App {
     /// Handles the alerts of one request in order.
     pub async fn take_alerts(&self, integration: &Integration, events: Vec<AlertEvent>) -> Result<IntakeReport> {
         let mut report = IntakeReport::default();
-        let now = self.now();
+        let now = self.business_now();
         for e in events {
             let system = match &e.system {
                 Some(r) => self.alerted_system(r).await?,

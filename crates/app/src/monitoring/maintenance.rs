@@ -59,7 +59,7 @@ impl App {
             AppError::Validation(_) => AppError::NotFound,
             e => e,
         })?;
-        let now = self.now();
+        let now = self.business_now();
         let admin = p.role == Role::Admin;
         let checked = input.validate(now, admin)?;
         let w = MaintenanceWindow {
@@ -117,7 +117,7 @@ impl App {
         let system = self.monitored_system(p, system_id).await.map_err(|_| AppError::NotFound)?;
         let before =
             store::monitoring::get_maintenance(&self.store, &system.id, id).await?.ok_or(AppError::NotFound)?;
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         if !store::monitoring::end_maintenance(&tx, &system.id, id, now).await? {
             return Err(AppError::NotFound);

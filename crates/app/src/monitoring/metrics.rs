@@ -139,7 +139,7 @@ impl App {
             "Leases this server holds (jobs it runs, its probe membership).",
             &held,
         );
-        let now = self.now();
+        let now = self.business_now();
         let q = ListQuery { page_size: 1, ..ListQuery::default() };
         let open: Vec<Status> =
             Status::ALL.iter().copied().filter(|s| !matches!(s, Status::Resolved | Status::Closed)).collect();

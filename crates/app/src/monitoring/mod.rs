@@ -78,7 +78,7 @@ impl App {
         let system = self.monitored_system(p, &spec.system_id).await?;
         self.check_reach(p, &spec, &system).await?;
         let restricted = p.role != Role::Admin;
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let m = store::monitoring::insert(&tx, &spec, &system.unit_id, restricted, now).await?;
         audit::<(), _>(&tx, p, "create", "monitor", &m.id, None, Some(&m), now).await?;
@@ -126,7 +126,7 @@ impl App {
         unit_id: &str,
         restricted: bool,
     ) -> Result<Monitor> {
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let m = store::monitoring::update(&tx, before, spec, unit_id, restricted, now).await?;
         audit(&tx, p, "update", "monitor", &m.id, Some(before), Some(&m), now).await?;
@@ -146,7 +146,7 @@ impl App {
             let a = self.request_monitor_change(p, &before, None, &system, reason).await?;
             return Ok(Applied::Requested(Box::new(a)));
         }
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         store::monitoring::delete(&tx, id).await?;
         self.close_requests_about(&tx, p, "monitor", id, now).await?;
@@ -236,9 +236,9 @@ impl App {
             // The cause is what the ticket that followed the interruption says (an engineer
             // records "carrier" there); without one, it is not known and counts.
             let cause = match &r.ticket_id {
-                Some(t) => {
-                    store::tickets::get(&self.store, &domain::Scope::All, t, self.now()).await?.and_then(|t| t.cause)
-                }
+                Some(t) => store::tickets::get(&self.store, &domain::Scope::All, t, self.business_now())
+                    .await?
+                    .and_then(|t| t.cause),
                 None => None,
             };
             cuts.push(Interruption {
@@ -251,7 +251,7 @@ impl App {
         }
         let windows: Vec<Planned> =
             store::monitoring::maintenance_of(&self.store, &system.id).await?.iter().map(|w| w.planned()).collect();
-        let day = crate::bureau_date(from.max(to - chrono::Duration::seconds(1)).min(self.now()));
+        let day = crate::bureau_date(from.max(to - chrono::Duration::seconds(1)).min(self.business_now()));
         let cover = store::contracts::coverage(&self.store, &system.id).await?;
         let item = domain::registry::coverage::serving_on(&cover, day);
         let counted = item.map_or(DEFAULT_COUNTED_CAUSES.to_vec(), |c| c.counted_causes.clone());
@@ -269,7 +269,7 @@ impl App {
         to: DateTime<Utc>,
     ) -> Result<Availability> {
         let i = self.availability_inputs(p, system_id, from, to).await?;
-        Ok(compute(from, to, self.now(), &i.cuts, &i.windows, &i.counted, i.target))
+        Ok(compute(from, to, self.business_now(), &i.cuts, &i.windows, &i.counted, i.target))
     }
 
     /// The same, day by day (the bureau's days), for uptime bars.
@@ -281,7 +281,7 @@ impl App {
         to: DateTime<Utc>,
     ) -> Result<Vec<DailyAvailability>> {
         let i = self.availability_inputs(p, system_id, from, to).await?;
-        let now = self.now();
+        let now = self.business_now();
         let mut out = Vec::new();
         let mut day_start = from;
         while day_start < to.min(now) {

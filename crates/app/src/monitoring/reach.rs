@@ -39,7 +39,7 @@ impl App {
         }
         Reach::parse("entries", &entries)?;
         let before = self.network_allowlist().await?;
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         store::approvals::put_setting(&tx, ALLOWLIST_KEY, &serde_json::json!(entries), now).await?;
         audit(&tx, p, "update", "settings", ALLOWLIST_KEY, Some(&before), Some(&entries), now).await?;

@@ -253,7 +253,7 @@ impl App {
                     // Written inline: while a write runs, results wait in the channel (65,536 by
                     // default, 6.5 s at 10,000 checks/s); a writer beside the consumer showed no
                     // gain (docs/benchmarks.md).
-                    let now = Utc::now();
+                    let now = crate::wall_now();
                     if let Some(failed) = self.write(pending.drain(false, epoch_minute(now))).await {
                         pending.restore(failed);
                     }
@@ -275,7 +275,7 @@ impl App {
         if let Ok(mut r) = self.monitors.running.lock() {
             r.clear();
         }
-        let _ = self.write(pending.drain(true, epoch_minute(Utc::now()))).await;
+        let _ = self.write(pending.drain(true, epoch_minute(crate::wall_now()))).await;
     }
 
     async fn take(&self, pending: &mut Pending, r: Report) {

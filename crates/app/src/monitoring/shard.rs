@@ -49,7 +49,7 @@ impl App {
         if let Some(id) = id {
             self.monitors.forget(id);
         }
-        let now = self.now();
+        let now = self.business_now();
         let bump = async {
             let tx = self.store.begin().await?;
             store::approvals::put_setting(&tx, REVISION_KEY, &serde_json::json!(store::new_id()), now).await?;

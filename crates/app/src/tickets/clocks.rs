@@ -12,7 +12,7 @@ use domain::sla::target::{DayAt, Target, explain};
 use domain::tickets::clocks::{Change, Clock, ClockState, History, compute, settle};
 use domain::tickets::view::{ClockView, Event, Ticket};
 use domain::tickets::{SUPPORT_LEVELS, Status};
-use domain::{Msg, Scope};
+use domain::{Lang, Msg, Scope};
 use serde_json::json;
 use store::Tx;
 use store::tickets::StoredClock;
@@ -309,7 +309,7 @@ impl App {
         let mut report = CheckReport::default();
         let mut cache = RulesCache::default();
         loop {
-            let now = self.now();
+            let now = self.business_now();
             let ids = store::tickets::due_for_check(&self.store, now, BATCH).await?;
             let batch = ids.len();
             for id in ids {
@@ -340,18 +340,18 @@ impl App {
         t: &Ticket,
         rules: &Rules,
         events: &[Event],
-        english: bool,
+        lang: Lang,
     ) -> Result<Vec<ClockView>> {
         let (Some(policy), cal) = (&rules.policy, &rules.calendar) else { return Ok(Vec::new()) };
         let mut stored = store::tickets::clocks(&self.store, &t.id).await?;
         let (changes, milestones) = history_of(events);
         let h = History { reported_at: micros(t.reported_at), changes: &changes, milestones: &milestones };
-        let now = self.now();
+        let now = self.business_now();
         recompute(cal, Some(&policy.spec), &h, micros(now), &mut stored);
         // In the order work happens: response, arrival, plan, restore, resolve, then custom ones.
         let rank = |m: &str| domain::sla::policy::METRICS.iter().position(|x| *x == m).unwrap_or(usize::MAX);
         stored.sort_by(|a, b| (rank(&a.clock.metric), &a.clock.metric).cmp(&(rank(&b.clock.metric), &b.clock.metric)));
-        Ok(stored.into_iter().map(|s| view(cal, s.clock, now, english)).collect())
+        Ok(stored.into_iter().map(|s| view(cal, s.clock, now, lang)).collect())
     }
 }
 
@@ -426,8 +426,8 @@ pub(super) fn metric_label(metric: &str) -> Msg {
     }
 }
 
-fn view(cal: &Calendar, c: Clock, now: DateTime<Utc>, english: bool) -> ClockView {
-    let mut explanation = explain(&c.target, cal, instant(c.start), &c.pauses, english);
+fn view(cal: &Calendar, c: Clock, now: DateTime<Utc>, lang: Lang) -> ClockView {
+    let mut explanation = explain(&c.target, cal, instant(c.start), &c.pauses, lang);
     // The stored outcome is authoritative (a later calendar change does not move it).
     explanation.due_at = c.due.map(instant);
     explanation.due_local = c.due.map(|d| cal.local_string(d));
@@ -439,7 +439,7 @@ fn view(cal: &Calendar, c: Clock, now: DateTime<Utc>, english: bool) -> ClockVie
     };
     let minutes = |us: i64| (us as f64 / 60_000_000.0 * 100.0).round() / 100.0;
     ClockView {
-        rule: c.target.text().pick(english).to_string(),
+        rule: c.target.text().pick(lang).to_string(),
         start_at: instant(c.start),
         due_at: c.due.map(instant),
         stopped_at: c.stopped_at.map(instant),

@@ -38,7 +38,7 @@ impl App {
             )
             .into());
         }
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let c = store::tickets::add_comment(&tx, &t.id, (&p.user_id, &p.username), &body, input.internal, now).await?;
         audit::<(), _>(&tx, p, "comment", "ticket", &t.id, None, Some(&c), now).await?;
@@ -66,7 +66,7 @@ impl App {
             .into());
         };
         let file_name = clean_name(&upload.file_name)?;
-        let now = self.now();
+        let now = self.business_now();
         let a = Attachment {
             id: store::new_id(),
             ticket_id: t.id.clone(),

@@ -10,7 +10,7 @@ use domain::tickets::input::{
 };
 use domain::tickets::view::{Event, Ticket, TicketDetail};
 use domain::tickets::{DEFAULT_COUNTED_CAUSES, Status, support_level_label};
-use domain::{FieldError, Msg, Principal, Role};
+use domain::{FieldError, Lang, Msg, Principal, Role};
 use serde_json::json;
 
 use super::clocks::Rules;
@@ -56,7 +56,7 @@ impl App {
     where
         F: AsyncFnOnce(&store::Tx, &mut Ticket, &Ticket) -> Result<()>,
     {
-        let now = self.now();
+        let now = self.business_now();
         let tx = self.store.begin().await?;
         let done = self.change_ticket_in(&tx, p, (id, Some(rules)), action, now, change).await?;
         tx.commit().await?;
@@ -64,8 +64,8 @@ impl App {
     }
 
     /// The page of a changed ticket, for the caller who changed it.
-    async fn page(&self, p: &Principal, (t, rules): Settled, english: bool) -> Result<TicketDetail> {
-        self.detail(p, t, &rules, english).await
+    async fn page(&self, p: &Principal, (t, rules): Settled, lang: Lang) -> Result<TicketDetail> {
+        self.detail(p, t, &rules, lang).await
     }
 
     /// The same inside a transaction the caller holds (an approval's decision).
@@ -97,10 +97,10 @@ impl App {
         p: &Principal,
         id: &str,
         input: TransitionInput,
-        english: bool,
+        lang: Lang,
     ) -> Result<Applied<TicketDetail>> {
         match self.transition(p, id, input).await? {
-            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, english).await?)),
+            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, lang).await?)),
             Applied::Requested(a) => Ok(Applied::Requested(a)),
         }
     }
@@ -112,7 +112,7 @@ impl App {
         if !f.to.may_enter(p.role) {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
+        let now = self.business_now();
         let at = given_time(p, "at", f.at, now)?;
         let pauses = rules.policy.as_ref().is_some_and(|r| r.spec.pause_states.contains_key(f.to.as_str()));
         if matches!(p.role, Role::Engineer | Role::VendorPm) && pauses {
@@ -189,13 +189,7 @@ impl App {
     }
 
     /// Assigns an engineer and/or moves the ticket to another support level (L1–L4).
-    pub async fn assign_ticket(
-        &self,
-        p: &Principal,
-        id: &str,
-        input: AssignInput,
-        english: bool,
-    ) -> Result<TicketDetail> {
+    pub async fn assign_ticket(&self, p: &Principal, id: &str, input: AssignInput, lang: Lang) -> Result<TicketDetail> {
         let (assignee, level, reason) = input.validate()?;
         let (t, rules) = self.ticket_for_change(p, id).await?;
         if p.role == Role::UnitUser {
@@ -204,7 +198,7 @@ impl App {
         if let Some(a) = &assignee {
             self.check_assignee(p, t.vendor_id.as_deref(), a).await?;
         }
-        let now = self.now();
+        let now = self.business_now();
         let done = self
             .change_ticket(p, (id, &rules), "assign", async |tx, t, before| {
                 if assignee != before.assignee_id {
@@ -243,7 +237,7 @@ impl App {
                 Ok(())
             })
             .await?;
-        self.page(p, done, english).await
+        self.page(p, done, lang).await
     }
 
     /// Records that a milestone was reached (`plan`: a solution handed in; custom metrics).
@@ -252,14 +246,14 @@ impl App {
         p: &Principal,
         id: &str,
         input: MilestoneInput,
-        english: bool,
+        lang: Lang,
     ) -> Result<TicketDetail> {
         let (metric, at, note) = input.validate()?;
         let (_, rules) = self.ticket_for_change(p, id).await?;
         if !matches!(p.role, Role::Admin | Role::Engineer | Role::VendorPm) {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
+        let now = self.business_now();
         let at = given_time(p, "at", at, now)?;
         let done = self
             .change_ticket(p, (id, &rules), "milestone", async |tx, t, _| {
@@ -293,7 +287,7 @@ impl App {
                 Ok(())
             })
             .await?;
-        self.page(p, done, english).await
+        self.page(p, done, lang).await
     }
 
     /// An incident's outage cause and interruption times (the vendor and the bureau record them).
@@ -305,10 +299,10 @@ impl App {
         p: &Principal,
         id: &str,
         input: OutageInput,
-        english: bool,
+        lang: Lang,
     ) -> Result<Applied<TicketDetail>> {
         match self.outage(p, id, input).await? {
-            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, english).await?)),
+            Applied::Done(s) => Ok(Applied::Done(self.page(p, s, lang).await?)),
             Applied::Requested(a) => Ok(Applied::Requested(a)),
         }
     }
@@ -323,7 +317,7 @@ impl App {
         if !has_outage(t.kind) {
             return Err(FieldError::new("cause", "只有故障工单记录中断原因", "only incidents record an outage").into());
         }
-        let now = self.now();
+        let now = self.business_now();
         if f.outage_start.is_some_and(|s| s > now) || f.outage_end.is_some_and(|e| e > now) {
             return Err(FieldError::new("outage_end", "不能晚于当前时间", "must not be in the future").into());
         }
@@ -382,13 +376,7 @@ impl App {
     }
 
     /// The reporter's satisfaction (000 用户使用评价), after the ticket is resolved.
-    pub async fn rate_ticket(
-        &self,
-        p: &Principal,
-        id: &str,
-        input: RatingInput,
-        english: bool,
-    ) -> Result<TicketDetail> {
+    pub async fn rate_ticket(&self, p: &Principal, id: &str, input: RatingInput, lang: Lang) -> Result<TicketDetail> {
         let (rating, comment) = input.validate()?;
         let (t, rules) = self.ticket_for_change(p, id).await?;
         if !matches!(p.role, Role::UnitUser | Role::Admin) {
@@ -401,7 +389,7 @@ impl App {
                 "a ticket is rated after it is resolved",
             ));
         }
-        let now = self.now();
+        let now = self.business_now();
         let done = self
             .change_ticket(p, (id, &rules), "rate", async |tx, t, _| {
                 t.rating = Some(rating);
@@ -413,7 +401,7 @@ impl App {
                 Ok(())
             })
             .await?;
-        self.page(p, done, english).await
+        self.page(p, done, lang).await
     }
 }
 

@@ -17,7 +17,7 @@ pub use domain::tickets::filter::{SORT_KEYS, TicketFilter};
 use domain::tickets::input::{TicketFields, TicketInput};
 use domain::tickets::view::{Event, Ticket, TicketDetail};
 use domain::tickets::{Channel, Status, TicketType};
-use domain::{FieldError, Principal, Role, Scope};
+use domain::{FieldError, Lang, Principal, Role, Scope};
 use serde_json::json;
 use store::Tx;
 
@@ -77,24 +77,24 @@ pub(crate) fn event(p: &Principal, at: DateTime<Utc>, now: DateTime<Utc>, kind: 
 
 impl App {
     pub async fn list_tickets(&self, p: &Principal, q: &ListQuery, f: &TicketFilter) -> Result<Page<Ticket>> {
-        Ok(store::tickets::list(&self.store, &p.scope(), q, f, self.now()).await?)
+        Ok(store::tickets::list(&self.store, &p.scope(), q, f, self.business_now()).await?)
     }
 
     /// The ticket row only (no clocks), as the caller may see it.
     pub(crate) async fn visible_ticket(&self, p: &Principal, id: &str) -> Result<Ticket> {
-        store::tickets::get(&self.store, &p.scope(), id, self.now()).await?.ok_or(AppError::NotFound)
+        store::tickets::get(&self.store, &p.scope(), id, self.business_now()).await?.ok_or(AppError::NotFound)
     }
 
-    pub async fn get_ticket(&self, p: &Principal, id: &str, english: bool) -> Result<TicketDetail> {
+    pub async fn get_ticket(&self, p: &Principal, id: &str, lang: Lang) -> Result<TicketDetail> {
         let ticket = self.visible_ticket(p, id).await?;
         let rules = self.rules(&ticket).await?;
-        self.detail(p, ticket, &rules, english).await
+        self.detail(p, ticket, &rules, lang).await
     }
 
-    pub async fn create_ticket(&self, p: &Principal, input: TicketInput, english: bool) -> Result<TicketDetail> {
+    pub async fn create_ticket(&self, p: &Principal, input: TicketInput, lang: Lang) -> Result<TicketDetail> {
         may_report(p)?;
         let f = input.validate()?;
-        let now = self.now();
+        let now = self.business_now();
         let reported_at = given_time(p, "reported_at", f.reported_at, now)?;
         if matches!(f.channel, Channel::Monitoring | Channel::Inspection) && p.role != Role::Admin {
             return Err(FieldError::new(
@@ -105,7 +105,7 @@ impl App {
             .into());
         }
         let (ticket, rules) = self.open_ticket(p, f, reported_at).await?;
-        self.detail(p, ticket, &rules, english).await
+        self.detail(p, ticket, &rules, lang).await
     }
 
     /// Opens a validated ticket reported at `reported_at` (already checked against the caller's
@@ -117,7 +117,7 @@ impl App {
         f: TicketFields,
         reported_at: DateTime<Utc>,
     ) -> Result<(Ticket, Arc<Rules>)> {
-        let now = self.now();
+        let now = self.business_now();
         let scope = p.scope();
         let Some(system) = store::systems::get(&self.store, &scope, &f.system_id).await? else {
             return Err(FieldError::new("system_id", "信息系统不存在", "no such system").into());
@@ -251,15 +251,15 @@ impl App {
         p: &Principal,
         ticket: Ticket,
         rules: &Arc<Rules>,
-        english: bool,
+        lang: Lang,
     ) -> Result<TicketDetail> {
         let internal = p.scope() != Scope::Unit(ticket.unit_id.clone()) || p.role != Role::UnitUser;
         let mut events = store::tickets::events(&self.store, &ticket.id).await?;
         for e in &mut events {
-            e.text = lifecycle::event_text(e).pick(english).to_string();
+            e.text = lifecycle::event_text(e).pick(lang).to_string();
         }
         let rules = self.rules_for(&ticket, Some(rules)).await?;
-        let clocks = self.clock_views(&ticket, &rules, &events, english).await?;
+        let clocks = self.clock_views(&ticket, &rules, &events, lang).await?;
         let comments = store::tickets::comments(&self.store, &ticket.id, internal).await?;
         let attachments = store::tickets::attachments(&self.store, &ticket.id, internal).await?;
         let allowed = ticket.status.next().iter().copied().filter(|s| s.may_enter(p.role)).collect();
@@ -278,7 +278,7 @@ impl App {
     /// The list as an xlsx workbook, with the same filter and scope.
     pub async fn export_tickets(&self, p: &Principal, q: &ListQuery, f: &TicketFilter) -> Result<Vec<u8>> {
         use report::xlsx::{Cell, write_table};
-        let page = store::tickets::list(&self.store, &p.scope(), &q.unpaged(), f, self.now()).await?;
+        let page = store::tickets::list(&self.store, &p.scope(), &q.unpaged(), f, self.business_now()).await?;
         let systems = self.list_systems(p, &ListQuery::default().unpaged(), &Default::default()).await?;
         let system_name: std::collections::HashMap<_, _> = systems.items.into_iter().map(|s| (s.id, s.name)).collect();
         let units = self.list_units(p, &ListQuery::default().unpaged()).await?;

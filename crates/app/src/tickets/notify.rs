@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::list::Page;
 use domain::tickets::Status;
 use domain::tickets::view::{Notification, Ticket};
-use domain::{Msg, Principal, Role, Scope};
+use domain::{Lang, Msg, Principal, Role, Scope};
 use store::Tx;
 
 use crate::{App, Result};
@@ -88,7 +88,7 @@ impl App {
         unread_only: bool,
         page: u64,
         page_size: u64,
-        english: bool,
+        lang: Lang,
     ) -> Result<Page<Notification>> {
         let page = store::notifications::list(&self.store, &p.user_id, unread_only, page, page_size).await?;
         Ok(page.map(|n| Notification {
@@ -96,8 +96,8 @@ impl App {
             user_id: n.user_id,
             ticket_id: n.ticket_id,
             kind: n.kind,
-            title: n.title.pick(english).to_string(),
-            body: n.body.pick(english).to_string(),
+            title: n.title.pick(lang).to_string(),
+            body: n.body.pick(lang).to_string(),
             created_at: n.created_at,
             read_at: n.read_at,
         }))
@@ -106,7 +106,7 @@ impl App {
     /// Marks the caller's notifications read (the listed ones, or all).
     pub async fn read_notifications(&self, p: &Principal, ids: &[String]) -> Result<u64> {
         let tx = self.store.begin().await?;
-        let n = store::notifications::mark_read(&tx, &p.user_id, ids, self.now()).await?;
+        let n = store::notifications::mark_read(&tx, &p.user_id, ids, self.business_now()).await?;
         tx.commit().await?;
         Ok(n)
     }

@@ -24,7 +24,7 @@ impl App {
         let candidate = Calendar::compile(&spec, &entries, domain::sla::calendar::holidays_until(&reach).flatten());
         let ids = store::tickets::open_on_calendar(&self.store, id, PREVIEW_TICKETS + 1).await?;
         let truncated = ids.len() as u64 > PREVIEW_TICKETS;
-        let now = self.now();
+        let now = self.business_now();
         let n = micros(now);
         let mut moved = Vec::new();
         let mut examined = 0;

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::compiled::{Calendar, DAY, MIN, Micros, date_of, instant, micros};
 use super::explain::{Observe, Recorder, Step};
 use super::walk::{consume, elapsed, normalize_pauses, nth_working_day_after};
-use crate::{FieldError, Msg};
+use crate::{FieldError, Lang, Msg};
 
 /// A year, the longest a target may be: a clause longer than that is a typing mistake.
 pub const MAX_MINUTES: u32 = 366 * 24 * 60;
@@ -279,13 +279,13 @@ pub struct ExplainedStep {
     pub text: String,
 }
 
-/// Computes a due time and records why; `english` picks the language of the sentences.
+/// Computes a due time and records why; `lang` picks the language of the sentences.
 pub fn explain(
     target: &Target,
     cal: &Calendar,
     start: DateTime<Utc>,
     pauses: &[(Micros, Micros)],
-    english: bool,
+    lang: Lang,
 ) -> Explanation {
     let s = micros(start);
     let pauses = normalize_pauses(pauses.to_vec());
@@ -297,7 +297,7 @@ pub fn explain(
     };
     Explanation {
         target: *target,
-        rule: target.text().pick(english).to_string(),
+        rule: target.text().pick(lang).to_string(),
         start,
         start_local: cal.local_string(s),
         in_hours: cal.is_working(s),
@@ -307,7 +307,7 @@ pub fn explain(
         explanation: rec
             .steps
             .into_iter()
-            .map(|step| ExplainedStep { text: step.text().pick(english).to_string(), step })
+            .map(|step| ExplainedStep { text: step.text().pick(lang).to_string(), step })
             .collect(),
         truncated: rec.truncated,
         beyond_holiday_data: beyond,

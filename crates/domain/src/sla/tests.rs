@@ -118,7 +118,13 @@ fn seed_001_five_by_nine() {
 #[test]
 fn three_working_days_over_national_day() {
     let c = preset("preset-5x8");
-    let e = explain(&wd(3), &c, chrono::DateTime::from_timestamp_micros(bj("2025-09-30T10:00")).unwrap(), &[], false);
+    let e = explain(
+        &wd(3),
+        &c,
+        chrono::DateTime::from_timestamp_micros(bj("2025-09-30T10:00")).unwrap(),
+        &[],
+        crate::Lang::Zh,
+    );
     assert_eq!(e.due_local.as_deref(), Some("2025-10-11 17:30"));
     let texts: Vec<&str> = e.explanation.iter().map(|s| s.text.as_str()).collect();
     assert!(texts.contains(&"跳过 2025-10-01..08：国庆节、中秋节"), "{texts:?}");
@@ -337,7 +343,7 @@ proptest! {
         let paused = target.due(&c, start, &pauses, &mut ()).unwrap();
         prop_assert_eq!(paused, r.due(&target, start, &pauses), "{} with pauses {:?}", c.local_string(paused), pauses);
         // The explained computation agrees with the fast one.
-        let e = explain(&target, &c, super::compiled::instant(start), &pauses, false);
+        let e = explain(&target, &c, super::compiled::instant(start), &pauses, crate::Lang::Zh);
         prop_assert_eq!(e.due_at.map(micros), Some(paused));
         // The clock has spent its whole budget exactly at the due time.
         let plan = target.plan(&c, start, &mut ()).unwrap();
