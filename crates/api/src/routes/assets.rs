@@ -20,14 +20,6 @@ use crate::extract::{Auth, JsonBody};
 use crate::query::{Day, ListFilter, Listed, Query};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(export))
-        .routes(routes!(import))
-        .routes(routes!(get, update, delete))
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct AssetParams {
@@ -60,19 +52,14 @@ impl ListFilter for AssetParams {
 }
 
 registry_routes! {
-    tag: "assets",
-    paths: ("/assets", "/assets/export.xlsx", "/assets/{id}"),
-    params: AssetParams,
-    item: Asset,
-    input: AssetInput,
+    tag: "assets", paths: ("/assets", "/assets/export.xlsx", "/assets/{id}"),
+    params: AssetParams, item: Asset, input: AssetInput,
     /// List assets the caller may see. Sort keys: name, kind, warranty_end, expires_on, created_at, updated_at.
     list: list_assets(q, f) as (q, f),
     /// The (filtered) list as xlsx; the same columns are accepted by the import.
     export: export_assets as "资产",
-    create: create_asset,
-    get: get_asset,
-    update: update_asset,
-    delete: delete_asset,
+    create: create_asset, get: get_asset, update: update_asset, delete: delete_asset,
+    also: import,
 }
 
 /// Imports assets from xlsx (multipart field `file`, or the raw file as the body). Either every

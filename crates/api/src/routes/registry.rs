@@ -3,7 +3,8 @@
 //! the four resources cannot drift apart; what a resource has of its own (its query parameters,
 //! its import) stays in its module.
 
-/// Writes `list`, `export`, `create`, `get`, `update` and `delete` handlers for one resource.
+/// Writes `list`, `export`, `create`, `get`, `update` and `delete` handlers for one resource, and
+/// its `router()` with them and with the resource's own handler `also` (its import), if any.
 ///
 /// - `list: list_x(q, f)` names the `App` method and the arguments it takes after the principal;
 ///   `bind` is the pattern the decoded `Listed<params>` query is bound to (`(q, ())` when the
@@ -24,8 +25,17 @@ macro_rules! registry_routes {
         create: $create:ident,
         get: $get:ident,
         update: $update:ident,
-        delete: $delete:ident $(,)?
+        delete: $delete:ident
+        $(, also: $also:ident)? $(,)?
     ) => {
+        pub fn router() -> OpenApiRouter<AppState> {
+            OpenApiRouter::new()
+                .routes(routes!(list, create))
+                .routes(routes!(export))
+                $(.routes(routes!($also)))?
+                .routes(routes!(get, update, delete))
+        }
+
         $(#[$list_doc])*
         #[utoipa::path(get, path = $path, tag = $tag, operation_id = concat!($tag, "_list"), params(Listed<$params>),
             responses((status = 200, body = Page<$item>), (status = 400, body = ProblemBody)))]

@@ -20,14 +20,6 @@ use crate::extract::{Auth, JsonBody};
 use crate::query::{ListFilter, Listed, Query};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(export))
-        .routes(routes!(import))
-        .routes(routes!(get, update, delete))
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct SystemParams {
@@ -48,19 +40,14 @@ impl ListFilter for SystemParams {
 }
 
 registry_routes! {
-    tag: "systems",
-    paths: ("/systems", "/systems/export.xlsx", "/systems/{id}"),
-    params: SystemParams,
-    item: System,
-    input: SystemInput,
+    tag: "systems", paths: ("/systems", "/systems/export.xlsx", "/systems/{id}"),
+    params: SystemParams, item: System, input: SystemInput,
     /// List systems the caller may see. Sort keys: name, criticality, dengbao_level, created_at, updated_at.
     list: list_systems(q, f) as (q, f),
     /// The (filtered) list as xlsx; the same columns are accepted by the import.
     export: export_systems as "信息系统",
-    create: create_system,
-    get: get_system,
-    update: update_system,
-    delete: delete_system,
+    create: create_system, get: get_system, update: update_system, delete: delete_system,
+    also: import,
 }
 
 /// Imports systems from xlsx (multipart field `file`, or the raw file as the body). Either every

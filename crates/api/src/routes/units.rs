@@ -15,24 +15,14 @@ use crate::extract::{Auth, JsonBody};
 use crate::query::{Listed, Query, unfiltered};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(export)).routes(routes!(get, update, delete))
-}
-
 unfiltered!(UnitParams, app::units::SORT_KEYS);
 
 registry_routes! {
-    tag: "units",
-    paths: ("/units", "/units/export.xlsx", "/units/{id}"),
-    params: UnitParams,
-    item: Unit,
-    input: UnitInput,
+    tag: "units", paths: ("/units", "/units/export.xlsx", "/units/{id}"),
+    params: UnitParams, item: Unit, input: UnitInput,
     /// List units the caller may see. Sort keys: name, created_at, updated_at.
     list: list_units(q) as (q, ()),
     /// The (filtered) list as xlsx.
     export: export_units as "单位",
-    create: create_unit,
-    get: get_unit,
-    update: update_unit,
-    delete: delete_unit,
+    create: create_unit, get: get_unit, update: update_unit, delete: delete_unit,
 }

@@ -15,24 +15,14 @@ use crate::extract::{Auth, JsonBody};
 use crate::query::{Listed, Query, unfiltered};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(export)).routes(routes!(get, update, delete))
-}
-
 unfiltered!(VendorParams, app::vendors::SORT_KEYS);
 
 registry_routes! {
-    tag: "vendors",
-    paths: ("/vendors", "/vendors/export.xlsx", "/vendors/{id}"),
-    params: VendorParams,
-    item: Vendor,
-    input: VendorInput,
+    tag: "vendors", paths: ("/vendors", "/vendors/export.xlsx", "/vendors/{id}"),
+    params: VendorParams, item: Vendor, input: VendorInput,
     /// List vendors the caller may see. Sort keys: name, created_at, updated_at.
     list: list_vendors(q) as (q, ()),
     /// The (filtered) list as xlsx.
     export: export_vendors as "供应商",
-    create: create_vendor,
-    get: get_vendor,
-    update: update_vendor,
-    delete: delete_vendor,
+    create: create_vendor, get: get_vendor, update: update_vendor, delete: delete_vendor,
 }
