@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTr
 
 use crate::entities::assets;
 use crate::scope::{by_scope, col_in, vendor_system_ids};
-use crate::{Conn, Result, StoreError, Tx, corrupt, list};
+use crate::{Conn, Result, Tx, corrupt, crud, list};
 
 fn to_domain(m: assets::Model) -> Result<Asset> {
     Ok(Asset {
@@ -38,8 +38,7 @@ pub(crate) fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Asset>> {
-    let m = assets::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
-    m.map(to_domain).transpose()
+    crud::get::<assets::Entity>(c, visible(scope), id).await?.map(to_domain).transpose()
 }
 
 fn filtered(scope: &Scope, q: &ListQuery, f: &AssetFilter) -> sea_orm::Select<assets::Entity> {
@@ -59,17 +58,15 @@ fn filtered(scope: &Scope, q: &ListQuery, f: &AssetFilter) -> sea_orm::Select<as
 }
 
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &AssetFilter) -> Result<Page<Asset>> {
-    let sort = match q.sort.as_deref() {
-        Some("kind") => assets::Column::Kind,
-        Some("warranty_end") => assets::Column::WarrantyEnd,
-        Some("expires_on") => assets::Column::ExpiresOn,
-        Some("created_at") => assets::Column::CreatedAt,
-        Some("updated_at") => assets::Column::UpdatedAt,
-        _ => assets::Column::Name,
-    };
-    let (rows, total) = list::page(c.conn(), filtered(scope, q, f), q, sort, assets::Column::Id).await?;
-    let items = rows.into_iter().map(to_domain).collect::<Result<Vec<_>>>()?;
-    Ok(Page { items, total, page: q.page, page_size: q.page_size })
+    use assets::Column as C;
+    let keys = [
+        ("kind", C::Kind),
+        ("warranty_end", C::WarrantyEnd),
+        ("expires_on", C::ExpiresOn),
+        ("created_at", C::CreatedAt),
+        ("updated_at", C::UpdatedAt),
+    ];
+    crud::page(c, filtered(scope, q, f), q, crud::sort_column(q, &keys, C::Name), C::Id, to_domain).await
 }
 
 /// The warranty end or the licence/certificate expiry falls within `[from, to]`.
@@ -133,7 +130,7 @@ pub async fn insert(tx: &Tx, f: &AssetFields, now: DateTime<Utc>) -> Result<Asse
 }
 
 pub async fn update(tx: &Tx, id: &str, f: &AssetFields, now: DateTime<Utc>) -> Result<Asset> {
-    let existing = assets::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
+    let existing = crud::existing::<assets::Entity>(tx, id).await?;
     let mut m = active(f);
     m.id = sea_orm::Unchanged(existing.id);
     m.created_at = sea_orm::Unchanged(existing.created_at);
@@ -142,8 +139,7 @@ pub async fn update(tx: &Tx, id: &str, f: &AssetFields, now: DateTime<Utc>) -> R
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
-    let r = assets::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
-    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    crud::delete::<assets::Entity>(tx, id).await
 }
 
 /// Moves every asset linked to `system_id` to `unit_id` (the system changed owner); returns the

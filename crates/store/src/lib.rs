@@ -7,6 +7,7 @@ pub mod assets;
 pub mod audit;
 pub mod calendars;
 pub mod contracts;
+mod crud;
 pub mod dashboard;
 mod dialect;
 mod entities;

@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTr
 
 use crate::entities::{assets, contract_item_systems as cis, systems};
 use crate::scope::{by_scope, col_in, vendor_system_ids};
-use crate::{Conn, Result, StoreError, Tx, corrupt, list};
+use crate::{Conn, Result, Tx, corrupt, crud, list};
 
 fn to_domain(m: systems::Model) -> Result<System> {
     Ok(System {
@@ -40,8 +40,7 @@ pub(crate) fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<System>> {
-    let m = systems::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
-    m.map(to_domain).transpose()
+    crud::get::<systems::Entity>(c, visible(scope), id).await?.map(to_domain).transpose()
 }
 
 /// Which of `ids` exist and are visible in `scope`.
@@ -83,16 +82,14 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &SystemFilter)
             &[systems::Column::Name, systems::Column::Developer, systems::Column::Brand],
             q.q.as_deref(),
         ));
-    let sort = match q.sort.as_deref() {
-        Some("criticality") => systems::Column::Criticality,
-        Some("dengbao_level") => systems::Column::DengbaoLevel,
-        Some("created_at") => systems::Column::CreatedAt,
-        Some("updated_at") => systems::Column::UpdatedAt,
-        _ => systems::Column::Name,
-    };
-    let (rows, total) = list::page(c.conn(), select, q, sort, systems::Column::Id).await?;
-    let items = rows.into_iter().map(to_domain).collect::<Result<Vec<_>>>()?;
-    Ok(Page { items, total, page: q.page, page_size: q.page_size })
+    use systems::Column as C;
+    let keys = [
+        ("criticality", C::Criticality),
+        ("dengbao_level", C::DengbaoLevel),
+        ("created_at", C::CreatedAt),
+        ("updated_at", C::UpdatedAt),
+    ];
+    crud::page(c, select, q, crud::sort_column(q, &keys, C::Name), C::Id, to_domain).await
 }
 
 fn active(f: &SystemFields) -> systems::ActiveModel {
@@ -125,7 +122,7 @@ pub async fn insert(tx: &Tx, f: &SystemFields, now: DateTime<Utc>) -> Result<Sys
 }
 
 pub async fn update(tx: &Tx, id: &str, f: &SystemFields, now: DateTime<Utc>) -> Result<System> {
-    let existing = systems::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
+    let existing = crud::existing::<systems::Entity>(tx, id).await?;
     let mut m = active(f);
     m.id = sea_orm::Unchanged(existing.id);
     m.created_at = sea_orm::Unchanged(existing.created_at);
@@ -134,15 +131,15 @@ pub async fn update(tx: &Tx, id: &str, f: &SystemFields, now: DateTime<Utc>) -> 
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
-    let r = systems::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
-    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    crud::delete::<systems::Entity>(tx, id).await
 }
 
 /// What still refers to a system: contract items covering it, assets linked to it.
 pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64)> {
-    let items = cis::Entity::find().filter(cis::Column::SystemId.eq(id)).count(c.conn()).await?;
-    let a = assets::Entity::find().filter(assets::Column::SystemId.eq(id)).count(c.conn()).await?;
-    Ok((items, a))
+    Ok((
+        crud::refs::<cis::Entity>(c, cis::Column::SystemId, id).await?,
+        crud::refs::<assets::Entity>(c, assets::Column::SystemId, id).await?,
+    ))
 }
 
 pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {

@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTr
 
 use crate::entities::{assets, systems, units, users};
 use crate::scope::{by_scope, col_in, vendor_unit_ids};
-use crate::{Conn, Result, StoreError, Tx, list};
+use crate::{Conn, Result, Tx, crud, list};
 
 fn to_domain(m: units::Model) -> Unit {
     Unit {
@@ -32,8 +32,7 @@ pub(crate) fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Unit>> {
-    let m = units::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
-    Ok(m.map(to_domain))
+    Ok(crud::get::<units::Entity>(c, visible(scope), id).await?.map(to_domain))
 }
 
 pub async fn find_by_name(c: &impl Conn, name: &str) -> Result<Option<Unit>> {
@@ -42,16 +41,11 @@ pub async fn find_by_name(c: &impl Conn, name: &str) -> Result<Option<Unit>> {
 }
 
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery) -> Result<Page<Unit>> {
-    let select = units::Entity::find()
-        .filter(visible(scope))
-        .filter(list::search(&[units::Column::Name, units::Column::ShortName], q.q.as_deref()));
-    let sort = match q.sort.as_deref() {
-        Some("created_at") => units::Column::CreatedAt,
-        Some("updated_at") => units::Column::UpdatedAt,
-        _ => units::Column::Name,
-    };
-    let (rows, total) = list::page(c.conn(), select, q, sort, units::Column::Id).await?;
-    Ok(Page { items: rows.into_iter().map(to_domain).collect(), total, page: q.page, page_size: q.page_size })
+    use units::Column as C;
+    let select =
+        units::Entity::find().filter(visible(scope)).filter(list::search(&[C::Name, C::ShortName], q.q.as_deref()));
+    let sort = crud::sort_column(q, &[("created_at", C::CreatedAt), ("updated_at", C::UpdatedAt)], C::Name);
+    crud::page(c, select, q, sort, C::Id, |m| Ok(to_domain(m))).await
 }
 
 pub async fn insert(tx: &Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
@@ -69,8 +63,7 @@ pub async fn insert(tx: &Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit>
 }
 
 pub async fn update(tx: &Tx, id: &str, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
-    let existing = units::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
-    let mut m: units::ActiveModel = existing.into();
+    let mut m: units::ActiveModel = crud::existing::<units::Entity>(tx, id).await?.into();
     m.name = Set(f.name.clone());
     m.short_name = Set(f.short_name.clone());
     m.contact_name = Set(f.contact_name.clone());
@@ -81,16 +74,16 @@ pub async fn update(tx: &Tx, id: &str, f: &UnitFields, now: DateTime<Utc>) -> Re
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
-    let r = units::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
-    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    crud::delete::<units::Entity>(tx, id).await
 }
 
 /// What still refers to a unit: systems, users, assets.
 pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64, u64)> {
-    let s = systems::Entity::find().filter(systems::Column::UnitId.eq(id)).count(c.conn()).await?;
-    let u = users::Entity::find().filter(users::Column::UnitId.eq(id)).count(c.conn()).await?;
-    let a = assets::Entity::find().filter(assets::Column::UnitId.eq(id)).count(c.conn()).await?;
-    Ok((s, u, a))
+    Ok((
+        crud::refs::<systems::Entity>(c, systems::Column::UnitId, id).await?,
+        crud::refs::<users::Entity>(c, users::Column::UnitId, id).await?,
+        crud::refs::<assets::Entity>(c, assets::Column::UnitId, id).await?,
+    ))
 }
 
 pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {

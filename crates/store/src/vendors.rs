@@ -4,11 +4,11 @@ use chrono::{DateTime, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
 use domain::registry::{Vendor, VendorFields};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
 use crate::entities::{contracts, users, vendors};
 use crate::scope::{by_scope, col_in, unit_vendor_ids};
-use crate::{Conn, Result, StoreError, Tx, list};
+use crate::{Conn, Result, Tx, crud, list};
 
 fn to_domain(m: vendors::Model) -> Vendor {
     Vendor {
@@ -32,8 +32,7 @@ pub(crate) fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Vendor>> {
-    let m = vendors::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
-    Ok(m.map(to_domain))
+    Ok(crud::get::<vendors::Entity>(c, visible(scope), id).await?.map(to_domain))
 }
 
 pub async fn find_by_name(c: &impl Conn, name: &str) -> Result<Option<Vendor>> {
@@ -42,16 +41,11 @@ pub async fn find_by_name(c: &impl Conn, name: &str) -> Result<Option<Vendor>> {
 }
 
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery) -> Result<Page<Vendor>> {
-    let select = vendors::Entity::find()
-        .filter(visible(scope))
-        .filter(list::search(&[vendors::Column::Name, vendors::Column::CreditCode], q.q.as_deref()));
-    let sort = match q.sort.as_deref() {
-        Some("created_at") => vendors::Column::CreatedAt,
-        Some("updated_at") => vendors::Column::UpdatedAt,
-        _ => vendors::Column::Name,
-    };
-    let (rows, total) = list::page(c.conn(), select, q, sort, vendors::Column::Id).await?;
-    Ok(Page { items: rows.into_iter().map(to_domain).collect(), total, page: q.page, page_size: q.page_size })
+    use vendors::Column as C;
+    let select =
+        vendors::Entity::find().filter(visible(scope)).filter(list::search(&[C::Name, C::CreditCode], q.q.as_deref()));
+    let sort = crud::sort_column(q, &[("created_at", C::CreatedAt), ("updated_at", C::UpdatedAt)], C::Name);
+    crud::page(c, select, q, sort, C::Id, |m| Ok(to_domain(m))).await
 }
 
 pub async fn insert(tx: &Tx, f: &VendorFields, now: DateTime<Utc>) -> Result<Vendor> {
@@ -69,8 +63,7 @@ pub async fn insert(tx: &Tx, f: &VendorFields, now: DateTime<Utc>) -> Result<Ven
 }
 
 pub async fn update(tx: &Tx, id: &str, f: &VendorFields, now: DateTime<Utc>) -> Result<Vendor> {
-    let existing = vendors::Entity::find_by_id(id.to_string()).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
-    let mut m: vendors::ActiveModel = existing.into();
+    let mut m: vendors::ActiveModel = crud::existing::<vendors::Entity>(tx, id).await?.into();
     m.name = Set(f.name.clone());
     m.credit_code = Set(f.credit_code.clone());
     m.contact_name = Set(f.contact_name.clone());
@@ -81,13 +74,13 @@ pub async fn update(tx: &Tx, id: &str, f: &VendorFields, now: DateTime<Utc>) -> 
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
-    let r = vendors::Entity::delete_by_id(id.to_string()).exec(tx.conn()).await?;
-    if r.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    crud::delete::<vendors::Entity>(tx, id).await
 }
 
 /// What still refers to a vendor: contracts and staff.
 pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64)> {
-    let k = contracts::Entity::find().filter(contracts::Column::VendorId.eq(id)).count(c.conn()).await?;
-    let u = users::Entity::find().filter(users::Column::VendorId.eq(id)).count(c.conn()).await?;
-    Ok((k, u))
+    Ok((
+        crud::refs::<contracts::Entity>(c, contracts::Column::VendorId, id).await?,
+        crud::refs::<users::Entity>(c, users::Column::VendorId, id).await?,
+    ))
 }

@@ -13,6 +13,7 @@ pub mod inspection_reports;
 pub mod inspections;
 pub mod intake;
 pub mod monitoring;
+mod registry;
 pub mod sla;
 pub mod systems;
 pub mod tickets;

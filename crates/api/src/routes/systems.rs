@@ -13,19 +13,12 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ImportReportBody, Upload, xlsx};
+use super::registry::registry_routes;
+use super::{ImportReportBody, Upload};
 use crate::error::{ApiResult, ProblemBody};
 use crate::extract::{Auth, JsonBody};
 use crate::query::{ListFilter, Listed, Query};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(export))
-        .routes(routes!(import))
-        .routes(routes!(get, update, delete))
-}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -46,27 +39,15 @@ impl ListFilter for SystemParams {
     }
 }
 
-/// List systems the caller may see. Sort keys: name, criticality, dengbao_level, created_at, updated_at.
-#[utoipa::path(get, path = "/systems", tag = "systems", operation_id = "systems_list", params(Listed<SystemParams>),
-    responses((status = 200, body = Page<System>), (status = 400, body = ProblemBody)))]
-async fn list(
-    State(s): State<AppState>,
-    auth: Auth,
-    Query((q, f)): Query<Listed<SystemParams>>,
-) -> ApiResult<Json<Page<System>>> {
-    Ok(Json(s.app.list_systems(&auth.principal, &q, &f).await?))
-}
-
-/// The (filtered) list as xlsx; the same columns are accepted by the import.
-#[utoipa::path(get, path = "/systems/export.xlsx", tag = "systems", operation_id = "systems_export", params(Listed<SystemParams>),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export(
-    State(s): State<AppState>,
-    auth: Auth,
-    Query((q, f)): Query<Listed<SystemParams>>,
-) -> ApiResult<Response> {
-    let bytes = s.app.export_systems(&auth.principal, &q, &f).await?;
-    Ok(xlsx(&format!("信息系统-{}.xlsx", super::today()), bytes))
+registry_routes! {
+    tag: "systems", paths: ("/systems", "/systems/export.xlsx", "/systems/{id}"),
+    params: SystemParams, item: System, input: SystemInput,
+    /// List systems the caller may see. Sort keys: name, criticality, dengbao_level, created_at, updated_at.
+    list: list_systems(q, f) as (q, f),
+    /// The (filtered) list as xlsx; the same columns are accepted by the import.
+    export: export_systems as "信息系统",
+    create: create_system, get: get_system, update: update_system, delete: delete_system,
+    also: import,
 }
 
 /// Imports systems from xlsx (multipart field `file`, or the raw file as the body). Either every
@@ -77,38 +58,4 @@ async fn export(
 async fn import(State(s): State<AppState>, auth: Auth, upload: Upload) -> ApiResult<Json<ImportReportBody>> {
     let r = s.app.import_systems(&auth.principal, &upload.0).await?;
     Ok(Json(r.into()))
-}
-
-#[utoipa::path(post, path = "/systems", tag = "systems", operation_id = "systems_create", request_body = SystemInput,
-    responses((status = 201, body = System), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn create(
-    State(s): State<AppState>,
-    auth: Auth,
-    JsonBody(input): JsonBody<SystemInput>,
-) -> ApiResult<(StatusCode, Json<System>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_system(&auth.principal, input).await?)))
-}
-
-#[utoipa::path(get, path = "/systems/{id}", tag = "systems", operation_id = "systems_get", params(("id" = String, Path)),
-    responses((status = 200, body = System), (status = 404, body = ProblemBody)))]
-async fn get(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<System>> {
-    Ok(Json(s.app.get_system(&auth.principal, &id).await?))
-}
-
-#[utoipa::path(put, path = "/systems/{id}", tag = "systems", operation_id = "systems_update", params(("id" = String, Path)), request_body = SystemInput,
-    responses((status = 200, body = System), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
-async fn update(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    JsonBody(input): JsonBody<SystemInput>,
-) -> ApiResult<Json<System>> {
-    Ok(Json(s.app.update_system(&auth.principal, &id, input).await?))
-}
-
-#[utoipa::path(delete, path = "/systems/{id}", tag = "systems", operation_id = "systems_delete", params(("id" = String, Path)),
-    responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
-async fn delete(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    s.app.delete_system(&auth.principal, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
