@@ -98,7 +98,7 @@ impl App {
             config,
             dummy_hash: std::sync::Arc::new(dummy_hash),
             clock: std::sync::Arc::new(clock::SystemClock),
-            sources: inspections::auto::Sources::default(),
+            sources: inspections::auto::Sources::standard(),
             monitors: monitoring::Runner::default(),
         })
     }
@@ -108,7 +108,8 @@ impl App {
         App { clock, ..self }
     }
 
-    /// The same app with `sources` answering automatic checklist items.
+    /// The same app with `sources` answering automatic checklist items instead of the standard
+    /// ones (`Sources::standard`, registered by `new`).
     pub fn with_sources(self, sources: inspections::auto::Sources) -> App {
         App { sources, ..self }
     }
