@@ -1,6 +1,7 @@
 //! Where business time comes from. Production reads the system clock; tests set the time, so an
 //! SLA clause can be walked through days in milliseconds and a breach “while the server was
-//! stopped” can be staged exactly. Session expiry always uses the real clock.
+//! stopped” can be staged exactly. Sessions have a clock of their own (`App::with_session_clock`,
+//! the system clock by default), so moving business time never ends a test's sessions.
 
 use std::sync::{Arc, Mutex};
 

@@ -77,6 +77,9 @@ pub struct App {
     /// as long as for a real user.
     dummy_hash: std::sync::Arc<String>,
     clock: std::sync::Arc<dyn clock::Clock>,
+    /// When sessions were used and end: the system clock, apart from business time so that a
+    /// test moving business time does not end its sessions (`with_session_clock`).
+    session_clock: std::sync::Arc<dyn clock::Clock>,
     /// Where checklist items with a `source` read themselves from.
     sources: inspections::auto::Sources,
     /// The probe runner's handle (idle until `start_monitoring`).
@@ -98,6 +101,7 @@ impl App {
             config,
             dummy_hash: std::sync::Arc::new(dummy_hash),
             clock: std::sync::Arc::new(clock::SystemClock),
+            session_clock: std::sync::Arc::new(clock::SystemClock),
             sources: inspections::auto::Sources::standard(),
             monitors: monitoring::Runner::default(),
         })
@@ -106,6 +110,11 @@ impl App {
     /// The same app reading business time from `clock` (tests).
     pub fn with_clock(self, clock: std::sync::Arc<dyn clock::Clock>) -> App {
         App { clock, ..self }
+    }
+
+    /// The same app timing sessions (idle and absolute expiry) by `clock` (tests).
+    pub fn with_session_clock(self, session_clock: std::sync::Arc<dyn clock::Clock>) -> App {
+        App { session_clock, ..self }
     }
 
     /// The same app with `sources` answering automatic checklist items instead of the standard
