@@ -157,7 +157,7 @@ async fn website_task(t: &TestApp, pm: &str, system: &str, engineer_id: &str) ->
     tasks["items"][0]["id"].as_str().expect("today's task").to_string()
 }
 
-fn result<'a>(record: &'a Value, n: u32) -> &'a Value {
+fn result(record: &Value, n: u32) -> &Value {
     let id = format!("builtin-website-{n:02}");
     record["results"].as_array().unwrap().iter().find(|r| r["item_id"] == id.as_str()).unwrap_or(&Value::Null)
 }

@@ -80,8 +80,8 @@ pub enum AutoReading {
 }
 
 impl AutoReading {
-    /// How the item reads: value, number, abnormal.
-    fn judged(value: &AutoValue, fault: bool, item: &Item) -> (Option<String>, Option<f64>, bool) {
+    /// How the item reads.
+    fn judged(value: &AutoValue, fault: bool, item: &Item) -> Judged {
         match value {
             AutoValue::Normal(ok) => (Some(if *ok { "normal" } else { "abnormal" }.to_string()), None, !ok || fault),
             AutoValue::Number(x) => (Some(x.to_string()), Some(*x), item.out_of_range(*x) || fault),
@@ -98,13 +98,11 @@ fn text_of(v: &Value) -> Option<String> {
     }
 }
 
-/// The inspector's answer to one item in its type: value, number, abnormal. `None` when it is
-/// missing (`Ok(None)`) or wrong (the error).
-fn answer(
-    item: &Item,
-    raw: Option<&Value>,
-    field: &str,
-) -> Result<Option<(Option<String>, Option<f64>, bool)>, FieldError> {
+/// A result as judged: value, number, abnormal.
+type Judged = (Option<String>, Option<f64>, bool);
+
+/// The inspector's answer to one item in its type; `Ok(None)` when it is missing.
+fn answer(item: &Item, raw: Option<&Value>, field: &str) -> Result<Option<Judged>, FieldError> {
     Ok(Some(match item.result_type {
         ResultType::NormalAbnormal => match raw.and_then(text_of).as_deref() {
             Some("normal" | "正常") => (Some("normal".to_string()), None, false),

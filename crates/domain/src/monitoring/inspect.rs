@@ -263,9 +263,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        // A number item reads the availability, by its range; a down site is abnormal anyway.
+        // A number item reads the availability, judged by its range.
         let pct = Item { result_type: ResultType::Number, min: Some(99.9), ..item.clone() };
-        let r = read_http(&pct, &[up.clone()], Some(0.9995));
+        let r = read_http(&pct, std::slice::from_ref(&up), Some(0.9995));
         assert!(
             matches!(r, AutoReading::Read { value: AutoValue::Number(x), fault: false, .. } if x == 99.95),
             "{r:?}"
