@@ -1,20 +1,33 @@
-// Starts `yunwei serve` on a fresh temporary data directory and a free port, seeds two units
-// with systems and a unit user through the API, and stops the server when the run ends.
-import { spawn } from 'node:child_process'
+// Starts `yunwei serve` on a fresh temporary data directory and a port it binds itself, seeds two
+// units with systems and a unit user through the API, and stops the server when the run ends.
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
 
 import { ADMIN, UNIT_USER, WORLD } from './tests/world'
 
-function freePort(): Promise<number> {
+/** The base URL the server logs once it listens on the port it bound itself (`--listen
+ * 127.0.0.1:0`: held from bind to exit, so nothing else can take it in between). Its other log
+ * lines go on to stderr. */
+function listening(server: ChildProcess): Promise<string> {
   return new Promise((ok, fail) => {
-    const s = createServer()
-    s.once('error', fail)
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address()
-      s.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))))
+    const lines = createInterface({ input: server.stderr! })
+    const timer = setTimeout(() => fail(new Error('yunwei did not say where it listens')), 120_000)
+    server.once('exit', (code) => fail(new Error(`yunwei exited with ${code}`)))
+    lines.on('line', (line) => {
+      try {
+        const fields = (JSON.parse(line) as { fields?: { message?: string; addr?: string } }).fields
+        if (fields?.message === 'yunwei is listening' && fields.addr) {
+          clearTimeout(timer)
+          ok(`http://${fields.addr}`)
+          return
+        }
+      } catch {
+        // not a log record
+      }
+      process.stderr.write(`${line}\n`)
     })
   })
 }
@@ -45,23 +58,24 @@ async function api(base: string, token: string, path: string, body: unknown): Pr
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const bin = resolve(process.env.YUNWEI_BIN ?? '../target/debug/yunwei')
   const dir = mkdtempSync(join(tmpdir(), 'yunwei-e2e-'))
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const server = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
+  const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir], {
     env: {
       ...process.env,
       YUNWEI_ADMIN_USERNAME: ADMIN.username,
       YUNWEI_ADMIN_PASSWORD: ADMIN.password,
       YUNWEI_DATABASE_URL: '',
-      YUNWEI_LOG: 'warn',
+      YUNWEI_LOG: 'warn,yunwei=info',
+      YUNWEI_LOG_FORMAT: 'json',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'pipe'],
   })
   const stop = async () => {
     server.kill('SIGTERM')
     rmSync(dir, { recursive: true, force: true })
   }
+  let base = ''
   try {
+    base = await listening(server)
     await waitReady(base)
     const login = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',

@@ -12,8 +12,7 @@ pg_start() {
   local bin
   bin=$(pg_bin_dir) || return 1
   PG_TMP=$(mktemp -d /tmp/yunwei-pg.XXXXXX)
-  local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  local port tries=0
   local run=()
   if [ "$(id -u)" = 0 ]; then
     # PostgreSQL refuses to run as root.
@@ -22,9 +21,19 @@ pg_start() {
   fi
   "${run[@]}" "$bin/initdb" -D "$PG_TMP/data" -U yunwei --auth=trust --encoding=UTF8 --locale=C.UTF-8 > "$PG_TMP/initdb.log" 2>&1 \
     || { cat "$PG_TMP/initdb.log"; return 1; }
-  "${run[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w \
-    -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start > /dev/null \
-    || { cat "$PG_TMP/server.log"; return 1; }
+  # PostgreSQL binds its own port and cannot be handed a socket: a free port is found and let go,
+  # so another process may take it first; then another port is tried.
+  while :; do
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "${run[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w \
+      -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start > /dev/null \
+      && break
+    tries=$((tries + 1))
+    if [ "$tries" -ge 5 ] || ! grep -q "could not bind" "$PG_TMP/server.log"; then
+      cat "$PG_TMP/server.log"
+      return 1
+    fi
+  done
   PG_RUN=("${run[@]}")
   PG_BIN=$bin
   export YUNWEI_TEST_PG_URL="postgres://yunwei@127.0.0.1:$port/postgres"

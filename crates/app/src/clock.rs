@@ -1,7 +1,9 @@
 //! Where business time comes from. Production reads the system clock; tests set the time, so an
 //! SLA clause can be walked through days in milliseconds and a breach “while the server was
-//! stopped” can be staged exactly. `App::business_now()` reads it; real time (record stamps,
-//! sessions, the throttle) is `crate::wall_now()` — see docs/architecture.md, "Two clocks".
+//! stopped” can be staged exactly. `App::business_now()` reads it; real time (record stamps, the
+//! throttle) is `crate::wall_now()` — see docs/architecture.md, "Two clocks". Sessions have a
+//! clock of their own (`App::with_session_clock`, the system clock by default), so moving business
+//! time never ends a test's sessions.
 
 use std::sync::{Arc, Mutex};
 

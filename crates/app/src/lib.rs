@@ -78,6 +78,9 @@ pub struct App {
     /// as long as for a real user.
     dummy_hash: std::sync::Arc<String>,
     clock: std::sync::Arc<dyn clock::Clock>,
+    /// When sessions were used and end: the system clock, apart from business time so that a
+    /// test moving business time does not end its sessions (`with_session_clock`).
+    session_clock: std::sync::Arc<dyn clock::Clock>,
     /// Where checklist items with a `source` read themselves from.
     sources: inspections::auto::Sources,
     /// The probe runner's handle (idle until `start_monitoring`).
@@ -101,7 +104,8 @@ impl App {
             config,
             dummy_hash: std::sync::Arc::new(dummy_hash),
             clock: std::sync::Arc::new(clock::SystemClock),
-            sources: inspections::auto::Sources::default(),
+            session_clock: std::sync::Arc::new(clock::SystemClock),
+            sources: inspections::auto::Sources::standard(),
             monitors: monitoring::Runner::default(),
             leases: leases::Leases::default(),
         })
@@ -112,7 +116,13 @@ impl App {
         App { clock, ..self }
     }
 
-    /// The same app with `sources` answering automatic checklist items.
+    /// The same app timing sessions (idle and absolute expiry) by `clock` (tests).
+    pub fn with_session_clock(self, session_clock: std::sync::Arc<dyn clock::Clock>) -> App {
+        App { session_clock, ..self }
+    }
+
+    /// The same app with `sources` answering automatic checklist items instead of the standard
+    /// ones (`Sources::standard`, registered by `new`).
     pub fn with_sources(self, sources: inspections::auto::Sources) -> App {
         App { sources, ..self }
     }

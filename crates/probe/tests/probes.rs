@@ -17,6 +17,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::watch;
 
+/// A loopback port that refuses connections for as long as the socket is held: bound, never
+/// listening, so no other test or process can take it meanwhile.
+fn closed_port() -> (tokio::net::TcpSocket, SocketAddr) {
+    let s = tokio::net::TcpSocket::new_v4().unwrap();
+    s.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = s.local_addr().unwrap();
+    (s, addr)
+}
+
 fn spec(kind: &str, target: &str, expect: Value, timeout_ms: u32) -> MonitorSpec {
     MonitorInput {
         system_id: Some("sys".into()),
@@ -94,7 +103,7 @@ async fn http_status_keyword_pattern_latency_and_timeout() {
     let o = p.check(&spec("http", &url, json!({}), 300), None).await;
     assert_eq!(o.error.as_deref(), Some("timeout after 300 ms"));
 
-    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    let (_held, closed) = closed_port();
     let o = p.check(&spec("http", &format!("http://{closed}/"), json!({}), 2000), None).await;
     assert!(!o.ok && o.error.is_some(), "{o:?}");
 }
@@ -105,8 +114,8 @@ async fn tcp_open_and_closed_ports() {
     let open = listener.local_addr().unwrap();
     let p = Prober::new().unwrap();
     assert!(p.check(&spec("tcp", &open.to_string(), Value::Null, 1000), None).await.ok);
-    drop(listener);
-    let o = p.check(&spec("tcp", &open.to_string(), Value::Null, 1000), None).await;
+    let (_held, closed) = closed_port();
+    let o = p.check(&spec("tcp", &closed.to_string(), Value::Null, 1000), None).await;
     assert!(!o.ok && o.error.unwrap().starts_with("connect failed"));
 }
 
@@ -185,8 +194,10 @@ async fn dns_answers_through_a_given_server() {
     assert!(o.ok, "{o:?}");
     let o = p.check(&spec("dns", "www.ay.gov.cn", json!({"server": server, "answer": "10.9.9.9"}), 2000), None).await;
     assert!(!o.ok && o.error.unwrap().contains("10.1.2.3"));
-    let silent = UdpSocket::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().to_string();
-    let o = p.check(&spec("dns", "www.ay.gov.cn", json!({"server": silent}), 500), None).await;
+    // Held for the check and never read: a server that does not answer.
+    let silent = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = silent.local_addr().unwrap().to_string();
+    let o = p.check(&spec("dns", "www.ay.gov.cn", json!({"server": addr}), 500), None).await;
     assert!(!o.ok, "{o:?}");
 }
 

@@ -20,10 +20,6 @@ fn yunwei(dir: &std::path::Path) -> Command {
     c
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 struct Server(Child);
 
 impl Drop for Server {
@@ -44,13 +40,32 @@ fn wait_ready(base: &str) {
     panic!("server at {base} did not become ready");
 }
 
-fn serve(dir: &std::path::Path, port: u16, admin_password: Option<&str>) -> Server {
+/// Starts `yunwei serve` on a port the server binds itself (`127.0.0.1:0`, held from bind to
+/// exit, so no other process can take it in between) and returns it with its base URL, read
+/// from the server's "listening" log line.
+fn serve(dir: &std::path::Path, admin_password: Option<&str>) -> (Server, String) {
     let mut c = yunwei(dir);
-    c.args(["serve", "--listen", &format!("127.0.0.1:{port}")]);
+    c.args(["serve", "--listen", "127.0.0.1:0"]).env("YUNWEI_LOG", "warn,yunwei=info").env("YUNWEI_LOG_FORMAT", "json");
     if let Some(p) = admin_password {
         c.env("YUNWEI_ADMIN_PASSWORD", p);
     }
-    Server(c.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap())
+    let mut child = c.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let server = Server(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Keep reading after the line: a full pipe would stop the server's logging.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
+            if v["fields"]["message"] == "yunwei is listening"
+                && let Some(addr) = v["fields"]["addr"].as_str()
+            {
+                let _ = tx.send(format!("http://{addr}"));
+            }
+        }
+    });
+    let base = rx.recv_timeout(Duration::from_secs(120)).expect("the server logs where it listens");
+    (server, base)
 }
 
 fn login(base: &str, user: &str, password: &str) -> String {
@@ -80,10 +95,8 @@ fn serve_refuses_to_start_without_an_administrator() {
 #[test]
 fn data_survives_a_restart_and_the_chain_verifies() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
     let unit_id = {
-        let _server = serve(dir.path(), port, Some("Bureau#2026"));
+        let (_server, base) = serve(dir.path(), Some("Bureau#2026"));
         wait_ready(&base);
         let token = login(&base, "admin", "Bureau#2026");
         let r: Value = reqwest::blocking::Client::new()
@@ -97,7 +110,7 @@ fn data_survives_a_restart_and_the_chain_verifies() {
         r["id"].as_str().unwrap().to_string()
     };
     // Started again without the variable: the administrator already exists.
-    let _server = serve(dir.path(), port, None);
+    let (_server, base) = serve(dir.path(), None);
     wait_ready(&base);
     let token = login(&base, "admin", "Bureau#2026");
     assert_eq!(get(&base, &format!("/api/v1/units/{unit_id}"), &token)["name"], "安阳市档案馆");
@@ -130,9 +143,7 @@ fn create_user_reads_the_password_from_stdin() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let dup = create("Strong#2026");
     assert!(!dup.status.success(), "a second user with the same name is refused");
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let _server = serve(dir.path(), port, None);
+    let (_server, base) = serve(dir.path(), None);
     wait_ready(&base);
     login(&base, "root2", "Strong#2026");
 }
@@ -140,10 +151,8 @@ fn create_user_reads_the_password_from_stdin() {
 #[test]
 fn audit_verify_fails_on_a_tampered_chain() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
     {
-        let _server = serve(dir.path(), port, Some("Bureau#2026"));
+        let (_server, base) = serve(dir.path(), Some("Bureau#2026"));
         wait_ready(&base);
         login(&base, "admin", "Bureau#2026");
     }
@@ -164,10 +173,8 @@ fn audit_verify_fails_on_a_tampered_chain() {
 #[test]
 fn audit_verify_detects_a_removed_head_and_a_wrong_data_dir() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
     {
-        let _server = serve(dir.path(), port, Some("Bureau#2026"));
+        let (_server, base) = serve(dir.path(), Some("Bureau#2026"));
         wait_ready(&base);
         login(&base, "admin", "Bureau#2026");
     }

@@ -617,6 +617,7 @@ export default {
     signedWithTickets: 'Inspection record submitted; tickets opened for {n} abnormal items',
     notYours: 'The vendor carries out this task; you can read it',
     automatic: 'Automatic',
+    autoHint: 'Read from monitoring, may be left blank: the monitor\'s verdict stands; you may add a finding and a note',
     recordSheet: 'Export inspection sheet',
     period: 'Period',
     format: 'Format',

@@ -617,6 +617,7 @@ export default {
     signedWithTickets: '巡检记录已提交，已为 {n} 个异常项生成工单',
     notYours: '该任务由运维人员完成，您可以查看',
     automatic: '自动采集',
+    autoHint: '由监控自动读取，可不填：监控的结论为准，可补充异常和说明',
     recordSheet: '导出巡检记录表',
     period: '期间',
     format: '格式',

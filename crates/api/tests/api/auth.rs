@@ -1,11 +1,8 @@
-use std::time::Duration;
-
-use app::AppConfig;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::both;
-use crate::harness::{ADMIN_PASSWORD, Backend, TestApp};
+use crate::harness::{ADMIN_PASSWORD, TestApp};
 
 both!(login_contract, |t: TestApp| async move {
     let (s, body) = t
@@ -92,15 +89,20 @@ both!(health_endpoints, |t: TestApp| async move {
     assert!(spec["paths"]["/api/v1/systems"].is_object());
 });
 
-#[tokio::test]
-async fn idle_sessions_expire() {
-    let config = AppConfig { session_idle: Duration::from_secs(1), ..Default::default() };
-    let t = TestApp::start_with(Backend::Sqlite, config).await;
+both!(idle_sessions_expire, |t: TestApp| async move {
+    // 30 minutes idle by default; the session clock moves, nothing waits.
+    let other = t.login("admin", crate::harness::ADMIN_PASSWORD).await;
     assert_eq!(t.get("/api/v1/units", &t.admin).await.0, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    t.sessions.advance(chrono::Duration::minutes(29));
+    assert_eq!(t.get("/api/v1/units", &t.admin).await.0, StatusCode::OK, "used within the limit");
+    t.sessions.advance(chrono::Duration::minutes(29));
+    assert_eq!(t.get("/api/v1/units", &t.admin).await.0, StatusCode::OK, "use keeps a session alive");
+    let (s, body) = t.get("/api/v1/units", &other).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "58 minutes unused: {body}");
+    t.sessions.advance(chrono::Duration::minutes(31));
     let (s, body) = t.get("/api/v1/units", &t.admin).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{body}");
-}
+});
 
 both!(sessions_survive_a_restart, |t: TestApp| async move {
     let unit = t.unit("安阳市档案馆").await;

@@ -45,6 +45,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// Business time of the app under test; starts at the real time and moves when told.
     pub clock: app::clock::FakeClock,
+    /// The clock sessions expire by; stands still at the start unless a test moves it.
+    pub sessions: app::clock::FakeClock,
     _dir: Option<tempfile::TempDir>,
     server: tokio::task::JoinHandle<()>,
     pub admin: String,
@@ -117,17 +119,26 @@ impl TestApp {
         };
         config.data_dir = Some(dir.path().to_path_buf());
         let clock = app::clock::FakeClock::new(chrono::Utc::now());
-        let app = App::open(&db_url, config).await.expect("open app").with_clock(std::sync::Arc::new(clock.clone()));
+        let sessions = app::clock::FakeClock::new(chrono::Utc::now());
+        let app = App::open(&db_url, config)
+            .await
+            .expect("open app")
+            .with_clock(std::sync::Arc::new(clock.clone()))
+            .with_session_clock(std::sync::Arc::new(sessions.clone()));
         app.bootstrap_admin("admin", ADMIN_PASSWORD).await.expect("bootstrap admin");
-        Self::serve(app, db_url, backend, Some(dir), clock, http).await
+        Self::serve(app, db_url, backend, Some(dir), (clock, sessions), http).await
     }
 
     /// Starts a server on an existing database (restart tests), with the same clock and files.
     pub async fn reopen(&self) -> TestApp {
         let config = AppConfig { data_dir: self.app.config().data_dir.clone(), ..AppConfig::default() };
-        let app =
-            App::open(&self.db_url, config).await.expect("reopen").with_clock(std::sync::Arc::new(self.clock.clone()));
-        Self::serve(app, self.db_url.clone(), self.backend, None, self.clock.clone(), api::HttpConfig::default()).await
+        let app = App::open(&self.db_url, config)
+            .await
+            .expect("reopen")
+            .with_clock(std::sync::Arc::new(self.clock.clone()))
+            .with_session_clock(std::sync::Arc::new(self.sessions.clone()));
+        let clocks = (self.clock.clone(), self.sessions.clone());
+        Self::serve(app, self.db_url.clone(), self.backend, None, clocks, api::HttpConfig::default()).await
     }
 
     async fn serve(
@@ -135,7 +146,7 @@ impl TestApp {
         db_url: String,
         backend: Backend,
         dir: Option<tempfile::TempDir>,
-        clock: app::clock::FakeClock,
+        (clock, sessions): (app::clock::FakeClock, app::clock::FakeClock),
         http: api::HttpConfig,
     ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -152,6 +163,7 @@ impl TestApp {
             db_url,
             backend,
             clock,
+            sessions,
             _dir: dir,
             server,
             admin: String::new(),

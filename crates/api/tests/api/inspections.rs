@@ -144,3 +144,117 @@ both!(a_plan_its_tasks_a_record_and_the_ticket_it_opens, |t: TestApp| async move
     let s = t.delete(&format!("/api/v1/inspection-plans/{plan_id}"), &f.pm).await;
     assert_eq!(s, StatusCode::CONFLICT, "a plan with records is kept");
 });
+
+/// Today's website task of a new plan on `system`, for `engineer` (whose id is given).
+async fn website_task(t: &TestApp, pm: &str, system: &str, engineer_id: &str) -> String {
+    let plan = json!({"system_id": system, "template_id": "builtin-website", "recurrence": {"every": "day"},
+        "assignee_id": engineer_id});
+    let (s, p) = t.post("/api/v1/inspection-plans", pm, plan).await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let url = format!("/api/v1/inspection-tasks?plan_id={}&from={today}&to={today}", p["id"].as_str().unwrap());
+    let (_, tasks) = t.get(&url, pm).await;
+    tasks["items"][0]["id"].as_str().expect("today's task").to_string()
+}
+
+fn result(record: &Value, n: u32) -> &Value {
+    let id = format!("builtin-website-{n:02}");
+    record["results"].as_array().unwrap().iter().find(|r| r["item_id"] == id.as_str()).unwrap_or(&Value::Null)
+}
+
+both!(a_website_inspection_reads_reachability_from_the_systems_http_monitor, |t: TestApp| async move {
+    use tokio::sync::watch;
+    let up = fixture(&t, "004-row-04", ("2020-01-01", "2035-12-31"), "").await;
+    let down = fixture(&t, "004-row-04", ("2020-01-01", "2035-12-31"), "b").await;
+    let none = fixture(&t, "004-row-04", ("2020-01-01", "2035-12-31"), "c").await;
+    t.clock.set(chrono::Utc::now());
+    let (_healthy, healthy_rx) = watch::channel(true);
+    let (_failing, failing_rx) = watch::channel(false);
+    let (healthy_url, failing_url) =
+        (crate::monitoring::target(healthy_rx).await, crate::monitoring::target(failing_rx).await);
+    let (stop, stop_rx) = watch::channel(false);
+    let runner = t.app.start_monitoring(app::monitoring::SchedulerConfig::default(), stop_rx).await.unwrap();
+    let mut ids = Vec::new();
+    for (system, url, name) in [(&up.system, &healthy_url, "门户首页"), (&down.system, &failing_url, "政务公开栏目")]
+    {
+        let body = json!({"system_id": system, "name": name, "kind": "http", "target": url, "interval_seconds": 1,
+            "timeout_ms": 500, "failures_before_down": 1});
+        ids.push(t.create("monitors", body).await);
+    }
+    crate::monitoring::until_state(&t, &ids[0], &t.admin, "up").await;
+    crate::monitoring::until_state(&t, &ids[1], &t.admin, "down").await;
+    t.clock.set(chrono::Utc::now());
+
+    // Everything but reachability is answered by the inspector; the certificate by hand, as
+    // none of the systems has a TLS monitor.
+    let by_hand = |reachable: Option<&str>| {
+        let mut r = vec![
+            json!({"item_id": "builtin-website-02", "result": "normal"}),
+            json!({"item_id": "builtin-website-03", "result": "normal"}),
+            json!({"item_id": "builtin-website-04", "result": "栏目按期更新"}),
+            json!({"item_id": "builtin-website-05", "result": 120}),
+        ];
+        if let Some(v) = reachable {
+            r.push(json!({"item_id": "builtin-website-01", "result": v}));
+        }
+        json!({"results": r})
+    };
+
+    // Up: filled in, normal, with what the monitor saw.
+    let task = website_task(&t, &up.pm, &up.system, &up.engineer_id).await;
+    let (s, rec) = t.post(&format!("/api/v1/inspection-tasks/{task}/record"), &up.engineer, by_hand(None)).await;
+    assert_eq!(s, StatusCode::CREATED, "{rec}");
+    let reach = result(&rec, 1);
+    assert_eq!(
+        (reach["value"].as_str(), reach["abnormal"].as_bool(), reach["automatic"].as_bool()),
+        (Some("normal"), Some(false), Some(true)),
+        "{reach}"
+    );
+    let note = reach["note"].as_str().unwrap();
+    assert!(
+        note.contains("HTTP 监控 1 个均正常")
+            && note.contains("近 24 小时可用率 100%")
+            && note.contains("门户首页：正常"),
+        "{note}"
+    );
+    assert_eq!(rec["abnormal_count"], 0);
+    let cert = result(&rec, 5);
+    assert_eq!((cert["value"].as_str(), cert["automatic"].as_bool()), (Some("120"), Some(false)));
+    assert!(cert["note"].as_str().unwrap().contains("该系统没有 TLS 证书监控"), "{cert}");
+
+    // Down: abnormal whatever the inspector says, and a ticket carries what the monitor saw.
+    let task = website_task(&t, &down.pm, &down.system, &down.engineer_id).await;
+    let (s, rec) =
+        t.post(&format!("/api/v1/inspection-tasks/{task}/record"), &down.engineer, by_hand(Some("normal"))).await;
+    assert_eq!(s, StatusCode::CREATED, "{rec}");
+    let reach = result(&rec, 1);
+    assert_eq!(
+        (reach["value"].as_str(), reach["abnormal"].as_bool(), reach["automatic"].as_bool()),
+        (Some("abnormal"), Some(true), Some(true)),
+        "{reach}"
+    );
+    assert!(reach["note"].as_str().unwrap().contains("政务公开栏目：异常"), "{reach}");
+    assert_eq!(rec["abnormal_count"], 1);
+    let ticket = reach["ticket_id"].as_str().expect("a ticket for the site being down");
+    let (_, tk) = t.get(&format!("/api/v1/tickets/{ticket}"), &down.pm).await;
+    assert!(tk["description"].as_str().unwrap().contains("status 503"), "{tk}");
+
+    // None: not taken as normal; the inspector must answer, and the record says why.
+    let task = website_task(&t, &none.pm, &none.system, &none.engineer_id).await;
+    let (s, e) = t.post(&format!("/api/v1/inspection-tasks/{task}/record"), &none.engineer, by_hand(None)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["field_errors"][0]["field"], "results");
+    assert!(e["field_errors"][0]["message"].as_str().unwrap().contains("该系统没有 HTTP 监控"), "{e}");
+    let (s, rec) =
+        t.post(&format!("/api/v1/inspection-tasks/{task}/record"), &none.engineer, by_hand(Some("normal"))).await;
+    assert_eq!(s, StatusCode::CREATED, "{rec}");
+    let reach = result(&rec, 1);
+    assert_eq!(
+        (reach["value"].as_str(), reach["abnormal"].as_bool(), reach["automatic"].as_bool()),
+        (Some("normal"), Some(false), Some(false))
+    );
+    assert_eq!(reach["note"], "未自动读取（该系统没有 HTTP 监控），人工填写");
+
+    stop.send(true).unwrap();
+    runner.await.unwrap();
+});

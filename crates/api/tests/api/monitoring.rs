@@ -15,7 +15,7 @@ use crate::harness::TestApp;
 use crate::tickets::fixture;
 
 /// A target that answers 200 or 503 as `healthy` says.
-async fn target(healthy: watch::Receiver<bool>) -> String {
+pub(crate) async fn target(healthy: watch::Receiver<bool>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -38,7 +38,7 @@ async fn target(healthy: watch::Receiver<bool>) -> String {
 }
 
 /// Polls the monitor until its state is `want` (the runner works in real time).
-async fn until_state(t: &TestApp, id: &str, token: &str, want: &str) -> Value {
+pub(crate) async fn until_state(t: &TestApp, id: &str, token: &str, want: &str) -> Value {
     tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             t.clock.set(chrono::Utc::now());

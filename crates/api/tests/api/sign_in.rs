@@ -166,15 +166,14 @@ both!(users_change_their_own_password, |t: TestApp| async move {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 });
 
-#[tokio::test]
-async fn sessions_end_at_their_absolute_lifetime() {
-    let config = AppConfig { session_max: Duration::from_secs(2), ..AppConfig::default() };
-    let t = TestApp::start_with(Backend::Sqlite, config).await;
-    // Busy all the time, so the idle timeout never applies.
-    for _ in 0..5 {
-        assert_eq!(t.get("/api/v1/auth/me", &t.admin).await.0, StatusCode::OK);
-        tokio::time::sleep(Duration::from_millis(300)).await;
+both!(sessions_end_at_their_absolute_lifetime, |t: TestApp| async move {
+    // Busy every 20 minutes for 12 hours (the default lifetime), so the idle timeout never applies.
+    for step in 1..=36 {
+        assert_eq!(t.get("/api/v1/auth/me", &t.admin).await.0, StatusCode::OK, "at {} minutes", (step - 1) * 20);
+        t.sessions.advance(chrono::Duration::minutes(20));
     }
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Twelve hours since sign-in exactly: still inside; a second later, over.
+    assert_eq!(t.get("/api/v1/auth/me", &t.admin).await.0, StatusCode::OK);
+    t.sessions.advance(chrono::Duration::seconds(1));
     assert_eq!(t.get("/api/v1/auth/me", &t.admin).await.0, StatusCode::UNAUTHORIZED);
-}
+});

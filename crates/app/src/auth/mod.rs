@@ -144,7 +144,7 @@ impl App {
             let token = new_token();
             let tx = self.store.begin().await?;
             if store::users::record_success(&tx, &c.user.id, t).await? {
-                store::sessions::insert(&tx, &token_hash(&token), &c.user.id, t).await?;
+                store::sessions::insert(&tx, &token_hash(&token), &c.user.id, self.session_now()).await?;
                 let ev = security_event(Some(&c.user), username, "login", serde_json::json!({"address": address}));
                 store::audit::append(&tx, &ev, t).await?;
                 tx.commit().await?;
@@ -261,6 +261,11 @@ impl App {
         Ok(())
     }
 
+    /// The session clock's instant (the system clock but in tests), at the stored precision.
+    fn session_now(&self) -> chrono::DateTime<chrono::Utc> {
+        domain::audit::truncate_micros(self.session_clock.now())
+    }
+
     /// Resolves a bearer token or session cookie to a principal, ending sessions that were idle
     /// too long or have reached their absolute lifetime.
     pub async fn authenticate(&self, token: &str) -> Result<Principal> {
@@ -269,7 +274,7 @@ impl App {
         }
         let h = token_hash(token);
         let session = store::sessions::find(&self.store, &h).await?.ok_or_else(session_ended)?;
-        let t = wall_now();
+        let t = self.session_now();
         let idle = Duration::from_std(self.config.session_idle).unwrap_or(Duration::minutes(30));
         let max = Duration::from_std(self.config.session_max).unwrap_or(Duration::hours(12));
         if t - session.last_seen_at > idle || t - session.created_at > max {
@@ -328,8 +333,9 @@ impl App {
     pub async fn purge_idle_sessions(&self) -> Result<u64> {
         let idle = Duration::from_std(self.config.session_idle).unwrap_or(Duration::minutes(30));
         let max = Duration::from_std(self.config.session_max).unwrap_or(Duration::hours(12));
+        let t = self.session_now();
         let tx = self.store.begin().await?;
-        let n = store::sessions::delete_idle(&tx, wall_now() - idle, wall_now() - max).await?;
+        let n = store::sessions::delete_idle(&tx, t - idle, t - max).await?;
         tx.commit().await?;
         Ok(n)
     }

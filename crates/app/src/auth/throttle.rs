@@ -82,7 +82,11 @@ impl Buckets {
 
     /// Takes a token, or says how long until one is there.
     fn take(&self, key: &str) -> Result<(), Duration> {
-        let now = Instant::now();
+        self.take_at(key, Instant::now())
+    }
+
+    /// The same at `now` (tests walk the refill without sleeping).
+    fn take_at(&self, key: &str, now: Instant) -> Result<(), Duration> {
         let Ok(mut map) = self.map.lock() else { return Ok(()) };
         if !map.contains_key(key) && map.len() >= MAX_KEYS {
             map.retain(|_, b| self.level(b, now) < self.burst);
@@ -268,12 +272,14 @@ mod tests {
     #[test]
     fn a_bucket_refuses_past_its_burst_and_refills() {
         let b = Buckets::new(3, Duration::from_millis(50));
-        assert!(b.take("x").is_ok() && b.take("x").is_ok() && b.take("x").is_ok());
-        let wait = b.take("x").expect_err("the fourth is refused");
-        assert!(wait <= Duration::from_millis(50));
-        assert!(b.take("y").is_ok(), "another key has its own bucket");
-        std::thread::sleep(Duration::from_millis(60));
-        assert!(b.take("x").is_ok(), "a token came back");
+        let t0 = Instant::now();
+        assert!(b.take_at("x", t0).is_ok() && b.take_at("x", t0).is_ok() && b.take_at("x", t0).is_ok());
+        let wait = b.take_at("x", t0 + Duration::from_millis(20)).expect_err("the fourth is refused");
+        assert_eq!(wait, Duration::from_millis(30), "the rest of the refill");
+        assert!(b.take_at("y", t0).is_ok(), "another key has its own bucket");
+        assert!(b.take_at("x", t0 + Duration::from_millis(49)).is_err());
+        assert!(b.take_at("x", t0 + Duration::from_millis(50)).is_ok(), "a token came back");
+        assert!(b.take_at("x", t0 + Duration::from_millis(60)).is_err(), "only one");
     }
 
     #[test]

@@ -1,42 +1,79 @@
 //! Items that fill themselves. A template item may name a `source` (e.g. `monitor:http` for a
 //! website's reachability); when an inspection is recorded, the item is read from the source
-//! registered under that name instead of from the inspector. No source is registered yet: the
-//! monitoring issue adds the probes, and registers them here. Until then an item with a source
-//! is answered by hand like any other, and its source is shown as a hint.
+//! registered under that name: its value stands whatever the inspector says (the inspector may
+//! add a finding and a note). When the source has nothing to read — the system has no such
+//! monitor — the inspector answers and the reason is kept with the answer.
+//!
+//! `Sources::standard` registers what ships: the monitoring readers (`monitor:http`,
+//! `monitor:tls`, in `crate::monitoring::inspect`). A new source is an `ItemSource` and a line
+//! there.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use domain::inspections::record::AutoValue;
+use chrono::{DateTime, Duration, Utc};
+use domain::inspections::record::AutoReading;
 use domain::inspections::template::Item;
+use domain::{Msg, Principal};
+
+use crate::{App, Result};
+
+/// Sources read the present: a record dated further back than this (an administrator filing a
+/// paper record) is answered by hand.
+const PRESENT: Duration = Duration::hours(1);
 
 /// Something that can answer checklist items for a system at the moment of inspection.
 #[async_trait]
 pub trait ItemSource: Send + Sync {
     /// The name items refer to in `source` (e.g. `monitor:http`).
     fn name(&self) -> &str;
-    /// The current value for `item` on `system_id`, or `None` when the source has nothing
-    /// (no probe on that system): the inspector answers then.
-    async fn read(&self, system_id: &str, item: &Item) -> Option<AutoValue>;
+    /// What the source says now about `item` on `system_id`, reading only what `p` may see.
+    async fn read(&self, app: &App, p: &Principal, system_id: &str, item: &Item) -> Result<AutoReading>;
 }
 
 /// The registered sources, looked up by name.
 #[derive(Default, Clone)]
-pub struct Sources(Vec<std::sync::Arc<dyn ItemSource>>);
+pub struct Sources(Vec<Arc<dyn ItemSource>>);
 
 impl Sources {
-    pub fn register(&mut self, s: std::sync::Arc<dyn ItemSource>) {
+    /// What ships with Yunwei: the monitoring readers.
+    pub fn standard() -> Sources {
+        let mut s = Sources::default();
+        s.register(Arc::new(crate::monitoring::inspect::Http));
+        s.register(Arc::new(crate::monitoring::inspect::Tls));
+        s
+    }
+
+    pub fn register(&mut self, s: Arc<dyn ItemSource>) {
         self.0.push(s);
     }
 
-    /// Values for the items of a template that name a registered source.
-    pub async fn read(&self, system_id: &str, items: &[Item]) -> std::collections::HashMap<String, AutoValue> {
-        let mut out = std::collections::HashMap::new();
+    /// Readings for the items of a template that name a registered source, for a record made
+    /// `at`. Items naming a source nobody registered are answered by hand as any other.
+    pub async fn read(
+        &self,
+        app: &App,
+        p: &Principal,
+        system_id: &str,
+        items: &[Item],
+        at: DateTime<Utc>,
+    ) -> Result<HashMap<String, AutoReading>> {
+        let mut out = HashMap::new();
+        let past = app.business_now() - at > PRESENT;
         for item in items {
             let Some(name) = item.source.as_deref() else { continue };
             let Some(src) = self.0.iter().find(|s| s.name() == name) else { continue };
-            if let Some(v) = src.read(system_id, item).await {
-                out.insert(item.id.clone(), v);
-            }
+            let reading = if past {
+                AutoReading::Unread(Msg::new(
+                    "补录的记录不读取当时的监控",
+                    "a record of an earlier inspection is not read from monitoring",
+                ))
+            } else {
+                src.read(app, p, system_id, item).await?
+            };
+            out.insert(item.id.clone(), reading);
         }
-        out
+        Ok(out)
     }
 }

@@ -55,8 +55,6 @@ impl App {
         for ph in &photos {
             *per_item.entry(ph.item_id.clone().unwrap_or_default()).or_default() += 1;
         }
-        let auto = self.sources.read(&task.system_id, &template.items).await;
-        let results = evaluate(&template.items, &input.results, &per_item, &auto)?;
         let now = self.business_now();
         let at = match input.inspected_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
@@ -69,6 +67,8 @@ impl App {
             ),
         };
         let inspected_at = given_time(p, "inspected_at", at, now)?;
+        let auto = self.sources.read(self, p, &task.system_id, &template.items, inspected_at).await?;
+        let results = evaluate(&template.items, &input.results, &per_item, &auto)?;
         let location = match &input.location {
             None => None,
             Some(l) => {

@@ -1,8 +1,8 @@
 //! Monitoring: monitors (written by the bureau or the manager of a vendor covering the system;
 //! the vendor's changes to a monitor are requests the bureau approves, in `requests.rs`), the
 //! probe runner in `runner.rs`, what a state change does (interruptions, tickets) in
-//! `incidents.rs`, planned maintenance in `maintenance.rs`, and availability against the
-//! contract's target here.
+//! `incidents.rs`, planned maintenance in `maintenance.rs`, what inspections read from it in
+//! `inspect.rs`, and availability against the contract's target here.
 
 use chrono::{DateTime, Utc};
 use domain::approvals::ApprovalKind;
@@ -19,6 +19,7 @@ use crate::approvals::NewRequest;
 use crate::{App, AppError, Applied, Result, audit};
 
 mod incidents;
+pub mod inspect;
 pub mod intake;
 mod maintenance;
 mod metrics;

@@ -9,8 +9,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::template::{Item, ResultType};
-use crate::FieldError;
 use crate::error::Checker;
+use crate::{FieldError, Msg};
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ResultInput {
@@ -67,6 +67,29 @@ pub enum AutoValue {
     Text(String),
 }
 
+/// What an automatic source said about an item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AutoReading {
+    /// Measured. The value is judged by the item's rule (a number by its range); `fault` marks
+    /// the result abnormal whatever the value (an untrusted certificate, a site down now), and
+    /// `detail` says what was read, kept as the result's note.
+    Read { value: AutoValue, fault: bool, detail: String },
+    /// Nothing to read (the system has no such monitor): the inspector answers the item, and the
+    /// reason is kept with the answer, or named when the answer is missing.
+    Unread(Msg),
+}
+
+impl AutoReading {
+    /// How the item reads.
+    fn judged(value: &AutoValue, fault: bool, item: &Item) -> Judged {
+        match value {
+            AutoValue::Normal(ok) => (Some(if *ok { "normal" } else { "abnormal" }.to_string()), None, !ok || fault),
+            AutoValue::Number(x) => (Some(x.to_string()), Some(*x), item.out_of_range(*x) || fault),
+            AutoValue::Text(s) => (Some(s.clone()), None, fault),
+        }
+    }
+}
+
 fn text_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
@@ -75,14 +98,69 @@ fn text_of(v: &Value) -> Option<String> {
     }
 }
 
+/// A result as judged: value, number, abnormal.
+type Judged = (Option<String>, Option<f64>, bool);
+
+/// The inspector's answer to one item in its type; `Ok(None)` when it is missing.
+fn answer(item: &Item, raw: Option<&Value>, field: &str) -> Result<Option<Judged>, FieldError> {
+    Ok(Some(match item.result_type {
+        ResultType::NormalAbnormal => match raw.and_then(text_of).as_deref() {
+            Some("normal" | "正常") => (Some("normal".to_string()), None, false),
+            Some("abnormal" | "异常") => (Some("abnormal".to_string()), None, true),
+            Some(_) => return Err(FieldError::new(field, "应为 normal 或 abnormal", "must be normal or abnormal")),
+            None => return Ok(None),
+        },
+        ResultType::Number => {
+            let x = raw.and_then(|v| v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())));
+            match x.filter(|x: &f64| x.is_finite()) {
+                Some(x) => (Some(x.to_string()), Some(x), item.out_of_range(x)),
+                None if raw.is_none() => return Ok(None),
+                None => return Err(FieldError::new(field, "应为数值", "must be a number")),
+            }
+        }
+        ResultType::Text => match raw.and_then(text_of) {
+            Some(s) if s.chars().count() > 2000 => return Err(FieldError::too_long(field, 2000)),
+            Some(s) => (Some(s), None, false),
+            None => return Ok(None),
+        },
+        ResultType::Photo => (raw.and_then(text_of), None, false),
+    }))
+}
+
+/// An answer the inspector had to give: "required", with the reason when a source could not
+/// read the item.
+fn missing(field: String, reading: Option<&AutoReading>) -> FieldError {
+    match reading {
+        Some(AutoReading::Unread(why)) => {
+            FieldError::new(field, format!("需人工填写：{}", why.zh), format!("must be answered by hand: {}", why.en))
+        }
+        _ => FieldError::required(field),
+    }
+}
+
+/// The note of a result: what the source read or why it could not, then the inspector's.
+fn note_with(reading: Option<&AutoReading>, note: Option<String>) -> Option<String> {
+    let source = match reading {
+        Some(AutoReading::Read { detail, .. }) => Some(detail.clone()),
+        Some(AutoReading::Unread(why)) => Some(format!("未自动读取（{}），人工填写", why.zh)),
+        None => None,
+    };
+    match (source, note) {
+        (Some(s), Some(n)) => Some(format!("{s}；{n}")),
+        (s, n) => s.or(n),
+    }
+}
+
 /// Checks the inspector's results against the template: each item answered once, in its type,
-/// photos where required, numbers judged by the item's range. Items the inspector left out are
-/// taken from `auto` when an automatic source answered for them.
+/// photos where required, numbers judged by the item's range. An item an automatic source read
+/// (`AutoReading::Read`) takes the source's value whether or not the inspector answered it: the
+/// inspector's answer may add a finding (abnormal) and a note, never clear one. Items the
+/// source could not read are answered by hand, and the reason is kept.
 pub fn evaluate(
     items: &[Item],
     input: &[ResultInput],
     photos: &HashMap<String, usize>,
-    auto: &HashMap<String, AutoValue>,
+    auto: &HashMap<String, AutoReading>,
 ) -> Result<Vec<ResultSpec>, Vec<FieldError>> {
     let mut c = Checker::default();
     let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
@@ -103,49 +181,27 @@ pub fn evaluate(
             c.push(FieldError::new(f("item_id"), "同一巡检项重复填写", "is answered twice"));
             continue;
         }
-        let raw = r.result.as_ref().filter(|v| !v.is_null());
-        let (value, number, mut abnormal) = match item.result_type {
-            ResultType::NormalAbnormal => match raw.and_then(text_of).as_deref() {
-                Some("normal" | "正常") => (Some("normal".to_string()), None, false),
-                Some("abnormal" | "异常") => (Some("abnormal".to_string()), None, true),
-                Some(_) => {
-                    c.push(FieldError::new(f("result"), "应为 normal 或 abnormal", "must be normal or abnormal"));
-                    continue;
-                }
-                None => {
-                    c.push(FieldError::required(f("result")));
-                    continue;
-                }
-            },
-            ResultType::Number => {
-                let x = raw.and_then(|v| v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())));
-                match x.filter(|x: &f64| x.is_finite()) {
-                    Some(x) => (Some(x.to_string()), Some(x), item.out_of_range(x)),
-                    None if raw.is_none() => {
-                        c.push(FieldError::required(f("result")));
-                        continue;
-                    }
-                    None => {
-                        c.push(FieldError::new(f("result"), "应为数值", "must be a number"));
-                        continue;
-                    }
-                }
+        let reading = auto.get(id);
+        let given = match answer(item, r.result.as_ref().filter(|v| !v.is_null()), &f("result")) {
+            Ok(a) => a,
+            Err(e) => {
+                c.push(e);
+                continue;
             }
-            ResultType::Text => match raw.and_then(text_of) {
-                Some(s) if s.chars().count() > 2000 => {
-                    c.push(FieldError::too_long(f("result"), 2000));
-                    continue;
-                }
-                Some(s) => (Some(s), None, false),
-                None => {
-                    c.push(FieldError::required(f("result")));
-                    continue;
-                }
-            },
-            ResultType::Photo => (raw.and_then(text_of), None, false),
         };
         // The inspector may flag any result as abnormal; a number outside its range always is.
-        abnormal |= r.abnormal.unwrap_or(false);
+        let flagged = r.abnormal.unwrap_or(false) || given.as_ref().is_some_and(|g| g.2);
+        let (value, number, abnormal, automatic) = match (reading, given) {
+            (Some(AutoReading::Read { value, fault, .. }), _) => {
+                let (v, n, a) = AutoReading::judged(value, *fault, item);
+                (v, n, a || flagged, true)
+            }
+            (_, Some((v, n, _))) => (v, n, flagged, false),
+            (_, None) => {
+                c.push(missing(f("result"), reading));
+                continue;
+            }
+        };
         if item.photo_required && photos.get(id).copied().unwrap_or(0) == 0 {
             c.push(FieldError::new(
                 f("photos"),
@@ -154,37 +210,42 @@ pub fn evaluate(
             ));
         }
         let link_ticket = c.optional_text(&f("ticket_id"), r.ticket_id.as_deref(), 64);
+        let note = c.optional_text(&f("note"), r.note.as_deref(), 2000);
         out.push(ResultSpec {
             item_id: id.to_string(),
             value,
             number,
             abnormal,
-            note: c.optional_text(&f("note"), r.note.as_deref(), 2000),
+            note: note_with(reading, note),
             suggestion: c.optional_text(&f("suggestion"), r.suggestion.as_deref(), 2000),
             link_ticket: link_ticket.filter(|_| abnormal),
-            automatic: false,
+            automatic,
         });
     }
     for item in items {
         if seen.contains(&item.id) {
             continue;
         }
-        let filled = auto.get(&item.id).map(|v| match v {
-            AutoValue::Normal(ok) => (Some(if *ok { "normal" } else { "abnormal" }.to_string()), None, !ok),
-            AutoValue::Number(x) => (Some(x.to_string()), Some(*x), item.out_of_range(*x)),
-            AutoValue::Text(s) => (Some(s.clone()), None, false),
-        });
-        match filled {
-            Some((value, number, abnormal)) => out.push(ResultSpec {
-                item_id: item.id.clone(),
-                value,
-                number,
-                abnormal,
-                note: None,
-                suggestion: None,
-                link_ticket: None,
-                automatic: true,
-            }),
+        let reading = auto.get(&item.id);
+        match reading {
+            Some(AutoReading::Read { value, fault, .. }) => {
+                let (value, number, abnormal) = AutoReading::judged(value, *fault, item);
+                out.push(ResultSpec {
+                    item_id: item.id.clone(),
+                    value,
+                    number,
+                    abnormal,
+                    note: note_with(reading, None),
+                    suggestion: None,
+                    link_ticket: None,
+                    automatic: true,
+                })
+            }
+            Some(AutoReading::Unread(why)) => c.push(FieldError::new(
+                "results",
+                format!("缺少巡检项“{}”的结果（需人工填写：{}）", item.name, why.zh),
+                format!("the result of “{}” is missing (answer it by hand: {})", item.name, why.en),
+            )),
             None => c.push(FieldError::new(
                 "results",
                 format!("缺少巡检项“{}”的结果", item.name),

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::builtin::BUILTINS;
 use super::plan::PlanInput;
-use super::record::{AutoValue, ResultInput, evaluate};
+use super::record::{AutoReading, AutoValue, ResultInput, evaluate};
 use super::recurrence::{HolidayRule, Recurrence, Span, occurrences};
 use super::template::{ItemInput, TemplateInput};
 use crate::sla::calendar::PRESETS;
@@ -230,7 +230,10 @@ fn results_are_judged_and_complete() {
         ..Default::default()
     };
     let photos = HashMap::from([("pic".to_string(), 1)]);
-    let auto = HashMap::from([("auto".to_string(), AutoValue::Normal(true))]);
+    let auto = HashMap::from([(
+        "auto".to_string(),
+        AutoReading::Read { value: AutoValue::Normal(true), fault: false, detail: "监控正常".into() },
+    )]);
     let out = evaluate(
         &spec.items,
         &[r("up", json!("正常")), r("disk", json!("85.5")), r("pic", json!(null))],
@@ -242,6 +245,7 @@ fn results_are_judged_and_complete() {
     assert!(!out[0].abnormal);
     assert!(out[1].abnormal, "85.5 % is above 80 %");
     assert!(out[3].automatic && !out[3].abnormal);
+    assert_eq!(out[3].note.as_deref(), Some("监控正常"));
 
     let e = evaluate(
         &spec.items,
@@ -256,6 +260,70 @@ fn results_are_judged_and_complete() {
         ["results[0].result", "results[1].result", "results[2].item_id", "results[3].item_id", "results", "results"]
     );
     assert!(e.iter().any(|x| x.msg.zh.contains("现场")));
+}
+
+#[test]
+fn a_measured_item_keeps_its_measurement_and_an_unmeasured_one_says_why() {
+    let spec = TemplateInput {
+        name: Some("t".into()),
+        items: vec![
+            ItemInput {
+                id: Some("up".into()),
+                source: Some("monitor:http".into()),
+                ..item("网站可访问", "normal_abnormal")
+            },
+            ItemInput {
+                id: Some("cert".into()),
+                source: Some("monitor:tls".into()),
+                min: Some(30.0),
+                ..item("证书", "number")
+            },
+        ],
+        ..Default::default()
+    }
+    .validate(|| "x".into())
+    .unwrap();
+    let r = |id: &str, v: serde_json::Value| ResultInput {
+        item_id: Some(id.into()),
+        result: Some(v),
+        ..Default::default()
+    };
+    let down =
+        AutoReading::Read { value: AutoValue::Normal(false), fault: true, detail: "官网首页：异常".into() };
+    let none =
+        AutoReading::Unread(crate::Msg::new("该系统没有 TLS 证书监控", "the system has no TLS certificate monitor"));
+    let auto = HashMap::from([("up".to_string(), down.clone()), ("cert".to_string(), none.clone())]);
+    // The inspector says normal: the monitor's "down" stands, with what it saw and the note.
+    let out = evaluate(
+        &spec.items,
+        &[ResultInput { note: Some("首页能打开".into()), ..r("up", json!("normal")) }, r("cert", json!(45))],
+        &HashMap::new(),
+        &auto,
+    )
+    .unwrap();
+    assert_eq!((out[0].value.as_deref(), out[0].abnormal, out[0].automatic), (Some("abnormal"), true, true));
+    assert_eq!(out[0].note.as_deref(), Some("官网首页：异常；首页能打开"));
+    assert_eq!((out[1].number, out[1].abnormal, out[1].automatic), (Some(45.0), false, false));
+    assert_eq!(out[1].note.as_deref(), Some("未自动读取（该系统没有 TLS 证书监控），人工填写"));
+    // A measured "up" may still be flagged by the inspector; left blank it is filled.
+    let up = AutoReading::Read { value: AutoValue::Normal(true), fault: false, detail: "正常".into() };
+    let auto = HashMap::from([("up".to_string(), up), ("cert".to_string(), none)]);
+    let flagged = ResultInput { abnormal: Some(true), ..r("up", json!(null)) };
+    let out = evaluate(&spec.items, &[flagged, r("cert", json!(10))], &HashMap::new(), &auto).unwrap();
+    assert!(out[0].automatic && out[0].abnormal && out[1].abnormal);
+    let out = evaluate(&spec.items, &[r("up", json!(null)), r("cert", json!(31))], &HashMap::new(), &auto).unwrap();
+    assert!(out[0].automatic && !out[0].abnormal);
+    // Unmeasured and unanswered: the error says why it must be answered.
+    let e = evaluate(&spec.items, &[r("cert", json!(null))], &HashMap::new(), &auto).unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].field, "results[0].result");
+    assert_eq!(e[0].msg.zh, "需人工填写：该系统没有 TLS 证书监控");
+    let e = evaluate(&spec.items, &[], &HashMap::new(), &auto).unwrap_err();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        e[0].msg.en,
+        "the result of “证书” is missing (answer it by hand: the system has no TLS certificate monitor)"
+    );
 }
 
 proptest! {
