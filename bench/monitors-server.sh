@@ -10,7 +10,8 @@ secs=${1:-180}
 shift || true
 sizes=("${@:-1000 10000}")
 cargo build --release -p bench-monitors
-bin=target/release/bench-monitors
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+bin=$target/release/bench-monitors
 work=$(mktemp -d /tmp/yunwei-bench-server.XXXXXX)
 "$bin" targets --base 22000 --ports 100 > /dev/null &
 targets=$!

@@ -9,7 +9,8 @@ secs=${1:-60}
 shift || true
 sizes=("${@:-1000 10000}")
 cargo build --release -p bench-monitors
-bin=target/release/bench-monitors
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+bin=$target/release/bench-monitors
 "$bin" targets --base 21000 --ports 100 &
 targets=$!
 trap 'kill $targets 2>/dev/null || true' EXIT

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
 cargo build --release -p bench-tickets
-bin=target/release/bench-tickets
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+bin=$target/release/bench-tickets
 dir=$(mktemp -d /tmp/yunwei-bench-tickets.XXXXXX)
 # shellcheck source=../scripts/pg-temp.sh
 source scripts/pg-temp.sh

@@ -93,15 +93,17 @@ pub async fn run(url: &str, monitors: usize, base: u16, ports: u16, seconds: u64
         _ => "—".into(),
     };
     let backend = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    // Every `postgres` process on the machine is counted: meaningless, even negative (one that
+    // exits meanwhile), when this run does not use PostgreSQL.
+    let pg_per_k = if backend == "PostgreSQL" { format!("{:.3}", per_k(pg1 - pg0)) } else { "—".into() };
     println!(
-        "| {backend} | {monitors} | {:.0} | {:.0} | {backlog:.0} | {:.1} | {write_ms:.0} | {:.0} | {:.0} | {:.3} | {:.3} | {:.1} | {:.1} | {lag_ms:.1} | {grown} |",
+        "| {backend} | {monitors} | {:.0} | {:.0} | {backlog:.0} | {:.1} | {write_ms:.0} | {:.0} | {:.0} | {:.3} | {pg_per_k} | {:.1} | {:.1} | {lag_ms:.1} | {grown} |",
         checks / elapsed,
         taken / elapsed,
         elapsed / flushes.max(1.0),
         value(&after, "yunwei_monitor_write_seconds_max") * 1000.0,
         delta("yunwei_monitor_write_rows_total") / elapsed,
         per_k(cpu1 - cpu0),
-        per_k(pg1 - pg0),
         rss as f64 / 1024.0,
         hwm as f64 / 1024.0,
     );
