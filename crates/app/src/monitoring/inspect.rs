@@ -25,11 +25,7 @@ impl App {
     /// The monitors of `kind` on a system, scoped to the caller, with their live state.
     async fn system_monitors(&self, p: &Principal, system_id: &str, kind: MonitorKind) -> Result<Vec<Monitor>> {
         let q = ListQuery { page_size: MAX_PAGE_SIZE, ..ListQuery::default() };
-        let f = MonitorFilter {
-            system_id: Some(system_id.to_string()),
-            kind: Some(kind),
-            ..MonitorFilter::default()
-        };
+        let f = MonitorFilter { system_id: Some(system_id.to_string()), kind: Some(kind), ..MonitorFilter::default() };
         Ok(self.list_monitors(p, &q, &f).await?.items)
     }
 }
