@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use app::App;
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -113,6 +113,7 @@ pub fn router(app: App, http: HttpConfig) -> Router {
         .merge(routes::health::router())
         .merge(routes::intake::metrics_router())
         .fallback(ui::serve)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), writes_apart))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::docs_gate))
         .layer(axum::middleware::from_fn(guard::cross_site))
         .with_state(state.clone())
@@ -138,6 +139,20 @@ pub fn router(app: App, http: HttpConfig) -> Router {
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Runs requests that change something on the runtime set aside for them, so that under load a
+/// write holding the database's write section is not left waiting behind many reads for its turn
+/// on a worker between statements.
+async fn writes_apart(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let reads = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    match &state.http.writes {
+        Some(rt) if !reads => rt
+            .spawn(next.run(req))
+            .await
+            .unwrap_or_else(|_| error::ApiError::App(app::AppError::internal("write task")).into_response()),
+        _ => next.run(req).await,
+    }
 }
 
 /// Renders error bodies in the client's language and stamps them with the request id.

@@ -13,6 +13,8 @@ pub struct HttpConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Serve `/api/docs` and the OpenAPI document without sign-in.
     pub public_api_docs: bool,
+    /// Where requests that write run (see `writes_apart`); `None`: beside the reads.
+    pub writes: Option<tokio::runtime::Handle>,
 }
 
 #[derive(Clone)]

@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditEntry, AuditFilter, AuditRecord, ChainVerifier, GENESIS, record_hash};
 use domain::list::{ListQuery, Page};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::entities::{audit_head, audit_log};
 use crate::{Conn, Result, StoreError, Tx, dialect, list};
 
+/// The head marker's row (kept by the trigger of m0010).
 const HEAD_ID: i32 = 1;
 
 fn parse_json(s: Option<String>) -> Option<serde_json::Value> {
@@ -54,28 +55,36 @@ pub async fn append(tx: &Tx, e: &AuditEntry, now: DateTime<Utc>) -> Result<Audit
         e.before.as_ref(),
         e.after.as_ref(),
     );
-    let m = audit_log::ActiveModel {
-        seq: Set(seq),
-        at: Set(now),
-        actor_id: Set(e.actor_id.clone()),
-        actor_name: Set(e.actor_name.clone()),
-        action: Set(e.action.clone()),
-        object_type: Set(e.object_type.clone()),
-        object_id: Set(e.object_id.clone()),
-        before: Set(e.before.as_ref().map(|v| v.to_string())),
-        after: Set(e.after.as_ref().map(|v| v.to_string())),
-        prev_hash: Set(prev_hash),
-        hash: Set(hash.clone()),
-    }
-    .insert(tx.conn())
+    let record = AuditRecord {
+        seq,
+        at: now,
+        actor_id: e.actor_id.clone(),
+        actor_name: e.actor_name.clone(),
+        action: e.action.clone(),
+        object_type: e.object_type.clone(),
+        object_id: e.object_id.clone(),
+        before: e.before.clone(),
+        after: e.after.clone(),
+        prev_hash,
+        hash,
+    };
+    // The head marker follows in the same statement (trigger `audit_log_head`, m0010).
+    audit_log::Entity::insert(audit_log::ActiveModel {
+        seq: Set(record.seq),
+        at: Set(record.at),
+        actor_id: Set(record.actor_id.clone()),
+        actor_name: Set(record.actor_name.clone()),
+        action: Set(record.action.clone()),
+        object_type: Set(record.object_type.clone()),
+        object_id: Set(record.object_id.clone()),
+        before: Set(record.before.as_ref().map(|v| v.to_string())),
+        after: Set(record.after.as_ref().map(|v| v.to_string())),
+        prev_hash: Set(record.prev_hash.clone()),
+        hash: Set(record.hash.clone()),
+    })
+    .exec_without_returning(tx.conn())
     .await?;
-    let new_head = audit_head::ActiveModel { id: Set(HEAD_ID), seq: Set(seq), hash: Set(hash) };
-    if head.is_some() {
-        new_head.update(tx.conn()).await?;
-    } else {
-        new_head.insert(tx.conn()).await?;
-    }
-    Ok(to_domain(m))
+    Ok(record)
 }
 
 pub async fn list(c: &impl Conn, q: &ListQuery, f: &AuditFilter) -> Result<Page<AuditRecord>> {

@@ -1,6 +1,6 @@
 //! The few places where SQLite and PostgreSQL must be spoken to differently.
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 
 /// Triggers that refuse the given row operations (`UPDATE`, `DELETE`) on a table, and in
 /// PostgreSQL also `TRUNCATE`. They stop mistakes and casual tampering; a database owner can drop
@@ -48,4 +48,19 @@ pub async fn lock(conn: &impl ConnectionTrait, key: i64) -> Result<(), DbErr> {
         .await?;
     }
     Ok(())
+}
+
+/// Writes `sql` with `$n` placeholders as the backend wants them.
+pub fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = match backend {
+        DatabaseBackend::Postgres => sql.to_string(),
+        _ => {
+            let mut out = sql.to_string();
+            for n in (1..=values.len()).rev() {
+                out = out.replace(&format!("${n}"), &format!("?{n}"));
+            }
+            out
+        }
+    };
+    Statement::from_sql_and_values(backend, sql, values)
 }

@@ -1,8 +1,9 @@
 //! Leases with a holder and an expiry in the database's clock. Taking and renewing are one
 //! conditional upsert, so two servers asking at the same moment cannot both get a lease.
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend};
 
+use crate::dialect::statement;
 use crate::{Conn, Result, Tx};
 
 /// The database's current time in epoch milliseconds.
@@ -11,21 +12,6 @@ fn now_ms(backend: DatabaseBackend) -> &'static str {
         DatabaseBackend::Postgres => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT",
         _ => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
     }
-}
-
-/// Writes `sql` with `$n` placeholders as the backend wants them.
-fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DatabaseBackend::Postgres => sql.to_string(),
-        _ => {
-            let mut out = sql.to_string();
-            for n in (1..=values.len()).rev() {
-                out = out.replace(&format!("${n}"), &format!("?{n}"));
-            }
-            out
-        }
-    };
-    Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// Takes `name` for `holder` for `ttl_ms`, or renews it if `holder` has it; false when another

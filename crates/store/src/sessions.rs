@@ -1,9 +1,10 @@
 //! Login sessions, stored by the SHA-256 of their token so a database leak yields no live token.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use domain::registry::User;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Set};
 
-use crate::entities::sessions;
+use crate::entities::{sessions, users};
 use crate::{Conn, Result, Tx};
 
 #[derive(Debug, Clone)]
@@ -26,14 +27,22 @@ pub async fn insert(tx: &Tx, token_hash: &str, user_id: &str, now: DateTime<Utc>
     Ok(())
 }
 
-pub async fn find(c: &impl Conn, token_hash: &str) -> Result<Option<Session>> {
-    let m = sessions::Entity::find_by_id(token_hash.to_string()).one(c.conn()).await?;
-    Ok(m.map(|m| Session {
+/// The session and its user in one query: every authenticated request asks this first.
+pub async fn find_with_user(c: &impl Conn, token_hash: &str) -> Result<Option<(Session, User)>> {
+    let owner = sessions::Entity::belongs_to(users::Entity).from(sessions::Column::UserId).to(users::Column::Id).into();
+    let row = sessions::Entity::find_by_id(token_hash.to_string())
+        .join(JoinType::InnerJoin, owner)
+        .select_also(users::Entity)
+        .one(c.conn())
+        .await?;
+    let Some((m, Some(u))) = row else { return Ok(None) };
+    let session = Session {
         token_hash: m.token_hash,
         user_id: m.user_id,
         created_at: m.created_at,
         last_seen_at: m.last_seen_at,
-    }))
+    };
+    Ok(Some((session, crate::users::to_domain(u)?)))
 }
 
 pub async fn touch(tx: &Tx, token_hash: &str, now: DateTime<Utc>) -> Result<()> {

@@ -4,7 +4,10 @@ use chrono::{DateTime, Utc};
 use domain::Scope;
 use domain::list::{ListQuery, Page};
 use domain::sla::policy::{PolicyFilter, PolicySpec, PolicyView, VersionInfo};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 
@@ -93,6 +96,20 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &PolicyFilter)
 
 /// A policy at `version` (default: the newest).
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str, version: Option<i32>) -> Result<Option<PolicyView>> {
+    if let Some(version) = version {
+        // A ticket's pinned version: one query (this is on every ticket page and write).
+        let policy = sv::Entity::belongs_to(sp::Entity).from(sv::Column::PolicyId).to(sp::Column::Id).into();
+        let row = sv::Entity::find_by_id((id.to_string(), version))
+            .join(JoinType::InnerJoin, policy)
+            .filter(visible(scope))
+            .select_also(sp::Entity)
+            .one(c.conn())
+            .await?;
+        return match row {
+            Some((v, Some(p))) => view(&p, &v).map(Some),
+            _ => Ok(None),
+        };
+    }
     let Some(p) = sp::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await? else {
         return Ok(None);
     };

@@ -20,7 +20,7 @@ pub struct Credentials {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
-fn to_domain(m: users::Model) -> Result<User> {
+pub(crate) fn to_domain(m: users::Model) -> Result<User> {
     Ok(User {
         role: Role::parse(&m.role).ok_or_else(|| corrupt("users.role", &m.role))?,
         id: m.id,

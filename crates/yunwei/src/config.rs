@@ -150,6 +150,7 @@ impl Settings {
             https: self.secure_cookie,
             trusted_proxies: self.trusted_proxies.clone(),
             public_api_docs: self.public_api_docs,
+            writes: None,
         }
     }
 }

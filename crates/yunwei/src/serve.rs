@@ -49,7 +49,9 @@ pub async fn run(app: App, listener: TcpListener, settings: &Settings) -> anyhow
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut jobs = app::jobs::spawn(app.clone(), stop_rx.clone());
     jobs.push(app.start_monitoring(Default::default(), stop_rx).await?);
-    let router = api::router(app.clone(), settings.http_config());
+    let mut http = settings.http_config();
+    http.writes = Some(writes_runtime()?);
+    let router = api::router(app.clone(), http);
     tracing::info!(addr = %listener.local_addr()?, backend = app.backend_name(), "yunwei is listening");
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
@@ -65,6 +67,20 @@ pub async fn run(app: App, listener: TcpListener, settings: &Settings) -> anyhow
     }
     app.store().clone().close().await?;
     Ok(())
+}
+
+/// A one-thread runtime of its own for requests that write (`api::HttpConfig::writes`).
+fn writes_runtime() -> anyhow::Result<tokio::runtime::Handle> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("yunwei-writes")
+        .enable_all()
+        .build()?;
+    let handle = rt.handle().clone();
+    std::thread::Builder::new()
+        .name("yunwei-writes".into())
+        .spawn(move || rt.block_on(std::future::pending::<()>()))?;
+    Ok(handle)
 }
 
 async fn shutdown_signal() {

@@ -273,7 +273,7 @@ impl App {
             return Err(session_ended());
         }
         let h = token_hash(token);
-        let session = store::sessions::find(&self.store, &h).await?.ok_or_else(session_ended)?;
+        let (session, user) = store::sessions::find_with_user(&self.store, &h).await?.ok_or_else(session_ended)?;
         let t = self.session_now();
         let idle = Duration::from_std(self.config.session_idle).unwrap_or(Duration::minutes(30));
         let max = Duration::from_std(self.config.session_max).unwrap_or(Duration::hours(12));
@@ -283,8 +283,6 @@ impl App {
             tx.commit().await?;
             return Err(session_ended());
         }
-        let user =
-            store::users::get(&self.store, &domain::Scope::All, &session.user_id).await?.ok_or_else(session_ended)?;
         if !user.active {
             return Err(session_ended());
         }

@@ -92,6 +92,26 @@ impl Rules {
 #[derive(Default)]
 pub(crate) struct RulesCache(std::collections::HashMap<(Option<String>, Option<i32>), Arc<Rules>>);
 
+/// The history and clocks a settle starts from; `stored` when the clocks are rows to replace.
+pub(super) struct Known {
+    pub events: Vec<Event>,
+    pub clocks: Vec<StoredClock>,
+    pub stored: bool,
+}
+
+/// The clocks of the ticket's level, started at the report.
+pub(super) fn fresh_clocks(t: &Ticket, policy: Option<&PolicyView>) -> Vec<StoredClock> {
+    let Some(level) = policy.and_then(|p| p.spec.level(t.severity.as_deref().unwrap_or(""))) else {
+        return Vec::new();
+    };
+    let start = micros(t.reported_at);
+    level
+        .targets_for(t.in_hours)
+        .into_iter()
+        .map(|(metric, target)| StoredClock { clock: fresh_clock(metric, target, start), fired: Vec::new() })
+        .collect()
+}
+
 impl App {
     /// The rules a ticket runs under.
     pub(crate) async fn rules(&self, t: &Ticket) -> Result<Arc<Rules>> {
@@ -123,21 +143,6 @@ impl App {
         Ok(r)
     }
 
-    /// Creates the clocks of the ticket's level, started at the report.
-    pub(super) async fn start_clocks(&self, tx: &Tx, t: &mut Ticket, policy: Option<&PolicyView>) -> Result<()> {
-        let Some(level) = policy.and_then(|p| p.spec.level(t.severity.as_deref().unwrap_or(""))) else {
-            return Ok(());
-        };
-        let start = micros(t.reported_at);
-        let list: Vec<StoredClock> = level
-            .targets_for(t.in_hours)
-            .into_iter()
-            .map(|(metric, target)| StoredClock { clock: fresh_clock(metric, target, start), fired: Vec::new() })
-            .collect();
-        store::tickets::put_clocks(tx, &t.id, &list).await?;
-        Ok(())
-    }
-
     /// Brings a ticket's clocks up to `now` inside `tx` and writes them and the ticket: the
     /// clocks from the history, severity upgrades, the escalation ladder, automatic closing, and
     /// when the job must look again.
@@ -149,12 +154,26 @@ impl App {
         rules: Option<&Arc<Rules>>,
     ) -> Result<Arc<Rules>> {
         let rules = self.rules_for(t, rules).await?;
-        let (spec, cal) = (rules.policy.as_ref().map(|p| &p.spec), &rules.calendar);
         let events = store::tickets::events(tx, &t.id).await?;
+        let clocks = store::tickets::clocks(tx, &t.id).await?;
+        self.settle_known(tx, t, now, rules, Known { events, clocks, stored: true }).await
+    }
+
+    /// `settle_ticket` from a history and clocks the caller already holds (a ticket being
+    /// created), so the write section does not read back what it has just written.
+    pub(super) async fn settle_known(
+        &self,
+        tx: &Tx,
+        t: &mut Ticket,
+        now: DateTime<Utc>,
+        rules: Arc<Rules>,
+        known: Known,
+    ) -> Result<Arc<Rules>> {
+        let (spec, cal) = (rules.policy.as_ref().map(|p| &p.spec), &rules.calendar);
+        let Known { events, clocks: mut stored, stored: replace } = known;
         let (changes, milestones) = history_of(&events);
         let h = History { reported_at: micros(t.reported_at), changes: &changes, milestones: &milestones };
         let n = micros(now);
-        let mut stored = store::tickets::clocks(tx, &t.id).await?;
         let mut wake: Vec<i64> = Vec::new();
         let mut new_events: Vec<Event> = Vec::new();
 
@@ -230,7 +249,11 @@ impl App {
                     .await?;
             }
         }
-        store::tickets::put_clocks(tx, &t.id, &stored).await?;
+        if replace {
+            store::tickets::put_clocks(tx, &t.id, &stored).await?;
+        } else {
+            store::tickets::add_clocks(tx, &t.id, &stored).await?;
+        }
         self.write_ticket(tx, t).await?;
         t.revision += 1;
         Ok(rules)

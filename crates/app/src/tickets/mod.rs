@@ -24,7 +24,7 @@ use store::Tx;
 pub use self::clocks::{CheckReport, RISK_PERCENT};
 pub use self::comments::Upload;
 use crate::{App, AppError, Result, audit};
-use clocks::Rules;
+use clocks::{Known, Rules, fresh_clocks};
 
 /// China keeps UTC+8 all year: ticket numbers count days there.
 fn bureau_day(t: DateTime<Utc>) -> String {
@@ -157,11 +157,9 @@ impl App {
         let in_hours = calendar_id.is_none() || calendar.is_working(micros(reported_at));
         let rules = Arc::new(Rules { policy, calendar });
         let policy = rules.policy.as_ref();
-        let tx = self.store.begin().await?;
-        let n = store::tickets::next_number(&tx, &bureau_day(now)).await?;
         let mut ticket = Ticket {
             id: store::new_id(),
-            number: format!("YW{}-{n:04}", bureau_day(now)),
+            number: String::new(),
             kind: f.kind,
             channel: f.channel,
             title: f.title,
@@ -201,15 +199,21 @@ impl App {
             next_check_at: None,
             revision: 0,
         };
+        // Who hears of it is read before the write section, which stays as short as it can be.
+        let told = self.new_ticket_recipients(&ticket).await?;
+        let tx = self.store.begin().await?;
+        let n = store::tickets::next_number(&tx, &bureau_day(now)).await?;
+        ticket.number = format!("YW{}-{n:04}", bureau_day(now));
         store::tickets::insert(&tx, &ticket).await?;
         let mut e = event(p, reported_at, now, "created");
         e.to_status = Some(Status::New);
         e.data = json!({"severity": ticket.severity, "channel": ticket.channel, "type": ticket.kind});
-        store::tickets::add_event(&tx, &ticket.id, &e).await?;
-        self.start_clocks(&tx, &mut ticket, policy).await?;
-        let rules = self.settle_ticket(&tx, &mut ticket, now, Some(&rules)).await?;
+        e.seq = store::tickets::add_event(&tx, &ticket.id, &e).await?;
+        let known = Known { events: vec![e], clocks: fresh_clocks(&ticket, policy), stored: false };
+        let rules = self.settle_known(&tx, &mut ticket, now, rules, known).await?;
+        self.notify_new(&tx, &ticket, &told, now).await?;
+        // Last before the commit: on PostgreSQL the chain's lock is held from here to the end.
         audit::<(), _>(&tx, p, "create", "ticket", &ticket.id, None, Some(&ticket), now).await?;
-        self.notify_new(&tx, &ticket, now).await?;
         tx.commit().await?;
         Ok((ticket, rules))
     }

@@ -5,14 +5,14 @@ use domain::list::Page;
 use domain::tickets::Status;
 use domain::tickets::view::{Notification, Ticket};
 use domain::{Lang, Msg, Principal, Role, Scope};
-use store::Tx;
+use store::{Conn, Tx};
 
 use crate::{App, Result};
 
 impl App {
     /// User ids behind a ladder step's recipients: `assignee`, `reporter`, a role (bounded to the
     /// ticket's vendor or unit where the role belongs to one) or `user:<id>`.
-    pub(super) async fn recipients(&self, tx: &Tx, t: &Ticket, names: &[String]) -> Result<Vec<String>> {
+    pub(super) async fn recipients(&self, tx: &impl Conn, t: &Ticket, names: &[String]) -> Result<Vec<String>> {
         let mut out: Vec<String> = Vec::new();
         for name in names {
             match name.as_str() {
@@ -52,11 +52,15 @@ impl App {
     }
 
     /// A new ticket reaches the vendor's project managers and the assignee.
-    pub(super) async fn notify_new(&self, tx: &Tx, t: &Ticket, now: DateTime<Utc>) -> Result<()> {
-        let users = self.recipients(tx, t, &["vendor_pm".into(), "assignee".into()]).await?;
+    pub(super) async fn new_ticket_recipients(&self, t: &Ticket) -> Result<Vec<String>> {
+        self.recipients(&self.store, t, &["vendor_pm".into(), "assignee".into()]).await
+    }
+
+    /// Tells `users` (from `new_ticket_recipients`) of the new ticket.
+    pub(super) async fn notify_new(&self, tx: &Tx, t: &Ticket, users: &[String], now: DateTime<Utc>) -> Result<()> {
         let title = Msg::new(format!("新工单 {}", t.number), format!("New ticket {}", t.number));
         let body = Msg::new(t.title.clone(), t.title.clone());
-        store::notifications::add(tx, &users, Some(&t.id), "created", &title, &body, now).await?;
+        store::notifications::add(tx, users, Some(&t.id), "created", &title, &body, now).await?;
         Ok(())
     }
 

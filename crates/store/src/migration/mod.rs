@@ -12,6 +12,7 @@ mod m0006_intake;
 mod m0007_hardening;
 mod m0008_approvals;
 mod m0009_leases;
+mod m0010_audit_head;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_hardening::Migration),
             Box::new(m0008_approvals::Migration),
             Box::new(m0009_leases::Migration),
+            Box::new(m0010_audit_head::Migration),
         ]
     }
 }

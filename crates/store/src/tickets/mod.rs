@@ -11,10 +11,10 @@ use domain::tickets::view::{Event, Ticket};
 use domain::tickets::{Cause, Channel, Status, TicketType};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, Statement,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use crate::dialect::statement;
 use crate::entities::{ticket_clocks as tc, ticket_events as te, tickets as t};
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
 
@@ -128,19 +128,11 @@ fn active(x: &Ticket) -> t::ActiveModel {
 /// writers on both databases.
 pub async fn next_number(tx: &Tx, day: &str) -> Result<i32> {
     let backend = tx.conn().get_database_backend();
-    let sql = match backend {
-        DatabaseBackend::Postgres => {
-            "INSERT INTO ticket_counters (day, n) VALUES ($1, 1) \
-             ON CONFLICT (day) DO UPDATE SET n = ticket_counters.n + 1 RETURNING n"
-        }
-        _ => {
-            "INSERT INTO ticket_counters (day, n) VALUES (?, 1) \
-             ON CONFLICT (day) DO UPDATE SET n = ticket_counters.n + 1 RETURNING n"
-        }
-    };
+    let sql = "INSERT INTO ticket_counters (day, n) VALUES ($1, 1) \
+               ON CONFLICT (day) DO UPDATE SET n = ticket_counters.n + 1 RETURNING n";
     let row = tx
         .conn()
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, [day.into()]))
+        .query_one_raw(statement(backend, sql, vec![day.into()]))
         .await?
         .ok_or_else(|| StoreError::db_msg("ticket counter returned nothing"))?;
     Ok(row.try_get::<i32>("", "n")?)
@@ -374,33 +366,32 @@ pub async fn events(c: &impl Conn, ticket_id: &str) -> Result<Vec<Event>> {
     rows.into_iter().map(event).collect()
 }
 
-/// Appends an event; its `seq` is the next after the ticket's last.
+/// Appends an event; its `seq` is the next after the ticket's last, read by the insert itself so
+/// the write section spends one statement on it.
 pub async fn add_event(tx: &Tx, ticket_id: &str, e: &Event) -> Result<i32> {
-    let last: Option<i32> = te::Entity::find()
-        .select_only()
-        .column_as(te::Column::Seq.max(), "m")
-        .filter(te::Column::TicketId.eq(ticket_id))
-        .into_tuple::<Option<i32>>()
-        .one(tx.conn())
+    let backend = tx.conn().get_database_backend();
+    let sql = "INSERT INTO ticket_events \
+               (ticket_id, seq, at, recorded_at, actor_id, actor_name, kind, from_status, to_status, reason, data) \
+               SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
+               FROM ticket_events WHERE ticket_id = $1 RETURNING seq";
+    let values = vec![
+        ticket_id.into(),
+        e.at.into(),
+        e.recorded_at.into(),
+        e.actor_id.clone().into(),
+        e.actor_name.clone().into(),
+        e.kind.clone().into(),
+        e.from_status.map(|s| s.as_str().to_string()).into(),
+        e.to_status.map(|s| s.as_str().to_string()).into(),
+        e.reason.clone().into(),
+        e.data.to_string().into(),
+    ];
+    let row = tx
+        .conn()
+        .query_one_raw(statement(backend, sql, values))
         .await?
-        .flatten();
-    let seq = last.unwrap_or(0) + 1;
-    te::ActiveModel {
-        ticket_id: Set(ticket_id.to_string()),
-        seq: Set(seq),
-        at: Set(e.at),
-        recorded_at: Set(e.recorded_at),
-        actor_id: Set(e.actor_id.clone()),
-        actor_name: Set(e.actor_name.clone()),
-        kind: Set(e.kind.clone()),
-        from_status: Set(e.from_status.map(|s| s.as_str().to_string())),
-        to_status: Set(e.to_status.map(|s| s.as_str().to_string())),
-        reason: Set(e.reason.clone()),
-        data: Set(e.data.to_string()),
-    }
-    .insert(tx.conn())
-    .await?;
-    Ok(seq)
+        .ok_or_else(|| StoreError::db_msg("the event insert returned nothing"))?;
+    Ok(row.try_get::<i32>("", "seq")?)
 }
 
 // ---- clocks ----
@@ -445,10 +436,15 @@ pub async fn clocks(c: &impl Conn, ticket_id: &str) -> Result<Vec<StoredClock>> 
 /// Replaces the ticket's clocks.
 pub async fn put_clocks(tx: &Tx, ticket_id: &str, list: &[StoredClock]) -> Result<()> {
     tc::Entity::delete_many().filter(tc::Column::TicketId.eq(ticket_id)).exec(tx.conn()).await?;
+    add_clocks(tx, ticket_id, list).await
+}
+
+/// Writes the first clocks of a ticket that has none yet.
+pub async fn add_clocks(tx: &Tx, ticket_id: &str, list: &[StoredClock]) -> Result<()> {
     if list.is_empty() {
         return Ok(());
     }
-    tc::Entity::insert_many(list.iter().map(|s| clock_row(ticket_id, s))).exec(tx.conn()).await?;
+    tc::Entity::insert_many(list.iter().map(|s| clock_row(ticket_id, s))).exec_without_returning(tx.conn()).await?;
     Ok(())
 }
 
