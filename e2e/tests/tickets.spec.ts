@@ -100,8 +100,15 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await expect(page.getByTestId('ticket-approvals').getByTestId('approval-record-status')).toHaveText('待审批')
     await page.getByTestId('comment-body').fill('已重启应用服务，请确认')
     await page.getByTestId('comment-send').click()
+    // Resolving writes the service record (002 需求91): nothing moves without a resolution.
     await page.getByTestId('to-resolved').click()
+    await expect(page.getByTestId('resolve-confirm')).toBeDisabled()
+    await page.getByTestId('resolution-summary').fill('重启应用服务后恢复，已观察 30 分钟')
+    await page.getByTestId('resolution-cause').fill('线路中断后应用连接未自动重连')
+    await shot(page, 'tickets-03-resolve-dialog')
+    await page.getByTestId('resolve-confirm').click()
     await expect(page.getByTestId('ticket-status')).toHaveText('已解决')
+    await expect(page.getByTestId('resolution-summary-shown')).toHaveText('重启应用服务后恢复，已观察 30 分钟')
     await shot(page, 'tickets-03-resolved')
 
     // The unit user confirms and rates it.

@@ -300,6 +300,7 @@ impl Gen<'_> {
             outage_end: if incident && finished { at(Status::Restored).or(at(Status::Resolved)) } else { None },
             rating,
             rating_comment: None,
+            resolution: None,
             next_due_at: next_due_at.map(instant),
             at_risk: false,
             breached,

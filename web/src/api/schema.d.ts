@@ -3441,6 +3441,7 @@ export interface components {
                 reported_at: string;
                 reporter_id?: string | null;
                 reporter_name: string;
+                resolution?: null | components["schemas"]["Resolution"];
                 /** Format: date-time */
                 resolved_at?: string | null;
                 /** @description A level name of the policy. */
@@ -3749,6 +3750,33 @@ export interface components {
          * @enum {string}
          */
         RecordType: "a" | "aaaa" | "cname" | "mx" | "txt";
+        /**
+         * @description The service record written on resolving a ticket (处理结果; for incidents also 故障类型、处理方法、
+         *     原因、预防措施 and the device model, 002 需求91). The reporter confirms it by confirming the ticket.
+         */
+        Resolution: {
+            /** @description 故障原因. */
+            cause?: string | null;
+            /** @description 设备型号, where a device was involved. */
+            device_model?: string | null;
+            /** @description 故障类型. */
+            fault_type?: string | null;
+            /** @description 处理方法. */
+            method?: string | null;
+            /** @description 预防措施. */
+            prevention?: string | null;
+            /** @description 处理结果: what was done and how it ended. */
+            summary: string;
+        };
+        /** @description The service record given on resolving; `summary` is required. */
+        ResolutionInput: {
+            cause?: string | null;
+            device_model?: string | null;
+            fault_type?: string | null;
+            method?: string | null;
+            prevention?: string | null;
+            summary?: string | null;
+        };
         ResultInput: {
             /** @description For text and photo items: whether what was found is abnormal. */
             abnormal?: boolean | null;
@@ -4029,6 +4057,7 @@ export interface components {
             reported_at: string;
             reporter_id?: string | null;
             reporter_name: string;
+            resolution?: null | components["schemas"]["Resolution"];
             /** Format: date-time */
             resolved_at?: string | null;
             /** @description A level name of the policy. */
@@ -4092,6 +4121,7 @@ export interface components {
             at?: string | null;
             /** @description Required for `pending` and `reopened`. */
             reason?: string | null;
+            resolution?: null | components["schemas"]["ResolutionInput"];
             /** @description responded, arrived, in_progress, pending, restored, resolved, closed, reopened. */
             to?: string | null;
             /** @description While pending: who or what is waited for (the user's confirmation, a spare part, …). */

@@ -111,7 +111,7 @@ both!(a_plan_its_tasks_a_record_and_the_ticket_it_opens, |t: TestApp| async move
 
     // Once the ticket is resolved, the record shows the outcome and the day (001's fields).
     t.clock.set(bj("2026-02-13T11:00"));
-    step(&t, &ticket, &f.engineer, json!({"to": "resolved"})).await;
+    step(&t, &ticket, &f.engineer, json!({"to": "resolved", "resolution": {"summary": "已重启服务，恢复正常"}})).await;
     let id = rec["id"].as_str().unwrap();
     let (_, rec) = t.get(&format!("/api/v1/inspection-records/{id}"), &f.reporter).await;
     assert!(rec["results"][1]["handling"].as_str().unwrap().contains("已解决"), "{rec}");

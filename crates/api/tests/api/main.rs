@@ -26,5 +26,6 @@ mod sweep_input;
 mod sweep_tenancy;
 mod tenancy;
 mod ticket_lists;
+mod ticket_work;
 mod tickets;
 mod validation;

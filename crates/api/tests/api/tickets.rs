@@ -132,7 +132,8 @@ both!(incident_under_004_row_04_reported_on_a_friday_evening, |t: TestApp| async
     let (_, risky) = t.get("/api/v1/tickets?at_risk=true", &f.pm).await;
     assert_eq!((risky["total"].as_u64(), risky["items"][0]["at_risk"].as_bool()), (Some(1), Some(true)));
     t.clock.set(bj("2026-11-21T02:00"));
-    let v = step(&t, &id, &f.engineer, json!({"to": "resolved"})).await;
+    let v =
+        step(&t, &id, &f.engineer, json!({"to": "resolved", "resolution": {"summary": "已重启服务，恢复正常"}})).await;
     assert_eq!(clock(&v, "resolve")["state"], "met");
     let (_, inbox) = t.get("/api/v1/notifications", &f.reporter).await;
     assert_eq!(inbox["items"][0]["kind"], "resolved", "the reporter is asked to confirm");
@@ -260,7 +261,7 @@ both!(a_pending_period_and_a_reopen, |t: TestApp| async move {
     let v = step(&t, &id, &f.engineer, json!({"to": "in_progress"})).await;
     assert_eq!(clock(&v, "resolve")["due_at"], iso("2026-11-24T12:00"), "two pending hours added");
     t.clock.set(bj("2026-11-23T15:00"));
-    step(&t, &id, &f.engineer, json!({"to": "resolved"})).await;
+    step(&t, &id, &f.engineer, json!({"to": "resolved", "resolution": {"summary": "已重启服务，恢复正常"}})).await;
     // The reporter disagrees the next morning.
     t.clock.set(bj("2026-11-24T09:00"));
     let (s, _) = t
@@ -316,7 +317,8 @@ both!(a_breach_while_the_server_was_stopped, |t: TestApp| async move {
     let (_, list) = t2.get(&format!("/api/v1/tickets?breached=true&system_id={}", f.system), &t2.admin).await;
     assert_eq!(list["total"], 1);
     // Resolving late keeps the breach.
-    let v = step(&t2, &id, &f.engineer, json!({"to": "resolved"})).await;
+    let v =
+        step(&t2, &id, &f.engineer, json!({"to": "resolved", "resolution": {"summary": "已重启服务，恢复正常"}})).await;
     assert_eq!(clock(&v, "resolve")["state"], "breached");
 });
 
@@ -335,7 +337,13 @@ both!(the_lifecycle_refuses_what_it_does_not_allow, |t: TestApp| async move {
     let (s, e) = t.post(&format!("/api/v1/tickets/{id}/transitions"), &t.admin, json!({"to": "closed"})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
     assert!(e["message"].as_str().unwrap().contains("responded"), "names the allowed states: {e}");
-    let (s, _) = t.post(&format!("/api/v1/tickets/{id}/transitions"), &f.reporter, json!({"to": "resolved"})).await;
+    let (s, _) = t
+        .post(
+            &format!("/api/v1/tickets/{id}/transitions"),
+            &f.reporter,
+            json!({"to": "resolved", "resolution": {"summary": "已重启服务，恢复正常"}}),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, e) = t.post(&format!("/api/v1/tickets/{id}/transitions"), &f.engineer, json!({"to": "flying"})).await;
     assert_eq!((s, e["field_errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("to")));
@@ -505,7 +513,7 @@ both!(items_name_their_policy_and_calendar_changes_reach_open_tickets_only, |t: 
     let (_, open) = t.post("/api/v1/tickets", &f.reporter, new("仍在处理")).await;
     let (_, done) = t.post("/api/v1/tickets", &f.reporter, new("已关闭")).await;
     let (open, done) = (open["id"].as_str().unwrap().to_string(), done["id"].as_str().unwrap().to_string());
-    step(&t, &done, &f.engineer, json!({"to": "resolved"})).await;
+    step(&t, &done, &f.engineer, json!({"to": "resolved", "resolution": {"summary": "已重启服务，恢复正常"}})).await;
     step(&t, &done, &f.reporter, json!({"to": "closed"})).await;
     let (_, v) = t.get(&format!("/api/v1/tickets/{open}"), &t.admin).await;
     assert_eq!(clock(&v, "resolve")["due_at"], iso("2026-11-24T17:30"));
@@ -597,7 +605,7 @@ both!(severity_upgrades_and_resolved_tickets_close_themselves, |t: TestApp| asyn
     assert_eq!(clock(&v, "resolve")["due_at"], iso("2026-11-23T13:00"));
     assert!(v["events"].as_array().unwrap().iter().any(|e| e["kind"] == "severity"));
     t.clock.set(bj("2026-11-23T11:30"));
-    step(&t, &id, &f.engineer, json!({"to": "resolved"})).await;
+    step(&t, &id, &f.engineer, json!({"to": "resolved", "resolution": {"summary": "已重启服务，恢复正常"}})).await;
     // Three working days later at the same time the ticket closes itself.
     t.clock.set(bj("2026-11-26T11:29"));
     t.app.check_due_tickets().await.unwrap();

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use domain::Principal;
 use domain::sla::policy::PolicyInput;
-use domain::tickets::input::{RatingInput, TicketInput, TransitionInput};
+use domain::tickets::input::{RatingInput, ResolutionInput, TicketInput, TransitionInput};
 
 use crate::{App, AppError, Result};
 
@@ -22,6 +22,8 @@ struct Story {
     /// Minutes before now that it was reported.
     ago: i64,
     steps: &'static [(i64, &'static str, Option<&'static str>)],
+    /// The service record on resolving: summary, fault type, method, cause, prevention.
+    resolution: Option<[&'static str; 5]>,
     rating: Option<i64>,
 }
 
@@ -34,6 +36,13 @@ const STORIES: [Story; 7] = [
         reporter: "城市管理局 张科长",
         ago: 13 * 24 * 60,
         steps: &[(8, "responded", None), (40, "arrived", None), (150, "restored", None), (300, "resolved", None)],
+        resolution: Some([
+            "重启应用服务并扩大连接池后恢复登录，观察 2 小时无异常",
+            "应用故障",
+            "重启应用服务，连接池由 50 调至 200",
+            "访问高峰时数据库连接池耗尽",
+            "增加连接池监控项，连接数超过 80% 时告警",
+        ]),
         rating: Some(5),
     },
     Story {
@@ -44,6 +53,13 @@ const STORIES: [Story; 7] = [
         reporter: "档案馆 刘老师",
         ago: 9 * 24 * 60,
         steps: &[(12, "responded", None), (60, "in_progress", None), (600, "resolved", None)],
+        resolution: Some([
+            "修复报表模板字段映射后报表生成正常",
+            "软件缺陷",
+            "修正借阅报表模板的字段映射并重新发布",
+            "上次版本升级改了字段名，报表模板未同步",
+            "版本发布前增加报表回归测试",
+        ]),
         rating: Some(4),
     },
     Story {
@@ -54,6 +70,7 @@ const STORIES: [Story; 7] = [
         reporter: "市纪委监委 陈主任",
         ago: 6 * 24 * 60,
         steps: &[(10, "responded", None), (200, "resolved", None)],
+        resolution: Some(["已新增 3 个科室账号并告知初始密码", "", "", "", ""]),
         rating: None,
     },
     Story {
@@ -64,6 +81,7 @@ const STORIES: [Story; 7] = [
         reporter: "住建局 王科员",
         ago: 3 * 24 * 60,
         steps: &[(25, "responded", None), (90, "in_progress", None)],
+        resolution: None,
         rating: None,
     },
     Story {
@@ -74,6 +92,7 @@ const STORIES: [Story; 7] = [
         reporter: "市政协 赵老师",
         ago: 30 * 60,
         steps: &[(5, "responded", None), (10, "pending", Some("等待用户确认导出字段"))],
+        resolution: None,
         rating: None,
     },
     Story {
@@ -84,6 +103,7 @@ const STORIES: [Story; 7] = [
         reporter: "自然资源和规划局 孙科员",
         ago: 3 * 60,
         steps: &[(9, "responded", None), (20, "in_progress", None)],
+        resolution: None,
         rating: None,
     },
     Story {
@@ -94,6 +114,7 @@ const STORIES: [Story; 7] = [
         reporter: "市委政法委 周老师",
         ago: 20,
         steps: &[],
+        resolution: None,
         rating: None,
     },
 ];
@@ -135,10 +156,22 @@ impl App {
                 if when > now {
                     break;
                 }
+                let resolution = s.resolution.filter(|_| *to == "resolved").map(|r| {
+                    let text = |v: &str| (!v.is_empty()).then(|| v.to_string());
+                    ResolutionInput {
+                        summary: text(r[0]),
+                        fault_type: text(r[1]),
+                        method: text(r[2]),
+                        cause: text(r[3]),
+                        prevention: text(r[4]),
+                        device_model: None,
+                    }
+                });
                 let step = TransitionInput {
                     to: Some((*to).into()),
                     reason: reason.map(Into::into),
                     at: at(when),
+                    resolution,
                     ..Default::default()
                 };
                 self.transition_ticket(sys, &t.ticket.id, step, domain::Lang::Zh).await?;

@@ -166,13 +166,18 @@ impl App {
         t.status = f.to;
         t.waiting_for = if f.to == Status::Pending { f.waiting_for.clone() } else { None };
         match f.to {
-            Status::Resolved => t.resolved_at = Some(at),
+            Status::Resolved => {
+                t.resolved_at = Some(at);
+                t.resolution = f.resolution.clone();
+            }
             Status::Closed => t.closed_at = Some(at),
             Status::Reopened => {
+                // The timeline keeps the earlier resolution; the next one is written afresh.
                 t.resolved_at = None;
                 t.closed_at = None;
                 t.rating = None;
                 t.rating_comment = None;
+                t.resolution = None;
             }
             _ => {}
         }
@@ -183,7 +188,10 @@ impl App {
         e.from_status = Some(before.status);
         e.to_status = Some(f.to);
         e.reason = f.reason.clone();
-        e.data = json!({"waiting_for": f.waiting_for});
+        e.data = match &f.resolution {
+            Some(r) => json!({"resolution": r}),
+            None => json!({"waiting_for": f.waiting_for}),
+        };
         store::tickets::add_event(tx, &t.id, &e).await?;
         self.notify_transition(tx, t, f.to, now).await
     }

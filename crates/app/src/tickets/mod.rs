@@ -189,6 +189,7 @@ impl App {
             outage_end: None,
             rating: None,
             rating_comment: None,
+            resolution: None,
             next_due_at: None,
             at_risk: false,
             breached: false,

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::view::Resolution;
 use super::{Cause, Channel, SUPPORT_LEVELS, Status, TicketType};
 use crate::error::Checker;
 use crate::sla::simulate::parse_instant;
@@ -115,6 +116,19 @@ pub struct TransitionInput {
     pub waiting_for: Option<String>,
     /// RFC 3339; only an administrator may give a past instant.
     pub at: Option<String>,
+    /// Required for `resolved` (and only there): the service record.
+    pub resolution: Option<ResolutionInput>,
+}
+
+/// The service record given on resolving; `summary` is required.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ResolutionInput {
+    pub summary: Option<String>,
+    pub fault_type: Option<String>,
+    pub method: Option<String>,
+    pub cause: Option<String>,
+    pub prevention: Option<String>,
+    pub device_model: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +137,22 @@ pub struct TransitionFields {
     pub reason: Option<String>,
     pub waiting_for: Option<String>,
     pub at: Option<DateTime<Utc>>,
+    pub resolution: Option<Resolution>,
+}
+
+impl ResolutionInput {
+    fn check(&self, c: &mut Checker) -> Resolution {
+        let summary = c.required_text("resolution.summary", self.summary.as_deref().unwrap_or(""), REASON_MAX);
+        let mut short = |field: &str, v: &Option<String>| c.optional_text(field, v.as_deref(), REASON_MAX);
+        Resolution {
+            summary,
+            fault_type: short("resolution.fault_type", &self.fault_type),
+            method: short("resolution.method", &self.method),
+            cause: short("resolution.cause", &self.cause),
+            prevention: short("resolution.prevention", &self.prevention),
+            device_model: short("resolution.device_model", &self.device_model),
+        }
+    }
 }
 
 impl TransitionInput {
@@ -144,8 +174,28 @@ impl TransitionInput {
         }
         let waiting_for = c.optional_text("waiting_for", self.waiting_for.as_deref(), 200);
         let at = instant(&mut c, "at", self.at.as_deref());
+        let resolution = match (&self.resolution, to) {
+            (Some(r), Some(Status::Resolved)) => Some(r.check(&mut c)),
+            (None, Some(Status::Resolved)) => {
+                c.push(FieldError::new(
+                    "resolution",
+                    "解决工单须填写处理结果",
+                    "resolving a ticket needs its resolution (what was done)",
+                ));
+                None
+            }
+            (Some(_), _) => {
+                c.push(FieldError::new(
+                    "resolution",
+                    "处理结果只在解决工单时填写",
+                    "a resolution is given only when resolving",
+                ));
+                None
+            }
+            (None, _) => None,
+        };
         c.finish()?;
-        Ok(TransitionFields { to: to.unwrap_or(Status::InProgress), reason, waiting_for, at })
+        Ok(TransitionFields { to: to.unwrap_or(Status::InProgress), reason, waiting_for, at, resolution })
     }
 }
 

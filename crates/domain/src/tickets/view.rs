@@ -8,6 +8,24 @@ use super::clocks::ClockState;
 use super::{Cause, Channel, Status, TicketType};
 use crate::sla::target::{Explanation, Target};
 
+/// The service record written on resolving a ticket (处理结果; for incidents also 故障类型、处理方法、
+/// 原因、预防措施 and the device model, 002 需求91). The reporter confirms it by confirming the ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Resolution {
+    /// 处理结果: what was done and how it ended.
+    pub summary: String,
+    /// 故障类型.
+    pub fault_type: Option<String>,
+    /// 处理方法.
+    pub method: Option<String>,
+    /// 故障原因.
+    pub cause: Option<String>,
+    /// 预防措施.
+    pub prevention: Option<String>,
+    /// 设备型号, where a device was involved.
+    pub device_model: Option<String>,
+}
+
 /// A ticket as lists show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Ticket {
@@ -50,6 +68,8 @@ pub struct Ticket {
     pub outage_end: Option<DateTime<Utc>>,
     pub rating: Option<i32>,
     pub rating_comment: Option<String>,
+    /// What the vendor recorded on resolving (the service record of 002 需求91); cleared on reopen.
+    pub resolution: Option<Resolution>,
     /// The earliest due time of a running clock.
     pub next_due_at: Option<DateTime<Utc>>,
     /// A running clock has spent most of its budget (see `docs/architecture.md`).

@@ -37,6 +37,7 @@ pub struct Model {
     pub rating: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub rating_comment: Option<String>,
+    pub resolution: Option<String>,
     pub next_due_at: Option<DateTimeUtc>,
     pub risk_at: Option<DateTimeUtc>,
     pub breached: bool,

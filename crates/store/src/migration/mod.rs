@@ -13,6 +13,7 @@ mod m0007_hardening;
 mod m0008_approvals;
 mod m0009_leases;
 mod m0010_audit_head;
+mod m0011_resolution;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_approvals::Migration),
             Box::new(m0009_leases::Migration),
             Box::new(m0010_audit_head::Migration),
+            Box::new(m0011_resolution::Migration),
         ]
     }
 }

@@ -70,6 +70,10 @@ fn ticket(m: t::Model, now: DateTime<Utc>) -> Result<Ticket> {
         outage_end: m.outage_end,
         rating: m.rating,
         rating_comment: m.rating_comment,
+        resolution: match m.resolution {
+            Some(r) => Some(serde_json::from_str(&r).map_err(|_| corrupt("resolution", &r))?),
+            None => None,
+        },
         next_due_at: m.next_due_at,
         breached: m.breached,
         created_at: m.created_at,
@@ -114,6 +118,7 @@ fn active(x: &Ticket) -> t::ActiveModel {
         outage_end: Set(x.outage_end),
         rating: Set(x.rating),
         rating_comment: Set(x.rating_comment.clone()),
+        resolution: Set(x.resolution.as_ref().map(json)),
         next_due_at: Set(x.next_due_at),
         risk_at: Set(x.risk_at),
         breached: Set(x.breached),
