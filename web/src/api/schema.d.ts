@@ -1833,9 +1833,10 @@ export interface components {
         Availability: {
             /**
              * Format: double
-             * @description 1 − downtime ÷ (elapsed − excluded); 1 when nothing was measured.
+             * @description 1 − downtime ÷ (elapsed − excluded); `null` when nothing measured the system in the
+             *     period (no monitor result, no interruption from any source): no figure, never 100 %.
              */
-            availability: number;
+            availability?: number | null;
             /**
              * Format: int64
              * @description What is left of it (negative once exceeded).
@@ -2105,8 +2106,11 @@ export interface components {
         Criticality: "high" | "medium" | "low";
         /** @description One day (the bureau's) of a system's availability, for uptime bars. */
         DailyAvailability: {
-            /** Format: double */
-            availability: number;
+            /**
+             * Format: double
+             * @description `null` when nothing measured the system that day (see `measured`).
+             */
+            availability?: number | null;
             /** Format: date */
             date: string;
             /** Format: int64 */

@@ -769,6 +769,8 @@ export default {
     counted: 'Counted',
     ticket: 'Ticket',
     open: 'Open',
+    unmeasured: 'No monitoring data',
+    unmeasuredHint: 'Nothing measured this system in the period (no monitor result, alert or interruption), so there is no figure — not 100 %. Add a monitor for it.',
     noInterruptions: 'No interruption in this period',
     byMonth: 'By month',
     byYear: 'By year',

@@ -769,6 +769,8 @@ export default {
     counted: '计入时长',
     ticket: '工单',
     open: '查看',
+    unmeasured: '无监控数据',
+    unmeasuredHint: '本期没有任何监控结果、告警或中断记录，无法得出可用率（不是 100%）。请为该系统配置监控。',
     noInterruptions: '本期无中断',
     byMonth: '按月',
     byYear: '按年',

@@ -183,6 +183,7 @@ both!(a_website_inspection_reads_reachability_from_the_systems_http_monitor, |t:
     }
     crate::monitoring::until_state(&t, &ids[0], &t.admin, "up").await;
     crate::monitoring::until_state(&t, &ids[1], &t.admin, "down").await;
+    crate::monitoring::until_measured(&t, &up.system).await;
     t.clock.set(chrono::Utc::now());
 
     // Everything but reachability is answered by the inspector; the certificate by hand, as

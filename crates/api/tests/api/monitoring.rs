@@ -53,6 +53,24 @@ pub(crate) async fn until_state(t: &TestApp, id: &str, token: &str, want: &str) 
     .unwrap_or_else(|_| panic!("the monitor did not become {want}"))
 }
 
+/// Polls until the system's availability today has a figure: the runner writes its results every
+/// 5 s, and until then nothing has measured the system.
+pub(crate) async fn until_measured(t: &TestApp, system: &str) {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            t.clock.set(chrono::Utc::now());
+            let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+            let q = format!("/api/v1/systems/{system}/availability?from={today}&to={today}");
+            if t.get(&q, &t.admin).await.1["availability"].is_number() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("nothing measured the system"))
+}
+
 both!(a_monitor_goes_down_and_up_with_its_ticket_and_availability, |t: TestApp| async move {
     let f = fixture(&t, "004-row-04", ("2020-01-01", "2035-12-31"), "").await;
     let other = fixture(&t, "004-row-04", ("2020-01-01", "2035-12-31"), "b").await;
@@ -159,8 +177,16 @@ both!(a_monitor_goes_down_and_up_with_its_ticket_and_availability, |t: TestApp| 
         (days[0]["date"].as_str(), days[0]["excluded_seconds"].as_i64()),
         (Some(today.to_string().as_str()), Some(secs))
     );
+    assert!(days[0]["availability"].is_number(), "measured: {days}");
     let (s, _) = t.get(&format!("/api/v1/systems/{}/availability?from={today}&to={today}", f.system), &other.pm).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    // A system nothing measures (no monitor, no alert, no outage) has no figure — never 100 %.
+    let (s, a) =
+        t.get(&format!("/api/v1/systems/{}/availability?from={today}&to={today}", other.system), &other.pm).await;
+    assert_eq!((s, &a["availability"], &a["downtime_seconds"]), (StatusCode::OK, &Value::Null, &json!(0)), "{a}");
+    let (_, days) =
+        t.get(&format!("/api/v1/systems/{}/availability/daily?from={today}&to={today}", other.system), &other.pm).await;
+    assert_eq!(days[0]["availability"], Value::Null, "{days}");
     let (s, e) = t.get(&format!("/api/v1/systems/{}/availability?from=yesterday", f.system), &t.admin).await;
     let fields: Vec<_> = e["field_errors"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap()).collect();
     assert_eq!((s, fields), (StatusCode::BAD_REQUEST, vec!["from", "to"]));

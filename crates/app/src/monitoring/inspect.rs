@@ -42,7 +42,7 @@ impl ItemSource for Http {
             None
         } else {
             let now = app.business_now();
-            Some(app.system_availability(p, system_id, now - chrono::Duration::hours(24), now).await?.availability)
+            app.system_availability(p, system_id, now - chrono::Duration::hours(24), now).await?.availability
         };
         Ok(read_http(item, &monitors, availability))
     }

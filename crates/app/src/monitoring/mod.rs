@@ -9,7 +9,7 @@ use domain::approvals::ApprovalKind;
 use domain::list::{ListQuery, Page};
 use domain::monitoring::Monitor;
 pub use domain::monitoring::MonitorFilter;
-use domain::monitoring::availability::{Availability, DailyAvailability, Interruption, Planned, compute};
+use domain::monitoring::availability::{Availability, DailyAvailability, Interruption, Planned, compute, measured};
 use domain::monitoring::spec::{MonitorInput, MonitorSpec};
 use domain::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
 use domain::{FieldError, Msg, Principal, Role};
@@ -48,6 +48,8 @@ struct AvailabilityInputs {
     windows: Vec<Planned>,
     counted: Vec<Cause>,
     target: Option<f64>,
+    /// Epoch hours in which a monitor of the system recorded a result.
+    hours: Vec<i64>,
 }
 
 /// The longest period availability is computed over at once.
@@ -257,7 +259,9 @@ impl App {
         let item = domain::registry::coverage::serving_on(&cover, day);
         let counted = item.map_or(DEFAULT_COUNTED_CAUSES.to_vec(), |c| c.counted_causes.clone());
         let target = item.and_then(|c| c.availability_target).map(|t| t / 100.0);
-        Ok(AvailabilityInputs { cuts, windows, counted, target })
+        let (from_hour, to_hour) = (from.timestamp().div_euclid(3600), (to.timestamp() + 3599).div_euclid(3600));
+        let hours = store::monitoring::measured_hours(&self.store, &system.id, from_hour, to_hour).await?;
+        Ok(AvailabilityInputs { cuts, windows, counted, target, hours })
     }
 
     /// Availability of a system over `[from, to)`: its interruptions, less maintenance and the
@@ -270,7 +274,11 @@ impl App {
         to: DateTime<Utc>,
     ) -> Result<Availability> {
         let i = self.availability_inputs(p, system_id, from, to).await?;
-        Ok(compute(from, to, self.business_now(), &i.cuts, &i.windows, &i.counted, i.target))
+        let mut a = compute(from, to, self.business_now(), &i.cuts, &i.windows, &i.counted, i.target);
+        if !measured(from, to.min(self.business_now()), &i.hours, &i.cuts) {
+            a.availability = None;
+        }
+        Ok(a)
     }
 
     /// The same, day by day (the bureau's days), for uptime bars.
@@ -290,7 +298,7 @@ impl App {
             let a = compute(day_start, day_end, now, &i.cuts, &i.windows, &i.counted, i.target);
             out.push(DailyAvailability {
                 date: crate::bureau_date(day_start),
-                availability: a.availability,
+                availability: a.availability.filter(|_| measured(day_start, day_end.min(now), &i.hours, &i.cuts)),
                 downtime_seconds: a.downtime_seconds,
                 excluded_seconds: a.excluded_seconds,
             });

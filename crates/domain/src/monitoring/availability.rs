@@ -140,7 +140,8 @@ impl MaintenanceWindow {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct DailyAvailability {
     pub date: chrono::NaiveDate,
-    pub availability: f64,
+    /// `null` when nothing measured the system that day (see `measured`).
+    pub availability: Option<f64>,
     pub downtime_seconds: i64,
     pub excluded_seconds: i64,
 }
@@ -165,8 +166,9 @@ pub struct Availability {
     pub to: DateTime<Utc>,
     /// The part of the period that has passed, in seconds.
     pub elapsed_seconds: i64,
-    /// 1 − downtime ÷ (elapsed − excluded); 1 when nothing was measured.
-    pub availability: f64,
+    /// 1 − downtime ÷ (elapsed − excluded); `null` when nothing measured the system in the
+    /// period (no monitor result, no interruption from any source): no figure, never 100 %.
+    pub availability: Option<f64>,
     /// Counted interruption.
     pub downtime_seconds: i64,
     /// Interruption not counted: maintenance windows and excluded causes.
@@ -198,6 +200,14 @@ fn merge(mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<(DateTime<Utc>, 
 }
 
 /// Availability over `[from, to)` as of `now`.
+/// Whether anything measured the system within `[a, b)`: a monitor's result in one of `hours`
+/// (epoch hours with results) or an interruption from any source (monitor, alert, ticket).
+pub fn measured(a: DateTime<Utc>, b: DateTime<Utc>, hours: &[i64], interruptions: &[Interruption]) -> bool {
+    let (a_s, b_s) = (a.timestamp(), b.timestamp());
+    hours.iter().any(|h| h * 3600 < b_s && (h + 1) * 3600 > a_s)
+        || interruptions.iter().any(|i| i.start < b && i.end.is_none_or(|e| e > a))
+}
+
 pub fn compute(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -224,7 +234,7 @@ pub fn compute(
     let total: i64 = all.iter().map(|(s, e)| (*e - *s).num_seconds()).sum();
     let excluded = total - downtime;
     let measured = elapsed - excluded;
-    let availability = if measured > 0 { 1.0 - downtime as f64 / measured as f64 } else { 1.0 };
+    let availability = Some(if measured > 0 { 1.0 - downtime as f64 / measured as f64 } else { 1.0 });
     let budget = target.map(|t| ((1.0 - t) * (to - from).num_seconds() as f64).round() as i64);
     let mut views: Vec<InterruptionView> = interruptions
         .iter()

@@ -96,7 +96,7 @@ fn down_after_n_failures_and_up_after_m_successes() {
 mod availability {
     use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 
-    use crate::monitoring::availability::{Interruption, Maintenance, Planned, compute};
+    use crate::monitoring::availability::{Interruption, Maintenance, Planned, compute, measured};
     use crate::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
 
     /// Beijing wall time as an instant.
@@ -122,7 +122,7 @@ mod availability {
             Some(0.999),
         );
         assert_eq!((a.downtime_seconds, a.excluded_seconds, a.elapsed_seconds), (1800, 0, 2_592_000));
-        assert!((a.availability - (1.0 - 1800.0 / 2_592_000.0)).abs() < 1e-12);
+        assert!((a.availability.unwrap() - (1.0 - 1800.0 / 2_592_000.0)).abs() < 1e-12);
         assert_eq!((a.budget_seconds, a.budget_left_seconds), (Some(2592), Some(792)));
         assert_eq!(a.interruptions[0].counted_seconds, 1800);
     }
@@ -165,7 +165,23 @@ mod availability {
         assert_eq!(a.elapsed_seconds, (now - from).num_seconds());
         assert_eq!(a.interruptions[0].seconds, 3600, "clipped to the period");
         let none = compute(from, to, from, &[], &[], &DEFAULT_COUNTED_CAUSES, Some(0.995));
-        assert_eq!(none.availability, 1.0);
+        assert_eq!(none.availability, Some(1.0), "compute alone cannot know nothing was measured");
+    }
+
+    #[test]
+    fn a_period_is_measured_by_a_result_hour_or_an_interruption() {
+        let (a, b) = (bj("2026-11-10 00:00"), bj("2026-11-11 00:00"));
+        let hour = |s: &str| bj(s).timestamp() / 3600;
+        assert!(!measured(a, b, &[], &[]), "no monitor, no alert, no ticket: no figure");
+        assert!(measured(a, b, &[hour("2026-11-10 13:00")], &[]));
+        assert!(measured(a, b, &[hour("2026-11-10 23:00")], &[]), "the last hour of the day");
+        assert!(!measured(a, b, &[hour("2026-11-11 00:00"), hour("2026-11-09 23:00")], &[]), "hours either side");
+        let ticket = cut("2026-11-09 22:00", Some("2026-11-10 01:00"), Cause::Vendor);
+        assert!(measured(a, b, &[], &[ticket]), "an outage recorded on a ticket reaches into the day");
+        let ended = cut("2026-11-09 22:00", Some("2026-11-10 00:00"), Cause::Vendor);
+        assert!(!measured(a, b, &[], &[ended]), "ended as the day began");
+        let ongoing = cut("2026-11-01 08:00", None, Cause::Unknown);
+        assert!(measured(a, b, &[], &[ongoing]));
     }
 
     #[test]

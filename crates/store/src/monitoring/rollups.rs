@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use domain::monitoring::rollup::{Minute, minutes, put};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use crate::entities::{monitor_hours as mh, monitor_results as mr};
+use crate::entities::{monitor_hours as mh, monitor_results as mr, monitors};
 use crate::{Conn, Result, Tx};
 
 /// Rows per multi-row statement, largest first: at most 500 (well under SQLite's and
@@ -89,6 +89,27 @@ pub async fn minutes_between(
         .into_iter()
         .flat_map(|r| minutes(&r.slots).into_iter().map(move |(s, m)| (r.hour * 60 + s as i64, m)))
         .collect())
+}
+
+/// The epoch hours of `[from_hour, to_hour)` in which any monitor of `system_id` recorded a
+/// result: what tells "measured and up" from "not measured at all".
+pub async fn measured_hours(c: &impl Conn, system_id: &str, from_hour: i64, to_hour: i64) -> Result<Vec<i64>> {
+    let of_system = Query::select()
+        .column(monitors::Column::Id)
+        .from(monitors::Entity)
+        .and_where(monitors::Column::SystemId.eq(system_id))
+        .to_owned();
+    Ok(mh::Entity::find()
+        .select_only()
+        .column(mh::Column::Hour)
+        .distinct()
+        .filter(mh::Column::MonitorId.in_subquery(of_system))
+        .filter(mh::Column::Hour.gte(from_hour))
+        .filter(mh::Column::Hour.lt(to_hour))
+        .order_by_asc(mh::Column::Hour)
+        .into_tuple::<i64>()
+        .all(c.conn())
+        .await?)
 }
 
 #[derive(Debug, Clone, PartialEq)]
