@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 use domain::Scope;
+use domain::tickets::Status;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -69,4 +70,55 @@ both!(lists_count_to_a_bound_and_put_tickets_without_due_times_last, |t: TestApp
     assert!(edge[11..].iter().all(|x| x["next_due_at"].is_null()), "{edge:?}");
     let (_, tail) = t.get("/api/v1/tickets?sort=next_due_at&order=desc&page=56&page_size=20", &t.admin).await;
     assert_eq!(numbers(&tail), ["B00001"]);
+});
+
+// Sorting by due time puts breached tickets still open first: their breached clock has no due
+// time any more, and by due time alone they sorted below tickets with hours left (issue 16).
+both!(sorting_by_due_time_puts_breached_open_tickets_first, |t: TestApp| async move {
+    let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
+    let now = bj("2026-11-20T09:00");
+    t.clock.set(now);
+    let (_, tk) = t
+        .post(
+            "/api/v1/tickets",
+            &f.reporter,
+            json!({"system_id": f.system, "type": "incident", "severity": "一级（紧急）", "title": "模板"}),
+        )
+        .await;
+    let store = t.app.store();
+    let template = store::tickets::get(store, &Scope::All, tk["id"].as_str().unwrap(), now).await.unwrap().unwrap();
+    let copy = |n: &str, reported: i64, status: Status, breached: bool, due: Option<i64>| {
+        let mut x = template.clone();
+        (x.id, x.number) = (format!("due-{n}"), n.to_string());
+        x.reported_at = now - Duration::hours(reported);
+        (x.status, x.breached) = (status, breached);
+        x.next_due_at = due.map(|m| now + Duration::minutes(m));
+        x
+    };
+    let copies = [
+        copy("LATE-RUNNING", 5, Status::InProgress, true, Some(120)), // its resolve clock still runs
+        copy("LATE-ALL", 30, Status::Responded, true, None),          // every clock breached
+        copy("SOON", 1, Status::New, false, Some(10)),
+        copy("LATER", 1, Status::InProgress, false, Some(300)),
+        copy("CLOSED-LATE", 40, Status::Closed, true, None), // breached, but done
+    ];
+    let tx = store.begin().await.unwrap();
+    store::tickets::bulk_insert(&tx, &copies, &[]).await.unwrap();
+    tx.commit().await.unwrap();
+    let template_number = tk["number"].as_str().unwrap().to_string(); // due in 15 minutes
+
+    let expected = ["LATE-ALL", "LATE-RUNNING", "SOON", template_number.as_str(), "LATER", "CLOSED-LATE"];
+    let (_, asc) = t.get("/api/v1/tickets?sort=next_due_at&order=asc&page_size=20", &t.admin).await;
+    assert_eq!(numbers(&asc), expected);
+    // Page by page the ranges join up the same way, whatever the page size.
+    for size in [1, 2, 4] {
+        let mut seen = Vec::new();
+        for page in 1..=(expected.len() as u64).div_ceil(size) {
+            let url = format!("/api/v1/tickets?sort=next_due_at&order=asc&page={page}&page_size={size}");
+            seen.extend(numbers(&t.get(&url, &t.admin).await.1));
+        }
+        assert_eq!(seen, expected, "page size {size}");
+    }
+    let (_, desc) = t.get("/api/v1/tickets?sort=next_due_at&order=desc&page_size=20", &t.admin).await;
+    assert_eq!(numbers(&desc), ["LATER", template_number.as_str(), "SOON", "LATE-RUNNING", "LATE-ALL", "CLOSED-LATE"]);
 });

@@ -270,10 +270,13 @@ async fn page_ids(
         .await?)
 }
 
-/// Tickets without a due time (closed, or without clocks) come last in either direction, on
-/// both backends (SQLite puts NULLs first when ascending, PostgreSQL when descending). `NULLS
-/// LAST` would make SQLite sort every match; two index ranges do not: the due tickets in order,
-/// then, where the page reaches past them, the rest by id.
+/// Urgency order. Ascending: breached tickets still open first (their breached clock no longer has
+/// a due time, so by due time alone they would sort below tickets with hours left), oldest report
+/// first; then the due ones, soonest first; then the rest by id. Descending: the due ones latest
+/// first, then the breached open ones, then the rest. Tickets without a due time never sort by a
+/// NULL (SQLite puts NULLs first when ascending, PostgreSQL when descending, and `NULLS LAST`
+/// would make SQLite sort every match): each range is read from its index in turn, as far as the
+/// page reaches.
 async fn due_order_ids(
     c: &impl Conn,
     select: sea_orm::Select<t::Entity>,
@@ -281,20 +284,33 @@ async fn due_order_ids(
     order: sea_orm::Order,
 ) -> Result<Vec<String>> {
     use sea_orm::PaginatorTrait;
-    let due = select.clone().filter(t::Column::NextDueAt.is_not_null());
-    let mut ids = page_ids(c, due.clone(), t::Column::NextDueAt, order.clone(), q.offset(), q.page_size).await?;
-    let missing = q.page_size - ids.len() as u64;
-    if missing == 0 {
-        return Ok(ids);
-    }
-    let before = if ids.is_empty() {
-        due.select_only().column(t::Column::Id).count(c.conn()).await?
-    } else {
-        q.offset() + ids.len() as u64
+    let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+    let late = Condition::all().add(t::Column::Breached.eq(true)).add(t::Column::Status.is_in(open));
+    let breached = (select.clone().filter(late.clone()), t::Column::ReportedAt);
+    let due =
+        (select.clone().filter(late.clone().not()).filter(t::Column::NextDueAt.is_not_null()), t::Column::NextDueAt);
+    let rest = (select.filter(late.not()).filter(t::Column::NextDueAt.is_null()), t::Column::Id);
+    let ranges = match order {
+        sea_orm::Order::Desc => [due, breached, rest],
+        _ => [breached, due, rest],
     };
-    let rest = select.filter(t::Column::NextDueAt.is_null());
-    let offset = (q.offset() + ids.len() as u64).saturating_sub(before);
-    ids.extend(page_ids(c, rest, t::Column::Id, order, offset, missing).await?);
+    let mut ids: Vec<String> = Vec::new();
+    let mut skip = q.offset();
+    for (range, column) in ranges {
+        let need = q.page_size - ids.len() as u64;
+        if need == 0 {
+            break;
+        }
+        let got = page_ids(c, range.clone(), column, order.clone(), skip, need).await?;
+        let n = got.len() as u64;
+        ids.extend(got);
+        if n == need {
+            break;
+        }
+        // The range ended within the page (or before it): how much of the offset it used.
+        let size = if n > 0 { skip + n } else { range.select_only().column(t::Column::Id).count(c.conn()).await? };
+        skip = skip.saturating_sub(size);
+    }
     Ok(ids)
 }
 
