@@ -14,6 +14,7 @@ mod m0008_approvals;
 mod m0009_leases;
 mod m0010_audit_head;
 mod m0011_resolution;
+mod m0012_breached_open;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_leases::Migration),
             Box::new(m0010_audit_head::Migration),
             Box::new(m0011_resolution::Migration),
+            Box::new(m0012_breached_open::Migration),
         ]
     }
 }
