@@ -4083,6 +4083,8 @@ export interface components {
         TicketDetail: components["schemas"]["Ticket"] & {
             /** @description The states the caller may move the ticket to now. */
             allowed: components["schemas"]["Status"][];
+            /** @description The assignee as people know them (display name, else user name); units see no user ids. */
+            assignee_name?: string | null;
             attachments: components["schemas"]["Attachment"][];
             clocks: components["schemas"]["ClockView"][];
             comments: components["schemas"]["Comment"][];

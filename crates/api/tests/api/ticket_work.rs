@@ -1,4 +1,5 @@
-//! The daily work on a ticket (issue 16): resolving writes the service record of 002 需求91.
+//! The daily work on a ticket (issue 16): people by name, and resolving writes the service record
+//! of 002 需求91.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -18,7 +19,21 @@ both!(resolving_needs_a_resolution_and_reopening_clears_it, |t: TestApp| async m
         )
         .await;
     let id = tk["id"].as_str().unwrap().to_string();
-    assert_eq!(tk["resolution"], Value::Null);
+    assert_eq!((&tk["resolution"], &tk["assignee_name"]), (&Value::Null, &Value::Null));
+    // The unit sees who handles its ticket by name, never by a user id.
+    let user = format!("/api/v1/users/{}", f.engineer_id);
+    let (_, mut u) = t.get(&user, &t.admin).await;
+    u["display_name"] = json!("李工（驻场）");
+    let (s, e) = t.put(&user, &t.admin, u).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let body = json!({"assignee_id": f.engineer_id});
+    let (s, e) = t.post(&format!("/api/v1/tickets/{id}/assign"), &f.pm, body).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let (_, v) = t.get(&format!("/api/v1/tickets/{id}"), &f.reporter).await;
+    assert_eq!(
+        (v["assignee_id"].as_str(), v["assignee_name"].as_str()),
+        (Some(f.engineer_id.as_str()), Some("李工（驻场）"))
+    );
     step(&t, &id, &f.engineer, json!({"to": "in_progress"})).await;
     let url = format!("/api/v1/tickets/{id}/transitions");
 

@@ -270,9 +270,15 @@ impl App {
         let allowed = ticket.status.next().iter().copied().filter(|s| s.may_enter(p.role)).collect();
         let levels =
             rules.policy.as_ref().map(|p| p.spec.levels.iter().map(|l| l.name.clone()).collect()).unwrap_or_default();
+        let assignee_name = match &ticket.assignee_id {
+            Some(id) => store::users::get(&self.store, &Scope::All, id)
+                .await?
+                .map(|u| u.display_name.filter(|n| !n.trim().is_empty()).unwrap_or(u.username)),
+            None => None,
+        };
         let mut ticket = ticket;
         ticket.cause_counted = self.cause_counted(&ticket).await?;
-        Ok(TicketDetail { ticket, clocks, events, comments, attachments, allowed, levels })
+        Ok(TicketDetail { ticket, clocks, events, comments, attachments, allowed, levels, assignee_name })
     }
 
     async fn cause_counted(&self, t: &Ticket) -> Result<Option<bool>> {

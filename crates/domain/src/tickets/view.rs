@@ -173,6 +173,8 @@ pub struct TicketDetail {
     pub allowed: Vec<Status>,
     /// Names of the policy's levels, most severe first.
     pub levels: Vec<String>,
+    /// The assignee as people know them (display name, else user name); units see no user ids.
+    pub assignee_name: Option<String>,
 }
 
 /// An in-app notification (the outbox other channels will read later).
