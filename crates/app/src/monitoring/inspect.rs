@@ -22,10 +22,15 @@ pub struct Http;
 pub struct Tls;
 
 impl App {
-    /// The monitors of `kind` on a system, scoped to the caller, with their live state.
-    async fn system_monitors(&self, p: &Principal, system_id: &str, kind: MonitorKind) -> Result<Vec<Monitor>> {
+    /// The monitors (of `kind`, or all) on a system, scoped to the caller, with their live state.
+    pub(crate) async fn system_monitors(
+        &self,
+        p: &Principal,
+        system_id: &str,
+        kind: Option<MonitorKind>,
+    ) -> Result<Vec<Monitor>> {
         let q = ListQuery { page_size: MAX_PAGE_SIZE, ..ListQuery::default() };
-        let f = MonitorFilter { system_id: Some(system_id.to_string()), kind: Some(kind), ..MonitorFilter::default() };
+        let f = MonitorFilter { system_id: Some(system_id.to_string()), kind, ..MonitorFilter::default() };
         Ok(self.list_monitors(p, &q, &f).await?.items)
     }
 }
@@ -37,7 +42,7 @@ impl ItemSource for Http {
     }
 
     async fn read(&self, app: &App, p: &Principal, system_id: &str, item: &Item) -> Result<AutoReading> {
-        let monitors = app.system_monitors(p, system_id, MonitorKind::Http).await?;
+        let monitors = app.system_monitors(p, system_id, Some(MonitorKind::Http)).await?;
         let availability = if monitors.is_empty() {
             None
         } else {
@@ -55,7 +60,7 @@ impl ItemSource for Tls {
     }
 
     async fn read(&self, app: &App, p: &Principal, system_id: &str, item: &Item) -> Result<AutoReading> {
-        let monitors = app.system_monitors(p, system_id, MonitorKind::Tls).await?;
+        let monitors = app.system_monitors(p, system_id, Some(MonitorKind::Tls)).await?;
         Ok(read_tls(item, &monitors, app.business_now()))
     }
 }

@@ -262,16 +262,8 @@ impl App {
         let (from_hour, to_hour) = (from.timestamp().div_euclid(3600), (to.timestamp() + 3599).div_euclid(3600));
         let mut hours = store::monitoring::measured_hours(&self.store, &system.id, from_hour, to_hour).await?;
         // A minute reaches `monitor_hours` once it is over; a check made this minute measures too.
-        let q = ListQuery { page_size: domain::list::MAX_PAGE_SIZE, ..ListQuery::default() };
-        let f = MonitorFilter { system_id: Some(system.id.clone()), ..MonitorFilter::default() };
-        hours.extend(
-            self.list_monitors(p, &q, &f)
-                .await?
-                .items
-                .iter()
-                .filter_map(|m| m.last_checked_at)
-                .map(|at| at.timestamp().div_euclid(3600)),
-        );
+        let monitors = self.system_monitors(p, &system.id, None).await?;
+        hours.extend(monitors.iter().filter_map(|m| m.last_checked_at).map(|at| at.timestamp().div_euclid(3600)));
         Ok(AvailabilityInputs { cuts, windows, counted, target, hours })
     }
 
