@@ -58,7 +58,8 @@ struct TicketParams {
     assignee_id: Option<String>,
     /// true: a clock has breached.
     breached: Option<bool>,
-    /// true: a running clock has used 80 % of its budget and none has breached.
+    /// true: a running clock has reached its at-risk share (the policy's first escalation step
+    /// for the metric, else 80 % of the target) and none has breached.
     at_risk: Option<bool>,
     /// Reported at or after (RFC 3339 or YYYY-MM-DD, the bureau's day).
     #[param(value_type = Option<String>)]

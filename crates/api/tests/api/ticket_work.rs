@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::both;
 use crate::harness::TestApp;
-use crate::tickets::{bj, fixture, step};
+use crate::tickets::{bj, fixture, iso, step};
 
 both!(resolving_needs_a_resolution_and_reopening_clears_it, |t: TestApp| async move {
     let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
@@ -77,4 +77,64 @@ both!(resolving_needs_a_resolution_and_reopening_clears_it, |t: TestApp| async m
     let v = step(&t, &id, &f.reporter, json!({"to": "reopened", "reason": "又卡纸了"})).await;
     assert_eq!(v["resolution"], Value::Null);
     assert!(v["events"].as_array().unwrap().iter().any(|e| e["data"]["resolution"] == record));
+});
+
+both!(the_handler_and_the_manager_hear_when_a_clock_turns_amber_and_when_it_breaches, |t: TestApp| async move {
+    let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
+    t.clock.set(bj("2026-11-23T10:00"));
+    let (_, tk) = t
+        .post(
+            "/api/v1/tickets",
+            &f.reporter,
+            json!({"system_id": f.system, "type": "incident", "severity": "二级（严重）", "title": "门户首页打不开"}),
+        )
+        .await;
+    let id = tk["id"].as_str().unwrap().to_string();
+    // No ladder step names the response clock: it turns amber at 80 % of its 15 minutes.
+    let response = crate::tickets::clock(&tk, "response");
+    assert_eq!((response["risk_percent"].as_u64(), &response["risk_at"]), (Some(80), &json!(iso("2026-11-23T10:12"))));
+    let (s, _) = t.post(&format!("/api/v1/tickets/{id}/assign"), &f.pm, json!({"assignee_id": f.engineer_id})).await;
+    assert_eq!(s, StatusCode::OK);
+    let notices = |token: String, kind: &'static str| {
+        let t = &t;
+        async move {
+            let (_, inbox) = t.get("/api/v1/notifications", &token).await;
+            inbox["items"].as_array().unwrap().iter().filter(|n| n["kind"] == kind).cloned().collect::<Vec<Value>>()
+        }
+    };
+
+    t.clock.set(bj("2026-11-23T10:11"));
+    t.app.check_due_tickets().await.unwrap();
+    assert!(notices(f.engineer.clone(), "at_risk").await.is_empty(), "not yet amber");
+    let (_, risky) = t.get("/api/v1/tickets?at_risk=true", &f.pm).await;
+    assert_eq!(risky["total"], 0);
+
+    t.clock.set(bj("2026-11-23T10:12"));
+    t.app.check_due_tickets().await.unwrap();
+    for who in [&f.engineer, &f.pm] {
+        let n = notices(who.clone(), "at_risk").await;
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(n[0]["title"].as_str().unwrap().contains("响应即将超时"), "{n:?}");
+    }
+    let (_, risky) = t.get("/api/v1/tickets?at_risk=true", &f.pm).await;
+    assert_eq!((risky["total"].as_u64(), risky["items"][0]["id"].as_str()), (Some(1), Some(id.as_str())));
+    assert!(notices(f.reporter.clone(), "at_risk").await.is_empty(), "the unit is not paged");
+
+    t.clock.set(bj("2026-11-23T10:16"));
+    t.app.check_due_tickets().await.unwrap();
+    t.app.check_due_tickets().await.unwrap();
+    for who in [&f.engineer, &f.pm] {
+        let n = notices(who.clone(), "breached").await;
+        assert_eq!(n.len(), 1, "once, however often the job runs: {n:?}");
+        assert!(n[0]["title"].as_str().unwrap().contains("响应已超时"), "{n:?}");
+        assert_eq!(notices(who.clone(), "at_risk").await.len(), 1);
+    }
+    // Breached is no longer “at risk”, and sorts first by urgency.
+    let (_, risky) = t.get("/api/v1/tickets?at_risk=true", &f.pm).await;
+    assert_eq!(risky["total"], 0);
+    let (_, urgent) = t.get("/api/v1/tickets?sort=next_due_at&order=asc", &f.pm).await;
+    assert_eq!(
+        (urgent["items"][0]["id"].as_str(), urgent["items"][0]["breached"].as_bool()),
+        (Some(id.as_str()), Some(true))
+    );
 });

@@ -12,7 +12,7 @@ pub fn bj(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(&format!("{s}:00+08:00")).unwrap().with_timezone(&Utc)
 }
 
-fn iso(s: &str) -> String {
+pub fn iso(s: &str) -> String {
     bj(s).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
@@ -116,9 +116,16 @@ both!(incident_under_004_row_04_reported_on_a_friday_evening, |t: TestApp| async
     let esc: Vec<&Value> = v["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "escalation").collect();
     assert_eq!(esc.len(), 1, "{}", v["events"]);
     assert_eq!(esc[0]["at"], iso("2026-11-21T01:30"));
-    assert_eq!(v["at_risk"], false, "at risk from 80 %");
+    // The ladder's first step below 100 % is where the clock turns amber.
+    assert_eq!(v["at_risk"], true, "{v}");
+    assert_eq!(
+        (clock(&v, "resolve")["risk_percent"].as_u64(), &clock(&v, "resolve")["risk_at"]),
+        (Some(75), &json!(iso("2026-11-21T01:30")))
+    );
     let (_, inbox) = t.get("/api/v1/notifications?unread=true", &f.engineer).await;
-    assert!(inbox["items"].as_array().unwrap().iter().any(|n| n["kind"] == "escalation"), "{inbox}");
+    let kinds: Vec<&str> = inbox["items"].as_array().unwrap().iter().filter_map(|n| n["kind"].as_str()).collect();
+    // The ladder step told the assignee already: the built-in amber notice does not repeat it.
+    assert!(kinds.contains(&"escalation") && !kinds.contains(&"at_risk"), "{inbox}");
     let (s, r) = t.post("/api/v1/notifications/read", &f.engineer, json!({})).await;
     assert_eq!((s, r["marked"].as_u64()), (StatusCode::OK, inbox["total"].as_u64()));
     let (_, inbox) = t.get("/api/v1/notifications?unread=true", &f.engineer).await;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::sla::compiled::{Calendar, instant, micros};
-use domain::sla::policy::{PolicySpec, PolicyView};
+use domain::sla::policy::{PolicySpec, PolicyView, risk_percent};
 use domain::sla::target::{DayAt, Target, explain};
 use domain::tickets::clocks::{Change, Clock, ClockState, History, compute, settle};
 use domain::tickets::view::{ClockView, Event, Ticket};
@@ -19,8 +19,10 @@ use store::tickets::StoredClock;
 
 use crate::{App, AppError, Result, system_principal};
 
-/// A running clock that has spent this share of its budget is “at risk”.
-pub const RISK_PERCENT: u32 = 80;
+/// Marks in `StoredClock::fired` for the notices every ticket gets whatever its ladder says
+/// (far above any ladder step's index).
+const RISK_NOTICE: usize = 1_000;
+const BREACH_NOTICE: usize = 1_001;
 /// Tickets without a policy close themselves in this calendar.
 pub(super) const FALLBACK_CALENDAR: &str = "preset-5x8";
 /// Tickets the job looks at per round.
@@ -237,7 +239,8 @@ impl App {
         }
         let running = stored.iter().filter(|s| s.clock.state == ClockState::Running);
         t.next_due_at = running.clone().filter_map(|s| s.clock.due).min().map(instant);
-        t.risk_at = running.filter_map(|s| s.clock.at_percent(cal, RISK_PERCENT)).min().map(instant);
+        t.risk_at =
+            running.filter_map(|s| s.clock.at_percent(cal, risk_percent(spec, &s.clock.metric))).min().map(instant);
         t.breached = stored.iter().any(|s| s.clock.state == ClockState::Breached);
         // Everything due by now was handled above; only the future wakes the job.
         t.next_check_at = wake.into_iter().filter(|&w| w > n).min().map(instant);
@@ -274,6 +277,7 @@ impl App {
         new_events: &mut Vec<Event>,
     ) -> Result<()> {
         for s in stored.iter_mut() {
+            let mut told: Vec<String> = Vec::new();
             for (i, step) in spec.escalation.iter().enumerate() {
                 if step.metric != s.clock.metric || s.fired.contains(&i) {
                     continue;
@@ -322,8 +326,70 @@ impl App {
                 let (title, body) = ladder_message(t, step.on_breach, step.at_percent, &s.clock.metric);
                 let users = self.recipients(tx, t, &step.notify).await?;
                 store::notifications::add(tx, &users, Some(&t.id), "escalation", &title, &body, now).await?;
+                told.extend(users);
             }
+            self.fire_watch(tx, t, spec, cal, s, &told, n, now, wake).await?;
         }
+        Ok(())
+    }
+
+    /// The handler and the vendor's project managers hear when a clock turns amber and when it
+    /// breaches, whatever the ladder names (it may name others, or nobody); those a ladder step
+    /// told in this same round are not told twice.
+    #[allow(clippy::too_many_arguments)]
+    async fn fire_watch(
+        &self,
+        tx: &Tx,
+        t: &Ticket,
+        spec: &PolicySpec,
+        cal: &Calendar,
+        s: &mut StoredClock,
+        told: &[String],
+        n: i64,
+        now: DateTime<Utc>,
+        wake: &mut Vec<i64>,
+    ) -> Result<()> {
+        let c = &s.clock;
+        let m = metric_label(&c.metric);
+        let (kind, at, title) = if let Some(at) = c.breached_at.filter(|_| !s.fired.contains(&BREACH_NOTICE)) {
+            // A breach makes the amber notice moot.
+            s.fired.extend([BREACH_NOTICE, RISK_NOTICE]);
+            s.fired.dedup();
+            (
+                "breached",
+                at,
+                Msg::new(
+                    format!("工单 {} {}已超时", t.number, m.zh),
+                    format!("Ticket {}: {} breached", t.number, m.en),
+                ),
+            )
+        } else if c.state == ClockState::Running && !s.fired.contains(&RISK_NOTICE) {
+            let Some(at) = c.at_percent(cal, spec.risk_percent(&c.metric)) else { return Ok(()) };
+            if at > n {
+                wake.push(at);
+                return Ok(());
+            }
+            s.fired.push(RISK_NOTICE);
+            let due = c.due.map(|d| cal.local_string(d)).unwrap_or_default();
+            (
+                "at_risk",
+                at,
+                Msg::new(
+                    format!("工单 {} {}即将超时（{due} 到期）", t.number, m.zh),
+                    format!("Ticket {}: {} due soon ({due})", t.number, m.en),
+                ),
+            )
+        } else {
+            return Ok(());
+        };
+        // A moment before the ticket was entered (a back-filled report) is history.
+        if at < micros(t.created_at) {
+            return Ok(());
+        }
+        let mut users = self.recipients(tx, t, &["assignee".into(), "vendor_pm".into()]).await?;
+        users.retain(|u| !told.contains(u));
+        let body = Msg::new(t.title.clone(), t.title.clone());
+        store::notifications::add(tx, &users, Some(&t.id), kind, &title, &body, now).await?;
         Ok(())
     }
 
@@ -374,7 +440,13 @@ impl App {
         // In the order work happens: response, arrival, plan, restore, resolve, then custom ones.
         let rank = |m: &str| domain::sla::policy::METRICS.iter().position(|x| *x == m).unwrap_or(usize::MAX);
         stored.sort_by(|a, b| (rank(&a.clock.metric), &a.clock.metric).cmp(&(rank(&b.clock.metric), &b.clock.metric)));
-        Ok(stored.into_iter().map(|s| view(cal, s.clock, now, lang)).collect())
+        Ok(stored
+            .into_iter()
+            .map(|s| {
+                let risk = policy.spec.risk_percent(&s.clock.metric);
+                view(cal, s.clock, now, lang, risk)
+            })
+            .collect())
     }
 }
 
@@ -449,7 +521,7 @@ pub(super) fn metric_label(metric: &str) -> Msg {
     }
 }
 
-fn view(cal: &Calendar, c: Clock, now: DateTime<Utc>, lang: Lang) -> ClockView {
+fn view(cal: &Calendar, c: Clock, now: DateTime<Utc>, lang: Lang, risk_percent: u32) -> ClockView {
     let mut explanation = explain(&c.target, cal, instant(c.start), &c.pauses, lang);
     // The stored outcome is authoritative (a later calendar change does not move it).
     explanation.due_at = c.due.map(instant);
@@ -471,6 +543,8 @@ fn view(cal: &Calendar, c: Clock, now: DateTime<Utc>, lang: Lang) -> ClockView {
         budget_minutes: minutes(c.budget),
         spent_minutes: minutes(c.spent),
         percent_spent: c.percent_spent(),
+        risk_at: c.at_percent(cal, risk_percent).map(instant),
+        risk_percent,
         metric: c.metric,
         target: c.target,
         state: c.state,

@@ -21,7 +21,7 @@ use domain::{FieldError, Lang, Principal, Role, Scope};
 use serde_json::json;
 use store::Tx;
 
-pub use self::clocks::{CheckReport, RISK_PERCENT};
+pub use self::clocks::CheckReport;
 pub use self::comments::Upload;
 use crate::{App, AppError, Result, audit};
 use clocks::{Known, Rules, fresh_clocks};

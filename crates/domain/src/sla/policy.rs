@@ -142,6 +142,29 @@ pub struct PolicySpec {
 
 pub const DEFAULT_AUTO_CLOSE_DAYS: u16 = 3;
 
+/// A running clock that has spent this share of its budget is “at risk”, unless the policy's
+/// ladder says otherwise (`PolicySpec::risk_percent`).
+pub const DEFAULT_RISK_PERCENT: u32 = 80;
+
+impl PolicySpec {
+    /// The share of a metric's budget from which its clock is “at risk”: the policy's first
+    /// ladder step for the metric below 100 %, so the badge turns amber when the first
+    /// escalation fires; else `DEFAULT_RISK_PERCENT`.
+    pub fn risk_percent(&self, metric: &str) -> u32 {
+        self.escalation
+            .iter()
+            .filter(|e| e.metric == metric && !e.on_breach)
+            .filter_map(|e| e.at_percent)
+            .find(|p| (1..100).contains(p))
+            .unwrap_or(DEFAULT_RISK_PERCENT)
+    }
+}
+
+/// `PolicySpec::risk_percent` for a ticket that may have no policy.
+pub fn risk_percent(spec: Option<&PolicySpec>, metric: &str) -> u32 {
+    spec.map_or(DEFAULT_RISK_PERCENT, |s| s.risk_percent(metric))
+}
+
 fn default_auto_close() -> u16 {
     DEFAULT_AUTO_CLOSE_DAYS
 }
@@ -446,6 +469,10 @@ mod tests {
         assert_eq!(l.targets_for(true)["arrival"], Target::Calendar { minutes: 15 });
         assert_eq!(p.pause_states["pending"], ["arrival", "restore"]);
         assert_eq!(p.level("1").map(|l| l.order), Some(1));
+        // The first step below 100 % sets when a clock turns amber; other metrics keep 80 %.
+        assert_eq!(p.risk_percent("restore"), 75);
+        assert_eq!(p.risk_percent("arrival"), DEFAULT_RISK_PERCENT);
+        assert_eq!(risk_percent(None, "restore"), DEFAULT_RISK_PERCENT);
     }
 
     #[test]

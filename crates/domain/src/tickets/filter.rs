@@ -22,7 +22,8 @@ pub struct TicketFilter {
     pub assignee_id: Option<String>,
     /// A clock has breached (or, with `false`, none has).
     pub breached: Option<bool>,
-    /// A running clock has used 80 % of its budget and none has breached.
+    /// A running clock has reached its at-risk share (`PolicySpec::risk_percent`) and none has
+    /// breached.
     pub at_risk: Option<bool>,
     /// Reported at or after.
     pub from: Option<DateTime<Utc>>,

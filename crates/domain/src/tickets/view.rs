@@ -109,6 +109,11 @@ pub struct ClockView {
     pub budget_minutes: f64,
     pub spent_minutes: f64,
     pub percent_spent: u32,
+    /// The share of the budget from which the clock is “at risk” (amber): the policy's first
+    /// escalation step for the metric, else 80.
+    pub risk_percent: u32,
+    /// When a running clock turns amber.
+    pub risk_at: Option<DateTime<Utc>>,
     /// How the due time was reached, step by step.
     pub explanation: Explanation,
 }
