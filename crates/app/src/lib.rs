@@ -22,6 +22,7 @@ pub mod monitoring;
 pub mod sla;
 pub mod systems;
 pub mod tickets;
+pub mod today;
 pub mod units;
 pub mod users;
 pub mod vendors;

@@ -46,6 +46,7 @@ pub mod password;
 pub mod registry;
 pub mod sla;
 pub mod tickets;
+pub mod today;
 
 pub use access::{Principal, Role, Scope};
 pub use error::{FieldError, Lang, Msg};

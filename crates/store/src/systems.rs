@@ -56,6 +56,15 @@ pub async fn visible_ids(c: &impl Conn, scope: &Scope, ids: &[String]) -> Result
     Ok(rows.into_iter().map(|m| m.id).collect())
 }
 
+/// The names of `ids` (ids the caller already holds from a scoped list).
+pub async fn names(c: &impl Conn, ids: &[String]) -> Result<std::collections::HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = systems::Entity::find().filter(systems::Column::Id.is_in(ids.iter().cloned())).all(c.conn()).await?;
+    Ok(rows.into_iter().map(|m| (m.id, m.name)).collect())
+}
+
 pub async fn find_by_name(c: &impl Conn, unit_id: &str, name: &str) -> Result<Option<System>> {
     let m = systems::Entity::find()
         .filter(systems::Column::UnitId.eq(unit_id))

@@ -925,6 +925,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What needs the caller now, by role: the bureau and a vendor's manager see breached, at-risk
+         *     and unassigned tickets, systems down, overdue inspections and the requests waiting (keys
+         *     `breached`, `at_risk`, `unassigned`, `systems_down`, `inspections_overdue`, `approvals`); an
+         *     engineer `my_tickets` (most urgent first), `my_inspections_today` (with overdue ones) and
+         *     `unassigned`; a unit user `my_open` and `awaiting_confirmation`. Each section has its count,
+         *     its first five items and the link of its full list.
+         */
+        get: operations["me_today"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitors": {
         parameters: {
             query?: never;
@@ -2001,6 +2025,17 @@ export interface components {
              * @description Seconds left until due (running), or overrun so far (breached, negative).
              */
             remaining_seconds?: number | null;
+            /**
+             * Format: date-time
+             * @description When a running clock turns amber.
+             */
+            risk_at?: string | null;
+            /**
+             * Format: int32
+             * @description The share of the budget from which the clock is “at risk” (amber): the policy's first
+             *     escalation step for the metric, else 80.
+             */
+            risk_percent: number;
             /** @description The target in words. */
             rule: string;
             /** Format: double */
@@ -4122,6 +4157,54 @@ export interface components {
          * @enum {string}
          */
         TicketType: "incident" | "request" | "consultation" | "data_request" | "access_request";
+        Today: {
+            role: components["schemas"]["Role"];
+            sections: components["schemas"]["TodaySection"][];
+            /**
+             * Format: date
+             * @description The bureau's date the page is for.
+             */
+            today: string;
+        };
+        /** @description One thing to look at, with what a phone card shows of it. */
+        TodayItem: {
+            /**
+             * Format: date-time
+             * @description The moment that matters: a ticket's or task's due time, since when a system is down,
+             *     when a request was made.
+             */
+            at?: string | null;
+            id: string;
+            kind: components["schemas"]["TodayKind"];
+            /** @description A ticket's number. */
+            number?: string | null;
+            /**
+             * @description For the badge: `breached`, `at_risk`, `running`, `overdue`, `pending`, `down`, or a
+             *     ticket's status for a unit's own reports.
+             */
+            state: string;
+            system_id?: string | null;
+            system_name?: string | null;
+            title: string;
+        };
+        /** @enum {string} */
+        TodayKind: "ticket" | "system" | "inspection_task" | "approval";
+        /**
+         * @description One list of the home page. Keys: `breached`, `at_risk`, `unassigned`, `systems_down`,
+         *     `inspections_overdue`, `approvals` (bureau, vendor manager, auditor); `my_tickets`,
+         *     `my_inspections_today`, `unassigned` (engineer); `my_open`, `awaiting_confirmation` (unit user).
+         */
+        TodaySection: {
+            /**
+             * Format: int64
+             * @description How many there are (a ticket count is exact up to 1,000).
+             */
+            count: number;
+            items: components["schemas"]["TodayItem"][];
+            key: string;
+            /** @description The web page listing all of them, already filtered (a path with its query). */
+            link: string;
+        };
         TransitionInput: {
             /** @description RFC 3339; only an administrator may give a past instant. */
             at?: string | null;
@@ -6486,6 +6569,10 @@ export interface operations {
                 assignee_id?: string;
                 /** @description pending, overdue, done */
                 status?: string;
+                /** @description true: not done yet (pending or overdue). */
+                open?: boolean;
+                /** @description true: the caller's own (assigned to them, or to their role with nobody named). */
+                mine?: boolean;
                 /** @description First day (YYYY-MM-DD), inclusive. */
                 from?: string;
                 /** @description Last day, inclusive. */
@@ -7137,6 +7224,33 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    me_today: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Today"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8250,9 +8364,16 @@ export interface operations {
                 type?: string;
                 severity?: string;
                 assignee_id?: string;
+                /** @description true: nobody handles it yet. */
+                unassigned?: boolean;
+                /** @description Reported by this user. */
+                reporter_id?: string;
                 /** @description true: a clock has breached. */
                 breached?: boolean;
-                /** @description true: a running clock has used 80 % of its budget and none has breached. */
+                /**
+                 * @description true: a running clock has reached its at-risk share (the policy's first escalation step
+                 *     for the metric, else 80 % of the target) and none has breached.
+                 */
                 at_risk?: boolean;
                 /** @description Reported at or after (RFC 3339 or YYYY-MM-DD, the bureau's day). */
                 from?: string;
@@ -8339,9 +8460,16 @@ export interface operations {
                 type?: string;
                 severity?: string;
                 assignee_id?: string;
+                /** @description true: nobody handles it yet. */
+                unassigned?: boolean;
+                /** @description Reported by this user. */
+                reporter_id?: string;
                 /** @description true: a clock has breached. */
                 breached?: boolean;
-                /** @description true: a running clock has used 80 % of its budget and none has breached. */
+                /**
+                 * @description true: a running clock has reached its at-risk share (the policy's first escalation step
+                 *     for the metric, else 80 % of the target) and none has breached.
+                 */
                 at_risk?: boolean;
                 /** @description Reported at or after (RFC 3339 or YYYY-MM-DD, the bureau's day). */
                 from?: string;

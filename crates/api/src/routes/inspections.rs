@@ -187,6 +187,10 @@ struct TaskParams {
     /// pending, overdue, done
     #[param(value_type = Option<String>)]
     status: Option<TaskStatus>,
+    /// true: not done yet (pending or overdue).
+    open: Option<bool>,
+    /// true: the caller's own (assigned to them, or to their role with nobody named).
+    mine: Option<bool>,
     /// First day (YYYY-MM-DD), inclusive.
     #[param(value_type = Option<String>)]
     from: Option<Day>,
@@ -205,6 +209,9 @@ impl ListFilter for TaskParams {
             system_id: self.system_id,
             assignee_id: self.assignee_id,
             status: self.status,
+            open: self.open,
+            mine: self.mine.unwrap_or(false),
+            person: None,
             from: self.from.map(|d| d.0),
             to: self.to.map(|d| d.0),
         })

@@ -56,6 +56,10 @@ struct TicketParams {
     kind: Option<TicketType>,
     severity: Option<String>,
     assignee_id: Option<String>,
+    /// true: nobody handles it yet.
+    unassigned: Option<bool>,
+    /// Reported by this user.
+    reporter_id: Option<String>,
     /// true: a clock has breached.
     breached: Option<bool>,
     /// true: a running clock has reached its at-risk share (the policy's first escalation step
@@ -86,6 +90,8 @@ impl ListFilter for TicketParams {
             kind: self.kind,
             severity: self.severity,
             assignee_id: self.assignee_id,
+            unassigned: self.unassigned,
+            reporter_id: self.reporter_id,
             breached: self.breached,
             at_risk: self.at_risk,
             from: self.from.map(|m| m.at),

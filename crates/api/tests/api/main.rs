@@ -28,4 +28,5 @@ mod tenancy;
 mod ticket_lists;
 mod ticket_work;
 mod tickets;
+mod today;
 mod validation;

@@ -20,7 +20,9 @@ use crate::{App, AppError, Result, audit, bureau_date};
 
 impl App {
     pub async fn list_inspection_tasks(&self, p: &Principal, q: &ListQuery, f: &TaskFilter) -> Result<Page<Task>> {
-        Ok(store::inspections::list_tasks(&self.store, &p.scope(), q, f, self.business_now()).await?)
+        let mut f = f.clone();
+        f.person = f.mine.then(|| (p.user_id.clone(), p.role));
+        Ok(store::inspections::list_tasks(&self.store, &p.scope(), q, &f, self.business_now()).await?)
     }
 
     pub async fn get_inspection_task(&self, p: &Principal, id: &str) -> Result<Task> {

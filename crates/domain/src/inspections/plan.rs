@@ -212,6 +212,12 @@ pub struct TaskFilter {
     pub system_id: Option<String>,
     pub assignee_id: Option<String>,
     pub status: Option<TaskStatus>,
+    /// `true`: not done yet (pending or overdue).
+    pub open: Option<bool>,
+    /// The caller's own: assigned to them, or to their role with no person named (the app fills
+    /// `person` from the caller).
+    pub mine: bool,
+    pub person: Option<(String, crate::Role)>,
     /// Scheduled on or after.
     pub from: Option<NaiveDate>,
     /// Scheduled on or before.

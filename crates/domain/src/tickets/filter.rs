@@ -20,6 +20,9 @@ pub struct TicketFilter {
     /// A level of the ticket's policy.
     pub severity: Option<String>,
     pub assignee_id: Option<String>,
+    /// `true`: nobody handles it yet.
+    pub unassigned: Option<bool>,
+    pub reporter_id: Option<String>,
     /// A clock has breached (or, with `false`, none has).
     pub breached: Option<bool>,
     /// A running clock has reached its at-risk share (`PolicySpec::risk_percent`) and none has

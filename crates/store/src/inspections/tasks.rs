@@ -143,6 +143,19 @@ fn filtered(scope: &Scope, q: &ListQuery, f: &TaskFilter, now: DateTime<Utc>) ->
         Some(TaskStatus::Pending) => s = s.filter(tk::Column::Done.eq(false)).filter(tk::Column::DueAt.gte(now)),
         None => {}
     }
+    if let Some(open) = f.open {
+        s = s.filter(tk::Column::Done.eq(!open));
+    }
+    // As `may_inspect` reads a task: named for them, or for their role (or anyone) with nobody named.
+    if let Some((user, role)) = &f.person {
+        let anyone_in_role =
+            Condition::any().add(tk::Column::AssigneeRole.eq(role.as_str())).add(tk::Column::AssigneeRole.is_null());
+        s = s.filter(
+            Condition::any()
+                .add(tk::Column::AssigneeId.eq(user.as_str()))
+                .add(Condition::all().add(tk::Column::AssigneeId.is_null()).add(anyone_in_role)),
+        );
+    }
     if let Some(from) = f.from {
         s = s.filter(tk::Column::ScheduledFor.gte(from));
     }

@@ -178,7 +178,13 @@ fn filtered(scope: &Scope, q: &ListQuery, f: &TicketFilter, now: DateTime<Utc>) 
         .filter(list::eq_opt(t::Column::Kind, &f.kind.map(|k| k.as_str().to_string())))
         .filter(list::eq_opt(t::Column::Severity, &f.severity))
         .filter(list::eq_opt(t::Column::AssigneeId, &f.assignee_id))
+        .filter(list::eq_opt(t::Column::ReporterId, &f.reporter_id))
         .filter(list::search(&[t::Column::Title, t::Column::Number], q.q.as_deref()));
+    match f.unassigned {
+        Some(true) => s = s.filter(t::Column::AssigneeId.is_null()),
+        Some(false) => s = s.filter(t::Column::AssigneeId.is_not_null()),
+        None => {}
+    }
     if !f.statuses.is_empty() {
         s = s.filter(t::Column::Status.is_in(f.statuses.iter().map(|x| x.as_str())));
     }
