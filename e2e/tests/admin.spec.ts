@@ -17,6 +17,9 @@ test('admin registers a unit and a system, finds it with a filter and exports it
   await page.goto('/login')
   await shot(page, 'admin-01-login')
   await login(page, ADMIN.username, ADMIN.password)
+  // The home page is the day's work; the registry's figures are the overview.
+  await expect(page.getByTestId('today-breached')).toBeVisible()
+  await page.getByTestId('menu-dashboard').click()
 
   const seeded = WORLD.reduce((n, u) => n + u.systems.length, 0)
   await expect(page.getByTestId('tile-systems')).toContainText(String(seeded))

@@ -11,6 +11,11 @@ test.describe('on a phone (390×844)', () => {
     await expectNoHorizontalScroll(page)
     await shot(page, 'mobile-01-login')
     await login(page, ADMIN.username, ADMIN.password)
+    await expect(page.getByTestId('today-breached')).toBeVisible()
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'mobile-02-today')
+    await page.goto('/overview')
+    await expect(page.getByTestId('tile-systems')).toBeVisible()
     await expectNoHorizontalScroll(page)
     await shot(page, 'mobile-02-dashboard')
 
@@ -58,6 +63,10 @@ test.describe('on a wide screen (1920×1080)', () => {
 
   test('the dashboard and a list use the width', async ({ page }) => {
     await login(page, ADMIN.username, ADMIN.password)
+    await expect(page.getByTestId('today-breached')).toBeVisible()
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'wide-00-today')
+    await page.getByTestId('menu-dashboard').click()
     await expect(page.locator('canvas').first()).toBeVisible()
     await expectNoHorizontalScroll(page)
     await shot(page, 'wide-01-dashboard')

@@ -59,11 +59,10 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
   test('a unit user reports, an engineer resolves, the user rates, the bureau sees the clocks met', async ({ page, request }) => {
     await contractWithPolicy(request)
 
-    // The unit user reports a problem with a photo from the phone.
+    // The unit user reports a problem from the home page, with a photo from the phone.
     await login(page, UNIT_USER.username, UNIT_USER.password)
-    await page.getByTestId('menu-toggle').click()
-    await page.getByTestId('menu-tickets').click()
-    await page.getByTestId('report').click()
+    await expect(page.getByTestId('today-my_open')).toBeVisible()
+    await page.getByTestId('today-report').click()
     await page.getByTestId('report-system').click()
     await page.getByRole('option', { name: SYSTEM }).click()
     await page.getByTestId('report-severity').click()
@@ -81,9 +80,10 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await shot(page, 'tickets-02-reported')
     const url = page.url()
 
-    // The engineer takes it, responds and resolves it.
+    // The engineer finds it unassigned on the home page, takes it, responds and resolves it.
     await login(page, ENGINEER.username, ENGINEER.password)
-    await page.goto(url)
+    await page.getByTestId('today-unassigned').getByText('办公系统打不开').first().click()
+    await expect(page).toHaveURL(url)
     await page.getByTestId('assign-me').click()
     await page.getByTestId('to-responded').click()
     await expect(page.getByTestId('ticket-status')).toHaveText('已响应')
@@ -111,9 +111,10 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await expect(page.getByTestId('resolution-summary-shown')).toHaveText('重启应用服务后恢复，已观察 30 分钟')
     await shot(page, 'tickets-03-resolved')
 
-    // The unit user confirms and rates it.
+    // The unit user finds it waiting for confirmation on the home page, confirms and rates it.
     await login(page, UNIT_USER.username, UNIT_USER.password)
-    await page.goto(url)
+    await page.getByTestId('today-awaiting_confirmation').getByText('办公系统打不开').first().click()
+    await expect(page).toHaveURL(url)
     await expect(page.getByText('已重启应用服务，请确认')).toBeVisible()
     await page.getByTestId('to-closed').click()
     await expect(page.getByTestId('ticket-status')).toHaveText('已关闭')

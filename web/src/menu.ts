@@ -10,6 +10,7 @@ import {
   House,
   Monitor,
   Odometer,
+  PieChart,
   Stamp,
   Stopwatch,
   OfficeBuilding,
@@ -30,14 +31,18 @@ export interface MenuEntry {
 }
 
 const everyone: Role[] = ['admin', 'auditor', 'unit_user', 'vendor_pm', 'engineer']
+// A unit's clerk reports, confirms and follows their own systems: contracts, vendors, the
+// deadline simulator are the bureau's and the vendor's tools.
+const staff: Role[] = ['admin', 'auditor', 'vendor_pm', 'engineer']
 
 export const MENU: MenuEntry[] = [
-  { name: 'dashboard', path: '/', label: 'nav.dashboard', icon: House, roles: everyone },
+  { name: 'home', path: '/', label: 'nav.home', icon: House, roles: everyone },
   { name: 'tickets', path: '/tickets', label: 'nav.tickets', icon: Headset, roles: everyone },
   { name: 'inspections', path: '/inspections', label: 'nav.inspections', icon: Checked, roles: everyone },
   { name: 'monitoring', path: '/monitoring', label: 'nav.monitoring', icon: DataLine, roles: everyone },
   { name: 'approvals', path: '/approvals', label: 'nav.approvals', icon: Stamp, roles: everyone },
-  { name: 'contracts', path: '/contracts', label: 'nav.contracts', icon: Document, roles: everyone },
+  { name: 'dashboard', path: '/overview', label: 'nav.dashboard', icon: PieChart, roles: ['admin', 'auditor', 'vendor_pm'] },
+  { name: 'contracts', path: '/contracts', label: 'nav.contracts', icon: Document, roles: staff },
   { name: 'systems', path: '/systems', label: 'nav.systems', icon: Monitor, roles: everyone },
   { name: 'assets', path: '/assets', label: 'nav.assets', icon: Box, roles: everyone },
   {
@@ -47,12 +52,12 @@ export const MENU: MenuEntry[] = [
     icon: OfficeBuilding,
     roles: ['admin', 'auditor', 'vendor_pm', 'engineer'],
   },
-  { name: 'vendors', path: '/vendors', label: 'nav.vendors', icon: Coin, roles: ['admin', 'auditor', 'unit_user'] },
+  { name: 'vendors', path: '/vendors', label: 'nav.vendors', icon: Coin, roles: ['admin', 'auditor'] },
   { name: 'users', path: '/users', label: 'nav.users', icon: UserIcon, roles: ['admin', 'auditor', 'vendor_pm'] },
   { name: 'calendars', path: '/calendars', label: 'nav.calendars', icon: Calendar, roles: ['admin', 'auditor', 'vendor_pm'] },
   { name: 'holidays', path: '/holidays', label: 'nav.holidays', icon: Sunny, roles: ['admin', 'auditor'] },
   { name: 'policies', path: '/sla/policies', label: 'nav.policies', icon: Odometer, roles: ['admin', 'auditor', 'vendor_pm'] },
-  { name: 'simulate', path: '/sla/simulate', label: 'nav.simulate', icon: Stopwatch, roles: everyone },
+  { name: 'simulate', path: '/sla/simulate', label: 'nav.simulate', icon: Stopwatch, roles: staff },
   { name: 'audit', path: '/audit', label: 'nav.audit', icon: Tickets, roles: ['admin', 'auditor'] },
 ]
 

@@ -11,7 +11,8 @@ export const router = createRouter({
       path: '/',
       component: () => import('@/views/AppLayout.vue'),
       children: [
-        { path: '', name: 'dashboard', component: () => import('@/views/DashboardView.vue') },
+        { path: '', name: 'home', component: () => import('@/views/TodayView.vue') },
+        { path: 'overview', name: 'dashboard', component: () => import('@/views/DashboardView.vue') },
         { path: 'units', name: 'units', component: () => import('@/views/UnitsView.vue') },
         { path: 'vendors', name: 'vendors', component: () => import('@/views/VendorsView.vue') },
         { path: 'users', name: 'users', component: () => import('@/views/UsersView.vue') },
@@ -63,5 +64,5 @@ router.beforeEach(async (to) => {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
   const screen = (to.meta.menu as string | undefined) ?? (to.name as string | undefined) ?? ''
-  return allowed(screen, role.value) ? true : { name: 'dashboard' }
+  return allowed(screen, role.value) ? true : { name: 'home' }
 })

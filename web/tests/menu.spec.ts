@@ -11,8 +11,13 @@ describe('the menu follows the role', () => {
   })
 
   it('keeps unit users and engineers to their work', () => {
-    expect(names('unit_user')).toEqual(['dashboard', 'tickets', 'inspections', 'monitoring', 'approvals', 'contracts', 'systems', 'assets', 'vendors', 'simulate'])
-    expect(names('unit_user')).not.toContain('policies')
+    // A unit's clerk: their home page, their reports and their systems; no contracts, vendors,
+    // deadline simulator or registry overview.
+    expect(names('unit_user')).toEqual(['home', 'tickets', 'inspections', 'monitoring', 'approvals', 'systems', 'assets'])
+    expect(names('engineer')[0]).toBe('home')
+    expect(names('engineer')).not.toContain('dashboard')
+    expect(names('admin').slice(0, 1)).toEqual(['home'])
+    expect(names('admin')).toContain('dashboard')
     expect(names('engineer')).not.toContain('audit')
     expect(names('engineer')).not.toContain('users')
     expect(names('vendor_pm')).toContain('users')
@@ -23,6 +28,8 @@ describe('the menu follows the role', () => {
     expect(allowed('audit', 'unit_user')).toBe(false)
     expect(allowed('audit', 'auditor')).toBe(true)
     expect(allowed('contract', 'engineer')).toBe(true) // not a menu entry: open to all signed-in users
-    expect(allowed('dashboard', null)).toBe(false)
+    expect(allowed('home', null)).toBe(false)
+    expect(allowed('dashboard', 'unit_user')).toBe(false)
+    expect(allowed('simulate', 'unit_user')).toBe(false)
   })
 })

@@ -39,7 +39,8 @@ fn ticket_item(t: Ticket) -> TodayItem {
         number: Some(t.number),
         system_id: Some(t.system_id),
         system_name: None,
-        at: t.next_due_at,
+        // A breached ticket's next due time belongs to another clock: the badge says enough.
+        at: if t.breached { None } else { t.next_due_at },
         state: state.into(),
     }
 }

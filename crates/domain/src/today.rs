@@ -50,8 +50,8 @@ pub struct TodayItem {
     pub number: Option<String>,
     pub system_id: Option<String>,
     pub system_name: Option<String>,
-    /// The moment that matters: a ticket's or task's due time, since when a system is down,
-    /// when a request was made.
+    /// The moment that matters: a ticket's next due time (none once breached: it belongs to
+    /// another clock), a task's due time, since when a system is down, when a request was made.
     pub at: Option<DateTime<Utc>>,
     /// For the badge: `breached`, `at_risk`, `running`, `overdue`, `pending`, `down`, or a
     /// ticket's status for a unit's own reports.

@@ -4170,8 +4170,8 @@ export interface components {
         TodayItem: {
             /**
              * Format: date-time
-             * @description The moment that matters: a ticket's or task's due time, since when a system is down,
-             *     when a request was made.
+             * @description The moment that matters: a ticket's next due time (none once breached: it belongs to
+             *     another clock), a task's due time, since when a system is down, when a request was made.
              */
             at?: string | null;
             id: string;
