@@ -39,6 +39,7 @@ pub mod approvals;
 pub mod audit;
 pub mod dashboard;
 pub mod error;
+pub mod geo;
 pub mod inspections;
 pub mod list;
 pub mod monitoring;

@@ -50,6 +50,21 @@ pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<User>>
     m.map(to_domain).transpose()
 }
 
+/// How people are named on screen: the display name, else the user name; by id.
+pub async fn display_names(c: &impl Conn, ids: &[String]) -> Result<std::collections::HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = users::Entity::find().filter(users::Column::Id.is_in(ids.iter().cloned())).all(c.conn()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let name = m.display_name.filter(|n| !n.trim().is_empty()).unwrap_or(m.username);
+            (m.id, name)
+        })
+        .collect())
+}
+
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &UserFilter) -> Result<Page<User>> {
     let select = users::Entity::find()
         .filter(visible(scope))

@@ -4208,6 +4208,7 @@ export interface components {
         TransitionInput: {
             /** @description RFC 3339; only an administrator may give a past instant. */
             at?: string | null;
+            location?: null | components["schemas"]["Location"];
             /** @description Required for `pending` and `reopened`. */
             reason?: string | null;
             resolution?: null | components["schemas"]["ResolutionInput"];

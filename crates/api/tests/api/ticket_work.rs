@@ -138,3 +138,76 @@ both!(the_handler_and_the_manager_hear_when_a_clock_turns_amber_and_when_it_brea
         (Some(id.as_str()), Some(true))
     );
 });
+
+both!(an_engineer_who_responds_takes_the_ticket_and_arrival_records_where, |t: TestApp| async move {
+    let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
+    t.clock.set(bj("2026-11-23T10:00"));
+    let report =
+        json!({"system_id": f.system, "type": "incident", "severity": "二级（严重）", "title": "机房空调告警"});
+    let (_, a) = t.post("/api/v1/tickets", &f.reporter, report.clone()).await;
+    let (_, b) = t.post("/api/v1/tickets", &f.reporter, report).await;
+    let (a, b) = (a["id"].as_str().unwrap().to_string(), b["id"].as_str().unwrap().to_string());
+
+    let v = step(&t, &a, &f.engineer, json!({"to": "responded"})).await;
+    assert_eq!(
+        (v["assignee_id"].as_str(), v["assignee_name"].as_str()),
+        (Some(f.engineer_id.as_str()), Some("engineer"))
+    );
+    let taken = v["events"].as_array().unwrap().iter().find(|e| e["kind"] == "assigned").expect("an assigned event");
+    assert_eq!(
+        (taken["data"]["to"].as_str(), taken["data"]["on_response"].as_bool()),
+        (Some(f.engineer_id.as_str()), Some(true))
+    );
+    // The manager answering (dispatching) takes nothing.
+    let v = step(&t, &b, &f.pm, json!({"to": "responded"})).await;
+    assert_eq!(v["assignee_id"], Value::Null);
+
+    let url = format!("/api/v1/tickets/{a}/transitions");
+    for (body, field) in [
+        (json!({"to": "arrived", "location": {"latitude": 95.0, "longitude": 114.4}}), "location"),
+        (json!({"to": "arrived", "location": {"latitude": 36.1, "longitude": 114.4, "accuracy": -3}}), "location"),
+        (json!({"to": "in_progress", "location": {"latitude": 36.1, "longitude": 114.4}}), "location"),
+        // Not a number at all: the body itself is malformed (400), the field still named.
+        (json!({"to": "arrived", "location": {"latitude": "北纬36度", "longitude": 114.4}}), "location.latitude"),
+    ] {
+        let (s, e) = t.post(&url, &f.engineer, body.clone()).await;
+        assert!(matches!(s, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST), "{body} → {e}");
+        assert!(
+            e["field_errors"].as_array().unwrap().iter().any(|x| x["field"].as_str().unwrap().starts_with(field)),
+            "{body} → {e}"
+        );
+    }
+    let here = json!({"latitude": 36.0976, "longitude": 114.3925, "accuracy": 15.0});
+    let v = step(&t, &a, &f.engineer, json!({"to": "arrived", "location": here})).await;
+    assert_eq!(v["status"], "arrived");
+    let arrived = v["events"].as_array().unwrap().iter().rev().find(|e| e["to_status"] == "arrived").unwrap();
+    assert_eq!(arrived["data"]["location"], here);
+    // The timeline names people and places in words.
+    let text = |v: &Value, kind: &str| -> Vec<String> {
+        v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == kind)
+            .map(|e| e["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(text(&v, "assigned"), ["engineer 响应并接单"]);
+    assert!(
+        text(&v, "transition").last().unwrap().contains("北纬36.09760°、东经114.39250°（精度约 15 米）"),
+        "{:?}",
+        text(&v, "transition")
+    );
+    let en: Value = t
+        .client
+        .get(format!("{}/api/v1/tickets/{a}", t.base))
+        .bearer_auth(&f.engineer)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(text(&en, "transition").last().unwrap().ends_with("at 36.09760°N 114.39250°E (within about 15 m)"), "{en}");
+});

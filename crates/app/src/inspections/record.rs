@@ -73,15 +73,7 @@ impl App {
         let results = evaluate(&template.items, &input.results, &per_item, &auto)?;
         let location = match &input.location {
             None => None,
-            Some(l) => {
-                let ok = (-90.0..=90.0).contains(&l.latitude)
-                    && (-180.0..=180.0).contains(&l.longitude)
-                    && l.accuracy.is_none_or(|a| a.is_finite() && a >= 0.0);
-                if !ok {
-                    return Err(FieldError::new("location", "位置坐标无效", "the location is not valid").into());
-                }
-                Some((l.latitude, l.longitude, l.accuracy))
-            }
+            Some(l) => l.check("location").map(|l| Some((l.latitude, l.longitude, l.accuracy)))?,
         };
         let note = domain::error::Checker::default().optional_text("note", input.note.as_deref(), 2000);
         // A linked ticket must be an open one of the same system that the inspector can see.

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use domain::approvals::ApprovalKind;
+use domain::geo::Location;
 use domain::tickets::input::{
     AssignInput, MAX_EVENTS, MilestoneInput, OutageFields, OutageInput, RatingInput, TransitionFields, TransitionInput,
     transition_refused,
@@ -188,11 +189,19 @@ impl App {
         e.from_status = Some(before.status);
         e.to_status = Some(f.to);
         e.reason = f.reason.clone();
-        e.data = match &f.resolution {
-            Some(r) => json!({"resolution": r}),
-            None => json!({"waiting_for": f.waiting_for}),
+        e.data = match (&f.resolution, &f.location) {
+            (Some(r), _) => json!({"resolution": r}),
+            (None, Some(l)) => json!({"location": l}),
+            (None, None) => json!({"waiting_for": f.waiting_for}),
         };
         store::tickets::add_event(tx, &t.id, &e).await?;
+        // An engineer who answers a ticket nobody handles takes it: the unit sees a name at once.
+        if f.to == Status::Responded && before.assignee_id.is_none() && p.role == Role::Engineer {
+            t.assignee_id = Some(p.user_id.clone());
+            let mut e = event(p, at, now, "assigned");
+            e.data = json!({"from": null, "to": p.user_id, "on_response": true});
+            store::tickets::add_event(tx, &t.id, &e).await?;
+        }
         self.notify_transition(tx, t, f.to, now).await
     }
 
@@ -413,26 +422,49 @@ impl App {
     }
 }
 
-/// A timeline entry in words.
-pub(super) fn event_text(e: &Event) -> Msg {
+/// A timeline entry in words; `names` has people's display names by user id.
+pub(super) fn event_text(e: &Event, names: &std::collections::HashMap<String, String>) -> Msg {
     let s = |k: &str| e.data.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    // What the system does itself (a monitor's report, the clock job) is said so in each language.
+    let (who_zh, who_en) = match e.actor_id.as_deref() {
+        None | Some("system") => ("系统".to_string(), "The system".to_string()),
+        _ => (e.actor_name.clone(), e.actor_name.clone()),
+    };
+    let person = |k: &str| e.data.get(k).and_then(|v| v.as_str()).map(|id| names.get(id).cloned().unwrap_or(id.into()));
     match e.kind.as_str() {
-        "created" => Msg::new(format!("{} 报告了问题", e.actor_name), format!("{} reported the problem", e.actor_name)),
+        "created" => Msg::new(format!("{who_zh} 报告了问题"), format!("{who_en} reported the problem")),
         "transition" => {
             let to = e.to_status.map(|s| s.label()).unwrap_or_else(|| Msg::new("", ""));
             let auto = e.data.get("automatic").and_then(|v| v.as_bool()).unwrap_or(false);
             if auto {
                 Msg::new(format!("自动转为“{}”", to.zh), format!("automatically {}", to.en))
             } else {
-                Msg::new(
-                    format!("{} 将工单转为“{}”", e.actor_name, to.zh),
-                    format!("{} set the ticket to {}", e.actor_name, to.en),
-                )
+                let mut m = Msg::new(
+                    format!("{who_zh} 将工单转为“{}”", to.zh),
+                    format!("{who_en} set the ticket to {}", to.en),
+                );
+                if let Some(l) = e.data.get("location").and_then(|l| serde_json::from_value::<Location>(l.clone()).ok())
+                {
+                    let (zh, en) = place(&l);
+                    m = Msg::new(format!("{}，{zh}", m.zh), format!("{}, {en}", m.en));
+                }
+                m
             }
         }
-        "assigned" => {
-            Msg::new(format!("{} 更改了处理人", e.actor_name), format!("{} changed the assignee", e.actor_name))
-        }
+        "assigned" => match (person("from"), person("to")) {
+            (_, Some(to)) if e.data.get("on_response").is_some() => {
+                Msg::new(format!("{to} 响应并接单"), format!("{to} responded and took the ticket"))
+            }
+            (Some(from), Some(to)) => Msg::new(
+                format!("{who_zh} 将处理人由 {from} 改为 {to}"),
+                format!("{who_en} reassigned it from {from} to {to}"),
+            ),
+            (None, Some(to)) => Msg::new(format!("{who_zh} 指派给 {to}"), format!("{who_en} assigned it to {to}")),
+            (Some(from), None) => {
+                Msg::new(format!("{who_zh} 取消了 {from} 的指派"), format!("{who_en} unassigned {from}"))
+            }
+            (None, None) => Msg::new(format!("{who_zh} 更改了处理人"), format!("{who_en} changed the assignee")),
+        },
         "level" => {
             let to = support_level_label(&s("to"));
             Msg::new(format!("升级到 {}（{}）", s("to"), to.zh), format!("escalated to {} ({})", s("to"), to.en))
@@ -455,18 +487,29 @@ pub(super) fn event_text(e: &Event) -> Msg {
         }
         "milestone" => {
             let m = super::clocks::metric_label(&s("metric"));
-            Msg::new(
-                format!("{} 记录：{}完成", e.actor_name, m.zh),
-                format!("{} recorded: {} done", e.actor_name, m.en),
-            )
+            Msg::new(format!("{who_zh} 记录：{}完成", m.zh), format!("{who_en} recorded: {} done", m.en))
         }
-        "cause" => {
-            Msg::new(format!("{} 记录了中断原因和时间", e.actor_name), format!("{} recorded the outage", e.actor_name))
-        }
+        "cause" => Msg::new(format!("{who_zh} 记录了中断原因和时间"), format!("{who_en} recorded the outage")),
         "rated" => {
             let r = e.data.get("rating").and_then(|v| v.as_i64()).unwrap_or(0);
-            Msg::new(format!("{} 评价 {r} 星", e.actor_name), format!("{} rated it {r}/5", e.actor_name))
+            Msg::new(format!("{who_zh} 评价 {r} 星"), format!("{who_en} rated it {r}/5"))
         }
         other => Msg::new(other, other),
     }
+}
+
+/// A position in words, with how precise the phone said it was (no map service is reached:
+/// government networks are often offline).
+fn place(l: &Location) -> (String, String) {
+    let (ns, ew) = (
+        if l.latitude >= 0.0 { ("北纬", "N") } else { ("南纬", "S") },
+        if l.longitude >= 0.0 { ("东经", "E") } else { ("西经", "W") },
+    );
+    let (lat, lon) = (l.latitude.abs(), l.longitude.abs());
+    let acc = l.accuracy.map(|a| a.round() as i64);
+    let zh = format!("位置 {}{lat:.5}°、{}{lon:.5}°", ns.0, ew.0)
+        + &acc.map(|a| format!("（精度约 {a} 米）")).unwrap_or_default();
+    let en = format!("at {lat:.5}°{} {lon:.5}°{}", ns.1, ew.1)
+        + &acc.map(|a| format!(" (within about {a} m)")).unwrap_or_default();
+    (zh, en)
 }

@@ -260,8 +260,20 @@ impl App {
     ) -> Result<TicketDetail> {
         let internal = p.scope() != Scope::Unit(ticket.unit_id.clone()) || p.role != Role::UnitUser;
         let mut events = store::tickets::events(&self.store, &ticket.id).await?;
+        // People by their display names: the actors, the assignees named by assignments, the handler.
+        let mut ids: Vec<String> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
+        for e in events.iter().filter(|e| e.kind == "assigned") {
+            ids.extend(["from", "to"].iter().filter_map(|k| e.data.get(*k).and_then(|v| v.as_str()).map(String::from)));
+        }
+        ids.extend(ticket.assignee_id.clone());
+        ids.sort();
+        ids.dedup();
+        let names = store::users::display_names(&self.store, &ids).await?;
         for e in &mut events {
-            e.text = lifecycle::event_text(e).pick(lang).to_string();
+            if let Some(n) = e.actor_id.as_ref().and_then(|id| names.get(id)) {
+                e.actor_name = n.clone();
+            }
+            e.text = lifecycle::event_text(e, &names).pick(lang).to_string();
         }
         let rules = self.rules_for(&ticket, Some(rules)).await?;
         let clocks = self.clock_views(&ticket, &rules, &events, lang).await?;
@@ -270,12 +282,7 @@ impl App {
         let allowed = ticket.status.next().iter().copied().filter(|s| s.may_enter(p.role)).collect();
         let levels =
             rules.policy.as_ref().map(|p| p.spec.levels.iter().map(|l| l.name.clone()).collect()).unwrap_or_default();
-        let assignee_name = match &ticket.assignee_id {
-            Some(id) => store::users::get(&self.store, &Scope::All, id)
-                .await?
-                .map(|u| u.display_name.filter(|n| !n.trim().is_empty()).unwrap_or(u.username)),
-            None => None,
-        };
+        let assignee_name = ticket.assignee_id.as_ref().and_then(|id| names.get(id).cloned());
         let mut ticket = ticket;
         ticket.cause_counted = self.cause_counted(&ticket).await?;
         Ok(TicketDetail { ticket, clocks, events, comments, attachments, allowed, levels, assignee_name })

@@ -27,13 +27,7 @@ pub struct ResultInput {
     pub ticket_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct Location {
-    pub latitude: f64,
-    pub longitude: f64,
-    /// Metres, as the browser reports it.
-    pub accuracy: Option<f64>,
-}
+pub use crate::geo::Location;
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct RecordInput {

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::view::Resolution;
 use super::{Cause, Channel, SUPPORT_LEVELS, Status, TicketType};
 use crate::error::Checker;
+use crate::geo::Location;
 use crate::sla::simulate::parse_instant;
 use crate::{FieldError, Msg};
 
@@ -118,6 +119,8 @@ pub struct TransitionInput {
     pub at: Option<String>,
     /// Required for `resolved` (and only there): the service record.
     pub resolution: Option<ResolutionInput>,
+    /// Only for `arrived`: where the engineer was, as the phone reports it.
+    pub location: Option<Location>,
 }
 
 /// The service record given on resolving; `summary` is required.
@@ -138,6 +141,7 @@ pub struct TransitionFields {
     pub waiting_for: Option<String>,
     pub at: Option<DateTime<Utc>>,
     pub resolution: Option<Resolution>,
+    pub location: Option<Location>,
 }
 
 impl ResolutionInput {
@@ -194,8 +198,16 @@ impl TransitionInput {
             }
             (None, _) => None,
         };
+        let location = match (&self.location, to) {
+            (Some(l), Some(Status::Arrived)) => l.check("location").map_err(|e| c.push(e)).ok(),
+            (Some(_), _) => {
+                c.push(FieldError::new("location", "位置只在到场时记录", "a location is recorded on arrival only"));
+                None
+            }
+            (None, _) => None,
+        };
         c.finish()?;
-        Ok(TransitionFields { to: to.unwrap_or(Status::InProgress), reason, waiting_for, at, resolution })
+        Ok(TransitionFields { to: to.unwrap_or(Status::InProgress), reason, waiting_for, at, resolution, location })
     }
 }
 
