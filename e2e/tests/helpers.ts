@@ -18,3 +18,12 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0)
 }
+
+/** Moves a ticket: the main button when it is the step offered first, else the entry under “更多”. */
+export async function ticketStep(page: Page, to: string): Promise<void> {
+  await expect(page.getByTestId('ticket-status')).toBeVisible()
+  if ((await page.locator(`button[data-testid="to-${to}"]`).count()) === 0) {
+    await page.getByTestId('more-actions').click()
+  }
+  await page.getByTestId(`to-${to}`).click()
+}

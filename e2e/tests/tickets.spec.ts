@@ -1,6 +1,6 @@
 import { type APIRequestContext, expect, test } from '@playwright/test'
 
-import { expectNoHorizontalScroll, login, shot } from './helpers'
+import { expectNoHorizontalScroll, login, shot, ticketStep } from './helpers'
 import { ADMIN, UNIT_USER } from './world'
 
 const ENGINEER = { username: 'gong', password: 'Engineer#E2e2026' }
@@ -101,7 +101,7 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await page.getByTestId('comment-body').fill('已重启应用服务，请确认')
     await page.getByTestId('comment-send').click()
     // Resolving writes the service record (002 需求91): nothing moves without a resolution.
-    await page.getByTestId('to-resolved').click()
+    await ticketStep(page, 'resolved')
     await expect(page.getByTestId('resolve-confirm')).toBeDisabled()
     await page.getByTestId('resolution-summary').fill('重启应用服务后恢复，已观察 30 分钟')
     await page.getByTestId('resolution-cause').fill('线路中断后应用连接未自动重连')
@@ -239,7 +239,7 @@ test.describe('a pause needs the unit’s consent', () => {
     await expect(page.getByTestId('ticket-status')).toHaveText('已响应')
     await page.getByTestId('to-in_progress').click()
     await expect(page.getByTestId('ticket-status')).toHaveText('处理中')
-    await page.getByTestId('to-pending').click()
+    await ticketStep(page, 'pending')
     await expect(page.getByTestId('pause-approval-note')).toBeVisible()
     await page.getByTestId('move-reason').fill('等待用户提供打印机型号和报错截图')
     await page.getByTestId('move-confirm').click()

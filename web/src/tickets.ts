@@ -89,3 +89,34 @@ export const CLOCK_TYPE: Record<Clock['state'], TagType> = {
 export function needsReason(to: string): boolean {
   return to === 'pending' || to === 'reopened'
 }
+
+/** Per status, the steps work usually takes next, most likely first. */
+const NEXT_STEPS: Record<string, string[]> = {
+  new: ['responded', 'in_progress'],
+  responded: ['arrived', 'in_progress'],
+  arrived: ['in_progress'],
+  in_progress: ['restored', 'resolved'],
+  pending: ['in_progress'],
+  restored: ['resolved'],
+  resolved: ['closed'],
+  reopened: ['in_progress', 'responded'],
+}
+
+/**
+ * The one step offered as the main button: the likeliest next one the caller may take, skipping
+ * arrival and restore when the ticket has no such clock still to meet. The others go under “更多”.
+ */
+export function primaryStep(
+  status: string,
+  allowed: readonly string[],
+  clocks: readonly Pick<Clock, 'metric' | 'state' | 'stopped_at'>[],
+): string | null {
+  const open = (m: string) => clocks.some((c) => c.metric === m && c.state !== 'met' && !c.stopped_at)
+  for (const s of NEXT_STEPS[status] ?? []) {
+    if (!allowed.includes(s)) continue
+    if (s === 'arrived' && !open('arrival')) continue
+    if (s === 'restored' && !open('restore')) continue
+    return s
+  }
+  return allowed.find((s) => s !== 'reopened' && s !== 'pending') ?? null
+}

@@ -3904,6 +3904,20 @@ export interface components {
             severity?: string | null;
         };
         /**
+         * @description The rules behind a ticket's clocks, named: the policy at the version pinned when it was
+         *     reported, the level, the calendar, and whether it came in working hours.
+         */
+        SlaBasis: {
+            calendar_id: string;
+            calendar_name: string;
+            in_hours: boolean;
+            level?: string | null;
+            policy_id: string;
+            policy_name: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
          * @description Where a ticket is in its lifecycle.
          * @enum {string}
          */
@@ -4126,6 +4140,7 @@ export interface components {
             events: components["schemas"]["Event"][];
             /** @description Names of the policy's levels, most severe first. */
             levels: string[];
+            sla_basis?: null | components["schemas"]["SlaBasis"];
         };
         TicketInput: {
             assignee_id?: string | null;

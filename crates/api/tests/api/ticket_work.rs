@@ -20,6 +20,14 @@ both!(resolving_needs_a_resolution_and_reopening_clears_it, |t: TestApp| async m
         .await;
     let id = tk["id"].as_str().unwrap().to_string();
     assert_eq!((&tk["resolution"], &tk["assignee_name"]), (&Value::Null, &Value::Null));
+    // The due times name what they follow.
+    let basis = &tk["sla_basis"];
+    assert_eq!(
+        (basis["policy_id"].as_str(), basis["version"].as_i64(), basis["level"].as_str(), basis["in_hours"].as_bool()),
+        (Some(f.policy.as_str()), Some(1), Some("二级（严重）"), Some(true)),
+        "{basis}"
+    );
+    assert!(!basis["policy_name"].as_str().unwrap().is_empty() && !basis["calendar_name"].as_str().unwrap().is_empty());
     // The unit sees who handles its ticket by name, never by a user id.
     let user = format!("/api/v1/users/{}", f.engineer_id);
     let (_, mut u) = t.get(&user, &t.admin).await;

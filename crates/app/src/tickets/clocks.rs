@@ -77,6 +77,7 @@ fn level_rank(l: &str) -> usize {
 pub(crate) struct Rules {
     pub policy: Option<PolicyView>,
     pub calendar: Calendar,
+    pub calendar_name: String,
 }
 
 impl Rules {
@@ -122,8 +123,8 @@ impl App {
             _ => None,
         };
         let calendar_id = policy.as_ref().map_or(FALLBACK_CALENDAR, |p| p.spec.calendar_id.as_str());
-        let (_, calendar) = self.compiled_calendar(calendar_id).await?;
-        Ok(Arc::new(Rules { policy, calendar }))
+        let (stored, calendar) = self.compiled_calendar(calendar_id).await?;
+        Ok(Arc::new(Rules { policy, calendar, calendar_name: stored.spec.name }))
     }
 
     /// `given` when it fits `t`, else read afresh.

@@ -15,7 +15,7 @@ use domain::registry::coverage::{self, Coverage};
 use domain::sla::compiled::micros;
 pub use domain::tickets::filter::{SORT_KEYS, TicketFilter};
 use domain::tickets::input::{TicketFields, TicketInput};
-use domain::tickets::view::{Event, Ticket, TicketDetail};
+use domain::tickets::view::{Event, SlaBasis, Ticket, TicketDetail};
 use domain::tickets::{Channel, Status, TicketType};
 use domain::{FieldError, Lang, Principal, Role, Scope};
 use serde_json::json;
@@ -153,9 +153,10 @@ impl App {
             self.check_assignee(p, vendor_id.as_deref(), a).await?;
         }
         let calendar_id = policy.as_ref().map(|v| v.spec.calendar_id.clone());
-        let (_, calendar) = self.compiled_calendar(calendar_id.as_deref().unwrap_or(clocks::FALLBACK_CALENDAR)).await?;
+        let (stored, calendar) =
+            self.compiled_calendar(calendar_id.as_deref().unwrap_or(clocks::FALLBACK_CALENDAR)).await?;
         let in_hours = calendar_id.is_none() || calendar.is_working(micros(reported_at));
-        let rules = Arc::new(Rules { policy, calendar });
+        let rules = Arc::new(Rules { policy, calendar, calendar_name: stored.spec.name });
         let policy = rules.policy.as_ref();
         let mut ticket = Ticket {
             id: store::new_id(),
@@ -283,9 +284,18 @@ impl App {
         let levels =
             rules.policy.as_ref().map(|p| p.spec.levels.iter().map(|l| l.name.clone()).collect()).unwrap_or_default();
         let assignee_name = ticket.assignee_id.as_ref().and_then(|id| names.get(id).cloned());
+        let sla_basis = rules.policy.as_ref().map(|p| SlaBasis {
+            policy_id: p.id.clone(),
+            policy_name: p.spec.name.clone(),
+            version: p.version,
+            level: ticket.severity.clone(),
+            calendar_id: p.spec.calendar_id.clone(),
+            calendar_name: rules.calendar_name.clone(),
+            in_hours: ticket.in_hours,
+        });
         let mut ticket = ticket;
         ticket.cause_counted = self.cause_counted(&ticket).await?;
-        Ok(TicketDetail { ticket, clocks, events, comments, attachments, allowed, levels, assignee_name })
+        Ok(TicketDetail { ticket, clocks, events, comments, attachments, allowed, levels, assignee_name, sla_basis })
     }
 
     async fn cause_counted(&self, t: &Ticket) -> Result<Option<bool>> {

@@ -180,6 +180,21 @@ pub struct TicketDetail {
     pub levels: Vec<String>,
     /// The assignee as people know them (display name, else user name); units see no user ids.
     pub assignee_name: Option<String>,
+    /// What the due times follow (null for a ticket no policy covers).
+    pub sla_basis: Option<SlaBasis>,
+}
+
+/// The rules behind a ticket's clocks, named: the policy at the version pinned when it was
+/// reported, the level, the calendar, and whether it came in working hours.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SlaBasis {
+    pub policy_id: String,
+    pub policy_name: String,
+    pub version: i32,
+    pub level: Option<String>,
+    pub calendar_id: String,
+    pub calendar_name: String,
+    pub in_hours: bool,
 }
 
 /// An in-app notification (the outbox other channels will read later).
