@@ -70,6 +70,10 @@ describe('ContractForm', () => {
   it('sends budgets in fen and shows item errors on the item they belong to', async () => {
     // The dialog loads the SLA policies an item may name.
     fetchMock.mockResolvedValueOnce(json(200, { items: [{ id: 'p1', name: '四级故障' }], total: 1, page: 1, page_size: 500 }))
+    // … and the vendor's staff who may handle an item's tickets by default.
+    fetchMock.mockResolvedValueOnce(
+      json(200, { items: [{ id: 'e1', username: 'gong', role: 'engineer', active: true, vendor_id: 'v1' }], total: 1, page: 1, page_size: 500 }),
+    )
     fetchMock.mockResolvedValueOnce(
       json(422, {
         code: 'validation',
@@ -107,7 +111,8 @@ describe('ContractForm', () => {
     document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
     await settle()
     expect((await sent(0)).path).toBe('/api/v1/sla/policies')
-    const { method, path, body } = await sent(1)
+    expect((await sent(1)).path).toBe('/api/v1/users')
+    const { method, path, body } = await sent(2)
     expect([method, path]).toEqual(['PUT', '/api/v1/contracts/c1'])
     expect(body).toMatchObject({
       items: [{ id: 'i1', budget_fen: 12_345_678, system_ids: ['s1'], sla_policy_id: 'p1', counted_causes: ['vendor'] }],

@@ -3,7 +3,7 @@
 use domain::list::{ListQuery, Page};
 pub use domain::registry::lists::contracts::{ContractFilter, SORT_KEYS};
 use domain::registry::{Contract, ContractInput, ContractItem, ContractItemFields, ContractItemInput};
-use domain::{FieldError, Principal, Scope};
+use domain::{FieldError, Principal, Role, Scope};
 use store::Tx;
 
 use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
@@ -20,9 +20,23 @@ async fn check_vendor(tx: &Tx, vendor_id: &str) -> Result<()> {
 }
 
 /// Every system an item names must exist (errors name `prefix.system_ids[j]`), and so must its
-/// SLA policy (`prefix.sla_policy_id`).
-async fn check_systems(tx: &Tx, items: &[(String, &ContractItemFields)]) -> Result<()> {
+/// SLA policy (`prefix.sla_policy_id`); its default assignee must be an active engineer or
+/// project manager of the contract's vendor (`prefix.default_assignee_id`).
+async fn check_items(tx: &Tx, vendor_id: &str, items: &[(String, &ContractItemFields)]) -> Result<()> {
     let mut errors = Vec::new();
+    for (prefix, item) in items {
+        let Some(uid) = &item.default_assignee_id else { continue };
+        let ok = store::users::get(tx, &Scope::All, uid).await?.is_some_and(|u| {
+            u.active && matches!(u.role, Role::Engineer | Role::VendorPm) && u.vendor_id.as_deref() == Some(vendor_id)
+        });
+        if !ok {
+            errors.push(FieldError::new(
+                format!("{prefix}default_assignee_id"),
+                "默认处理人须为本合同供应商的在职工程师或项目经理",
+                "must be an active engineer or project manager of the contract's vendor",
+            ));
+        }
+    }
     for (prefix, item) in items {
         if let Some(pid) = &item.sla_policy_id
             && store::sla::get(tx, &Scope::All, pid, None).await?.is_none()
@@ -66,7 +80,7 @@ impl App {
         let tx = self.store.begin().await?;
         check_vendor(&tx, &f.vendor_id).await?;
         let named: Vec<_> = f.items.iter().enumerate().map(|(i, it)| (format!("items[{i}]."), it)).collect();
-        check_systems(&tx, &named).await?;
+        check_items(&tx, &f.vendor_id, &named).await?;
         let c = store::contracts::insert(&tx, &f, t).await.map_err(duplicate)?;
         audit::<(), _>(&tx, p, "create", "contract", &c.id, None, Some(&c), t).await?;
         tx.commit().await?;
@@ -93,7 +107,7 @@ impl App {
         }
         check_vendor(&tx, &f.vendor_id).await?;
         let named: Vec<_> = f.items.iter().enumerate().map(|(i, it)| (format!("items[{i}]."), it)).collect();
-        check_systems(&tx, &named).await?;
+        check_items(&tx, &f.vendor_id, &named).await?;
         let c = store::contracts::update(&tx, id, &f, t).await.map_err(unknown_item)?;
         audit(&tx, p, "update", "contract", id, Some(&before), Some(&c), t).await?;
         tx.commit().await?;
@@ -133,7 +147,7 @@ impl App {
         if contract.items.iter().any(|i| i.name == f.name) {
             return Err(FieldError::new("name", "分项名称重复", "duplicates another item's name").into());
         }
-        check_systems(&tx, &[(String::new(), &f)]).await?;
+        check_items(&tx, &contract.vendor_id, &[(String::new(), &f)]).await?;
         let item = store::contracts::add_item(&tx, contract_id, &f).await?;
         audit::<(), _>(&tx, p, "create", "contract_item", &item.id, None, Some(&item), t).await?;
         tx.commit().await?;
@@ -156,7 +170,7 @@ impl App {
         if contract.items.iter().any(|i| i.name == f.name && i.id != item_id) {
             return Err(FieldError::new("name", "分项名称重复", "duplicates another item's name").into());
         }
-        check_systems(&tx, &[(String::new(), &f)]).await?;
+        check_items(&tx, &contract.vendor_id, &[(String::new(), &f)]).await?;
         let item = store::contracts::update_item(&tx, contract_id, item_id, &f).await?;
         audit(&tx, p, "update", "contract_item", item_id, Some(&before), Some(&item), t).await?;
         tx.commit().await?;

@@ -85,6 +85,7 @@ async fn items_of(c: &impl Conn, scope: &Scope, contract_ids: Vec<String>) -> Re
                 counted_causes: serde_json::from_str(&m.counted_causes)
                     .map_err(|_| corrupt("contract_items.counted_causes", &m.counted_causes))?,
                 availability_target: m.availability_target,
+                default_assignee_id: m.default_assignee_id,
             })
         })
         .collect()
@@ -152,6 +153,7 @@ fn item_active(contract_id: &str, position: i32, f: &ContractItemFields) -> ci::
         sla_policy_id: Set(f.sla_policy_id.clone()),
         counted_causes: Set(serde_json::to_string(&f.counted_causes).unwrap_or_else(|_| "[]".into())),
         availability_target: Set(f.availability_target),
+        default_assignee_id: Set(f.default_assignee_id.clone()),
     }
 }
 
@@ -308,6 +310,7 @@ pub async fn coverage(c: &impl Conn, system_id: &str) -> Result<Vec<Coverage>> {
             end_date: m.end_date,
             sla_policy_id: m.sla_policy_id,
             availability_target: m.availability_target,
+            default_assignee_id: m.default_assignee_id,
         });
     }
     Ok(out)

@@ -2103,6 +2103,11 @@ export interface components {
             contract_id: string;
             /** @description Outage causes that count against the vendor (availability, scoring). */
             counted_causes: components["schemas"]["Cause"][];
+            /**
+             * @description Who handles the item's tickets when nobody is chosen: an engineer or project manager of
+             *     the contract's vendor.
+             */
+            default_assignee_id?: string | null;
             /** Format: date */
             end_date: string;
             id: string;
@@ -2125,6 +2130,11 @@ export interface components {
             budget_fen?: number | null;
             /** @description vendor, carrier, infrastructure, third_party, user, unknown (default: vendor and unknown). */
             counted_causes?: string[] | null;
+            /**
+             * @description Who handles the item's tickets when nobody is chosen: an engineer or project manager of
+             *     the contract's vendor.
+             */
+            default_assignee_id?: string | null;
             /** @description `YYYY-MM-DD` */
             end_date?: string | null;
             /** @description Present when updating an existing item inside a contract `PUT`; absent for a new item. */
@@ -3094,6 +3104,11 @@ export interface components {
                 contract_id: string;
                 /** @description Outage causes that count against the vendor (availability, scoring). */
                 counted_causes: components["schemas"]["Cause"][];
+                /**
+                 * @description Who handles the item's tickets when nobody is chosen: an engineer or project manager of
+                 *     the contract's vendor.
+                 */
+                default_assignee_id?: string | null;
                 /** Format: date */
                 end_date: string;
                 id: string;

@@ -9,9 +9,9 @@ use crate::both;
 use crate::harness::TestApp;
 use crate::tickets::{bj, fixture};
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-tiny-photo";
+pub(crate) const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-tiny-photo";
 
-async fn photo(
+pub(crate) async fn photo(
     t: &TestApp,
     task: &str,
     token: &str,

@@ -8,6 +8,7 @@ mod harness;
 mod audit;
 mod auth;
 mod dashboard;
+mod handlers;
 mod hardening;
 mod import_export;
 mod inspection_reports;

@@ -8,7 +8,7 @@ use domain::{FieldError, Principal, Role};
 use crate::files::{clean_name, sniff};
 use crate::{App, AppError, Result, audit};
 
-const AREA: &str = "inspections";
+pub(super) const AREA: &str = "inspections";
 /// Photos one task may carry: a machine-room round photographs every cabinet, not hundreds.
 pub const MAX_PHOTOS: usize = 60;
 /// The quota (`store::quotas`) photos of a task are counted in.

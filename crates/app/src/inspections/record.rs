@@ -153,12 +153,22 @@ impl App {
         // Abnormal results without a linked ticket open one each. The record is stored first:
         // a failure here leaves the result without its ticket, which the record shows (and an
         // engineer can report by hand), rather than losing the inspection.
+        let photos = if rows.iter().any(|r| r.abnormal && r.ticket_id.is_none()) {
+            store::inspections::photos(&self.store, &task.id).await?
+        } else {
+            Vec::new()
+        };
         for r in rows.iter().filter(|r| r.abnormal && r.ticket_id.is_none()) {
-            let value =
-                r.value.as_deref().map(|v| format!("{v}{}", r.unit.as_deref().unwrap_or(""))).unwrap_or_default();
+            // A check item's value is its verdict (normal/abnormal), already said in words.
+            let reading = r
+                .value
+                .as_deref()
+                .filter(|v| !matches!(*v, "normal" | "abnormal" | "true" | "false"))
+                .map(|v| format!("记录值：{v}{}", r.unit.as_deref().unwrap_or("")));
             let description = [
                 Some(format!("{} {}：{}", template.name, record.inspected_on, r.item_name)),
-                Some(format!("巡检结果：异常 {value}")).filter(|_| !value.is_empty()),
+                Some("巡检结果：异常".to_string()),
+                reading,
                 r.expected.as_ref().map(|e| format!("正常值：{e}")),
                 r.note.as_ref().map(|n| format!("情况：{n}")),
                 r.suggestion.as_ref().map(|s| format!("处理建议：{s}")),
@@ -184,6 +194,16 @@ impl App {
                     let tx = self.store.begin().await?;
                     store::inspections::link_ticket(&tx, &id, &r.item_id, &t.id).await?;
                     tx.commit().await?;
+                    // The item's photos go with it, so the engineer sees what the inspector saw.
+                    for ph in photos.iter().filter(|ph| ph.item_id.as_deref() == Some(r.item_id.as_str())) {
+                        let copied = match self.read_file(super::photos::AREA, &task.id, &ph.id).await {
+                            Ok(bytes) => self.carry_photo(p, &t.id, ph, &bytes).await.map(|_| ()),
+                            Err(e) => Err(e),
+                        };
+                        if let Err(e) = copied {
+                            tracing::warn!(ticket = %t.id, photo = %ph.id, error = %e.chain(), "could not carry an inspection photo to its ticket");
+                        }
+                    }
                 }
                 Err(e) => {
                     tracing::warn!(record = %id, item = %r.item_id, error = %e.chain(), "could not open a ticket for an abnormal result")

@@ -78,10 +78,39 @@ impl App {
             uploaded_by: Some(p.user_id.clone()),
             created_at: now,
         };
+        self.store_attachment(p, a, &upload.bytes).await
+    }
+
+    /// A photo taken during an inspection, carried to the ticket its abnormal result opened.
+    pub(crate) async fn carry_photo(
+        &self,
+        p: &Principal,
+        ticket_id: &str,
+        photo: &domain::inspections::record::Photo,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        let a = Attachment {
+            id: store::new_id(),
+            ticket_id: ticket_id.to_string(),
+            file_name: photo.file_name.clone(),
+            content_type: photo.content_type.clone(),
+            size: bytes.len() as i64,
+            sha256: hex::encode(Sha256::digest(bytes)),
+            internal: false,
+            uploaded_by: photo.uploaded_by.clone(),
+            created_at: photo.created_at,
+        };
+        self.store_attachment(p, a, bytes).await
+    }
+
+    /// Writes the file and its row (within the ticket's quota), audited; neither stays without
+    /// the other.
+    async fn store_attachment(&self, p: &Principal, a: Attachment, bytes: &[u8]) -> Result<Attachment> {
+        let (t, now) = (a.ticket_id.clone(), self.business_now());
         let stored = async {
             let tx = self.store.begin().await?;
             // Counted by the database inside the write, so parallel uploads cannot pass the cap.
-            if !store::quotas::take(&tx, "ticket_attachments", &t.id, MAX_ATTACHMENTS as u32).await? {
+            if !store::quotas::take(&tx, "ticket_attachments", &t, MAX_ATTACHMENTS as u32).await? {
                 return Err(AppError::conflict(
                     Some("file"),
                     format!("每张工单最多 {MAX_ATTACHMENTS} 个附件"),
@@ -89,11 +118,11 @@ impl App {
                 ));
             }
             store::tickets::add_attachment(&tx, &a).await?;
-            audit::<(), _>(&tx, p, "attach", "ticket", &t.id, None, Some(&a), now).await?;
+            audit::<(), _>(&tx, p, "attach", "ticket", &t, None, Some(&a), now).await?;
             tx.commit().await?;
             Ok(())
         };
-        self.keep_file(ATTACHMENTS, &t.id, &a.id, &upload.bytes, stored).await?;
+        self.keep_file(ATTACHMENTS, &t, &a.id, bytes, stored).await?;
         Ok(a)
     }
 

@@ -152,6 +152,15 @@ impl App {
         if let Some(a) = &f.assignee_id {
             self.check_assignee(p, vendor_id.as_deref(), a).await?;
         }
+        // Nobody chosen: the item's default handler, while they still work for its vendor.
+        let assignee_id = match (&f.assignee_id, cover.as_ref().and_then(|c| c.default_assignee_id.as_ref())) {
+            (Some(a), _) => Some(a.clone()),
+            (None, Some(d)) => store::users::get(&self.store, &Scope::All, d)
+                .await?
+                .filter(|u| u.active && u.vendor_id.is_some() && u.vendor_id == vendor_id)
+                .map(|u| u.id),
+            (None, None) => None,
+        };
         let calendar_id = policy.as_ref().map(|v| v.spec.calendar_id.clone());
         let (stored, calendar) =
             self.compiled_calendar(calendar_id.as_deref().unwrap_or(clocks::FALLBACK_CALENDAR)).await?;
@@ -178,7 +187,7 @@ impl App {
             reporter_id: Some(p.user_id.clone()),
             reporter_name: f.reporter_name.unwrap_or_else(|| p.username.clone()),
             contact: f.contact,
-            assignee_id: f.assignee_id,
+            assignee_id,
             reported_at,
             in_hours,
             resolved_at: None,

@@ -43,6 +43,9 @@ pub struct ContractItem {
     pub counted_causes: Vec<Cause>,
     /// Promised availability in percent (99.9), if the item promises one.
     pub availability_target: Option<f64>,
+    /// Who handles the item's tickets when nobody is chosen: an engineer or project manager of
+    /// the contract's vendor.
+    pub default_assignee_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -87,6 +90,9 @@ pub struct ContractItemInput {
     pub counted_causes: Option<Vec<String>>,
     /// Promised availability in percent, e.g. 99.9 (more than 0, at most 100).
     pub availability_target: Option<f64>,
+    /// Who handles the item's tickets when nobody is chosen: an engineer or project manager of
+    /// the contract's vendor.
+    pub default_assignee_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -114,6 +120,9 @@ pub struct ContractItemFields {
     pub sla_policy_id: Option<String>,
     pub counted_causes: Vec<Cause>,
     pub availability_target: Option<f64>,
+    /// Who handles the item's tickets when nobody is chosen: an engineer or project manager of
+    /// the contract's vendor.
+    pub default_assignee_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -225,6 +234,7 @@ impl ContractItemInput {
                 }
                 t => t,
             },
+            default_assignee_id: c.optional_text("default_assignee_id", self.default_assignee_id.as_deref(), 64),
         };
         c.finish().map(|_| f)
     }

@@ -16,6 +16,7 @@ pub struct Coverage {
     pub sla_policy_id: Option<String>,
     pub counted_causes: Vec<Cause>,
     pub availability_target: Option<f64>,
+    pub default_assignee_id: Option<String>,
 }
 
 impl Coverage {
@@ -71,6 +72,7 @@ mod tests {
             sla_policy_id: policy.map(str::to_string),
             counted_causes: vec![Cause::Vendor],
             availability_target: None,
+            default_assignee_id: None,
         }
     }
 

@@ -15,6 +15,7 @@ mod m0009_leases;
 mod m0010_audit_head;
 mod m0011_resolution;
 mod m0012_breached_open;
+mod m0013_default_assignee;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_audit_head::Migration),
             Box::new(m0011_resolution::Migration),
             Box::new(m0012_breached_open::Migration),
+            Box::new(m0013_default_assignee::Migration),
         ]
     }
 }

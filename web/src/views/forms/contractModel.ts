@@ -20,6 +20,8 @@ export interface ItemModel {
   counted_causes: string[]
   /** Promised availability in percent (99.9), or null. */
   availability_target: number | null
+  /** Who handles the item's tickets when nobody is chosen. */
+  default_assignee_id: string | null
 }
 
 /** Outage causes, in the API's order; vendor and unknown count against the vendor by default. */
@@ -48,6 +50,7 @@ export function blankItem(): ItemModel {
     sla_policy_id: null,
     counted_causes: [...DEFAULT_COUNTED],
     availability_target: null,
+    default_assignee_id: null,
   }
 }
 
@@ -70,6 +73,7 @@ export function toModel(c: Schemas['Contract'] | null): ContractModel {
       sla_policy_id: i.sla_policy_id ?? null,
       counted_causes: [...(i.counted_causes ?? DEFAULT_COUNTED)],
       availability_target: i.availability_target ?? null,
+      default_assignee_id: i.default_assignee_id ?? null,
     })),
   }
 }
@@ -93,6 +97,7 @@ export function toInput(m: ContractModel): Schemas['ContractInput'] {
       sla_policy_id: i.sla_policy_id || null,
       counted_causes: i.counted_causes,
       availability_target: i.availability_target,
+      default_assignee_id: i.default_assignee_id || null,
     })),
   }
 }
