@@ -18,9 +18,46 @@ export const ASSET_KINDS: Schemas['AssetKind'][] = [
 
 export const ROLES: Schemas['Role'][] = ['admin', 'auditor', 'unit_user', 'vendor_pm', 'engineer']
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'import', 'login', 'login_failed', 'logout']
+/** Every action the server records, in the order a filter lists them. */
+export const AUDIT_ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'import',
+  'transition',
+  'assign',
+  'comment',
+  'attach',
+  'outage',
+  'milestone',
+  'severity',
+  'rate',
+  'record',
+  'photo',
+  'delete_photo',
+  'request',
+  'approve',
+  'reject',
+  'withdraw',
+  'end',
+  'move',
+  'login',
+  'login_failed',
+  'logout',
+  'password_change',
+  'password_change_failed',
+]
 
+/** Every kind of object the server records changes of. */
 export const AUDIT_OBJECTS = [
+  'ticket',
+  'inspection_task',
+  'inspection_plan',
+  'inspection_template',
+  'monitor',
+  'maintenance_window',
+  'integration',
+  'approval',
   'unit',
   'vendor',
   'user',
@@ -33,6 +70,7 @@ export const AUDIT_OBJECTS = [
   'calendar',
   'holiday_set',
   'sla_policy',
+  'settings',
 ]
 
 export const METRICS = ['response', 'arrival', 'plan', 'restore', 'resolve']

@@ -28,7 +28,13 @@ impl App {
         if !p.can_read_audit() {
             return Err(AppError::Forbidden);
         }
-        Ok(store::audit::list(&self.store, q, f).await?)
+        let mut page = store::audit::list(&self.store, q, f).await?;
+        let names = store::audit::object_names(&self.store, &page.items).await?;
+        for r in &mut page.items {
+            r.object_name =
+                r.object_id.as_ref().and_then(|id| names.get(&(r.object_type.clone(), id.clone())).cloned());
+        }
+        Ok(page)
     }
 
     /// Walks the whole chain. Open to auditors and admins through the API, and to the operator

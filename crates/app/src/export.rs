@@ -235,6 +235,7 @@ impl App {
                     r.action.into(),
                     r.object_type.into(),
                     r.object_id.into(),
+                    r.object_name.into(),
                     r.before.map(|v| v.to_string()).into(),
                     r.after.map(|v| v.to_string()).into(),
                     r.hash.into(),
@@ -243,7 +244,7 @@ impl App {
             .collect();
         render(
             "审计日志",
-            &["序号", "时间", "操作人", "操作", "对象类型", "对象编号", "变更前", "变更后", "哈希"],
+            &["序号", "时间", "操作人", "操作", "对象类型", "对象编号", "对象名称", "变更前", "变更后", "哈希"],
             &rows,
         )
     }

@@ -44,6 +44,10 @@ pub struct AuditRecord {
     pub after: Option<Value>,
     pub prev_hash: String,
     pub hash: String,
+    /// What people call the object (a ticket's number and title, a contract's name), filled
+    /// when records are listed; not part of the hash.
+    #[serde(default)]
+    pub object_name: Option<String>,
 }
 
 /// What a use case records; the store adds seq, time and the chain.
@@ -198,6 +202,7 @@ mod tests {
         for i in 0..n {
             let prev = out.last().map_or(GENESIS.to_string(), |r| r.hash.clone());
             let mut r = AuditRecord {
+                object_name: None,
                 seq: i as i64 + 1,
                 at: DateTime::from_timestamp_micros(1_700_000_000_000_000 + i as i64).unwrap(),
                 actor_id: Some("u1".into()),

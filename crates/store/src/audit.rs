@@ -30,6 +30,7 @@ fn to_domain(m: audit_log::Model) -> AuditRecord {
         after: parse_json(m.after),
         prev_hash: m.prev_hash,
         hash: m.hash,
+        object_name: None,
     }
 }
 
@@ -67,6 +68,7 @@ pub async fn append(tx: &Tx, e: &AuditEntry, now: DateTime<Utc>) -> Result<Audit
         after: e.after.clone(),
         prev_hash,
         hash,
+        object_name: None,
     };
     // The head marker follows in the same statement (trigger `audit_log_head`, m0010).
     audit_log::Entity::insert(audit_log::ActiveModel {
@@ -128,4 +130,59 @@ pub async fn verify(c: &impl Conn) -> Result<ChainVerifier> {
     }
     let head = audit_head::Entity::find_by_id(HEAD_ID).one(c.conn()).await?;
     Ok(v.finish(head.as_ref().map(|h| (h.seq, h.hash.as_str()))))
+}
+
+/// What people call the objects of audit records: a ticket by its number and title, the others
+/// by name; keyed by (object type, id). Objects deleted since have no name (the record keeps
+/// the id and its snapshots).
+pub async fn object_names(
+    c: &impl Conn,
+    records: &[AuditRecord],
+) -> Result<std::collections::HashMap<(String, String), String>> {
+    use std::collections::{BTreeSet, HashMap};
+
+    use crate::entities::{
+        assets, calendars, contract_items, contracts, inspection_plans, inspection_templates, monitors, sla_policies,
+        systems, tickets, units, users, vendors,
+    };
+
+    let mut wanted: HashMap<&str, BTreeSet<String>> = HashMap::new();
+    for r in records {
+        if let Some(id) = &r.object_id {
+            wanted.entry(r.object_type.as_str()).or_default().insert(id.clone());
+        }
+    }
+    let mut out = HashMap::new();
+    macro_rules! named {
+        ($kind:literal, $entity:ident, $name:expr) => {
+            if let Some(ids) = wanted.get($kind) {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::Id.is_in(ids.iter().cloned()))
+                    .all(c.conn())
+                    .await?;
+                for m in rows {
+                    let name: String = $name(&m);
+                    out.insert(($kind.to_string(), m.id.clone()), name);
+                }
+            }
+        };
+    }
+    named!("ticket", tickets, |m: &tickets::Model| format!("{} {}", m.number, m.title));
+    named!("contract", contracts, |m: &contracts::Model| m.name.clone());
+    named!("contract_item", contract_items, |m: &contract_items::Model| m.name.clone());
+    named!("system", systems, |m: &systems::Model| m.name.clone());
+    named!("unit", units, |m: &units::Model| m.name.clone());
+    named!("vendor", vendors, |m: &vendors::Model| m.name.clone());
+    named!("user", users, |m: &users::Model| m
+        .display_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| m.username.clone()));
+    named!("monitor", monitors, |m: &monitors::Model| m.name.clone());
+    named!("sla_policy", sla_policies, |m: &sla_policies::Model| m.name.clone());
+    named!("calendar", calendars, |m: &calendars::Model| m.name.clone());
+    named!("inspection_template", inspection_templates, |m: &inspection_templates::Model| m.name.clone());
+    named!("inspection_plan", inspection_plans, |m: &inspection_plans::Model| m.name.clone());
+    named!("asset", assets, |m: &assets::Model| m.name.clone());
+    Ok(out)
 }

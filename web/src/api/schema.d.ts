@@ -1845,6 +1845,11 @@ export interface components {
             before?: Record<string, never> | null;
             hash: string;
             object_id?: string | null;
+            /**
+             * @description What people call the object (a ticket's number and title, a contract's name), filled
+             *     when records are listed; not part of the hash.
+             */
+            object_name?: string | null;
             /** @description `unit`, `vendor`, `user`, `contract`, `system`, `asset`, `session`, … */
             object_type: string;
             prev_hash: string;
@@ -2995,6 +3000,11 @@ export interface components {
                 before?: Record<string, never> | null;
                 hash: string;
                 object_id?: string | null;
+                /**
+                 * @description What people call the object (a ticket's number and title, a contract's name), filled
+                 *     when records are listed; not part of the hash.
+                 */
+                object_name?: string | null;
                 /** @description `unit`, `vendor`, `user`, `contract`, `system`, `asset`, `session`, … */
                 object_type: string;
                 prev_hash: string;

@@ -102,3 +102,26 @@ both!(removed_head_is_detected_and_stops_writes, |t: TestApp| async move {
     assert!(!body.to_string().contains("head"), "no internals: {body}");
     assert_eq!(t.get("/api/v1/units", &t.admin).await.1["total"], 1);
 });
+
+both!(records_name_their_objects_as_people_know_them, |t: TestApp| async move {
+    let f = crate::tickets::fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
+    let (_, tk) = t
+        .post(
+            "/api/v1/tickets",
+            &f.reporter,
+            json!({"system_id": f.system, "type": "request", "title": "开通档案查询账号"}),
+        )
+        .await;
+    let number = tk["number"].as_str().unwrap();
+    let (_, log) =
+        t.get(&format!("/api/v1/audit?object_type=ticket&object_id={}", tk["id"].as_str().unwrap()), &t.admin).await;
+    assert_eq!(log["items"][0]["object_name"], format!("{number} 开通档案查询账号"), "{log}");
+    let (_, log) = t.get(&format!("/api/v1/audit?object_type=contract&object_id={}", f.contract), &t.admin).await;
+    assert_eq!(log["items"][0]["object_name"], "运维合同");
+    // A deleted object keeps its id and snapshots, and has no name to show.
+    let unit = t.unit("临时单位").await;
+    t.delete(&format!("/api/v1/units/{unit}"), &t.admin).await;
+    let (_, log) = t.get(&format!("/api/v1/audit?object_type=unit&object_id={unit}"), &t.admin).await;
+    assert_eq!(log["items"][0]["object_name"], serde_json::Value::Null);
+    assert_eq!(log["items"][0]["after"]["name"], "临时单位");
+});
