@@ -99,8 +99,80 @@ impl Checker {
         Some(v.to_string())
     }
 
+    /// A telephone number as people write them in China: digits with `+ - ( )` and spaces, an
+    /// extension after `转` or `ext`, 5 (a hotline like 12345) to 20 digits in all.
+    pub fn optional_phone(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let v = self.optional_text(field, value, 50)?;
+        if !is_phone(&v) {
+            self.push(FieldError::new(
+                field,
+                "电话号码格式不正确（如 0372-1234567、13800000000）",
+                "is not a telephone number (e.g. 0372-1234567, 13800000000)",
+            ));
+        }
+        Some(v)
+    }
+
+    /// An e-mail address: one `@` between a local part and a domain with a dot, no spaces.
+    pub fn optional_email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let v = self.optional_text(field, value, 200)?;
+        let ok = match v.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !v.chars().any(char::is_whitespace)
+            }
+            None => false,
+        };
+        if !ok {
+            self.push(FieldError::new(field, "邮箱格式不正确", "is not an e-mail address"));
+        }
+        Some(v)
+    }
+
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
         if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
+    }
+}
+
+fn is_phone(v: &str) -> bool {
+    let lower = v.to_lowercase();
+    let (main, ext) = match lower.split_once('转').or_else(|| lower.split_once("ext")) {
+        Some((m, e)) => (m.to_string(), Some(e.trim_start_matches(['.', ':', ' ']).to_string())),
+        None => (lower.clone(), None),
+    };
+    // A `+` only in front (a country code).
+    let main_ok = main.chars().all(|c| c.is_ascii_digit() || "+-() ".contains(c))
+        && !main.trim_start().trim_start_matches('+').contains('+');
+    let ext_ok = ext.as_deref().is_none_or(|e| !e.is_empty() && e.len() <= 6 && e.chars().all(|c| c.is_ascii_digit()));
+    let digits = main.chars().filter(char::is_ascii_digit).count();
+    main_ok && ext_ok && (5..=20).contains(&digits)
+}
+
+#[cfg(test)]
+mod phone_tests {
+    use super::is_phone;
+
+    #[test]
+    fn phone_numbers_as_written_in_china() {
+        for ok in [
+            "13800000000",
+            "0372-1234567",
+            "(0372) 123 4567",
+            "+86 138 0000 0000",
+            "12345",
+            "0372-1234567转8012",
+            "010-12345678 ext. 12",
+        ] {
+            assert!(is_phone(ok), "{ok}");
+        }
+        for bad in ["abc-不是电话", "1234", "138-0000-0000-0000-0000-12", "13800000000转", "86+138", "138０００００"]
+        {
+            assert!(!is_phone(bad), "{bad}");
+        }
     }
 }
 

@@ -212,3 +212,15 @@ pub fn parse<T: QueryParams>(query: &str) -> Result<T::Value, Vec<FieldError>> {
         _ => Err(errors),
     }
 }
+
+/// A `from`–`to` range must not run backwards: an empty list would hide the typing mistake.
+pub fn ordered<T: PartialOrd>(from: Option<&T>, to: Option<&T>) -> Result<(), Vec<FieldError>> {
+    match (from, to) {
+        (Some(f), Some(t)) if t < f => Err(vec![FieldError::new(
+            "to",
+            "结束时间早于开始时间，请检查时间范围",
+            "is before `from`: check the range",
+        )]),
+        _ => Ok(()),
+    }
+}

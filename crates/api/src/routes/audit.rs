@@ -42,6 +42,7 @@ impl ListFilter for AuditParams {
     type Filter = AuditFilter;
 
     fn check(self) -> Result<AuditFilter, Vec<FieldError>> {
+        crate::query::ordered(self.from.as_ref().map(|m| &m.at), self.to.as_ref().map(|m| &m.at))?;
         Ok(AuditFilter {
             actor_id: self.actor_id,
             object_type: self.object_type,

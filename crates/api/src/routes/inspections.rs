@@ -204,6 +204,7 @@ impl ListFilter for TaskParams {
     type Filter = TaskFilter;
 
     fn check(self) -> Result<TaskFilter, Vec<FieldError>> {
+        crate::query::ordered(self.from.as_ref().map(|d| &d.0), self.to.as_ref().map(|d| &d.0))?;
         Ok(TaskFilter {
             plan_id: self.plan_id,
             system_id: self.system_id,
@@ -324,6 +325,7 @@ impl ListFilter for RecordParams {
     type Filter = RecordFilter;
 
     fn check(self) -> Result<RecordFilter, Vec<FieldError>> {
+        crate::query::ordered(self.from.as_ref().map(|d| &d.0), self.to.as_ref().map(|d| &d.0))?;
         Ok(RecordFilter {
             system_id: self.system_id,
             plan_id: self.plan_id,

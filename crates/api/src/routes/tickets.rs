@@ -78,6 +78,7 @@ impl ListFilter for TicketParams {
     type Filter = TicketFilter;
 
     fn check(self) -> Result<TicketFilter, Vec<FieldError>> {
+        crate::query::ordered(self.from.as_ref().map(|m| &m.at), self.to.as_ref().map(|m| &m.at))?;
         let statuses = match &self.status {
             Some(s) => parse_statuses("status", s).map_err(|e| vec![e])?,
             None => Vec::new(),

@@ -430,9 +430,12 @@ both!(simulate_is_bounded, |t: TestApp| async move {
         )
         .await;
     assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["targets".to_string()]));
-    let (s, b) = t.post("/api/v1/sla/simulate", &t.admin, json!({"calendar_id": "preset-5x8", "reported_at": "1969-12-01T10:00:00+08:00", "targets": {"resolve": {"kind": "business", "minutes": 3000}, "Bad Name": {"kind": "calendar", "minutes": 1}}})).await;
+    let (s, b) = t.post("/api/v1/sla/simulate", &t.admin, json!({"calendar_id": "preset-5x8", "reported_at": "2026-03-10T09:00:00+08:00", "targets": {"resolve": {"kind": "business", "minutes": 3000}, "Bad Name": {"kind": "calendar", "minutes": 1}}})).await;
     assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["targets.Bad Name".to_string()]));
+    // A year outside this century is a typing mistake, refused rather than simulated.
     let (s, r) = t.post("/api/v1/sla/simulate", &t.admin, json!({"calendar_id": "preset-5x8", "reported_at": "1969-12-01T10:00:00+08:00", "targets": {"resolve": {"kind": "business", "minutes": 3000}}})).await;
-    assert_eq!(s, StatusCode::OK, "{r}");
-    assert!(r["due"]["resolve"]["due_at"].is_string());
+    assert_eq!((s, fields(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["reported_at".to_string()]), "{r}");
+    // So is a target of nothing.
+    let (s, r) = t.post("/api/v1/sla/simulate", &t.admin, json!({"calendar_id": "preset-5x8", "reported_at": "2026-03-10T09:00:00+08:00", "targets": {"resolve": {"kind": "business", "minutes": 0}}})).await;
+    assert_eq!((s, fields(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["targets.resolve".to_string()]), "{r}");
 });

@@ -77,6 +77,7 @@ pub const QUERY_TENANT_B: &[(&str, &str)] = &[
     ("contract_item_id", "item"),
     ("plan_id", "plan"),
     ("assignee_id", "user"),
+    ("reporter_id", "user"),
     // The audit log is the bureau's and the auditor's only; for the others both answers are 403.
     ("actor_id", "user"),
     ("object_id", "system"),

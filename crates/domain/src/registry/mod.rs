@@ -23,14 +23,21 @@ pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
     check_year(field, d)
 }
 
-/// Years outside 1900–2999 are typing mistakes; refusing them also keeps every date inside the
-/// range both databases store.
+/// The years a date in O&M work can fall in: a contract, a warranty, a holiday, a ticket of this
+/// century. Anything else is a typing mistake (2099-13-45 is refused by the parser, 2100-02-14
+/// here), and refusing it keeps every date inside the range both databases store.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
 pub fn check_year(field: &str, d: NaiveDate) -> Result<NaiveDate, FieldError> {
     use chrono::Datelike;
-    if (1900..=2999).contains(&d.year()) {
+    if YEARS.contains(&d.year()) {
         Ok(d)
     } else {
-        Err(FieldError::new(field, "年份须在 1900 到 2999 之间", "the year must be between 1900 and 2999"))
+        Err(FieldError::new(
+            field,
+            format!("年份须在 {} 到 {} 之间", YEARS.start(), YEARS.end()),
+            format!("the year must be between {} and {}", YEARS.start(), YEARS.end()),
+        ))
     }
 }
 
@@ -70,6 +77,10 @@ mod date_tests {
         assert!(super::parse_date("d", "2026-02-29").is_err());
         assert!(super::parse_date("d", "-5000-01-01").is_err());
         assert!(super::parse_date("d", "3000-01-01").is_err());
+        assert!(super::parse_date("d", "2099-13-45").is_err(), "never rolled over");
+        assert!(super::parse_date("d", "2100-02-14").is_err());
+        assert!(super::parse_date("d", "1999-12-31").is_err());
+        assert!(super::parse_date("d", "2000-01-01").is_ok());
         assert!(super::parse_date("d", " 2028-02-29 ").is_ok());
     }
 }

@@ -48,7 +48,7 @@ impl UnitInput {
             name: c.required_text("name", self.name.as_deref().unwrap_or(""), NAME_MAX),
             short_name: c.optional_text("short_name", self.short_name.as_deref(), 50),
             contact_name: c.optional_text("contact_name", self.contact_name.as_deref(), 50),
-            contact_phone: c.optional_text("contact_phone", self.contact_phone.as_deref(), 50),
+            contact_phone: c.optional_phone("contact_phone", self.contact_phone.as_deref()),
             address: c.optional_text("address", self.address.as_deref(), NAME_MAX),
         };
         c.finish().map(|_| f)
@@ -103,7 +103,7 @@ impl VendorInput {
             name: c.required_text("name", self.name.as_deref().unwrap_or(""), NAME_MAX),
             credit_code: credit_code.map(|s| s.to_ascii_uppercase()),
             contact_name: c.optional_text("contact_name", self.contact_name.as_deref(), 50),
-            contact_phone: c.optional_text("contact_phone", self.contact_phone.as_deref(), 50),
+            contact_phone: c.optional_phone("contact_phone", self.contact_phone.as_deref()),
             address: c.optional_text("address", self.address.as_deref(), NAME_MAX),
         };
         c.finish().map(|_| f)
@@ -200,12 +200,7 @@ impl UserInput {
                 "only vendor staff belong to a vendor",
             ));
         }
-        let email = c.optional_text("email", self.email.as_deref(), 200);
-        if let Some(e) = &email
-            && (!e.contains('@') || e.starts_with('@') || e.ends_with('@'))
-        {
-            c.push(FieldError::new("email", "邮箱格式不正确", "is not an e-mail address"));
-        }
+        let email = c.optional_email("email", self.email.as_deref());
         let password = self.password.clone().filter(|p| !p.is_empty());
         match &password {
             None if creating => c.push(FieldError::required("password")),
@@ -218,7 +213,7 @@ impl UserInput {
         }
         let f = UserFields {
             display_name: c.optional_text("display_name", self.display_name.as_deref(), 50),
-            phone: c.optional_text("phone", self.phone.as_deref(), 50),
+            phone: c.optional_phone("phone", self.phone.as_deref()),
             username,
             role,
             unit_id,

@@ -75,7 +75,8 @@ pub struct Plan {
 impl Target {
     pub fn validate(&self, field: &str) -> Result<(), FieldError> {
         let ok = match *self {
-            Target::Calendar { minutes } | Target::Business { minutes } => minutes <= MAX_MINUTES,
+            // A zero target would be due the moment it starts: a typing mistake, not a promise.
+            Target::Calendar { minutes } | Target::Business { minutes } => (1..=MAX_MINUTES).contains(&minutes),
             Target::WorkingDays { days, .. } => (1..=MAX_DAYS).contains(&days),
             Target::NextWorkingDay { .. } => true,
         };
@@ -84,8 +85,8 @@ impl Target {
         } else {
             Err(FieldError::new(
                 field,
-                format!("时限须在 0 到 {MAX_MINUTES} 分钟、1 到 {MAX_DAYS} 个工作日之间"),
-                format!("must be at most {MAX_MINUTES} minutes or 1 to {MAX_DAYS} working days"),
+                format!("时限须在 1 到 {MAX_MINUTES} 分钟、1 到 {MAX_DAYS} 个工作日之间"),
+                format!("must be 1 to {MAX_MINUTES} minutes or 1 to {MAX_DAYS} working days"),
             ))
         }
     }

@@ -12,7 +12,9 @@ use crate::sla::simulate::parse_instant;
 use crate::{FieldError, Msg};
 
 pub const TITLE_MAX: usize = 200;
-pub const TEXT_MAX: usize = 10_000;
+/// A description: what a clerk or an engineer writes about one problem (a log excerpt belongs in
+/// an attachment).
+pub const TEXT_MAX: usize = 5_000;
 pub const REASON_MAX: usize = 2000;
 /// A ticket that changed state this often is being misused; further changes are refused.
 pub const MAX_EVENTS: usize = 2000;
