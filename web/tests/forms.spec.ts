@@ -99,7 +99,8 @@ describe('ContractForm', () => {
           name: '软件运维',
           budget_fen: 12_345_678,
           start_date: '2026-07-01',
-          end_date: '2026-06-01',
+          // The browser finds nothing wrong here; the server's answer (mocked) does.
+          end_date: '2026-12-31',
           system_ids: ['s1'],
           milestones: [{ percent: 90, condition: '验收' }],
           sla_policy_id: 'p1',
@@ -123,6 +124,32 @@ describe('ContractForm', () => {
       timeout: 3000,
     })
     // Mounting the whole contract dialog takes seconds on a busy two-core CI machine.
+  }, 20_000)
+})
+
+describe('ContractForm checks before sending', () => {
+  it('shows a reversed service period and a negative budget on the item, sending nothing', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, { items: [], total: 0, page: 1, page_size: 500 }))
+    fetchMock.mockResolvedValueOnce(json(200, { items: [], total: 0, page: 1, page_size: 500 }))
+    const item = {
+      id: 'i1',
+      contract_id: 'c1',
+      name: '软件运维',
+      budget_fen: -10_000,
+      start_date: '2026-07-01',
+      end_date: '2026-06-01',
+      system_ids: ['s1'],
+      milestones: [],
+      counted_causes: ['vendor'],
+    }
+    const record = { id: 'c1', name: '合同', vendor_id: 'v1', total_fen: 0, created_at: '', updated_at: '', items: [item] }
+    await open(ContractForm, { record, vendors: [], systems: [] })
+    const before = fetchMock.mock.calls.length
+    document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
+    await settle()
+    const shown = () => [...document.body.querySelectorAll('[data-testid="item-0"] .el-form-item__error')].map((e) => e.textContent?.trim())
+    await vi.waitFor(() => expect(shown()).toEqual(['金额不能为负数', '结束时间早于开始时间，请检查时间范围']), { timeout: 3000 })
+    expect(fetchMock.mock.calls.length).toBe(before)
   }, 20_000)
 })
 

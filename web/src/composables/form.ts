@@ -38,6 +38,18 @@ export function useFormErrors() {
     }
   }
 
+  /**
+   * The browser's own checks before sending (`validate.ts`): each failing field shows its
+   * message; returns whether all passed.
+   */
+  function precheck(checks: Record<string, string | undefined>): boolean {
+    clear()
+    const failed = Object.entries(checks).filter(([, m]) => m !== undefined) as [string, string][]
+    for (const [field, message] of failed) errors[field] = message
+    all.value = failed.map(([field, message]) => ({ field, message }))
+    return failed.length === 0
+  }
+
   /** A dialog's record: `update` when editing (`id` given), `create` otherwise; reports success. */
   async function save<T>(
     id: string | undefined,
@@ -49,5 +61,5 @@ export function useFormErrors() {
     return saved
   }
 
-  return { errors, all, saving, clear, under, submit, save }
+  return { errors, all, saving, clear, under, submit, save, precheck }
 }

@@ -56,7 +56,7 @@ export function useList<T, F extends Record<string, QueryValue>>(opts: ListOptio
       error.value = null
     } catch (e) {
       if (ticket !== latest) return
-      error.value = e instanceof ApiError ? e : new ApiError(0, 'unknown', String(e))
+      error.value = e instanceof ApiError ? explained(e) : new ApiError(0, 'unknown', String(e))
       items.value = []
       total.value = 0
     } finally {
@@ -128,4 +128,11 @@ export async function fetchAll<T>(fetch: (query: Query) => Promise<Page<T>>, max
     if (out.length >= res.total || res.items.length === 0) break
   }
   return out
+}
+
+/** A refused filter says which one and why (“结束时间早于开始时间”), not only that it was refused. */
+function explained(e: ApiError): ApiError {
+  if (e.fieldErrors.length === 0) return e
+  const why = e.fieldErrors.map((f) => `${f.field}: ${f.message}`).join('；')
+  return new ApiError(e.status, e.code, `${e.message}（${why}）`, e.fieldErrors, e.rowErrors, e.requestId)
 }

@@ -172,6 +172,7 @@ export default {
     countedCauses: 'Outage causes counted against the vendor',
     availabilityTarget: 'Availability target',
     noTarget: 'None agreed',
+    budgetNegative: 'The amount cannot be negative',
     defaultAssignee: 'Default handler',
     noDefaultAssignee: 'None (the vendor manager assigns)',
     someone: 'Set',
@@ -1063,6 +1064,13 @@ export default {
       my_open: 'My open reports',
       awaiting_confirmation: 'Waiting for my confirmation',
     },
+  },
+  validate: {
+    phone: 'Not a telephone number (e.g. 0372-1234567, 13800000000)',
+    email: 'Not an e-mail address',
+    date: 'Not a real date (YYYY-MM-DD)',
+    year: 'The year must be between {from} and {to}',
+    range: 'The end is before the start: check the range',
   },
   notifications: { title: 'Notifications', readAll: 'Mark all read', empty: 'No notifications' },
 }

@@ -172,6 +172,7 @@ export default {
     countedCauses: '计入运维方的中断原因',
     availabilityTarget: '可用性目标',
     noTarget: '未约定',
+    budgetNegative: '金额不能为负数',
     defaultAssignee: '默认处理人',
     noDefaultAssignee: '未设置（由项目经理指派）',
     someone: '已设置',
@@ -1063,6 +1064,13 @@ export default {
       my_open: '我报告的问题',
       awaiting_confirmation: '待我确认',
     },
+  },
+  validate: {
+    phone: '电话号码格式不正确（如 0372-1234567、13800000000）',
+    email: '邮箱格式不正确',
+    date: '日期不存在或格式不正确（YYYY-MM-DD）',
+    year: '年份须在 {from} 到 {to} 之间',
+    range: '结束时间早于开始时间，请检查时间范围',
   },
   notifications: { title: '通知', readAll: '全部已读', empty: '暂无通知' },
 }
