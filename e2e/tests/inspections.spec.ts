@@ -70,20 +70,29 @@ test.describe('an inspection on a phone (390×844)', () => {
     await card.click()
     await expect(page.getByTestId('item-cabinet')).toBeVisible()
 
-    // The cabinet needs a photo: signing without one names the item.
+    // The cabinet needs a photo, the abnormal disk a word, the record a signature: signing
+    // without them names each, and sends nothing.
     await page.getByTestId('item-cabinet').getByTestId('normal').click()
     await page.getByTestId('item-disk').getByTestId('number').fill('91')
     await page.getByTestId('sign').click()
     await expect(page.getByTestId('item-cabinet')).toContainText('需要拍照')
+    await expect(page.getByTestId('item-disk')).toContainText('请说明情况')
+    await expect(page.getByTestId('signature-error')).toHaveText('请在上方签名')
     await page.getByTestId('camera-cabinet').setInputFiles({ name: 'cabinet.png', mimeType: 'image/png', buffer: PNG })
     await expect(page.getByTestId('item-cabinet').getByTestId('photo')).toHaveCount(1)
     await expect(page.getByTestId('item-cabinet')).not.toContainText('需要拍照')
     await page.getByTestId('item-disk').getByTestId('note').fill('/data 分区 91%')
     await page.getByTestId('item-disk').getByTestId('suggestion').fill('清理归档日志并扩容')
+    await drawSignature(page)
     await expectNoHorizontalScroll(page)
     await shot(page, 'inspections-02-form')
     await page.getByTestId('sign').click()
+    // Outside the task's window the form asks first (and the record says early or late).
+    await expect(page.getByTestId('record').or(page.locator('.el-message-box'))).toBeVisible()
+    if (await page.locator('.el-message-box').isVisible()) await page.locator('.el-message-box .el-button--primary').click()
     await expect(page.getByTestId('record')).toBeVisible()
+    await expect(page.getByTestId('record-signature')).toBeVisible()
+    await expect(page.getByTestId('record-timing')).toBeVisible()
     await expect(page.getByTestId('task-status')).toHaveText('已完成')
     await expect(page.getByTestId('result-disk').getByTestId('ticket-link')).toContainText('处理中')
     await expect(page.getByTestId('result-cabinet').getByTestId('record-photo')).toHaveCount(1)
@@ -105,3 +114,12 @@ test.describe('an inspection on a phone (390×844)', () => {
     await shot(page, 'inspections-04-ticket')
   })
 })
+
+/** Draws a short stroke on the signature pad, as a finger would. */
+async function drawSignature(page: import('@playwright/test').Page): Promise<void> {
+  const box = (await page.getByTestId('signature-pad').boundingBox())!
+  await page.mouse.move(box.x + 20, box.y + box.height / 2)
+  await page.mouse.down()
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 15, box.y + box.height / 2 + (i % 2 ? 12 : -12))
+  await page.mouse.up()
+}

@@ -2439,10 +2439,19 @@ export interface components {
             note?: string | null;
             plan_id: string;
             results: components["schemas"]["ResultView"][];
+            /** @description The drawing (PNG data URL) on a single record's page; lists leave it out. */
+            signature?: string | null;
+            /** @description A signature was drawn. */
+            signed: boolean;
             system_id: string;
             task_id: string;
             template_id: string;
             template_name: string;
+            /**
+             * @description Signed `early` (before the task's window opened), `on_time` or `late`; null for records
+             *     made before this was kept.
+             */
+            timing?: string | null;
             unit_id: string;
         };
         InspectionTask: {
@@ -3241,10 +3250,19 @@ export interface components {
                 note?: string | null;
                 plan_id: string;
                 results: components["schemas"]["ResultView"][];
+                /** @description The drawing (PNG data URL) on a single record's page; lists leave it out. */
+                signature?: string | null;
+                /** @description A signature was drawn. */
+                signed: boolean;
                 system_id: string;
                 task_id: string;
                 template_id: string;
                 template_name: string;
+                /**
+                 * @description Signed `early` (before the task's window opened), `on_time` or `late`; null for records
+                 *     made before this was kept.
+                 */
+                timing?: string | null;
                 unit_id: string;
             }[];
             /** Format: int64 */
@@ -3808,6 +3826,8 @@ export interface components {
             location?: null | components["schemas"]["Location"];
             note?: string | null;
             results?: components["schemas"]["ResultInput"][];
+            /** @description The signature drawn on the phone: a PNG as a `data:image/png;base64,…` URL (≤ 200 KB). */
+            signature?: string | null;
         };
         /**
          * @description A DNS record type a monitor may ask for.

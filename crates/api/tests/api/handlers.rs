@@ -80,7 +80,7 @@ both!(a_contract_items_default_engineer_handles_what_nobody_chose, |t: TestApp| 
     assert_eq!(s, StatusCode::CREATED, "{ph}");
     let results = json!({"results": [
         {"item_id": "ups", "result": "abnormal", "note": "UPS 面板告警灯常亮"},
-        {"item_id": "temp", "result": 31.5, "suggestion": "检查精密空调"}]});
+        {"item_id": "temp", "result": 31.5, "note": "空调出风口温度偏高", "suggestion": "检查精密空调"}]});
     let (s, rec) = t.post(&format!("/api/v1/inspection-tasks/{task}/record"), &f.engineer, results).await;
     assert_eq!(s, StatusCode::CREATED, "{rec}");
     let ticket_of = |i: usize| rec["results"][i]["ticket_id"].as_str().unwrap().to_string();

@@ -9,6 +9,9 @@ use crate::both;
 use crate::harness::TestApp;
 use crate::tickets::{bj, fixture};
 
+/// A drawn signature as the phone's canvas sends it (a real 1×1 PNG).
+const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
 pub(crate) const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-tiny-photo";
 
 pub(crate) async fn photo(
@@ -82,7 +85,8 @@ both!(photos_rates_and_the_inspection_record_sheets, |t: TestApp| async move {
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = photo(&t, &task, &f.reporter, "a.png", PNG, Some("cabinet")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let results = json!({"results": [{"item_id": "cabinet", "result": "normal"}, {"item_id": "temp", "result": 31}]});
+    let results = json!({"results": [{"item_id": "cabinet", "result": "normal"},
+        {"item_id": "temp", "result": 31, "note": "精密空调出风温度偏高"}], "signature": SIGNATURE});
     let (s, e) = t.post(&format!("/api/v1/inspection-tasks/{task}/record"), &f.engineer, results.clone()).await;
     assert_eq!((s, field(&e)), (StatusCode::UNPROCESSABLE_ENTITY, "results[0].photos".to_string()), "{e}");
     let (s, wrong) = photo(&t, &task, &f.engineer, "wrong.png", PNG, None).await;
@@ -102,10 +106,35 @@ both!(photos_rates_and_the_inspection_record_sheets, |t: TestApp| async move {
     let (s, _, _) = download(&t, &format!("/api/v1/inspection-tasks/{task}/photos/{photo_id}"), &other.pm).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
-    // The record keeps the photo with its item; the temperature opens a ticket.
+    // An abnormal result needs words; a signature must be a drawing; nothing is stored meanwhile.
     t.clock.set(bj("2026-03-02T10:00"));
-    let (s, rec) = t.post(&format!("/api/v1/inspection-tasks/{task}/record"), &f.engineer, results).await;
+    let url = format!("/api/v1/inspection-tasks/{task}/record");
+    let mut unexplained = results.clone();
+    unexplained["results"][1]["note"] = Value::Null;
+    let (s, e) = t.post(&url, &f.engineer, unexplained).await;
+    assert_eq!(
+        (s, e["field_errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("results[1].note"))
+    );
+    let mut forged = results.clone();
+    forged["signature"] = json!("data:image/png;base64,bm90IGEgcG5n");
+    let (s, e) = t.post(&url, &f.engineer, forged).await;
+    assert_eq!((s, e["field_errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("signature")));
+
+    // The record keeps the photo with its item, the signature and its timing; the temperature
+    // opens a ticket.
+    let (s, rec) = t.post(&url, &f.engineer, results).await;
     assert_eq!(s, StatusCode::CREATED, "{rec}");
+    assert_eq!(
+        (rec["timing"].as_str(), rec["signed"].as_bool(), rec["signature"].as_str()),
+        (Some("on_time"), Some(true), Some(SIGNATURE))
+    );
+    let (_, listed) = t.get(&format!("/api/v1/inspection-records?system_id={}", f.system), &f.reporter).await;
+    assert_eq!(
+        (listed["items"][0]["signed"].as_bool(), &listed["items"][0]["signature"]),
+        (Some(true), &Value::Null),
+        "lists stay light"
+    );
     assert_eq!(rec["results"][0]["photo_ids"], json!([photo_id]));
     assert!(rec["results"][1]["ticket_id"].is_string());
     let s = t.delete(&format!("/api/v1/inspection-tasks/{task}/photos/{photo_id}"), &f.engineer).await;
@@ -166,7 +195,7 @@ both!(photos_rates_and_the_inspection_record_sheets, |t: TestApp| async move {
     );
     assert_eq!(table.rows.len(), 2);
     assert_eq!(table.rows[1].1[1], "2026-03-02");
-    assert_eq!(table.rows[1].1[4], "异常（31℃）");
+    assert_eq!(table.rows[1].1[4], "异常（31℃）：精密空调出风温度偏高", "the note says what was found");
     assert!(table.rows[1].1[6].contains("处理中"), "{:?}", table.rows[1]);
     let (s, ct, docx) = download(&t, &format!("/api/v1/inspection-records/export?{q}&format=docx"), &f.reporter).await;
     assert_eq!(s, StatusCode::OK);

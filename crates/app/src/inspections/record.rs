@@ -76,6 +76,15 @@ impl App {
             Some(l) => l.check("location").map(|l| Some((l.latitude, l.longitude, l.accuracy)))?,
         };
         let note = domain::error::Checker::default().optional_text("note", input.note.as_deref(), 2000);
+        let signature = domain::inspections::record::check_signature("signature", input.signature.as_deref())?;
+        // Early or late is kept with the record (the form warns before signing).
+        let timing = if inspected_at < task.opens_at {
+            "early"
+        } else if inspected_at > task.due_at {
+            "late"
+        } else {
+            "on_time"
+        };
         // A linked ticket must be an open one of the same system that the inspector can see.
         for (i, r) in results.iter().enumerate() {
             if let Some(tid) = &r.link_ticket {
@@ -127,6 +136,8 @@ impl App {
             inspector: (p.user_id.clone(), inspector),
             note,
             location,
+            timing: timing.to_string(),
+            signature,
         };
         let tx = self.store.begin().await?;
         let id = store::inspections::insert_record(&tx, &record, &rows, now).await?;
@@ -215,7 +226,9 @@ impl App {
 
     pub async fn get_inspection_record(&self, p: &Principal, id: &str) -> Result<Record> {
         let r = store::inspections::get_record(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
-        Ok(self.with_ticket_outcomes(p, vec![r]).await?.remove(0))
+        let mut r = self.with_ticket_outcomes(p, vec![r]).await?.remove(0);
+        r.signature = store::inspections::signature(&self.store, &r.id).await?;
+        Ok(r)
     }
 
     pub async fn list_inspection_records(

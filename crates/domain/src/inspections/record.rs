@@ -37,6 +37,27 @@ pub struct RecordInput {
     pub location: Option<Location>,
     /// RFC 3339; an administrator back-filling a paper record may give a past instant.
     pub inspected_at: Option<String>,
+    /// The signature drawn on the phone: a PNG as a `data:image/png;base64,…` URL (≤ 200 KB).
+    pub signature: Option<String>,
+}
+
+/// The largest signature drawing accepted, decoded.
+pub const SIGNATURE_MAX_BYTES: usize = 200_000;
+
+/// A drawn signature: a PNG data URL of at most `SIGNATURE_MAX_BYTES`.
+pub fn check_signature(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    use base64::Engine;
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let bad = || FieldError::new(field, "签名应为手写签名图片（PNG）", "must be a drawn signature (a PNG image)");
+    let data = v.strip_prefix("data:image/png;base64,").ok_or_else(bad)?;
+    if data.len() > SIGNATURE_MAX_BYTES * 4 / 3 + 4 {
+        return Err(FieldError::new(field, "签名图片过大", "the signature image is too large"));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD.decode(data).map_err(|_| bad())?;
+    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Err(bad());
+    }
+    Ok(Some(v.to_string()))
 }
 
 /// A checked result, ready to store.
@@ -107,6 +128,14 @@ fn answer(item: &Item, raw: Option<&Value>, field: &str) -> Result<Option<Judged
         ResultType::Number => {
             let x = raw.and_then(|v| v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())));
             match x.filter(|x: &f64| x.is_finite()) {
+                // A share cannot be below nothing or above the whole.
+                Some(x) if item.unit.as_deref().map(str::trim) == Some("%") && !(0.0..=100.0).contains(&x) => {
+                    return Err(FieldError::new(
+                        field,
+                        "百分比应在 0 到 100 之间",
+                        "a percentage is between 0 and 100",
+                    ));
+                }
                 Some(x) => (Some(x.to_string()), Some(x), item.out_of_range(x)),
                 None if raw.is_none() => return Ok(None),
                 None => return Err(FieldError::new(field, "应为数值", "must be a number")),
@@ -205,6 +234,14 @@ pub fn evaluate(
         }
         let link_ticket = c.optional_text(&f("ticket_id"), r.ticket_id.as_deref(), 64);
         let note = c.optional_text(&f("note"), r.note.as_deref(), 2000);
+        // What the inspector found wrong is said in words: it becomes the ticket's description.
+        if abnormal && !automatic && note.is_none() {
+            c.push(FieldError::new(
+                f("note"),
+                format!("“{}”异常，请说明情况", item.name),
+                format!("“{}” is abnormal: say what was found", item.name),
+            ));
+        }
         out.push(ResultSpec {
             item_id: id.to_string(),
             value,
@@ -330,6 +367,13 @@ pub struct Record {
     pub abnormal_count: i32,
     pub results: Vec<ResultView>,
     pub created_at: DateTime<Utc>,
+    /// Signed `early` (before the task's window opened), `on_time` or `late`; null for records
+    /// made before this was kept.
+    pub timing: Option<String>,
+    /// A signature was drawn.
+    pub signed: bool,
+    /// The drawing (PNG data URL) on a single record's page; lists leave it out.
+    pub signature: Option<String>,
 }
 
 /// Completion and punctuality of the tasks due in a period, for one system, contract or month.

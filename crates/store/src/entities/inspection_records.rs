@@ -22,6 +22,9 @@ pub struct Model {
     pub accuracy: Option<f64>,
     pub abnormal_count: i32,
     pub created_at: DateTimeUtc,
+    pub timing: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub signature: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

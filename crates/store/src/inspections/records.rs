@@ -53,6 +53,10 @@ pub struct NewRecord {
     pub inspector: (String, String),
     pub note: Option<String>,
     pub location: Option<(f64, f64, Option<f64>)>,
+    /// `early`, `on_time` or `late` against the task's window.
+    pub timing: String,
+    /// The drawn signature as a PNG data URL.
+    pub signature: Option<String>,
 }
 
 pub async fn insert_record(tx: &Tx, r: &NewRecord, results: &[NewResult], now: DateTime<Utc>) -> Result<String> {
@@ -75,6 +79,8 @@ pub async fn insert_record(tx: &Tx, r: &NewRecord, results: &[NewResult], now: D
         accuracy: Set(r.location.and_then(|l| l.2)),
         abnormal_count: Set(results.iter().filter(|x| x.abnormal).count() as i32),
         created_at: Set(now),
+        timing: Set(Some(r.timing.clone())),
+        signature: Set(r.signature.clone()),
     }
     .insert(tx.conn())
     .await?;
@@ -131,7 +137,16 @@ fn record(m: ir::Model, results: Vec<ResultView>) -> Record {
         abnormal_count: m.abnormal_count,
         results,
         created_at: m.created_at,
+        timing: m.timing,
+        signed: m.signature.is_some(),
+        // Lists stay light: the drawing comes with one record (`signature`).
+        signature: None,
     }
+}
+
+/// The drawn signature of a record (a PNG data URL), if it has one.
+pub async fn signature(c: &impl Conn, record_id: &str) -> Result<Option<String>> {
+    Ok(ir::Entity::find_by_id(record_id.to_string()).one(c.conn()).await?.and_then(|m| m.signature))
 }
 
 /// The records' results in item order, with the photos of their tasks; ticket details are the

@@ -16,6 +16,7 @@ mod m0010_audit_head;
 mod m0011_resolution;
 mod m0012_breached_open;
 mod m0013_default_assignee;
+mod m0014_inspection_signature;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_resolution::Migration),
             Box::new(m0012_breached_open::Migration),
             Box::new(m0013_default_assignee::Migration),
+            Box::new(m0014_inspection_signature::Migration),
         ]
     }
 }
