@@ -77,7 +77,9 @@ test('admin registers a unit and a system, finds it with a filter and exports it
 test('the audit log shows what the admin changed', async ({ page }) => {
   await login(page, ADMIN.username, ADMIN.password)
   await page.getByTestId('menu-audit').click()
-  await expect(page.getByTestId('resource-list')).toContainText('admin')
+  // People by the names the bureau gave them, what happened in words.
+  await expect(page.getByTestId('resource-list')).toContainText('系统管理员')
+  await expect(page.getByTestId('resource-list')).toContainText('登录')
   await page.getByTestId('audit-verify').click()
   await expect(page.getByTestId('audit-verdict')).toContainText('审计链完整')
   await shot(page, 'admin-06-audit')

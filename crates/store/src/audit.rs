@@ -178,6 +178,12 @@ pub async fn object_names(
         .clone()
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| m.username.clone()));
+    // A session's records are about the person signing in or out.
+    named!("session", users, |m: &users::Model| m
+        .display_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| m.username.clone()));
     named!("monitor", monitors, |m: &monitors::Model| m.name.clone());
     named!("sla_policy", sla_policies, |m: &sla_policies::Model| m.name.clone());
     named!("calendar", calendars, |m: &calendars::Model| m.name.clone());

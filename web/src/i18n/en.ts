@@ -260,6 +260,7 @@ export default {
   audit: {
     title: 'Audit log',
     object: 'Object',
+    system: 'The system',
     changes: 'Changes',
     seq: 'No.',
     at: 'Time',
@@ -308,6 +309,8 @@ export default {
       availability_target: 'Availability target',
       target: 'Target',
       interval_seconds: 'Interval (s)',
+      address: 'From address',
+      reason: 'Reason',
     },
     actions: {
       transition: 'Status change',

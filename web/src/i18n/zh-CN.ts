@@ -260,6 +260,7 @@ export default {
   audit: {
     title: '审计日志',
     object: '对象',
+    system: '系统',
     changes: '变更',
     seq: '序号',
     at: '时间',
@@ -308,6 +309,8 @@ export default {
       availability_target: '可用性目标',
       target: '监控目标',
       interval_seconds: '检查间隔（秒）',
+      address: '来源地址',
+      reason: '原因',
     },
     actions: {
       transition: '状态变更',
