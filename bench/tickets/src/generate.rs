@@ -302,6 +302,7 @@ impl Gen<'_> {
             rating_comment: None,
             resolution: None,
             next_due_at: next_due_at.map(instant),
+            next_due_metric: next_due_at.map(|_| "resolve".to_string()),
             at_risk: false,
             breached,
             created_at: instant(created),

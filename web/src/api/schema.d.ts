@@ -3506,6 +3506,8 @@ export interface components {
                  * @description The earliest due time of a running clock.
                  */
                 next_due_at?: string | null;
+                /** @description The clock that time belongs to (response, arrival, restore, resolve, …). */
+                next_due_metric?: string | null;
                 /** @description 工单编号, e.g. `YW20261122-0007`. */
                 number: string;
                 /** Format: date-time */
@@ -4138,6 +4140,8 @@ export interface components {
              * @description The earliest due time of a running clock.
              */
             next_due_at?: string | null;
+            /** @description The clock that time belongs to (response, arrival, restore, resolve, …). */
+            next_due_metric?: string | null;
             /** @description 工单编号, e.g. `YW20261122-0007`. */
             number: string;
             /** Format: date-time */

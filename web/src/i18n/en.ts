@@ -1064,7 +1064,7 @@ export default {
   today: {
     title: 'Today · {name}',
     reportHint: 'Faults, questions, data or account requests: report them here',
-    riskHint: '“At risk”: 80 % of the time allowed is used (or the share of the SLA policy’s first escalation step)',
+    riskHint: 'At risk: 80 % of the time allowed is used (or the share set by the SLA policy\'s first escalation step)',
     empty: 'Nothing',
     more: 'All {n}',
     down: 'Down',

@@ -98,6 +98,8 @@ both!(the_handler_and_the_manager_hear_when_a_clock_turns_amber_and_when_it_brea
         )
         .await;
     let id = tk["id"].as_str().unwrap().to_string();
+    // The list says which clock the next due time is for.
+    assert_eq!(tk["next_due_metric"], "response");
     // No ladder step names the response clock: it turns amber at 80 % of its 15 minutes.
     let response = crate::tickets::clock(&tk, "response");
     assert_eq!((response["risk_percent"].as_u64(), &response["risk_at"]), (Some(80), &json!(iso("2026-11-23T10:12"))));
@@ -157,6 +159,7 @@ both!(an_engineer_who_responds_takes_the_ticket_and_arrival_records_where, |t: T
     let (a, b) = (a["id"].as_str().unwrap().to_string(), b["id"].as_str().unwrap().to_string());
 
     let v = step(&t, &a, &f.engineer, json!({"to": "responded"})).await;
+    assert_eq!(v["next_due_metric"], "restore", "response met: the restore clock is next");
     assert_eq!(
         (v["assignee_id"].as_str(), v["assignee_name"].as_str()),
         (Some(f.engineer_id.as_str()), Some("engineer"))

@@ -239,7 +239,9 @@ impl App {
             }
         }
         let running = stored.iter().filter(|s| s.clock.state == ClockState::Running);
-        t.next_due_at = running.clone().filter_map(|s| s.clock.due).min().map(instant);
+        let next = running.clone().filter_map(|s| s.clock.due.map(|d| (d, &s.clock.metric))).min();
+        t.next_due_at = next.map(|(d, _)| instant(d));
+        t.next_due_metric = next.map(|(_, m)| m.clone());
         t.risk_at =
             running.filter_map(|s| s.clock.at_percent(cal, risk_percent(spec, &s.clock.metric))).min().map(instant);
         t.breached = stored.iter().any(|s| s.clock.state == ClockState::Breached);

@@ -201,6 +201,7 @@ impl App {
             rating_comment: None,
             resolution: None,
             next_due_at: None,
+            next_due_metric: None,
             at_risk: false,
             breached: false,
             created_at: now,

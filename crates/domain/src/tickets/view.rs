@@ -72,6 +72,8 @@ pub struct Ticket {
     pub resolution: Option<Resolution>,
     /// The earliest due time of a running clock.
     pub next_due_at: Option<DateTime<Utc>>,
+    /// The clock that time belongs to (response, arrival, restore, resolve, …).
+    pub next_due_metric: Option<String>,
     /// A running clock has spent most of its budget (see `docs/architecture.md`).
     pub at_risk: bool,
     /// A clock has breached.

@@ -39,6 +39,7 @@ pub struct Model {
     pub rating_comment: Option<String>,
     pub resolution: Option<String>,
     pub next_due_at: Option<DateTimeUtc>,
+    pub next_due_metric: Option<String>,
     pub risk_at: Option<DateTimeUtc>,
     pub breached: bool,
     pub next_check_at: Option<DateTimeUtc>,

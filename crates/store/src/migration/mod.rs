@@ -17,6 +17,7 @@ mod m0011_resolution;
 mod m0012_breached_open;
 mod m0013_default_assignee;
 mod m0014_inspection_signature;
+mod m0015_next_due_metric;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_breached_open::Migration),
             Box::new(m0013_default_assignee::Migration),
             Box::new(m0014_inspection_signature::Migration),
+            Box::new(m0015_next_due_metric::Migration),
         ]
     }
 }
