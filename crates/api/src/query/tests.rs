@@ -79,7 +79,7 @@ fn every_bad_value_is_named_at_once_in_documented_order() {
     assert_eq!(fields(&e), ["from"]);
     assert_eq!(e[0].msg.en, "must be a date in the form YYYY-MM-DD");
     let e = parse::<Sample>("from=1899-12-31").unwrap_err();
-    assert_eq!(e[0].msg.en, "the year must be between 1900 and 2999");
+    assert_eq!(e[0].msg.en, "the year must be between 2000 and 2099");
 }
 
 #[test]

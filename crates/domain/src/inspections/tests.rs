@@ -236,7 +236,11 @@ fn results_are_judged_and_complete() {
     )]);
     let out = evaluate(
         &spec.items,
-        &[r("up", json!("正常")), r("disk", json!("85.5")), r("pic", json!(null))],
+        &[
+            r("up", json!("正常")),
+            ResultInput { note: Some("/data 分区满".into()), ..r("disk", json!("85.5")) },
+            r("pic", json!(null)),
+        ],
         &photos,
         &auto,
     )
@@ -246,6 +250,10 @@ fn results_are_judged_and_complete() {
     assert!(out[1].abnormal, "85.5 % is above 80 %");
     assert!(out[3].automatic && !out[3].abnormal);
     assert_eq!(out[3].note.as_deref(), Some("监控正常"));
+    // What the inspector found wrong needs words; a percentage cannot exceed the whole.
+    let e = evaluate(&spec.items, &[r("up", json!("abnormal")), r("disk", json!(90))], &photos, &auto).unwrap_err();
+    let fields: Vec<&str> = e.iter().map(|x| x.field.as_str()).collect();
+    assert!(fields.contains(&"results[0].note") && fields.contains(&"results[1].note"), "{fields:?}");
 
     let e = evaluate(
         &spec.items,
@@ -309,7 +317,8 @@ fn a_measured_item_keeps_its_measurement_and_an_unmeasured_one_says_why() {
     let up = AutoReading::Read { value: AutoValue::Normal(true), fault: false, detail: "正常".into() };
     let auto = HashMap::from([("up".to_string(), up), ("cert".to_string(), none)]);
     let flagged = ResultInput { abnormal: Some(true), ..r("up", json!(null)) };
-    let out = evaluate(&spec.items, &[flagged, r("cert", json!(10))], &HashMap::new(), &auto).unwrap();
+    let expiring = ResultInput { note: Some("证书 10 天后到期".into()), ..r("cert", json!(10)) };
+    let out = evaluate(&spec.items, &[flagged, expiring], &HashMap::new(), &auto).unwrap();
     assert!(out[0].automatic && out[0].abnormal && out[1].abnormal);
     let out = evaluate(&spec.items, &[r("up", json!(null)), r("cert", json!(31))], &HashMap::new(), &auto).unwrap();
     assert!(out[0].automatic && !out[0].abnormal);
