@@ -29,6 +29,9 @@ test('admin registers a unit and a system, finds it with a filter and exports it
 
   // A new unit.
   await page.getByTestId('menu-units').click()
+  // The list of the screen just opened, not the one being left, owns the create button.
+  await expect(page).toHaveURL(/\/units$/)
+  await expect(page.getByRole('heading', { name: '单位', exact: true })).toBeVisible()
   await page.getByTestId('create').click()
   await page.getByTestId('unit-name').fill(NEW_UNIT)
   await page.getByTestId('form-save').click()
@@ -38,6 +41,8 @@ test('admin registers a unit and a system, finds it with a filter and exports it
 
   // A system of that unit; a missing name is reported next to the field first.
   await page.getByTestId('menu-systems').click()
+  await expect(page).toHaveURL(/\/systems$/)
+  await expect(page.getByRole('heading', { name: '信息系统', exact: true })).toBeVisible()
   await page.getByTestId('create').click()
   await page.getByTestId('system-unit').click()
   await page.getByRole('option', { name: NEW_UNIT }).click()

@@ -127,6 +127,20 @@ pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>>
             .await?,
         );
     }
+    // The home page: every section is a bounded list query (issue 16).
+    for (name, p) in [
+        ("me/today, bureau", &reg.admin),
+        ("me/today, engineer (busiest vendor)", &reg.engineer),
+        ("me/today, unit user (busiest unit)", &reg.unit_user),
+    ] {
+        rows.push(
+            time(name, reps, || async {
+                let today = app.today(p, domain::Lang::Zh).await.map_err(|e| anyhow!("{e:?}"))?;
+                Ok((today.sections.len(), Some(today.sections.iter().map(|s| s.count).sum())))
+            })
+            .await?,
+        );
+    }
     let store = app.store();
     rows.push(
         time("due_for_check(now, 200)", reps, || async {
