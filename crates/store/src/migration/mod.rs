@@ -18,6 +18,7 @@ mod m0012_breached_open;
 mod m0013_default_assignee;
 mod m0014_inspection_signature;
 mod m0015_next_due_metric;
+mod m0016_assignee_due;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_default_assignee::Migration),
             Box::new(m0014_inspection_signature::Migration),
             Box::new(m0015_next_due_metric::Migration),
+            Box::new(m0016_assignee_due::Migration),
         ]
     }
 }

@@ -294,32 +294,90 @@ async fn due_order_ids(
     use sea_orm::PaginatorTrait;
     let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
     let late = Condition::all().add(t::Column::Breached.eq(true)).add(t::Column::Status.is_in(open));
-    let breached = (select.clone().filter(late.clone()), t::Column::ReportedAt);
-    let due =
-        (select.clone().filter(late.clone().not()).filter(t::Column::NextDueAt.is_not_null()), t::Column::NextDueAt);
-    let rest = (select.filter(late.not()).filter(t::Column::NextDueAt.is_null()), t::Column::Id);
+    let due = select.clone().filter(late.clone().not()).filter(t::Column::NextDueAt.is_not_null());
+    let rest = select.clone().filter(late.not()).filter(t::Column::NextDueAt.is_null());
     let ranges = match order {
-        sea_orm::Order::Desc => [due, breached, rest],
-        _ => [breached, due, rest],
+        sea_orm::Order::Desc => [Range::Due, Range::Late, Range::Rest],
+        _ => [Range::Late, Range::Due, Range::Rest],
     };
     let mut ids: Vec<String> = Vec::new();
     let mut skip = q.offset();
-    for (range, column) in ranges {
+    for range in ranges {
         let need = q.page_size - ids.len() as u64;
         if need == 0 {
             break;
         }
-        let got = page_ids(c, range.clone(), column, order.clone(), skip, need).await?;
+        let (got, known_size) = match range {
+            Range::Late => late_open_ids(c, &select, order.clone(), skip, need).await?,
+            Range::Due => (page_ids(c, due.clone(), t::Column::NextDueAt, order.clone(), skip, need).await?, None),
+            Range::Rest => (page_ids(c, rest.clone(), t::Column::Id, order.clone(), skip, need).await?, None),
+        };
         let n = got.len() as u64;
         ids.extend(got);
         if n == need {
             break;
         }
         // The range ended within the page (or before it): how much of the offset it used.
-        let size = if n > 0 { skip + n } else { range.select_only().column(t::Column::Id).count(c.conn()).await? };
+        let size = match (n, known_size) {
+            (n, _) if n > 0 => skip + n,
+            (_, Some(size)) => size,
+            _ => {
+                let all = if matches!(range, Range::Due) { due.clone() } else { rest.clone() };
+                all.select_only().column(t::Column::Id).count(c.conn()).await?
+            }
+        };
         skip = skip.saturating_sub(size);
     }
     Ok(ids)
+}
+
+#[derive(Clone, Copy)]
+enum Range {
+    /// Breached and still open.
+    Late,
+    /// With a due time.
+    Due,
+    Rest,
+}
+
+/// The breached tickets still open, by report time, from `offset`, at most `limit`; with the
+/// range's size when it ended before `offset + limit`. One index range per open status
+/// (`ix_tickets_breached_status`), merged here: a single `status IN (…)` ordered by
+/// `reported_at` made SQLite walk the whole `reported_at` index of a million tickets (44 ms).
+async fn late_open_ids(
+    c: &impl Conn,
+    select: &sea_orm::Select<t::Entity>,
+    order: sea_orm::Order,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<String>, Option<u64>)> {
+    let reach = offset + limit;
+    let mut all: Vec<(DateTime<Utc>, String)> = Vec::new();
+    let mut complete = true;
+    for s in Status::ALL.iter().filter(|s| s.is_open()) {
+        let rows: Vec<(String, DateTime<Utc>)> = select
+            .clone()
+            .filter(t::Column::Breached.eq(true))
+            .filter(t::Column::Status.eq(s.as_str()))
+            .select_only()
+            .column(t::Column::Id)
+            .column(t::Column::ReportedAt)
+            .order_by(t::Column::ReportedAt, order.clone())
+            .order_by(t::Column::Id, order.clone())
+            .limit(reach)
+            .into_tuple()
+            .all(c.conn())
+            .await?;
+        complete &= (rows.len() as u64) < reach;
+        all.extend(rows.into_iter().map(|(id, at)| (at, id)));
+    }
+    all.sort();
+    if matches!(order, sea_orm::Order::Desc) {
+        all.reverse();
+    }
+    let size = complete.then_some(all.len() as u64);
+    let page = all.into_iter().skip(offset as usize).take(limit as usize).map(|(_, id)| id).collect();
+    Ok((page, size))
 }
 
 /// Tickets whose clocks need the job (a threshold, a breach, an upgrade, an auto-close), most
