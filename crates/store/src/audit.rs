@@ -173,17 +173,9 @@ pub async fn object_names(
     named!("system", systems, |m: &systems::Model| m.name.clone());
     named!("unit", units, |m: &units::Model| m.name.clone());
     named!("vendor", vendors, |m: &vendors::Model| m.name.clone());
-    named!("user", users, |m: &users::Model| m
-        .display_name
-        .clone()
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| m.username.clone()));
+    named!("user", users, crate::users::shown_name);
     // A session's records are about the person signing in or out.
-    named!("session", users, |m: &users::Model| m
-        .display_name
-        .clone()
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| m.username.clone()));
+    named!("session", users, crate::users::shown_name);
     named!("monitor", monitors, |m: &monitors::Model| m.name.clone());
     named!("sla_policy", sla_policies, |m: &sla_policies::Model| m.name.clone());
     named!("calendar", calendars, |m: &calendars::Model| m.name.clone());

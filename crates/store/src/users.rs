@@ -50,19 +50,18 @@ pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<User>>
     m.map(to_domain).transpose()
 }
 
-/// How people are named on screen: the display name, else the user name; by id.
+/// How a person is named on screen: the display name, else the user name.
+pub(crate) fn shown_name(m: &users::Model) -> String {
+    m.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| m.username.clone())
+}
+
+/// `shown_name` of each of `ids`, by id.
 pub async fn display_names(c: &impl Conn, ids: &[String]) -> Result<std::collections::HashMap<String, String>> {
     if ids.is_empty() {
         return Ok(Default::default());
     }
     let rows = users::Entity::find().filter(users::Column::Id.is_in(ids.iter().cloned())).all(c.conn()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|m| {
-            let name = m.display_name.filter(|n| !n.trim().is_empty()).unwrap_or(m.username);
-            (m.id, name)
-        })
-        .collect())
+    Ok(rows.into_iter().map(|m| (m.id.clone(), shown_name(&m))).collect())
 }
 
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &UserFilter) -> Result<Page<User>> {

@@ -344,8 +344,8 @@ enum Range {
 
 /// The breached tickets still open, by report time, from `offset`, at most `limit`; with the
 /// range's size when it ended before `offset + limit`. One index range per open status
-/// (`ix_tickets_breached_status`), merged here: a single `status IN (…)` ordered by
-/// `reported_at` made SQLite walk the whole `reported_at` index of a million tickets (44 ms).
+/// (`ix_tickets_breached_status`), merged: a single `status IN (…)` ordered by `reported_at` made
+/// SQLite walk the whole `reported_at` index of a million tickets (44 ms).
 async fn late_open_ids(
     c: &impl Conn,
     select: &sea_orm::Select<t::Entity>,
@@ -353,40 +353,15 @@ async fn late_open_ids(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<String>, Option<u64>)> {
-    let reach = offset + limit;
-    let mut all: Vec<(DateTime<Utc>, String)> = Vec::new();
-    let mut complete = true;
-    for s in Status::ALL.iter().filter(|s| s.is_open()) {
-        let rows: Vec<(String, DateTime<Utc>)> = select
-            .clone()
-            .filter(t::Column::Breached.eq(true))
-            .filter(t::Column::Status.eq(s.as_str()))
-            .select_only()
-            .column(t::Column::Id)
-            .column(t::Column::ReportedAt)
-            .order_by(t::Column::ReportedAt, order.clone())
-            .order_by(t::Column::Id, order.clone())
-            .limit(reach)
-            .into_tuple()
-            .all(c.conn())
-            .await?;
-        complete &= (rows.len() as u64) < reach;
-        all.extend(rows.into_iter().map(|(id, at)| (at, id)));
-    }
-    all.sort();
-    if matches!(order, sea_orm::Order::Desc) {
-        all.reverse();
-    }
-    let size = complete.then_some(all.len() as u64);
-    let page = all.into_iter().skip(offset as usize).take(limit as usize).map(|(_, id)| id).collect();
-    Ok((page, size))
+    let late = select.clone().filter(t::Column::Breached.eq(true));
+    let open: Vec<Status> = Status::ALL.iter().copied().filter(|s| s.is_open()).collect();
+    merged_by_status::<DateTime<Utc>>(c, &late, &open, t::Column::ReportedAt, order, offset, limit).await
 }
 
 /// The tickets without a due time (and not breached-and-open), by id, from `offset`, at most
-/// `limit`; with the range's size when it ended before `offset + limit`. One index range per
-/// status (`ix_tickets_status_due`: `status = ? AND next_due_at IS NULL`, in id order), merged:
-/// under a selective filter (an engineer's open tickets) one query over every status made SQLite
-/// read the closed history (hundreds of milliseconds at a million tickets).
+/// `limit`, per status from `ix_tickets_status_due` (`status = ? AND next_due_at IS NULL`, in id
+/// order): under a selective filter (an engineer's open tickets) one query over every status made
+/// SQLite read the closed history (hundreds of milliseconds at a million tickets).
 async fn rest_ids(
     c: &impl Conn,
     rest: &sea_orm::Select<t::Entity>,
@@ -395,15 +370,36 @@ async fn rest_ids(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<String>, Option<u64>)> {
+    merged_by_status::<String>(c, rest, statuses, t::Column::Id, order, offset, limit).await
+}
+
+/// One index range per status, ordered by `key` then id, merged in memory; the page from
+/// `offset` (at most `limit`), and the whole range's size when every status ended before
+/// `offset + limit`.
+async fn merged_by_status<K>(
+    c: &impl Conn,
+    select: &sea_orm::Select<t::Entity>,
+    statuses: &[Status],
+    key: t::Column,
+    order: sea_orm::Order,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<String>, Option<u64>)>
+where
+    K: Ord + Send,
+    (K, String): sea_orm::TryGetableMany,
+{
     let reach = offset + limit;
-    let mut all: Vec<String> = Vec::new();
+    let mut all: Vec<(K, String)> = Vec::new();
     let mut complete = true;
     for s in statuses {
-        let rows: Vec<String> = rest
+        let rows: Vec<(K, String)> = select
             .clone()
             .filter(t::Column::Status.eq(s.as_str()))
             .select_only()
+            .column(key)
             .column(t::Column::Id)
+            .order_by(key, order.clone())
             .order_by(t::Column::Id, order.clone())
             .limit(reach)
             .into_tuple()
@@ -417,7 +413,7 @@ async fn rest_ids(
         all.reverse();
     }
     let size = complete.then_some(all.len() as u64);
-    Ok((all.into_iter().skip(offset as usize).take(limit as usize).collect(), size))
+    Ok((all.into_iter().skip(offset as usize).take(limit as usize).map(|(_, id)| id).collect(), size))
 }
 
 /// Tickets whose clocks need the job (a threshold, a breach, an upgrade, an auto-close), most
