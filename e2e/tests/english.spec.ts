@@ -33,6 +33,7 @@ test('every main screen speaks English for the bureau', async ({ page }) => {
     ['contracts', '/contracts', 'en-07-contracts'],
     ['audit', '/audit', 'en-08-audit'],
     ['policies', '/sla/policies', 'en-09-policies'],
+    ['duty', '/duty', 'en-11-duty'],
   ] as const) {
     await page.getByTestId(`menu-${name}`).click()
     await expect(page).toHaveURL(new RegExp(`${path}(\\?|$)`))

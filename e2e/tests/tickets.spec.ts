@@ -54,7 +54,12 @@ async function contractWithPolicy(request: APIRequestContext): Promise<void> {
 }
 
 test.describe('a ticket from a phone to a rating (390×844)', () => {
-  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true })
+  test.use({
+    viewport: { width: 390, height: 844 },
+    hasTouch: true,
+    geolocation: { latitude: 36.0976, longitude: 114.3925, accuracy: 15 },
+    permissions: ['geolocation'],
+  })
 
   test('a unit user reports, an engineer resolves, the user rates, the bureau sees the clocks met', async ({ page, request }) => {
     await contractWithPolicy(request)
@@ -87,7 +92,17 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await page.getByTestId('assign-me').click()
     await page.getByTestId('to-responded').click()
     await expect(page.getByTestId('ticket-status')).toHaveText('已响应')
-    await page.getByTestId('to-in_progress').click()
+    // On site: the arrival records where the phone is, with a photo of the machine room.
+    await ticketStep(page, 'arrived')
+    await page.getByTestId('arrival-photos-input').setInputFiles({ name: '机房.png', mimeType: 'image/png', buffer: PNG })
+    await expect(page.getByTestId('arrival-photos').locator('img')).toHaveCount(1)
+    await page.waitForTimeout(400) // the dialog's fade-in, for a readable screenshot
+    await shot(page, 'tickets-02b-arrival')
+    await page.getByTestId('arrival-confirm').click()
+    await expect(page.getByTestId('ticket-status')).toHaveText('已到场')
+    await expect(page.getByTestId('attachment-stage')).toHaveText(['到场照片'])
+    await expect(page.getByText('北纬36.09760°')).toBeVisible()
+    await ticketStep(page, 'in_progress')
     await expect(page.getByTestId('ticket-status')).toHaveText('处理中')
     // The outage was the carrier's line: a cause that excuses the vendor is the bureau's to accept.
     await page.getByTestId('outage-edit').click()
@@ -105,9 +120,12 @@ test.describe('a ticket from a phone to a rating (390×844)', () => {
     await expect(page.getByTestId('resolve-confirm')).toBeDisabled()
     await page.getByTestId('resolution-summary').fill('重启应用服务后恢复，已观察 30 分钟')
     await page.getByTestId('resolution-cause').fill('线路中断后应用连接未自动重连')
+    await page.getByTestId('resolution-photos-input').setInputFiles({ name: '恢复.png', mimeType: 'image/png', buffer: PNG })
     await shot(page, 'tickets-03-resolve-dialog')
     await page.getByTestId('resolve-confirm').click()
     await expect(page.getByTestId('ticket-status')).toHaveText('已解决')
+    await expect(page.getByTestId('attachment-stage')).toHaveText(['到场照片', '处理结果照片'])
+    await page.waitForTimeout(400) // the dialog's fade-out, for a readable screenshot
     await expect(page.getByTestId('resolution-summary-shown')).toHaveText('重启应用服务后恢复，已观察 30 分钟')
     await shot(page, 'tickets-03-resolved')
 
@@ -267,5 +285,42 @@ test.describe('a pause needs the unit’s consent', () => {
     await expect(page.getByTestId('clock-state-resolve')).toHaveText('已暂停')
     await expectNoHorizontalScroll(page)
     await shot(page, 'tickets-10-paused')
+  })
+})
+
+test.describe('duty (desktop)', () => {
+  test('the bureau puts the engineer on duty; the engineer sees it on the home page', async ({ page, request }) => {
+    await contractWithPolicy(request)
+    await login(page, ADMIN.username, ADMIN.password)
+    await page.getByTestId('menu-duty').click()
+    await page.getByTestId('duty-create').click()
+    await page.getByTestId('duty-contract').click()
+    await page.getByRole('option', { name: '甲单位办公系统运维（E2E）' }).click()
+    await page.getByTestId('duty-person').click()
+    await page.getByRole('option', { name: /龚工/ }).click()
+    const pad = (n: number) => String(n).padStart(2, '0')
+    // The picker shows Beijing time; the shift runs from a minute ago for eight hours.
+    const bj = (d: Date) => {
+      const b = new Date(d.getTime() + 8 * 3600_000)
+      return `${b.getUTCFullYear()}-${pad(b.getUTCMonth() + 1)}-${pad(b.getUTCDate())} ${pad(b.getUTCHours())}:${pad(b.getUTCMinutes())}:00`
+    }
+    const inputs = page.locator('.el-dialog .el-range-input')
+    await inputs.nth(0).click()
+    await inputs.nth(0).fill(bj(new Date(Date.now() - 60_000)))
+    await inputs.nth(0).press('Enter')
+    await inputs.nth(1).fill(bj(new Date(Date.now() + 8 * 3600_000)))
+    await inputs.nth(1).press('Enter')
+    await page.getByTestId('duty-note').fill('白班值守')
+    await shot(page, 'duty-01-form')
+    await page.getByTestId('form-save').click()
+    await expect(page.getByTestId('resource-list')).toContainText('龚工')
+    await expect(page.getByTestId('resource-list').locator('.el-table__body tr', { hasText: '白班值守' }).first()).toContainText('值班中')
+    await shot(page, 'duty-02-list')
+
+    await login(page, ENGINEER.username, ENGINEER.password)
+    const card = page.getByTestId('today-my_duty')
+    await expect(card).toContainText('甲单位办公系统运维（E2E） · 白班值守')
+    await expect(card.getByTestId('today-item').first()).toContainText('值班中')
+    await shot(page, 'duty-03-engineer-home')
   })
 })

@@ -1,5 +1,6 @@
 // The left menu, by role: each person sees the screens of their work.
 import {
+  AlarmClock,
   Box,
   Checked,
   Calendar,
@@ -41,6 +42,7 @@ export const MENU: MenuEntry[] = [
   { name: 'inspections', path: '/inspections', label: 'nav.inspections', icon: Checked, roles: everyone },
   { name: 'monitoring', path: '/monitoring', label: 'nav.monitoring', icon: DataLine, roles: everyone },
   { name: 'approvals', path: '/approvals', label: 'nav.approvals', icon: Stamp, roles: everyone },
+  { name: 'duty', path: '/duty', label: 'nav.duty', icon: AlarmClock, roles: staff },
   { name: 'dashboard', path: '/overview', label: 'nav.dashboard', icon: PieChart, roles: ['admin', 'auditor', 'vendor_pm'] },
   { name: 'contracts', path: '/contracts', label: 'nav.contracts', icon: Document, roles: staff },
   { name: 'systems', path: '/systems', label: 'nav.systems', icon: Monitor, roles: everyone },

@@ -52,6 +52,7 @@ export const router = createRouter({
         },
         { path: 'monitoring', name: 'monitoring', component: () => import('@/views/monitoring/MonitoringView.vue') },
         { path: 'approvals', name: 'approvals', component: () => import('@/views/approvals/ApprovalsView.vue') },
+        { path: 'duty', name: 'duty', component: () => import('@/views/DutyView.vue') },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
       ],
     },

@@ -59,3 +59,33 @@ export function outsideYears(d: Date): boolean {
   const y = d.getFullYear()
   return y < YEARS.from || y > YEARS.to
 }
+
+/** Minutes of a `HH:MM` time of day (00:00–24:00), as domain::sla::hours::parse_hhmm; else null. */
+export function minutesOf(v: string): number | null {
+  const m = /^(\d{2}):(\d{2})$/.exec(v.trim())
+  if (!m) return null
+  const [h, min] = [Number(m[1]), Number(m[2])]
+  if (min > 59 || h > 24 || (h === 24 && min > 0)) return null
+  return h * 60 + min
+}
+
+/** A working interval `[start, end]`: both times well formed and the end after the start. */
+export function intervalError(start: string, end: string): string | undefined {
+  const [a, b] = [minutesOf(start), minutesOf(end)]
+  if (a === null || b === null) return t('validate.time')
+  return a < b ? undefined : t('validate.endAfterStart')
+}
+
+/** A lower bound above its upper bound. */
+export function boundsError(min: number | null | undefined, max: number | null | undefined): string | undefined {
+  return min != null && max != null && min > max ? t('validate.bounds') : undefined
+}
+
+/** A monitor's target: required; for `http` an http(s) URL with a host (domain::monitoring::spec). */
+export function targetError(kind: string, target: string): string | undefined {
+  const v = target.trim()
+  if (!v) return t('common.required')
+  if (kind !== 'http') return undefined
+  const rest = /^https?:\/\//i.test(v) ? v.replace(/^https?:\/\//i, '') : null
+  return rest === null || rest === '' || rest.startsWith('/') || /\s/.test(rest) ? t('validate.url') : undefined
+}

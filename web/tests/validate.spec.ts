@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { dateError, isEmail, isPhone, rangeError } from '@/validate'
+import { boundsError, dateError, intervalError, isEmail, isPhone, minutesOf, rangeError, targetError } from '@/validate'
 
 // The same cases as the server's (domain::error phone_tests, registry date_tests).
 describe('the browser repeats the server rules', () => {
@@ -31,5 +31,25 @@ describe('the browser repeats the server rules', () => {
     expect(rangeError('2026-03-01', '2026-02-01')).toBeTruthy()
     expect(rangeError('2026-02-01', '2026-02-01')).toBeUndefined()
     expect(rangeError('', '2026-02-01')).toBeUndefined()
+  })
+
+  it('working hours as domain::sla::hours reads them', () => {
+    expect(minutesOf('08:30')).toBe(510)
+    expect(minutesOf('24:00')).toBe(1440)
+    for (const bad of ['8:30', '24:01', '12:60', '25:00', 'abc']) expect(minutesOf(bad), bad).toBeNull()
+    expect(intervalError('08:30', '12:00')).toBeUndefined()
+    expect(intervalError('12:00', '12:00')).toBeTruthy()
+    expect(intervalError('13:30', '12:00')).toBeTruthy()
+    expect(intervalError('8:30', '12:00')).toBeTruthy()
+  })
+
+  it('bounds in order and monitor targets as the server wants them', () => {
+    expect(boundsError(10, 5)).toBeTruthy()
+    expect(boundsError(5, 5)).toBeUndefined()
+    expect(boundsError(null, 5)).toBeUndefined()
+    expect(targetError('http', 'https://www.anyang.gov.cn/')).toBeUndefined()
+    for (const bad of ['', 'www.anyang.gov.cn', 'https://', 'https:///x', 'http://a b']) expect(targetError('http', bad), bad).toBeTruthy()
+    expect(targetError('tcp', '10.0.0.1:3306')).toBeUndefined()
+    expect(targetError('tcp', ' ')).toBeTruthy()
   })
 })

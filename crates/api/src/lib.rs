@@ -56,6 +56,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "inspections", description = "巡检模板、计划、任务与记录 / inspection templates, plans, tasks and records"),
         (name = "monitoring", description = "监控、可用性与计划维护 / monitors, availability and maintenance"),
         (name = "approvals", description = "审批：需经数据局同意的变更 / requests awaiting a decision"),
+        (name = "duty", description = "值班安排 / duty shifts"),
     )
 )]
 struct ApiDoc;
@@ -92,7 +93,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::inspection_reports::router())
         .merge(routes::monitoring::router())
         .merge(routes::intake::router())
-        .merge(routes::approvals::router());
+        .merge(routes::approvals::router())
+        .merge(routes::duty::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod contracts;
 pub mod dashboard;
 pub mod demo;
+pub mod duty;
 mod error;
 mod export;
 pub mod files;

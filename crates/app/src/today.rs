@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
+use chrono::Duration;
 use domain::approvals::{ApprovalFilter, ApprovalStatus};
+use domain::duty::DutyFilter;
 use domain::inspections::plan::{Task, TaskFilter, TaskStatus};
 use domain::list::{ListQuery, Order, Page};
 use domain::monitoring::MonitorFilter;
@@ -112,6 +114,7 @@ impl App {
                 let tasks = self.list_inspection_tasks(p, &first("scheduled_for", Order::Asc), &f).await?;
                 let link = format!("/inspections?tab=tasks&mine=true&open=true&to={today}");
                 sections.push(section("my_inspections_today", link, tasks, task_item));
+                sections.push(self.my_duty(p).await?);
                 let f = TicketFilter { unassigned: Some(true), ..open_tickets() };
                 let urgent = first("next_due_at", Order::Asc);
                 sections.push(
@@ -199,6 +202,33 @@ impl App {
             system_name: None,
             at: Some(a.requested_at),
             state: "pending".into(),
+        }))
+    }
+
+    /// The engineer's shifts running now or beginning within a week, soonest first.
+    async fn my_duty(&self, p: &Principal) -> Result<TodaySection> {
+        let now = self.business_now();
+        let f = DutyFilter { mine: true, from: Some(now), to: Some(now + Duration::days(7)), ..Default::default() };
+        let page = self.list_duty(p, &first("starts_at", Order::Asc), &f).await?;
+        let mut names = HashMap::new();
+        for s in &page.items {
+            if !names.contains_key(&s.contract_id) {
+                let c = store::contracts::get(&self.store, &p.scope(), &s.contract_id).await?;
+                names.insert(s.contract_id.clone(), c.map(|c| c.name).unwrap_or_default());
+            }
+        }
+        Ok(section("my_duty", "/duty?mine=true".into(), page, |s| TodayItem {
+            kind: TodayKind::DutyShift,
+            title: match &s.note {
+                Some(n) => format!("{} · {n}", names.get(&s.contract_id).cloned().unwrap_or_default()),
+                None => names.get(&s.contract_id).cloned().unwrap_or_default(),
+            },
+            state: if s.covers(now) { "on_duty" } else { "upcoming" }.into(),
+            id: s.id,
+            number: None,
+            system_id: None,
+            system_name: None,
+            at: Some(s.starts_at),
         }))
     }
 

@@ -38,6 +38,7 @@ pub mod access;
 pub mod approvals;
 pub mod audit;
 pub mod dashboard;
+pub mod duty;
 pub mod error;
 pub mod geo;
 pub mod inspections;

@@ -20,7 +20,7 @@ pub struct Today {
 
 /// One list of the home page. Keys: `breached`, `at_risk`, `unassigned`, `systems_down`,
 /// `inspections_overdue`, `approvals` (bureau, vendor manager, auditor); `my_tickets`,
-/// `my_inspections_today`, `unassigned` (engineer); `my_open`, `awaiting_confirmation` (unit user).
+/// `my_inspections_today`, `my_duty`, `unassigned` (engineer); `my_open`, `awaiting_confirmation` (unit user).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TodaySection {
     pub key: String,
@@ -38,6 +38,7 @@ pub enum TodayKind {
     System,
     InspectionTask,
     Approval,
+    DutyShift,
 }
 
 /// One thing to look at, with what a phone card shows of it.
@@ -53,7 +54,7 @@ pub struct TodayItem {
     /// The moment that matters: a ticket's next due time (none once breached: it belongs to
     /// another clock), a task's due time, since when a system is down, when a request was made.
     pub at: Option<DateTime<Utc>>,
-    /// For the badge: `breached`, `at_risk`, `running`, `overdue`, `pending`, `down`, or a
-    /// ticket's status for a unit's own reports.
+    /// For the badge: `breached`, `at_risk`, `running`, `overdue`, `pending`, `down`, `on_duty`,
+    /// `upcoming` (a duty shift), or a ticket's status for a unit's own reports.
     pub state: String,
 }

@@ -86,6 +86,7 @@ async fn items_of(c: &impl Conn, scope: &Scope, contract_ids: Vec<String>) -> Re
                     .map_err(|_| corrupt("contract_items.counted_causes", &m.counted_causes))?,
                 availability_target: m.availability_target,
                 default_assignee_id: m.default_assignee_id,
+                assign_to_duty: m.assign_to_duty,
             })
         })
         .collect()
@@ -154,6 +155,7 @@ fn item_active(contract_id: &str, position: i32, f: &ContractItemFields) -> ci::
         counted_causes: Set(serde_json::to_string(&f.counted_causes).unwrap_or_else(|_| "[]".into())),
         availability_target: Set(f.availability_target),
         default_assignee_id: Set(f.default_assignee_id.clone()),
+        assign_to_duty: Set(f.assign_to_duty),
     }
 }
 
@@ -305,12 +307,14 @@ pub async fn coverage(c: &impl Conn, system_id: &str) -> Result<Vec<Coverage>> {
             counted_causes: serde_json::from_str(&m.counted_causes)
                 .map_err(|_| corrupt("contract_items.counted_causes", &m.id))?,
             item_id: m.id,
+            contract_id: k.id,
             vendor_id: k.vendor_id,
             start_date: m.start_date,
             end_date: m.end_date,
             sla_policy_id: m.sla_policy_id,
             availability_target: m.availability_target,
             default_assignee_id: m.default_assignee_id,
+            assign_to_duty: m.assign_to_duty,
         });
     }
     Ok(out)

@@ -10,6 +10,7 @@ pub mod contracts;
 mod crud;
 pub mod dashboard;
 mod dialect;
+pub mod duty;
 mod entities;
 pub mod holidays;
 pub mod inspections;

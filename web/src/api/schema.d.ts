@@ -493,6 +493,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/duty-shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Duty shifts the caller may see (a vendor its own contracts', a unit those of the contracts
+         *     covering its systems). Sort keys: starts_at (default), ends_at.
+         */
+        get: operations["duty_list"];
+        put?: never;
+        /**
+         * Puts an engineer or project manager of the contract's vendor on duty (the bureau, or that
+         *     vendor's manager). A shift may be entered up to 24 hours after it began, lasts at most 31
+         *     days, and the same person cannot start twice at the same instant on one contract (409).
+         */
+        post: operations["duty_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duty-shifts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a shift that has not begun (409 once it has: it records who was on duty). */
+        delete: operations["duty_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/holiday-sets": {
         parameters: {
             query?: never;
@@ -1831,9 +1873,15 @@ export interface components {
             sha256: string;
             /** Format: int64 */
             size: number;
+            stage?: null | components["schemas"]["AttachmentStage"];
             ticket_id: string;
             uploaded_by?: string | null;
         };
+        /**
+         * @description The step of the work an attachment documents (002 需求91: the service record with evidence).
+         * @enum {string}
+         */
+        AttachmentStage: "arrival" | "resolution";
         AuditRecord: {
             /** @description `create`, `update`, `delete`, `import`, `login`, `login_failed`, `logout`, … */
             action: string;
@@ -2099,6 +2147,11 @@ export interface components {
         };
         ContractItem: {
             /**
+             * @description Whether the item's new tickets go first to whoever of the vendor is on duty (值班) at the
+             *     time, and to `default_assignee_id` only when nobody is.
+             */
+            assign_to_duty: boolean;
+            /**
              * Format: double
              * @description Promised availability in percent (99.9), if the item promises one.
              */
@@ -2126,6 +2179,8 @@ export interface components {
             system_ids: string[];
         };
         ContractItemInput: {
+            /** @description Hand new tickets to whoever is on duty first (default: no). */
+            assign_to_duty?: boolean | null;
             /**
              * Format: double
              * @description Promised availability in percent, e.g. 99.9 (more than 0, at most 100).
@@ -2225,6 +2280,35 @@ export interface components {
         /** @description A decision as sent: a comment, required to reject (the vendor must learn why). */
         DecisionInput: {
             comment?: string | null;
+        };
+        DutyShift: {
+            contract_id: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /**
+             * Format: date-time
+             * @description Exclusive: at this instant the next shift takes over.
+             */
+            ends_at: string;
+            id: string;
+            note?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            user_id: string;
+            /** @description The person's display name when the shift was entered. */
+            user_name: string;
+            vendor_id: string;
+        };
+        DutyShiftInput: {
+            contract_id?: string | null;
+            /** Format: date-time */
+            ends_at?: string | null;
+            note?: string | null;
+            /** Format: date-time */
+            starts_at?: string | null;
+            /** @description An active engineer or project manager of the contract's vendor. */
+            user_id?: string | null;
         };
         /** @enum {string} */
         Edge: "start" | "end";
@@ -3114,6 +3198,11 @@ export interface components {
         Page_ContractItem: {
             items: {
                 /**
+                 * @description Whether the item's new tickets go first to whoever of the vendor is on duty (值班) at the
+                 *     time, and to `default_assignee_id` only when nobody is.
+                 */
+                assign_to_duty: boolean;
+                /**
                  * Format: double
                  * @description Promised availability in percent (99.9), if the item promises one.
                  */
@@ -3157,6 +3246,34 @@ export interface components {
                 minutes: number;
                 reason: components["schemas"]["DayReason"];
                 working: boolean;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_DutyShift: {
+            items: {
+                contract_id: string;
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                /**
+                 * Format: date-time
+                 * @description Exclusive: at this instant the next shift takes over.
+                 */
+                ends_at: string;
+                id: string;
+                note?: string | null;
+                /** Format: date-time */
+                starts_at: string;
+                user_id: string;
+                /** @description The person's display name when the shift was entered. */
+                user_name: string;
+                vendor_id: string;
             }[];
             /** Format: int64 */
             page: number;
@@ -4243,8 +4360,8 @@ export interface components {
             /** @description A ticket's number. */
             number?: string | null;
             /**
-             * @description For the badge: `breached`, `at_risk`, `running`, `overdue`, `pending`, `down`, or a
-             *     ticket's status for a unit's own reports.
+             * @description For the badge: `breached`, `at_risk`, `running`, `overdue`, `pending`, `down`, `on_duty`,
+             *     `upcoming` (a duty shift), or a ticket's status for a unit's own reports.
              */
             state: string;
             system_id?: string | null;
@@ -4252,11 +4369,11 @@ export interface components {
             title: string;
         };
         /** @enum {string} */
-        TodayKind: "ticket" | "system" | "inspection_task" | "approval";
+        TodayKind: "ticket" | "system" | "inspection_task" | "approval" | "duty_shift";
         /**
          * @description One list of the home page. Keys: `breached`, `at_risk`, `unassigned`, `systems_down`,
          *     `inspections_overdue`, `approvals` (bureau, vendor manager, auditor); `my_tickets`,
-         *     `my_inspections_today`, `unassigned` (engineer); `my_open`, `awaiting_confirmation` (unit user).
+         *     `my_inspections_today`, `my_duty`, `unassigned` (engineer); `my_open`, `awaiting_confirmation` (unit user).
          */
         TodaySection: {
             /**
@@ -4340,6 +4457,8 @@ export interface components {
             /** Format: binary */
             file: string;
             internal?: boolean | null;
+            /** @description `arrival` (a photo on arriving) or `resolution` (of the result, on resolving). */
+            stage?: string | null;
         };
         User: {
             active: boolean;
@@ -5986,6 +6105,134 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    duty_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: starts_at, ends_at. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                contract_id?: string;
+                user_id?: string;
+                /** @description `true`: only the caller's own shifts. */
+                mine?: boolean;
+                /** @description Shifts still running at or after this (RFC 3339 or YYYY-MM-DD, the bureau's day). */
+                from?: string;
+                /** @description Shifts beginning before this (a date includes that whole day). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DutyShift"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    duty_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyShiftInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyShift"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    duty_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendars;
 pub mod contracts;
 pub mod dashboard;
+pub mod duty;
 pub mod health;
 pub mod holidays;
 pub mod inspection_reports;

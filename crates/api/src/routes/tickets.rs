@@ -246,6 +246,8 @@ struct UploadForm {
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
     internal: Option<bool>,
+    /// `arrival` (a photo on arriving) or `resolution` (of the result, on resolving).
+    stage: Option<String>,
 }
 
 /// Attaches a photo, screenshot, log or document (at most 10 MB; the type is read from the
@@ -261,8 +263,9 @@ async fn upload(
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     let f = MultipartFile::read(req, &s).await?;
     let internal = f.fields.get("internal").is_some_and(|v| v.trim() == "true");
+    let stage = f.fields.get("stage").map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let (file_name, bytes) = (f.file_name, f.bytes);
-    let upload = app::tickets::Upload { file_name, bytes, internal };
+    let upload = app::tickets::Upload { file_name, bytes, internal, stage };
     Ok((StatusCode::CREATED, Json(s.app.add_attachment(&auth.principal, &id, upload).await?)))
 }
 

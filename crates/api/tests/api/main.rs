@@ -8,6 +8,7 @@ mod harness;
 mod audit;
 mod auth;
 mod dashboard;
+mod duty;
 mod form_rules;
 mod handlers;
 mod hardening;

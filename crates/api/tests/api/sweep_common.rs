@@ -42,6 +42,8 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     ("integrations", "id", "integration"),
     // A request tenant B's vendor filed about tenant B's system.
     ("approvals", "id", "approval"),
+    // A duty shift of tenant B's vendor on its contract.
+    ("duty-shifts", "id", "duty_shift"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -78,6 +80,7 @@ pub const QUERY_TENANT_B: &[(&str, &str)] = &[
     ("plan_id", "plan"),
     ("assignee_id", "user"),
     ("reporter_id", "user"),
+    ("user_id", "user"),
     // The audit log is the bureau's and the auditor's only; for the others both answers are 403.
     ("actor_id", "user"),
     ("object_id", "system"),
@@ -393,6 +396,13 @@ pub async fn world(t: &TestApp) -> World {
         .await;
     assert_eq!(s, StatusCode::ACCEPTED, "request: {req}");
     let approval = id(&req);
+    let duty_shift = id(&created(
+        t,
+        "/api/v1/duty-shifts",
+        json!({"contract_id": id(&contract), "user_id": user, "starts_at": "2099-03-01T00:00:00Z",
+            "ends_at": "2099-03-01T08:00:00Z"}),
+    )
+    .await);
     let calendar = id(&created(t, "/api/v1/calendars", calendar_body("数据局工作日历")).await);
     let holiday_set = id(&created(t, "/api/v1/holiday-sets", json!({"code": "sweep", "name": "扫描用节假日"})).await);
     for (k, v) in [
@@ -415,6 +425,7 @@ pub async fn world(t: &TestApp) -> World {
         ("policy", policy),
         ("integration", integration),
         ("approval", approval),
+        ("duty_shift", duty_shift),
         ("calendar", calendar),
         ("holiday_set", holiday_set),
         ("year", "2026".to_string()),

@@ -222,3 +222,48 @@ both!(an_engineer_who_responds_takes_the_ticket_and_arrival_records_where, |t: T
         .unwrap();
     assert!(text(&en, "transition").last().unwrap().ends_with("at 36.09760°N 114.39250°E (within about 15 m)"), "{en}");
 });
+
+async fn attach(t: &TestApp, ticket: &str, token: &str, stage: Option<&str>) -> (StatusCode, Value) {
+    let part = reqwest::multipart::Part::bytes(crate::inspection_reports::PNG.to_vec()).file_name("现场.png");
+    let mut form = reqwest::multipart::Form::new().part("file", part);
+    if let Some(s) = stage {
+        form = form.text("stage", s.to_string());
+    }
+    let url = format!("{}/api/v1/tickets/{ticket}/attachments", t.base);
+    let res = t.client.post(url).bearer_auth(token).multipart(form).send().await.unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+both!(arrival_and_result_photos_say_which_step_they_document, |t: TestApp| async move {
+    let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
+    t.clock.set(bj("2026-11-23T10:00"));
+    // A clerk with a display name is named by it on the ticket, not by the sign-in name.
+    t.create(
+        "users",
+        json!({"username": "unit05", "display_name": "李娜", "role": "unit_user", "unit_id": f.unit,
+        "password": crate::harness::PASSWORD}),
+    )
+    .await;
+    let clerk = t.login("unit05", crate::harness::PASSWORD).await;
+    let report = json!({"system_id": f.system, "type": "incident", "severity": "二级（严重）", "title": "UPS 告警"});
+    let (_, tk) = t.post("/api/v1/tickets", &clerk, report).await;
+    assert_eq!(tk["reporter_name"], "李娜", "{tk}");
+    let id = tk["id"].as_str().unwrap();
+    let (s, a) = attach(&t, id, &f.engineer, Some("arrival")).await;
+    assert_eq!((s, a["stage"].as_str()), (StatusCode::CREATED, Some("arrival")), "{a}");
+    let (s, b) = attach(&t, id, &f.engineer, Some("resolution")).await;
+    assert_eq!((s, b["stage"].as_str()), (StatusCode::CREATED, Some("resolution")), "{b}");
+    let (s, c) = attach(&t, id, &f.reporter, None).await;
+    assert_eq!((s, &c["stage"]), (StatusCode::CREATED, &Value::Null), "{c}");
+    for (token, stage) in [(&f.engineer, "before"), (&f.reporter, "arrival")] {
+        let (s, e) = attach(&t, id, token, Some(stage)).await;
+        assert_eq!(
+            (s, e["field_errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("stage")),
+            "{e}"
+        );
+    }
+    let (_, detail) = t.get(&format!("/api/v1/tickets/{id}"), &f.reporter).await;
+    let stages: Vec<&Value> = detail["attachments"].as_array().unwrap().iter().map(|a| &a["stage"]).collect();
+    assert_eq!(stages, [&json!("arrival"), &json!("resolution"), &Value::Null], "nothing refused was stored");
+});

@@ -76,7 +76,7 @@ both!(each_role_sees_what_needs_it_today, |t: TestApp| async move {
         }
     }
     let v = today(&t, &f.engineer).await;
-    assert_eq!(keys(&v), ["my_tickets", "my_inspections_today", "unassigned"]);
+    assert_eq!(keys(&v), ["my_tickets", "my_inspections_today", "my_duty", "unassigned"]);
     assert_eq!((ids(section(&v, "my_tickets")), ids(section(&v, "unassigned"))), (vec![a.as_str()], vec![b.as_str()]));
     let tasks = section(&v, "my_inspections_today");
     assert_eq!((tasks["count"].as_u64(), tasks["items"][0]["state"].as_str()), (Some(1), Some("pending")), "{tasks}");

@@ -3,7 +3,7 @@
 //! taken from the name or the client's word.
 
 use domain::tickets::input::CommentInput;
-use domain::tickets::view::{Attachment, Comment};
+use domain::tickets::view::{Attachment, AttachmentStage, Comment};
 use domain::{FieldError, Principal, Role};
 use sha2::{Digest, Sha256};
 
@@ -21,6 +21,8 @@ pub struct Upload {
     pub file_name: String,
     pub bytes: Vec<u8>,
     pub internal: bool,
+    /// `arrival` or `resolution` (vendor staff and the bureau).
+    pub stage: Option<String>,
 }
 
 impl App {
@@ -56,6 +58,24 @@ impl App {
                 FieldError::new("internal", "使用单位的附件对各方可见", "a unit's files are visible to all").into()
             );
         }
+        let stage = match upload.stage.as_deref() {
+            None => None,
+            Some(_) if p.role == Role::UnitUser => {
+                return Err(FieldError::new(
+                    "stage",
+                    "到场和处理结果照片由运维方上传",
+                    "arrival and result photos are the vendor's",
+                )
+                .into());
+            }
+            Some(s) => Some(AttachmentStage::parse(s).ok_or_else(|| {
+                FieldError::new(
+                    "stage",
+                    "可选值：arrival（到场）、resolution（处理结果）",
+                    "one of: arrival, resolution",
+                )
+            })?),
+        };
         self.check_size(&upload.bytes)?;
         let Some(content_type) = sniff(&upload.bytes) else {
             return Err(FieldError::new(
@@ -77,6 +97,7 @@ impl App {
             internal: upload.internal,
             uploaded_by: Some(p.user_id.clone()),
             created_at: now,
+            stage,
         };
         self.store_attachment(p, a, &upload.bytes).await
     }
@@ -99,6 +120,7 @@ impl App {
             internal: false,
             uploaded_by: photo.uploaded_by.clone(),
             created_at: photo.created_at,
+            stage: None,
         };
         self.store_attachment(p, a, bytes).await
     }

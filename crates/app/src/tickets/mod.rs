@@ -152,14 +152,9 @@ impl App {
         if let Some(a) = &f.assignee_id {
             self.check_assignee(p, vendor_id.as_deref(), a).await?;
         }
-        // Nobody chosen: the item's default handler, while they still work for its vendor.
-        let assignee_id = match (&f.assignee_id, cover.as_ref().and_then(|c| c.default_assignee_id.as_ref())) {
-            (Some(a), _) => Some(a.clone()),
-            (None, Some(d)) => store::users::get(&self.store, &Scope::All, d)
-                .await?
-                .filter(|u| u.active && u.vendor_id.is_some() && u.vendor_id == vendor_id)
-                .map(|u| u.id),
-            (None, None) => None,
+        let assignee_id = match &f.assignee_id {
+            Some(a) => Some(a.clone()),
+            None => self.rule_assignee(cover.as_ref()).await?,
         };
         let calendar_id = policy.as_ref().map(|v| v.spec.calendar_id.clone());
         let (stored, calendar) =
@@ -185,7 +180,14 @@ impl App {
             status: Status::New,
             support_level: "L1".into(),
             reporter_id: Some(p.user_id.clone()),
-            reporter_name: f.reporter_name.unwrap_or_else(|| p.username.clone()),
+            reporter_name: match f.reporter_name {
+                Some(n) => n,
+                // The person's display name (“李娜”), not their sign-in name (“unit05”).
+                None => store::users::display_names(&self.store, std::slice::from_ref(&p.user_id))
+                    .await?
+                    .remove(&p.user_id)
+                    .unwrap_or_else(|| p.username.clone()),
+            },
             contact: f.contact,
             assignee_id,
             reported_at,
@@ -231,6 +233,22 @@ impl App {
     }
 
     /// The item covering `system_id` on the report's date (`coverage::for_ticket`).
+    /// Nobody chosen: whoever is on duty when the item says so, else the item's default handler
+    /// while they still work for its vendor, else nobody (the unassigned list).
+    async fn rule_assignee(&self, cover: Option<&Coverage>) -> Result<Option<String>> {
+        let Some(c) = cover else { return Ok(None) };
+        if c.assign_to_duty
+            && let Some(u) = self.duty_assignee(&c.contract_id, &c.vendor_id, self.business_now()).await?
+        {
+            return Ok(Some(u));
+        }
+        let Some(d) = &c.default_assignee_id else { return Ok(None) };
+        Ok(store::users::get(&self.store, &Scope::All, d)
+            .await?
+            .filter(|u| u.active && u.vendor_id.as_deref() == Some(c.vendor_id.as_str()))
+            .map(|u| u.id))
+    }
+
     pub(crate) async fn coverage_at(&self, system_id: &str, at: DateTime<Utc>) -> Result<Option<Coverage>> {
         let all = store::contracts::coverage(&self.store, system_id).await?;
         Ok(coverage::for_ticket(all, crate::bureau_date(at)))

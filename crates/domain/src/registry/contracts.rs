@@ -46,6 +46,9 @@ pub struct ContractItem {
     /// Who handles the item's tickets when nobody is chosen: an engineer or project manager of
     /// the contract's vendor.
     pub default_assignee_id: Option<String>,
+    /// Whether the item's new tickets go first to whoever of the vendor is on duty (值班) at the
+    /// time, and to `default_assignee_id` only when nobody is.
+    pub assign_to_duty: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -93,6 +96,8 @@ pub struct ContractItemInput {
     /// Who handles the item's tickets when nobody is chosen: an engineer or project manager of
     /// the contract's vendor.
     pub default_assignee_id: Option<String>,
+    /// Hand new tickets to whoever is on duty first (default: no).
+    pub assign_to_duty: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -123,6 +128,7 @@ pub struct ContractItemFields {
     /// Who handles the item's tickets when nobody is chosen: an engineer or project manager of
     /// the contract's vendor.
     pub default_assignee_id: Option<String>,
+    pub assign_to_duty: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -235,6 +241,7 @@ impl ContractItemInput {
                 t => t,
             },
             default_assignee_id: c.optional_text("default_assignee_id", self.default_assignee_id.as_deref(), 64),
+            assign_to_duty: self.assign_to_duty.unwrap_or(false),
         };
         c.finish().map(|_| f)
     }

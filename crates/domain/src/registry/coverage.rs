@@ -10,6 +10,7 @@ use crate::tickets::Cause;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Coverage {
     pub item_id: String,
+    pub contract_id: String,
     pub vendor_id: String,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
@@ -17,6 +18,8 @@ pub struct Coverage {
     pub counted_causes: Vec<Cause>,
     pub availability_target: Option<f64>,
     pub default_assignee_id: Option<String>,
+    /// New tickets go to whoever is on duty for the contract first.
+    pub assign_to_duty: bool,
 }
 
 impl Coverage {
@@ -66,6 +69,7 @@ mod tests {
     fn item(id: &str, start: &str, end: &str, policy: Option<&str>) -> Coverage {
         Coverage {
             item_id: id.into(),
+            contract_id: "contract".into(),
             vendor_id: format!("vendor-{id}"),
             start_date: d(start),
             end_date: d(end),
@@ -73,6 +77,7 @@ mod tests {
             counted_causes: vec![Cause::Vendor],
             availability_target: None,
             default_assignee_id: None,
+            assign_to_duty: false,
         }
     }
 

@@ -165,6 +165,33 @@ pub struct Attachment {
     pub internal: bool,
     pub uploaded_by: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The step the file documents: a photo taken on arrival, or of the result on resolving.
+    pub stage: Option<AttachmentStage>,
+}
+
+/// The step of the work an attachment documents (002 需求91: the service record with evidence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentStage {
+    Arrival,
+    Resolution,
+}
+
+impl AttachmentStage {
+    pub fn parse(s: &str) -> Option<AttachmentStage> {
+        match s {
+            "arrival" => Some(AttachmentStage::Arrival),
+            "resolution" => Some(AttachmentStage::Resolution),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachmentStage::Arrival => "arrival",
+            AttachmentStage::Resolution => "resolution",
+        }
+    }
 }
 
 /// A ticket with everything its page shows.

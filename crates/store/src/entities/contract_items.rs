@@ -20,6 +20,7 @@ pub struct Model {
     pub counted_causes: String,
     pub availability_target: Option<f64>,
     pub default_assignee_id: Option<String>,
+    pub assign_to_duty: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub mod certificates;
 pub mod contract_item_systems;
 pub mod contract_items;
 pub mod contracts;
+pub mod duty_shifts;
 pub mod holiday_entries;
 pub mod holiday_sets;
 pub mod inspection_photos;

@@ -13,6 +13,7 @@ pub struct Model {
     pub internal: bool,
     pub uploaded_by: Option<String>,
     pub created_at: DateTimeUtc,
+    pub stage: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

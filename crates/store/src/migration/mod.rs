@@ -19,6 +19,9 @@ mod m0013_default_assignee;
 mod m0014_inspection_signature;
 mod m0015_next_due_metric;
 mod m0016_assignee_due;
+mod m0017_duty;
+mod m0018_home_indexes;
+mod m0019_attachment_stage;
 
 pub struct Migrator;
 
@@ -42,6 +45,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_inspection_signature::Migration),
             Box::new(m0015_next_due_metric::Migration),
             Box::new(m0016_assignee_due::Migration),
+            Box::new(m0017_duty::Migration),
+            Box::new(m0018_home_indexes::Migration),
+            Box::new(m0019_attachment_stage::Migration),
         ]
     }
 }

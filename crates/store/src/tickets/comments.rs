@@ -1,7 +1,7 @@
 //! Comments and attachments of a ticket. Internal ones are for the bureau and the vendor only.
 
 use chrono::{DateTime, Utc};
-use domain::tickets::view::{Attachment, Comment};
+use domain::tickets::view::{Attachment, AttachmentStage, Comment};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::{ticket_attachments as ta, ticket_comments as tcm};
@@ -61,6 +61,7 @@ fn attachment(m: ta::Model) -> Attachment {
         internal: m.internal,
         uploaded_by: m.uploaded_by,
         created_at: m.created_at,
+        stage: m.stage.as_deref().and_then(AttachmentStage::parse),
     }
 }
 
@@ -89,6 +90,7 @@ pub async fn add_attachment(tx: &Tx, a: &Attachment) -> Result<()> {
         internal: Set(a.internal),
         uploaded_by: Set(a.uploaded_by.clone()),
         created_at: Set(a.created_at),
+        stage: Set(a.stage.map(|s| s.as_str().to_string())),
     }
     .insert(tx.conn())
     .await?;

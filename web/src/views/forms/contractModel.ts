@@ -22,6 +22,8 @@ export interface ItemModel {
   availability_target: number | null
   /** Who handles the item's tickets when nobody is chosen. */
   default_assignee_id: string | null
+  /** New tickets go to whoever is on duty first. */
+  assign_to_duty: boolean
 }
 
 /** Outage causes, in the API's order; vendor and unknown count against the vendor by default. */
@@ -51,6 +53,7 @@ export function blankItem(): ItemModel {
     counted_causes: [...DEFAULT_COUNTED],
     availability_target: null,
     default_assignee_id: null,
+    assign_to_duty: false,
   }
 }
 
@@ -74,6 +77,7 @@ export function toModel(c: Schemas['Contract'] | null): ContractModel {
       counted_causes: [...(i.counted_causes ?? DEFAULT_COUNTED)],
       availability_target: i.availability_target ?? null,
       default_assignee_id: i.default_assignee_id ?? null,
+      assign_to_duty: i.assign_to_duty ?? false,
     })),
   }
 }
@@ -98,6 +102,7 @@ export function toInput(m: ContractModel): Schemas['ContractInput'] {
       counted_causes: i.counted_causes,
       availability_target: i.availability_target,
       default_assignee_id: i.default_assignee_id || null,
+      assign_to_duty: i.assign_to_duty,
     })),
   }
 }
