@@ -324,3 +324,20 @@ test.describe('duty (desktop)', () => {
     await shot(page, 'duty-03-engineer-home')
   })
 })
+
+test.describe('indicators (desktop)', () => {
+  test("the bureau reads a contract's indicators from its tickets", async ({ page, request }) => {
+    await contractWithPolicy(request)
+    await login(page, ADMIN.username, ADMIN.password)
+    await page.getByTestId('menu-contracts').click()
+    await page.getByTestId('resource-list').getByText('甲单位办公系统运维（E2E）').click()
+    const card = page.getByTestId('contract-kpis')
+    await expect(card.getByTestId('kpi-ticket_count')).toBeVisible()
+    await page.getByTestId('kpi-period-year').click()
+    await expect(card.getByTestId('kpi-ticket_count')).toContainText(/工单总数\s*\d+/)
+    await expect(card.getByTestId('kpi-response_on_time_rate')).toContainText(/响应及时率\s*(\d+\.\d%|未测量)/)
+    await expect(card.getByTestId('kpi-inspection_completion_rate')).toBeVisible()
+    await card.scrollIntoViewIfNeeded()
+    await shot(page, 'kpis-01-contract')
+  })
+})

@@ -141,6 +141,22 @@ pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>>
             .await?,
         );
     }
+    // The indicators of the busiest vendor's contract over its last year (issue 17: under 1 s).
+    let today = app::bureau_date(app.business_now());
+    let year = app::indicators::KpiQuery {
+        contract_id: reg.contracts[0].clone(),
+        system_id: None,
+        from: Some(today - Duration::days(364)),
+        to: Some(today),
+    };
+    rows.push(
+        time("kpis, busiest contract, last 365 days", reps.min(20), || async {
+            let kpis = app.kpis(&reg.admin, &year).await.map_err(|e| anyhow!("{e:?}"))?;
+            let tickets = kpis.iter().find(|k| k.key == "ticket_count").and_then(|k| k.value).unwrap_or(0.0);
+            Ok((kpis.len(), Some(tickets as u64)))
+        })
+        .await?,
+    );
     let store = app.store();
     rows.push(
         time("due_for_check(now, 200)", reps, || async {

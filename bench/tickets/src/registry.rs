@@ -47,6 +47,8 @@ pub struct Registry {
     pub engineer: Principal,
     pub systems: Vec<Sys>,
     pub items: Vec<Item>,
+    /// Contract ids by code: the first is the busiest vendor's.
+    pub contracts: Vec<String>,
 }
 
 async fn principal(app: &App, username: &str) -> Result<Principal> {
@@ -204,6 +206,7 @@ impl Registry {
         contracts.sort_by(|a, b| a.code.cmp(&b.code));
         let users = app.list_users(&admin, &all, &Default::default()).await.map_err(e)?.items;
         let all_systems = app.list_systems(&admin, &all, &Default::default()).await.map_err(e)?.items;
+        let contract_ids = contracts.iter().map(|c| c.id.clone()).collect();
         for c in contracts {
             let staff: Vec<String> =
                 users.iter().filter(|u| u.vendor_id.as_deref() == Some(&c.vendor_id)).map(|u| u.id.clone()).collect();
@@ -231,6 +234,6 @@ impl Registry {
                 systems.len()
             ));
         }
-        Ok(Registry { admin, unit_user, engineer, systems, items })
+        Ok(Registry { admin, unit_user, engineer, systems, items, contracts: contract_ids })
     }
 }

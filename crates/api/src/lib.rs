@@ -57,6 +57,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "monitoring", description = "监控、可用性与计划维护 / monitors, availability and maintenance"),
         (name = "approvals", description = "审批：需经数据局同意的变更 / requests awaiting a decision"),
         (name = "duty", description = "值班安排 / duty shifts"),
+        (name = "kpis", description = "考核指标 / indicators (KPIs)"),
     )
 )]
 struct ApiDoc;
@@ -94,7 +95,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::monitoring::router())
         .merge(routes::intake::router())
         .merge(routes::approvals::router())
-        .merge(routes::duty::router());
+        .merge(routes::duty::router())
+        .merge(routes::kpis::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

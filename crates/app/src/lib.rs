@@ -16,6 +16,7 @@ mod export;
 pub mod files;
 pub mod holidays;
 pub mod import;
+pub mod indicators;
 pub mod inspections;
 pub mod jobs;
 pub mod leases;

@@ -41,6 +41,7 @@ pub mod dashboard;
 pub mod duty;
 pub mod error;
 pub mod geo;
+pub mod indicators;
 pub mod inspections;
 pub mod list;
 pub mod monitoring;

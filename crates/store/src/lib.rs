@@ -13,6 +13,7 @@ mod dialect;
 pub mod duty;
 mod entities;
 pub mod holidays;
+pub mod indicators;
 pub mod inspections;
 pub mod leases;
 mod list;

@@ -967,6 +967,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contract's indicators over whole days: rates are fractions 0..1 (`value` absent when
+         *     nothing was measured), with their numerator and denominator; times in minutes of the clock's
+         *     own measure. The bureau and the auditor see any contract, a vendor's manager their own, a
+         *     unit's user the figures of their own systems; engineers are refused.
+         */
+        get: operations["kpis_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every indicator Yunwei computes: key, feature, unit, name and definition in both languages. */
+        get: operations["kpis_catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/today": {
         parameters: {
             query?: never;
@@ -1990,6 +2029,9 @@ export interface components {
             updated_at: string;
             weekly: components["schemas"]["WeeklyInput"];
         };
+        Catalogue: {
+            items: components["schemas"]["IndicatorDef"][];
+        };
         /**
          * @description Why a service was interrupted; the contract item says which causes count against the vendor.
          * @enum {string}
@@ -2459,6 +2501,18 @@ export interface components {
             /** Format: int64 */
             updated: number;
         };
+        /** @description One indicator of the catalogue. */
+        IndicatorDef: {
+            /** @description How it is computed, in words, for the page and the assessment's evidence. */
+            definition: components["schemas"]["Msg"];
+            /** @description For rates and means: whether a higher value is better (a target is then a minimum). */
+            higher_is_better: boolean;
+            key: string;
+            name: components["schemas"]["Msg"];
+            /** @description The feature that computes it (`tickets`, `inspections`, …). */
+            source: string;
+            unit: components["schemas"]["KpiUnit"];
+        };
         /** @description A photo taken for a task, before it is recorded; `item_id` ties it to a checklist item. */
         InspectionPhoto: {
             content_type: string;
@@ -2682,6 +2736,33 @@ export interface components {
             source?: string | null;
             unit?: string | null;
         };
+        /**
+         * @description An indicator's value for one scope and period. `value` is absent when nothing was measured
+         *     (a rate over no clocks is not 100 %).
+         */
+        Kpi: {
+            /** Format: double */
+            denominator?: number | null;
+            key: string;
+            met?: boolean | null;
+            /** Format: double */
+            numerator?: number | null;
+            /**
+             * Format: double
+             * @description The contract item's target, once targets are set (a later step of the assessment work).
+             */
+            target?: number | null;
+            /** Format: double */
+            value?: number | null;
+        };
+        KpiList: {
+            items: components["schemas"]["Kpi"][];
+        };
+        /**
+         * @description What a value measures, and so how it is shown and compared.
+         * @enum {string}
+         */
+        KpiUnit: "rate" | "count" | "minutes" | "stars";
         Level: {
             criteria?: string | null;
             name: string;
@@ -2955,6 +3036,11 @@ export interface components {
             metric: string;
             number: string;
             ticket_id: string;
+        };
+        /** @description A message in Chinese (the default) and English; the API picks one per request. */
+        Msg: {
+            en: string;
+            zh: string;
         };
         NewIntegration: {
             integration: components["schemas"]["Integration"];
@@ -7541,6 +7627,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    kpis_list: {
+        parameters: {
+            query: {
+                contract_id: string;
+                /** @description One system the contract covers (default: all of them). */
+                system_id?: string;
+                /** @description First day, `YYYY-MM-DD` (the bureau's day). */
+                from: string;
+                /** @description Last day, included. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    kpis_catalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
                 };
             };
         };

@@ -1068,6 +1068,13 @@ export default {
     allowlistHint: "Monitors defined by vendor staff may reach only the system's registered addresses and the networks, addresses or domains listed here (*.example.gov.cn allowed). Loopback, link-local and cloud metadata addresses never.",
     allowlistPlaceholder: 'One per line, e.g. 10.2.0.0/16, zw.anyang.gov.cn, *.gov.cn',
   },
+  kpis: {
+    title: 'Indicators',
+    unmeasured: 'Not measured',
+    allSystems: 'All systems',
+    period: { month: 'This month', quarter: 'This quarter', year: 'This year', custom: 'Custom' },
+    sources: { tickets: 'Tickets', inspections: 'Inspections', other: 'Other' },
+  },
   duty: {
     title: 'Duty shifts',
     hint: 'Who is on duty when. Contract items set to "duty first" hand new tickets to whoever is on duty. A shift that has begun records who was on duty and cannot be deleted; a shift can be entered up to 24 hours after it began.',

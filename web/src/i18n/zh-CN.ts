@@ -1068,6 +1068,13 @@ export default {
     allowlistHint: '供应商定义的监控只能访问系统登记的网络地址和这里列出的网段、地址或域名（可用 *.example.gov.cn）。回环、链路本地和云元数据地址始终不允许。',
     allowlistPlaceholder: '每行一个，如 10.2.0.0/16、zw.anyang.gov.cn、*.gov.cn',
   },
+  kpis: {
+    title: '考核指标',
+    unmeasured: '未测量',
+    allSystems: '全部信息系统',
+    period: { month: '本月', quarter: '本季度', year: '本年', custom: '自定义' },
+    sources: { tickets: '工单', inspections: '巡检', other: '其他' },
+  },
   duty: {
     title: '值班安排',
     hint: '谁在什么时间值班。合同分项设为“值班优先”时，新工单先交给当时值班的人员。已开始的班次是当时值班的记录，不能删除；最多可补录 24 小时内开始的班次。',

@@ -13,6 +13,7 @@ pub mod holidays;
 pub mod inspection_reports;
 pub mod inspections;
 pub mod intake;
+pub mod kpis;
 pub mod monitoring;
 mod registry;
 pub mod sla;

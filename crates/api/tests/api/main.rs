@@ -16,6 +16,7 @@ mod import_export;
 mod inspection_reports;
 mod inspections;
 mod intake;
+mod kpis;
 mod measurement;
 mod monitor_storage;
 mod monitoring;

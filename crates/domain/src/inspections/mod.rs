@@ -2,6 +2,7 @@
 //! and the records engineers sign.
 
 pub mod builtin;
+pub mod indicators;
 pub mod plan;
 pub mod record;
 pub mod recurrence;

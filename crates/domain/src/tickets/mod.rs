@@ -3,6 +3,7 @@
 
 pub mod clocks;
 pub mod filter;
+pub mod indicators;
 pub mod input;
 pub mod view;
 

@@ -22,6 +22,7 @@ mod m0016_assignee_due;
 mod m0017_duty;
 mod m0018_home_indexes;
 mod m0019_attachment_stage;
+mod m0020_kpi_index;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_duty::Migration),
             Box::new(m0018_home_indexes::Migration),
             Box::new(m0019_attachment_stage::Migration),
+            Box::new(m0020_kpi_index::Migration),
         ]
     }
 }

@@ -1,0 +1,62 @@
+//! `/kpis`: the indicator catalogue and a contract's indicators over a period.
+
+use app::indicators::KpiQuery;
+use axum::Json;
+use axum::extract::State;
+use domain::indicators::{IndicatorDef, Kpi};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiResult, ProblemBody};
+use crate::extract::Auth;
+use crate::query::{Day, Query, as_decoded};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(catalogue))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct KpiParams {
+    contract_id: String,
+    /// One system the contract covers (default: all of them).
+    system_id: Option<String>,
+    /// First day, `YYYY-MM-DD` (the bureau's day).
+    #[param(value_type = String)]
+    from: Day,
+    /// Last day, included.
+    #[param(value_type = String)]
+    to: Day,
+}
+as_decoded!(KpiParams);
+
+#[derive(Serialize, ToSchema)]
+struct KpiList {
+    items: Vec<Kpi>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Catalogue {
+    items: Vec<IndicatorDef>,
+}
+
+/// A contract's indicators over whole days: rates are fractions 0..1 (`value` absent when
+/// nothing was measured), with their numerator and denominator; times in minutes of the clock's
+/// own measure. The bureau and the auditor see any contract, a vendor's manager their own, a
+/// unit's user the figures of their own systems; engineers are refused.
+#[utoipa::path(get, path = "/kpis", tag = "kpis", operation_id = "kpis_list", params(KpiParams),
+    responses((status = 200, body = KpiList), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn list(State(s): State<AppState>, auth: Auth, Query(p): Query<KpiParams>) -> ApiResult<Json<KpiList>> {
+    let q = KpiQuery { contract_id: p.contract_id, system_id: p.system_id, from: Some(p.from.0), to: Some(p.to.0) };
+    Ok(Json(KpiList { items: s.app.kpis(&auth.principal, &q).await? }))
+}
+
+/// Every indicator Yunwei computes: key, feature, unit, name and definition in both languages.
+#[utoipa::path(get, path = "/kpis/catalogue", tag = "kpis", operation_id = "kpis_catalogue",
+    responses((status = 200, body = Catalogue)))]
+async fn catalogue(State(s): State<AppState>, _auth: Auth) -> ApiResult<Json<Catalogue>> {
+    Ok(Json(Catalogue { items: s.app.indicator_catalogue() }))
+}

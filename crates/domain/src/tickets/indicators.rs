@@ -1,0 +1,130 @@
+//! The tickets' indicators (000 三1, 002 需求99/128, 004 rows 20 and 30): counts, on-time rates
+//! per clock metric, time to respond and to resolve, satisfaction, handling. Computed by
+//! `app::indicators::tickets` with aggregate queries over the tickets reported in the period.
+
+use crate::indicators::{IndicatorDef, KpiUnit};
+use crate::tickets::TicketType;
+
+pub const SOURCE: &str = "tickets";
+/// The clock metrics with an on-time rate (a plan milestone is a project's, not a KPI).
+pub const RATED_METRICS: [&str; 4] = ["response", "arrival", "restore", "resolve"];
+/// The metrics with a mean and a 90th percentile of the time they took.
+pub const TIMED_METRICS: [&str; 2] = ["response", "resolve"];
+
+pub fn on_time_key(metric: &str) -> String {
+    format!("{metric}_on_time_rate")
+}
+
+pub fn mean_key(metric: &str) -> String {
+    format!("{metric}_minutes_mean")
+}
+
+pub fn p90_key(metric: &str) -> String {
+    format!("{metric}_minutes_p90")
+}
+
+pub fn count_key(kind: TicketType) -> String {
+    format!("{}_count", kind.as_str())
+}
+
+fn metric_zh(metric: &str) -> &'static str {
+    match metric {
+        "response" => "响应",
+        "arrival" => "到场",
+        "restore" => "恢复",
+        _ => "解决",
+    }
+}
+
+pub fn defs() -> Vec<IndicatorDef> {
+    let mut out = vec![
+        IndicatorDef::new(
+            SOURCE,
+            "ticket_count",
+            KpiUnit::Count,
+            ("工单总数", "Tickets"),
+            ("期间内报告的工单（按报告时间）", "Tickets reported in the period (by report time)"),
+        )
+        .lower_is_better(),
+    ];
+    for kind in TicketType::ALL {
+        let label = kind.label();
+        out.push(
+            IndicatorDef::new(
+                SOURCE,
+                &count_key(*kind),
+                KpiUnit::Count,
+                (&format!("{}工单数", label.zh), &format!("Tickets: {}", label.en)),
+                (&format!("期间内报告的{}类工单", label.zh), &format!("{} tickets reported in the period", label.en)),
+            )
+            .lower_is_better(),
+        );
+    }
+    for m in RATED_METRICS {
+        let zh = metric_zh(m);
+        out.push(IndicatorDef::new(
+            SOURCE,
+            &on_time_key(m),
+            KpiUnit::Rate,
+            (&format!("{zh}及时率"), &format!("{m} on time")),
+            (
+                &format!("{zh}时限已达标 ÷（已达标 + 已超时）；仍在计时的不计入"),
+                &format!("{m} clocks met ÷ (met + breached); clocks still running are left out"),
+            ),
+        ));
+    }
+    for m in TIMED_METRICS {
+        let zh = metric_zh(m);
+        out.push(
+            IndicatorDef::new(
+                SOURCE,
+                &mean_key(m),
+                KpiUnit::Minutes,
+                (&format!("平均{zh}时长"), &format!("Mean time to {m}")),
+                (
+                    &format!("已结束的{zh}计时所用时长的平均值，按时限本身的口径（工作时间口径的计工作分钟）"),
+                    &format!("Mean of the stopped {m} clocks' time, in the clock's own measure (working minutes where the target counts working time)"),
+                ),
+            )
+            .lower_is_better(),
+        );
+        out.push(
+            IndicatorDef::new(
+                SOURCE,
+                &p90_key(m),
+                KpiUnit::Minutes,
+                (&format!("{zh}时长第 90 百分位"), &format!("90th percentile time to {m}")),
+                (
+                    &format!("90% 的已结束{zh}计时不超过此时长（最近秩法）"),
+                    &format!("90 % of the stopped {m} clocks took at most this long (nearest rank)"),
+                ),
+            )
+            .lower_is_better(),
+        );
+    }
+    out.push(IndicatorDef::new(
+        SOURCE,
+        "handling_rate",
+        KpiUnit::Rate,
+        ("工单处理率", "Handled"),
+        (
+            "期间内报告的工单中已解决或已关闭的比例",
+            "Share of the tickets reported in the period that are resolved or closed",
+        ),
+    ));
+    out.push(IndicatorDef::new(
+        SOURCE,
+        "satisfaction_mean",
+        KpiUnit::Stars,
+        ("满意度（平均星级）", "Satisfaction (mean stars)"),
+        ("报告人评价的平均星级（1–5）", "Mean rating given by the reporters (1–5)"),
+    ));
+    out.push(IndicatorDef::new(
+        SOURCE,
+        "rated_rate",
+        KpiUnit::Rate,
+        ("评价率", "Rated"),
+        ("已解决或已关闭的工单中有评价的比例", "Share of resolved or closed tickets that were rated"),
+    ));
+    out
+}

@@ -1,0 +1,218 @@
+//! The aggregate queries behind the indicator catalogue: counts and sums grouped in the
+//! database, never the tickets or tasks themselves (a contract-year may hold hundreds of
+//! thousands).
+
+use chrono::{DateTime, Utc};
+use domain::indicators::KpiScope;
+use domain::tickets::Status;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::entities::{inspection_tasks as it, ticket_clocks as tc, tickets as t};
+use crate::{Conn, Result};
+
+/// A count from the database as `u64` (never negative; the guard keeps a cast honest).
+fn nonneg(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// The tickets of the scope: reported in the period, on one of the contract's items.
+fn tickets_of(s: &KpiScope) -> Condition {
+    let (start, end) = s.period.instants();
+    let mut c = Condition::all()
+        .add(t::Column::ContractItemId.is_in(s.item_ids.iter().cloned()))
+        .add(t::Column::ReportedAt.gte(start))
+        .add(t::Column::ReportedAt.lt(end));
+    if let Some(id) = &s.system_id {
+        c = c.add(t::Column::SystemId.eq(id.clone()));
+    }
+    if let Some(id) = &s.unit_id {
+        c = c.add(t::Column::UnitId.eq(id.clone()));
+    }
+    c
+}
+
+/// The scope's tickets by type, each with how many are finished (resolved or closed), how many
+/// of those were rated and the sum of their ratings: one pass over the period.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct KindTotals {
+    pub kind: String,
+    pub reported: u64,
+    pub finished: u64,
+    pub rated: u64,
+    pub rating_sum: i64,
+}
+
+pub async fn tickets_by_kind(c: &impl Conn, s: &KpiScope) -> Result<Vec<KindTotals>> {
+    let finished = format!("status IN ('{}', '{}')", Status::Resolved.as_str(), Status::Closed.as_str());
+    let rows: Vec<(String, bool, i64, i64, i64)> = t::Entity::find()
+        .select_only()
+        .column(t::Column::Kind)
+        .column_as(Expr::cust(finished.clone()), "finished")
+        .column_as(Expr::col(t::Column::Id).count(), "n")
+        .column_as(Expr::col(t::Column::Rating).count(), "rated")
+        .column_as(Expr::cust("CAST(COALESCE(SUM(rating), 0) AS BIGINT)"), "stars")
+        .filter(tickets_of(s))
+        .group_by(t::Column::Kind)
+        .group_by(Expr::cust(finished))
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    let mut out: Vec<KindTotals> = Vec::new();
+    for (kind, finished, n, rated, stars) in rows {
+        let i = match out.iter().position(|k| k.kind == kind) {
+            Some(i) => i,
+            None => {
+                out.push(KindTotals { kind, ..Default::default() });
+                out.len() - 1
+            }
+        };
+        let k = &mut out[i];
+        k.reported += nonneg(n);
+        if finished {
+            k.finished += nonneg(n);
+            k.rated += nonneg(rated);
+            k.rating_sum += stars;
+        }
+    }
+    Ok(out)
+}
+
+/// One clock metric over the scope's tickets.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct ClockStats {
+    pub met: u64,
+    pub breached: u64,
+    /// Stopped clocks (met, or breached and then stopped), and their time in the clock's measure.
+    pub stopped: u64,
+    pub stopped_spent_us: i64,
+}
+
+fn clocks_of(s: &KpiScope) -> Condition {
+    let ids = Query::select().column(t::Column::Id).from(t::Entity).cond_where(tickets_of(s)).to_owned();
+    Condition::all().add(tc::Column::TicketId.in_subquery(ids))
+}
+
+/// Every metric's clocks over the scope's tickets, met and breached at `now`, in one pass: a
+/// clock still marked running whose due time has passed has breached, even before the
+/// due-check job records it.
+pub async fn clock_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Result<Vec<(String, ClockStats)>> {
+    let late = Expr::col(tc::Column::DueAt).lt(now);
+    let rows: Vec<(String, String, bool, Option<bool>, i64, i64)> = tc::Entity::find()
+        .select_only()
+        .column(tc::Column::Metric)
+        .column(tc::Column::State)
+        .column_as(Expr::col(tc::Column::StoppedAt).is_not_null(), "stopped")
+        .column_as(late, "late")
+        .column_as(Expr::col(tc::Column::TicketId).count(), "n")
+        .column_as(Expr::cust("CAST(COALESCE(SUM(spent_us), 0) AS BIGINT)"), "spent")
+        .filter(clocks_of(s))
+        // By position: the `late` expression binds `now` once in the select list and once here,
+        // which PostgreSQL does not take for the same expression.
+        .group_by(Expr::cust("1"))
+        .group_by(Expr::cust("2"))
+        .group_by(Expr::cust("3"))
+        .group_by(Expr::cust("4"))
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    let mut out: Vec<(String, ClockStats)> = Vec::new();
+    for (metric, state, stopped, late, n, spent) in rows {
+        let i = match out.iter().position(|(m, _)| *m == metric) {
+            Some(i) => i,
+            None => {
+                out.push((metric, ClockStats::default()));
+                out.len() - 1
+            }
+        };
+        let st = &mut out[i].1;
+        let n = nonneg(n);
+        match state.as_str() {
+            "met" => st.met += n,
+            "breached" => st.breached += n,
+            "running" if late == Some(true) => st.breached += n,
+            _ => {}
+        }
+        if stopped && matches!(state.as_str(), "met" | "breached") {
+            st.stopped += n;
+            st.stopped_spent_us += spent;
+        }
+    }
+    Ok(out)
+}
+
+/// The 90th percentile (nearest rank, `domain::indicators::nearest_rank`: the ⌈0.9·n⌉-th
+/// smallest, written `(9n + 9) / 10` in integers) of the stopped clocks' time, per metric, in
+/// one pass with window functions — the same statement on both databases.
+pub async fn p90_stopped(c: &impl Conn, s: &KpiScope, metrics: &[&str]) -> Result<Vec<(String, i64)>> {
+    let ids = Query::select().column(t::Column::Id).from(t::Entity).cond_where(tickets_of(s)).to_owned();
+    let inner = Query::select()
+        .column(tc::Column::Metric)
+        .column(tc::Column::SpentUs)
+        .expr_as(Expr::cust("ROW_NUMBER() OVER (PARTITION BY metric ORDER BY spent_us)"), Alias::new("rn"))
+        .expr_as(Expr::cust("COUNT(*) OVER (PARTITION BY metric)"), Alias::new("n"))
+        .from(tc::Entity)
+        .and_where(Expr::col(tc::Column::TicketId).in_subquery(ids))
+        // A stopped clock is met or breached; naming the states as well made SQLite read every
+        // met and breached clock of all tickets through the state index (1.2 s).
+        .and_where(Expr::col(tc::Column::StoppedAt).is_not_null())
+        .and_where(Expr::col(tc::Column::Metric).is_in(metrics.iter().map(|m| m.to_string())))
+        .to_owned();
+    let outer = Query::select()
+        .column(Alias::new("metric"))
+        .column(Alias::new("spent_us"))
+        .from_subquery(inner, Alias::new("ranked"))
+        .and_where(Expr::cust("rn = (9 * n + 9) / 10"))
+        .to_owned();
+    let conn = c.conn();
+    let rows = conn.query_all_raw(conn.get_database_backend().build(&outer)).await?;
+    rows.into_iter().map(|r| Ok((r.try_get::<String>("", "metric")?, r.try_get::<i64>("", "spent_us")?))).collect()
+}
+
+/// The inspection tasks of the scope's systems scheduled in the period.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct TaskStats {
+    /// Done, or past their due time at `now`.
+    pub due: u64,
+    pub done: u64,
+    pub on_time: u64,
+    pub abnormal_items: i64,
+}
+
+pub async fn task_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Result<TaskStats> {
+    let mut cond = Condition::all()
+        .add(it::Column::SystemId.is_in(s.system_ids.iter().cloned()))
+        .add(it::Column::ScheduledFor.gte(s.period.from))
+        .add(it::Column::ScheduledFor.lte(s.period.to));
+    if let Some(id) = &s.system_id {
+        cond = cond.add(it::Column::SystemId.eq(id.clone()));
+    }
+    if let Some(id) = &s.unit_id {
+        cond = cond.add(it::Column::UnitId.eq(id.clone()));
+    }
+    let rows: Vec<(bool, bool, i64, i64)> = it::Entity::find()
+        .select_only()
+        .column(it::Column::Done)
+        .column_as(Expr::cust("COALESCE(on_time, FALSE)"), "on_time")
+        .column_as(Expr::col(it::Column::Id).count(), "n")
+        .column_as(Expr::cust("CAST(COALESCE(SUM(abnormal_count), 0) AS BIGINT)"), "abnormal")
+        .filter(cond.add(Condition::any().add(it::Column::Done.eq(true)).add(it::Column::DueAt.lte(now))))
+        .group_by(it::Column::Done)
+        .group_by(Expr::cust("COALESCE(on_time, FALSE)"))
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    let mut out = TaskStats::default();
+    for (done, on_time, n, abnormal) in rows {
+        let n = nonneg(n);
+        out.due += n;
+        if done {
+            out.done += n;
+            out.abnormal_items += abnormal;
+            if on_time {
+                out.on_time += n;
+            }
+        }
+    }
+    Ok(out)
+}
