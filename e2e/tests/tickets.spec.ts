@@ -337,6 +337,7 @@ test.describe('indicators (desktop)', () => {
     await expect(card.getByTestId('kpi-ticket_count')).toContainText(/工单总数\s*\d+/)
     await expect(card.getByTestId('kpi-response_on_time_rate')).toContainText(/响应及时率\s*(\d+\.\d%|未测量)/)
     await expect(card.getByTestId('kpi-inspection_completion_rate')).toBeVisible()
+    await expect(card.getByTestId('kpi-ticket_count').getByTestId('kpi-breakdown')).toContainText('二级（严重）')
     await card.scrollIntoViewIfNeeded()
     await shot(page, 'kpis-01-contract')
   })

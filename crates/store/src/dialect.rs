@@ -64,3 +64,12 @@ pub fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Sta
     };
     Statement::from_sql_and_values(backend, sql, values)
 }
+
+/// SQL for the seconds from timestamp column `a` to `b`: SQLite keeps instants as RFC 3339 text
+/// (`julianday` reads it, offset and fractional seconds included), PostgreSQL as `timestamptz`.
+pub fn seconds_between(backend: DatabaseBackend, a: &str, b: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("EXTRACT(EPOCH FROM ({b} - {a}))"),
+        _ => format!("((julianday({b}) - julianday({a})) * 86400.0)"),
+    }
+}

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::indicators::KpiScope;
-use domain::tickets::Status;
+use domain::tickets::{Cause, Status, TicketType};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -32,38 +32,56 @@ fn tickets_of(s: &KpiScope) -> Condition {
     c
 }
 
-/// The scope's tickets by type, each with how many are finished (resolved or closed), how many
+/// The scope's tickets by type and severity, each with how many are finished (resolved or closed), how many
 /// of those were rated and the sum of their ratings: one pass over the period.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct KindTotals {
     pub kind: String,
+    pub severity: Option<String>,
     pub reported: u64,
     pub finished: u64,
     pub rated: u64,
     pub rating_sum: i64,
+    /// Finished within 24 hours of the report (wall clock, to resolving — or closing, for a
+    /// ticket closed without being resolved).
+    pub within_day: u64,
 }
+
+/// kind, severity, finished, tickets, rated, sum of ratings, finished within a day.
+type KindRow = (String, Option<String>, bool, i64, i64, i64, i64);
 
 pub async fn tickets_by_kind(c: &impl Conn, s: &KpiScope) -> Result<Vec<KindTotals>> {
     let finished = format!("status IN ('{}', '{}')", Status::Resolved.as_str(), Status::Closed.as_str());
-    let rows: Vec<(String, bool, i64, i64, i64)> = t::Entity::find()
+    let took = crate::dialect::seconds_between(
+        c.conn().get_database_backend(),
+        "reported_at",
+        "COALESCE(resolved_at, closed_at)",
+    );
+    let within_day = format!(
+        "CAST(SUM(CASE WHEN COALESCE(resolved_at, closed_at) IS NOT NULL AND {took} <= 86400 THEN 1 ELSE 0 END) AS BIGINT)"
+    );
+    let rows: Vec<KindRow> = t::Entity::find()
         .select_only()
         .column(t::Column::Kind)
+        .column(t::Column::Severity)
         .column_as(Expr::cust(finished.clone()), "finished")
         .column_as(Expr::col(t::Column::Id).count(), "n")
         .column_as(Expr::col(t::Column::Rating).count(), "rated")
         .column_as(Expr::cust("CAST(COALESCE(SUM(rating), 0) AS BIGINT)"), "stars")
+        .column_as(Expr::cust(within_day), "within_day")
         .filter(tickets_of(s))
         .group_by(t::Column::Kind)
+        .group_by(t::Column::Severity)
         .group_by(Expr::cust(finished))
         .into_tuple()
         .all(c.conn())
         .await?;
     let mut out: Vec<KindTotals> = Vec::new();
-    for (kind, finished, n, rated, stars) in rows {
-        let i = match out.iter().position(|k| k.kind == kind) {
+    for (kind, severity, finished, n, rated, stars, within) in rows {
+        let i = match out.iter().position(|k| k.kind == kind && k.severity == severity) {
             Some(i) => i,
             None => {
-                out.push(KindTotals { kind, ..Default::default() });
+                out.push(KindTotals { kind, severity, ..Default::default() });
                 out.len() - 1
             }
         };
@@ -73,8 +91,36 @@ pub async fn tickets_by_kind(c: &impl Conn, s: &KpiScope) -> Result<Vec<KindTota
             k.finished += nonneg(n);
             k.rated += nonneg(rated);
             k.rating_sum += stars;
+            k.within_day += nonneg(within);
         }
     }
+    Ok(out)
+}
+
+/// Incidents counted against the vendor per system: the cause is one the ticket's item counts,
+/// an unset cause counting as `unknown`. Most first.
+pub async fn incidents_by_system(c: &impl Conn, s: &KpiScope) -> Result<Vec<(String, u64)>> {
+    let mut counted = Condition::any();
+    for (item, causes) in &s.counted_causes {
+        let mut cause = Condition::any().add(t::Column::Cause.is_in(causes.iter().map(|c| c.as_str())));
+        if causes.contains(&Cause::Unknown) {
+            cause = cause.add(t::Column::Cause.is_null());
+        }
+        counted = counted.add(Condition::all().add(t::Column::ContractItemId.eq(item.clone())).add(cause));
+    }
+    let rows: Vec<(String, i64)> = t::Entity::find()
+        .select_only()
+        .column(t::Column::SystemId)
+        .column_as(Expr::col(t::Column::Id).count(), "n")
+        .filter(tickets_of(s))
+        .filter(t::Column::Kind.eq(TicketType::Incident.as_str()))
+        .filter(counted)
+        .group_by(t::Column::SystemId)
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    let mut out: Vec<(String, u64)> = rows.into_iter().map(|(id, n)| (id, nonneg(n))).collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(out)
 }
 

@@ -2741,6 +2741,11 @@ export interface components {
          *     (a rate over no clocks is not 100 %).
          */
         Kpi: {
+            /**
+             * @description The value split by what it is made of (tickets by severity, incidents by system), largest
+             *     first; empty for most indicators.
+             */
+            breakdown?: components["schemas"]["KpiPart"][];
             /** Format: double */
             denominator?: number | null;
             key: string;
@@ -2757,6 +2762,15 @@ export interface components {
         };
         KpiList: {
             items: components["schemas"]["Kpi"][];
+        };
+        /** @description One part of a value: a severity level, a system. */
+        KpiPart: {
+            /** @description The object behind it, for a drill-down (a system's id). */
+            id?: string | null;
+            /** @description What the part is, in words (a level's name, a system's name). */
+            label: string;
+            /** Format: double */
+            value: number;
         };
         /**
          * @description What a value measures, and so how it is shown and compared.

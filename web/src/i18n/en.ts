@@ -1071,6 +1071,7 @@ export default {
   kpis: {
     title: 'Indicators',
     unmeasured: 'Not measured',
+    noLevel: 'No level',
     allSystems: 'All systems',
     period: { month: 'This month', quarter: 'This quarter', year: 'This year', custom: 'Custom' },
     sources: { tickets: 'Tickets', inspections: 'Inspections', other: 'Other' },

@@ -1071,6 +1071,7 @@ export default {
   kpis: {
     title: '考核指标',
     unmeasured: '未测量',
+    noLevel: '未分级',
     allSystems: '全部信息系统',
     period: { month: '本月', quarter: '本季度', year: '本年', custom: '自定义' },
     sources: { tickets: '工单', inspections: '巡检', other: '其他' },

@@ -70,6 +70,15 @@ both!(indicators_come_from_the_recorded_facts, |t: TestApp| async move {
         (Some(1.0 / 3.0), Some(4.0), Some(1.0))
     );
     assert_eq!(value(&v, "inspection_completion_rate"), None, "no task was due: unmeasured, not 100 %");
+    assert_eq!(kpi(&v, "ticket_count")["breakdown"], json!([{"label": "二级（严重）", "id": null, "value": 3.0}]));
+    let per_system = kpi(&v, "incidents_per_system_max");
+    assert_eq!(per_system["value"].as_f64(), Some(3.0), "{per_system}");
+    assert_eq!(per_system["breakdown"], json!([{"label": "馆藏档案管理平台", "id": f.system, "value": 3.0}]));
+    // The bureau finds B was the carrier's line: an excused cause no longer counts against the vendor.
+    let (s, e) = t.put(&format!("/api/v1/tickets/{b}/outage"), &t.admin, json!({"cause": "carrier"})).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let (_, v) = t.get(&url, &t.admin).await;
+    assert_eq!((value(&v, "incidents_per_system_max"), value(&v, "incident_count")), (Some(2.0), Some(3.0)));
     // Every indicator of the catalogue, in its order.
     let (_, cat) = t.get("/api/v1/kpis/catalogue", &f.pm).await;
     let keys = |v: &Value| {
@@ -84,6 +93,16 @@ both!(indicators_come_from_the_recorded_facts, |t: TestApp| async move {
         (value(&oct, "ticket_count"), value(&oct, "request_count"), value(&oct, "response_on_time_rate")),
         (Some(1.0), Some(1.0), Some(0.0))
     );
+    // Resolved three weeks after its report: not within 24 hours; A (40 minutes) was.
+    let old = id(&old);
+    step(&t, &old, &f.engineer, json!({"to": "in_progress"})).await;
+    step(&t, &old, &f.engineer, json!({"to": "resolved", "resolution": {"summary": "已导出"}})).await;
+    let (_, oct) =
+        t.get(&format!("/api/v1/kpis?contract_id={}&from=2026-10-01&to=2026-10-31", f.contract), &t.admin).await;
+    let day = kpi(&oct, "resolved_within_24h_rate");
+    assert_eq!((day["value"].as_f64(), day["denominator"].as_f64()), (Some(0.0), Some(1.0)), "{day}");
+    let (_, nov) = t.get(&url, &t.admin).await;
+    assert_eq!(value(&nov, "resolved_within_24h_rate"), Some(1.0));
 
     // An inspection done on time finds the machine room too warm: one abnormal item, one ticket.
     let template = t

@@ -89,6 +89,7 @@ impl App {
         let scope = KpiScope {
             contract_id: contract.id.clone(),
             item_ids: contract.items.iter().map(|i| i.id.clone()).collect(),
+            counted_causes: contract.items.iter().map(|i| (i.id.clone(), i.counted_causes.clone())).collect(),
             system_ids,
             system_id: q.system_id.clone(),
             unit_id: if p.role == Role::UnitUser { p.unit_id.clone() } else { None },

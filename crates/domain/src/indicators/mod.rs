@@ -68,11 +68,32 @@ pub struct Kpi {
     /// The contract item's target, once targets are set (a later step of the assessment work).
     pub target: Option<f64>,
     pub met: Option<bool>,
+    /// The value split by what it is made of (tickets by severity, incidents by system), largest
+    /// first; empty for most indicators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakdown: Vec<KpiPart>,
+}
+
+/// One part of a value: a severity level, a system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct KpiPart {
+    /// What the part is, in words (a level's name, a system's name).
+    pub label: String,
+    /// The object behind it, for a drill-down (a system's id).
+    pub id: Option<String>,
+    pub value: f64,
 }
 
 impl Kpi {
     pub fn count(key: &str, n: u64) -> Kpi {
-        Kpi { key: key.into(), value: Some(n as f64), numerator: None, denominator: None, target: None, met: None }
+        Kpi::maybe(key, Some(n as f64))
+    }
+
+    /// With its parts, largest first.
+    pub fn with_breakdown(mut self, mut parts: Vec<KpiPart>) -> Kpi {
+        parts.sort_by(|a, b| b.value.total_cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
+        self.breakdown = parts;
+        self
     }
 
     /// `num ÷ den`, absent when `den` is 0.
@@ -84,12 +105,21 @@ impl Kpi {
             denominator: Some(den as f64),
             target: None,
             met: None,
+            breakdown: Vec::new(),
         }
     }
 
     /// A value that may be unmeasured (a mean over nothing).
     pub fn maybe(key: &str, value: Option<f64>) -> Kpi {
-        Kpi { key: key.into(), value, numerator: None, denominator: None, target: None, met: None }
+        Kpi {
+            key: key.into(),
+            value,
+            numerator: None,
+            denominator: None,
+            target: None,
+            met: None,
+            breakdown: Vec::new(),
+        }
     }
 }
 
@@ -100,6 +130,8 @@ pub struct KpiScope {
     pub contract_id: String,
     /// The contract's items: tickets belong to the item that covered them.
     pub item_ids: Vec<String>,
+    /// Each item's outage causes counted against the vendor (an unset cause is `unknown`).
+    pub counted_causes: Vec<(String, Vec<crate::tickets::Cause>)>,
     /// The systems the contract's items cover (inspections belong to systems).
     pub system_ids: Vec<String>,
     pub system_id: Option<String>,

@@ -43,7 +43,10 @@ pub fn defs() -> Vec<IndicatorDef> {
             "ticket_count",
             KpiUnit::Count,
             ("工单总数", "Tickets"),
-            ("期间内报告的工单（按报告时间）", "Tickets reported in the period (by report time)"),
+            (
+                "期间内报告的工单（按报告时间），附各级别分布",
+                "Tickets reported in the period (by report time), with the count per severity",
+            ),
         )
         .lower_is_better(),
     ];
@@ -102,6 +105,19 @@ pub fn defs() -> Vec<IndicatorDef> {
             .lower_is_better(),
         );
     }
+    out.push(
+        IndicatorDef::new(
+            SOURCE,
+            "incidents_per_system_max",
+            KpiUnit::Count,
+            ("单系统故障数（最多）", "Incidents on one system (most)"),
+            (
+                "期间内计入运维方的故障工单数最多的一个信息系统的数量（000：每系统每年不超过 3 次；002 需求99：每半年不超过 2 次）；原因未登记的按“未查明”计入，附各系统分布",
+                "The most incidents counted against the vendor on any one system in the period (000: at most 3 a system a year; 002 需求99: at most 2 a half-year); an unset cause counts as unknown; with the count per system",
+            ),
+        )
+        .lower_is_better(),
+    );
     out.push(IndicatorDef::new(
         SOURCE,
         "handling_rate",
@@ -110,6 +126,16 @@ pub fn defs() -> Vec<IndicatorDef> {
         (
             "期间内报告的工单中已解决或已关闭的比例",
             "Share of the tickets reported in the period that are resolved or closed",
+        ),
+    ));
+    out.push(IndicatorDef::new(
+        SOURCE,
+        "resolved_within_24h_rate",
+        KpiUnit::Rate,
+        ("24 小时解决率", "Resolved within 24 h"),
+        (
+            "已解决或已关闭的工单中，自报告起 24 小时（自然时间）内解决（未经解决直接关闭的按关闭时间）的比例",
+            "Share of the resolved or closed tickets resolved within 24 hours (wall clock) of the report (closing time for one closed without being resolved)",
         ),
     ));
     out.push(IndicatorDef::new(
