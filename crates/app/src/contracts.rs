@@ -26,9 +26,9 @@ async fn check_items(tx: &Tx, vendor_id: &str, items: &[(String, &ContractItemFi
     let mut errors = Vec::new();
     for (prefix, item) in items {
         let Some(uid) = &item.default_assignee_id else { continue };
-        let ok = store::users::get(tx, &Scope::All, uid).await?.is_some_and(|u| {
-            u.active && matches!(u.role, Role::Engineer | Role::VendorPm) && u.vendor_id.as_deref() == Some(vendor_id)
-        });
+        let ok = store::users::get(tx, &Scope::All, uid)
+            .await?
+            .is_some_and(|u| matches!(u.role, Role::Engineer | Role::VendorPm) && u.works_for(vendor_id));
         if !ok {
             errors.push(FieldError::new(
                 format!("{prefix}default_assignee_id"),

@@ -35,11 +35,9 @@ impl App {
         if !may_keep_roster(p, &contract.vendor_id) {
             return Err(AppError::Forbidden);
         }
-        let person = store::users::get(&self.store, &Scope::All, &f.user_id).await?.filter(|u| {
-            u.active
-                && matches!(u.role, Role::Engineer | Role::VendorPm)
-                && u.vendor_id.as_deref() == Some(contract.vendor_id.as_str())
-        });
+        let person = store::users::get(&self.store, &Scope::All, &f.user_id)
+            .await?
+            .filter(|u| matches!(u.role, Role::Engineer | Role::VendorPm) && u.works_for(&contract.vendor_id));
         let Some(person) = person else {
             return Err(FieldError::new(
                 "user_id",
@@ -52,7 +50,7 @@ impl App {
             id: store::new_id(),
             contract_id: contract.id,
             vendor_id: contract.vendor_id,
-            user_name: person.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or(person.username),
+            user_name: person.shown_name(),
             user_id: person.id,
             starts_at: f.starts_at,
             ends_at: f.ends_at,
@@ -101,14 +99,17 @@ impl App {
     ) -> Result<Option<String>> {
         let mut on = store::duty::on_duty(&self.store, contract_id, at).await?;
         while let Some(s) = pick_on_duty(&on).cloned() {
-            let still = store::users::get(&self.store, &Scope::All, &s.user_id)
-                .await?
-                .is_some_and(|u| u.active && u.vendor_id.as_deref() == Some(vendor_id));
-            if still {
+            if self.works_for(&s.user_id, vendor_id).await? {
                 return Ok(Some(s.user_id));
             }
             on.retain(|(x, _)| x.id != s.id);
         }
         Ok(None)
+    }
+
+    /// Whether `user_id` still works for `vendor_id` (active and bound to it): who may be handed
+    /// a ticket by a rule.
+    pub(crate) async fn works_for(&self, user_id: &str, vendor_id: &str) -> Result<bool> {
+        Ok(store::users::get(&self.store, &Scope::All, user_id).await?.is_some_and(|u| u.works_for(vendor_id)))
     }
 }

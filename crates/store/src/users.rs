@@ -50,9 +50,9 @@ pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<User>>
     m.map(to_domain).transpose()
 }
 
-/// How a person is named on screen: the display name, else the user name.
+/// How a person is named on screen (`domain::registry::shown_name`).
 pub(crate) fn shown_name(m: &users::Model) -> String {
-    m.display_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| m.username.clone())
+    domain::registry::shown_name(m.display_name.as_deref(), &m.username)
 }
 
 /// `shown_name` of each of `ids`, by id.

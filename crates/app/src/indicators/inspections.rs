@@ -6,7 +6,7 @@ use domain::inspections::indicators::defs;
 use super::{Computed, Source};
 use crate::App;
 
-pub const SOURCE: Source = Source { name: domain::inspections::indicators::SOURCE, defs, compute };
+pub const SOURCE: Source = Source { defs, compute };
 
 fn compute<'a>(app: &'a App, s: &'a KpiScope) -> Computed<'a> {
     Box::pin(async move {

@@ -21,7 +21,6 @@ type Computed<'a> = Pin<Box<dyn Future<Output = Result<Vec<Kpi>>> + Send + 'a>>;
 
 /// One feature's indicators.
 pub struct Source {
-    pub name: &'static str,
     pub defs: fn() -> Vec<IndicatorDef>,
     /// Every indicator of `defs`, in that order, for the scope.
     pub compute: for<'a> fn(&'a App, &'a KpiScope) -> Computed<'a>,

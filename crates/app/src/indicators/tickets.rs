@@ -7,7 +7,7 @@ use domain::tickets::indicators::{RATED_METRICS, TIMED_METRICS, count_key, defs,
 use super::{Computed, Source};
 use crate::{App, Result};
 
-pub const SOURCE: Source = Source { name: domain::tickets::indicators::SOURCE, defs, compute };
+pub const SOURCE: Source = Source { defs, compute };
 
 fn compute<'a>(app: &'a App, s: &'a KpiScope) -> Computed<'a> {
     Box::pin(compute_all(app, s))

@@ -242,11 +242,10 @@ impl App {
         {
             return Ok(Some(u));
         }
-        let Some(d) = &c.default_assignee_id else { return Ok(None) };
-        Ok(store::users::get(&self.store, &Scope::All, d)
-            .await?
-            .filter(|u| u.active && u.vendor_id.as_deref() == Some(c.vendor_id.as_str()))
-            .map(|u| u.id))
+        match &c.default_assignee_id {
+            Some(d) if self.works_for(d, &c.vendor_id).await? => Ok(Some(d.clone())),
+            _ => Ok(None),
+        }
     }
 
     pub(crate) async fn coverage_at(&self, system_id: &str, at: DateTime<Utc>) -> Result<Option<Coverage>> {

@@ -126,6 +126,22 @@ pub struct User {
     pub last_login_at: Option<DateTime<Utc>>,
 }
 
+/// How a person is named on screen: the display name, else the user name.
+pub fn shown_name(display_name: Option<&str>, username: &str) -> String {
+    display_name.filter(|n| !n.trim().is_empty()).unwrap_or(username).to_string()
+}
+
+impl User {
+    pub fn shown_name(&self) -> String {
+        shown_name(self.display_name.as_deref(), &self.username)
+    }
+
+    /// Still works for `vendor_id`: active and bound to it.
+    pub fn works_for(&self, vendor_id: &str) -> bool {
+        self.active && self.vendor_id.as_deref() == Some(vendor_id)
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct UserInput {
     pub username: Option<String>,

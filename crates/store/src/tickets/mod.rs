@@ -297,9 +297,8 @@ async fn due_order_ids(
     use sea_orm::PaginatorTrait;
     let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
     let late = Condition::all().add(t::Column::Breached.eq(true)).add(t::Column::Status.is_in(open));
-    let due = select.clone().filter(late.clone().not()).filter(t::Column::NextDueAt.is_not_null());
-    let rest = select.clone().filter(late.clone().not()).filter(t::Column::NextDueAt.is_null());
-    let rest_per_status = unstatused.clone().filter(late.not()).filter(t::Column::NextDueAt.is_null());
+    let due = select.filter(late.clone().not()).filter(t::Column::NextDueAt.is_not_null());
+    let rest = unstatused.clone().filter(late.not()).filter(t::Column::NextDueAt.is_null());
     let rest_statuses: Vec<Status> = if statuses.is_empty() { Status::ALL.to_vec() } else { statuses.to_vec() };
     let late_statuses: Vec<Status> =
         Status::ALL.iter().copied().filter(|s| s.is_open() && (statuses.is_empty() || statuses.contains(s))).collect();
@@ -317,21 +316,20 @@ async fn due_order_ids(
         let (got, known_size) = match range {
             Range::Late => late_open_ids(c, &unstatused, &late_statuses, order.clone(), skip, need).await?,
             Range::Due => (page_ids(c, due.clone(), t::Column::NextDueAt, order.clone(), skip, need).await?, None),
-            Range::Rest => rest_ids(c, &rest_per_status, &rest_statuses, order.clone(), skip, need).await?,
+            Range::Rest => rest_ids(c, &rest, &rest_statuses, order.clone(), skip, need).await?,
         };
         let n = got.len() as u64;
         ids.extend(got);
         if n == need {
             break;
         }
-        // The range ended within the page (or before it): how much of the offset it used.
+        // The range ended within the page (or before it): how much of the offset it used. The
+        // merged ranges know their size whenever they yield nothing (every status then ended
+        // before `offset + limit`); the due range is counted.
         let size = match (n, known_size) {
             (n, _) if n > 0 => skip + n,
             (_, Some(size)) => size,
-            _ => {
-                let all = if matches!(range, Range::Due) { due.clone() } else { rest.clone() };
-                all.select_only().column(t::Column::Id).count(c.conn()).await?
-            }
+            _ => due.clone().select_only().column(t::Column::Id).count(c.conn()).await?,
         };
         skip = skip.saturating_sub(size);
     }
