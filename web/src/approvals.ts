@@ -24,6 +24,7 @@ export const APPROVAL_KINDS: readonly ApprovalKind[] = [
   'plan_delete',
   'ticket_pause',
   'ticket_outage',
+  'assessment_appeal',
 ]
 export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'withdrawn']
 
@@ -129,6 +130,7 @@ export function mayWithdraw(a: Pick<Approval, 'status' | 'requested_by'>, userId
 /** Keys that say nothing to the person deciding (ids, bookkeeping, live state). */
 const HIDDEN = new Set([
   'id',
+  'assessment_id',
   'system_id',
   'unit_id',
   'approval_id',

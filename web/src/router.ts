@@ -53,6 +53,13 @@ export const router = createRouter({
         { path: 'monitoring', name: 'monitoring', component: () => import('@/views/monitoring/MonitoringView.vue') },
         { path: 'approvals', name: 'approvals', component: () => import('@/views/approvals/ApprovalsView.vue') },
         { path: 'duty', name: 'duty', component: () => import('@/views/DutyView.vue') },
+        { path: 'assessments', name: 'assessments', component: () => import('@/views/assessments/AssessmentsView.vue') },
+        {
+          path: 'assessments/:id',
+          name: 'assessment',
+          component: () => import('@/views/assessments/AssessmentDetailView.vue'),
+          meta: { menu: 'assessments' },
+        },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
       ],
     },

@@ -157,6 +157,29 @@ pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>>
         })
         .await?,
     );
+    // A draft assessment of the same contract-year under each built-in template (issue 17: under
+    // 2 s): 002 bands the response and resolve times (the indicators and their distribution), 004
+    // lists the breached clocks and missed inspections as proposals. Each run drafts a period one
+    // day earlier, since one contract, template and period make one assessment.
+    for key in ["002-performance", "004-deduction"] {
+        let shift = std::sync::atomic::AtomicI64::new(0);
+        rows.push(
+            time(&format!("draft assessment {key}, busiest contract, 365 days"), reps.min(10), || async {
+                let back = shift.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let to = today - Duration::days(back);
+                let input = domain::assessments::AssessmentInput {
+                    contract_id: Some(reg.contracts[0].clone()),
+                    template_id: Some(format!("builtin-{key}")),
+                    from: Some((to - Duration::days(364)).to_string()),
+                    to: Some(to.to_string()),
+                };
+                let a = app.create_assessment(&reg.admin, input).await.map_err(|e| anyhow!("{e:?}"))?;
+                let proposed: u64 = a.criteria.iter().map(|c| c.proposed).sum();
+                Ok((a.criteria.len(), Some(proposed)))
+            })
+            .await?,
+        );
+    }
     let store = app.store();
     rows.push(
         time("due_for_check(now, 200)", reps, || async {

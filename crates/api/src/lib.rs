@@ -58,6 +58,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "approvals", description = "审批：需经数据局同意的变更 / requests awaiting a decision"),
         (name = "duty", description = "值班安排 / duty shifts"),
         (name = "kpis", description = "考核指标 / indicators (KPIs)"),
+        (name = "assessments", description = "考核、申诉与付款 / assessments, appeals and payment"),
     )
 )]
 struct ApiDoc;
@@ -96,7 +97,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::intake::router())
         .merge(routes::approvals::router())
         .merge(routes::duty::router())
-        .merge(routes::kpis::router());
+        .merge(routes::kpis::router())
+        .merge(routes::assessment_templates::router())
+        .merge(routes::assessments::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

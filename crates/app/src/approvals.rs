@@ -53,6 +53,7 @@ impl Effects {
             crate::monitoring::requests::effects(),
             crate::inspections::requests::effects(),
             crate::tickets::requests::effects(),
+            crate::assessments::effects(),
         ]
         .into_iter()
         .flatten()
@@ -178,7 +179,7 @@ impl App {
         Ok(a)
     }
 
-    fn with_caller(p: &Principal, mut a: Approval) -> Approval {
+    pub(crate) fn with_caller(p: &Principal, mut a: Approval) -> Approval {
         a.can_decide = a.may_decide(p);
         a
     }

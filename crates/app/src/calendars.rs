@@ -56,7 +56,8 @@ impl App {
             store::holidays::replace_span(&tx, &set.id, from, to, &entries, false, t).await?;
         }
         tx.commit().await?;
-        self.ensure_builtin_templates().await
+        self.ensure_builtin_templates().await?;
+        self.ensure_builtin_assessment_templates().await
     }
 
     async fn calendar_view(&self, c: &StoredCalendar) -> Result<CalendarView> {

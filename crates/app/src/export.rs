@@ -9,6 +9,14 @@ use report::xlsx::{Cell, write_table};
 use crate::import::{ASSET_COLUMNS, SYSTEM_COLUMNS};
 use crate::{App, AppError, Result};
 
+/// A document format for exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Xlsx,
+    Docx,
+}
+
 fn render(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
     write_table(sheet, headers, rows).map_err(|e| AppError::internal_from("writing the spreadsheet", e))
 }

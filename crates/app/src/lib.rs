@@ -2,6 +2,7 @@
 //! first line, so the API, the UI and the jobs share one set of rules.
 
 pub mod approvals;
+pub mod assessments;
 pub mod assets;
 pub mod audit;
 pub mod auth;
@@ -38,6 +39,7 @@ use serde::Serialize;
 use store::{Store, Tx};
 
 pub use error::{AppError, Result};
+pub use export::Format;
 pub use store::Store as Database;
 
 /// Settings the use cases need.
@@ -183,6 +185,11 @@ pub fn bureau_today() -> chrono::NaiveDate {
 /// The bureau's date (UTC+8) of an instant.
 pub fn bureau_date(t: DateTime<Utc>) -> chrono::NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()
+}
+
+/// An instant as the bureau reads it (`2026-03-06 17:30`, UTC+8), for messages.
+pub fn bureau_time(t: DateTime<Utc>) -> String {
+    (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
 }
 
 fn to_json<T: Serialize>(v: &T) -> Option<serde_json::Value> {

@@ -31,6 +31,7 @@ text_enum!(
         PlanDelete = "plan_delete" / "删除巡检计划" / "inspection plan removal",
         TicketPause = "ticket_pause" / "工单挂起" / "ticket pause",
         TicketOutage = "ticket_outage" / "中断原因与时间" / "outage cause and times",
+        AssessmentAppeal = "assessment_appeal" / "考核申诉" / "assessment appeal",
     }
 );
 

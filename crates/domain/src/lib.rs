@@ -36,6 +36,7 @@ macro_rules! text_enum {
 
 pub mod access;
 pub mod approvals;
+pub mod assessments;
 pub mod audit;
 pub mod dashboard;
 pub mod duty;

@@ -28,11 +28,12 @@ pub fn cell_text(c: &Cell) -> String {
         Cell::Int(n) => n.to_string(),
         Cell::Fen(f) => format!("{}{}.{:02}", if *f < 0 { "-" } else { "" }, f.abs() / 100, f.abs() % 100),
         Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Cell::Num(n) => format!("{:.2}", n).trim_end_matches('0').trim_end_matches('.').to_string(),
         Cell::Empty => String::new(),
     }
 }
 
-fn run(text: &str, half_points: usize, bold: bool) -> Run {
+pub(crate) fn run(text: &str, half_points: usize, bold: bool) -> Run {
     let r =
         Run::new().add_text(text).size(half_points).fonts(RunFonts::new().east_asia("宋体").ascii("Times New Roman"));
     if bold { r.bold() } else { r }

@@ -1,6 +1,7 @@
 //! Document rendering and reading. Knows no database: callers hand it rows of cells.
 
 pub mod docx;
+pub mod form;
 pub mod xlsx;
 
 #[derive(Debug, thiserror::Error)]

@@ -16,6 +16,8 @@ pub enum Cell {
     Int(i64),
     /// An amount in fen, shown as yuan with two decimals.
     Fen(i64),
+    /// A number such as points (9.5), shown without trailing zeros.
+    Num(f64),
     Date(NaiveDate),
     Empty,
 }
@@ -76,6 +78,10 @@ pub fn write_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<
                     ws.write_datetime_with_format(r, col, *d, &date).map_err(err)?;
                     10
                 }
+                Cell::Num(n) => {
+                    ws.write_number(r, col, *n).map_err(err)?;
+                    crate::docx::cell_text(cell).len()
+                }
                 Cell::Empty => 0,
             };
             if let Some(cur) = widths.get_mut(c) {
@@ -95,7 +101,7 @@ pub fn write_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<
 
 /// Excel refuses cells over 32 767 characters. Long text (an audit record's before/after of a
 /// large contract) is cut, visibly, rather than failing the whole export.
-fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
     const KEEP: usize = 32_000;
     match s.char_indices().nth(KEEP) {
         None => s.into(),
@@ -104,7 +110,7 @@ fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// CJK characters take two columns in Excel's width unit.
-fn display_width(s: &str) -> usize {
+pub(crate) fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 

@@ -7,7 +7,9 @@ use domain::approvals::{Approval, ApprovalFilter, ApprovalKind, ApprovalStatus};
 use domain::list::{ListQuery, Page};
 use domain::{Role, Scope};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use crate::entities::{approvals as ap, settings};
 use crate::scope::by_scope;
@@ -179,4 +181,43 @@ pub async fn put_setting(tx: &Tx, key: &str, value: &serde_json::Value, now: Dat
         .exec_without_returning(tx.conn())
         .await?;
     Ok(())
+}
+
+/// Every request about any of `ids` (of `subject_type`), in any state.
+pub async fn about_subjects(c: &impl Conn, subject_type: &str, ids: &[String]) -> Result<Vec<Approval>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let rows = ap::Entity::find()
+            .filter(ap::Column::SubjectType.eq(subject_type))
+            .filter(ap::Column::SubjectId.is_in(chunk.iter().cloned()))
+            .all(c.conn())
+            .await?;
+        for m in rows {
+            out.push(approval(m)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The pending request about each of `ids` that has one: subject id → request id.
+pub async fn pending_by_subjects(
+    c: &impl Conn,
+    subject_type: &str,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let rows: Vec<(Option<String>, String)> = ap::Entity::find()
+            .select_only()
+            .column(ap::Column::SubjectId)
+            .column(ap::Column::Id)
+            .filter(ap::Column::SubjectType.eq(subject_type))
+            .filter(ap::Column::SubjectId.is_in(chunk.iter().cloned()))
+            .filter(ap::Column::Status.eq(ApprovalStatus::Pending.as_str()))
+            .into_tuple()
+            .all(c.conn())
+            .await?;
+        out.extend(rows.into_iter().filter_map(|(s, id)| s.map(|s| (s, id))));
+    }
+    Ok(out)
 }

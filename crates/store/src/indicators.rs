@@ -17,7 +17,7 @@ fn nonneg(n: i64) -> u64 {
 }
 
 /// The tickets of the scope: reported in the period, on one of the contract's items.
-fn tickets_of(s: &KpiScope) -> Condition {
+pub(crate) fn tickets_of(s: &KpiScope) -> Condition {
     let (start, end) = s.period.instants();
     let mut c = Condition::all()
         .add(t::Column::ContractItemId.is_in(s.item_ids.iter().cloned()))
@@ -99,7 +99,8 @@ pub async fn tickets_by_kind(c: &impl Conn, s: &KpiScope) -> Result<Vec<KindTota
 
 /// Incidents counted against the vendor per system: the cause is one the ticket's item counts,
 /// an unset cause counting as `unknown`. Most first.
-pub async fn incidents_by_system(c: &impl Conn, s: &KpiScope) -> Result<Vec<(String, u64)>> {
+/// Tickets whose cause counts against the vendor under their item (an unset cause is `unknown`).
+pub(crate) fn counted(s: &KpiScope) -> Condition {
     let mut counted = Condition::any();
     for (item, causes) in &s.counted_causes {
         let mut cause = Condition::any().add(t::Column::Cause.is_in(causes.iter().map(|c| c.as_str())));
@@ -108,6 +109,11 @@ pub async fn incidents_by_system(c: &impl Conn, s: &KpiScope) -> Result<Vec<(Str
         }
         counted = counted.add(Condition::all().add(t::Column::ContractItemId.eq(item.clone())).add(cause));
     }
+    counted
+}
+
+pub async fn incidents_by_system(c: &impl Conn, s: &KpiScope) -> Result<Vec<(String, u64)>> {
+    let counted = counted(s);
     let rows: Vec<(String, i64)> = t::Entity::find()
         .select_only()
         .column(t::Column::SystemId)
@@ -225,7 +231,8 @@ pub struct TaskStats {
     pub abnormal_items: i64,
 }
 
-pub async fn task_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Result<TaskStats> {
+/// The inspection tasks of the scope's systems scheduled in the period.
+pub(crate) fn tasks_of(s: &KpiScope) -> Condition {
     let mut cond = Condition::all()
         .add(it::Column::SystemId.is_in(s.system_ids.iter().cloned()))
         .add(it::Column::ScheduledFor.gte(s.period.from))
@@ -236,6 +243,11 @@ pub async fn task_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Resu
     if let Some(id) = &s.unit_id {
         cond = cond.add(it::Column::UnitId.eq(id.clone()));
     }
+    cond
+}
+
+pub async fn task_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Result<TaskStats> {
+    let cond = tasks_of(s);
     let rows: Vec<(bool, bool, i64, i64)> = it::Entity::find()
         .select_only()
         .column(it::Column::Done)

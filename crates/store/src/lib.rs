@@ -3,6 +3,7 @@
 //! and return domain types.
 
 pub mod approvals;
+pub mod assessments;
 pub mod assets;
 pub mod audit;
 pub mod calendars;

@@ -109,6 +109,348 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assessment-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every template, the built-ins first: sections with weights, criteria with their maximum
+         *     points and scoring rule, grades with what each costs, veto conditions, the appeal days.
+         *     `criteria` lists the criteria flat. Engineers are refused (404).
+         */
+        get: operations["assessment_templates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["assessment_templates_get"];
+        /**
+         * Changes a copy (the built-ins answer 409). The points must sum to 100; assessments already
+         *     drafted keep the template as it was.
+         */
+        put: operations["assessment_templates_update"];
+        post?: never;
+        delete: operations["assessment_templates_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment-templates/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copies a template under a new key (the bureau), to change its points, bands or grades. */
+        post: operations["assessment_templates_copy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assessments the caller may see: the bureau and auditors all, a vendor's manager its
+         *     contracts' published ones, a unit's users those of the contracts covering their systems;
+         *     engineers none (404). Sort keys: to (default), from.
+         */
+        get: operations["assessments_list"];
+        put?: never;
+        /**
+         * Drafts the assessment of a contract over whole days with a template (the bureau): banded
+         *     criteria from the indicators, deductions proposed from breached clocks and missed
+         *     inspections. One per contract, template and period (409). The payment is reckoned on the
+         *     contract's `total_fen`.
+         */
+        post: operations["assessments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["assessments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The vendor's manager declares no (further) appeal, so the bureau may close it early. */
+        post: operations["assessments_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The appeals against the assessment, newest first. */
+        get: operations["assessments_appeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/criteria/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets a criterion's points by hand with a reason, or (no points) returns it to its rule.
+         *     Drafts only (409 once published: points then change through appeals).
+         */
+        put: operations["assessments_set_points"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/criteria/{key}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The vendor's manager appeals a criterion within the window, asking for other points with a
+         *     reason: a request (`assessment_appeal`) the bureau approves (the points change) or rejects
+         *     in `/approvals`.
+         */
+        post: operations["assessments_appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/criteria/{key}/deductions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Confirms or dismisses every proposed deduction of a criterion. */
+        put: operations["assessments_rule_all"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/deductions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deductions of the assessment, oldest first. */
+        get: operations["assessments_deductions"];
+        put?: never;
+        /** Adds an occurrence to a deduction criterion (confirmed), with its reason. */
+        post: operations["assessments_add_deduction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/deductions/{deduction_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Confirms or dismisses one deduction. */
+        put: operations["assessments_rule_deduction"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/export.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filled 考核表 as a Word document, the evidence as an appendix. */
+        get: operations["assessments_export_docx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The filled 考核表 (序号, 权重, 一级, 二级指标, 指标要求, 权重分, 考核标准, 得分) with the
+         *     evidence, deductions and history on further sheets.
+         */
+        get: operations["assessments_export_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Makes the assessment final (the bureau): no appeal pending, and the window over or
+         *     acknowledged. Score, grade and payment are fixed.
+         */
+        post: operations["assessments_finalize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change to the assessment's points and standing, oldest first. */
+        get: operations["assessments_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publishes a complete draft to the vendor; the appeal window runs the template's working days
+         *     on the bureau's calendar.
+         */
+        post: operations["assessments_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/veto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Vetoes (一票否决: the lowest grade) or lifts the veto, with a reason; only for templates with
+         *     veto conditions.
+         */
+        put: operations["assessments_set_veto"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets": {
         parameters: {
             query?: never;
@@ -1801,6 +2143,18 @@ export interface components {
             /** @description `10.2.0.0/16`, `10.2.3.4`, `zw.anyang.gov.cn`, `*.gov.cn`. */
             entries: string[];
         };
+        /** @description The vendor manager's appeal against one criterion. */
+        AppealInput: {
+            /**
+             * Format: double
+             * @description The points the vendor asks for.
+             */
+            points?: number | null;
+            reason?: string | null;
+        };
+        AppealList: {
+            items: components["schemas"]["Approval"][];
+        };
         /** @description A request, as everyone concerned sees it. */
         Approval: {
             /** @description Whether the caller may decide it now (computed for each caller). */
@@ -1842,7 +2196,7 @@ export interface components {
          * @description What a request asks for. Each kind is carried out by the feature that registered it.
          * @enum {string}
          */
-        ApprovalKind: "maintenance_window" | "monitor_update" | "monitor_delete" | "plan_update" | "plan_delete" | "ticket_pause" | "ticket_outage";
+        ApprovalKind: "maintenance_window" | "monitor_update" | "monitor_delete" | "plan_update" | "plan_delete" | "ticket_pause" | "ticket_outage" | "assessment_appeal";
         /** @description Which kinds units may decide, as the bureau set it. */
         ApprovalSettings: {
             unit_decides: components["schemas"]["ApprovalKind"][];
@@ -1852,6 +2206,77 @@ export interface components {
          * @enum {string}
          */
         ApprovalStatus: "pending" | "approved" | "rejected" | "withdrawn";
+        /** @description An assessment as read by everyone concerned. */
+        Assessment: {
+            /**
+             * Format: date-time
+             * @description When the vendor's manager declared it has no (further) appeal.
+             */
+            acknowledged_at?: string | null;
+            /**
+             * Format: date-time
+             * @description The end of the appeal window (the bureau's working days after publication).
+             */
+            appeal_until?: string | null;
+            /** @description Every criterion has points. */
+            complete: boolean;
+            contract_id: string;
+            contract_name: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            criteria: components["schemas"]["CriterionResult"][];
+            /** Format: date-time */
+            finalized_at?: string | null;
+            /** Format: date */
+            from: string;
+            grade: string;
+            grade_en: string;
+            id: string;
+            payment: components["schemas"]["Payment"];
+            /** Format: date-time */
+            published_at?: string | null;
+            /** Format: double */
+            score: number;
+            status: components["schemas"]["AssessmentStatus"];
+            template_id: string;
+            template_key: string;
+            template_name: string;
+            /** Format: date */
+            to: string;
+            vendor_id: string;
+            /** @description The template's veto conditions (none: no veto possible). */
+            veto_conditions: string[];
+            veto_reason?: string | null;
+            vetoed: boolean;
+        };
+        /** @description What a new assessment names. */
+        AssessmentInput: {
+            contract_id?: string | null;
+            /** @description `YYYY-MM-DD`, inclusive, bureau time. */
+            from?: string | null;
+            template_id?: string | null;
+            /** @description `YYYY-MM-DD`, inclusive, bureau time. */
+            to?: string | null;
+        };
+        /**
+         * @description Where an assessment stands.
+         * @enum {string}
+         */
+        AssessmentStatus: "draft" | "published" | "appealed" | "final";
+        /** @description A template as stored. */
+        AssessmentTemplate: components["schemas"]["TemplateSpec"] & {
+            /** @description Shipped with Yunwei: read-only, copied to change. */
+            builtin: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Every criterion in order, for readers that want the flat list. */
+            criteria: components["schemas"]["CriterionSummary"][];
+            id: string;
+            key: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         Asset: {
             /** Format: date-time */
             created_at: string;
@@ -1988,6 +2413,15 @@ export interface components {
             target?: number | null;
             /** Format: date-time */
             to: string;
+        };
+        Band: {
+            /** Format: double */
+            points: number;
+            /**
+             * Format: double
+             * @description The largest value in the band (inclusive); none for the last band.
+             */
+            upto?: number | null;
         };
         CalendarInput: {
             description?: string | null;
@@ -2249,6 +2683,70 @@ export interface components {
             start_date?: string | null;
             system_ids?: string[];
         };
+        /** @description A template as a copy is asked for. */
+        CopyInput: {
+            key?: string | null;
+            name?: string | null;
+        };
+        Criterion: {
+            /** @description Stable within the template (`response_speed`): points, appeals and exports refer to it. */
+            key: string;
+            /** Format: double */
+            max_points: number;
+            /** @description 二级指标 */
+            name: string;
+            /** @description 指标要求 */
+            requirement?: string;
+            rule: components["schemas"]["Rule"];
+            /** @description 考核标准, as the template states it. */
+            standard?: string;
+        };
+        /** @description One criterion of an assessment as read. */
+        CriterionResult: {
+            /** @description A pending appeal's request id. */
+            appeal_id?: string | null;
+            /**
+             * Format: double
+             * @description What the rule computed, before any hand.
+             */
+            auto_points?: number | null;
+            /** @description Points set by hand (overriding the rule), with `reason`. */
+            by_hand: boolean;
+            /** Format: int64 */
+            confirmed: number;
+            /** Format: int64 */
+            dismissed: number;
+            /** @description What the rule saw: the indicator and its distribution, the deductions' counts. */
+            evidence: unknown;
+            /** @description The row's id (appeals refer to it). */
+            id: string;
+            key: string;
+            /** Format: double */
+            max_points: number;
+            name: string;
+            /**
+             * Format: double
+             * @description The points that count; absent while a manual criterion (or an indicator with nothing
+             *     measured) waits for the assessor.
+             */
+            points?: number | null;
+            /** Format: int64 */
+            proposed: number;
+            reason?: string | null;
+            /** @description 指标要求 and 考核标准, as the frozen template states them. */
+            requirement: string;
+            /** @description How the points are found. */
+            rule: components["schemas"]["Rule"];
+            section: string;
+            standard: string;
+        };
+        CriterionSummary: {
+            key: string;
+            /** Format: double */
+            max_points: number;
+            name: string;
+            section: string;
+        };
         /** @enum {string} */
         Criticality: "high" | "medium" | "low";
         /** @description One day (the bureau's) of a system's availability, for uptime bars. */
@@ -2323,6 +2821,41 @@ export interface components {
         DecisionInput: {
             comment?: string | null;
         };
+        /** @description A deduction occurrence: proposed by facts or added by the assessor. */
+        Deduction: {
+            assessment_id: string;
+            /** Format: date-time */
+            created_at: string;
+            criterion_key: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decided_by?: string | null;
+            id: string;
+            note?: string | null;
+            /** Format: double */
+            points: number;
+            /** @description `breached_clocks`, `missed_inspections`, or `manual`. */
+            source: string;
+            status: components["schemas"]["DeductionStatus"];
+            subject_id?: string | null;
+            /** @description Which part of the subject (a ticket's clock metric); empty for a whole subject. */
+            subject_part?: string | null;
+            /** @description `ticket`, `inspection_task`, or none for a manual one. */
+            subject_type?: string | null;
+            title: string;
+        };
+        /** @description An occurrence the assessor adds to a deduction criterion. */
+        DeductionInput: {
+            criterion_key?: string | null;
+            reason?: string | null;
+            /** @description One occurrence at the criterion's points each, or its serious-case points. */
+            serious?: boolean;
+        };
+        /**
+         * @description Where a deduction stands.
+         * @enum {string}
+         */
+        DeductionStatus: "proposed" | "confirmed" | "dismissed";
         DutyShift: {
             contract_id: string;
             /** Format: date-time */
@@ -2442,9 +2975,47 @@ export interface components {
             target: components["schemas"]["Target"];
             truncated: boolean;
         };
+        /**
+         * @description Facts that propose deductions by themselves.
+         * @enum {string}
+         */
+        FactSource: "breached_clocks" | "missed_inspections";
         FieldErrorBody: {
             field: string;
             message: string;
+        };
+        Grade: {
+            /**
+             * Format: double
+             * @description The lowest score of the grade (inclusive).
+             */
+            min: number;
+            name: string;
+            name_en?: string;
+            pay: components["schemas"]["Pay"];
+        };
+        /** @description One change to an assessment's points or standing, kept for ever. */
+        HistoryEntry: {
+            /**
+             * @description `draft`, `set`, `deduction`, `veto`, `publish`, `appeal`, `appeal_accepted`,
+             *     `appeal_rejected`, `acknowledge`, `final`.
+             */
+            action: string;
+            actor_id: string;
+            actor_name: string;
+            /** Format: double */
+            after?: number | null;
+            assessment_id: string;
+            /** Format: date-time */
+            at: string;
+            /** Format: double */
+            before?: number | null;
+            criterion_key?: string | null;
+            id: string;
+            reason?: string | null;
+        };
+        HistoryList: {
+            items: components["schemas"]["HistoryEntry"][];
         };
         HolidayEntry: {
             /** Format: date */
@@ -3149,6 +3720,79 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_Assessment: {
+            items: {
+                /**
+                 * Format: date-time
+                 * @description When the vendor's manager declared it has no (further) appeal.
+                 */
+                acknowledged_at?: string | null;
+                /**
+                 * Format: date-time
+                 * @description The end of the appeal window (the bureau's working days after publication).
+                 */
+                appeal_until?: string | null;
+                /** @description Every criterion has points. */
+                complete: boolean;
+                contract_id: string;
+                contract_name: string;
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                criteria: components["schemas"]["CriterionResult"][];
+                /** Format: date-time */
+                finalized_at?: string | null;
+                /** Format: date */
+                from: string;
+                grade: string;
+                grade_en: string;
+                id: string;
+                payment: components["schemas"]["Payment"];
+                /** Format: date-time */
+                published_at?: string | null;
+                /** Format: double */
+                score: number;
+                status: components["schemas"]["AssessmentStatus"];
+                template_id: string;
+                template_key: string;
+                template_name: string;
+                /** Format: date */
+                to: string;
+                vendor_id: string;
+                /** @description The template's veto conditions (none: no veto possible). */
+                veto_conditions: string[];
+                veto_reason?: string | null;
+                vetoed: boolean;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_AssessmentTemplate: {
+            items: (components["schemas"]["TemplateSpec"] & {
+                /** @description Shipped with Yunwei: read-only, copied to change. */
+                builtin: boolean;
+                /** Format: date-time */
+                created_at: string;
+                /** @description Every criterion in order, for readers that want the flat list. */
+                criteria: components["schemas"]["CriterionSummary"][];
+                id: string;
+                key: string;
+                /** Format: date-time */
+                updated_at: string;
+            })[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_Asset: {
             items: {
                 /** Format: date-time */
@@ -3346,6 +3990,37 @@ export interface components {
                 minutes: number;
                 reason: components["schemas"]["DayReason"];
                 working: boolean;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Deduction: {
+            items: {
+                assessment_id: string;
+                /** Format: date-time */
+                created_at: string;
+                criterion_key: string;
+                /** Format: date-time */
+                decided_at?: string | null;
+                decided_by?: string | null;
+                id: string;
+                note?: string | null;
+                /** Format: double */
+                points: number;
+                /** @description `breached_clocks`, `missed_inspections`, or `manual`. */
+                source: string;
+                status: components["schemas"]["DeductionStatus"];
+                subject_id?: string | null;
+                /** @description Which part of the subject (a ticket's clock metric); empty for a whole subject. */
+                subject_part?: string | null;
+                /** @description `ticket`, `inspection_task`, or none for a manual one. */
+                subject_type?: string | null;
+                title: string;
             }[];
             /** Format: int64 */
             page: number;
@@ -3887,6 +4562,46 @@ export interface components {
         PauseStatesInput: string[] | {
             [key: string]: string[];
         };
+        /** @description What a grade costs the vendor. */
+        Pay: {
+            /** @enum {string} */
+            kind: "full";
+        } | {
+            /** @enum {string} */
+            kind: "permille";
+            /** Format: double */
+            permille: number;
+        } | {
+            /** @enum {string} */
+            kind: "per_point_lost";
+            /** Format: double */
+            permille: number;
+        } | {
+            /** @enum {string} */
+            kind: "negotiate";
+        } | {
+            /** @enum {string} */
+            kind: "breach";
+        };
+        /** @description What the vendor is paid for the period. */
+        Payment: {
+            /**
+             * Format: int64
+             * @description What the deduction is taken from: the contract's total price.
+             */
+            base_fen: number;
+            /** @description A breach of contract: the bureau may terminate (004: below 60). */
+            breach: boolean;
+            /**
+             * Format: int64
+             * @description Absent when the template leaves the amount to negotiation or the grade is a breach.
+             */
+            deduction_fen?: number | null;
+            /** @description The amount is to be negotiated (002: 未达标 or a veto). */
+            negotiate: boolean;
+            /** Format: int64 */
+            payable_fen?: number | null;
+        };
         /** @description A photo upload: `file` (JPEG, PNG, GIF or WebP), and `item_id`, the checklist item it shows. */
         PhotoForm: {
             /** Format: binary */
@@ -3920,6 +4635,15 @@ export interface components {
             window_end?: string | null;
             /** @description "HH:MM", the day's window (default 08:30–17:30); a task is due at its end. */
             window_start?: string | null;
+        };
+        /** @description Points set by hand, with the reason. */
+        PointsInput: {
+            /**
+             * Format: double
+             * @description Empty to return to what the rule computes.
+             */
+            points?: number | null;
+            reason?: string | null;
         };
         PolicyInput: {
             /**
@@ -4132,6 +4856,44 @@ export interface components {
             message: string;
             row: number;
         };
+        /** @description How a criterion gets its points. */
+        Rule: {
+            /** @enum {string} */
+            kind: "manual";
+        } | {
+            /** @enum {string} */
+            kind: "deductions";
+            /** Format: double */
+            points_each: number;
+            /** Format: double */
+            serious_points?: number | null;
+            source?: null | components["schemas"]["FactSource"];
+        } | {
+            bands: components["schemas"]["Band"][];
+            indicator: string;
+            /** @enum {string} */
+            kind: "banded";
+        };
+        /** @description Rules on every proposed deduction of a criterion at once. */
+        RuleAllInput: {
+            confirmed?: boolean | null;
+            note?: string | null;
+        };
+        /** @description Confirming or dismissing a proposed deduction. */
+        RulingInput: {
+            confirmed?: boolean | null;
+            note?: string | null;
+        };
+        Section: {
+            criteria: components["schemas"]["Criterion"][];
+            /** @description 一级 (服务质量, 人员驻场情况 …) */
+            name: string;
+            /**
+             * Format: double
+             * @description 权重 as printed (40 for 40 %); informative: the points decide.
+             */
+            weight_percent?: number | null;
+        };
         SimulateInput: {
             /** @description The calendar to count in (default: the policy's). */
             calendar_id?: string | null;
@@ -4330,6 +5092,24 @@ export interface components {
          * @enum {string}
          */
         TemplateKind: "application" | "database" | "server" | "network" | "security" | "video_conference" | "machine_room" | "website" | "other";
+        /** @description A 考核表: what is scored and what the score costs. */
+        TemplateSpec: {
+            /**
+             * Format: int32
+             * @description Working days (on the bureau's calendar) the vendor has to appeal once published.
+             */
+            appeal_days: number;
+            description?: string | null;
+            /** @description From the highest to the lowest; the lowest starts at 0. */
+            grades: components["schemas"]["Grade"][];
+            name: string;
+            sections: components["schemas"]["Section"][];
+            /**
+             * @description Conditions that fail the assessment whatever the points (一票否决), in words; empty when
+             *     the template has none. A veto takes the lowest grade.
+             */
+            veto?: string[];
+        };
         /** @description A ticket as lists show it. */
         Ticket: {
             assignee_id?: string | null;
@@ -4629,6 +5409,10 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        VetoInput: {
+            reason?: string | null;
+            vetoed?: boolean | null;
+        };
         /** @description The generic webhook: one alert per request. */
         WebhookAlert: {
             /** @description When it started or ended (RFC 3339); the time of receipt if absent. */
@@ -4814,7 +5598,7 @@ export interface operations {
                 q?: string;
                 /** @description pending, approved, rejected, withdrawn */
                 status?: string;
-                /** @description maintenance_window, monitor_update, monitor_delete, plan_update, plan_delete, ticket_pause, ticket_outage */
+                /** @description maintenance_window, monitor_update, monitor_delete, plan_update, plan_delete, ticket_pause, ticket_outage, assessment_appeal */
                 kind?: string;
                 system_id?: string;
                 /** @description The monitor, plan or ticket the requests are about. */
@@ -5017,6 +5801,992 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessment_templates_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AssessmentTemplate"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessment_templates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentTemplate"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessment_templates_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateSpec"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentTemplate"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessment_templates_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessment_templates_copy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CopyInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentTemplate"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: to, from. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                contract_id?: string;
+                /** @description draft, published, appealed, final */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Assessment"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssessmentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_appeals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_set_points: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_appeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_rule_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleAllInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_deductions: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: created_at. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                criterion_key?: string;
+                /** @description proposed, confirmed, dismissed */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Deduction"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_add_deduction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeductionInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_rule_deduction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deduction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RulingInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_export_docx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_export_xlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_finalize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_set_veto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VetoInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

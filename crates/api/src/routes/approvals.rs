@@ -33,7 +33,7 @@ struct ApprovalParams {
     /// pending, approved, rejected, withdrawn
     #[param(value_type = Option<String>)]
     status: Option<ApprovalStatus>,
-    /// maintenance_window, monitor_update, monitor_delete, plan_update, plan_delete, ticket_pause, ticket_outage
+    /// maintenance_window, monitor_update, monitor_delete, plan_update, plan_delete, ticket_pause, ticket_outage, assessment_appeal
     #[param(value_type = Option<String>)]
     kind: Option<ApprovalKind>,
     system_id: Option<String>,

@@ -1,6 +1,8 @@
 //! Routers by feature, each registering its routes and their OpenAPI entries in one place.
 
 pub mod approvals;
+pub mod assessment_templates;
+pub mod assessments;
 pub mod assets;
 pub mod audit;
 pub mod auth;

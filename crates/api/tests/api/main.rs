@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod assessments;
 mod audit;
 mod auth;
 mod dashboard;

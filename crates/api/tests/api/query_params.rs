@@ -25,6 +25,8 @@ use crate::sweep_common::{
 const SAMPLES: &[(&str, &str, &str)] = &[
     ("/api/v1/tickets", "status", "open,new"),
     ("/api/v1/approvals", "status", "pending"),
+    ("/api/v1/assessments/{id}/deductions", "status", "confirmed"),
+    ("/api/v1/assessments", "status", "published"),
     ("/api/v1/inspection-tasks", "status", "pending"),
     ("/api/v1/approvals", "kind", "maintenance_window"),
     ("/api/v1/monitors", "kind", "http"),

@@ -44,6 +44,9 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     ("approvals", "id", "approval"),
     // A duty shift of tenant B's vendor on its contract.
     ("duty-shifts", "id", "duty_shift"),
+    // A published assessment of tenant B's contract, and a deduction of it.
+    ("assessments", "id", "assessment"),
+    ("deductions", "deduction_id", "deduction"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -68,6 +71,13 @@ pub const GLOBAL: &[(&str, &str, &str, &str)] = &[
         "checklists are shared: every tenant's plans refer to them; only the bureau writes them",
         "template",
     ),
+    (
+        "assessment-templates",
+        "id",
+        "考核表 templates are the bureau's, shared by every contract's assessments",
+        "assessment_template",
+    ),
+    ("criteria", "key", "a criterion's key in the assessment's template, not an object", "criterion"),
 ];
 
 /// Query parameters holding an id: the tenancy sweep fills them with tenant B's object too.
@@ -403,6 +413,28 @@ pub async fn world(t: &TestApp) -> World {
             "ends_at": "2099-03-01T08:00:00Z"}),
     )
     .await);
+    let (_, templates) = t.get("/api/v1/assessment-templates", &t.admin).await;
+    let assessment_template =
+        templates["items"].as_array().unwrap().iter().find(|x| x["key"] == "004-deduction").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let assessment = id(&created(
+        t,
+        "/api/v1/assessments",
+        json!({"contract_id": id(&contract), "template_id": assessment_template, "from": "2026-01-01", "to": "2026-03-31"}),
+    )
+    .await);
+    created(
+        t,
+        &format!("/api/v1/assessments/{assessment}/deductions"),
+        json!({"criterion_key": "staffing", "reason": "驻场人数不足"}),
+    )
+    .await;
+    let (_, ds) = t.get(&format!("/api/v1/assessments/{assessment}/deductions"), &t.admin).await;
+    let deduction = id(&ds["items"][0]);
+    let (s, v) = t.post(&format!("/api/v1/assessments/{assessment}/publish"), &t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "publish: {v}");
     let calendar = id(&created(t, "/api/v1/calendars", calendar_body("数据局工作日历")).await);
     let holiday_set = id(&created(t, "/api/v1/holiday-sets", json!({"code": "sweep", "name": "扫描用节假日"})).await);
     for (k, v) in [
@@ -430,6 +462,10 @@ pub async fn world(t: &TestApp) -> World {
         ("holiday_set", holiday_set),
         ("year", "2026".to_string()),
         ("template", template),
+        ("assessment_template", assessment_template),
+        ("assessment", assessment),
+        ("deduction", deduction),
+        ("criterion", "staffing".to_string()),
     ] {
         b.insert(k, v);
     }
@@ -452,6 +488,14 @@ pub fn plausible_body(spec: &Value, op: &Op, w: &World) -> Option<Value> {
     Some(match op.op_id.as_str() {
         "assets_create" | "assets_update" => json!({"name": "新资产", "kind": "server", "system_id": system}),
         "auth_login" => json!({"username": "nobody", "password": "wrong"}),
+        "assessments_set_points" | "assessments_appeal" => json!({"points": 1, "reason": "复核"}),
+        "assessments_set_veto" => json!({"vetoed": false, "reason": "复核"}),
+        "assessments_add_deduction" => json!({"criterion_key": "staffing", "reason": "复核"}),
+        "assessments_rule_deduction" | "assessments_rule_all" => json!({"confirmed": true}),
+        "assessment_templates_copy" => json!({"key": "sweep-copy"}),
+        "assessment_templates_update" => json!({"name": "考核表", "appeal_days": 5,
+            "sections": [{"name": "服务", "criteria": [{"key": "all", "name": "综合", "max_points": 100, "rule": {"kind": "manual"}}]}],
+            "grades": [{"min": 0, "name": "合格", "pay": {"kind": "full"}}]}),
         "calendars_create" | "calendars_update" | "calendars_preview" => calendar_body("新日历"),
         "contracts_create" | "contracts_update" => json!({"name": "新合同", "vendor_id": vendor, "items": [item]}),
         "contracts_add_item" | "contracts_update_item" => item,

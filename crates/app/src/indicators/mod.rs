@@ -13,6 +13,7 @@ use std::pin::Pin;
 
 use chrono::NaiveDate;
 use domain::indicators::{IndicatorDef, Kpi, KpiScope, Period};
+use domain::registry::Contract;
 use domain::{FieldError, Principal, Role};
 
 use crate::{App, AppError, Result};
@@ -69,14 +70,9 @@ impl App {
         let (Some(period), Some(contract), true) = (period, contract, errors.is_empty()) else {
             return Err(AppError::Validation(errors));
         };
-        let system_ids: Vec<String> = {
-            let mut ids: Vec<String> = contract.items.iter().flat_map(|i| i.system_ids.iter().cloned()).collect();
-            ids.sort();
-            ids.dedup();
-            ids
-        };
+        let scope = contract_scope(&contract, period);
         if let Some(s) = &q.system_id
-            && !system_ids.contains(s)
+            && !scope.system_ids.contains(s)
         {
             return Err(FieldError::new(
                 "system_id",
@@ -86,18 +82,35 @@ impl App {
             .into());
         }
         let scope = KpiScope {
-            contract_id: contract.id.clone(),
-            item_ids: contract.items.iter().map(|i| i.id.clone()).collect(),
-            counted_causes: contract.items.iter().map(|i| (i.id.clone(), i.counted_causes.clone())).collect(),
-            system_ids,
             system_id: q.system_id.clone(),
             unit_id: if p.role == Role::UnitUser { p.unit_id.clone() } else { None },
-            period,
+            ..scope
         };
+        self.kpis_of(&scope).await
+    }
+
+    /// Every indicator of the catalogue for a scope the caller was checked for.
+    pub(crate) async fn kpis_of(&self, scope: &KpiScope) -> Result<Vec<Kpi>> {
         let mut out = Vec::new();
         for s in SOURCES {
-            out.extend((s.compute)(self, &scope).await?);
+            out.extend((s.compute)(self, scope).await?);
         }
         Ok(out)
+    }
+}
+
+/// The whole contract over `period`: every item, every system it covers.
+pub(crate) fn contract_scope(contract: &Contract, period: Period) -> KpiScope {
+    let mut system_ids: Vec<String> = contract.items.iter().flat_map(|i| i.system_ids.iter().cloned()).collect();
+    system_ids.sort();
+    system_ids.dedup();
+    KpiScope {
+        contract_id: contract.id.clone(),
+        item_ids: contract.items.iter().map(|i| i.id.clone()).collect(),
+        counted_causes: contract.items.iter().map(|i| (i.id.clone(), i.counted_causes.clone())).collect(),
+        system_ids,
+        system_id: None,
+        unit_id: None,
+        period,
     }
 }

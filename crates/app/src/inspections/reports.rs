@@ -19,13 +19,7 @@ use crate::{App, AppError, Result};
 /// The longest period a rate or an export covers.
 const MAX_DAYS: i64 = 366;
 
-/// A document format for exports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Xlsx,
-    Docx,
-}
+pub use crate::export::Format;
 
 /// Rates for `from..=to`, grouped `by`, optionally for one system or contract.
 #[derive(Debug, Clone)]

@@ -27,7 +27,7 @@ pub fn count_key(kind: TicketType) -> String {
     format!("{}_count", kind.as_str())
 }
 
-fn metric_zh(metric: &str) -> &'static str {
+pub fn metric_zh(metric: &str) -> &'static str {
     match metric {
         "response" => "响应",
         "arrival" => "到场",

@@ -1,6 +1,11 @@
 //! SeaORM entities: private to the store; repositories translate them to domain types.
 
 pub mod approvals;
+pub mod assessment_criteria;
+pub mod assessment_deductions;
+pub mod assessment_history;
+pub mod assessment_templates;
+pub mod assessments;
 pub mod assets;
 pub mod audit_head;
 pub mod audit_log;

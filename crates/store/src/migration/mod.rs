@@ -23,6 +23,7 @@ mod m0017_duty;
 mod m0018_home_indexes;
 mod m0019_attachment_stage;
 mod m0020_kpi_index;
+mod m0021_assessments;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_home_indexes::Migration),
             Box::new(m0019_attachment_stage::Migration),
             Box::new(m0020_kpi_index::Migration),
+            Box::new(m0021_assessments::Migration),
         ]
     }
 }

@@ -1,0 +1,95 @@
+import { type APIRequestContext, expect, test } from '@playwright/test'
+
+import { login, shot } from './helpers'
+import { ADMIN } from './world'
+
+// The verdict the bureau pays by: it drafts the quarter's assessment under 004's 百分扣分制,
+// the vendor's manager appeals a deduction, the bureau accepts, the assessment is final and the
+// filled 考核表 downloads.
+const PM = { username: 'kao', password: 'Manager#E2e2026', name: '考经理' }
+const CONTRACT = '甲单位门户网站运维（E2E考核）'
+const SYSTEM = '甲单位门户网站'
+
+test.describe.configure({ mode: 'serial' })
+
+async function vendorWorld(request: APIRequestContext): Promise<void> {
+  if ((await request.post('/api/v1/auth/login', { data: PM })).ok()) return
+  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
+  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
+  const post = async (path: string, data: unknown) => {
+    const r = await request.post(`/api/v1${path}`, { headers, data })
+    expect(r.ok(), `${path}: ${await r.text()}`).toBeTruthy()
+    return (await r.json()) as { id: string }
+  }
+  const systems = (await (await request.get(`/api/v1/systems?q=${encodeURIComponent(SYSTEM)}`, { headers })).json()) as {
+    items: { id: string }[]
+  }
+  const vendor = await post('/vendors', { name: '门户网站运维公司（E2E）' })
+  await post('/contracts', {
+    name: CONTRACT,
+    vendor_id: vendor.id,
+    items: [{ name: '网站运维', budget_fen: 50_000_000, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [systems.items[0]!.id] }],
+  })
+  await post('/users', { username: PM.username, role: 'vendor_pm', vendor_id: vendor.id, password: PM.password, display_name: PM.name })
+}
+
+test('the bureau drafts, the vendor appeals, the bureau rules, the assessment is final and downloads', async ({ page, request }) => {
+  await vendorWorld(request)
+
+  // The bureau drafts last quarter's assessment and records a staffing shortfall.
+  await login(page, ADMIN.username, ADMIN.password)
+  await page.getByTestId('menu-assessments').click()
+  await page.getByTestId('assessment-create').click()
+  await page.getByTestId('assessment-contract').click()
+  await page.getByRole('option', { name: CONTRACT }).click()
+  await page.getByTestId('assessment-template').click()
+  await page.getByRole('option', { name: '运维考评百分扣分表（004）' }).click()
+  await page.getByTestId('form-save').click()
+  await expect(page.getByTestId('assessment-state')).toHaveText('草稿')
+  await expect(page.getByTestId('assessment-score')).toHaveText('100')
+  await page.getByTestId('deductions-staffing').click()
+  await page.getByTestId('deduction-reason').fill('9 月驻场人数少于承诺 2 人次')
+  await page.getByTestId('deduction-add').click()
+  await expect(page.getByTestId('deductions')).toContainText('9 月驻场人数少于承诺')
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('points-staffing')).toHaveText('19')
+  await expect(page.getByTestId('assessment-score')).toHaveText('99')
+  await shot(page, 'assessments-01-draft')
+  await page.getByTestId('assessment-publish').click()
+  await expect(page.getByTestId('assessment-state')).toHaveText('已发布')
+  const url = page.url()
+
+  // The vendor's manager appeals the deduction and declares no further appeal.
+  await page.context().clearCookies()
+  await login(page, PM.username, PM.password)
+  await page.getByTestId('menu-assessments').click()
+  await page.getByTestId('resource-list').getByText(CONTRACT).first().click()
+  await expect(page).toHaveURL(url)
+  await page.getByTestId('appeal-staffing').click()
+  await page.getByTestId('points-input').locator('input').fill('20')
+  await page.getByTestId('reason-input').fill('两名人员经采购人同意调休，附审批单')
+  await page.getByTestId('form-save').click()
+  await expect(page.getByTestId('assessment-state')).toHaveText('申诉中')
+  await expect(page.getByTestId('assessment-appeals')).toContainText('两名人员经采购人同意调休')
+  await page.getByTestId('assessment-acknowledge').click()
+  await page.locator('.el-message-box').getByRole('button', { name: /确定|OK/ }).click()
+  await expect(page.getByTestId('assessment-acknowledge')).toBeHidden()
+  await shot(page, 'assessments-02-appealed')
+
+  // The bureau accepts the appeal and makes the assessment final; the 考核表 downloads.
+  await page.context().clearCookies()
+  await login(page, ADMIN.username, ADMIN.password)
+  await page.goto(url)
+  await page.getByTestId('appeal-accept').click()
+  const box = page.locator('.el-message-box')
+  await box.locator('input').fill('调休有审批记录，采纳')
+  await box.getByRole('button', { name: /确定|OK/ }).click()
+  await expect(page.getByTestId('points-staffing')).toHaveText('20')
+  await expect(page.getByTestId('assessment-score')).toHaveText('100')
+  await page.getByTestId('assessment-finalize').click()
+  await expect(page.getByTestId('assessment-state')).toHaveText('已定稿')
+  await expect(page.getByTestId('assessment-payment')).toContainText('扣减 ¥0.00')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('assessment-export-xlsx').click()])
+  expect(download.suggestedFilename()).toMatch(/^考核表-.*\.xlsx$/)
+  await shot(page, 'assessments-03-final')
+})
