@@ -92,4 +92,10 @@ test('the bureau drafts, the vendor appeals, the bureau rules, the assessment is
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('assessment-export-xlsx').click()])
   expect(download.suggestedFilename()).toMatch(/^考核表-.*\.xlsx$/)
   await shot(page, 'assessments-03-final')
+
+  // The contract shows what the assessment left to pay.
+  await page.getByTestId('menu-contracts').click()
+  await page.getByTestId('resource-list').getByText(CONTRACT).click()
+  await expect(page.getByTestId('payment-totals')).toContainText('合同总价 ¥500,000.00')
+  await expect(page.getByTestId('payment-totals')).toContainText('未付 ¥500,000.00')
 })

@@ -163,6 +163,20 @@ describe('the contract model', () => {
     expect(input.code).toBeNull()
   })
 
+  it('keeps when a milestone falls due: a date, or an assessed period', () => {
+    const m = toModel(null)
+    m.items.push({
+      ...blankItem(),
+      milestones: [
+        { percent: 25, condition: '第三季度考评后支付', due_on: null, assessed: ['2026-07-01', '2026-09-30'] },
+        { percent: 75, condition: '年底支付', due_on: '2026-12-31', assessed: [] },
+      ],
+    })
+    const [a, b] = toInput(m).items?.[0]?.milestones ?? []
+    expect(a).toMatchObject({ due_on: null, assessed_from: '2026-07-01', assessed_to: '2026-09-30' })
+    expect(b).toMatchObject({ due_on: '2026-12-31', assessed_from: null, assessed_to: null })
+  })
+
   it('finds the first error about an item’s systems', () => {
     expect(systemsError({ 'system_ids[2]': '信息系统不存在', name: 'x' })).toBe('信息系统不存在')
     expect(systemsError({ system_ids: '一个分项最多覆盖 1000 个信息系统' })).toContain('1000')

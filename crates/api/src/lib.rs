@@ -99,7 +99,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::duty::router())
         .merge(routes::kpis::router())
         .merge(routes::assessment_templates::router())
-        .merge(routes::assessments::router());
+        .merge(routes::assessments::router())
+        .merge(routes::payments::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -22,6 +22,7 @@ pub mod inspections;
 pub mod jobs;
 pub mod leases;
 pub mod monitoring;
+pub mod payments;
 pub mod sla;
 pub mod systems;
 pub mod tickets;

@@ -47,6 +47,7 @@ pub mod inspections;
 pub mod list;
 pub mod monitoring;
 pub mod password;
+pub mod payments;
 pub mod registry;
 pub mod sla;
 pub mod tickets;

@@ -21,6 +21,7 @@ mod list;
 mod migration;
 pub mod monitoring;
 pub mod notifications;
+pub mod payments;
 pub mod quotas;
 mod scope;
 pub mod sessions;

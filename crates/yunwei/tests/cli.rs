@@ -256,4 +256,24 @@ fn demo_serves_the_seed_dataset() {
     assert!(mine["items"].as_array().unwrap().iter().all(|s| s["unit_id"] == me["unit_id"]));
     let eng = login(&base, "eng1", "Demo@2026");
     assert_eq!(get(&base, "/api/v1/systems", &eng)["total"], 30);
+    // Last quarter's assessment, final after two appeals, and its milestones paid (none in a
+    // year's first quarter: no quarter of the contract's year has ended then).
+    let month = chrono::Datelike::month(&(chrono::Utc::now() + chrono::Duration::hours(8)));
+    let pm = login(&base, "pm", "Demo@2026");
+    let assessments = get(&base, "/api/v1/assessments?status=final", &pm);
+    if month > 3 {
+        assert_eq!(assessments["total"], 1, "{assessments}");
+        let a = &assessments["items"][0];
+        assert_eq!((a["score"].as_f64(), a["grade"].as_str()), (Some(89.0), Some("按分扣款")), "{a}");
+        let appeals = get(&base, &format!("/api/v1/assessments/{}/appeals", a["id"].as_str().unwrap()), &pm);
+        let states: Vec<&str> =
+            appeals["items"].as_array().unwrap().iter().map(|x| x["status"].as_str().unwrap()).collect();
+        assert!(states.contains(&"approved") && states.contains(&"rejected"), "{appeals}");
+        let pay =
+            get(&base, &format!("/api/v1/contracts/{}/payments", contracts["items"][0]["id"].as_str().unwrap()), &pm);
+        assert_eq!(pay["payments"].as_array().unwrap().len(), 5, "one per item: {pay}");
+        assert!(pay["deducted_fen"].as_i64().unwrap() > 0);
+    } else {
+        assert_eq!(assessments["total"], 0);
+    }
 }

@@ -815,6 +815,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contracts/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each milestone (its amount, the deduction of its period's final assessment, what is payable
+         *     and paid), the payments, and the contract's total, deducted, paid and outstanding amounts.
+         *     The bureau, the auditor and the vendor's manager; others 404.
+         */
+        get: operations["payments_summary"];
+        put?: never;
+        /**
+         * Records a payment (the bureau): date, amount, voucher (once per contract), optionally the
+         *     milestone it pays. Never more than the outstanding amount.
+         */
+        post: operations["payments_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{id}/payments/{payment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a payment recorded by mistake (the bureau). */
+        delete: operations["payments_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard": {
         parameters: {
             query?: never;
@@ -3468,17 +3510,73 @@ export interface components {
         };
         /**
          * @description A payment milestone: a share of the item's budget and the condition that releases it
-         *     (001: 30 % on signing, 60 % on acceptance, 10 % after a year).
+         *     (001: 30 % on signing, 60 % on acceptance, 10 % after a year), due on a date or after the
+         *     assessment of a period (004: 依据考评结果支付当期合同款项), whose final result deducts from it.
          */
         Milestone: {
+            /**
+             * Format: date
+             * @description Paid after the final assessment of this period (first and last day).
+             */
+            assessed_from?: string | null;
+            /** Format: date */
+            assessed_to?: string | null;
             condition: string;
+            /** Format: date */
+            due_on?: string | null;
             /** Format: int32 */
             percent: number;
         };
         MilestoneInput: {
+            /** @description `YYYY-MM-DD`: paid after the final assessment of the period from this day … */
+            assessed_from?: string | null;
+            /** @description … to this one. */
+            assessed_to?: string | null;
             condition?: string | null;
+            /** @description `YYYY-MM-DD`: when it falls due (or give the assessed period instead). */
+            due_on?: string | null;
             /** Format: int64 */
             percent?: number | null;
+        };
+        /**
+         * @description Where a milestone stands.
+         * @enum {string}
+         */
+        MilestoneState: "scheduled" | "awaiting_assessment" | "due" | "paid" | "negotiate" | "breach";
+        MilestoneStatus: {
+            /**
+             * Format: int64
+             * @description The item's budget × percent.
+             */
+            amount_fen: number;
+            /** Format: date */
+            assessed_from?: string | null;
+            /** Format: date */
+            assessed_to?: string | null;
+            /** @description The final assessment of its period, once there is one. */
+            assessment_id?: string | null;
+            condition: string;
+            /** Format: int64 */
+            deduction_fen?: number | null;
+            /** Format: date */
+            due_on?: string | null;
+            /**
+             * Format: int32
+             * @description Position within the item (0-based).
+             */
+            index: number;
+            item_id: string;
+            item_name: string;
+            /** Format: int64 */
+            paid_fen: number;
+            /**
+             * Format: int64
+             * @description Amount less deduction; absent while negotiated or in breach.
+             */
+            payable_fen?: number | null;
+            /** Format: int32 */
+            percent: number;
+            state: components["schemas"]["MilestoneState"];
         };
         MinutePoint: components["schemas"]["MonitorMinute"] & {
             /**
@@ -4601,6 +4699,58 @@ export interface components {
             negotiate: boolean;
             /** Format: int64 */
             payable_fen?: number | null;
+        };
+        PaymentInput: {
+            /** Format: int64 */
+            amount_fen?: number | null;
+            item_id?: string | null;
+            /** Format: int32 */
+            milestone?: number | null;
+            note?: string | null;
+            /** @description `YYYY-MM-DD` */
+            paid_on?: string | null;
+            voucher?: string | null;
+        };
+        /** @description A payment made, as the bureau's finance recorded it. */
+        PaymentRecord: {
+            /** Format: int64 */
+            amount_fen: number;
+            contract_id: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            id: string;
+            /** @description The milestone it pays, when it pays one: the item and the milestone's position (0-based). */
+            item_id?: string | null;
+            /** Format: int32 */
+            milestone?: number | null;
+            note?: string | null;
+            /** Format: date */
+            paid_on: string;
+            /** @description 凭证号: unique within the contract. */
+            voucher: string;
+        };
+        PaymentSummary: {
+            breach: boolean;
+            contract_id: string;
+            /**
+             * Format: int64
+             * @description What the final assessments deducted.
+             */
+            deducted_fen: number;
+            milestones: components["schemas"]["MilestoneStatus"][];
+            /** @description A final assessment left an amount to negotiation or found a breach. */
+            negotiate: boolean;
+            /**
+             * Format: int64
+             * @description Total less deducted less paid (never below 0).
+             */
+            outstanding_fen: number;
+            /** Format: int64 */
+            paid_fen: number;
+            payments: components["schemas"]["PaymentRecord"][];
+            /** Format: int64 */
+            total_fen: number;
         };
         /** @description A photo upload: `file` (JPEG, PNG, GIF or WebP), and `item_id`, the checklist item it shows. */
         PhotoForm: {
@@ -7946,6 +8096,128 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    payments_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentSummary"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    payments_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRecord"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    payments_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
             };
             404: {
                 headers: {

@@ -21,6 +21,7 @@ mod kpis;
 mod measurement;
 mod monitor_storage;
 mod monitoring;
+mod payments;
 mod query_params;
 mod reach;
 mod registry;

@@ -47,6 +47,8 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     // A published assessment of tenant B's contract, and a deduction of it.
     ("assessments", "id", "assessment"),
     ("deductions", "deduction_id", "deduction"),
+    // A payment recorded on tenant B's contract.
+    ("payments", "payment_id", "payment"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -435,6 +437,12 @@ pub async fn world(t: &TestApp) -> World {
     let deduction = id(&ds["items"][0]);
     let (s, v) = t.post(&format!("/api/v1/assessments/{assessment}/publish"), &t.admin, json!({})).await;
     assert_eq!(s, StatusCode::OK, "publish: {v}");
+    let payment = id(&created(
+        t,
+        &format!("/api/v1/contracts/{}/payments", id(&contract)),
+        json!({"paid_on": "2026-01-15", "amount_fen": 1, "voucher": "记-001"}),
+    )
+    .await);
     let calendar = id(&created(t, "/api/v1/calendars", calendar_body("数据局工作日历")).await);
     let holiday_set = id(&created(t, "/api/v1/holiday-sets", json!({"code": "sweep", "name": "扫描用节假日"})).await);
     for (k, v) in [
@@ -465,6 +473,7 @@ pub async fn world(t: &TestApp) -> World {
         ("assessment_template", assessment_template),
         ("assessment", assessment),
         ("deduction", deduction),
+        ("payment", payment),
         ("criterion", "staffing".to_string()),
     ] {
         b.insert(k, v);
@@ -493,6 +502,7 @@ pub fn plausible_body(spec: &Value, op: &Op, w: &World) -> Option<Value> {
         "assessments_add_deduction" => json!({"criterion_key": "staffing", "reason": "复核"}),
         "assessments_rule_deduction" | "assessments_rule_all" => json!({"confirmed": true}),
         "assessment_templates_copy" => json!({"key": "sweep-copy"}),
+        "payments_record" => json!({"paid_on": "2026-01-20", "amount_fen": 1, "voucher": "记-002"}),
         "assessment_templates_update" => json!({"name": "考核表", "appeal_days": 5,
             "sections": [{"name": "服务", "criteria": [{"key": "all", "name": "综合", "max_points": 100, "rule": {"kind": "manual"}}]}],
             "grades": [{"min": 0, "name": "合格", "pay": {"kind": "full"}}]}),

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::{App, AppError, Result, system_principal};
 
+mod assessments;
 mod inspections;
 mod tickets;
 
@@ -80,7 +81,8 @@ impl App {
         let sys = system_principal();
         let seed = seed()?;
         let mut accounts = Vec::new();
-        self.demo_user(&sys, "admin", Role::Admin, "数据局管理员（王主任）", None, None, &mut accounts).await?;
+        let admin_id =
+            self.demo_user(&sys, "admin", Role::Admin, "数据局管理员（王主任）", None, None, &mut accounts).await?;
         self.demo_user(&sys, "auditor", Role::Auditor, "审计管理员（李审计）", None, None, &mut accounts).await?;
 
         let mut unit_ids = HashMap::new();
@@ -174,30 +176,36 @@ impl App {
                 start_date: Some(start.to_string()),
                 end_date: Some(end.to_string()),
                 system_ids: it.system_seqs.iter().filter_map(|s| system_ids.get(s).cloned()).collect(),
-                milestones: vec![
-                    MilestoneInput {
-                        percent: Some(50), condition: Some("半年考评合格（≥90 分全额支付）".into())
-                    },
-                    MilestoneInput {
-                        percent: Some(50), condition: Some("年度考评合格（≥90 分全额支付）".into())
-                    },
-                ],
+                // 004 五: paid by the quarter's 考评 (≥ 90 in full, 2 ‰ of the price per point below).
+                milestones: (0..4)
+                    .map(|q| MilestoneInput {
+                        percent: Some(25),
+                        condition: Some(format!("第{}季度考评后支付", ["一", "二", "三", "四"][q])),
+                        assessed_from: Some(quarter(year, q).0.to_string()),
+                        assessed_to: Some(quarter(year, q).1.to_string()),
+                        ..Default::default()
+                    })
+                    .collect(),
                 sla_policy_id: Some(policy.clone()),
                 ..Default::default()
             })
             .collect();
-        self.create_contract(
-            &sys,
-            ContractInput {
-                name: Some(seed.project_name.clone()),
-                code: Some("AYZC-2025-YW-001（演示）".into()),
-                vendor_id: Some(vendor.id.clone()),
-                signed_on: Some("2025-12-20".into()),
-                notes: Some(format!("金额与付款节点为演示数据，招标文件未载明。{}", seed.vendor_requirements.notes)),
-                items,
-            },
-        )
-        .await?;
+        let contract = self
+            .create_contract(
+                &sys,
+                ContractInput {
+                    name: Some(seed.project_name.clone()),
+                    code: Some("AYZC-2025-YW-001（演示）".into()),
+                    vendor_id: Some(vendor.id.clone()),
+                    signed_on: Some("2025-12-20".into()),
+                    notes: Some(format!(
+                        "金额与付款节点为演示数据，招标文件未载明。{}",
+                        seed.vendor_requirements.notes
+                    )),
+                    items,
+                },
+            )
+            .await?;
 
         self.demo_assets(&sys, &system_ids).await?;
         self.demo_tickets(&sys, &system_ids).await?;
@@ -207,6 +215,16 @@ impl App {
             .flat_map(|it| it.system_seqs.iter().filter_map(|s| system_ids.get(s).cloned()))
             .collect();
         self.demo_inspections(&sys, &covered, &engineers, &vendor.id).await?;
+        let person = |user_id: &str, username: &str, role: Role, vendor_id: Option<String>| Principal {
+            user_id: user_id.to_string(),
+            username: username.to_string(),
+            role,
+            unit_id: None,
+            vendor_id,
+        };
+        let admin = person(&admin_id, "admin", Role::Admin, None);
+        let manager = person(&pm, "pm", Role::VendorPm, Some(vendor.id.clone()));
+        self.demo_assessment(&admin, &manager, &contract.id).await?;
         Ok(accounts)
     }
 
@@ -293,4 +311,12 @@ fn cert(name: &str, issuer: &str, from: i32, to: i32) -> CertificateInput {
         expires_on: Some(format!("{to}-06-30")),
         ..Default::default()
     }
+}
+
+/// The first and last day of quarter `q` (0-based) of `year`.
+pub(crate) fn quarter(year: i32, q: usize) -> (NaiveDate, NaiveDate) {
+    let first = |m: u32| NaiveDate::from_ymd_opt(year, m, 1).unwrap_or_default();
+    let m = 1 + 3 * q as u32;
+    let next = if q == 3 { NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or_default() } else { first(m + 3) };
+    (first(m), next.pred_opt().unwrap_or_default())
 }

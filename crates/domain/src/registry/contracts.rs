@@ -19,11 +19,19 @@ pub const MAX_ITEM_SYSTEMS: usize = 1000;
 pub const MAX_MILESTONES: usize = 20;
 
 /// A payment milestone: a share of the item's budget and the condition that releases it
-/// (001: 30 % on signing, 60 % on acceptance, 10 % after a year).
+/// (001: 30 % on signing, 60 % on acceptance, 10 % after a year), due on a date or after the
+/// assessment of a period (004: 依据考评结果支付当期合同款项), whose final result deducts from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Milestone {
     pub percent: u32,
     pub condition: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<NaiveDate>,
+    /// Paid after the final assessment of this period (first and last day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessed_from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessed_to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -71,6 +79,12 @@ pub struct Contract {
 pub struct MilestoneInput {
     pub percent: Option<i64>,
     pub condition: Option<String>,
+    /// `YYYY-MM-DD`: when it falls due (or give the assessed period instead).
+    pub due_on: Option<String>,
+    /// `YYYY-MM-DD`: paid after the final assessment of the period from this day …
+    pub assessed_from: Option<String>,
+    /// … to this one.
+    pub assessed_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -208,7 +222,27 @@ impl ContractItemInput {
             };
             let condition =
                 c.required_text(&format!("milestones[{i}].condition"), m.condition.as_deref().unwrap_or(""), NAME_MAX);
-            milestones.push(Milestone { percent, condition });
+            let due_on = c.optional_date(&format!("milestones[{i}].due_on"), m.due_on.as_deref());
+            let assessed_from = c.optional_date(&format!("milestones[{i}].assessed_from"), m.assessed_from.as_deref());
+            let assessed_to = c.optional_date(&format!("milestones[{i}].assessed_to"), m.assessed_to.as_deref());
+            match (assessed_from, assessed_to) {
+                (Some(f), Some(t)) if t < f => c.push(FieldError::new(
+                    format!("milestones[{i}].assessed_to"),
+                    "考核期间的结束日期不能早于开始日期",
+                    "must not be before assessed_from",
+                )),
+                (Some(_), None) => c.push(FieldError::required(format!("milestones[{i}].assessed_to"))),
+                (None, Some(_)) => c.push(FieldError::required(format!("milestones[{i}].assessed_from"))),
+                _ => {}
+            }
+            if due_on.is_some() && assessed_from.is_some() {
+                c.push(FieldError::new(
+                    format!("milestones[{i}].due_on"),
+                    "到期日与考核期间只填一项：按日期付款，或考核定稿后付款",
+                    "give a due date or an assessed period, not both",
+                ));
+            }
+            milestones.push(Milestone { percent, condition, due_on, assessed_from, assessed_to });
         }
         let sum: u32 = milestones.iter().map(|m| m.percent).sum();
         if !milestones.is_empty() && sum != 100 && c.errors.is_empty() {
@@ -326,8 +360,14 @@ mod tests {
             end_date: Some("2027-06-30".into()),
             system_ids: vec!["s1".into()],
             milestones: vec![
-                MilestoneInput { percent: Some(30), condition: Some("合同签订".into()) },
-                MilestoneInput { percent: Some(70), condition: Some("考核合格".into()) },
+                MilestoneInput { percent: Some(30), condition: Some("合同签订".into()), ..Default::default() },
+                MilestoneInput {
+                    percent: Some(70),
+                    condition: Some("考核合格".into()),
+                    assessed_from: Some("2026-01-01".into()),
+                    assessed_to: Some("2026-12-31".into()),
+                    ..Default::default()
+                },
             ],
             ..Default::default()
         }
@@ -354,6 +394,24 @@ mod tests {
         let errs = input.validate().unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["items[1].budget_fen", "items[1].end_date"]);
+    }
+
+    #[test]
+    fn a_milestone_falls_due_on_a_date_or_after_an_assessed_period() {
+        let f = item().validate().unwrap();
+        assert_eq!(f.milestones[1].assessed_to, NaiveDate::from_ymd_opt(2026, 12, 31));
+        let mut both = item();
+        both.milestones[1].due_on = Some("2026-06-30".into());
+        assert_eq!(both.validate().unwrap_err()[0].field, "milestones[1].due_on");
+        let mut half = item();
+        half.milestones[1].assessed_to = None;
+        assert_eq!(half.validate().unwrap_err()[0].field, "milestones[1].assessed_to");
+        let mut reversed = item();
+        reversed.milestones[1].assessed_from = Some("2027-01-01".into());
+        assert_eq!(reversed.validate().unwrap_err()[0].field, "milestones[1].assessed_to");
+        let mut bad = item();
+        bad.milestones[0].due_on = Some("2026-02-30".into());
+        assert_eq!(bad.validate().unwrap_err()[0].field, "milestones[0].due_on");
     }
 
     #[test]
@@ -394,7 +452,8 @@ mod tests {
         big.system_ids = (0..=MAX_ITEM_SYSTEMS).map(|i| format!("s{i}")).collect();
         assert_eq!(big.validate().unwrap_err()[0].field, "system_ids");
         let mut many = item();
-        many.milestones = (0..=MAX_MILESTONES).map(|_| MilestoneInput { percent: Some(1), condition: None }).collect();
+        many.milestones =
+            (0..=MAX_MILESTONES).map(|_| MilestoneInput { percent: Some(1), ..Default::default() }).collect();
         assert_eq!(many.validate().unwrap_err()[0].field, "milestones");
     }
 

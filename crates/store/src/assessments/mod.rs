@@ -487,3 +487,17 @@ pub async fn acknowledge(tx: &Tx, id: &str, statuses: &[AssessmentStatus], now: 
         .await?;
     Ok(r.rows_affected == 1)
 }
+
+/// The final assessments of a contract, the latest finalized last (it decides its period).
+pub async fn finals(c: &impl Conn, contract_id: &str) -> Result<Vec<AssessmentRow>> {
+    a::Entity::find()
+        .filter(a::Column::ContractId.eq(contract_id))
+        .filter(a::Column::Status.eq(AssessmentStatus::Final.as_str()))
+        .order_by_asc(a::Column::FinalizedAt)
+        .order_by_asc(a::Column::Id)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(row)
+        .collect()
+}

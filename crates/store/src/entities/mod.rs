@@ -13,6 +13,7 @@ pub mod calendars;
 pub mod certificates;
 pub mod contract_item_systems;
 pub mod contract_items;
+pub mod contract_payments;
 pub mod contracts;
 pub mod duty_shifts;
 pub mod holiday_entries;

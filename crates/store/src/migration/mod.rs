@@ -24,6 +24,7 @@ mod m0018_home_indexes;
 mod m0019_attachment_stage;
 mod m0020_kpi_index;
 mod m0021_assessments;
+mod m0022_payments;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_attachment_stage::Migration),
             Box::new(m0020_kpi_index::Migration),
             Box::new(m0021_assessments::Migration),
+            Box::new(m0022_payments::Migration),
         ]
     }
 }

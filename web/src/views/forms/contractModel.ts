@@ -5,6 +5,15 @@ import { yuanToFen } from '@/format'
 export interface MilestoneModel {
   percent: number | null
   condition: string
+  /** Paid on a date … */
+  due_on: string | null
+  /** … or after the final assessment of a period: [first day, last day], or empty. */
+  assessed: string[]
+}
+
+/** A new, empty milestone row. */
+export function blankMilestone(): MilestoneModel {
+  return { percent: null, condition: '', due_on: null, assessed: [] }
 }
 
 export interface ItemModel {
@@ -71,7 +80,12 @@ export function toModel(c: Schemas['Contract'] | null): ContractModel {
       start_date: i.start_date,
       end_date: i.end_date,
       system_ids: [...i.system_ids],
-      milestones: i.milestones.map((m) => ({ percent: m.percent, condition: m.condition })),
+      milestones: i.milestones.map((m) => ({
+        percent: m.percent,
+        condition: m.condition,
+        due_on: m.due_on ?? null,
+        assessed: m.assessed_from && m.assessed_to ? [m.assessed_from, m.assessed_to] : [],
+      })),
       notes: i.notes ?? '',
       sla_policy_id: i.sla_policy_id ?? null,
       counted_causes: [...(i.counted_causes ?? DEFAULT_COUNTED)],
@@ -96,7 +110,13 @@ export function toInput(m: ContractModel): Schemas['ContractInput'] {
       start_date: i.start_date,
       end_date: i.end_date,
       system_ids: i.system_ids,
-      milestones: i.milestones.map((x) => ({ percent: x.percent, condition: x.condition })),
+      milestones: i.milestones.map((x) => ({
+        percent: x.percent,
+        condition: x.condition,
+        due_on: x.due_on || null,
+        assessed_from: x.assessed[0] ?? null,
+        assessed_to: x.assessed[1] ?? null,
+      })),
       notes: i.notes || null,
       sla_policy_id: i.sla_policy_id || null,
       counted_causes: i.counted_causes,

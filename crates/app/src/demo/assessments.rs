@@ -1,0 +1,79 @@
+//! The demo's verdict: last quarter's assessment under seed 004's 百分扣分制, scored by the
+//! bureau, appealed twice by the vendor (one appeal accepted, one rejected), acknowledged, final,
+//! and each item's quarterly milestone paid less its share of the deduction. Run at the real
+//! time of loading, so every step is dated the day the demo starts; in the first quarter of a
+//! year no quarter of the contract's year has ended, and there is none.
+
+use chrono::Datelike;
+use domain::Principal;
+use domain::approvals::DecisionInput;
+use domain::assessments::{AppealInput, AssessmentInput, DeductionInput};
+use domain::payments::{MilestoneState, PaymentInput};
+
+use crate::{App, Result};
+
+impl App {
+    pub(super) async fn demo_assessment(&self, admin: &Principal, pm: &Principal, contract_id: &str) -> Result<()> {
+        let today = crate::bureau_today();
+        let q = today.month0() as usize / 3;
+        if q == 0 {
+            return Ok(());
+        }
+        let (from, to) = super::quarter(today.year(), q - 1);
+        let a = self
+            .create_assessment(
+                admin,
+                AssessmentInput {
+                    contract_id: Some(contract_id.to_string()),
+                    template_id: Some("builtin-004-deduction".into()),
+                    from: Some(from.to_string()),
+                    to: Some(to.to_string()),
+                },
+            )
+            .await?;
+        let id = a.id.clone();
+        for c in a.criteria.iter().filter(|c| c.proposed > 0) {
+            self.rule_all_assessment_deductions(admin, &id, &c.key, Some(true), Some("核实属实".into())).await?;
+        }
+        let deductions = [
+            ("staffing", false, "第 8 周驻场人员 13 人，少于承诺的 15 人"),
+            ("inspections", false, "机房巡检记录缺少温湿度读数"),
+            ("procedures", false, "变更未走审批流程（门户网站栏目调整）"),
+            ("procedures", false, "值班记录未按日填写"),
+            ("procedures", false, "运维月报迟交 3 个工作日"),
+            ("hardening", false, "弱口令未按期整改（审批系统数据库）"),
+            ("hardening", false, "中间件版本漏洞逾期修复"),
+            ("emergency", true, "政务外网中断后应急预案启动延迟 40 分钟"),
+        ];
+        for (key, serious, reason) in deductions {
+            let input = DeductionInput { criterion_key: Some(key.into()), serious, reason: Some(reason.into()) };
+            self.add_assessment_deduction(admin, &id, input).await?;
+        }
+        self.publish_assessment(admin, &id).await?;
+        let appeal = |key: &'static str, points: f64, reason: &'static str| {
+            self.appeal_assessment(pm, &id, key, AppealInput { points: Some(points), reason: Some(reason.into()) })
+        };
+        let accepted = appeal("staffing", 20.0, "两名驻场人员经采购人同意调休，附调休审批单").await?;
+        let rejected = appeal("emergency", 10.0, "中断系运营商线路故障，非我方原因").await?;
+        let comment = |c: &str| DecisionInput { comment: Some(c.into()) };
+        self.decide_approval(admin, &accepted.id, true, comment("调休有审批记录，采纳")).await?;
+        self.decide_approval(admin, &rejected.id, false, comment("启动记录显示延迟与线路原因无关，维持扣分")).await?;
+        self.acknowledge_assessment(pm, &id).await?;
+        self.finalize_assessment(admin, &id).await?;
+        // Finance pays each item's milestone of the quarter, less its share of the deduction.
+        let summary = self.payment_summary(admin, contract_id).await?;
+        for (n, m) in summary.milestones.iter().filter(|m| m.state == MilestoneState::Due).enumerate() {
+            let Some(amount) = m.payable_fen.filter(|a| *a > 0) else { continue };
+            let input = PaymentInput {
+                paid_on: Some(today.to_string()),
+                amount_fen: Some(amount),
+                voucher: Some(format!("记-{}-{:04}（演示）", today.year(), 1017 + n)),
+                note: Some(format!("{}：{}", m.item_name, m.condition)),
+                item_id: Some(m.item_id.clone()),
+                milestone: Some(m.index),
+            };
+            self.record_payment(admin, contract_id, input).await?;
+        }
+        Ok(())
+    }
+}
