@@ -40,29 +40,42 @@ pub(crate) fn run(text: &str, half_points: usize, bold: bool) -> Run {
 }
 
 /// A cell whose lines are separate paragraphs (Word ignores `\n` inside a run).
-fn cell(text: &str, bold: bool) -> TableCell {
+pub(crate) fn cell(text: &str, bold: bool) -> TableCell {
     text.split('\n').fold(TableCell::new(), |c, line| c.add_paragraph(Paragraph::new().add_run(run(line, 20, bold))))
 }
 
-pub fn write_table(d: &TableDocument) -> Result<Vec<u8>, ReportError> {
-    // A4 landscape in twips; 1.8 cm margins.
-    let mut doc = Docx::new()
+/// A header cell: bold on grey.
+pub(crate) fn head_cell(text: &str) -> TableCell {
+    cell(text, true).shading(Shading::new().fill("D9D9D9"))
+}
+
+/// An A4 landscape document (1.8 cm margins) opening with `title` and `lines`.
+pub(crate) fn landscape(title: &str, lines: &[String]) -> Docx {
+    // A4 landscape in twips.
+    let doc = Docx::new()
         .page_size(16_838, 11_906)
         .page_orient(PageOrientationType::Landscape)
         .page_margin(PageMargin::new().top(1020).bottom(1020).left(1020).right(1020))
-        .add_paragraph(Paragraph::new().add_run(run(d.title, 36, true)).align(AlignmentType::Center));
-    for line in d.lines {
-        doc = doc.add_paragraph(Paragraph::new().add_run(run(line, 22, false)));
-    }
-    let head = TableRow::new(d.headers.iter().map(|h| cell(h, true).shading(Shading::new().fill("D9D9D9"))).collect());
-    let body = d.rows.iter().map(|r| TableRow::new(r.iter().map(|c| cell(&cell_text(c), false)).collect()));
-    doc = doc.add_table(Table::new(std::iter::once(head).chain(body).collect()));
-    for line in d.footer {
-        doc = doc.add_paragraph(Paragraph::new().add_run(run(line, 22, false)));
-    }
+        .add_paragraph(Paragraph::new().add_run(run(title, 36, true)).align(AlignmentType::Center));
+    add_lines(doc, lines)
+}
+
+/// Plain lines, one paragraph each.
+pub(crate) fn add_lines(doc: Docx, lines: &[String]) -> Docx {
+    lines.iter().fold(doc, |d, line| d.add_paragraph(Paragraph::new().add_run(run(line, 22, false))))
+}
+
+pub(crate) fn pack(doc: Docx) -> Result<Vec<u8>, ReportError> {
     let mut buf = Cursor::new(Vec::new());
     doc.pack(&mut buf).map_err(|e| ReportError::Render(e.to_string()))?;
     Ok(buf.into_inner())
+}
+
+pub fn write_table(d: &TableDocument) -> Result<Vec<u8>, ReportError> {
+    let head = TableRow::new(d.headers.iter().map(|h| head_cell(h)).collect());
+    let body = d.rows.iter().map(|r| TableRow::new(r.iter().map(|c| cell(&cell_text(c), false)).collect()));
+    let doc = landscape(d.title, d.lines).add_table(Table::new(std::iter::once(head).chain(body).collect()));
+    pack(add_lines(doc, d.footer))
 }
 
 #[cfg(test)]

@@ -3,15 +3,11 @@
 //! first table with the title on the first sheet, each further table on a sheet of its own) and
 //! as docx (one document, the tables in order).
 
-use std::io::Cursor;
-
-use docx_rs::{
-    AlignmentType, Docx, PageMargin, PageOrientationType, Paragraph, Shading, Table, TableCell, TableRow, VMergeType,
-};
+use docx_rs::{Paragraph, Table, TableCell, TableRow, VMergeType};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use crate::ReportError;
-use crate::docx::{cell_text, run};
+use crate::docx::{add_lines, cell, cell_text, head_cell, landscape, pack, run};
 use crate::xlsx::{Cell, display_width, fit_cell};
 
 pub struct FormTable {
@@ -139,30 +135,17 @@ pub fn write_xlsx(f: &Form) -> Result<Vec<u8>, ReportError> {
 }
 
 fn docx_table(t: &FormTable) -> Table {
-    let head = TableRow::new(
-        t.headers
-            .iter()
-            .map(|h| {
-                TableCell::new()
-                    .add_paragraph(Paragraph::new().add_run(run(h, 20, true)))
-                    .shading(Shading::new().fill("D9D9D9"))
-            })
-            .collect(),
-    );
+    let head = TableRow::new(t.headers.iter().map(|h| head_cell(h)).collect());
     let body = t.rows.iter().enumerate().map(|(i, row)| {
         TableRow::new(
             row.iter()
                 .enumerate()
-                .map(|(c, cell)| {
-                    let merging = c < t.merged && !t.groups.is_empty();
+                .map(|(c, value)| {
                     if continued(t, i, c) {
                         return TableCell::new().vertical_merge(VMergeType::Continue);
                     }
-                    let text = cell_text(cell);
-                    let tc = text.split('\n').fold(TableCell::new(), |tc, line| {
-                        tc.add_paragraph(Paragraph::new().add_run(run(line, 20, false)))
-                    });
-                    if merging { tc.vertical_merge(VMergeType::Restart) } else { tc }
+                    let tc = cell(&cell_text(value), false);
+                    if c < t.merged && !t.groups.is_empty() { tc.vertical_merge(VMergeType::Restart) } else { tc }
                 })
                 .collect(),
         )
@@ -171,33 +154,22 @@ fn docx_table(t: &FormTable) -> Table {
 }
 
 pub fn write_docx(f: &Form) -> Result<Vec<u8>, ReportError> {
-    let mut doc = Docx::new()
-        .page_size(16_838, 11_906)
-        .page_orient(PageOrientationType::Landscape)
-        .page_margin(PageMargin::new().top(1020).bottom(1020).left(1020).right(1020))
-        .add_paragraph(Paragraph::new().add_run(run(&f.title, 36, true)).align(AlignmentType::Center));
-    for line in &f.lines {
-        doc = doc.add_paragraph(Paragraph::new().add_run(run(line, 22, false)));
-    }
+    let mut doc = landscape(&f.title, &f.lines);
     for (i, t) in f.tables.iter().enumerate() {
         if i > 0 {
             doc = doc.add_paragraph(Paragraph::new().add_run(run(&t.heading, 28, true)));
         }
         doc = doc.add_table(docx_table(t));
         if i == 0 {
-            for line in &f.footer {
-                doc = doc.add_paragraph(Paragraph::new().add_run(run(line, 22, false)));
-            }
+            doc = add_lines(doc, &f.footer);
         }
     }
-    let mut buf = Cursor::new(Vec::new());
-    doc.pack(&mut buf).map_err(|e| ReportError::Render(e.to_string()))?;
-    Ok(buf.into_inner())
+    pack(doc)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::io::Read;
+    use std::io::{Cursor, Read};
 
     use super::*;
 

@@ -51,6 +51,62 @@ pub fn templates() -> Vec<Template> {
             }),
         },
         Template {
+            id: "004-row-15",
+            name: "15 分钟响应，1 小时到场，简单 2 小时 / 复杂 24 小时恢复（7×24）",
+            source: "安阳市政务大数据中心运维项目（004）序号 15–18、23、25–29（视频会议、电子政务外网、协同办公、政府网站等）",
+            clause: "服务时间：7*24h技术保障支持；响应时效：响应时间15分钟；到场时间：1小时以内；故障恢复时间：简单故障2小时以内，复杂故障24小时以内。",
+            policy: json!({
+                "name": "15 分钟响应 / 1 小时到场（7×24）", "calendar_id": "preset-7x24",
+                "levels": [
+                    {"name": "复杂故障", "order": 1, "criteria": "需多方协同或更换设备、恢复时间长的故障",
+                     "targets": {"response": c(15), "arrival": c(60), "restore": c(1440)}},
+                    {"name": "简单故障", "order": 2, "criteria": "可现场直接排除的故障",
+                     "targets": {"response": c(15), "arrival": c(60), "restore": c(120)}}
+                ],
+                "pause_states": {"pending": ["restore"]}
+            }),
+        },
+        Template {
+            id: "004-row-14",
+            name: "2 小时响应，4 小时到场，简单 4 小时 / 复杂 24 小时恢复（7×24）",
+            source: "安阳市政务大数据中心运维项目（004）序号 14 电子政务服务平台",
+            clause: "服务时间：7*24h技术保障支持；响应时效：响应时间2小时以内；到场时间：4小时以内；故障恢复时间：简单故障4小时以内，复杂故障24小时以内。",
+            policy: json!({
+                "name": "2 小时响应 / 4 小时到场（7×24）", "calendar_id": "preset-7x24",
+                "levels": [
+                    {"name": "复杂故障", "order": 1, "targets": {"response": c(120), "arrival": c(240), "restore": c(1440)}},
+                    {"name": "简单故障", "order": 2, "targets": {"response": c(120), "arrival": c(240), "restore": c(240)}}
+                ],
+                "pause_states": {"pending": ["restore"]}
+            }),
+        },
+        Template {
+            id: "004-row-07",
+            name: "4 小时响应与到场，6 小时恢复（7×24）",
+            source: "安阳市政务大数据中心运维项目（004）序号 07 综治信息化平台",
+            clause: "服务时间：7*24小时技术保障支持；响应时效：4小时以内；运维到场时间：4小时以内；故障恢复时间：6小时以内。",
+            policy: json!({
+                "name": "4 小时响应 / 6 小时恢复（7×24）", "calendar_id": "preset-7x24",
+                "levels": [{"name": "故障", "order": 1, "targets": {"response": c(240), "arrival": c(240), "restore": c(360)}}],
+                "pause_states": {"pending": ["restore"]}
+            }),
+        },
+        Template {
+            id: "004-row-08",
+            name: "7×8：半小时响应，2 小时到场，4 小时恢复；中等故障 8 / 24 小时排除",
+            source: "安阳市政务大数据中心运维项目（004）序号 08 人力资源市场智慧就业信息化系统",
+            clause: "服务时间：7×8小时技术保障支持；响应时效：0.5小时以内；到场时间：2小时以内；故障恢复时间：4小时以内。硬件4小时排一般故障、8小时排中等故障；软件4小时排一般故障、24小时排中等故障。",
+            policy: json!({
+                "name": "就业系统（7×8）", "calendar_id": "preset-7x8",
+                "levels": [
+                    {"name": "中等故障（软件）", "order": 1, "targets": {"response": b(30), "arrival": b(120), "restore": b(240), "resolve": b(1440)}},
+                    {"name": "中等故障（硬件）", "order": 2, "targets": {"response": b(30), "arrival": b(120), "restore": b(240), "resolve": b(480)}},
+                    {"name": "一般故障", "order": 3, "targets": {"response": b(30), "arrival": b(120), "restore": b(240), "resolve": b(240)}}
+                ],
+                "pause_states": {"pending": ["restore", "resolve"]}
+            }),
+        },
+        Template {
             id: "004-row-03-faults",
             name: "核心 / 功能 / 涉密模块故障（区分工作时间）",
             source: "安阳市政务大数据中心运维项目（004）序号 03 馆藏档案管理平台",
