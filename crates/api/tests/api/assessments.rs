@@ -261,6 +261,10 @@ both!(from_a_draft_to_a_final_assessment_with_appeals, |t: TestApp| async move {
     // Who sees it now: the vendor's manager and the unit served; not engineers, not others.
     assert_eq!(t.get(&format!("/api/v1/assessments/{id}"), &f.pm).await.0, StatusCode::OK);
     assert_eq!(t.get(&format!("/api/v1/assessments/{id}"), &f.reporter).await.0, StatusCode::OK);
+    // The unit reads the score, not the occurrences (they name every unit's tickets).
+    assert_eq!(t.get(&format!("/api/v1/assessments/{id}/deductions"), &f.reporter).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.download(&format!("/api/v1/assessments/{id}/export.xlsx"), &f.reporter).await.0, StatusCode::OK);
+    assert_eq!(t.get(&format!("/api/v1/assessments/{id}/deductions"), &f.pm).await.0, StatusCode::OK);
     for token in [&f.engineer, &other.pm, &other.reporter] {
         assert_eq!(t.get(&format!("/api/v1/assessments/{id}"), token).await.0, StatusCode::NOT_FOUND);
         assert_eq!(t.download(&format!("/api/v1/assessments/{id}/export.xlsx"), token).await.0, StatusCode::NOT_FOUND);

@@ -99,10 +99,20 @@ impl App {
     pub async fn export_assessment(&self, p: &Principal, id: &str, format: Format) -> Result<(String, Vec<u8>)> {
         let a = self.get_assessment(p, id).await?;
         let history = self.assessment_history(p, id).await?;
-        let deductions = self
-            .list_assessment_deductions(p, id, &ListQuery::default().unpaged(), None, Some(DeductionStatus::Confirmed))
+        // A unit's users get the form without the list of occurrences (other units' tickets).
+        let deductions = if p.role == domain::Role::UnitUser {
+            Vec::new()
+        } else {
+            self.list_assessment_deductions(
+                p,
+                id,
+                &ListQuery::default().unpaged(),
+                None,
+                Some(DeductionStatus::Confirmed),
+            )
             .await?
-            .items;
+            .items
+        };
         let mut rows = Vec::new();
         let mut groups = Vec::new();
         for (n, s) in a.spec.sections.iter().enumerate() {

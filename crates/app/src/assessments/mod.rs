@@ -89,6 +89,11 @@ impl App {
         criterion_key: Option<String>,
         status: Option<DeductionStatus>,
     ) -> Result<Page<domain::assessments::Deduction>> {
+        // Occurrences name tickets and tasks of every unit the contract serves: a unit's users
+        // read the score, not the other units' tickets.
+        if p.role == Role::UnitUser {
+            return Err(AppError::NotFound);
+        }
         let row = store::assessments::get(&self.store, &reader_scope(p)?, id).await?.ok_or(AppError::NotFound)?;
         Ok(store::assessments::deductions(&self.store, &row.id, q, criterion_key, status).await?)
     }
