@@ -33,13 +33,7 @@ impl App {
     /// The assessment as the bureau sees it, for a change.
     async fn for_change(&self, p: &Principal, id: &str) -> Result<Assessment> {
         super::require_assessor(p)?;
-        let row = store::assessments::get(&self.store, &Scope::All, id).await?.ok_or(AppError::NotFound)?;
-        self.assessment_view(row).await
-    }
-
-    async fn reread(&self, id: &str) -> Result<Assessment> {
-        let row = store::assessments::get(&self.store, &Scope::All, id).await?.ok_or(AppError::NotFound)?;
-        self.assessment_view(row).await
+        self.reread_scoped(&Scope::All, id).await
     }
 
     /// Sets a criterion's points by hand with a reason (or, with no points, returns it to what
@@ -78,7 +72,7 @@ impl App {
         audit(&tx, p, "update", "assessment", id, Some(&json!({key: c.points})), Some(&json!({key: after})), now)
             .await?;
         tx.commit().await?;
-        self.reread(id).await
+        self.reread_scoped(&Scope::All, id).await
     }
 
     /// Vetoes the assessment (一票否决, lowest grade) or lifts the veto, with a reason. Only a
@@ -116,7 +110,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.reread(id).await
+        self.reread_scoped(&Scope::All, id).await
     }
 
     /// Adds an occurrence to a deduction criterion (confirmed at once), with its reason.
@@ -172,7 +166,7 @@ impl App {
         store::assessments::add_history(&tx, &h).await?;
         audit::<(), _>(&tx, p, "create", "assessment_deduction", &d.id, None, Some(&d), now).await?;
         tx.commit().await?;
-        self.reread(id).await
+        self.reread_scoped(&Scope::All, id).await
     }
 
     /// Confirms or dismisses a deduction (a proposal, or one ruled before).
@@ -208,6 +202,6 @@ impl App {
         let after = Deduction { status, note, decided_by: Some(p.user_id.clone()), decided_at: Some(now), ..d.clone() };
         audit(&tx, p, "update", "assessment_deduction", &d.id, Some(&d), Some(&after), now).await?;
         tx.commit().await?;
-        self.reread(id).await
+        self.reread_scoped(&Scope::All, id).await
     }
 }

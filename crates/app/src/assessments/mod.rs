@@ -53,9 +53,14 @@ struct FinalResult {
 }
 
 impl App {
+    /// The stored assessment, if the caller may see it (404 otherwise).
+    async fn visible_assessment(&self, p: &Principal, id: &str) -> Result<AssessmentRow> {
+        store::assessments::get(&self.store, &reader_scope(p)?, id).await?.ok_or(AppError::NotFound)
+    }
+
     /// The assessment as the caller may see it.
     pub async fn get_assessment(&self, p: &Principal, id: &str) -> Result<Assessment> {
-        let row = store::assessments::get(&self.store, &reader_scope(p)?, id).await?.ok_or(AppError::NotFound)?;
+        let row = self.visible_assessment(p, id).await?;
         self.assessment_view(row).await
     }
 
@@ -75,7 +80,7 @@ impl App {
 
     /// Every change to the assessment's points and standing, oldest first.
     pub async fn assessment_history(&self, p: &Principal, id: &str) -> Result<Vec<HistoryEntry>> {
-        let row = store::assessments::get(&self.store, &reader_scope(p)?, id).await?.ok_or(AppError::NotFound)?;
+        let row = self.visible_assessment(p, id).await?;
         Ok(store::assessments::history(&self.store, &row.id).await?)
     }
 
@@ -94,13 +99,13 @@ impl App {
         if p.role == Role::UnitUser {
             return Err(AppError::NotFound);
         }
-        let row = store::assessments::get(&self.store, &reader_scope(p)?, id).await?.ok_or(AppError::NotFound)?;
+        let row = self.visible_assessment(p, id).await?;
         Ok(store::assessments::deductions(&self.store, &row.id, q, criterion_key, status).await?)
     }
 
     /// The appeals made against the assessment (every state), newest first.
     pub async fn assessment_appeals(&self, p: &Principal, id: &str) -> Result<Vec<domain::approvals::Approval>> {
-        let row = store::assessments::get(&self.store, &reader_scope(p)?, id).await?.ok_or(AppError::NotFound)?;
+        let row = self.visible_assessment(p, id).await?;
         let ids: Vec<String> =
             store::assessments::criteria(&self.store, &row.id).await?.into_iter().map(|c| c.id).collect();
         let mut out = store::approvals::about_subjects(&self.store, appeals::SUBJECT, &ids).await?;

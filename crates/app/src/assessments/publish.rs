@@ -20,6 +20,15 @@ use super::{FinalResult, OPEN, history};
 use crate::approvals::NewRequest;
 use crate::{App, AppError, Result, audit};
 
+/// Appeals and acknowledgements are the vendor's manager's; engineers see nothing of it.
+fn require_vendor_manager(p: &Principal) -> Result<()> {
+    match p.role {
+        Role::VendorPm => Ok(()),
+        Role::Engineer => Err(AppError::NotFound),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 fn moved_on() -> AppError {
     AppError::conflict(None, "考核状态已变化，请刷新后重试", "the assessment has moved on; reload and try again")
 }
@@ -153,9 +162,7 @@ impl App {
         key: &str,
         input: AppealInput,
     ) -> Result<domain::approvals::Approval> {
-        if p.role != Role::VendorPm {
-            return Err(if p.role == Role::Engineer { AppError::NotFound } else { AppError::Forbidden });
-        }
+        require_vendor_manager(p)?;
         let a = self.reread_scoped(&p.scope(), id).await?;
         let c = a.criteria.iter().find(|c| c.key == key).ok_or(AppError::NotFound)?;
         let now = self.business_now();
@@ -225,9 +232,7 @@ impl App {
     /// The vendor's manager declares it has no (further) appeal: the bureau may then make the
     /// assessment final before the window ends.
     pub async fn acknowledge_assessment(&self, p: &Principal, id: &str) -> Result<Assessment> {
-        if p.role != Role::VendorPm {
-            return Err(if p.role == Role::Engineer { AppError::NotFound } else { AppError::Forbidden });
-        }
+        require_vendor_manager(p)?;
         let a = self.reread_scoped(&p.scope(), id).await?;
         let now = self.business_now();
         let name = self.person_name(p).await?;
