@@ -68,23 +68,28 @@ describe('UnitForm', () => {
 
 describe('ContractForm', () => {
   it('sends budgets in fen and shows item errors on the item they belong to', async () => {
-    // The dialog loads the SLA policies an item may name.
-    fetchMock.mockResolvedValueOnce(json(200, { items: [{ id: 'p1', name: '四级故障' }], total: 1, page: 1, page_size: 500 }))
-    // … and the vendor's staff who may handle an item's tickets by default.
-    fetchMock.mockResolvedValueOnce(
-      json(200, { items: [{ id: 'e1', username: 'gong', role: 'engineer', active: true, vendor_id: 'v1' }], total: 1, page: 1, page_size: 500 }),
-    )
-    fetchMock.mockResolvedValueOnce(
-      json(422, {
-        code: 'validation',
-        message: '输入有误',
-        request_id: 'r',
-        field_errors: [
-          { field: 'items[0].end_date', message: '服务期结束日期不能早于开始日期' },
-          { field: 'items[0].milestones', message: '付款比例合计须为 100%，当前为 90%' },
-        ],
-      }),
-    )
+    // The dialog loads the SLA policies an item may name, the vendor's staff who may handle an
+    // item's tickets by default, and the indicators its targets may name; the save is refused.
+    fetchMock.mockImplementation((input: RequestInfo | URL, init?: RequestInit) => {
+      const req = input instanceof Request ? input : new Request(String(input), init)
+      const path = new URL(req.url, 'http://x').pathname
+      if (path === '/api/v1/sla/policies') return Promise.resolve(json(200, { items: [{ id: 'p1', name: '四级故障' }], total: 1, page: 1, page_size: 500 }))
+      if (path === '/api/v1/users') {
+        return Promise.resolve(json(200, { items: [{ id: 'e1', username: 'gong', role: 'engineer', active: true, vendor_id: 'v1' }], total: 1, page: 1, page_size: 500 }))
+      }
+      if (path.startsWith('/api/v1/kpis/')) return Promise.resolve(json(200, { items: [] }))
+      return Promise.resolve(
+        json(422, {
+          code: 'validation',
+          message: '输入有误',
+          request_id: 'r',
+          field_errors: [
+            { field: 'items[0].end_date', message: '服务期结束日期不能早于开始日期' },
+            { field: 'items[0].milestones', message: '付款比例合计须为 100%，当前为 90%' },
+          ],
+        }),
+      )
+    })
     const contract = {
       id: 'c1',
       name: '2026 运维合同',
@@ -111,10 +116,12 @@ describe('ContractForm', () => {
     await open(ContractForm, { record: contract, vendors: [], systems: [] })
     document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
     await settle()
-    expect((await sent(0)).path).toBe('/api/v1/sla/policies')
-    expect((await sent(1)).path).toBe('/api/v1/users')
-    const { method, path, body } = await sent(2)
-    expect([method, path]).toEqual(['PUT', '/api/v1/contracts/c1'])
+    const calls = await Promise.all(fetchMock.mock.calls.map((_, i) => sent(i)))
+    // The dialog reads the policies, the vendor's staff, and for the targets the catalogue.
+    expect(calls.map((c) => c.path)).toEqual(expect.arrayContaining(['/api/v1/sla/policies', '/api/v1/users', '/api/v1/kpis/catalogue']))
+    const put = calls.filter((c) => c.method === 'PUT')
+    expect(put.map((c) => c.path)).toEqual(['/api/v1/contracts/c1'])
+    const { body } = put[0]!
     expect(body).toMatchObject({
       items: [{ id: 'i1', budget_fen: 12_345_678, system_ids: ['s1'], sla_policy_id: 'p1', counted_causes: ['vendor'] }],
     })
@@ -175,6 +182,14 @@ describe('the contract model', () => {
     const [a, b] = toInput(m).items?.[0]?.milestones ?? []
     expect(a).toMatchObject({ due_on: null, assessed_from: '2026-07-01', assessed_to: '2026-09-30' })
     expect(b).toMatchObject({ due_on: '2026-12-31', assessed_from: null, assessed_to: null })
+  })
+
+  it('sends an item’s targets in the API’s units', () => {
+    const m = toModel(null)
+    const target = { key: 'response_on_time_rate', op: 'at_least' as const, value: 0.98, per: 'period' as const }
+    m.items.push({ ...blankItem(), targets: [target] })
+    expect(toInput(m).items?.[0]?.targets).toEqual([target])
+    expect(blankItem().targets).toEqual([])
   })
 
   it('finds the first error about an item’s systems', () => {

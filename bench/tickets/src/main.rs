@@ -38,6 +38,9 @@ struct Args {
     /// Only generate (to inspect query plans by hand, then `--reuse`).
     #[arg(long)]
     generate_only: bool,
+    /// Measure only the rows whose name contains this (e.g. `kpis`).
+    #[arg(long)]
+    only: Option<String>,
 }
 
 #[tokio::main]
@@ -94,7 +97,7 @@ async fn main() -> Result<()> {
     }
     let total = generated.map_or("an existing database".to_string(), |n| format!("{n} tickets"));
     eprintln!("measuring on {total}, {} calls each after a warm-up…", args.reps);
-    let rows = measure::queries(&app, &reg, args.reps).await?;
+    let rows = measure::queries(&app, &reg, args.reps, args.only.as_deref()).await?;
     println!("\n{backend}, {total} — milliseconds over {} calls\n", args.reps);
     println!("| query | p50 | p95 | p99 | max | rows / total |");
     println!("|---|---:|---:|---:|---:|---:|");

@@ -32,11 +32,15 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-async fn time<F, Fut>(name: &str, reps: usize, mut f: F) -> Result<Row>
+/// Times `f`, unless `only` names other rows (a part of their name).
+async fn time<F, Fut>(only: Option<&str>, name: &str, reps: usize, mut f: F) -> Result<Option<Row>>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(usize, Option<u64>)>>,
 {
+    if only.is_some_and(|o| !name.contains(o)) {
+        return Ok(None);
+    }
     for _ in 0..WARM_UP {
         f().await?;
     }
@@ -58,14 +62,14 @@ where
         total: last.1,
     };
     eprintln!("  {:<48} p50 {:>7.2} ms  p99 {:>7.2} ms", row.name, row.p50, row.p99);
-    Ok(row)
+    Ok(Some(row))
 }
 
 fn query(sort: &str, order: Order) -> ListQuery {
     ListQuery { page: 1, page_size: 20, sort: Some(sort.into()), order, q: None }
 }
 
-pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>> {
+pub async fn queries(app: &App, reg: &Registry, reps: usize, only: Option<&str>) -> Result<Vec<Row>> {
     let newest = query("reported_at", Order::Desc);
     let now = app.business_now();
     let month_from = now - Duration::days(400);
@@ -119,8 +123,8 @@ pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>>
     ];
     let mut rows = Vec::new();
     for (name, p, q, f) in &cases {
-        rows.push(
-            time(name, reps, || async {
+        rows.extend(
+            time(only, name, reps, || async {
                 let page = app.list_tickets(p, q, f).await.map_err(|e| anyhow!("{e:?}"))?;
                 Ok((page.items.len(), Some(page.total)))
             })
@@ -133,8 +137,8 @@ pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>>
         ("me/today, engineer (busiest vendor)", &reg.engineer),
         ("me/today, unit user (busiest unit)", &reg.unit_user),
     ] {
-        rows.push(
-            time(name, reps, || async {
+        rows.extend(
+            time(only, name, reps, || async {
                 let today = app.today(p, domain::Lang::Zh).await.map_err(|e| anyhow!("{e:?}"))?;
                 Ok((today.sections.len(), Some(today.sections.iter().map(|s| s.count).sum())))
             })
@@ -145,12 +149,13 @@ pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>>
     let today = app::bureau_date(app.business_now());
     let year = app::indicators::KpiQuery {
         contract_id: reg.contracts[0].clone(),
+        contract_item_id: None,
         system_id: None,
         from: Some(today - Duration::days(364)),
         to: Some(today),
     };
-    rows.push(
-        time("kpis, busiest contract, last 365 days", reps.min(20), || async {
+    rows.extend(
+        time(only, "kpis, busiest contract, last 365 days", reps.min(20), || async {
             let kpis = app.kpis(&reg.admin, &year).await.map_err(|e| anyhow!("{e:?}"))?;
             let tickets = kpis.iter().find(|k| k.key == "ticket_count").and_then(|k| k.value).unwrap_or(0.0);
             Ok((kpis.len(), Some(tickets as u64)))
@@ -174,8 +179,8 @@ pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>>
         .total;
     for key in ["002-performance", "004-deduction"] {
         let shift = std::sync::atomic::AtomicI64::new(i64::try_from(seen).unwrap_or(0));
-        rows.push(
-            time(&format!("draft assessment {key}, busiest contract, 365 days"), reps.min(10), || async {
+        rows.extend(
+            time(only, &format!("draft assessment {key}, busiest contract, 365 days"), reps.min(10), || async {
                 let back = shift.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let to = today - Duration::days(back);
                 let input = domain::assessments::AssessmentInput {
@@ -192,14 +197,14 @@ pub async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>>
         );
     }
     let store = app.store();
-    rows.push(
-        time("due_for_check(now, 200)", reps, || async {
+    rows.extend(
+        time(only, "due_for_check(now, 200)", reps, || async {
             Ok((store::tickets::due_for_check(store, app.business_now(), 200).await?.len(), None))
         })
         .await?,
     );
-    rows.push(
-        time("running_due_before(now + 4 h, 200)", reps, || async {
+    rows.extend(
+        time(only, "running_due_before(now + 4 h, 200)", reps, || async {
             let before = app.business_now() + Duration::hours(4);
             Ok((store::tickets::running_due_before(store, before, 200).await?.len(), None))
         })

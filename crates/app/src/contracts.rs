@@ -75,7 +75,7 @@ impl App {
 
     pub async fn create_contract(&self, p: &Principal, input: ContractInput) -> Result<Contract> {
         require_registry_write(p)?;
-        let f = input.validate()?;
+        let f = input.validate(&self.indicator_catalogue())?;
         let t = wall_now();
         let tx = self.store.begin().await?;
         check_vendor(&tx, &f.vendor_id).await?;
@@ -89,7 +89,7 @@ impl App {
 
     pub async fn update_contract(&self, p: &Principal, id: &str, input: ContractInput) -> Result<Contract> {
         require_registry_write_to(p, self.get_contract(p, id)).await?;
-        let f = input.validate()?;
+        let f = input.validate(&self.indicator_catalogue())?;
         let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::contracts::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
@@ -140,7 +140,7 @@ impl App {
         input: ContractItemInput,
     ) -> Result<ContractItem> {
         require_registry_write_to(p, self.get_contract(p, contract_id)).await?;
-        let f = input.validate()?;
+        let f = input.validate(&self.indicator_catalogue())?;
         let t = wall_now();
         let tx = self.store.begin().await?;
         let contract = store::contracts::get(&tx, &p.scope(), contract_id).await?.ok_or(AppError::NotFound)?;
@@ -162,7 +162,7 @@ impl App {
         input: ContractItemInput,
     ) -> Result<ContractItem> {
         require_registry_write_to(p, self.get_contract_item(p, contract_id, item_id)).await?;
-        let f = input.validate()?;
+        let f = input.validate(&self.indicator_catalogue())?;
         let t = wall_now();
         let tx = self.store.begin().await?;
         let contract = store::contracts::get(&tx, &p.scope(), contract_id).await?.ok_or(AppError::NotFound)?;

@@ -87,6 +87,7 @@ async fn items_of(c: &impl Conn, scope: &Scope, contract_ids: Vec<String>) -> Re
                 availability_target: m.availability_target,
                 default_assignee_id: m.default_assignee_id,
                 assign_to_duty: m.assign_to_duty,
+                targets: serde_json::from_str(&m.targets).map_err(|_| corrupt("contract_items.targets", &m.targets))?,
             })
         })
         .collect()
@@ -156,6 +157,7 @@ fn item_active(contract_id: &str, position: i32, f: &ContractItemFields) -> ci::
         availability_target: Set(f.availability_target),
         default_assignee_id: Set(f.default_assignee_id.clone()),
         assign_to_duty: Set(f.assign_to_duty),
+        targets: Set(serde_json::to_string(&f.targets).unwrap_or_else(|_| "[]".into())),
     }
 }
 

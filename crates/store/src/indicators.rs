@@ -97,8 +97,6 @@ pub async fn tickets_by_kind(c: &impl Conn, s: &KpiScope) -> Result<Vec<KindTota
     Ok(out)
 }
 
-/// Incidents counted against the vendor per system: the cause is one the ticket's item counts,
-/// an unset cause counting as `unknown`. Most first.
 /// Tickets whose cause counts against the vendor under their item (an unset cause is `unknown`).
 pub(crate) fn counted(s: &KpiScope) -> Condition {
     let mut counted = Condition::any();
@@ -112,22 +110,79 @@ pub(crate) fn counted(s: &KpiScope) -> Condition {
     counted
 }
 
-pub async fn incidents_by_system(c: &impl Conn, s: &KpiScope) -> Result<Vec<(String, u64)>> {
-    let counted = counted(s);
-    let rows: Vec<(String, i64)> = t::Entity::find()
-        .select_only()
-        .column(t::Column::SystemId)
-        .column_as(Expr::col(t::Column::Id).count(), "n")
-        .filter(tickets_of(s))
-        .filter(t::Column::Kind.eq(TicketType::Incident.as_str()))
-        .filter(counted)
-        .group_by(t::Column::SystemId)
-        .into_tuple()
-        .all(c.conn())
-        .await?;
-    let mut out: Vec<(String, u64)> = rows.into_iter().map(|(id, n)| (id, nonneg(n))).collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(out)
+/// Incidents counted against the vendor on one system at one level of one policy version, and
+/// how many of them repeat an earlier one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentGroup {
+    pub system_id: String,
+    pub policy: Option<(String, i32)>,
+    pub severity: Option<String>,
+    pub n: u64,
+    pub repeats: u64,
+}
+
+/// How long before an incident another counted incident of the same system makes it a repeat.
+pub const REPEAT_WINDOW_DAYS: i64 = 30;
+
+/// The scope's incidents counted against the vendor by system, policy version and level (the
+/// app reads from the policy which level is the most severe), each group with how many repeat
+/// a counted incident of the same system reported within [`REPEAT_WINDOW_DAYS`] before (which
+/// may fall before the period). One pass: each incident is compared with the one before it on
+/// its system (`LAG`), over the period and the window before it.
+pub async fn incidents(c: &impl Conn, s: &KpiScope) -> Result<Vec<IncidentGroup>> {
+    let (start, _) = s.period.instants();
+    let reach = KpiScope {
+        period: domain::indicators::Period {
+            from: s.period.from - chrono::Duration::days(REPEAT_WINDOW_DAYS + 1),
+            to: s.period.to,
+        },
+        ..s.clone()
+    };
+    let inner = Query::select()
+        .columns([t::Column::SystemId, t::Column::PolicyId, t::Column::PolicyVersion, t::Column::Severity])
+        .column(t::Column::ReportedAt)
+        .expr_as(
+            Expr::cust("LAG(reported_at) OVER (PARTITION BY system_id ORDER BY reported_at, id)"),
+            Alias::new("prev_at"),
+        )
+        .from(t::Entity)
+        .cond_where(
+            Condition::all()
+                .add(tickets_of(&reach))
+                .add(t::Column::Kind.eq(TicketType::Incident.as_str()))
+                .add(counted(s)),
+        )
+        .to_owned();
+    let backend = c.conn().get_database_backend();
+    let gap = crate::dialect::seconds_between(backend, "prev_at", "reported_at");
+    let window = REPEAT_WINDOW_DAYS * 86_400;
+    let outer = Query::select()
+        .columns(["system_id", "policy_id", "policy_version", "severity"].map(Alias::new))
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .expr_as(
+            Expr::cust(format!(
+                "CAST(COALESCE(SUM(CASE WHEN prev_at IS NOT NULL AND {gap} <= {window} THEN 1 ELSE 0 END), 0) AS BIGINT)"
+            )),
+            Alias::new("repeats"),
+        )
+        .from_subquery(inner, Alias::new("ordered"))
+        .and_where(Expr::col(Alias::new("reported_at")).gte(start))
+        .add_group_by(["system_id", "policy_id", "policy_version", "severity"].map(|c| Expr::col(Alias::new(c))))
+        .to_owned();
+    let rows = c.conn().query_all_raw(backend.build(&outer)).await?;
+    rows.into_iter()
+        .map(|r| {
+            let policy: Option<String> = r.try_get("", "policy_id")?;
+            let version: Option<i32> = r.try_get("", "policy_version")?;
+            Ok(IncidentGroup {
+                system_id: r.try_get("", "system_id")?,
+                policy: policy.zip(version),
+                severity: r.try_get("", "severity")?,
+                n: nonneg(r.try_get::<i64>("", "n")?),
+                repeats: nonneg(r.try_get::<i64>("", "repeats")?),
+            })
+        })
+        .collect()
 }
 
 /// One clock metric over the scope's tickets.

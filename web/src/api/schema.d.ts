@@ -1361,7 +1361,7 @@ export interface paths {
         /**
          * A contract's indicators over whole days: rates are fractions 0..1 (`value` absent when
          *     nothing was measured), with their numerator and denominator; times in minutes of the clock's
-         *     own measure. The bureau and the auditor see any contract, a vendor's manager their own, a
+         *     own measure; each judged against the targets of the contract items it covers. The bureau and the auditor see any contract, a vendor's manager their own, a
          *     unit's user the figures of their own systems; engineers are refused.
          */
         get: operations["kpis_list"];
@@ -1382,6 +1382,46 @@ export interface paths {
         };
         /** Every indicator Yunwei computes: key, feature, unit, name and definition in both languages. */
         get: operations["kpis_catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/target-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Targets the procurement documents state (000 三1①②, 002 需求99 and 需求128, 004 row 30 and
+         *     the outage caps of 004's clauses), to copy into a contract item's `targets`.
+         */
+        get: operations["kpis_target_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One indicator month by month over the period (calendar months clipped to it), each judged
+         *     against the targets that apply; the same scope and rules as `/kpis`.
+         */
+        get: operations["kpis_trend"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2695,6 +2735,11 @@ export interface components {
             /** Format: date */
             start_date: string;
             system_ids: string[];
+            /**
+             * @description What the item promises of its indicators (response on time ≥ 98 %, ≤ 3 incidents a
+             *     system a year, …): the KPI page and the reports judge its figures against them.
+             */
+            targets: components["schemas"]["KpiTarget"][];
         };
         ContractItemInput: {
             /** @description Hand new tickets to whoever is on duty first (default: no). */
@@ -2724,6 +2769,8 @@ export interface components {
             /** @description `YYYY-MM-DD` */
             start_date?: string | null;
             system_ids?: string[];
+            /** @description Targets on the catalogue's indicators (`GET /kpis/target-templates` holds the seeds'). */
+            targets?: components["schemas"]["KpiTargetInput"][];
         };
         /** @description A template as a copy is asked for. */
         CopyInput: {
@@ -3362,14 +3409,18 @@ export interface components {
             /** Format: double */
             denominator?: number | null;
             key: string;
+            /** @description … and whether every target held (`null` where none applies or nothing was measured). */
             met?: boolean | null;
             /** Format: double */
             numerator?: number | null;
             /**
              * Format: double
-             * @description The contract item's target, once targets are set (a later step of the assessment work).
+             * @description The first of the targets that apply (the contract item's; over a whole contract, the
+             *     strictest of its items'), for a quick look …
              */
             target?: number | null;
+            /** @description Every target that applies, each judged over its windows. */
+            targets?: components["schemas"]["TargetResult"][];
             /** Format: double */
             value?: number | null;
         };
@@ -3384,6 +3435,28 @@ export interface components {
             label: string;
             /** Format: double */
             value: number;
+        };
+        /** @description A target as stored on a contract item. */
+        KpiTarget: {
+            /** @description An indicator key of the catalogue (`GET /kpis/catalogue`). */
+            key: string;
+            op: components["schemas"]["TargetOp"];
+            per?: components["schemas"]["TargetWindow"];
+            /**
+             * Format: double
+             * @description In the indicator's unit: a fraction 0..1 for rates, minutes, a count, stars.
+             */
+            value: number;
+        };
+        /** @description A target as sent. */
+        KpiTargetInput: {
+            key?: string | null;
+            /** @description `at_least` or `at_most`. */
+            op?: string | null;
+            /** @description `period` (default), `month`, `quarter`, `half_year` or `year`. */
+            per?: string | null;
+            /** Format: double */
+            value?: number | null;
         };
         /**
          * @description What a value measures, and so how it is shown and compared.
@@ -3584,6 +3657,14 @@ export interface components {
              * @description The minute's start.
              */
             at: string;
+        };
+        MissedWindow: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: double */
+            value: number;
         };
         /** @description A monitor with its live state. */
         Monitor: {
@@ -4070,6 +4151,11 @@ export interface components {
                 /** Format: date */
                 start_date: string;
                 system_ids: string[];
+                /**
+                 * @description What the item promises of its indicators (response on time ≥ 98 %, ≤ 3 incidents a
+                 *     system a year, …): the KPI page and the reports judge its figures against them.
+                 */
+                targets: components["schemas"]["KpiTarget"][];
             }[];
             /** Format: int64 */
             page: number;
@@ -5215,6 +5301,32 @@ export interface components {
             /** @enum {string} */
             kind: "next_working_day";
         };
+        /** @enum {string} */
+        TargetOp: "at_least" | "at_most";
+        /** @description One target of a value: whether it held, and in which windows it did not. */
+        TargetResult: components["schemas"]["KpiTarget"] & {
+            /** @description `null` when nothing was measured in any window. */
+            met?: boolean | null;
+            /** @description The windows (of a target per month, quarter, …) where it was missed, with their values. */
+            missed?: components["schemas"]["MissedWindow"][];
+        };
+        TargetTemplate: {
+            /** @description The clause as written. */
+            clause: string;
+            id: string;
+            name: string;
+            /** @description Where the clause comes from. */
+            source: string;
+            targets: components["schemas"]["KpiTarget"][];
+        };
+        TargetTemplates: {
+            items: components["schemas"]["TargetTemplate"][];
+        };
+        /**
+         * @description The window a target holds over.
+         * @enum {string}
+         */
+        TargetWindow: "period" | "month" | "quarter" | "half_year" | "year";
         /**
          * @description Where a task stands. `overdue` is not stored: a pending task past its due time.
          * @enum {string}
@@ -5427,6 +5539,15 @@ export interface components {
             to?: string | null;
             /** @description While pending: who or what is waited for (the user's confirmation, a spare part, …). */
             waiting_for?: string | null;
+        };
+        Trend: {
+            items: components["schemas"]["TrendPoint"][];
+        };
+        /** @description One month of a trend. */
+        TrendPoint: {
+            from: string;
+            kpi: components["schemas"]["Kpi"];
+            to: string;
         };
         Unit: {
             address?: string | null;
@@ -9691,6 +9812,11 @@ export interface operations {
         parameters: {
             query: {
                 contract_id: string;
+                /**
+                 * @description One item of the contract: its tickets and systems, judged against its targets (default:
+                 *     the whole contract, judged against the strictest of its items' targets).
+                 */
+                contract_item_id?: string;
                 /** @description One system the contract covers (default: all of them). */
                 system_id?: string;
                 /** @description First day, `YYYY-MM-DD` (the bureau's day). */
@@ -9753,6 +9879,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+        };
+    };
+    kpis_target_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetTemplates"];
+                };
+            };
+        };
+    };
+    kpis_trend: {
+        parameters: {
+            query: {
+                /** @description The indicator (a key of `/kpis/catalogue`). */
+                key: string;
+                contract_id: string;
+                contract_item_id?: string;
+                system_id?: string;
+                /** @description First day, `YYYY-MM-DD` (the bureau's day). */
+                from: string;
+                /** @description Last day, included. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trend"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
                 };
             };
         };

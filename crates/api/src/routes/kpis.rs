@@ -3,6 +3,7 @@
 use app::indicators::KpiQuery;
 use axum::Json;
 use axum::extract::State;
+use domain::indicators::seeds::{TargetTemplate, templates};
 use domain::indicators::{IndicatorDef, Kpi};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,13 +16,20 @@ use crate::query::{Day, Query, as_decoded};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(catalogue))
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(catalogue))
+        .routes(routes!(target_templates))
+        .routes(routes!(trend))
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct KpiParams {
     contract_id: String,
+    /// One item of the contract: its tickets and systems, judged against its targets (default:
+    /// the whole contract, judged against the strictest of its items' targets).
+    contract_item_id: Option<String>,
     /// One system the contract covers (default: all of them).
     system_id: Option<String>,
     /// First day, `YYYY-MM-DD` (the bureau's day).
@@ -38,6 +46,43 @@ struct KpiList {
     items: Vec<Kpi>,
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct TrendParams {
+    /// The indicator (a key of `/kpis/catalogue`).
+    key: String,
+    contract_id: String,
+    contract_item_id: Option<String>,
+    system_id: Option<String>,
+    /// First day, `YYYY-MM-DD` (the bureau's day).
+    #[param(value_type = String)]
+    from: Day,
+    /// Last day, included.
+    #[param(value_type = String)]
+    to: Day,
+}
+as_decoded!(TrendParams);
+
+/// One month of a trend.
+#[derive(Serialize, ToSchema)]
+struct TrendPoint {
+    #[schema(value_type = String)]
+    from: chrono::NaiveDate,
+    #[schema(value_type = String)]
+    to: chrono::NaiveDate,
+    kpi: Kpi,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Trend {
+    items: Vec<TrendPoint>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct TargetTemplates {
+    items: Vec<TargetTemplate>,
+}
+
 #[derive(Serialize, ToSchema)]
 struct Catalogue {
     items: Vec<IndicatorDef>,
@@ -45,12 +90,18 @@ struct Catalogue {
 
 /// A contract's indicators over whole days: rates are fractions 0..1 (`value` absent when
 /// nothing was measured), with their numerator and denominator; times in minutes of the clock's
-/// own measure. The bureau and the auditor see any contract, a vendor's manager their own, a
+/// own measure; each judged against the targets of the contract items it covers. The bureau and the auditor see any contract, a vendor's manager their own, a
 /// unit's user the figures of their own systems; engineers are refused.
 #[utoipa::path(get, path = "/kpis", tag = "kpis", operation_id = "kpis_list", params(KpiParams),
     responses((status = 200, body = KpiList), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, Query(p): Query<KpiParams>) -> ApiResult<Json<KpiList>> {
-    let q = KpiQuery { contract_id: p.contract_id, system_id: p.system_id, from: Some(p.from.0), to: Some(p.to.0) };
+    let q = KpiQuery {
+        contract_id: p.contract_id,
+        contract_item_id: p.contract_item_id,
+        system_id: p.system_id,
+        from: Some(p.from.0),
+        to: Some(p.to.0),
+    };
     Ok(Json(KpiList { items: s.app.kpis(&auth.principal, &q).await? }))
 }
 
@@ -59,4 +110,28 @@ async fn list(State(s): State<AppState>, auth: Auth, Query(p): Query<KpiParams>)
     responses((status = 200, body = Catalogue)))]
 async fn catalogue(State(s): State<AppState>, _auth: Auth) -> ApiResult<Json<Catalogue>> {
     Ok(Json(Catalogue { items: s.app.indicator_catalogue() }))
+}
+
+/// Targets the procurement documents state (000 三1①②, 002 需求99 and 需求128, 004 row 30 and
+/// the outage caps of 004's clauses), to copy into a contract item's `targets`.
+#[utoipa::path(get, path = "/kpis/target-templates", tag = "kpis", operation_id = "kpis_target_templates",
+    responses((status = 200, body = TargetTemplates)))]
+async fn target_templates(_auth: Auth) -> ApiResult<Json<TargetTemplates>> {
+    Ok(Json(TargetTemplates { items: templates() }))
+}
+
+/// One indicator month by month over the period (calendar months clipped to it), each judged
+/// against the targets that apply; the same scope and rules as `/kpis`.
+#[utoipa::path(get, path = "/kpis/trend", tag = "kpis", operation_id = "kpis_trend", params(TrendParams),
+    responses((status = 200, body = Trend), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn trend(State(s): State<AppState>, auth: Auth, Query(p): Query<TrendParams>) -> ApiResult<Json<Trend>> {
+    let q = KpiQuery {
+        contract_id: p.contract_id,
+        contract_item_id: p.contract_item_id,
+        system_id: p.system_id,
+        from: Some(p.from.0),
+        to: Some(p.to.0),
+    };
+    let points = s.app.kpi_trend(&auth.principal, &q, &p.key).await?;
+    Ok(Json(Trend { items: points.into_iter().map(|(w, kpi)| TrendPoint { from: w.from, to: w.to, kpi }).collect() }))
 }

@@ -17,6 +17,7 @@ mod import_export;
 mod inspection_reports;
 mod inspections;
 mod intake;
+mod kpi_targets;
 mod kpis;
 mod measurement;
 mod monitor_storage;

@@ -43,6 +43,7 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ("*", "action", "create"),
     ("*", "object_type", "system"),
     ("*", "q", "系统"),
+    ("/api/v1/kpis/trend", "key", "ticket_count"),
 ];
 
 /// Parameters whose effect cannot be seen in the answer, with the reason. Empty: every

@@ -597,6 +597,7 @@ pub fn plausible_query(name: &str, w: &World) -> String {
         "format" => "xlsx".into(),
         "system_id" => w.b("system"),
         "contract_id" => w.b("contract"),
+        "contract_item_id" => w.b("item"),
         _ => "1".into(),
     }
 }

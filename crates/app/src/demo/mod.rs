@@ -187,6 +187,12 @@ impl App {
                     })
                     .collect(),
                 sla_policy_id: Some(policy.clone()),
+                // 004 row 30's response rate and the outage caps of 004's clauses.
+                targets: domain::indicators::seeds::templates()
+                    .iter()
+                    .filter(|t| matches!(t.id, "004-30" | "004-caps"))
+                    .flat_map(|t| t.targets.iter().map(Into::into))
+                    .collect(),
                 ..Default::default()
             })
             .collect();

@@ -5,15 +5,18 @@
 //! vulnerabilities, changes, drills, attendance, deliverables) adds its indicator definitions
 //! in its `domain` module, a `Source` in a file here, and one line to [`SOURCES`].
 
+mod availability;
 mod inspections;
+mod targets;
 mod tickets;
 
 use std::future::Future;
 use std::pin::Pin;
 
 use chrono::NaiveDate;
-use domain::indicators::{IndicatorDef, Kpi, KpiScope, Period};
-use domain::registry::Contract;
+use domain::indicators::targets::{KpiTarget, TargetWindow};
+use domain::indicators::{IndicatorDef, Kpi, KpiScope, Period, SystemItem};
+use domain::registry::{Contract, ContractItem};
 use domain::{FieldError, Principal, Role};
 
 use crate::{App, AppError, Result};
@@ -28,12 +31,14 @@ pub struct Source {
 }
 
 /// Every feature that contributes indicators, in the order the page shows them.
-pub const SOURCES: &[Source] = &[tickets::SOURCE, inspections::SOURCE];
+pub const SOURCES: &[Source] = &[tickets::SOURCE, availability::SOURCE, inspections::SOURCE];
 
 /// What a KPI request names.
 #[derive(Debug, Clone, Default)]
 pub struct KpiQuery {
     pub contract_id: String,
+    /// One item of the contract: its tickets and systems, judged against its targets.
+    pub contract_item_id: Option<String>,
     pub system_id: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -45,10 +50,40 @@ impl App {
         SOURCES.iter().flat_map(|s| (s.defs)()).collect()
     }
 
-    /// Every indicator of a contract (optionally one of its systems) over whole bureau days.
-    /// The bureau and the auditor see any contract, a vendor's manager their own, a unit's user
-    /// their own systems' figures; engineers judge nobody.
+    /// Every indicator of a contract (optionally one of its items or systems) over whole bureau
+    /// days, judged against the targets that apply. The bureau and the auditor see any
+    /// contract, a vendor's manager their own, a unit's user their own systems' figures;
+    /// engineers judge nobody.
     pub async fn kpis(&self, p: &Principal, q: &KpiQuery) -> Result<Vec<Kpi>> {
+        let (scope, targets) = self.checked_scope(p, q).await?;
+        let mut kpis = self.kpis_of(&scope).await?;
+        self.judge_targets(&scope, &mut kpis, &targets).await?;
+        Ok(kpis)
+    }
+
+    /// One indicator month by month over the period (calendar months clipped to it), each
+    /// judged against the targets that apply: the trend of the KPI page. Only the indicator's
+    /// own source is computed.
+    pub async fn kpi_trend(&self, p: &Principal, q: &KpiQuery, key: &str) -> Result<Vec<(Period, Kpi)>> {
+        let Some(source) = SOURCES.iter().find(|s| (s.defs)().iter().any(|d| d.key == key)) else {
+            return Err(
+                FieldError::new("key", "没有这个指标（见指标目录）", "no such indicator (see the catalogue)").into()
+            );
+        };
+        let (scope, targets) = self.checked_scope(p, q).await?;
+        let targets: Vec<_> = targets.into_iter().filter(|t| t.key == key).collect();
+        let mut out = Vec::new();
+        for month in TargetWindow::Month.split(scope.period) {
+            let sub = KpiScope { period: month, ..scope.clone() };
+            let mut kpis: Vec<Kpi> = (source.compute)(self, &sub).await?.into_iter().filter(|k| k.key == key).collect();
+            self.judge_targets(&sub, &mut kpis, &targets).await?;
+            out.extend(kpis.into_iter().map(|k| (month, k)));
+        }
+        Ok(out)
+    }
+
+    /// The scope a caller asks for, checked, and the targets that judge it.
+    async fn checked_scope(&self, p: &Principal, q: &KpiQuery) -> Result<(KpiScope, Vec<KpiTarget>)> {
         if p.role == Role::Engineer {
             return Err(AppError::Forbidden);
         }
@@ -70,23 +105,36 @@ impl App {
         let (Some(period), Some(contract), true) = (period, contract, errors.is_empty()) else {
             return Err(AppError::Validation(errors));
         };
-        let scope = contract_scope(&contract, period);
+        let mut scope = contract_scope(&contract, period);
+        if let Some(item_id) = &q.contract_item_id {
+            let Some(item) = contract.items.iter().find(|i| &i.id == item_id) else {
+                return Err(
+                    FieldError::new("contract_item_id", "该合同没有此分项", "the contract has no such item").into()
+                );
+            };
+            scope = item_scope(scope, item);
+        }
         if let Some(s) = &q.system_id
             && !scope.system_ids.contains(s)
         {
             return Err(FieldError::new(
                 "system_id",
-                "该合同不覆盖此信息系统",
-                "the contract does not cover this system",
+                "该合同（分项）不覆盖此信息系统",
+                "the contract (item) does not cover this system",
             )
             .into());
         }
+        // A system's figures are judged by the item that covers it.
+        let judged_by: Vec<String> = match &q.system_id {
+            Some(id) => scope.system_items.iter().filter(|i| &i.system_id == id).map(|i| i.item_id.clone()).collect(),
+            None => scope.item_ids.clone(),
+        };
         let scope = KpiScope {
             system_id: q.system_id.clone(),
             unit_id: if p.role == Role::UnitUser { p.unit_id.clone() } else { None },
             ..scope
         };
-        self.kpis_of(&scope).await
+        Ok((scope, targets::applicable(&contract, &judged_by)))
     }
 
     /// Every indicator of the catalogue for a scope the caller was checked for.
@@ -108,9 +156,36 @@ pub(crate) fn contract_scope(contract: &Contract, period: Period) -> KpiScope {
         contract_id: contract.id.clone(),
         item_ids: contract.items.iter().map(|i| i.id.clone()).collect(),
         counted_causes: contract.items.iter().map(|i| (i.id.clone(), i.counted_causes.clone())).collect(),
+        system_items: system_ids
+            .iter()
+            .filter_map(|id| {
+                let item = contract.items.iter().find(|i| i.system_ids.contains(id))?;
+                Some(SystemItem {
+                    system_id: id.clone(),
+                    item_id: item.id.clone(),
+                    availability_target: item.availability_target,
+                })
+            })
+            .collect(),
         system_ids,
         system_id: None,
         unit_id: None,
         period,
+    }
+}
+
+/// A contract's scope narrowed to one of its items.
+fn item_scope(s: KpiScope, item: &ContractItem) -> KpiScope {
+    KpiScope {
+        item_ids: vec![item.id.clone()],
+        counted_causes: s.counted_causes.into_iter().filter(|(id, _)| *id == item.id).collect(),
+        system_ids: s.system_ids.into_iter().filter(|id| item.system_ids.contains(id)).collect(),
+        system_items: s
+            .system_items
+            .into_iter()
+            .filter(|i| item.system_ids.contains(&i.system_id))
+            .map(|i| SystemItem { item_id: item.id.clone(), availability_target: item.availability_target, ..i })
+            .collect(),
+        ..s
     }
 }

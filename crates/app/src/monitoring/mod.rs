@@ -43,13 +43,24 @@ pub(crate) fn may_write(p: &Principal) -> Result<()> {
     if matches!(p.role, Role::Admin | Role::VendorPm) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-struct AvailabilityInputs {
+pub(crate) struct AvailabilityInputs {
     cuts: Vec<Interruption>,
     windows: Vec<Planned>,
     counted: Vec<Cause>,
     target: Option<f64>,
     /// Epoch hours in which a monitor of the system recorded a result.
     hours: Vec<i64>,
+}
+
+impl AvailabilityInputs {
+    /// Availability over `[from, to)` as of `now`, with no figure where nothing measured.
+    pub(crate) fn over(&self, from: DateTime<Utc>, to: DateTime<Utc>, now: DateTime<Utc>) -> Availability {
+        let mut a = compute(from, to, now, &self.cuts, &self.windows, &self.counted, self.target);
+        if !measured(from, to.min(now), &self.hours, &self.cuts) {
+            a.availability = None;
+        }
+        a
+    }
 }
 
 /// The longest period availability is computed over at once.
@@ -233,7 +244,30 @@ impl App {
             .into());
         }
         let system = store::systems::get(&self.store, &p.scope(), system_id).await?.ok_or(AppError::NotFound)?;
-        let rows = store::monitoring::interruptions_of(&self.store, &system.id, from, to).await?;
+        let day = crate::bureau_date(from.max(to - chrono::Duration::seconds(1)).min(self.business_now()));
+        let cover = store::contracts::coverage(&self.store, &system.id).await?;
+        let item = domain::registry::coverage::serving_on(&cover, day);
+        let counted = item.map_or(DEFAULT_COUNTED_CAUSES.to_vec(), |c| c.counted_causes.clone());
+        let target = item.and_then(|c| c.availability_target).map(|t| t / 100.0);
+        let mut i = self.recorded_availability(&system.id, from, to, counted, target).await?;
+        // A minute reaches `monitor_hours` once it is over; a check made this minute measures too.
+        let monitors = self.system_monitors(p, &system.id, None).await?;
+        i.hours.extend(monitors.iter().filter_map(|m| m.last_checked_at).map(|at| at.timestamp().div_euclid(3600)));
+        Ok(i)
+    }
+
+    /// What the database holds for a system's availability over `[from, to)` under an item's
+    /// counted causes and target: for a caller already checked (and for the indicators, which
+    /// measure whole past days and leave out the minute in progress).
+    pub(crate) async fn recorded_availability(
+        &self,
+        system_id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        counted: Vec<Cause>,
+        target: Option<f64>,
+    ) -> Result<AvailabilityInputs> {
+        let rows = store::monitoring::interruptions_of(&self.store, system_id, from, to).await?;
         let mut cuts = Vec::with_capacity(rows.len());
         for r in rows {
             // The cause is what the ticket that followed the interruption says (an engineer
@@ -253,17 +287,9 @@ impl App {
             });
         }
         let windows: Vec<Planned> =
-            store::monitoring::maintenance_of(&self.store, &system.id).await?.iter().map(|w| w.planned()).collect();
-        let day = crate::bureau_date(from.max(to - chrono::Duration::seconds(1)).min(self.business_now()));
-        let cover = store::contracts::coverage(&self.store, &system.id).await?;
-        let item = domain::registry::coverage::serving_on(&cover, day);
-        let counted = item.map_or(DEFAULT_COUNTED_CAUSES.to_vec(), |c| c.counted_causes.clone());
-        let target = item.and_then(|c| c.availability_target).map(|t| t / 100.0);
+            store::monitoring::maintenance_of(&self.store, system_id).await?.iter().map(|w| w.planned()).collect();
         let (from_hour, to_hour) = (from.timestamp().div_euclid(3600), (to.timestamp() + 3599).div_euclid(3600));
-        let mut hours = store::monitoring::measured_hours(&self.store, &system.id, from_hour, to_hour).await?;
-        // A minute reaches `monitor_hours` once it is over; a check made this minute measures too.
-        let monitors = self.system_monitors(p, &system.id, None).await?;
-        hours.extend(monitors.iter().filter_map(|m| m.last_checked_at).map(|at| at.timestamp().div_euclid(3600)));
+        let hours = store::monitoring::measured_hours(&self.store, system_id, from_hour, to_hour).await?;
         Ok(AvailabilityInputs { cuts, windows, counted, target, hours })
     }
 
@@ -277,11 +303,7 @@ impl App {
         to: DateTime<Utc>,
     ) -> Result<Availability> {
         let i = self.availability_inputs(p, system_id, from, to).await?;
-        let mut a = compute(from, to, self.business_now(), &i.cuts, &i.windows, &i.counted, i.target);
-        if !measured(from, to.min(self.business_now()), &i.hours, &i.cuts) {
-            a.availability = None;
-        }
-        Ok(a)
+        Ok(i.over(from, to, self.business_now()))
     }
 
     /// The same, day by day (the bureau's days), for uptime bars.

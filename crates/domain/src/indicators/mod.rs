@@ -8,6 +8,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub mod seeds;
+pub mod targets;
+
 use crate::Msg;
 use crate::error::FieldError;
 
@@ -65,9 +68,14 @@ pub struct Kpi {
     pub value: Option<f64>,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
-    /// The contract item's target, once targets are set (a later step of the assessment work).
+    /// The first of the targets that apply (the contract item's; over a whole contract, the
+    /// strictest of its items'), for a quick look …
     pub target: Option<f64>,
+    /// … and whether every target held (`null` where none applies or nothing was measured).
     pub met: Option<bool>,
+    /// Every target that applies, each judged over its windows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<targets::TargetResult>,
     /// The value split by what it is made of (tickets by severity, incidents by system), largest
     /// first; empty for most indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -105,6 +113,7 @@ impl Kpi {
             denominator: Some(den as f64),
             target: None,
             met: None,
+            targets: Vec::new(),
             breakdown: Vec::new(),
         }
     }
@@ -118,6 +127,7 @@ impl Kpi {
             denominator: None,
             target: None,
             met: None,
+            targets: Vec::new(),
             breakdown: Vec::new(),
         }
     }
@@ -134,9 +144,21 @@ pub struct KpiScope {
     pub counted_causes: Vec<(String, Vec<crate::tickets::Cause>)>,
     /// The systems the contract's items cover (inspections belong to systems).
     pub system_ids: Vec<String>,
+    /// The item that covers each system (the first, where two do), for its counted causes and
+    /// its promised availability.
+    pub system_items: Vec<SystemItem>,
     pub system_id: Option<String>,
     pub unit_id: Option<String>,
     pub period: Period,
+}
+
+/// A system of the scope and the contract item that covers it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SystemItem {
+    pub system_id: String,
+    pub item_id: String,
+    /// The item's promised availability in percent (99.9).
+    pub availability_target: Option<f64>,
 }
 
 /// Whole days of the bureau's calendar, both ends included; as instants `[start, end)`.

@@ -2,6 +2,7 @@
 //! themselves run in `crates/probe`; availability against contract targets is computed here.
 
 pub mod availability;
+pub mod indicators;
 pub mod inspect;
 pub mod intake;
 pub mod maintenance;

@@ -8,6 +8,8 @@ use utoipa::ToSchema;
 
 use super::parties::{NAME_MAX, TEXT_MAX};
 use crate::error::{Checker, FieldError};
+use crate::indicators::IndicatorDef;
+use crate::indicators::targets::{KpiTarget, KpiTargetInput};
 use crate::tickets::{Cause, DEFAULT_COUNTED_CAUSES};
 
 /// Budgets above this (one hundred billion yuan) are typing mistakes, not contracts.
@@ -57,6 +59,9 @@ pub struct ContractItem {
     /// Whether the item's new tickets go first to whoever of the vendor is on duty (值班) at the
     /// time, and to `default_assignee_id` only when nobody is.
     pub assign_to_duty: bool,
+    /// What the item promises of its indicators (response on time ≥ 98 %, ≤ 3 incidents a
+    /// system a year, …): the KPI page and the reports judge its figures against them.
+    pub targets: Vec<KpiTarget>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -112,6 +117,9 @@ pub struct ContractItemInput {
     pub default_assignee_id: Option<String>,
     /// Hand new tickets to whoever is on duty first (default: no).
     pub assign_to_duty: Option<bool>,
+    /// Targets on the catalogue's indicators (`GET /kpis/target-templates` holds the seeds').
+    #[serde(default)]
+    pub targets: Vec<KpiTargetInput>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -143,6 +151,7 @@ pub struct ContractItemFields {
     /// the contract's vendor.
     pub default_assignee_id: Option<String>,
     pub assign_to_duty: bool,
+    pub targets: Vec<KpiTarget>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -156,7 +165,8 @@ pub struct ContractFields {
 }
 
 impl ContractItemInput {
-    pub fn validate(&self) -> Result<ContractItemFields, Vec<FieldError>> {
+    /// Checks the item; its targets must name indicators of `catalogue`.
+    pub fn validate(&self, catalogue: &[IndicatorDef]) -> Result<ContractItemFields, Vec<FieldError>> {
         let mut c = Checker::default();
         let name = c.required_text("name", self.name.as_deref().unwrap_or(""), NAME_MAX);
         let budget_fen = match self.budget_fen {
@@ -276,6 +286,10 @@ impl ContractItemInput {
             },
             default_assignee_id: c.optional_text("default_assignee_id", self.default_assignee_id.as_deref(), 64),
             assign_to_duty: self.assign_to_duty.unwrap_or(false),
+            targets: crate::indicators::targets::validate(&self.targets, catalogue).unwrap_or_else(|errors| {
+                errors.into_iter().for_each(|e| c.push(e));
+                Vec::new()
+            }),
         };
         c.finish().map(|_| f)
     }
@@ -300,7 +314,8 @@ fn counted_causes(c: &mut Checker, input: Option<&[String]>) -> Vec<Cause> {
 }
 
 impl ContractInput {
-    pub fn validate(&self) -> Result<ContractFields, Vec<FieldError>> {
+    /// Checks the contract and its items; targets must name indicators of `catalogue`.
+    pub fn validate(&self, catalogue: &[IndicatorDef]) -> Result<ContractFields, Vec<FieldError>> {
         let mut c = Checker::default();
         let name = c.required_text("name", self.name.as_deref().unwrap_or(""), NAME_MAX);
         let code = c.optional_text("code", self.code.as_deref(), 100);
@@ -318,7 +333,7 @@ impl ContractInput {
         let mut names = HashSet::new();
         let mut ids = HashSet::new();
         for (i, item) in self.items.iter().take(MAX_ITEMS).enumerate() {
-            match item.validate() {
+            match item.validate(catalogue) {
                 Ok(f) => {
                     if !names.insert(f.name.clone()) {
                         c.push(FieldError::new(
@@ -375,7 +390,7 @@ mod tests {
 
     #[test]
     fn valid_item() {
-        let f = item().validate().unwrap();
+        let f = item().validate(&[]).unwrap();
         assert_eq!(f.milestones.iter().map(|m| m.percent).sum::<u32>(), 100);
     }
 
@@ -391,48 +406,48 @@ mod tests {
             items: vec![item(), bad],
             ..Default::default()
         };
-        let errs = input.validate().unwrap_err();
+        let errs = input.validate(&[]).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["items[1].budget_fen", "items[1].end_date"]);
     }
 
     #[test]
     fn a_milestone_falls_due_on_a_date_or_after_an_assessed_period() {
-        let f = item().validate().unwrap();
+        let f = item().validate(&[]).unwrap();
         assert_eq!(f.milestones[1].assessed_to, NaiveDate::from_ymd_opt(2026, 12, 31));
         let mut both = item();
         both.milestones[1].due_on = Some("2026-06-30".into());
-        assert_eq!(both.validate().unwrap_err()[0].field, "milestones[1].due_on");
+        assert_eq!(both.validate(&[]).unwrap_err()[0].field, "milestones[1].due_on");
         let mut half = item();
         half.milestones[1].assessed_to = None;
-        assert_eq!(half.validate().unwrap_err()[0].field, "milestones[1].assessed_to");
+        assert_eq!(half.validate(&[]).unwrap_err()[0].field, "milestones[1].assessed_to");
         let mut reversed = item();
         reversed.milestones[1].assessed_from = Some("2027-01-01".into());
-        assert_eq!(reversed.validate().unwrap_err()[0].field, "milestones[1].assessed_to");
+        assert_eq!(reversed.validate(&[]).unwrap_err()[0].field, "milestones[1].assessed_to");
         let mut bad = item();
         bad.milestones[0].due_on = Some("2026-02-30".into());
-        assert_eq!(bad.validate().unwrap_err()[0].field, "milestones[0].due_on");
+        assert_eq!(bad.validate(&[]).unwrap_err()[0].field, "milestones[0].due_on");
     }
 
     #[test]
     fn milestones_must_sum_to_100() {
         let mut bad = item();
         bad.milestones[1].percent = Some(60);
-        assert_eq!(bad.validate().unwrap_err()[0].field, "milestones");
+        assert_eq!(bad.validate(&[]).unwrap_err()[0].field, "milestones");
     }
 
     #[test]
     fn duplicate_names_and_systems() {
         let mut dup = item();
         dup.system_ids = vec!["a".into(), "a".into()];
-        assert_eq!(dup.validate().unwrap_err()[0].field, "system_ids[1]");
+        assert_eq!(dup.validate(&[]).unwrap_err()[0].field, "system_ids[1]");
         let input = ContractInput {
             name: Some("c".into()),
             vendor_id: Some("v".into()),
             items: vec![item(), item()],
             ..Default::default()
         };
-        assert_eq!(input.validate().unwrap_err()[0].field, "items[1].name");
+        assert_eq!(input.validate(&[]).unwrap_err()[0].field, "items[1].name");
         let mut same_id = item();
         same_id.id = Some("i1".into());
         let mut other = same_id.clone();
@@ -443,18 +458,18 @@ mod tests {
             items: vec![same_id, other],
             ..Default::default()
         };
-        assert_eq!(input.validate().unwrap_err()[0].field, "items[1].id");
+        assert_eq!(input.validate(&[]).unwrap_err()[0].field, "items[1].id");
     }
 
     #[test]
     fn lists_are_bounded() {
         let mut big = item();
         big.system_ids = (0..=MAX_ITEM_SYSTEMS).map(|i| format!("s{i}")).collect();
-        assert_eq!(big.validate().unwrap_err()[0].field, "system_ids");
+        assert_eq!(big.validate(&[]).unwrap_err()[0].field, "system_ids");
         let mut many = item();
         many.milestones =
             (0..=MAX_MILESTONES).map(|_| MilestoneInput { percent: Some(1), ..Default::default() }).collect();
-        assert_eq!(many.validate().unwrap_err()[0].field, "milestones");
+        assert_eq!(many.validate(&[]).unwrap_err()[0].field, "milestones");
     }
 
     #[test]

@@ -118,6 +118,32 @@ pub fn defs() -> Vec<IndicatorDef> {
         )
         .lower_is_better(),
     );
+    out.push(
+        IndicatorDef::new(
+            SOURCE,
+            "major_incidents_per_system_max",
+            KpiUnit::Count,
+            ("单系统重大故障数（最多）", "Major incidents on one system (most)"),
+            (
+                "计入运维方的故障中，处于所属时限策略最严重级别（策略至少有两个级别）的故障数最多的一个信息系统的数量（002 需求99：每半年重大故障不超过 1 次），附各系统分布",
+                "The most counted incidents at their policy's most severe level (of a policy with at least two levels) on any one system (002 需求99: at most one major a half-year); with the count per system",
+            ),
+        )
+        .lower_is_better(),
+    );
+    out.push(
+        IndicatorDef::new(
+            SOURCE,
+            "repeat_fault_rate",
+            KpiUnit::Rate,
+            ("故障重复发生率", "Repeat faults"),
+            (
+                "期间内计入运维方的故障中，同一信息系统在其报告前 30 天内已有计入运维方的故障（可在期间之前）的比例（002 需求128：不超过 10%）",
+                "Share of the period's incidents counted against the vendor whose system had another counted incident reported in the 30 days before (possibly before the period) (002 需求128: at most 10 %)",
+            ),
+        )
+        .lower_is_better(),
+    );
     out.push(IndicatorDef::new(
         SOURCE,
         "handling_rate",

@@ -21,6 +21,8 @@ pub struct Model {
     pub availability_target: Option<f64>,
     pub default_assignee_id: Option<String>,
     pub assign_to_duty: bool,
+    #[sea_orm(column_type = "Text")]
+    pub targets: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

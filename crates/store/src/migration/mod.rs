@@ -25,6 +25,7 @@ mod m0019_attachment_stage;
 mod m0020_kpi_index;
 mod m0021_assessments;
 mod m0022_payments;
+mod m0023_item_targets;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_kpi_index::Migration),
             Box::new(m0021_assessments::Migration),
             Box::new(m0022_payments::Migration),
+            Box::new(m0023_item_targets::Migration),
         ]
     }
 }

@@ -33,6 +33,8 @@ export interface ItemModel {
   default_assignee_id: string | null
   /** New tickets go to whoever is on duty first. */
   assign_to_duty: boolean
+  /** Targets on the indicators, in the API's units (rates as fractions). */
+  targets: Schemas['KpiTarget'][]
 }
 
 /** Outage causes, in the API's order; vendor and unknown count against the vendor by default. */
@@ -63,6 +65,7 @@ export function blankItem(): ItemModel {
     availability_target: null,
     default_assignee_id: null,
     assign_to_duty: false,
+    targets: [],
   }
 }
 
@@ -92,6 +95,7 @@ export function toModel(c: Schemas['Contract'] | null): ContractModel {
       availability_target: i.availability_target ?? null,
       default_assignee_id: i.default_assignee_id ?? null,
       assign_to_duty: i.assign_to_duty ?? false,
+      targets: (i.targets ?? []).map((x) => ({ ...x })),
     })),
   }
 }
@@ -123,6 +127,7 @@ export function toInput(m: ContractModel): Schemas['ContractInput'] {
       availability_target: i.availability_target,
       default_assignee_id: i.default_assignee_id || null,
       assign_to_duty: i.assign_to_duty,
+      targets: i.targets.map((x) => ({ key: x.key, op: x.op, value: x.value, per: x.per })),
     })),
   }
 }

@@ -1,4 +1,5 @@
 // Periods and figures of the indicator page.
+import { api, call, type Schemas } from '@/api/client'
 
 export type Kind = 'month' | 'quarter' | 'year' | 'custom'
 
@@ -25,4 +26,42 @@ export function formatKpi(value: number, unit: string): string {
   if (unit === 'minutes') return value >= 600 ? `${(value / 60).toFixed(1)} h` : `${value.toFixed(1)} min`
   if (unit === 'stars') return value.toFixed(2)
   return String(Math.round(value))
+}
+
+let defs: Promise<Schemas['IndicatorDef'][]> | null = null
+let seeds: Promise<Schemas['TargetTemplate'][]> | null = null
+
+/** The indicator catalogue, read once per page load (it changes only with a release). */
+export function catalogue(): Promise<Schemas['IndicatorDef'][]> {
+  defs ??= call(api.GET('/api/v1/kpis/catalogue')).then((r) => r.items).catch(() => {
+    defs = null
+    return []
+  })
+  return defs
+}
+
+/** The seeds' target templates, read once per page load. */
+export function targetTemplates(): Promise<Schemas['TargetTemplate'][]> {
+  seeds ??= call(api.GET('/api/v1/kpis/target-templates')).then((r) => r.items).catch(() => {
+    seeds = null
+    return []
+  })
+  return seeds
+}
+
+/** A target in words' parts: "≥ 98.0%", "≤ 60.0 min" (the window is added by the caller). */
+export function formatTarget(t: Schemas['KpiTarget'], unit: string): string {
+  return `${t.op === 'at_least' ? '≥' : '≤'} ${formatKpi(t.value, unit)}`
+}
+
+/** A template's targets merged into an item's: rows of the same indicator and window are
+ *  replaced, the others kept, the rest added. */
+export function mergeTargets(rows: Schemas['KpiTarget'][], add: Schemas['KpiTarget'][]): Schemas['KpiTarget'][] {
+  const out = rows.map((r) => ({ ...r }))
+  for (const n of add) {
+    const i = out.findIndex((x) => x.key === n.key && x.per === n.per)
+    if (i >= 0) out.splice(i, 1, { ...n })
+    else out.push({ ...n })
+  }
+  return out
 }
