@@ -17,7 +17,9 @@ import {
 } from '@/approvals'
 import { i18n } from '@/i18n'
 import { session, type User } from '@/session'
+import ApprovalFiles from '@/views/approvals/ApprovalFiles.vue'
 import DecisionDialog from '@/views/approvals/DecisionDialog.vue'
+import { addApprovalFiles } from '@/views/approvals/files'
 import MaintenanceForm from '@/views/monitoring/MaintenanceForm.vue'
 
 import { fetchMock, json, sent } from './setup'
@@ -264,5 +266,41 @@ describe('deciding a request', () => {
     confirm()
     await settle()
     expect(w.emitted('decided')?.[0]?.[0]).toMatchObject({ status: 'rejected' })
+  })
+})
+
+describe('evidence with a request', () => {
+  it('lets the one who asked add files while it is pending, and lists them for everyone', async () => {
+    const file = { id: 'f1', approval_id: 'a1', file_name: '调休审批单.pdf', content_type: 'application/pdf', size: 10, sha256: 'x', uploaded_by: 'u-pm', created_at: '' }
+    session.user = { id: 'u-pm', username: 'shen', role: 'vendor_pm' } as User
+    fetchMock.mockResolvedValueOnce(json(200, [file]))
+    const mine = mount(ApprovalFiles, { props: { approval: approval({ requested_by: 'u-pm' }) }, global })
+    await flushPromises()
+    expect((await sent()).path).toBe('/api/v1/approvals/a1/files')
+    expect(mine.find('[data-testid="approval-file"]').attributes('href')).toBe('/api/v1/approvals/a1/files/f1')
+    expect(mine.find('[data-testid="approval-file-input"]').exists()).toBe(true)
+    // The bureau reads them but adds none; nobody adds to a decided request.
+    session.user = { id: 'u-admin', username: 'admin', role: 'admin' } as User
+    fetchMock.mockResolvedValueOnce(json(200, [file]))
+    const theirs = mount(ApprovalFiles, { props: { approval: approval({ requested_by: 'u-pm' }) }, global })
+    await flushPromises()
+    expect(theirs.find('[data-testid="approval-file"]').text()).toBe('调休审批单.pdf')
+    expect(theirs.find('[data-testid="approval-file-input"]').exists()).toBe(false)
+    session.user = { id: 'u-pm', username: 'shen', role: 'vendor_pm' } as User
+    fetchMock.mockResolvedValueOnce(json(200, []))
+    const decided = mount(ApprovalFiles, { props: { approval: approval({ requested_by: 'u-pm', status: 'approved' }) }, global })
+    await flushPromises()
+    expect(decided.find('[data-testid="approval-file-input"]').exists()).toBe(false)
+    expect(decided.text()).toContain('无')
+  })
+
+  it('names the files that could not be added, and adds the others', async () => {
+    fetchMock.mockResolvedValueOnce(json(201, {})).mockResolvedValueOnce(
+      json(422, { code: 'validation', message: '输入有误', request_id: 'r', field_errors: [{ field: 'file', message: '只接受图片' }] }),
+    )
+    const failed = await addApprovalFiles('a1', [new File(['%PDF-'], 'a.pdf'), new File([new Uint8Array([0, 1])], 'b.bin')])
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatch(/^b\.bin: /)
+    expect(String(fetchMock.mock.calls[0]?.[0])).toBe('/api/v1/approvals/a1/files')
   })
 })

@@ -208,3 +208,17 @@ mod tests {
         assert_eq!(DecisionInput { comment: Some(" 同意 ".into()) }.validate(true).unwrap(), Some("同意".into()));
     }
 }
+
+/// A file given as evidence with a request (an appeal's 调休审批单, a change's plan): stored
+/// under the data directory, its type read from its bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ApprovalFile {
+    pub id: String,
+    pub approval_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub created_at: DateTime<Utc>,
+}

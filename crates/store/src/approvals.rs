@@ -3,7 +3,7 @@
 //! index keeps one pending request per subject.
 
 use chrono::{DateTime, Utc};
-use domain::approvals::{Approval, ApprovalFilter, ApprovalKind, ApprovalStatus};
+use domain::approvals::{Approval, ApprovalFile, ApprovalFilter, ApprovalKind, ApprovalStatus};
 use domain::list::{ListQuery, Page};
 use domain::{Role, Scope};
 use sea_orm::sea_query::Expr;
@@ -11,7 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use crate::entities::{approvals as ap, settings};
+use crate::entities::{approval_files as af, approvals as ap, settings};
 use crate::scope::by_scope;
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
 
@@ -220,4 +220,61 @@ pub async fn pending_by_subjects(
         out.extend(rows.into_iter().filter_map(|(s, id)| s.map(|s| (s, id))));
     }
     Ok(out)
+}
+
+fn file(m: af::Model) -> ApprovalFile {
+    ApprovalFile {
+        id: m.id,
+        approval_id: m.approval_id,
+        file_name: m.file_name,
+        content_type: m.content_type,
+        size: m.size,
+        sha256: m.sha256,
+        uploaded_by: m.uploaded_by,
+        created_at: m.created_at,
+    }
+}
+
+/// The files of a request, oldest first.
+pub async fn files(c: &impl Conn, approval_id: &str) -> Result<Vec<ApprovalFile>> {
+    let rows = af::Entity::find()
+        .filter(af::Column::ApprovalId.eq(approval_id))
+        .order_by_asc(af::Column::CreatedAt)
+        .order_by_asc(af::Column::Id)
+        .all(c.conn())
+        .await?;
+    Ok(rows.into_iter().map(file).collect())
+}
+
+pub async fn get_file(c: &impl Conn, approval_id: &str, id: &str) -> Result<Option<ApprovalFile>> {
+    let m = af::Entity::find_by_id(id.to_string()).filter(af::Column::ApprovalId.eq(approval_id)).one(c.conn()).await?;
+    Ok(m.map(file))
+}
+
+pub async fn add_file(tx: &Tx, f: &ApprovalFile) -> Result<()> {
+    af::ActiveModel {
+        id: Set(f.id.clone()),
+        approval_id: Set(f.approval_id.clone()),
+        file_name: Set(f.file_name.clone()),
+        content_type: Set(f.content_type.clone()),
+        size: Set(f.size),
+        sha256: Set(f.sha256.clone()),
+        uploaded_by: Set(f.uploaded_by.clone()),
+        created_at: Set(f.created_at),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Whether the request is still pending, holding its row until the transaction ends (a no-op
+/// update), so a decision waits for what is being added to it rather than racing it.
+pub async fn lock_pending(tx: &Tx, id: &str) -> Result<bool> {
+    let r = ap::Entity::update_many()
+        .col_expr(ap::Column::Status, Expr::col(ap::Column::Status))
+        .filter(ap::Column::Id.eq(id))
+        .filter(ap::Column::Status.eq(ApprovalStatus::Pending.as_str()))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
 }

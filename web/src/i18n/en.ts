@@ -963,6 +963,10 @@ export default {
     },
   },
   approvals: {
+    files: 'Files',
+    noFiles: 'none',
+    addFiles: 'Add files',
+    filesFailed: 'These files could not be uploaded: {names}',
     title: 'Approvals',
     pageHint: "The vendor's changes to what it is measured by (maintenance windows, monitors, inspection plans, ticket pauses, outage causes) take effect once the bureau approves them; the bureau may let units decide some kinds.",
     tabs: { mine: 'Waiting for me', asked: 'My requests', all: 'All' },

@@ -963,6 +963,10 @@ export default {
     },
   },
   approvals: {
+    files: '附件',
+    noFiles: '无',
+    addFiles: '补充附件',
+    filesFailed: '以下附件未能上传：{names}',
     title: '审批',
     pageHint: '供应商对计量依据的修改（维护窗口、监控、巡检计划、工单挂起、中断原因）须经数据局批准后生效；部分类型可由单位自行审批。',
     tabs: { mine: '待我审批', asked: '我的申请', all: '全部' },

@@ -3,17 +3,19 @@
 
 use app::approvals::ApprovalFilter;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
 use domain::FieldError;
-use domain::approvals::{Approval, ApprovalKind, ApprovalSettings, ApprovalStatus, DecisionInput};
+use domain::approvals::{Approval, ApprovalFile, ApprovalKind, ApprovalSettings, ApprovalStatus, DecisionInput};
 use domain::list::Page;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ProblemBody};
-use crate::extract::{Auth, JsonBody};
+use crate::extract::{Auth, JsonBody, MultipartFile};
 use crate::query::{ListFilter, Listed, Query};
 use crate::state::AppState;
 
@@ -24,6 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approve))
         .routes(routes!(reject))
         .routes(routes!(withdraw))
+        .routes(routes!(files, upload))
+        .routes(routes!(download))
         .routes(routes!(settings, put_settings))
 }
 
@@ -129,4 +133,48 @@ async fn put_settings(
     JsonBody(input): JsonBody<ApprovalSettings>,
 ) -> ApiResult<Json<ApprovalSettings>> {
     Ok(Json(s.app.set_approval_settings(&auth.principal, input).await?))
+}
+
+/// A multipart upload: `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct FileForm {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// The files given with a request, oldest first; whoever sees the request sees them.
+#[utoipa::path(get, path = "/approvals/{id}/files", tag = "approvals", operation_id = "approvals_files",
+    params(("id" = String, Path)), responses((status = 200, body = Vec<ApprovalFile>), (status = 404, body = ProblemBody)))]
+async fn files(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Vec<ApprovalFile>>> {
+    Ok(Json(s.app.approval_files(&auth.principal, &id).await?))
+}
+
+/// Adds evidence to a pending request of the caller's (at most 10 files of 10 MB; the type is
+/// read from the file's bytes). 409 once the request is decided or withdrawn.
+#[utoipa::path(post, path = "/approvals/{id}/files", tag = "approvals", operation_id = "approvals_upload",
+    params(("id" = String, Path)), request_body(content = FileForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = ApprovalFile), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn upload(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    req: Request,
+) -> ApiResult<(StatusCode, Json<ApprovalFile>)> {
+    let f = MultipartFile::read(req, &s).await?;
+    Ok((StatusCode::CREATED, Json(s.app.add_approval_file(&auth.principal, &id, &f.file_name, f.bytes).await?)))
+}
+
+/// Downloads a request's file; images are shown inline, everything else downloads.
+#[utoipa::path(get, path = "/approvals/{id}/files/{file_id}", tag = "approvals", operation_id = "approvals_download",
+    params(("id" = String, Path), ("file_id" = String, Path)),
+    responses((status = 200, body = Vec<u8>), (status = 404, body = ProblemBody)))]
+async fn download(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, fid)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (f, bytes) = s.app.approval_file(&auth.principal, &id, &fid).await?;
+    Ok(MultipartFile::response(&f.file_name, &f.content_type, bytes))
 }

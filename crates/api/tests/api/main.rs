@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod approval_files;
 mod assessments;
 mod audit;
 mod auth;

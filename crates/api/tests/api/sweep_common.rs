@@ -42,6 +42,8 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     ("integrations", "id", "integration"),
     // A request tenant B's vendor filed about tenant B's system.
     ("approvals", "id", "approval"),
+    // Evidence tenant B's vendor gave with that request.
+    ("files", "file_id", "approval_file"),
     // A duty shift of tenant B's vendor on its contract.
     ("duty-shifts", "id", "duty_shift"),
     // A published assessment of tenant B's contract, and a deduction of it.
@@ -408,6 +410,18 @@ pub async fn world(t: &TestApp) -> World {
         .await;
     assert_eq!(s, StatusCode::ACCEPTED, "request: {req}");
     let approval = id(&req);
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("通知.png"));
+    let res = t
+        .client
+        .post(format!("{}/api/v1/approvals/{approval}/files", t.base))
+        .bearer_auth(&pm2)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "evidence for the request");
+    let approval_file = id(&res.json::<Value>().await.unwrap());
     let duty_shift = id(&created(
         t,
         "/api/v1/duty-shifts",
@@ -465,6 +479,7 @@ pub async fn world(t: &TestApp) -> World {
         ("policy", policy),
         ("integration", integration),
         ("approval", approval),
+        ("approval_file", approval_file),
         ("duty_shift", duty_shift),
         ("calendar", calendar),
         ("holiday_set", holiday_set),

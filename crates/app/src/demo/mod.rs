@@ -163,39 +163,38 @@ impl App {
 
         // A year-long contract for the current year, so the demo's clocks run whenever it starts.
         let year = chrono::Datelike::year(&crate::bureau_today());
-        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
-        let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-        let policy = self.demo_policy(&sys).await?;
-        let items = seed
-            .contract_items
-            .iter()
-            .zip(BUDGETS_FEN)
-            .map(|(it, budget)| ContractItemInput {
-                name: Some(it.name.clone()),
-                budget_fen: Some(budget),
-                start_date: Some(start.to_string()),
-                end_date: Some(end.to_string()),
-                system_ids: it.system_seqs.iter().filter_map(|s| system_ids.get(s).cloned()).collect(),
-                // 004 五: paid by the quarter's 考评 (≥ 90 in full, 2 ‰ of the price per point below).
-                milestones: (0..4)
-                    .map(|q| MilestoneInput {
-                        percent: Some(25),
-                        condition: Some(format!("第{}季度考评后支付", ["一", "二", "三", "四"][q])),
-                        assessed_from: Some(quarter(year, q).0.to_string()),
-                        assessed_to: Some(quarter(year, q).1.to_string()),
-                        ..Default::default()
-                    })
-                    .collect(),
-                sla_policy_id: Some(policy.clone()),
-                // 004 row 30's response rate and the outage caps of 004's clauses.
-                targets: domain::indicators::seeds::templates()
-                    .iter()
-                    .filter(|t| matches!(t.id, "004-30" | "004-caps"))
-                    .flat_map(|t| t.targets.iter().map(Into::into))
-                    .collect(),
-                ..Default::default()
-            })
-            .collect();
+        // Each system runs under its own clause: an item per category of seed 004 and clause,
+        // its budget shared by the number of systems.
+        let mut policies: HashMap<&str, (String, String)> = HashMap::new();
+        let mut items = Vec::new();
+        for (it, budget) in seed.contract_items.iter().zip(BUDGETS_FEN) {
+            let mut by_clause: Vec<(&str, Vec<u32>)> = Vec::new();
+            for seq in &it.system_seqs {
+                let clause = clause_of(*seq);
+                match by_clause.iter_mut().find(|(c, _)| *c == clause) {
+                    Some((_, seqs)) => seqs.push(*seq),
+                    None => by_clause.push((clause, vec![*seq])),
+                }
+            }
+            let systems = it.system_seqs.len().max(1) as i64;
+            let mut left = budget;
+            for (n, (clause, seqs)) in by_clause.iter().enumerate() {
+                if !policies.contains_key(clause) {
+                    policies.insert(clause, self.demo_policy(&sys, clause).await?);
+                }
+                let (policy, policy_name) = policies.get(clause).cloned().unwrap_or_default();
+                let share = if n + 1 == by_clause.len() { left } else { budget * seqs.len() as i64 / systems };
+                left -= share;
+                let name = if by_clause.len() == 1 { it.name.clone() } else { format!("{}·{policy_name}", it.name) };
+                items.push(demo_item(
+                    name,
+                    share,
+                    year,
+                    seqs.iter().filter_map(|s| system_ids.get(s).cloned()).collect(),
+                    policy,
+                ));
+            }
+        }
         let contract = self
             .create_contract(
                 &sys,
@@ -320,6 +319,50 @@ fn cert(name: &str, issuer: &str, from: i32, to: i32) -> CertificateInput {
 }
 
 /// The first and last day of quarter `q` (0-based) of `year`.
+/// The clause of seed 004 a system's service runs under (its `sla_text`): rows 15–18, 23 and
+/// 25–29 "15 minutes, an hour on site", row 14 "2 hours, 4 hours on site", row 07 "4 hours",
+/// row 08 the 7×8 employment system; the others the four-level 7×24 clause of row 04.
+fn clause_of(seq: u32) -> &'static str {
+    match seq {
+        7 => "004-row-07",
+        8 => "004-row-08",
+        14 => "004-row-14",
+        15..=18 | 23 | 25..=29 => "004-row-15",
+        _ => "004-row-04",
+    }
+}
+
+/// A demo contract item for the current year, paid by the quarter's 考评 (004 五: ≥ 90 in full,
+/// 2 ‰ of the price per point below), with 004 row 30's response rate and the outage caps of
+/// 004's clauses as its targets.
+fn demo_item(name: String, budget: i64, year: i32, system_ids: Vec<String>, policy: String) -> ContractItemInput {
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    ContractItemInput {
+        name: Some(name),
+        budget_fen: Some(budget),
+        start_date: Some(start.to_string()),
+        end_date: Some(end.to_string()),
+        system_ids,
+        milestones: (0..4)
+            .map(|q| MilestoneInput {
+                percent: Some(25),
+                condition: Some(format!("第{}季度考评后支付", ["一", "二", "三", "四"][q])),
+                assessed_from: Some(quarter(year, q).0.to_string()),
+                assessed_to: Some(quarter(year, q).1.to_string()),
+                ..Default::default()
+            })
+            .collect(),
+        sla_policy_id: Some(policy),
+        targets: domain::indicators::seeds::templates()
+            .iter()
+            .filter(|t| matches!(t.id, "004-30" | "004-caps"))
+            .flat_map(|t| t.targets.iter().map(Into::into))
+            .collect(),
+        ..Default::default()
+    }
+}
+
 pub(crate) fn quarter(year: i32, q: usize) -> (NaiveDate, NaiveDate) {
     let first = |m: u32| NaiveDate::from_ymd_opt(year, m, 1).unwrap_or_default();
     let m = 1 + 3 * q as u32;

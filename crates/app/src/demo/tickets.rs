@@ -1,6 +1,8 @@
-//! Demo tickets: a fortnight of work under seed 004's four-level 7×24 clause — closed and rated,
-//! under way, pending, breached, and one just reported — entered as the bureau back-fills phone
-//! reports, so every clock and the timeline are real. Resolved tickets close themselves three
+//! Demo tickets: a fortnight of work, each under its system's own clause of seed 004 (the
+//! four-level 7×24 clause of most systems, "15 minutes to respond, an hour on site" of the
+//! collaborative office platform, "4 hours" of the 综治 platform) — closed and rated, under way,
+//! pending, breached, and one just reported — entered as the bureau back-fills phone reports, so
+//! every clock and the timeline are real. Resolved tickets close themselves three
 //! working days later, as the policy says, and are rated after.
 
 use std::collections::HashMap;
@@ -27,7 +29,7 @@ struct Story {
     rating: Option<i64>,
 }
 
-const STORIES: [Story; 7] = [
+const STORIES: [Story; 8] = [
     Story {
         system_seq: 4,
         severity: "一级（紧急）",
@@ -106,11 +108,31 @@ const STORIES: [Story; 7] = [
         resolution: None,
         rating: None,
     },
+    // 协同办公平台 runs under row 17's clause: 15 minutes to respond, an hour on site, a simple
+    // fault restored within 2 hours.
+    Story {
+        system_seq: 17,
+        severity: "简单故障",
+        kind: "incident",
+        title: "协同办公平台公文流转卡在签批环节",
+        reporter: "市政府办公室 李秘书",
+        ago: 2 * 24 * 60,
+        steps: &[(9, "responded", None), (45, "arrived", None), (100, "restored", None), (130, "resolved", None)],
+        resolution: Some([
+            "清理卡住的流程实例并重启工作流引擎，公文恢复流转",
+            "应用故障",
+            "清理异常流程实例，重启工作流引擎",
+            "签批节点并发提交导致流程锁未释放",
+            "升级工作流引擎补丁，增加流程锁超时释放",
+        ]),
+        rating: Some(5),
+    },
+    // 综治平台 runs under row 07's clause: one level, 4 hours to respond.
     Story {
         system_seq: 7,
-        severity: "四级（轻微）",
-        kind: "consultation",
-        title: "综治平台如何批量导入网格员",
+        severity: "故障",
+        kind: "incident",
+        title: "综治平台网格事件上报页面打不开",
         reporter: "市委政法委 周老师",
         ago: 20,
         steps: &[],
@@ -124,15 +146,16 @@ fn at(t: DateTime<Utc>) -> Option<String> {
 }
 
 impl App {
-    /// The demo contract's SLA policy: seed 004's four-level 7×24 clause.
-    pub(super) async fn demo_policy(&self, sys: &Principal) -> Result<String> {
+    /// A policy from one of seed 004's clauses (a template of `domain::sla::templates`).
+    pub(super) async fn demo_policy(&self, sys: &Principal, template_id: &str) -> Result<(String, String)> {
         let template = domain::sla::templates::templates()
             .into_iter()
-            .find(|t| t.id == "004-row-04")
-            .ok_or_else(|| AppError::internal("demo: template 004-row-04"))?;
+            .find(|t| t.id == template_id)
+            .ok_or_else(|| AppError::internal(format!("demo: template {template_id}")))?;
         let input: PolicyInput = serde_json::from_value(template.policy)
-            .map_err(|e| AppError::internal(format!("demo: template 004-row-04: {e:?}")))?;
-        Ok(self.create_policy(sys, input).await?.id)
+            .map_err(|e| AppError::internal(format!("demo: template {template_id}: {e:?}")))?;
+        let policy = self.create_policy(sys, input).await?;
+        Ok((policy.id, policy.spec.name))
     }
 
     pub(super) async fn demo_tickets(&self, sys: &Principal, systems: &HashMap<u32, String>) -> Result<()> {

@@ -1,5 +1,6 @@
 //! SeaORM entities: private to the store; repositories translate them to domain types.
 
+pub mod approval_files;
 pub mod approvals;
 pub mod assessment_criteria;
 pub mod assessment_deductions;

@@ -26,6 +26,7 @@ mod m0020_kpi_index;
 mod m0021_assessments;
 mod m0022_payments;
 mod m0023_item_targets;
+mod m0024_approval_files;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_assessments::Migration),
             Box::new(m0022_payments::Migration),
             Box::new(m0023_item_targets::Migration),
+            Box::new(m0024_approval_files::Migration),
         ]
     }
 }

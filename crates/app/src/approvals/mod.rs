@@ -11,10 +11,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+mod files;
+
 pub use domain::approvals::ApprovalFilter;
 use domain::approvals::{Approval, ApprovalKind, ApprovalSettings, ApprovalStatus, DecisionInput};
 use domain::list::{ListQuery, Page};
 use domain::{Msg, Principal, Role};
+pub use files::MAX_FILES;
 use store::Tx;
 
 use crate::{App, AppError, Result, audit};
