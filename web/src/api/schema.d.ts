@@ -10083,7 +10083,12 @@ export interface operations {
                 /** @description The indicator (a key of `/kpis/catalogue`). */
                 key: string;
                 contract_id: string;
+                /**
+                 * @description One item of the contract: its tickets and systems, judged against its targets (default:
+                 *     the whole contract, judged against the strictest of its items' targets).
+                 */
                 contract_item_id?: string;
+                /** @description One system the contract covers (default: all of them). */
                 system_id?: string;
                 /** @description First day, `YYYY-MM-DD` (the bureau's day). */
                 from: string;

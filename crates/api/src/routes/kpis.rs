@@ -48,20 +48,23 @@ struct KpiList {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-struct TrendParams {
+struct KeyParam {
     /// The indicator (a key of `/kpis/catalogue`).
     key: String,
-    contract_id: String,
-    contract_item_id: Option<String>,
-    system_id: Option<String>,
-    /// First day, `YYYY-MM-DD` (the bureau's day).
-    #[param(value_type = String)]
-    from: Day,
-    /// Last day, included.
-    #[param(value_type = String)]
-    to: Day,
 }
-as_decoded!(TrendParams);
+as_decoded!(KeyParam);
+
+impl From<KpiParams> for KpiQuery {
+    fn from(p: KpiParams) -> KpiQuery {
+        KpiQuery {
+            contract_id: p.contract_id,
+            contract_item_id: p.contract_item_id,
+            system_id: p.system_id,
+            from: Some(p.from.0),
+            to: Some(p.to.0),
+        }
+    }
+}
 
 /// One month of a trend.
 #[derive(Serialize, ToSchema)]
@@ -95,14 +98,7 @@ struct Catalogue {
 #[utoipa::path(get, path = "/kpis", tag = "kpis", operation_id = "kpis_list", params(KpiParams),
     responses((status = 200, body = KpiList), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, Query(p): Query<KpiParams>) -> ApiResult<Json<KpiList>> {
-    let q = KpiQuery {
-        contract_id: p.contract_id,
-        contract_item_id: p.contract_item_id,
-        system_id: p.system_id,
-        from: Some(p.from.0),
-        to: Some(p.to.0),
-    };
-    Ok(Json(KpiList { items: s.app.kpis(&auth.principal, &q).await? }))
+    Ok(Json(KpiList { items: s.app.kpis(&auth.principal, &p.into()).await? }))
 }
 
 /// Every indicator Yunwei computes: key, feature, unit, name and definition in both languages.
@@ -122,16 +118,14 @@ async fn target_templates(_auth: Auth) -> ApiResult<Json<TargetTemplates>> {
 
 /// One indicator month by month over the period (calendar months clipped to it), each judged
 /// against the targets that apply; the same scope and rules as `/kpis`.
-#[utoipa::path(get, path = "/kpis/trend", tag = "kpis", operation_id = "kpis_trend", params(TrendParams),
+#[utoipa::path(get, path = "/kpis/trend", tag = "kpis", operation_id = "kpis_trend", params(KeyParam, KpiParams),
     responses((status = 200, body = Trend), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
-async fn trend(State(s): State<AppState>, auth: Auth, Query(p): Query<TrendParams>) -> ApiResult<Json<Trend>> {
-    let q = KpiQuery {
-        contract_id: p.contract_id,
-        contract_item_id: p.contract_item_id,
-        system_id: p.system_id,
-        from: Some(p.from.0),
-        to: Some(p.to.0),
-    };
-    let points = s.app.kpi_trend(&auth.principal, &q, &p.key).await?;
+async fn trend(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(k): Query<KeyParam>,
+    Query(p): Query<KpiParams>,
+) -> ApiResult<Json<Trend>> {
+    let points = s.app.kpi_trend(&auth.principal, &p.into(), &k.key).await?;
     Ok(Json(Trend { items: points.into_iter().map(|(w, kpi)| TrendPoint { from: w.from, to: w.to, kpi }).collect() }))
 }
