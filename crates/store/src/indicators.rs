@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use domain::indicators::KpiScope;
 use domain::tickets::{Cause, Status, TicketType};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::entities::{inspection_tasks as it, ticket_clocks as tc, tickets as t};
 use crate::{Conn, Result};
@@ -190,9 +192,12 @@ pub async fn incidents(c: &impl Conn, s: &KpiScope) -> Result<Vec<IncidentGroup>
 pub struct ClockStats {
     pub met: u64,
     pub breached: u64,
-    /// Stopped clocks (met, or breached and then stopped), and their time in the clock's measure.
+    /// Stopped clocks (met, or breached and then stopped: a stopped clock is never running or
+    /// paused), and their time in the clock's measure.
     pub stopped: u64,
     pub stopped_spent_us: i64,
+    /// The 90th percentile of the stopped clocks' time, where asked for.
+    pub p90_us: Option<i64>,
 }
 
 fn clocks_of(s: &KpiScope) -> Condition {
@@ -200,12 +205,24 @@ fn clocks_of(s: &KpiScope) -> Condition {
     Condition::all().add(tc::Column::TicketId.in_subquery(ids))
 }
 
-/// Every metric's clocks over the scope's tickets, met and breached at `now`, in one pass: a
-/// clock still marked running whose due time has passed has breached, even before the
-/// due-check job records it.
-pub async fn clock_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Result<Vec<(String, ClockStats)>> {
+/// Every metric's clocks over the scope's tickets, met and breached at `now`, with the 90th
+/// percentile of the stopped clocks' time of each of `timed` (nearest rank,
+/// `domain::indicators::nearest_rank`). A clock still marked running whose due time has passed
+/// has breached, even before the due-check job records it.
+///
+/// PostgreSQL does it in one pass: `percentile_disc(0.9)` is the nearest rank, computed over
+/// a grouping set of metric and stopped-ness beside the groups of the counts. SQLite has no
+/// percentile: there the counts come first and each percentile is then read at its rank from
+/// the top ([`p90_stopped`]), in the same snapshot so the rank fits the count.
+pub async fn clock_stats(
+    snap: &crate::Snapshot,
+    s: &KpiScope,
+    now: DateTime<Utc>,
+    timed: &[&str],
+) -> Result<Vec<(String, ClockStats)>> {
+    let postgres = snap.conn().get_database_backend() == DatabaseBackend::Postgres;
     let late = Expr::col(tc::Column::DueAt).lt(now);
-    let rows: Vec<(String, String, bool, Option<bool>, i64, i64)> = tc::Entity::find()
+    let mut select = tc::Entity::find()
         .select_only()
         .column(tc::Column::Metric)
         .column(tc::Column::State)
@@ -213,18 +230,26 @@ pub async fn clock_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Res
         .column_as(late, "late")
         .column_as(Expr::col(tc::Column::TicketId).count(), "n")
         .column_as(Expr::cust("CAST(COALESCE(SUM(spent_us), 0) AS BIGINT)"), "spent")
-        .filter(clocks_of(s))
-        // By position: the `late` expression binds `now` once in the select list and once here,
-        // which PostgreSQL does not take for the same expression.
-        .group_by(Expr::cust("1"))
-        .group_by(Expr::cust("2"))
-        .group_by(Expr::cust("3"))
-        .group_by(Expr::cust("4"))
-        .into_tuple()
-        .all(c.conn())
-        .await?;
+        .filter(clocks_of(s));
+    // By position: the `late` expression binds `now` once in the select list and once here,
+    // which PostgreSQL does not take for the same expression.
+    if postgres {
+        select = select
+            .column_as(Expr::cust("percentile_disc(0.9) WITHIN GROUP (ORDER BY spent_us)"), "p90")
+            // The second set (metric, stopped) has no state: its rows carry the percentiles.
+            .group_by(Expr::cust("GROUPING SETS ((1, 2, 3, 4), (1, 3))"));
+    } else {
+        select = select
+            .column_as(Expr::cust("CAST(NULL AS BIGINT)"), "p90")
+            .group_by(Expr::cust("1"))
+            .group_by(Expr::cust("2"))
+            .group_by(Expr::cust("3"))
+            .group_by(Expr::cust("4"));
+    }
+    type Row = (String, Option<String>, bool, Option<bool>, i64, i64, Option<i64>);
+    let rows: Vec<Row> = select.into_tuple().all(snap.conn()).await?;
     let mut out: Vec<(String, ClockStats)> = Vec::new();
-    for (metric, state, stopped, late, n, spent) in rows {
+    for (metric, state, stopped, late, n, spent, p90) in rows {
         let i = match out.iter().position(|(m, _)| *m == metric) {
             Some(i) => i,
             None => {
@@ -233,6 +258,12 @@ pub async fn clock_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Res
             }
         };
         let st = &mut out[i].1;
+        let Some(state) = state else {
+            if stopped {
+                st.p90_us = p90;
+            }
+            continue;
+        };
         let n = nonneg(n);
         match state.as_str() {
             "met" => st.met += n,
@@ -240,40 +271,40 @@ pub async fn clock_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Res
             "running" if late == Some(true) => st.breached += n,
             _ => {}
         }
-        if stopped && matches!(state.as_str(), "met" | "breached") {
+        if stopped {
             st.stopped += n;
             st.stopped_spent_us += spent;
+        }
+    }
+    if !postgres {
+        for (metric, st) in out.iter_mut().filter(|(m, _)| timed.contains(&m.as_str())) {
+            st.p90_us = p90_stopped(snap, s, metric, st.stopped).await?;
         }
     }
     Ok(out)
 }
 
-/// The 90th percentile (nearest rank, `domain::indicators::nearest_rank`: the ⌈0.9·n⌉-th
-/// smallest, written `(9n + 9) / 10` in integers) of the stopped clocks' time, per metric, in
-/// one pass with window functions — the same statement on both databases.
-pub async fn p90_stopped(c: &impl Conn, s: &KpiScope, metrics: &[&str]) -> Result<Vec<(String, i64)>> {
+/// The 90th percentile of one metric's stopped clocks over the scope's tickets, given how many
+/// there are: the value at that rank counted from the top, so SQLite keeps only the slowest
+/// tenth while it sorts (a window over every stopped clock cost twice as much).
+async fn p90_stopped(c: &impl Conn, s: &KpiScope, metric: &str, stopped: u64) -> Result<Option<i64>> {
+    let Some(rank) = domain::indicators::nearest_rank(stopped, 0.9) else { return Ok(None) };
     let ids = Query::select().column(t::Column::Id).from(t::Entity).cond_where(tickets_of(s)).to_owned();
-    let inner = Query::select()
-        .column(tc::Column::Metric)
+    let value: Option<i64> = tc::Entity::find()
+        .select_only()
         .column(tc::Column::SpentUs)
-        .expr_as(Expr::cust("ROW_NUMBER() OVER (PARTITION BY metric ORDER BY spent_us)"), Alias::new("rn"))
-        .expr_as(Expr::cust("COUNT(*) OVER (PARTITION BY metric)"), Alias::new("n"))
-        .from(tc::Entity)
-        .and_where(Expr::col(tc::Column::TicketId).in_subquery(ids))
+        .filter(tc::Column::TicketId.in_subquery(ids))
+        .filter(tc::Column::Metric.eq(metric))
         // A stopped clock is met or breached; naming the states as well made SQLite read every
         // met and breached clock of all tickets through the state index (1.2 s).
-        .and_where(Expr::col(tc::Column::StoppedAt).is_not_null())
-        .and_where(Expr::col(tc::Column::Metric).is_in(metrics.iter().map(|m| m.to_string())))
-        .to_owned();
-    let outer = Query::select()
-        .column(Alias::new("metric"))
-        .column(Alias::new("spent_us"))
-        .from_subquery(inner, Alias::new("ranked"))
-        .and_where(Expr::cust("rn = (9 * n + 9) / 10"))
-        .to_owned();
-    let conn = c.conn();
-    let rows = conn.query_all_raw(conn.get_database_backend().build(&outer)).await?;
-    rows.into_iter().map(|r| Ok((r.try_get::<String>("", "metric")?, r.try_get::<i64>("", "spent_us")?))).collect()
+        .filter(tc::Column::StoppedAt.is_not_null())
+        .order_by_desc(tc::Column::SpentUs)
+        .offset(stopped - 1 - rank)
+        .limit(1)
+        .into_tuple()
+        .one(c.conn())
+        .await?;
+    Ok(value)
 }
 
 /// The inspection tasks of the scope's systems scheduled in the period.

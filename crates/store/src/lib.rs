@@ -36,8 +36,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr,
-    TransactionTrait,
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    DbErr, IsolationLevel, SqlErr, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -141,6 +141,20 @@ impl Tx {
     }
 }
 
+/// A read-only transaction on a pooled connection: every statement in it sees the database as
+/// of its first read, so figures computed in several statements agree with each other. Dropping
+/// it ends it.
+pub struct Snapshot {
+    txn: DatabaseTransaction,
+}
+
+impl Conn for Snapshot {
+    type C = DatabaseTransaction;
+    fn conn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).
     pub async fn connect(url: &str) -> Result<Store> {
@@ -186,6 +200,18 @@ impl Store {
             }
             None => Ok(Tx { txn: self.db.begin().await?, _guard: None }),
         }
+    }
+
+    /// A consistent read of several statements (see [`Snapshot`]). SQLite in WAL mode keeps the
+    /// snapshot of a transaction's first read by itself; PostgreSQL needs repeatable read.
+    pub async fn snapshot(&self) -> Result<Snapshot> {
+        let txn = match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                self.db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?
+            }
+            _ => self.db.begin().await?,
+        };
+        Ok(Snapshot { txn })
     }
 
     pub async fn ping(&self) -> Result<()> {

@@ -23,12 +23,11 @@ fn minutes(us: i64) -> f64 {
 
 async fn compute_all(app: &App, s: &KpiScope) -> Result<Vec<Kpi>> {
     let (store, now) = (app.store(), app.business_now());
-    // Three independent passes over the contract-period, read at once (each on its own pooled
+    // Independent passes over the contract-period, read at once (each on its own pooled
     // connection): a contract-year is then as slow as its slowest pass, not their sum.
-    let (kinds, clocks, p90, incidents) = tokio::try_join!(
+    let (kinds, clocks, incidents) = tokio::try_join!(
         store::indicators::tickets_by_kind(store, s),
-        store::indicators::clock_stats(store, s, now),
-        store::indicators::p90_stopped(store, s, &TIMED_METRICS),
+        clocks(store, s, now),
         store::indicators::incidents(store, s),
     )?;
     let counted: u64 = incidents.iter().map(|g| g.n).sum();
@@ -57,7 +56,7 @@ async fn compute_all(app: &App, s: &KpiScope) -> Result<Vec<Kpi>> {
         let c = stats(m);
         let mean = (c.stopped > 0).then(|| minutes(c.stopped_spent_us) / c.stopped as f64);
         out.push(Kpi::maybe(&mean_key(m), mean));
-        out.push(Kpi::maybe(&p90_key(m), p90.iter().find(|(x, _)| x == m).map(|(_, us)| minutes(*us))));
+        out.push(Kpi::maybe(&p90_key(m), c.p90_us.map(minutes)));
     }
     let (all, major) = per_system(app, incidents).await?;
     out.push(most_per_system(app, "incidents_per_system_max", all).await?);
@@ -71,6 +70,16 @@ async fn compute_all(app: &App, s: &KpiScope) -> Result<Vec<Kpi>> {
     out.push(Kpi::maybe("satisfaction_mean", (rated > 0).then(|| stars as f64 / rated as f64)));
     out.push(Kpi::rate("rated_rate", rated, finished));
     Ok(out)
+}
+
+/// The clock metrics with the timed ones' percentiles, from one snapshot.
+async fn clocks(
+    store: &store::Store,
+    s: &KpiScope,
+    now: chrono::DateTime<chrono::Utc>,
+) -> store::Result<Vec<(String, store::indicators::ClockStats)>> {
+    let snap = store.snapshot().await?;
+    store::indicators::clock_stats(&snap, s, now, &TIMED_METRICS).await
 }
 
 /// Counted incidents per system, all of them and the major ones: those at the most severe level

@@ -27,6 +27,7 @@ mod m0021_assessments;
 mod m0022_payments;
 mod m0023_item_targets;
 mod m0024_approval_files;
+mod m0025_kpi_cover;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_payments::Migration),
             Box::new(m0023_item_targets::Migration),
             Box::new(m0024_approval_files::Migration),
+            Box::new(m0025_kpi_cover::Migration),
         ]
     }
 }
