@@ -1,7 +1,7 @@
 import { type APIRequestContext, expect, test } from '@playwright/test'
 
 import { login, shot } from './helpers'
-import { ADMIN } from './world'
+import { ADMIN, UNIT_USER } from './world'
 
 // The verdict the bureau pays by: it drafts the quarter's assessment under 004's 百分扣分制,
 // the vendor's manager appeals a deduction, the bureau accepts, the assessment is final and the
@@ -102,4 +102,48 @@ test('the bureau drafts, the vendor appeals, the bureau rules, the assessment is
   await page.getByTestId('resource-list').getByText(CONTRACT).click()
   await expect(page.getByTestId('payment-totals')).toContainText('合同总价 ¥500,000.00')
   await expect(page.getByTestId('payment-totals')).toContainText('未付 ¥500,000.00')
+})
+
+// Where the template gives a criterion to the units, each unit scores it for its own systems
+// in the draft; the bureau sees the combined points.
+test('a unit scores its own systems in the draft', async ({ page, request }) => {
+  await vendorWorld(request)
+  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
+  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
+  const json = async (r: Awaited<ReturnType<APIRequestContext['get']>>) => {
+    expect(r.ok(), await r.text()).toBeTruthy()
+    return (await r.json()) as Record<string, unknown>
+  }
+  type Tpl = { id: string; key: string; sections: { criteria: { key: string; rule: unknown; scored_by?: string }[] }[] }
+  const templates = (await json(await request.get('/api/v1/assessment-templates', { headers }))).items as Tpl[]
+  let copy = templates.find((x) => x.key === 'e2e-units')
+  if (!copy) {
+    const builtin = templates.find((x) => x.key === '004-deduction')!
+    copy = (await json(await request.post(`/api/v1/assessment-templates/${builtin.id}/copy`, { headers, data: { key: 'e2e-units', name: '单位评分考核表（E2E）' } }))) as Tpl
+    const staffing = copy.sections[0]!.criteria[0]!
+    Object.assign(staffing, { rule: { kind: 'manual' }, scored_by: 'units' })
+    await json(await request.put(`/api/v1/assessment-templates/${copy.id}`, { headers, data: copy }))
+  }
+  const contracts = (await json(await request.get(`/api/v1/contracts?q=${encodeURIComponent(CONTRACT)}`, { headers }))).items as { id: string }[]
+  const body = { contract_id: contracts[0]!.id, template_id: copy.id, from: '2026-07-01', to: '2026-09-30' }
+  const created = await request.post('/api/v1/assessments', { headers, data: body })
+  expect([201, 409]).toContain(created.status())
+
+  await login(page, UNIT_USER.username, UNIT_USER.password)
+  await page.getByTestId('menu-assessments').click()
+  await page.getByRole('tab', { name: '单位评分' }).click()
+  const part = page.getByTestId('unit-scoring-part').filter({ hasText: CONTRACT })
+  await expect(part).toContainText(UNIT_USER.unit)
+  await part.getByTestId('unit-points').locator('input').fill('18')
+  await part.getByTestId('unit-reason').fill('9 月驻场人员两次迟到')
+  await part.getByTestId('unit-save').click()
+  await expect(part.getByTestId('unit-scored-by')).toBeVisible()
+  await shot(page, 'assessments-04-unit-scoring')
+
+  await page.context().clearCookies()
+  await login(page, ADMIN.username, ADMIN.password)
+  await page.getByTestId('menu-assessments').click()
+  await page.getByTestId('resource-list').getByText('单位评分考核表（E2E）').first().click()
+  await expect(page.getByTestId('points-staffing')).toHaveText('18')
+  await expect(page.getByTestId('unit-scores')).toContainText('9 月驻场人员两次迟到')
 })

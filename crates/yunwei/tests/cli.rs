@@ -279,4 +279,13 @@ fn demo_serves_the_seed_dataset() {
     } else {
         assert_eq!(assessments["total"], 0);
     }
+    // Last month's draft whose staffing the units score: five of the units have, the others
+    // are waited for; each unit reads its own part only.
+    let admin_parts = get(&base, "/api/v1/assessment-scoring", &admin);
+    let parts = admin_parts["items"].as_array().unwrap();
+    assert!(parts.len() > 5, "{admin_parts}");
+    let scored = parts.iter().filter(|p| !p["criteria"][0]["points"].is_null()).count();
+    assert_eq!(scored, 5, "{admin_parts}");
+    let own = get(&base, "/api/v1/assessment-scoring", &unit);
+    assert!(own["items"].as_array().unwrap().iter().all(|p| p["unit_id"] == me["unit_id"]), "{own}");
 }

@@ -147,6 +147,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assessment-scoring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the units score (使用单位评分): a unit's users get their unit's part of each
+         *     assessment whose template gives criteria to the units (drafts are theirs to score); the
+         *     bureau and the auditor every unit's; vendors and engineers nothing (404). Newest first, at
+         *     most 50 assessments.
+         */
+        get: operations["assessments_unit_scoring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assessment-templates": {
         parameters: {
             query?: never;
@@ -463,6 +485,27 @@ export interface paths {
          *     on the bureau's calendar.
          */
         post: operations["assessments_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessments/{id}/units/{unit_id}/criteria/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * A unit's points for a criterion the units score, for its own systems: by the unit's users
+         *     (403 for another unit), or by the bureau for the unit. A reason is required when points are
+         *     lost; no points withdraws the unit's. Drafts only (409 after). Returns the unit's part.
+         */
+        put: operations["assessments_set_unit_points"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2841,6 +2884,8 @@ export interface components {
             /** @description 指标要求 */
             requirement?: string;
             rule: components["schemas"]["Rule"];
+            /** @description Scored by the bureau, or by each unit for its own systems (manual criteria only). */
+            scored_by?: components["schemas"]["ScoredBy"];
             /** @description 考核标准, as the template states it. */
             standard?: string;
         };
@@ -2880,8 +2925,14 @@ export interface components {
             requirement: string;
             /** @description How the points are found. */
             rule: components["schemas"]["Rule"];
+            /**
+             * @description Who gives the points: the bureau, or the units (each row below; a unit's user reads
+             *     only its own).
+             */
+            scored_by: components["schemas"]["ScoredBy"];
             section: string;
             standard: string;
+            units: components["schemas"]["UnitScore"][];
         };
         CriterionSummary: {
             key: string;
@@ -5179,6 +5230,11 @@ export interface components {
             confirmed?: boolean | null;
             note?: string | null;
         };
+        /**
+         * @description Who gives a criterion its points.
+         * @enum {string}
+         */
+        ScoredBy: "bureau" | "units";
         Section: {
             criteria: components["schemas"]["Criterion"][];
             /** @description 一级 (服务质量, 人员驻场情况 …) */
@@ -5626,12 +5682,76 @@ export interface components {
             unit_id: string;
             unit_name: string;
         };
+        /** @description A criterion as a unit scores it. */
+        UnitCriterion: {
+            key: string;
+            /** Format: double */
+            max_points: number;
+            name: string;
+            /** Format: double */
+            points?: number | null;
+            reason?: string | null;
+            requirement: string;
+            /** Format: date-time */
+            scored_at?: string | null;
+            scored_by_name?: string | null;
+            section: string;
+            standard: string;
+        };
         UnitInput: {
             address?: string | null;
             contact_name?: string | null;
             contact_phone?: string | null;
             name?: string | null;
             short_name?: string | null;
+        };
+        /** @description One unit's points for one criterion. */
+        UnitScore: {
+            criterion_key: string;
+            /** Format: double */
+            points?: number | null;
+            reason?: string | null;
+            /** Format: date-time */
+            scored_at?: string | null;
+            /** @description Who scored: the unit's user, or the bureau for the unit. */
+            scored_by?: string | null;
+            scored_by_name?: string | null;
+            /**
+             * Format: int32
+             * @description The contract's systems of this unit: the unit's weight.
+             */
+            systems: number;
+            unit_id: string;
+            unit_name: string;
+        };
+        /** @description A unit's points for a criterion, with the reason. */
+        UnitScoreInput: {
+            /**
+             * Format: double
+             * @description Empty to withdraw the unit's points.
+             */
+            points?: number | null;
+            reason?: string | null;
+        };
+        /** @description What a unit is asked to score in one assessment: its to-do. */
+        UnitScoring: {
+            assessment_id: string;
+            contract_id: string;
+            contract_name: string;
+            criteria: components["schemas"]["UnitCriterion"][];
+            /** Format: date */
+            from: string;
+            status: components["schemas"]["AssessmentStatus"];
+            /** Format: int32 */
+            systems: number;
+            template_name: string;
+            /** Format: date */
+            to: string;
+            unit_id: string;
+            unit_name: string;
+        };
+        UnitScoringList: {
+            items: components["schemas"]["UnitScoring"][];
         };
         /** @description An alert that named no system Yunwei knows, kept for the administrator. */
         UnmatchedAlert: {
@@ -6247,6 +6367,33 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_unit_scoring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitScoringList"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7149,6 +7296,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    assessments_set_unit_points: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                unit_id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitScoreInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitScoring"];
                 };
             };
             403: {

@@ -9,7 +9,7 @@ use domain::FieldError;
 use domain::approvals::Approval;
 use domain::assessments::{
     AppealInput, Assessment, AssessmentFilter, AssessmentInput, AssessmentStatus, Deduction, DeductionInput,
-    DeductionStatus, HistoryEntry, PointsInput, RulingInput, VetoInput,
+    DeductionStatus, HistoryEntry, PointsInput, RulingInput, UnitScoreInput, UnitScoring, VetoInput,
 };
 use domain::list::Page;
 use serde::{Deserialize, Serialize};
@@ -38,6 +38,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(acknowledge))
         .routes(routes!(finalize))
         .routes(routes!(history))
+        .routes(routes!(unit_scoring))
+        .routes(routes!(set_unit_points))
         .routes(routes!(export_xlsx))
         .routes(routes!(export_docx))
 }
@@ -81,6 +83,11 @@ impl ListFilter for DeductionParams {
 #[derive(Serialize, ToSchema)]
 struct HistoryList {
     items: Vec<HistoryEntry>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct UnitScoringList {
+    items: Vec<UnitScoring>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -263,6 +270,31 @@ async fn finalize(State(s): State<AppState>, auth: Auth, Path(id): Path<String>)
     params(("id" = String, Path)), responses((status = 200, body = HistoryList), (status = 404, body = ProblemBody)))]
 async fn history(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<HistoryList>> {
     Ok(Json(HistoryList { items: s.app.assessment_history(&auth.principal, &id).await? }))
+}
+
+/// What the units score (使用单位评分): a unit's users get their unit's part of each
+/// assessment whose template gives criteria to the units (drafts are theirs to score); the
+/// bureau and the auditor every unit's; vendors and engineers nothing (404). Newest first, at
+/// most 50 assessments.
+#[utoipa::path(get, path = "/assessment-scoring", tag = "assessments", operation_id = "assessments_unit_scoring",
+    responses((status = 200, body = UnitScoringList), (status = 404, body = ProblemBody)))]
+async fn unit_scoring(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<UnitScoringList>> {
+    Ok(Json(UnitScoringList { items: s.app.unit_scoring(&auth.principal).await? }))
+}
+
+/// A unit's points for a criterion the units score, for its own systems: by the unit's users
+/// (403 for another unit), or by the bureau for the unit. A reason is required when points are
+/// lost; no points withdraws the unit's. Drafts only (409 after). Returns the unit's part.
+#[utoipa::path(put, path = "/assessments/{id}/units/{unit_id}/criteria/{key}", tag = "assessments", operation_id = "assessments_set_unit_points",
+    params(("id" = String, Path), ("unit_id" = String, Path), ("key" = String, Path)), request_body = UnitScoreInput,
+    responses((status = 200, body = UnitScoring), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn set_unit_points(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, unit_id, key)): Path<(String, String, String)>,
+    JsonBody(input): JsonBody<UnitScoreInput>,
+) -> ApiResult<Json<UnitScoring>> {
+    Ok(Json(s.app.set_unit_points(&auth.principal, &id, &unit_id, &key, input).await?))
 }
 
 /// The filled 考核表 (序号, 权重, 一级, 二级指标, 指标要求, 权重分, 考核标准, 得分) with the

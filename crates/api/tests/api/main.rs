@@ -37,4 +37,5 @@ mod ticket_lists;
 mod ticket_work;
 mod tickets;
 mod today;
+mod unit_scoring;
 mod validation;

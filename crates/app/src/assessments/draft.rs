@@ -3,7 +3,7 @@
 
 use domain::assessments::{
     Assessment, AssessmentInput, AssessmentStatus, Deduction, DeductionStatus, FactSource, MAX_PROPOSALS, Rule,
-    band_points, parse_date,
+    ScoredBy, band_points, parse_date,
 };
 use domain::indicators::{Kpi, KpiScope, Period};
 use domain::tickets::indicators::metric_zh;
@@ -129,6 +129,15 @@ impl App {
             created_by: p.user_id.clone(),
             created_at: now,
         };
+        let by_units: Vec<&str> =
+            row.spec.criteria().filter(|(_, c)| c.scored_by == ScoredBy::Units).map(|(_, c)| c.key.as_str()).collect();
+        let units = if by_units.is_empty() {
+            Vec::new()
+        } else {
+            store::assessments::units::units_of_systems(&self.store, &scope.system_ids).await?
+        };
+        let unit_rows: Vec<(String, String, u32)> =
+            by_units.iter().flat_map(|k| units.iter().map(move |(u, n)| (k.to_string(), u.clone(), *n))).collect();
         let name = self.person_name(p).await?;
         let tx = self.store.begin().await?;
         store::assessments::insert(&tx, &row, &criteria, &deductions).await.map_err(AppError::unique(
@@ -136,6 +145,7 @@ impl App {
             "该合同在此期间已有使用同一考核表的考核",
             "the contract already has an assessment with this template for this period",
         ))?;
+        store::assessments::units::insert(&tx, &id, &unit_rows).await?;
         store::assessments::add_history(&tx, &super::history(&id, "draft", p, &name, now)).await?;
         let summary = json!({"contract_id": row.contract_id, "template_id": row.template_id, "from": row.from, "to": row.to, "proposals": deductions.len()});
         audit::<(), _>(&tx, p, "create", "assessment", &id, None, Some(&summary), now).await?;

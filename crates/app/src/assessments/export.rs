@@ -43,6 +43,18 @@ fn evidence_text(a: &Assessment, key: &str) -> (String, String) {
     let Some(def) = a.spec.criterion(key) else { return (String::new(), String::new()) };
     let e = &c.evidence;
     let (how, mut text) = match &def.rule {
+        Rule::Manual if !c.units.is_empty() => {
+            let parts: Vec<String> = c
+                .units
+                .iter()
+                .map(|u| {
+                    let pts = u.points.map_or_else(|| "未评".to_string(), |p| format!("{} 分", num(p)));
+                    let why = u.reason.as_deref().map(|r| format!("（{r}）")).unwrap_or_default();
+                    format!("{}（{} 个系统）：{pts}{why}", u.unit_name, u.systems)
+                })
+                .collect();
+            ("使用单位评分（按系统数加权平均）".to_string(), parts.join("\n"))
+        }
         Rule::Manual => ("评分".to_string(), String::new()),
         Rule::Banded { indicator, .. } => {
             let name = e["name"]["zh"].as_str().unwrap_or(indicator);

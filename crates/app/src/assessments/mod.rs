@@ -15,17 +15,19 @@ mod export;
 mod flow;
 mod publish;
 mod templates;
+mod units;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use domain::assessments::{
-    Assessment, AssessmentFilter, AssessmentStatus, CriterionFacts, CriterionResult, DeductionStatus, HistoryEntry,
-    Payment, Rule, criterion_points, score,
+    Assessment, AssessmentFilter, AssessmentStatus, Criterion, CriterionFacts, CriterionResult, DeductionStatus,
+    HistoryEntry, Payment, Rule, ScoredBy, UnitScore, combine_units, criterion_points, score,
 };
 use domain::list::{ListQuery, Page};
 use domain::{Principal, Role, Scope};
+use store::assessments::units::UnitScoreRow;
 use store::assessments::{AssessmentRow, CriterionRow, DeductionSum};
 
 use crate::{App, AppError, Result};
@@ -40,6 +42,17 @@ fn reader_scope(p: &Principal) -> Result<Scope> {
 /// The bureau's assessor.
 fn require_assessor(p: &Principal) -> Result<()> {
     if p.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// A unit's users read their own unit's points of the criteria the units score, not the other
+/// units' (their reasons name other units' systems).
+fn for_reader(p: &Principal, mut a: Assessment) -> Assessment {
+    if p.role == Role::UnitUser {
+        for c in &mut a.criteria {
+            c.units.retain(|u| p.unit_id.as_deref() == Some(u.unit_id.as_str()));
+        }
+    }
+    a
 }
 
 /// What was fixed when the assessment became final.
@@ -61,7 +74,7 @@ impl App {
     /// The assessment as the caller may see it.
     pub async fn get_assessment(&self, p: &Principal, id: &str) -> Result<Assessment> {
         let row = self.visible_assessment(p, id).await?;
-        self.assessment_view(row).await
+        Ok(for_reader(p, self.assessment_view(row).await?))
     }
 
     pub async fn list_assessments(
@@ -73,7 +86,7 @@ impl App {
         let page = store::assessments::list(&self.store, &reader_scope(p)?, q, f).await?;
         let mut items = Vec::with_capacity(page.items.len());
         for row in page.items {
-            items.push(self.assessment_view(row).await?);
+            items.push(for_reader(p, self.assessment_view(row).await?));
         }
         Ok(Page { items, total: page.total, page: page.page, page_size: page.page_size })
     }
@@ -81,7 +94,13 @@ impl App {
     /// Every change to the assessment's points and standing, oldest first.
     pub async fn assessment_history(&self, p: &Principal, id: &str) -> Result<Vec<HistoryEntry>> {
         let row = self.visible_assessment(p, id).await?;
-        Ok(store::assessments::history(&self.store, &row.id).await?)
+        let mut out = store::assessments::history(&self.store, &row.id).await?;
+        // Each unit's points name that unit and its reasons: a unit reads its own part on its
+        // scoring page, not the others' here.
+        if p.role == Role::UnitUser {
+            out.retain(|h| h.action != "unit_score");
+        }
+        Ok(out)
     }
 
     /// The deductions of an assessment (proposed, confirmed, dismissed), optionally of one
@@ -122,29 +141,64 @@ impl App {
         // The price is the whole contract's, whoever reads it.
         let contract = store::contracts::get(&self.store, &Scope::All, &row.contract_id).await?;
         let (contract_name, base_fen) = contract.map_or((String::new(), 0), |c| (c.name, c.total_fen));
-        Ok(view(row, &criteria, &sums, &pending, contract_name, base_fen))
+        let units = store::assessments::units::of_assessment(&self.store, &row.id, None).await?;
+        let stored = Stored { criteria: &criteria, sums: &sums, units: &units };
+        Ok(view(row, &stored, &pending, contract_name, base_fen))
+    }
+}
+
+/// What an assessment's points are computed from.
+struct Stored<'a> {
+    criteria: &'a [CriterionRow],
+    sums: &'a [DeductionSum],
+    units: &'a [UnitScoreRow],
+}
+
+/// The facts of one criterion: points by hand, what its rule computed, the confirmed
+/// deductions, and for a criterion the units score, their combined points.
+fn facts_of(def: &Criterion, c: &CriterionRow, deducted: f64, units: &[UnitScoreRow]) -> CriterionFacts {
+    let units = (def.scored_by == ScoredBy::Units).then(|| {
+        let scores: Vec<(u32, Option<f64>)> =
+            units.iter().filter(|u| u.criterion_key == c.key).map(|u| (u.systems, u.points)).collect();
+        combine_units(&scores)
+    });
+    CriterionFacts {
+        by_hand: c.hand_points,
+        banded: matches!(def.rule, Rule::Banded { .. }).then_some(c.auto_points).flatten(),
+        deducted,
+        units: units.flatten(),
+    }
+}
+
+fn unit_score(u: &UnitScoreRow) -> UnitScore {
+    UnitScore {
+        criterion_key: u.criterion_key.clone(),
+        unit_id: u.unit_id.clone(),
+        unit_name: u.unit_name.clone(),
+        systems: u.systems,
+        points: u.points,
+        reason: u.reason.clone(),
+        scored_by: u.scored_by.clone(),
+        scored_by_name: u.scored_by_name.clone(),
+        scored_at: u.scored_at,
     }
 }
 
 /// Builds the view from what is stored; the final result, once fixed, is shown as fixed.
 fn view(
     row: AssessmentRow,
-    criteria: &[CriterionRow],
-    sums: &[DeductionSum],
+    stored: &Stored<'_>,
     pending: &HashMap<String, String>,
     contract_name: String,
     base_fen: i64,
 ) -> Assessment {
+    let Stored { criteria, sums, units } = *stored;
     let mut results = Vec::with_capacity(criteria.len());
     for c in criteria {
         let Some((section, def)) = row.spec.criteria().find(|(_, d)| d.key == c.key) else { continue };
         let of = |st: DeductionStatus| sums.iter().find(|s| s.criterion_key == c.key && s.status == st);
         let confirmed = of(DeductionStatus::Confirmed);
-        let facts = CriterionFacts {
-            by_hand: c.hand_points,
-            banded: matches!(def.rule, Rule::Banded { .. }).then_some(c.auto_points).flatten(),
-            deducted: confirmed.map_or(0.0, |s| s.points),
-        };
+        let facts = facts_of(def, c, confirmed.map_or(0.0, |s| s.points), units);
         let auto = criterion_points(def, &CriterionFacts { by_hand: None, ..facts });
         results.push(CriterionResult {
             id: c.id.clone(),
@@ -164,6 +218,8 @@ fn view(
             confirmed: confirmed.map_or(0, |s| s.count),
             dismissed: of(DeductionStatus::Dismissed).map_or(0, |s| s.count),
             appeal_id: pending.get(&c.id).cloned(),
+            scored_by: def.scored_by,
+            units: units.iter().filter(|u| u.criterion_key == c.key).map(unit_score).collect(),
         });
     }
     let points: Vec<Option<f64>> = results.iter().map(|c| c.points).collect();
@@ -214,12 +270,8 @@ async fn points_in(tx: &store::Tx, a: &Assessment, key: &str) -> Result<Option<f
         .filter(|s| s.criterion_key == key && s.status == DeductionStatus::Confirmed)
         .map(|s| s.points)
         .sum();
-    let facts = CriterionFacts {
-        by_hand: c.hand_points,
-        banded: matches!(def.rule, Rule::Banded { .. }).then_some(c.auto_points).flatten(),
-        deducted,
-    };
-    Ok(criterion_points(def, &facts))
+    let units = store::assessments::units::of_assessment(tx, &a.id, None).await?;
+    Ok(criterion_points(def, &facts_of(def, c, deducted, &units)))
 }
 
 /// A history entry by `p` (shown as `name`) at `now`.

@@ -2,12 +2,13 @@
 //! bureau, appealed twice by the vendor (one appeal accepted, one rejected), acknowledged, final,
 //! and each item's quarterly milestone paid less its share of the deduction. Run at the real
 //! time of loading, so every step is dated the day the demo starts; in the first quarter of a
-//! year no quarter of the contract's year has ended, and there is none.
+//! year no quarter of the contract's year has ended, and there is none. Beside it, last month's
+//! draft under a copy of 004 whose staffing criterion the units score, half-way through.
 
 use chrono::Datelike;
 use domain::Principal;
 use domain::approvals::DecisionInput;
-use domain::assessments::{AppealInput, AssessmentInput, DeductionInput};
+use domain::assessments::{AppealInput, AssessmentInput, CopyInput, DeductionInput, Rule, ScoredBy, UnitScoreInput};
 use domain::payments::{MilestoneState, PaymentInput};
 
 use crate::{App, Result};
@@ -73,6 +74,65 @@ impl App {
                 milestone: Some(m.index),
             };
             self.record_payment(admin, contract_id, input).await?;
+        }
+        Ok(())
+    }
+
+    /// Last month's check under a copy of 004 whose 人员驻场情况 the units score (each for the
+    /// staff on its own premises): a draft in which the first five units have scored and the
+    /// others have yet to, so the bureau sees who it waits for.
+    pub(super) async fn demo_unit_scoring(
+        &self,
+        admin: &Principal,
+        units: &[Principal],
+        contract_id: &str,
+    ) -> Result<()> {
+        let copy = self
+            .copy_assessment_template(
+                admin,
+                "builtin-004-deduction",
+                CopyInput {
+                    key: Some("004-units".into()),
+                    name: Some("运维考评百分扣分表（驻场情况由使用单位评分）".into()),
+                },
+            )
+            .await?;
+        let mut spec = copy.spec.clone();
+        for c in spec.sections.iter_mut().flat_map(|s| s.criteria.iter_mut()).filter(|c| c.key == "staffing") {
+            c.rule = Rule::Manual;
+            c.scored_by = ScoredBy::Units;
+            c.standard = format!("各使用单位就驻场本单位的人员评分，按单位系统数加权平均。{}", c.standard);
+        }
+        self.update_assessment_template(admin, &copy.id, spec).await?;
+        let first = crate::bureau_today().with_day(1).unwrap_or_default();
+        let to = first.pred_opt().unwrap_or_default();
+        let from = to.with_day(1).unwrap_or_default();
+        let a = self
+            .create_assessment(
+                admin,
+                AssessmentInput {
+                    contract_id: Some(contract_id.to_string()),
+                    template_id: Some(copy.id.clone()),
+                    from: Some(from.to_string()),
+                    to: Some(to.to_string()),
+                },
+            )
+            .await?;
+        let scores = [
+            (20.0, None),
+            (19.0, Some("驻场工程师一次未按时到岗（迟到 40 分钟）")),
+            (20.0, None),
+            (18.0, Some("驻场人员两次未经报备离岗")),
+            (20.0, None),
+        ];
+        let scoring: Vec<&Principal> = units
+            .iter()
+            .filter(|u| a.criteria.iter().flat_map(|c| &c.units).any(|r| Some(&r.unit_id) == u.unit_id.as_ref()))
+            .collect();
+        for (user, (points, reason)) in scoring.into_iter().zip(scores) {
+            let Some(unit) = user.unit_id.as_deref() else { continue };
+            let input = UnitScoreInput { points: Some(points), reason: reason.map(str::to_string) };
+            self.set_unit_points(user, &a.id, unit, "staffing", input).await?;
         }
         Ok(())
     }

@@ -86,11 +86,21 @@ impl App {
         self.demo_user(&sys, "auditor", Role::Auditor, "审计管理员（李审计）", None, None, &mut accounts).await?;
 
         let mut unit_ids = HashMap::new();
+        let mut unit_users = Vec::new();
         for (i, u) in seed.units.iter().enumerate() {
             let unit = self.create_unit(&sys, UnitInput { name: Some(u.name.clone()), ..Default::default() }).await?;
             let username = format!("unit{:02}", i + 1);
             let label = format!("{}（单位用户）", u.name);
-            self.demo_user(&sys, &username, Role::UnitUser, &label, Some(unit.id.clone()), None, &mut accounts).await?;
+            let user = self
+                .demo_user(&sys, &username, Role::UnitUser, &label, Some(unit.id.clone()), None, &mut accounts)
+                .await?;
+            unit_users.push(Principal {
+                user_id: user,
+                username,
+                role: Role::UnitUser,
+                unit_id: Some(unit.id.clone()),
+                vendor_id: None,
+            });
             unit_ids.insert(u.key.clone(), unit.id);
         }
 
@@ -230,6 +240,7 @@ impl App {
         let admin = person(&admin_id, "admin", Role::Admin, None);
         let manager = person(&pm, "pm", Role::VendorPm, Some(vendor.id.clone()));
         self.demo_assessment(&admin, &manager, &contract.id).await?;
+        self.demo_unit_scoring(&admin, &unit_users, &contract.id).await?;
         Ok(accounts)
     }
 

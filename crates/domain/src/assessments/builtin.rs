@@ -1,7 +1,7 @@
 //! The 考核表 shipped with Yunwei, as the seeds write them. They are read-only; the bureau copies
 //! one to change points, bands or grades.
 
-use super::{Band, Criterion, FactSource, Grade, Pay, Rule, Section, TemplateSpec};
+use super::{Band, Criterion, FactSource, Grade, Pay, Rule, ScoredBy, Section, TemplateSpec};
 
 pub const BUILTIN_KEYS: &[&str] = &["002-performance", "004-deduction"];
 
@@ -13,6 +13,7 @@ fn criterion(key: &str, name: &str, requirement: &str, max: f64, standard: &str,
         standard: standard.into(),
         max_points: max,
         rule,
+        scored_by: ScoredBy::Bureau,
     }
 }
 

@@ -7,6 +7,7 @@ mod builtin;
 mod scoring;
 #[cfg(test)]
 mod tests;
+mod units;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use crate::error::{Checker, FieldError};
 
 pub use builtin::{BUILTIN_KEYS, builtins};
 pub use scoring::{CriterionFacts, Payment, Scored, band_points, centi, criterion_points, score};
+pub use units::{ScoredBy, UnitCriterion, UnitScore, UnitScoreInput, UnitScoring, combine_units};
 
 /// A template's key: a short code people can read (`002-performance`).
 pub const KEY_MAX: usize = 40;
@@ -106,6 +108,9 @@ pub struct Criterion {
     pub standard: String,
     pub max_points: f64,
     pub rule: Rule,
+    /// Scored by the bureau, or by each unit for its own systems (manual criteria only).
+    #[serde(default, skip_serializing_if = "ScoredBy::is_bureau")]
+    pub scored_by: ScoredBy,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -267,6 +272,13 @@ impl TemplateSpec {
                 }
                 total += centi(cr.max_points);
                 validate_rule(&mut c, &f, cr, indicators);
+                if cr.scored_by == ScoredBy::Units && cr.rule != Rule::Manual {
+                    c.push(FieldError::new(
+                        format!("{f}.scored_by"),
+                        "只有人工评分的指标可以由使用单位评分",
+                        "only a manual criterion can be scored by the units",
+                    ));
+                }
             }
         }
         if count > MAX_CRITERIA {
@@ -509,6 +521,10 @@ pub struct CriterionResult {
     pub dismissed: u64,
     /// A pending appeal's request id.
     pub appeal_id: Option<String>,
+    /// Who gives the points: the bureau, or the units (each row below; a unit's user reads
+    /// only its own).
+    pub scored_by: ScoredBy,
+    pub units: Vec<UnitScore>,
 }
 
 /// An assessment as read by everyone concerned.

@@ -29,6 +29,9 @@ pub struct CriterionFacts {
     pub banded: Option<f64>,
     /// The sum of the confirmed deductions.
     pub deducted: f64,
+    /// A criterion the units score: their combined points, once every unit has scored
+    /// ([`super::combine_units`]).
+    pub units: Option<f64>,
 }
 
 /// The points that count for a criterion, if it has any yet.
@@ -37,7 +40,7 @@ pub fn criterion_points(c: &Criterion, f: &CriterionFacts) -> Option<f64> {
         return Some(p);
     }
     match &c.rule {
-        Rule::Manual => None,
+        Rule::Manual => f.units,
         Rule::Deductions { .. } => Some(points_of((centi(c.max_points) - centi(f.deducted)).max(0))),
         Rule::Banded { .. } => f.banded,
     }

@@ -81,7 +81,12 @@ fn criteria_points_by_rule() {
     let f = CriterionFacts { by_hand: Some(12.5), deducted: 3.0, ..Default::default() };
     assert_eq!(criterion_points(tickets, &f), Some(12.5), "by hand wins");
     let s = spec("002-performance");
-    assert_eq!(criterion_points(s.criterion("service_attitude").unwrap(), &CriterionFacts::default()), None);
+    let attitude = s.criterion("service_attitude").unwrap();
+    assert_eq!(criterion_points(attitude, &CriterionFacts::default()), None);
+    let f = CriterionFacts { units: Some(8.5), ..Default::default() };
+    assert_eq!(criterion_points(attitude, &f), Some(8.5), "the units' combined points");
+    let f = CriterionFacts { units: Some(8.5), by_hand: Some(9.0), ..Default::default() };
+    assert_eq!(criterion_points(attitude, &f), Some(9.0), "the bureau's hand still wins");
     let speed = s.criterion("response_speed").unwrap();
     let Rule::Banded { bands, .. } = &speed.rule else { panic!() };
     assert_eq!(band_points(bands, 60.0), Some(10.0));

@@ -5,6 +5,7 @@
 
 pub mod facts;
 pub mod templates;
+pub mod units;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;

@@ -6,6 +6,7 @@ pub mod assessment_criteria;
 pub mod assessment_deductions;
 pub mod assessment_history;
 pub mod assessment_templates;
+pub mod assessment_unit_scores;
 pub mod assessments;
 pub mod assets;
 pub mod audit_head;

@@ -28,6 +28,7 @@ mod m0022_payments;
 mod m0023_item_targets;
 mod m0024_approval_files;
 mod m0025_kpi_cover;
+mod m0026_unit_scores;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_item_targets::Migration),
             Box::new(m0024_approval_files::Migration),
             Box::new(m0025_kpi_cover::Migration),
+            Box::new(m0026_unit_scores::Migration),
         ]
     }
 }
