@@ -1511,6 +1511,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kpis/vendor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A vendor's indicators over every contract of it the caller may read (the bureau compares
+         *     vendors; a vendor's manager sees its whole book): the same figures and rules as `/kpis`,
+         *     judged against the strictest of all the contracts' item targets.
+         */
+        get: operations["kpis_vendor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/today": {
         parameters: {
             query?: never;
@@ -10200,6 +10221,8 @@ export interface operations {
                 contract_item_id?: string;
                 /** @description One system the contract covers (default: all of them). */
                 system_id?: string;
+                /** @description One unit's systems of the contract (a unit's users always get their own unit's). */
+                unit_id?: string;
                 /** @description First day, `YYYY-MM-DD` (the bureau's day). */
                 from: string;
                 /** @description Last day, included. */
@@ -10296,6 +10319,8 @@ export interface operations {
                 contract_item_id?: string;
                 /** @description One system the contract covers (default: all of them). */
                 system_id?: string;
+                /** @description One unit's systems of the contract (a unit's users always get their own unit's). */
+                unit_id?: string;
                 /** @description First day, `YYYY-MM-DD` (the bureau's day). */
                 from: string;
                 /** @description Last day, included. */
@@ -10313,6 +10338,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Trend"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    kpis_vendor: {
+        parameters: {
+            query: {
+                /** @description Every contract of this vendor the caller may read. */
+                vendor_id: string;
+                /** @description One system the vendor's contracts cover (default: all of them). */
+                system_id?: string;
+                /** @description One unit's systems (a unit's users always get their own unit's). */
+                unit_id?: string;
+                /** @description First day, `YYYY-MM-DD` (the bureau's day). */
+                from: string;
+                /** @description Last day, included. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiList"];
                 };
             };
             400: {

@@ -1087,6 +1087,7 @@ export default {
     unmeasured: 'Not measured',
     noLevel: 'No level',
     allSystems: 'All systems',
+    allUnits: 'All units',
     allItems: 'All items',
     period: { month: 'This month', quarter: 'This quarter', year: 'This year', custom: 'Custom' },
     sources: { tickets: 'Tickets', availability: 'Availability', inspections: 'Inspections', other: 'Other' },

@@ -1087,6 +1087,7 @@ export default {
     unmeasured: '未测量',
     noLevel: '未分级',
     allSystems: '全部信息系统',
+    allUnits: '全部单位',
     allItems: '全部分项',
     period: { month: '本月', quarter: '本季度', year: '本年', custom: '自定义' },
     sources: { tickets: '工单', availability: '可用性', inspections: '巡检', other: '其他' },

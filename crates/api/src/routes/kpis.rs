@@ -21,7 +21,26 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(catalogue))
         .routes(routes!(target_templates))
         .routes(routes!(trend))
+        .routes(routes!(vendor))
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct VendorKpiParams {
+    /// Every contract of this vendor the caller may read.
+    vendor_id: String,
+    /// One system the vendor's contracts cover (default: all of them).
+    system_id: Option<String>,
+    /// One unit's systems (a unit's users always get their own unit's).
+    unit_id: Option<String>,
+    /// First day, `YYYY-MM-DD` (the bureau's day).
+    #[param(value_type = String)]
+    from: Day,
+    /// Last day, included.
+    #[param(value_type = String)]
+    to: Day,
+}
+as_decoded!(VendorKpiParams);
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -32,6 +51,8 @@ struct KpiParams {
     contract_item_id: Option<String>,
     /// One system the contract covers (default: all of them).
     system_id: Option<String>,
+    /// One unit's systems of the contract (a unit's users always get their own unit's).
+    unit_id: Option<String>,
     /// First day, `YYYY-MM-DD` (the bureau's day).
     #[param(value_type = String)]
     from: Day,
@@ -57,9 +78,11 @@ as_decoded!(KeyParam);
 impl From<KpiParams> for KpiQuery {
     fn from(p: KpiParams) -> KpiQuery {
         KpiQuery {
-            contract_id: p.contract_id,
+            contract_id: Some(p.contract_id),
+            vendor_id: None,
             contract_item_id: p.contract_item_id,
             system_id: p.system_id,
+            unit_id: p.unit_id,
             from: Some(p.from.0),
             to: Some(p.to.0),
         }
@@ -99,6 +122,23 @@ struct Catalogue {
     responses((status = 200, body = KpiList), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn list(State(s): State<AppState>, auth: Auth, Query(p): Query<KpiParams>) -> ApiResult<Json<KpiList>> {
     Ok(Json(KpiList { items: s.app.kpis(&auth.principal, &p.into()).await? }))
+}
+
+/// A vendor's indicators over every contract of it the caller may read (the bureau compares
+/// vendors; a vendor's manager sees its whole book): the same figures and rules as `/kpis`,
+/// judged against the strictest of all the contracts' item targets.
+#[utoipa::path(get, path = "/kpis/vendor", tag = "kpis", operation_id = "kpis_vendor", params(VendorKpiParams),
+    responses((status = 200, body = KpiList), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn vendor(State(s): State<AppState>, auth: Auth, Query(p): Query<VendorKpiParams>) -> ApiResult<Json<KpiList>> {
+    let q = KpiQuery {
+        vendor_id: Some(p.vendor_id),
+        system_id: p.system_id,
+        unit_id: p.unit_id,
+        from: Some(p.from.0),
+        to: Some(p.to.0),
+        ..Default::default()
+    };
+    Ok(Json(KpiList { items: s.app.kpis(&auth.principal, &q).await? }))
 }
 
 /// Every indicator Yunwei computes: key, feature, unit, name and definition in both languages.

@@ -161,4 +161,47 @@ both!(indicators_come_from_the_recorded_facts, |t: TestApp| async move {
     );
     let (s, w) = t.get(&format!("{url}&system_id={}", f.system), &t.admin).await;
     assert_eq!((s, value(&w, "ticket_count")), (StatusCode::OK, Some(4.0)));
+
+    // One unit's systems of the contract; a unit the contract does not serve is named.
+    let (s, w) = t.get(&format!("{url}&unit_id={}", f.unit), &t.admin).await;
+    assert_eq!((s, value(&w, "ticket_count")), (StatusCode::OK, Some(4.0)), "{w}");
+    let (s, e) = t.get(&format!("{url}&unit_id={}", other.unit), &t.admin).await;
+    assert_eq!((s, e["field_errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unit_id")));
+    // A unit's user asking for another unit still reads only its own.
+    let (s, w) = t.get(&format!("{url}&unit_id={}", other.unit), &f.reporter).await;
+    assert_eq!((s, value(&w, "ticket_count")), (StatusCode::OK, Some(4.0)), "{w}");
+
+    // Every contract of a vendor: a second contract of the same vendor adds its tickets.
+    let second = t.system("档案数字化平台", &f.unit).await;
+    t.create(
+        "contracts",
+        json!({"name": "数字化运维合同", "vendor_id": f.vendor, "items": [{
+            "name": "数字化运维", "budget_fen": 1_000_000, "start_date": "2026-01-01", "end_date": "2026-12-31",
+            "system_ids": [second], "sla_policy_id": f.policy}]}),
+    )
+    .await;
+    t.clock.set(bj("2026-11-24T09:00"));
+    let (s, tk) = t
+        .post("/api/v1/tickets", &f.reporter, json!({"system_id": second, "type": "request", "title": "扫描件补录"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{tk}");
+    let vendor_url = format!("/api/v1/kpis/vendor?vendor_id={}&from=2026-11-01&to=2026-11-30", f.vendor);
+    for token in [&t.admin, &f.pm] {
+        let (s, w) = t.get(&vendor_url, token).await;
+        assert_eq!(
+            (s, value(&w, "ticket_count"), value(&w, "request_count")),
+            (StatusCode::OK, Some(5.0), Some(1.0)),
+            "{w}"
+        );
+    }
+    let (_, w) = t.get(&url, &t.admin).await;
+    assert_eq!(value(&w, "ticket_count"), Some(4.0), "the first contract alone");
+    let (s, e) = t.get(&vendor_url, &other.pm).await;
+    assert_eq!(
+        (s, e["field_errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("vendor_id")),
+        "{e}"
+    );
+    let (s, e) = t.get(&format!("{vendor_url}&unit_id={}", other.unit), &t.admin).await;
+    assert_eq!((s, e["field_errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unit_id")));
 });

@@ -49,6 +49,8 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     // A published assessment of tenant B's contract, and a deduction of it.
     ("assessments", "id", "assessment"),
     ("deductions", "deduction_id", "deduction"),
+    // Tenant B's unit, scoring its part of an assessment.
+    ("units", "unit_id", "unit"),
     // A payment recorded on tenant B's contract.
     ("payments", "payment_id", "payment"),
 ];

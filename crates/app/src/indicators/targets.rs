@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use domain::indicators::targets::{KpiTarget, TargetWindow, judge};
 use domain::indicators::{Kpi, KpiScope, Period};
-use domain::registry::Contract;
+use domain::registry::ContractItem;
 
 use super::SOURCES;
 use crate::{App, Result};
@@ -14,9 +14,9 @@ use crate::{App, Result};
 /// The targets that apply to a scope: one item's, or over several items for each indicator and
 /// window the strictest (a contract judged as a whole meets every item's promise only if it
 /// meets the hardest).
-pub(crate) fn applicable(contract: &Contract, item_ids: &[String]) -> Vec<KpiTarget> {
+pub(crate) fn applicable(items: &[ContractItem], item_ids: &[String]) -> Vec<KpiTarget> {
     let mut out: Vec<KpiTarget> = Vec::new();
-    for item in contract.items.iter().filter(|i| item_ids.contains(&i.id)) {
+    for item in items.iter().filter(|i| item_ids.contains(&i.id)) {
         for t in &item.targets {
             match out.iter_mut().find(|o| o.key == t.key && o.per == t.per) {
                 Some(o) if o.op == t.op && t.stricter_than(o) => *o = t.clone(),
