@@ -30,7 +30,7 @@ test.describe('on a phone (390×844)', () => {
     await shot(page, 'mobile-03-systems')
 
     // The other main pages fit as well.
-    for (const name of ['assets', 'contracts', 'assessments', 'units', 'vendors', 'users', 'audit', 'calendars', 'policies']) {
+    for (const name of ['assets', 'contracts', 'assessments', 'reports', 'units', 'vendors', 'users', 'audit', 'calendars', 'policies']) {
       await page.getByTestId('menu-toggle').click()
       await page.getByTestId(`menu-${name}`).click()
       await expect(page.getByTestId('resource-list')).toBeVisible()

@@ -60,6 +60,13 @@ export const router = createRouter({
           component: () => import('@/views/assessments/AssessmentDetailView.vue'),
           meta: { menu: 'assessments' },
         },
+        { path: 'reports', name: 'reports', component: () => import('@/views/reports/ReportsView.vue') },
+        {
+          path: 'reports/:id',
+          name: 'report',
+          component: () => import('@/views/reports/ReportDetailView.vue'),
+          meta: { menu: 'reports' },
+        },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
       ],
     },

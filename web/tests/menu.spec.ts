@@ -13,8 +13,9 @@ describe('the menu follows the role', () => {
   it('keeps unit users and engineers to their work', () => {
     // A unit's clerk: their home page, their reports and their systems; no contracts, vendors,
     // deadline simulator or registry overview.
-    expect(names('unit_user')).toEqual(['home', 'tickets', 'inspections', 'monitoring', 'approvals', 'assessments', 'systems', 'assets'])
+    expect(names('unit_user')).toEqual(['home', 'tickets', 'inspections', 'monitoring', 'approvals', 'assessments', 'reports', 'systems', 'assets'])
     expect(names('engineer')).not.toContain('assessments')
+    expect(names('engineer')).toContain('reports')
     expect(names('engineer')[0]).toBe('home')
     expect(names('engineer')).not.toContain('dashboard')
     expect(names('admin').slice(0, 1)).toEqual(['home'])

@@ -59,6 +59,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "duty", description = "值班安排 / duty shifts"),
         (name = "kpis", description = "考核指标 / indicators (KPIs)"),
         (name = "assessments", description = "考核、申诉与付款 / assessments, appeals and payment"),
+        (name = "reports", description = "定期运维报告 / periodic O&M reports"),
     )
 )]
 struct ApiDoc;
@@ -100,7 +101,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::kpis::router())
         .merge(routes::assessment_templates::router())
         .merge(routes::assessments::router())
-        .merge(routes::payments::router());
+        .merge(routes::payments::router())
+        .merge(routes::reports::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -8,6 +8,7 @@ use crate::{App, Result};
 impl App {
     /// Counts of what the caller may see, as of the bureau's today.
     pub async fn dashboard(&self, p: &Principal) -> Result<Dashboard> {
-        Ok(store::dashboard::summary(&self.store, &p.scope(), crate::bureau_today()).await?)
+        let business_today = crate::bureau_date(self.business_now());
+        Ok(store::dashboard::summary(&self.store, &p.scope(), crate::bureau_today(), business_today).await?)
     }
 }

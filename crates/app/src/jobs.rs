@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use crate::{App, leases};
 
 /// The jobs that run on one server at a time.
-pub const LEASED: [&str; 3] = ["purge_idle_sessions", "inspection_tasks", "ticket_clocks"];
+pub const LEASED: [&str; 4] = ["purge_idle_sessions", "inspection_tasks", "ticket_clocks", "report_drafts"];
 
 /// The lease a job takes.
 pub fn lease_name(job: &str) -> String {
@@ -24,6 +24,7 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let sessions = app.clone();
     let clocks = app.clone();
     let inspections = app.clone();
+    let reports = app.clone();
     let sign_in = app;
     vec![
         // Held leases are renewed, and the others asked for, so a job moves to another server
@@ -53,6 +54,12 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
         every("inspection_tasks", Duration::from_secs(3600), Some(inspections.clone()), shutdown.clone(), move || {
             let app = inspections.clone();
             async move { app.generate_inspection_tasks().await.map(|n| format!("{n} inspection tasks created")) }
+        }),
+        // Drafts of the reports contracts owe, once their periods have ended: hourly is well
+        // inside the days a report has before it is due.
+        every("report_drafts", Duration::from_secs(3600), Some(reports.clone()), shutdown.clone(), move || {
+            let app = reports.clone();
+            async move { app.generate_due_reports().await.map(|n| format!("{n} report drafts written")) }
         }),
         // Breaches are marked, ladders fired and resolved tickets closed within seconds of
         // their moment; what is due is found by query, so a restart loses nothing.

@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod leases;
 pub mod monitoring;
 pub mod payments;
+pub mod reports;
 pub mod sla;
 pub mod systems;
 pub mod tickets;

@@ -18,6 +18,8 @@ pub struct Dashboard {
     pub systems_by_unit: Vec<UnitCount>,
     /// Systems per 等保 level; `level` is null for systems not yet graded.
     pub systems_by_level: Vec<LevelCount>,
+    /// Periodic reports past their due date and not submitted (drafts, or returned).
+    pub reports_overdue: u64,
 }
 
 /// Assets whose warranty or licence/certificate expiry falls in a window from today (each window

@@ -49,6 +49,7 @@ pub mod monitoring;
 pub mod password;
 pub mod payments;
 pub mod registry;
+pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod today;

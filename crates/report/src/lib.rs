@@ -2,6 +2,7 @@
 
 pub mod docx;
 pub mod form;
+pub mod periodic;
 pub mod xlsx;
 
 #[derive(Debug, thiserror::Error)]

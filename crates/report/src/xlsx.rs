@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use crate::ReportError;
 
@@ -45,16 +45,30 @@ impl From<Option<NaiveDate>> for Cell {
 
 /// Writes a single-sheet workbook with a bold, frozen header row and an autofilter.
 pub fn write_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ReportError> {
-    let err = |e: rust_xlsxwriter::XlsxError| ReportError::Render(e.to_string());
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(err)?;
+    fill_sheet(ws, headers, rows)?;
+    wb.save_to_buffer().map_err(err)
+}
+
+pub(crate) fn err(e: rust_xlsxwriter::XlsxError) -> ReportError {
+    ReportError::Render(e.to_string())
+}
+
+/// A bold, frozen header row, the rows under it, columns as wide as their text and an
+/// autofilter over the whole table.
+pub(crate) fn fill_sheet<H: AsRef<str>>(
+    ws: &mut Worksheet,
+    headers: &[H],
+    rows: &[Vec<Cell>],
+) -> Result<(), ReportError> {
     let bold = Format::new().set_bold().set_align(FormatAlign::Center);
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let money = Format::new().set_num_format("#,##0.00");
-    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h.as_ref())).collect();
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(err)?;
+        ws.write_string_with_format(0, c as u16, h.as_ref(), &bold).map_err(err)?;
     }
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -96,7 +110,7 @@ pub fn write_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<
     if !headers.is_empty() {
         ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1).map_err(err)?;
     }
-    wb.save_to_buffer().map_err(err)
+    Ok(())
 }
 
 /// Excel refuses cells over 32 767 characters. Long text (an audit record's before/after of a

@@ -8,7 +8,9 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use crate::entities::{assets, contracts, systems, units, vendors};
 use crate::{Conn, IN_CHUNK, Result};
 
-pub async fn summary(c: &impl Conn, scope: &Scope, today: NaiveDate) -> Result<Dashboard> {
+/// `today` counts the registry (expiring assets); `business_today` judges deadlines (overdue
+/// reports), which follow the business clock.
+pub async fn summary(c: &impl Conn, scope: &Scope, today: NaiveDate, business_today: NaiveDate) -> Result<Dashboard> {
     let db = c.conn();
     let units_n = units::Entity::find().filter(crate::units::visible(scope)).count(db).await?;
     let vendors_n = vendors::Entity::find().filter(crate::vendors::visible(scope)).count(db).await?;
@@ -78,5 +80,6 @@ pub async fn summary(c: &impl Conn, scope: &Scope, today: NaiveDate) -> Result<D
         assets_expiring,
         systems_by_unit,
         systems_by_level,
+        reports_overdue: crate::reports::count_overdue(c, scope, business_today).await?,
     })
 }

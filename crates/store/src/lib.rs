@@ -23,6 +23,7 @@ pub mod monitoring;
 pub mod notifications;
 pub mod payments;
 pub mod quotas;
+pub mod reports;
 mod scope;
 pub mod sessions;
 pub mod sla;

@@ -938,6 +938,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contracts/{id}/report-definitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reports the contract owes: kind, scope, first period, due rule, sections, and whether
+         *     the job writes each period's draft when it ends.
+         */
+        get: operations["reports_definitions"];
+        put?: never;
+        /**
+         * Adds a report the contract owes (the bureau), from a template (`002-monthly` …) or by kind;
+         *     unset fields take the template's, the kind's or the contract's (anchor: its start). One per
+         *     kind and scope (409).
+         */
+        post: operations["reports_create_definition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard": {
         parameters: {
             query?: never;
@@ -1662,6 +1687,251 @@ export interface paths {
         put?: never;
         /** Marks notifications read. */
         post: operations["tickets_read_notifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-definitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replaces a report definition (the bureau); the reports already made keep their own period,
+         *     due date and sections.
+         */
+        put: operations["reports_update_definition"];
+        post?: never;
+        /** Removes a report definition (the bureau); the reports made under it stay. */
+        delete: operations["reports_delete_definition"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reports the caller may see: the bureau and auditors all; a vendor's people their contracts';
+         *     a unit's users the issued ones over their systems. Sort keys: period_start (default), due_on.
+         */
+        get: operations["reports_list"];
+        put?: never;
+        /**
+         * Makes a contract's report for the period of `kind` starting on `start` (a custom range takes
+         *     `end`), over the whole contract, one item or one unit's systems; the draft is written from
+         *     the facts at once, due by the kind's rule on the bureau's working calendar. The bureau or the
+         *     contract's vendor manager; one per contract, kind, scope and first day (409).
+         */
+        post: operations["reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The section catalogue: every section a report can hold, in the default order. */
+        get: operations["reports_sections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seeds' report templates (kind, due rule, sections). */
+        get: operations["reports_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["reports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accepts a submitted report (noting any non-conformities) and issues it: version 1's docx and
+         *     xlsx are written and kept with their SHA-256. The bureau.
+         */
+        post: operations["reports_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/narrative": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Saves the vendor's narrative (工作总结, 存在问题, 下一步计划, 意见建议): the sections sent
+         *     replace theirs. The contract's vendor manager, while the report is a draft or returned.
+         */
+        put: operations["reports_narrative"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as an HTML fragment for the preview (as issued, or written from the facts now). */
+        get: operations["reports_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/reissue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issues an issued report again from the facts as they stand, as the next version, with the
+         *     reason (required); the earlier versions' files stay. The bureau.
+         */
+        post: operations["reports_reissue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/report.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as Word: an issued version's file as issued, or a draft written from the facts now. */
+        get: operations["reports_docx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as a workbook: a sheet per section with the rows behind its figures. */
+        get: operations["reports_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Returns a submitted report to the vendor with a note (required) and the non-conformities
+         *     found, which the period's draft assessments propose as deductions. The bureau.
+         */
+        post: operations["reports_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submits the report to the bureau (every narrative section written, else 422 naming them). */
+        post: operations["reports_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2984,6 +3254,11 @@ export interface components {
             assets_expiring: components["schemas"]["Expiring"];
             /** Format: int64 */
             contracts: number;
+            /**
+             * Format: int64
+             * @description Periodic reports past their due date and not submitted (drafts, or returned).
+             */
+            reports_overdue: number;
             /** Format: int64 */
             systems: number;
             /** @description Systems per 等保 level; `level` is null for systems not yet graded. */
@@ -3071,6 +3346,57 @@ export interface components {
          * @enum {string}
          */
         DeductionStatus: "proposed" | "confirmed" | "dismissed";
+        DefinitionInput: {
+            /** @description `YYYY-MM-DD`; default: the contract's start. */
+            anchor?: string | null;
+            auto?: boolean | null;
+            due?: null | components["schemas"]["DueRule"];
+            kind?: string | null;
+            name?: string | null;
+            scope?: string | null;
+            scope_id?: string | null;
+            /** @description Default: every section of the catalogue. */
+            sections?: string[] | null;
+            /** @description Start from a template (`002-monthly` …); the fields given override it. */
+            template?: string | null;
+        };
+        DefinitionList: {
+            items: components["schemas"]["ReportDefinition"][];
+        };
+        /** @description What a contract owes: one kind of report over one scope, period after period from `anchor`. */
+        DefinitionSpec: {
+            /**
+             * Format: date
+             * @description The first day of the first period; the next periods follow it.
+             */
+            anchor: string;
+            /** @description Drafts are generated when each period ends. */
+            auto: boolean;
+            due: components["schemas"]["DueRule"];
+            kind: components["schemas"]["ReportKind"];
+            name: string;
+            scope: components["schemas"]["ReportScope"];
+            scope_id?: string | null;
+            /** @description Section keys in order (see the section catalogue). */
+            sections: string[];
+        };
+        /** @description When a report is due after its period's last day. */
+        DueRule: {
+            /** Format: int32 */
+            days: number;
+            /** @enum {string} */
+            kind: "working_days";
+        } | {
+            /** Format: int32 */
+            days: number;
+            /** @enum {string} */
+            kind: "days";
+        } | {
+            /** @enum {string} */
+            kind: "months";
+            /** Format: int32 */
+            months: number;
+        };
         DutyShift: {
             contract_id: string;
             /** Format: date-time */
@@ -3194,7 +3520,7 @@ export interface components {
          * @description Facts that propose deductions by themselves.
          * @enum {string}
          */
-        FactSource: "breached_clocks" | "missed_inspections";
+        FactSource: "breached_clocks" | "missed_inspections" | "report_findings" | "half_year_report_findings" | "annual_report_findings";
         FieldErrorBody: {
             field: string;
             message: string;
@@ -3203,6 +3529,23 @@ export interface components {
         FileForm: {
             /** Format: binary */
             file: string;
+        };
+        /** @description A non-conformity (不符合项) the bureau noted in a review. */
+        Finding: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            created_by_name: string;
+            id: string;
+            report_id: string;
+            /** @description 严重不真实: the template's one-off deduction instead of the per-item one. */
+            serious: boolean;
+            text: string;
+        };
+        /** @description A review's non-conformity as sent. */
+        FindingInput: {
+            serious?: boolean;
+            text?: string | null;
         };
         Grade: {
             /**
@@ -3937,6 +4280,12 @@ export interface components {
             en: string;
             zh: string;
         };
+        /** @description The narrative as sent: text per narrative section; a section left out keeps its text. */
+        NarrativeInput: {
+            sections: {
+                [key: string]: string;
+            };
+        };
         NewIntegration: {
             integration: components["schemas"]["Integration"];
             /** @description Shown once: give it to the sender as its bearer token. */
@@ -4627,6 +4976,64 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_Report: {
+            items: {
+                contract_id: string;
+                contract_name: string;
+                /** Format: date-time */
+                created_at: string;
+                /** @description The definition it was generated from; none for one made by hand. */
+                definition_id?: string | null;
+                /**
+                 * Format: date
+                 * @description The last day the vendor may submit it (on the bureau's working calendar).
+                 */
+                due_on: string;
+                /**
+                 * Format: date-time
+                 * @description The first submission: lateness is judged by it, not by a resubmission.
+                 */
+                first_submitted_at?: string | null;
+                id: string;
+                /** Format: date-time */
+                issued_at?: string | null;
+                kind: components["schemas"]["ReportKind"];
+                /** @description The vendor's text per narrative section. */
+                narrative: {
+                    [key: string]: string;
+                };
+                /** @description Not yet submitted and past its due date. */
+                overdue: boolean;
+                /** Format: date */
+                period_end: string;
+                /** Format: date */
+                period_start: string;
+                scope: components["schemas"]["ReportScope"];
+                /** @description The item or the unit of the scope. */
+                scope_id?: string | null;
+                scope_name?: string | null;
+                /** @description The sections in order (keys of the registry). */
+                sections: string[];
+                status: components["schemas"]["ReportStatus"];
+                /** Format: date-time */
+                submitted_at?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                vendor_id: string;
+                /**
+                 * Format: int32
+                 * @description The latest issued version (0 before it is issued).
+                 */
+                version: number;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_System: {
             items: {
                 /**
@@ -5144,6 +5551,138 @@ export interface components {
          * @enum {string}
          */
         RecordType: "a" | "aaaa" | "cname" | "mx" | "txt";
+        ReissueInput: {
+            reason?: string | null;
+        };
+        /** @description A report as stored and shown. */
+        Report: {
+            contract_id: string;
+            contract_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The definition it was generated from; none for one made by hand. */
+            definition_id?: string | null;
+            /**
+             * Format: date
+             * @description The last day the vendor may submit it (on the bureau's working calendar).
+             */
+            due_on: string;
+            /**
+             * Format: date-time
+             * @description The first submission: lateness is judged by it, not by a resubmission.
+             */
+            first_submitted_at?: string | null;
+            id: string;
+            /** Format: date-time */
+            issued_at?: string | null;
+            kind: components["schemas"]["ReportKind"];
+            /** @description The vendor's text per narrative section. */
+            narrative: {
+                [key: string]: string;
+            };
+            /** @description Not yet submitted and past its due date. */
+            overdue: boolean;
+            /** Format: date */
+            period_end: string;
+            /** Format: date */
+            period_start: string;
+            scope: components["schemas"]["ReportScope"];
+            /** @description The item or the unit of the scope. */
+            scope_id?: string | null;
+            scope_name?: string | null;
+            /** @description The sections in order (keys of the registry). */
+            sections: string[];
+            status: components["schemas"]["ReportStatus"];
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            vendor_id: string;
+            /**
+             * Format: int32
+             * @description The latest issued version (0 before it is issued).
+             */
+            version: number;
+        };
+        /** @description A definition as stored. */
+        ReportDefinition: components["schemas"]["DefinitionSpec"] & {
+            contract_id: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A report with what its page shows beside it. */
+        ReportDetail: components["schemas"]["Report"] & {
+            findings: components["schemas"]["Finding"][];
+            history: components["schemas"]["ReportEvent"][];
+            versions: components["schemas"]["ReportVersion"][];
+        };
+        /** @description One step of a report's history. */
+        ReportEvent: {
+            /** @description `created`, `narrative`, `submitted`, `returned`, `issued`, `reissued`. */
+            action: string;
+            actor: string;
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            note?: string | null;
+        };
+        ReportInput: {
+            contract_id?: string | null;
+            /** @description `YYYY-MM-DD`: the last day, for a custom range only. */
+            end?: string | null;
+            kind?: string | null;
+            /** @description `contract` (default), `item` or `unit`. */
+            scope?: string | null;
+            /** @description The item or the unit the scope names. */
+            scope_id?: string | null;
+            /** @description `YYYY-MM-DD`: the first day of the period. */
+            start?: string | null;
+        };
+        /**
+         * @description How long a report's period is.
+         * @enum {string}
+         */
+        ReportKind: "week" | "month" | "quarter" | "half_year" | "year" | "custom";
+        /**
+         * @description What a report covers.
+         * @enum {string}
+         */
+        ReportScope: "contract" | "item" | "unit";
+        /**
+         * @description Where a report stands.
+         * @enum {string}
+         */
+        ReportStatus: "draft" | "submitted" | "returned" | "issued";
+        /** @description A report definition as the seeds ask for it. */
+        ReportTemplate: {
+            due: components["schemas"]["DueRule"];
+            key: string;
+            kind: components["schemas"]["ReportKind"];
+            name: components["schemas"]["Msg"];
+            sections: string[];
+            /** @description Where the seed asks for it. */
+            source: string;
+        };
+        /** @description An issued version: the files as they were issued, with their digests. */
+        ReportVersion: {
+            docx_sha256: string;
+            /** Format: int64 */
+            docx_size: number;
+            /** Format: date-time */
+            issued_at: string;
+            issued_by: string;
+            issued_by_name: string;
+            /** @description Why it was reissued (none for the first). */
+            reason?: string | null;
+            /** Format: int32 */
+            version: number;
+            xlsx_sha256: string;
+            /** Format: int64 */
+            xlsx_size: number;
+        };
         /**
          * @description The service record written on resolving a ticket (处理结果; for incidents also 故障类型、处理方法、
          *     原因、预防措施 and the device model, 002 需求91). The reporter confirms it by confirming the ticket.
@@ -5216,6 +5755,11 @@ export interface components {
             unit?: string | null;
             value?: string | null;
         };
+        /** @description The bureau's review: a note (required to return) and the non-conformities found. */
+        ReviewInput: {
+            findings?: components["schemas"]["FindingInput"][];
+            note?: string | null;
+        };
         /** @enum {string} */
         Role: "admin" | "unit_user" | "vendor_pm" | "engineer" | "auditor";
         RowErrorBody: {
@@ -5265,6 +5809,16 @@ export interface components {
              * @description 权重 as printed (40 for 40 %); informative: the points decide.
              */
             weight_percent?: number | null;
+        };
+        /** @description A section type of the catalogue, as the API lists it. */
+        SectionInfo: {
+            key: string;
+            name: components["schemas"]["Msg"];
+            /** @description Written by the vendor rather than from the facts. */
+            narrative: boolean;
+        };
+        SectionList: {
+            items: components["schemas"]["SectionInfo"][];
         };
         SimulateInput: {
             /** @description The calendar to count in (default: the policy's). */
@@ -5490,6 +6044,9 @@ export interface components {
          * @enum {string}
          */
         TemplateKind: "application" | "database" | "server" | "network" | "security" | "video_conference" | "machine_room" | "website" | "other";
+        TemplateList: {
+            items: components["schemas"]["ReportTemplate"][];
+        };
         /** @description A 考核表: what is scored and what the score costs. */
         TemplateSpec: {
             /**
@@ -8752,6 +9309,92 @@ export interface operations {
             };
         };
     };
+    reports_definitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefinitionList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_create_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDefinition"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     dashboard_summary: {
         parameters: {
             query?: never;
@@ -10805,6 +11448,647 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadResult"];
+                };
+            };
+        };
+    };
+    reports_update_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDefinition"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_delete_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: period_start, due_on. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                contract_id?: string;
+                /** @description draft, submitted, returned, issued */
+                status?: string;
+                /** @description week, month, quarter, half_year, year, custom */
+                kind?: string;
+                /** @description Only those not submitted by their due date. */
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Report"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_sections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionList"];
+                };
+            };
+        };
+    };
+    reports_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+        };
+    };
+    reports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_narrative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NarrativeInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_reissue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReissueInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_docx: {
+        parameters: {
+            query?: {
+                /** @description An issued version (default: the latest; a report not issued is written from the facts now). */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_xlsx: {
+        parameters: {
+            query?: {
+                /** @description An issued version (default: the latest; a report not issued is written from the facts now). */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    reports_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
                 };
             };
         };

@@ -19,6 +19,7 @@ pub mod kpis;
 pub mod monitoring;
 pub mod payments;
 mod registry;
+pub mod reports;
 pub mod sla;
 pub mod systems;
 pub mod tickets;

@@ -27,6 +27,7 @@ mod payments;
 mod query_params;
 mod reach;
 mod registry;
+mod reports;
 mod sign_in;
 mod sla;
 mod sweep_common;

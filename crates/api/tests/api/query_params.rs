@@ -27,6 +27,8 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ("/api/v1/approvals", "status", "pending"),
     ("/api/v1/assessments/{id}/deductions", "status", "confirmed"),
     ("/api/v1/assessments", "status", "published"),
+    ("/api/v1/reports", "status", "issued"),
+    ("/api/v1/reports", "kind", "month"),
     ("/api/v1/inspection-tasks", "status", "pending"),
     ("/api/v1/approvals", "kind", "maintenance_window"),
     ("/api/v1/monitors", "kind", "http"),

@@ -53,6 +53,9 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     ("units", "unit_id", "unit"),
     // A payment recorded on tenant B's contract.
     ("payments", "payment_id", "payment"),
+    // A periodic report of tenant B's contract, and a report it owes.
+    ("reports", "id", "report"),
+    ("report-definitions", "id", "report_definition"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -321,7 +324,7 @@ pub async fn world(t: &TestApp) -> World {
     let unit_a = t.unit("甲单位").await;
     let sys_a = t.system("甲系统", &unit_a).await;
     let vendor_1 = t.vendor("供应商一").await;
-    t.contract("合同一", &vendor_1, &[&sys_a]).await;
+    let contract_a = t.contract("合同一", &vendor_1, &[&sys_a]).await;
     let ua = t.user("ua", "unit_user", Some(&unit_a), None).await;
     let pm1 = t.user("pm1", "vendor_pm", None, Some(&vendor_1)).await;
     let eng1 = t.user("eng1", "engineer", None, Some(&vendor_1)).await;
@@ -331,6 +334,7 @@ pub async fn world(t: &TestApp) -> World {
     a.insert("unit", unit_a);
     a.insert("system", sys_a);
     a.insert("vendor", vendor_1);
+    a.insert("contract", contract_a);
 
     let unit = t.unit("乙单位").await;
     let system = t.system("乙系统", &unit).await;
@@ -459,6 +463,26 @@ pub async fn world(t: &TestApp) -> World {
         json!({"paid_on": "2026-01-15", "amount_fen": 1, "voucher": "记-001"}),
     )
     .await);
+    let report = id(&created(
+        t,
+        "/api/v1/reports",
+        json!({"contract_id": id(&contract), "kind": "month", "start": "2026-01-01"}),
+    )
+    .await);
+    let report_definition = id(&created(
+        t,
+        &format!("/api/v1/contracts/{}/report-definitions", id(&contract)),
+        json!({"template": "001-quarterly", "auto": false}),
+    )
+    .await);
+    // Issued, so that its files have a version 1.
+    let narrative = json!({"sections": {"summary": "正常", "problems": "无", "plan": "继续", "suggestions": "无"}});
+    let (s, v) = t.put(&format!("/api/v1/reports/{report}/narrative"), &pm2, narrative).await;
+    assert_eq!(s, StatusCode::OK, "narrative: {v}");
+    let (s, v) = t.post(&format!("/api/v1/reports/{report}/submit"), &pm2, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "submit: {v}");
+    let (s, v) = t.post(&format!("/api/v1/reports/{report}/accept"), &t.admin, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "accept: {v}");
     let calendar = id(&created(t, "/api/v1/calendars", calendar_body("数据局工作日历")).await);
     let holiday_set = id(&created(t, "/api/v1/holiday-sets", json!({"code": "sweep", "name": "扫描用节假日"})).await);
     for (k, v) in [
@@ -491,6 +515,8 @@ pub async fn world(t: &TestApp) -> World {
         ("assessment", assessment),
         ("deduction", deduction),
         ("payment", payment),
+        ("report", report),
+        ("report_definition", report_definition),
         ("criterion", "staffing".to_string()),
     ] {
         b.insert(k, v);
@@ -520,6 +546,11 @@ pub fn plausible_body(spec: &Value, op: &Op, w: &World) -> Option<Value> {
         "assessments_rule_deduction" | "assessments_rule_all" => json!({"confirmed": true}),
         "assessment_templates_copy" => json!({"key": "sweep-copy"}),
         "payments_record" => json!({"paid_on": "2026-01-20", "amount_fen": 1, "voucher": "记-002"}),
+        "reports_create" => json!({"contract_id": w.a("contract"), "kind": "month", "start": "2026-02-01"}),
+        "reports_narrative" => json!({"sections": {"summary": "本月工作正常"}}),
+        "reports_return" => json!({"note": "请补充", "findings": [{"text": "数据不全"}]}),
+        "reports_reissue" => json!({"reason": "复核"}),
+        "reports_create_definition" | "reports_update_definition" => json!({"template": "002-monthly", "auto": false}),
         "assessment_templates_update" => json!({"name": "考核表", "appeal_days": 5,
             "sections": [{"name": "服务", "criteria": [{"key": "all", "name": "综合", "max_points": 100, "rule": {"kind": "manual"}}]}],
             "grades": [{"min": 0, "name": "合格", "pay": {"kind": "full"}}]}),

@@ -2,8 +2,7 @@
 //! indicators (with the distribution behind them), deductions proposed from facts.
 
 use domain::assessments::{
-    Assessment, AssessmentInput, AssessmentStatus, Deduction, DeductionStatus, FactSource, MAX_PROPOSALS, Rule,
-    ScoredBy, band_points, parse_date,
+    Assessment, AssessmentInput, AssessmentStatus, FactSource, MAX_PROPOSALS, Rule, ScoredBy, band_points, parse_date,
 };
 use domain::indicators::{Kpi, KpiScope, Period};
 use domain::tickets::indicators::metric_zh;
@@ -11,6 +10,7 @@ use domain::{FieldError, Principal, Scope};
 use serde_json::json;
 use store::assessments::{AssessmentRow, CriterionRow};
 
+use super::findings::Proposal;
 use crate::indicators::contract_scope;
 use crate::{App, AppError, Result, audit};
 
@@ -73,27 +73,13 @@ impl App {
             let (auto_points, evidence) = match &c.rule {
                 Rule::Manual => (None, json!({})),
                 Rule::Banded { indicator, bands } => self.banded(&scope, &kpis, indicator, bands).await?,
-                Rule::Deductions { points_each, source, .. } => match source {
+                Rule::Deductions { points_each, serious_points, source } => match source {
                     None => (None, json!({})),
                     Some(s) => {
                         let (total, found) = self.proposals(&scope, *s, now).await?;
                         let evidence = json!({"source": s.as_str(), "total": total, "proposed": found.len()});
-                        deductions.extend(found.into_iter().map(|(subject_type, subject_id, part, title)| Deduction {
-                            id: store::new_id(),
-                            assessment_id: id.clone(),
-                            criterion_key: c.key.clone(),
-                            source: s.as_str().to_string(),
-                            subject_type: Some(subject_type.to_string()),
-                            subject_id: Some(subject_id),
-                            subject_part: Some(part),
-                            title,
-                            points: *points_each,
-                            status: DeductionStatus::Proposed,
-                            note: None,
-                            decided_by: None,
-                            decided_at: None,
-                            created_at: now,
-                        }));
+                        let points = (*points_each, *serious_points);
+                        deductions.extend(found.into_iter().map(|f| f.deduction(&id, &c.key, *s, points, now)));
                         (None, evidence)
                     }
                 },
@@ -188,14 +174,15 @@ impl App {
         Ok((value.and_then(|v| band_points(bands, v)), evidence))
     }
 
-    /// The facts that propose deductions, at most `MAX_PROPOSALS`, and how many there are:
-    /// (subject type, subject id, part, title).
+    /// The facts that propose deductions, at most `MAX_PROPOSALS`, and how many there are.
     async fn proposals(
         &self,
         scope: &KpiScope,
         source: FactSource,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(u64, Vec<(&'static str, String, String, String)>)> {
+    ) -> Result<(u64, Vec<Proposal>)> {
+        let proposal =
+            |subject_type, subject_id, part, title| Proposal { subject_type, subject_id, part, title, serious: false };
         Ok(match source {
             FactSource::BreachedClocks => {
                 let (total, clocks) =
@@ -204,7 +191,7 @@ impl App {
                     .into_iter()
                     .map(|c| {
                         let title = format!("{} {}：{}超时", c.number, c.title, metric_zh(&c.metric));
-                        ("ticket", c.ticket_id, c.metric, title)
+                        proposal("ticket", c.ticket_id, c.metric, title)
                     })
                     .collect();
                 (total, found)
@@ -217,10 +204,17 @@ impl App {
                     .map(|t| {
                         let what = if t.done { "逾期完成" } else { "未完成" };
                         let title = format!("{} {} 巡检{what}", t.system_name, t.scheduled_for);
-                        ("inspection_task", t.task_id, String::new(), title)
+                        proposal("inspection_task", t.task_id, String::new(), title)
                     })
                     .collect();
                 (total, found)
+            }
+            FactSource::ReportFindings | FactSource::HalfYearReportFindings | FactSource::AnnualReportFindings => {
+                let (from, to) = (scope.period.from, scope.period.to);
+                let kinds = super::findings::kinds_of(source);
+                let found = store::reports::contract_findings(&self.store, &scope.contract_id, kinds, from, to).await?;
+                let total = found.len() as u64;
+                (total, found.iter().take(MAX_PROPOSALS as usize).map(super::findings::proposal).collect())
             }
         })
     }

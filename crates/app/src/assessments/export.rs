@@ -3,7 +3,7 @@
 //! appendix; xlsx or docx.
 
 use domain::Principal;
-use domain::assessments::{Assessment, DeductionStatus, HistoryEntry, Rule};
+use domain::assessments::{Assessment, DeductionStatus, FactSource, HistoryEntry, Rule};
 use domain::list::ListQuery;
 use report::form::{Form, FormTable};
 use report::xlsx::Cell;
@@ -186,10 +186,8 @@ impl App {
                 .iter()
                 .map(|d| {
                     let source = match d.source.as_str() {
-                        "manual" => "考核人录入",
-                        "breached_clocks" => "工单超时",
-                        "missed_inspections" => "巡检未按时完成",
-                        other => other,
+                        "manual" => "考核人录入".to_string(),
+                        other => FactSource::parse(other).map_or(other.to_string(), |s| s.label().zh),
                     };
                     vec![
                         names(&d.criterion_key).into(),

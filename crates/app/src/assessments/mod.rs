@@ -12,6 +12,7 @@
 mod appeals;
 mod draft;
 mod export;
+pub(crate) mod findings;
 mod flow;
 mod publish;
 mod templates;

@@ -4,6 +4,7 @@
 //! with a handful of interruptions: per-system reads are cheap.
 
 use domain::indicators::{Kpi, KpiPart, KpiScope};
+use domain::monitoring::availability::Availability;
 use domain::monitoring::indicators::defs;
 use domain::tickets::DEFAULT_COUNTED_CAUSES;
 
@@ -26,7 +27,9 @@ struct Measured {
     interruptions: u64,
 }
 
-async fn compute_all(app: &App, s: &KpiScope) -> Result<Vec<Kpi>> {
+/// Each system of the scope (one unit's, where the scope names a unit) with its availability
+/// over the period, measured as its availability page measures it.
+pub(crate) async fn system_availabilities(app: &App, s: &KpiScope) -> Result<Vec<(String, Availability)>> {
     let mut ids: Vec<String> = match &s.system_id {
         Some(id) => vec![id.clone()],
         None => s.system_ids.clone(),
@@ -36,24 +39,36 @@ async fn compute_all(app: &App, s: &KpiScope) -> Result<Vec<Kpi>> {
     }
     let (from, to) = s.period.instants();
     let now = app.business_now();
-    let mut systems = Vec::with_capacity(ids.len());
-    for id in &ids {
-        let item = s.system_items.iter().find(|i| &i.system_id == id);
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let item = s.system_items.iter().find(|i| i.system_id == id);
         let counted = item
             .and_then(|i| s.counted_causes.iter().find(|(it, _)| *it == i.item_id))
             .map_or(DEFAULT_COUNTED_CAUSES.to_vec(), |(_, c)| c.clone());
         let target = item.and_then(|i| i.availability_target).map(|t| t / 100.0);
-        let a = app.recorded_availability(id, from, to, counted, target).await?.over(from, to, now);
-        let counted_cuts: Vec<i64> = a.interruptions.iter().map(|v| v.counted_seconds).filter(|s| *s > 0).collect();
-        systems.push(Measured {
-            id: id.clone(),
-            availability: a.availability,
-            below_target: matches!((a.availability, target), (Some(v), Some(t)) if v < t),
-            downtime_s: a.downtime_seconds,
-            longest_s: counted_cuts.iter().copied().max().unwrap_or(0),
-            interruptions: counted_cuts.len() as u64,
-        });
+        let a = app.recorded_availability(&id, from, to, counted, target).await?.over(from, to, now);
+        out.push((id, a));
     }
+    Ok(out)
+}
+
+async fn compute_all(app: &App, s: &KpiScope) -> Result<Vec<Kpi>> {
+    let measured_all = system_availabilities(app, s).await?;
+    let ids: Vec<String> = measured_all.iter().map(|(id, _)| id.clone()).collect();
+    let systems: Vec<Measured> = measured_all
+        .into_iter()
+        .map(|(id, a)| {
+            let counted_cuts: Vec<i64> = a.interruptions.iter().map(|v| v.counted_seconds).filter(|s| *s > 0).collect();
+            Measured {
+                id,
+                availability: a.availability,
+                below_target: matches!((a.availability, a.target), (Some(v), Some(t)) if v < t),
+                downtime_s: a.downtime_seconds,
+                longest_s: counted_cuts.iter().copied().max().unwrap_or(0),
+                interruptions: counted_cuts.len() as u64,
+            }
+        })
+        .collect();
     let names = store::systems::names(app.store(), &ids).await?;
     let part = |m: &Measured, value: f64| KpiPart {
         label: names.get(&m.id).cloned().unwrap_or_default(),

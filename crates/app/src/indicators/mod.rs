@@ -11,6 +11,7 @@ mod scope;
 mod targets;
 mod tickets;
 
+pub(crate) use availability::system_availabilities;
 pub(crate) use scope::contract_scope;
 
 use std::future::Future;

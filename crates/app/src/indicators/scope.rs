@@ -14,7 +14,7 @@ use crate::{App, AppError, Result};
 
 impl App {
     /// The scope a caller asks for, checked, and the targets that judge it.
-    pub(super) async fn checked_scope(&self, p: &Principal, q: &KpiQuery) -> Result<(KpiScope, Vec<KpiTarget>)> {
+    pub(crate) async fn checked_scope(&self, p: &Principal, q: &KpiQuery) -> Result<(KpiScope, Vec<KpiTarget>)> {
         if p.role == Role::Engineer {
             return Err(AppError::Forbidden);
         }

@@ -133,7 +133,7 @@ fn performance_002() -> TemplateSpec {
                         "运维服务期半年提交半年度报告",
                         10.0,
                         "记录情况不真实、不完整、不准确的，每有1个不符合项，扣1分；如存在严重不真实的情况，可一次性扣除5分,本条目扣完为止。",
-                        deductions(1.0, Some(5.0), None),
+                        deductions(1.0, Some(5.0), Some(FactSource::HalfYearReportFindings)),
                     ),
                     criterion(
                         "annual_report",
@@ -141,7 +141,7 @@ fn performance_002() -> TemplateSpec {
                         "运维服务期结束1个月内提交运维年度报告",
                         10.0,
                         "记录情况不真实、不完整、不准确的，每有1个不符合项，扣1分；如存在严重不真实的情况，可一次性扣除10分,本条目扣完为止。",
-                        deductions(1.0, Some(10.0), None),
+                        deductions(1.0, Some(10.0), Some(FactSource::AnnualReportFindings)),
                     ),
                 ],
             ),

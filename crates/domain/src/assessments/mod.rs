@@ -52,6 +52,12 @@ text_enum!(
         BreachedClocks = "breached_clocks" / "超时的 SLA 时限" / "breached SLA clocks",
         /// Each inspection task not done by its due time.
         MissedInspections = "missed_inspections" / "未按时完成的巡检" / "missed inspections",
+        /// Each non-conformity the bureau noted reviewing a periodic report of the period.
+        ReportFindings = "report_findings" / "定期报告的不符合项" / "non-conformities in periodic reports",
+        /// … of a half-year report only.
+        HalfYearReportFindings = "half_year_report_findings" / "半年度报告的不符合项" / "non-conformities in half-year reports",
+        /// … of an annual report only.
+        AnnualReportFindings = "annual_report_findings" / "年度报告的不符合项" / "non-conformities in annual reports",
     }
 );
 

@@ -502,3 +502,22 @@ pub async fn finals(c: &impl Conn, contract_id: &str) -> Result<Vec<AssessmentRo
         .map(row)
         .collect()
 }
+
+/// The contract's drafts whose period holds `from`–`to`: where a fact found later (a report's
+/// non-conformity) is proposed.
+pub async fn drafts_covering(
+    c: &impl Conn,
+    contract_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<AssessmentRow>> {
+    let rows = a::Entity::find()
+        .filter(a::Column::ContractId.eq(contract_id))
+        .filter(a::Column::Status.eq(AssessmentStatus::Draft.as_str()))
+        .filter(a::Column::PeriodFrom.lte(from))
+        .filter(a::Column::PeriodTo.gte(to))
+        .order_by_asc(a::Column::Id)
+        .all(c.conn())
+        .await?;
+    rows.into_iter().map(row).collect()
+}

@@ -29,6 +29,7 @@ mod m0023_item_targets;
 mod m0024_approval_files;
 mod m0025_kpi_cover;
 mod m0026_unit_scores;
+mod m0027_reports;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_approval_files::Migration),
             Box::new(m0025_kpi_cover::Migration),
             Box::new(m0026_unit_scores::Migration),
+            Box::new(m0027_reports::Migration),
         ]
     }
 }
