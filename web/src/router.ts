@@ -63,7 +63,7 @@ export const router = createRouter({
         { path: 'reports', name: 'reports', component: () => import('@/views/reports/ReportsView.vue') },
         {
           path: 'reports/:id',
-          name: 'report',
+          name: 'periodic-report',
           component: () => import('@/views/reports/ReportDetailView.vue'),
           meta: { menu: 'reports' },
         },

@@ -38,6 +38,9 @@ struct Args {
     /// Only generate (to inspect query plans by hand, then `--reuse`).
     #[arg(long)]
     generate_only: bool,
+    /// Vendors, each with one contract (10 of 40 systems; 2 of 200 for the report benchmark).
+    #[arg(long, default_value_t = registry::VENDORS)]
+    vendors: usize,
     /// Measure only the rows whose name contains this (e.g. `kpis`).
     #[arg(long)]
     only: Option<String>,
@@ -47,7 +50,7 @@ struct Args {
 async fn main() -> Result<()> {
     let args = Args::parse();
     let app =
-        app::App::open(&args.database_url, app::AppConfig::default()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        app::App::open(&args.database_url, config(&args.database_url)?).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let backend = app.backend_name();
     eprintln!("backend: {backend}");
     let mut generated = None;
@@ -58,7 +61,7 @@ async fn main() -> Result<()> {
             bail!("the database is not empty; give a fresh one, or --reuse to measure it again");
         }
         let t = std::time::Instant::now();
-        let reg = registry::Registry::create(&app).await?;
+        let reg = registry::Registry::create(&app, args.vendors).await?;
         eprintln!(
             "registry: {} systems, {} contract items, in {:.1} s",
             reg.systems.len(),
@@ -114,4 +117,15 @@ async fn main() -> Result<()> {
         println!("| {} tickets, {} callers at once | {par:.0} |", args.create, args.tasks);
     }
     Ok(())
+}
+
+/// Issued reports keep their files in the data directory: a fresh one beside the database
+/// (a temporary one for PostgreSQL).
+fn config(url: &str) -> Result<app::AppConfig> {
+    let dir = match url.strip_prefix("sqlite://").and_then(|p| p.split('?').next()).map(std::path::Path::new) {
+        Some(db) => db.with_extension("files"),
+        None => std::env::temp_dir().join(format!("bench-tickets-files-{}", std::process::id())),
+    };
+    app::files::private_dir(&dir)?;
+    Ok(app::AppConfig { data_dir: Some(dir), ..app::AppConfig::default() })
 }

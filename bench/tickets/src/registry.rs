@@ -16,9 +16,9 @@ use serde_json::Value;
 pub const PASSWORD: &str = "Bench#2026-tickets";
 pub const UNITS: usize = 40;
 pub const SYSTEMS_PER_UNIT: usize = 10;
+/// Vendors by default: 10 contracts of 40 systems. `--vendors 2` makes two contracts of 200
+/// systems each (the periodic-report benchmark's contract).
 pub const VENDORS: usize = 10;
-/// Units served by one vendor; each vendor's contract has one item per two units.
-const UNITS_PER_VENDOR: usize = UNITS / VENDORS;
 
 /// A contract item with what a ticket under it needs.
 pub struct Item {
@@ -43,6 +43,8 @@ pub struct Registry {
     pub admin: Principal,
     /// The user of the first unit (the busiest one in the generated data).
     pub unit_user: Principal,
+    /// The first vendor's project manager.
+    pub pm: Principal,
     /// An engineer of the first vendor (the busiest one).
     pub engineer: Principal,
     pub systems: Vec<Sys>,
@@ -101,7 +103,12 @@ fn e(e: app::AppError) -> anyhow::Error {
 
 impl Registry {
     /// Creates the registry in an empty database.
-    pub async fn create(app: &App) -> Result<Registry> {
+    /// `vendors` divides the units into contracts of two units per item (2, 4, 10 or 20).
+    pub async fn create(app: &App, vendors: usize) -> Result<Registry> {
+        if vendors == 0 || !UNITS.is_multiple_of(2 * vendors) {
+            return Err(anyhow!("--vendors must divide {} units into pairs: 2, 4, 10 or 20", UNITS));
+        }
+        let units_per_vendor = UNITS / vendors;
         app.bootstrap_admin("admin", PASSWORD).await.map_err(e)?;
         let admin = principal(app, "admin").await?;
         let p = &admin;
@@ -134,7 +141,7 @@ impl Registry {
         let today = app::bureau_today();
         let start = today - Duration::days(3 * 366 + 30);
         let end = today + Duration::days(365);
-        for v in 0..VENDORS {
+        for v in 0..vendors {
             let vendor = app
                 .create_vendor(
                     p,
@@ -157,9 +164,9 @@ impl Registry {
                     .await
                     .map_err(e)?;
             }
-            let items = (0..UNITS_PER_VENDOR / 2)
+            let items = (0..units_per_vendor / 2)
                 .map(|k| {
-                    let first = (v * UNITS_PER_VENDOR + 2 * k) * SYSTEMS_PER_UNIT;
+                    let first = (v * units_per_vendor + 2 * k) * SYSTEMS_PER_UNIT;
                     // One item in four runs on working hours.
                     let policy = if k == 1 && v % 2 == 0 { &working_hours } else { &round_the_clock };
                     ContractItemInput {
@@ -191,6 +198,7 @@ impl Registry {
         let admin = principal(app, "admin").await?;
         let unit_user = principal(app, &unit_user_name(0)).await?;
         let engineer = principal(app, &engineer_name(0, 0)).await?;
+        let pm = principal(app, "pm01").await?;
         let all = ListQuery::default().unpaged();
         let unit_users: Vec<_> = app
             .list_users(&admin, &all, &Default::default())
@@ -234,6 +242,6 @@ impl Registry {
                 systems.len()
             ));
         }
-        Ok(Registry { admin, unit_user, engineer, systems, items, contracts: contract_ids })
+        Ok(Registry { admin, unit_user, engineer, pm, systems, items, contracts: contract_ids })
     }
 }

@@ -98,6 +98,8 @@ pub struct App {
     effects: approvals::Effects,
     /// Which shared work this server holds.
     leases: leases::Leases,
+    /// The fonts report charts are drawn with, loaded at the first chart.
+    chart_fonts: std::sync::Arc<std::sync::OnceLock<report::periodic::chart::ChartFonts>>,
 }
 
 impl App {
@@ -115,6 +117,7 @@ impl App {
             sources: inspections::auto::Sources::standard(),
             monitors: monitoring::Runner::default(),
             leases: leases::Leases::default(),
+            chart_fonts: std::sync::Arc::default(),
         })
     }
 

@@ -106,7 +106,9 @@ both!(a_months_report_holds_the_indicators, |t: TestApp| async move {
     assert!(styles.contains("黑体") && styles.contains("Heading 1"), "黑体 headings");
     let fonts_declared = styles.contains("仿宋") || doc.contains("仿宋");
     assert!(fonts_declared, "仿宋 body");
-    let footer = zip_names(&docx).into_iter().find(|n| n.starts_with("word/footer")).expect("a footer part");
+    let names = zip_names(&docx);
+    assert!(names.iter().any(|n| n.starts_with("word/media/") && n.ends_with(".png")), "a chart picture: {names:?}");
+    let footer = names.into_iter().find(|n| n.starts_with("word/footer")).expect("a footer part");
     assert!(zip_part(&docx, &footer).contains("PAGE"), "page numbers");
 
     let (s, _, xlsx) = t.download(&format!("/api/v1/reports/{rid}/report.xlsx"), &f.pm).await;
@@ -126,6 +128,7 @@ both!(a_months_report_holds_the_indicators, |t: TestApp| async move {
     let preview = String::from_utf8(preview).unwrap();
     assert_eq!(s, StatusCode::OK);
     assert!(preview.contains("共受理工单 3 张") && preview.contains("<section"), "{preview}");
+    assert!(preview.contains("<svg") && preview.contains("工单按类型"), "the chart, drawn in the preview");
 
     // Nobody else's: another vendor's manager, a unit that the contract does not serve.
     let other = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "b-").await;

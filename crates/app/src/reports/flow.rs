@@ -145,7 +145,7 @@ impl App {
         let name = self.person_name(p).await?;
         let doc = self.report_document(r, Some((version, now))).await?;
         let render = |e: report::ReportError| AppError::internal_from("writing the report", e);
-        let docx = report::periodic::write_docx(&doc).map_err(render)?;
+        let docx = report::periodic::write_docx(&doc, self.chart_fonts()).map_err(render)?;
         let xlsx = report::periodic::write_xlsx(&doc).map_err(render)?;
         let html = report::periodic::write_html(&doc);
         let v = ReportVersion {

@@ -81,6 +81,7 @@ impl App {
         };
         let facts = Facts {
             report: r.clone(),
+            query: q.clone(),
             contract: contract.clone(),
             scope,
             kpis,
@@ -101,7 +102,7 @@ impl App {
                 },
             });
         }
-        // A draft is dated by its last change: the same facts give the same file.
+        // A draft is dated by its last change, not by when it was downloaded.
         let made_at = issued.map_or(r.updated_at, |(_, at)| at);
         Ok(Document { title: format!("{} {}", contract.name, title(r.kind)), cover, mark, sections, made_at })
     }

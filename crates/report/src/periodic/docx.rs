@@ -5,11 +5,12 @@
 //! in the page numbers on opening.
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Footer, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts, Shading, Style,
-    StyleType, Table as DocTable, TableCell, TableLayoutType, TableOfContents, TableOfContentsItem, TableRow,
+    AlignmentType, BreakType, Docx, Footer, LineSpacing, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading,
+    Style, StyleType, Table as DocTable, TableCell, TableLayoutType, TableOfContents, TableOfContentsItem, TableRow,
     WidthType,
 };
 
+use super::chart::{self, ChartFonts};
 use super::{Block, Document, Table};
 use crate::ReportError;
 use crate::docx::{cell_text, pack};
@@ -127,8 +128,21 @@ fn cover(mut doc: Docx, d: &Document) -> Docx {
     doc.add_paragraph(page_break())
 }
 
-/// The document as a .docx file.
-pub fn write_docx(d: &Document) -> Result<Vec<u8>, ReportError> {
+/// A chart as an inline picture the width of the text.
+fn picture(png: Vec<u8>, n: usize) -> Paragraph {
+    let (w_px, h_px) = ((chart::WIDTH * 2.0) as u32, (chart::HEIGHT * 2.0) as u32);
+    // Twips to EMU: 635 each.
+    let w = TEXT_W as u32 * 635;
+    let h = (f64::from(w) * f64::from(chart::HEIGHT) / f64::from(chart::WIDTH)) as u32;
+    let mut pic = Pic::new_with_dimensions(png, w_px, h_px).size(w, h);
+    // Numbered per document, not from docx-rs's process-wide counter.
+    pic.id = format!("rIdYwChart{n}");
+    Paragraph::new().add_run(Run::new().add_image(pic)).align(AlignmentType::Center)
+}
+
+/// The document as a .docx file, its charts drawn with `fonts`.
+pub fn write_docx(d: &Document, chart_fonts: &ChartFonts) -> Result<Vec<u8>, ReportError> {
+    let mut charts = 0;
     let footer = Footer::new().add_paragraph(
         Paragraph::new()
             .add_run(run("— ", TABLE, 28))
@@ -145,9 +159,9 @@ pub fn write_docx(d: &Document) -> Result<Vec<u8>, ReportError> {
         .add_style(heading_style("Heading2", "Heading 2", 1, 28))
         .footer(footer);
     doc = cover(doc, d);
-    // The contents list the chapters under bookmarks of our own naming (docx-rs's automatic
-    // list numbers them from a process-wide counter, so the same report would differ byte for
-    // byte); Word and WPS fill in the page numbers when the file is opened.
+    // The contents list the chapters under bookmarks of our own naming, numbered per document
+    // (docx-rs's automatic list numbers them from a process-wide counter); Word and WPS fill in
+    // the page numbers when the file is opened.
     let toc =
         d.sections.iter().enumerate().fold(TableOfContents::new().heading_styles_range(1, 2).dirty(), |toc, (i, s)| {
             toc.add_item(
@@ -178,6 +192,10 @@ pub fn write_docx(d: &Document) -> Result<Vec<u8>, ReportError> {
                     t.split('\n').filter(|l| !l.trim().is_empty()).fold(doc, |d, l| d.add_paragraph(paragraph(l)))
                 }
                 Block::Empty(t) => doc.add_paragraph(paragraph(t)),
+                Block::Chart(c) => {
+                    charts += 1;
+                    doc.add_paragraph(picture(chart_fonts.png(c)?, charts))
+                }
                 Block::Figures(f) => doc.add_table(figures(f)).add_paragraph(Paragraph::new()),
                 Block::Table(t) => {
                     if let Some(c) = &t.caption {

@@ -73,6 +73,12 @@ pub fn write_html(d: &Document) -> String {
                     out.push_str("</dl>");
                 }
                 Block::Table(t) => table(&mut out, t),
+                // Our own SVG, every text in it escaped.
+                Block::Chart(c) => {
+                    out.push_str("<figure class=\"rp-chart\">");
+                    out.push_str(&c.svg());
+                    out.push_str("</figure>");
+                }
             }
         }
         out.push_str("</section>");

@@ -3,6 +3,7 @@
 //! docx (the paper the bureau files), xlsx (one sheet per section, the rows behind every number)
 //! and HTML (the preview in the browser), so the three never disagree.
 
+pub mod chart;
 mod docx;
 mod html;
 mod xlsx;
@@ -23,8 +24,8 @@ pub struct Document {
     /// Shown on the cover and the preview when the report is not issued (草稿 …).
     pub mark: Option<String>,
     pub sections: Vec<Section>,
-    /// When the document was made (its files' properties say so): the same facts written
-    /// again give the same bytes.
+    /// When the document was made, as its files' properties say: the issue time, or a draft's
+    /// last change — not the moment it was rendered.
     pub made_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -51,6 +52,8 @@ pub enum Block {
     Table(Table),
     /// Said when a section has nothing to show (“本期无工单”).
     Empty(String),
+    /// A picture of figures the section also gives in a table or its sheet.
+    Chart(chart::Chart),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +80,7 @@ impl Section {
         for b in &self.blocks {
             match b {
                 Block::Heading(s) | Block::Text(s) | Block::Empty(s) => out.push(s.clone()),
+                Block::Chart(c) => out.push(c.title.clone()),
                 Block::Figures(f) => out.extend(f.iter().map(|(k, v)| format!("{k} {v}"))),
                 Block::Table(t) => {
                     out.extend(t.caption.clone());

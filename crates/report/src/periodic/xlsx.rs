@@ -20,7 +20,7 @@ fn prose(s: &super::Section) -> Vec<Vec<Cell>> {
             Block::Text(t) => t.split('\n').map(str::to_string).collect(),
             Block::Heading(t) | Block::Empty(t) => vec![t.clone()],
             Block::Figures(f) => f.iter().map(|(k, v)| format!("{k}：{v}")).collect(),
-            Block::Table(_) => vec![],
+            Block::Table(_) | Block::Chart(_) => vec![],
         })
         .filter(|l| !l.trim().is_empty())
         .map(|l| vec![Cell::Text(l)])

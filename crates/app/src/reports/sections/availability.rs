@@ -2,6 +2,7 @@
 //! the time excluded (maintenance windows, causes not counted against the vendor) and every
 //! interruption — measured exactly as the availability indicators and the system's page measure.
 
+use report::periodic::chart::{Chart, ChartKind};
 use report::periodic::{Block, Section, Sheet, Table};
 use report::xlsx::Cell;
 
@@ -43,6 +44,27 @@ async fn availability(app: &App, f: &Facts) -> Result<Section> {
         below,
         unmeasured
     ))];
+    // The lowest first: the picture shows the systems that need attention.
+    let charted: Vec<&(String, domain::monitoring::availability::Availability)> =
+        measured.iter().filter(|(_, a)| a.availability.is_some()).take(report::periodic::chart::MAX_POINTS).collect();
+    if !charted.is_empty() {
+        let targets: Vec<f64> = charted.iter().filter_map(|(_, a)| a.target).collect();
+        // One target line only where every charted system has the same one.
+        let target =
+            targets.first().copied().filter(|t| targets.len() == charted.len() && targets.iter().all(|x| x == t));
+        let values: Vec<f64> = charted.iter().map(|(_, a)| a.availability.unwrap_or(0.0) * 100.0).collect();
+        let lowest = values.iter().copied().chain(target.map(|t| t * 100.0)).fold(100.0, f64::min);
+        blocks.push(Block::Chart(Chart {
+            title: "可用性最低的信息系统".into(),
+            kind: ChartKind::Bars,
+            labels: charted.iter().map(|(id, _)| f.system_name(id)).collect(),
+            values,
+            unit: "%".into(),
+            target: target.map(|t| t * 100.0),
+            // Half the gap to 100 % below the lowest: 99.5 % draws from 99.25 %.
+            floor: (lowest - (100.0 - lowest) / 2.0).clamp(0.0, 99.9),
+        }));
+    }
     let rows: Vec<Vec<Cell>> = measured
         .iter()
         .map(|(id, a)| {

@@ -16,6 +16,8 @@ pub(crate) const SHEET_ROWS: u64 = domain::list::MAX_EXPORT_ROWS;
 
 pub(crate) struct Facts {
     pub report: ReportRow,
+    /// The indicators' query for the report's contract, item or unit and period.
+    pub query: crate::indicators::KpiQuery,
     pub contract: Contract,
     pub scope: KpiScope,
     pub kpis: Vec<Kpi>,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use domain::tickets::indicators::metric_zh;
 use domain::tickets::{Cause, DEFAULT_COUNTED_CAUSES, Status, TicketType};
+use report::periodic::chart::{Chart, ChartKind};
 use report::periodic::{Block, Section, Sheet, Table};
 use report::xlsx::Cell;
 use store::reports::facts::TicketGroup;
@@ -69,8 +70,31 @@ async fn tickets(app: &App, f: &Facts) -> Result<Section> {
             "本期共受理工单 {total} 张，其中发生超时的 {breached} 张（{}）。",
             share(breached, total)
         )));
-        let kinds = by(&groups, |g| g.kind.clone()).into_iter().map(|(k, n)| (kind_zh(&k), n)).collect();
+        let kinds: Vec<(String, u64)> =
+            by(&groups, |g| g.kind.clone()).into_iter().map(|(k, n)| (kind_zh(&k), n)).collect();
+        blocks.push(Block::Chart(Chart {
+            title: "工单按类型".into(),
+            kind: ChartKind::Bars,
+            labels: kinds.iter().map(|(k, _)| k.clone()).collect(),
+            values: kinds.iter().map(|(_, n)| *n as f64).collect(),
+            unit: String::new(),
+            target: None,
+            floor: 0.0,
+        }));
         blocks.push(count_table("表 工单按类型", "类型", kinds, total));
+        // Over more than a month, the month-by-month trend (the indicator's own trend).
+        if (f.report.period_end - f.report.period_start).num_days() > 31 {
+            let trend = app.kpi_trend(&crate::system_principal(), &f.query, "ticket_count").await?;
+            blocks.push(Block::Chart(Chart {
+                title: "工单数量月度趋势".into(),
+                kind: ChartKind::Line,
+                labels: trend.iter().map(|(p, _)| p.from.format("%Y-%m").to_string()).collect(),
+                values: trend.iter().map(|(_, k)| k.value.unwrap_or(0.0)).collect(),
+                unit: String::new(),
+                target: None,
+                floor: 0.0,
+            }));
+        }
         let levels = by(&groups, |g| g.severity.clone())
             .into_iter()
             .map(|(k, n)| (k.unwrap_or_else(|| "未定级".into()), n))
