@@ -1,6 +1,6 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
 
-import { expectNoHorizontalScroll, login, shot } from './helpers'
+import { expectNoHorizontalScroll, login, shot, vendorWithContract } from './helpers'
 import { ADMIN } from './world'
 
 // The measured party never moves its own measurement: the vendor's manager asks, the bureau decides.
@@ -13,25 +13,7 @@ test.describe.configure({ mode: 'serial' })
 
 /** A vendor whose contract covers the system, and its manager (once per run). */
 async function vendorWorld(request: APIRequestContext): Promise<void> {
-  const probe = await request.post('/api/v1/auth/login', { data: { username: PM.username, password: PM.password } })
-  if (probe.ok()) return
-  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
-  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
-  const post = async (path: string, data: unknown) => {
-    const r = await request.post(`/api/v1${path}`, { headers, data })
-    expect(r.ok(), `${path}: ${await r.text()}`).toBeTruthy()
-    return (await r.json()) as { id: string }
-  }
-  const systems = (await (await request.get(`/api/v1/systems?q=${encodeURIComponent(SYSTEM)}`, { headers })).json()) as {
-    items: { id: string }[]
-  }
-  const vendor = await post('/vendors', { name: '审批系统运维公司（E2E）' })
-  await post('/contracts', {
-    name: '乙单位审批系统运维（E2E）',
-    vendor_id: vendor.id,
-    items: [{ name: '系统运维', budget_fen: 800_000, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [systems.items[0]!.id] }],
-  })
-  await post('/users', { username: PM.username, role: 'vendor_pm', vendor_id: vendor.id, password: PM.password, display_name: PM.name })
+  await vendorWithContract(request, PM, { system: SYSTEM, vendor: '审批系统运维公司（E2E）', contract: '乙单位审批系统运维（E2E）', item: '系统运维', budgetFen: 800_000 })
 }
 
 async function openAvailability(page: Page): Promise<void> {

@@ -1,6 +1,6 @@
 import { type APIRequestContext, expect, test } from '@playwright/test'
 
-import { login, shot } from './helpers'
+import { login, shot, vendorWithContract } from './helpers'
 import { ADMIN, UNIT_USER } from './world'
 
 // The verdict the bureau pays by: it drafts the quarter's assessment under 004's 百分扣分制,
@@ -13,24 +13,7 @@ const SYSTEM = '甲单位门户网站'
 test.describe.configure({ mode: 'serial' })
 
 async function vendorWorld(request: APIRequestContext): Promise<void> {
-  if ((await request.post('/api/v1/auth/login', { data: PM })).ok()) return
-  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
-  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
-  const post = async (path: string, data: unknown) => {
-    const r = await request.post(`/api/v1${path}`, { headers, data })
-    expect(r.ok(), `${path}: ${await r.text()}`).toBeTruthy()
-    return (await r.json()) as { id: string }
-  }
-  const systems = (await (await request.get(`/api/v1/systems?q=${encodeURIComponent(SYSTEM)}`, { headers })).json()) as {
-    items: { id: string }[]
-  }
-  const vendor = await post('/vendors', { name: '门户网站运维公司（E2E）' })
-  await post('/contracts', {
-    name: CONTRACT,
-    vendor_id: vendor.id,
-    items: [{ name: '网站运维', budget_fen: 50_000_000, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [systems.items[0]!.id] }],
-  })
-  await post('/users', { username: PM.username, role: 'vendor_pm', vendor_id: vendor.id, password: PM.password, display_name: PM.name })
+  await vendorWithContract(request, PM, { system: SYSTEM, vendor: '门户网站运维公司（E2E）', contract: CONTRACT, item: '网站运维', budgetFen: 50_000_000 })
 }
 
 test('the bureau drafts, the vendor appeals, the bureau rules, the assessment is final and downloads', async ({ page, request }) => {

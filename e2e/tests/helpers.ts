@@ -1,4 +1,6 @@
-import { expect, type Page } from '@playwright/test'
+import { type APIRequestContext, expect, type Page } from '@playwright/test'
+
+import { ADMIN } from './world'
 
 /** Screenshots for review land in e2e/artifacts/ (not committed). */
 export async function shot(page: Page, name: string): Promise<void> {
@@ -26,4 +28,40 @@ export async function ticketStep(page: Page, to: string): Promise<void> {
     await page.getByTestId('more-actions').click()
   }
   await page.getByTestId(`to-${to}`).click()
+}
+
+/** A vendor's manager as a test names them. */
+export interface Manager {
+  username: string
+  password: string
+  name: string
+}
+
+/**
+ * A vendor whose contract covers `system`, and its manager — made once per run through the API
+ * (a later call finds the manager can sign in and does nothing).
+ */
+export async function vendorWithContract(
+  request: APIRequestContext,
+  pm: Manager,
+  c: { system: string; vendor: string; contract: string; item: string; budgetFen: number },
+): Promise<void> {
+  if ((await request.post('/api/v1/auth/login', { data: { username: pm.username, password: pm.password } })).ok()) return
+  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
+  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
+  const post = async (path: string, data: unknown) => {
+    const r = await request.post(`/api/v1${path}`, { headers, data })
+    expect(r.ok(), `${path}: ${await r.text()}`).toBeTruthy()
+    return (await r.json()) as { id: string }
+  }
+  const systems = (await (await request.get(`/api/v1/systems?q=${encodeURIComponent(c.system)}`, { headers })).json()) as {
+    items: { id: string }[]
+  }
+  const vendor = await post('/vendors', { name: c.vendor })
+  await post('/contracts', {
+    name: c.contract,
+    vendor_id: vendor.id,
+    items: [{ name: c.item, budget_fen: c.budgetFen, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [systems.items[0]!.id] }],
+  })
+  await post('/users', { username: pm.username, role: 'vendor_pm', vendor_id: vendor.id, password: pm.password, display_name: pm.name })
 }

@@ -1,6 +1,6 @@
 import { type APIRequestContext, expect, test } from '@playwright/test'
 
-import { login, shot } from './helpers'
+import { login, shot, vendorWithContract } from './helpers'
 import { ADMIN } from './world'
 
 // A monthly report from the records: the vendor's manager makes last month's report, writes the
@@ -14,24 +14,7 @@ const SYSTEM = '甲单位门户网站'
 test.describe.configure({ mode: 'serial' })
 
 async function vendorWorld(request: APIRequestContext): Promise<void> {
-  if ((await request.post('/api/v1/auth/login', { data: PM })).ok()) return
-  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
-  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
-  const post = async (path: string, data: unknown) => {
-    const r = await request.post(`/api/v1${path}`, { headers, data })
-    expect(r.ok(), `${path}: ${await r.text()}`).toBeTruthy()
-    return (await r.json()) as { id: string }
-  }
-  const systems = (await (await request.get(`/api/v1/systems?q=${encodeURIComponent(SYSTEM)}`, { headers })).json()) as {
-    items: { id: string }[]
-  }
-  const vendor = await post('/vendors', { name: '门户网站报告运维公司（E2E）' })
-  await post('/contracts', {
-    name: CONTRACT,
-    vendor_id: vendor.id,
-    items: [{ name: '网站运维', budget_fen: 30_000_000, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [systems.items[0]!.id] }],
-  })
-  await post('/users', { username: PM.username, role: 'vendor_pm', vendor_id: vendor.id, password: PM.password, display_name: PM.name })
+  await vendorWithContract(request, PM, { system: SYSTEM, vendor: '门户网站报告运维公司（E2E）', contract: CONTRACT, item: '网站运维', budgetFen: 30_000_000 })
 }
 
 async function write(page: import('@playwright/test').Page, texts: Record<string, string>): Promise<void> {

@@ -99,7 +99,7 @@ pub struct App {
     /// Which shared work this server holds.
     leases: leases::Leases,
     /// The fonts report charts are drawn with, loaded at the first chart.
-    chart_fonts: std::sync::Arc<std::sync::OnceLock<report::periodic::chart::ChartFonts>>,
+    chart_fonts: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<report::periodic::chart::ChartFonts>>>,
 }
 
 impl App {

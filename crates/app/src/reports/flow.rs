@@ -143,11 +143,18 @@ impl App {
     ) -> Result<domain::reports::ReportDetail> {
         let now = self.business_now();
         let name = self.person_name(p).await?;
-        let doc = self.report_document(r, Some((version, now))).await?;
+        let doc = std::sync::Arc::new(self.report_document(r, Some((version, now))).await?);
+        // The two files are written at once, each on a blocking thread: a year's workbook is
+        // a second of CPU work that must not hold up the server's other requests.
         let render = |e: report::ReportError| AppError::internal_from("writing the report", e);
-        let docx = report::periodic::write_docx(&doc, self.chart_fonts()).map_err(render)?;
-        let xlsx = report::periodic::write_xlsx(&doc).map_err(render)?;
+        let joined = |e: tokio::task::JoinError| AppError::internal_from("report task", e);
+        let (d, fonts) = (doc.clone(), self.chart_fonts());
+        let docx = tokio::task::spawn_blocking(move || report::periodic::write_docx(&d, &fonts));
+        let d = doc.clone();
+        let xlsx = tokio::task::spawn_blocking(move || report::periodic::write_xlsx(&d));
         let html = report::periodic::write_html(&doc);
+        let docx = docx.await.map_err(joined)?.map_err(render)?;
+        let xlsx = xlsx.await.map_err(joined)?.map_err(render)?;
         let v = ReportVersion {
             version,
             docx_sha256: hex::encode(Sha256::digest(&docx)),

@@ -72,8 +72,9 @@ fn service_period(c: &Contract) -> Option<(NaiveDate, NaiveDate)> {
 impl App {
     /// The fonts of report charts: the system's, and any font file the operator puts in
     /// `<data dir>/fonts/` (a CJK font where the system has none). Loaded once per server.
-    pub(crate) fn chart_fonts(&self) -> &report::periodic::chart::ChartFonts {
-        self.chart_fonts.get_or_init(|| {
+    pub(crate) fn chart_fonts(&self) -> std::sync::Arc<report::periodic::chart::ChartFonts> {
+        self.chart_fonts
+            .get_or_init(|| {
             let dir = self.config.data_dir.as_ref().map(|d| d.join("fonts"));
             let files: Vec<std::path::PathBuf> = dir
                 .and_then(|d| std::fs::read_dir(d).ok())
@@ -88,8 +89,9 @@ impl App {
                     "no font with Chinese glyphs: report charts will show their bars without labels; install a CJK font (fonts-noto-cjk) or put one in <data dir>/fonts/"
                 );
             }
-            fonts
+            std::sync::Arc::new(fonts)
         })
+            .clone()
     }
 
     /// The section catalogue, in the order a report holds them by default.
@@ -325,7 +327,7 @@ impl App {
         }
         let doc = self.report_document(&r, None).await?;
         let bytes = match file {
-            ReportFile::Docx => report::periodic::write_docx(&doc, self.chart_fonts()),
+            ReportFile::Docx => report::periodic::write_docx(&doc, &self.chart_fonts()),
             ReportFile::Xlsx => report::periodic::write_xlsx(&doc),
         }
         .map_err(|e| AppError::internal_from("writing the report", e))?;

@@ -45,8 +45,6 @@ impl App {
         };
         let system = system_principal();
         let (scope, _) = self.checked_scope(&system, &q).await?;
-        let kpis = self.kpis(&system, &q).await?;
-        let names = self.scope_names(&scope).await?;
         let vendor = store::vendors::get(&self.store, &Scope::All, &contract.vendor_id).await?;
         let scope_text = match r.scope {
             ReportScope::Contract => "整个合同".to_string(),
@@ -79,32 +77,60 @@ impl App {
             }
             None => Some(format!("{}（未签发）", r.status.label().zh)),
         };
-        let facts = Facts {
+
+        let availability = async {
+            if r.sections.iter().any(|s| s == "availability") {
+                crate::indicators::system_availabilities(self, &scope).await
+            } else {
+                Ok(Vec::new())
+            }
+        };
+        let (names, availability) = tokio::try_join!(self.scope_names(&scope), availability)?;
+        let mut facts = Facts {
             report: r.clone(),
-            query: q.clone(),
             contract: contract.clone(),
             scope,
-            kpis,
+            kpis: Vec::new(),
+            availability,
             catalogue: self.indicator_catalogue(),
             names,
             now: self.business_now(),
         };
-        let mut sections = Vec::with_capacity(r.sections.len());
-        for key in &r.sections {
-            sections.push(match section_type(key) {
-                Some(t) => (t.build)(self, &facts, t.key).await?,
-                // A section type a later version no longer ships: said, not dropped silently.
-                None => Section {
-                    key: key.clone(),
-                    title: key.clone(),
-                    blocks: vec![Block::Empty("（此章节类型已不可用）".into())],
-                    sheets: Vec::new(),
-                },
-            });
-        }
+        // The sections that do not read the indicators are written while they are computed,
+        // each on its own pooled connection; those that do, once they are in.
+        let (kpis, mut written) = {
+            let early: Vec<&String> =
+                r.sections.iter().filter(|k| section_type(k).is_none_or(|t| !t.needs_kpis)).collect();
+            tokio::try_join!(self.kpis(&system, &q), self.write_sections(&facts, &early))?
+        };
+        facts.kpis = kpis;
+        let late: Vec<&String> = r.sections.iter().filter(|k| section_type(k).is_some_and(|t| t.needs_kpis)).collect();
+        written.extend(self.write_sections(&facts, &late).await?);
+        let sections = r
+            .sections
+            .iter()
+            .filter_map(|k| written.iter().position(|s| &s.key == k).map(|i| written.swap_remove(i)))
+            .collect();
         // A draft is dated by its last change, not by when it was downloaded.
         let made_at = issued.map_or(r.updated_at, |(_, at)| at);
         Ok(Document { title: format!("{} {}", contract.name, title(r.kind)), cover, mark, sections, made_at })
+    }
+
+    /// `keys`' sections at once, in that order.
+    async fn write_sections(&self, facts: &Facts, keys: &[&String]) -> Result<Vec<Section>> {
+        let builds = keys.iter().map(|key| async move {
+            match section_type(key) {
+                Some(t) => (t.build)(self, facts, t.key).await,
+                // A section type a later version no longer ships: said, not dropped silently.
+                None => Ok(Section {
+                    key: (*key).clone(),
+                    title: (*key).clone(),
+                    blocks: vec![Block::Empty("（此章节类型已不可用）".into())],
+                    sheets: Vec::new(),
+                }),
+            }
+        });
+        futures_util::future::try_join_all(builds).await
     }
 
     /// The names of the scope's systems (one unit's, where the scope names a unit).

@@ -58,6 +58,16 @@ pub async fn ticket_groups(c: &impl Conn, s: &KpiScope) -> Result<Vec<TicketGrou
         .collect())
 }
 
+/// How many tickets the scope has in each of `periods` (index range counts, one per period).
+pub async fn ticket_counts(c: &impl Conn, s: &KpiScope, periods: &[domain::indicators::Period]) -> Result<Vec<u64>> {
+    let mut out = Vec::with_capacity(periods.len());
+    for p in periods {
+        let sub = KpiScope { period: *p, ..s.clone() };
+        out.push(t::Entity::find().filter(tickets_of(&sub)).count(c.conn()).await?);
+    }
+    Ok(out)
+}
+
 /// One ticket as the workbook lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketLine {

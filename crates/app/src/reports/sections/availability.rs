@@ -8,11 +8,15 @@ use report::xlsx::Cell;
 
 use super::facts::{Facts, PAPER_ROWS, at, more_in_workbook, trim};
 use super::{Built, SectionType};
-use crate::indicators::system_availabilities;
 use crate::{App, Result};
 
-pub(crate) const SECTION: SectionType =
-    SectionType { key: "availability", name: ("系统可用性", "Availability"), narrative: false, build };
+pub(crate) const SECTION: SectionType = SectionType {
+    key: "availability",
+    name: ("系统可用性", "Availability"),
+    narrative: false,
+    needs_kpis: false,
+    build,
+};
 
 fn build<'a>(app: &'a App, f: &'a Facts, _: &'static str) -> Built<'a> {
     Box::pin(availability(app, f))
@@ -26,8 +30,8 @@ fn minutes(s: i64) -> String {
     trim(s as f64 / 60.0, 1)
 }
 
-async fn availability(app: &App, f: &Facts) -> Result<Section> {
-    let mut measured = system_availabilities(app, &f.scope).await?;
+async fn availability(_: &App, f: &Facts) -> Result<Section> {
+    let mut measured = f.availability.clone();
     // The worst first; systems nothing measured last.
     measured.sort_by(|a, b| match (a.1.availability, b.1.availability) {
         (Some(x), Some(y)) => x.total_cmp(&y),

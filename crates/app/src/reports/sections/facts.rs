@@ -16,11 +16,11 @@ pub(crate) const SHEET_ROWS: u64 = domain::list::MAX_EXPORT_ROWS;
 
 pub(crate) struct Facts {
     pub report: ReportRow,
-    /// The indicators' query for the report's contract, item or unit and period.
-    pub query: crate::indicators::KpiQuery,
     pub contract: Contract,
     pub scope: KpiScope,
     pub kpis: Vec<Kpi>,
+    /// Each system's availability over the period, where the report has the section.
+    pub availability: Vec<(String, domain::monitoring::availability::Availability)>,
     pub catalogue: Vec<IndicatorDef>,
     /// The scope's systems (one unit's, for a unit's report), by id.
     pub names: HashMap<String, String>,

@@ -10,7 +10,9 @@ use super::{Built, SectionType};
 use crate::{App, Result};
 
 pub(crate) const SECTION: SectionType =
-    SectionType { key: "inspections", name: ("巡检情况", "Inspections"), narrative: false, build };
+    SectionType {
+        key: "inspections", name: ("巡检情况", "Inspections"), narrative: false, needs_kpis: false, build
+    };
 
 fn build<'a>(app: &'a App, f: &'a Facts, _: &'static str) -> Built<'a> {
     Box::pin(inspections(app, f))

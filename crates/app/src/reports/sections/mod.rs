@@ -33,6 +33,9 @@ pub(crate) struct SectionType {
     pub name: (&'static str, &'static str),
     /// Written by the vendor in the app (工作总结 …) rather than from the facts.
     pub narrative: bool,
+    /// Reads `Facts::kpis`: written once the indicators are in (the others are written while
+    /// they are computed).
+    pub needs_kpis: bool,
     /// Writes the section (its key given, for types that serve several).
     pub build: for<'a> fn(&'a App, &'a Facts, &'static str) -> Built<'a>,
 }

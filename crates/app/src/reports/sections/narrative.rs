@@ -8,7 +8,7 @@ use super::{Built, SectionType};
 use crate::App;
 
 const fn prose(key: &'static str, zh: &'static str, en: &'static str) -> SectionType {
-    SectionType { key, name: (zh, en), narrative: true, build }
+    SectionType { key, name: (zh, en), narrative: true, needs_kpis: false, build }
 }
 
 pub(crate) const SUMMARY: SectionType = prose("summary", "工作总结", "Summary of the work");

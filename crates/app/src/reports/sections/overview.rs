@@ -9,8 +9,13 @@ use super::facts::{Facts, trim, value_text};
 use super::{Built, SectionType};
 use crate::App;
 
-pub(crate) const OVERVIEW: SectionType =
-    SectionType { key: "overview", name: ("总体情况", "Overview"), narrative: false, build: overview_built };
+pub(crate) const OVERVIEW: SectionType = SectionType {
+    key: "overview",
+    name: ("总体情况", "Overview"),
+    narrative: false,
+    needs_kpis: true,
+    build: overview_built,
+};
 
 fn overview_built<'a>(_: &'a App, f: &'a Facts, _: &'static str) -> Built<'a> {
     Box::pin(async move { Ok(overview(f)) })
@@ -20,6 +25,7 @@ pub(crate) const INDICATORS: SectionType = SectionType {
     key: "indicators",
     name: ("指标达标情况", "Indicators against targets"),
     narrative: false,
+    needs_kpis: true,
     build: indicators_built,
 };
 

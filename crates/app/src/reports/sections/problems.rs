@@ -9,8 +9,13 @@ use super::facts::{Facts, PAPER_ROWS, SHEET_ROWS, at, more_in_workbook, sheet_cu
 use super::{Built, SectionType};
 use crate::{App, Result};
 
-pub(crate) const SECTION: SectionType =
-    SectionType { key: "problem_list", name: ("问题清单", "Open problems"), narrative: false, build };
+pub(crate) const SECTION: SectionType = SectionType {
+    key: "problem_list",
+    name: ("问题清单", "Open problems"),
+    narrative: false,
+    needs_kpis: false,
+    build,
+};
 
 fn build<'a>(app: &'a App, f: &'a Facts, _: &'static str) -> Built<'a> {
     Box::pin(problems(app, f))

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use domain::indicators::targets::TargetWindow;
 use domain::tickets::indicators::metric_zh;
 use domain::tickets::{Cause, DEFAULT_COUNTED_CAUSES, Status, TicketType};
 use report::periodic::chart::{Chart, ChartKind};
@@ -16,7 +17,7 @@ use super::{Built, SectionType};
 use crate::{App, Result};
 
 pub(crate) const SECTION: SectionType =
-    SectionType { key: "tickets", name: ("工单情况", "Tickets"), narrative: false, build };
+    SectionType { key: "tickets", name: ("工单情况", "Tickets"), narrative: false, needs_kpis: false, build };
 
 fn build<'a>(app: &'a App, f: &'a Facts, _: &'static str) -> Built<'a> {
     Box::pin(tickets(app, f))
@@ -59,7 +60,16 @@ fn count_table(caption: &str, what: &str, rows: Vec<(String, u64)>, total: u64) 
 
 async fn tickets(app: &App, f: &Facts) -> Result<Section> {
     let s = &f.scope;
-    let groups = store::reports::facts::ticket_groups(app.store(), s).await?;
+    let store = app.store();
+    let long = (f.report.period_end - f.report.period_start).num_days() > 31;
+    let months = if long { TargetWindow::Month.split(s.period) } else { Vec::new() };
+    // Independent reads at once, each on its own pooled connection.
+    let (groups, (n_breaches, breaches), lines, counts) = tokio::try_join!(
+        store::reports::facts::ticket_groups(store, s),
+        store::reports::facts::breaches(store, s, f.now, PAPER_ROWS as u64),
+        store::reports::facts::ticket_lines(store, s, SHEET_ROWS),
+        store::reports::facts::ticket_counts(store, s, &months),
+    )?;
     let total: u64 = groups.iter().map(|g| g.n).sum();
     let mut blocks = Vec::new();
     if total == 0 {
@@ -82,14 +92,14 @@ async fn tickets(app: &App, f: &Facts) -> Result<Section> {
             floor: 0.0,
         }));
         blocks.push(count_table("表 工单按类型", "类型", kinds, total));
-        // Over more than a month, the month-by-month trend (the indicator's own trend).
-        if (f.report.period_end - f.report.period_start).num_days() > 31 {
-            let trend = app.kpi_trend(&crate::system_principal(), &f.query, "ticket_count").await?;
+        // Over more than a month, the month-by-month trend of the ticket count (calendar months
+        // clipped to the period, as the indicator's trend splits them).
+        if long {
             blocks.push(Block::Chart(Chart {
                 title: "工单数量月度趋势".into(),
                 kind: ChartKind::Line,
-                labels: trend.iter().map(|(p, _)| p.from.format("%Y-%m").to_string()).collect(),
-                values: trend.iter().map(|(_, k)| k.value.unwrap_or(0.0)).collect(),
+                labels: months.iter().map(|p| p.from.format("%Y-%m").to_string()).collect(),
+                values: counts.iter().map(|n| *n as f64).collect(),
                 unit: String::new(),
                 target: None,
                 floor: 0.0,
@@ -104,7 +114,6 @@ async fn tickets(app: &App, f: &Facts) -> Result<Section> {
         blocks.push(count_table("表 工单按处理状态", "状态", statuses, total));
         blocks.push(per_system(f, &groups));
     }
-    let (n_breaches, breaches) = store::reports::facts::breaches(app.store(), s, f.now, PAPER_ROWS as u64).await?;
     if n_breaches > 0 {
         let counted = |item: &Option<String>, cause: &Option<String>| {
             let cause = cause.as_deref().and_then(Cause::parse).unwrap_or(Cause::Unknown);
@@ -132,7 +141,6 @@ async fn tickets(app: &App, f: &Facts) -> Result<Section> {
             omitted: more_in_workbook(n_breaches, breaches.len()),
         }));
     }
-    let lines = store::reports::facts::ticket_lines(app.store(), s, SHEET_ROWS).await?;
     if let Some(cut) = sheet_cut(total) {
         blocks.push(Block::Text(cut));
     }
