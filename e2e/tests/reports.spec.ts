@@ -76,4 +76,14 @@ test('the vendor writes and submits, the bureau returns, the vendor fixes, the b
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-docx').click()])
   expect(download.suggestedFilename()).toMatch(/^月报-.*-v1\.docx$/)
   await shot(page, 'reports-02-issued')
+
+  // The bureau sets the weekly summary the contract owes from 004's template.
+  await page.getByTestId('menu-contracts').click()
+  await page.getByTestId('resource-list').getByText(CONTRACT).click()
+  await page.getByTestId('report-definition-add').click()
+  await page.getByTestId('report-definition-template').click()
+  await page.getByRole('option', { name: /运维周报/ }).click()
+  await page.getByTestId('form-save').click()
+  await expect(page.getByTestId('contract-report-definitions')).toContainText('运维周报')
+  await expect(page.getByTestId('contract-report-definitions')).toContainText('期末后第 1 个工作日')
 })

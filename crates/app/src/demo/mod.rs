@@ -17,6 +17,7 @@ use crate::{App, AppError, Result, system_principal};
 
 mod assessments;
 mod inspections;
+mod reports;
 mod tickets;
 
 const SEED: &str = include_str!("seed004.json");
@@ -241,6 +242,7 @@ impl App {
         let manager = person(&pm, "pm", Role::VendorPm, Some(vendor.id.clone()));
         self.demo_assessment(&admin, &manager, &contract.id).await?;
         self.demo_unit_scoring(&admin, &unit_users, &contract.id).await?;
+        self.demo_reports(&admin, &manager, &contract.id).await?;
         Ok(accounts)
     }
 
