@@ -211,7 +211,7 @@ impl App {
             }
             FactSource::ReportFindings | FactSource::HalfYearReportFindings | FactSource::AnnualReportFindings => {
                 let (from, to) = (scope.period.from, scope.period.to);
-                let kinds = super::findings::kinds_of(source);
+                let kinds = super::findings::kinds_of(source).unwrap_or_default();
                 let found = store::reports::contract_findings(&self.store, &scope.contract_id, kinds, from, to).await?;
                 let total = found.len() as u64;
                 (total, found.iter().take(MAX_PROPOSALS as usize).map(super::findings::proposal).collect())

@@ -51,12 +51,13 @@ impl Proposal {
     }
 }
 
-/// The report kinds whose non-conformities a source proposes.
-pub(crate) fn kinds_of(source: FactSource) -> &'static [ReportKind] {
+/// The report kinds whose non-conformities a source proposes; none for the other sources.
+pub(crate) fn kinds_of(source: FactSource) -> Option<&'static [ReportKind]> {
     match source {
-        FactSource::HalfYearReportFindings => &[ReportKind::HalfYear],
-        FactSource::AnnualReportFindings => &[ReportKind::Year],
-        _ => ReportKind::ALL,
+        FactSource::HalfYearReportFindings => Some(&[ReportKind::HalfYear]),
+        FactSource::AnnualReportFindings => Some(&[ReportKind::Year]),
+        FactSource::ReportFindings => Some(ReportKind::ALL),
+        FactSource::BreachedClocks | FactSource::MissedInspections => None,
     }
 }
 
@@ -92,11 +93,7 @@ pub(crate) async fn propose_in_drafts(
     for a in store::assessments::drafts_covering(tx, contract_id, period.0, period.1).await? {
         for (_, c) in a.spec.criteria() {
             let Rule::Deductions { points_each, serious_points, source: Some(source) } = &c.rule else { continue };
-            if !matches!(
-                source,
-                FactSource::ReportFindings | FactSource::HalfYearReportFindings | FactSource::AnnualReportFindings
-            ) || !kinds_of(*source).contains(&kind)
-            {
+            if !kinds_of(*source).is_some_and(|kinds| kinds.contains(&kind)) {
                 continue;
             }
             for f in findings {

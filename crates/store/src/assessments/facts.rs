@@ -28,7 +28,7 @@ pub struct BreachedClock {
 type ClockRow = (String, String, String, String, Option<DateTime<Utc>>);
 
 /// Breached at `now`: recorded as breached, or still running past its due time.
-fn breached(now: DateTime<Utc>) -> Condition {
+pub(crate) fn breached(now: DateTime<Utc>) -> Condition {
     Condition::any().add(tc::Column::State.eq("breached")).add(
         Condition::all().add(tc::Column::State.eq("running")).add(Expr::col((tc::Entity, tc::Column::DueAt)).lt(now)),
     )

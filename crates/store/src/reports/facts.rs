@@ -8,6 +8,7 @@ use domain::indicators::KpiScope;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use crate::assessments::facts::breached;
 use crate::entities::{inspection_results as ir, inspection_tasks as it, ticket_clocks as tc, tickets as t};
 use crate::indicators::{tasks_of, tickets_of};
 use crate::{Conn, Result};
@@ -147,10 +148,7 @@ type BreachRow =
 /// whatever their cause, oldest due first: how many, and at most `limit` of them.
 pub async fn breaches(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>, limit: u64) -> Result<(u64, Vec<Breach>)> {
     let ticket = tc::Entity::belongs_to(t::Entity).from(tc::Column::TicketId).to(t::Column::Id).into();
-    let late = Condition::any().add(tc::Column::State.eq("breached")).add(
-        Condition::all().add(tc::Column::State.eq("running")).add(Expr::col((tc::Entity, tc::Column::DueAt)).lt(now)),
-    );
-    let base = tc::Entity::find().join(JoinType::InnerJoin, ticket).filter(tickets_of(s)).filter(late);
+    let base = tc::Entity::find().join(JoinType::InnerJoin, ticket).filter(tickets_of(s)).filter(breached(now));
     let total = base.clone().count(c.conn()).await?;
     let rows: Vec<BreachRow> = base
         .select_only()
