@@ -60,6 +60,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "kpis", description = "考核指标 / indicators (KPIs)"),
         (name = "assessments", description = "考核、申诉与付款 / assessments, appeals and payment"),
         (name = "reports", description = "定期运维报告 / periodic O&M reports"),
+        (name = "notifications", description = "通知渠道、规则与发送记录 / notification channels, rules and deliveries"),
     )
 )]
 struct ApiDoc;
@@ -102,6 +103,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::assessment_templates::router())
         .merge(routes::assessments::router())
         .merge(routes::payments::router())
+        .merge(routes::notifications::router())
         .merge(routes::reports::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }

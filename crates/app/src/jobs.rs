@@ -11,7 +11,8 @@ use tokio::task::JoinHandle;
 use crate::{App, leases};
 
 /// The jobs that run on one server at a time.
-pub const LEASED: [&str; 4] = ["purge_idle_sessions", "inspection_tasks", "ticket_clocks", "report_drafts"];
+pub const LEASED: [&str; 5] =
+    ["purge_idle_sessions", "inspection_tasks", "ticket_clocks", "report_drafts", "notification_delivery"];
 
 /// The lease a job takes.
 pub fn lease_name(job: &str) -> String {
@@ -25,6 +26,7 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let clocks = app.clone();
     let inspections = app.clone();
     let reports = app.clone();
+    let delivery = app.clone();
     let sign_in = app;
     vec![
         // Held leases are renewed, and the others asked for, so a job moves to another server
@@ -60,6 +62,16 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
         every("report_drafts", Duration::from_secs(3600), Some(reports.clone()), shutdown.clone(), move || {
             let app = reports.clone();
             async move { app.generate_due_reports().await.map(|n| format!("{n} report drafts written")) }
+        }),
+        // Notices are routed and sent within seconds; what is due is found by query and claimed
+        // by an atomic update, so a restart loses nothing and a second server sends nothing twice.
+        every("notification_delivery", Duration::from_secs(5), Some(delivery.clone()), shutdown.clone(), move || {
+            let app = delivery.clone();
+            async move {
+                app.deliver_notifications()
+                    .await
+                    .map(|r| format!("{} notices routed, {} sent, {} failed", r.routed, r.sent, r.failed))
+            }
         }),
         // Breaches are marked, ladders fired and resolved tickets closed within seconds of
         // their moment; what is due is found by query, so a restart loses nothing.

@@ -22,8 +22,10 @@ pub mod inspections;
 pub mod jobs;
 pub mod leases;
 pub mod monitoring;
+pub mod notifications;
 pub mod payments;
 pub mod reports;
+pub mod secrets;
 pub mod sla;
 pub mod systems;
 pub mod tickets;
@@ -60,6 +62,9 @@ pub struct AppConfig {
     pub data_dir: Option<std::path::PathBuf>,
     /// Largest attachment accepted.
     pub max_attachment_bytes: usize,
+    /// The key secrets at rest are sealed with (base64 of 32 bytes); without it,
+    /// `<data dir>/secret.key` (see `secrets`).
+    pub secret_key: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -72,6 +77,7 @@ impl Default for AppConfig {
             lockout_duration: Duration::from_secs(15 * 60),
             data_dir: None,
             max_attachment_bytes: 10 * 1024 * 1024,
+            secret_key: None,
         }
     }
 }
@@ -100,13 +106,20 @@ pub struct App {
     leases: leases::Leases,
     /// The fonts report charts are drawn with, loaded at the first chart.
     chart_fonts: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<report::periodic::chart::ChartFonts>>>,
+    /// Seals and opens secrets at rest.
+    secrets: secrets::SecretBox,
+    /// Sends through notification channels.
+    sender: notify::Sender,
 }
 
 impl App {
     pub async fn new(store: Store, config: AppConfig) -> Result<App> {
         let dummy_hash = auth::hash_password_unbounded("not-a-password-Aa1!".to_string()).await?;
         let throttle = std::sync::Arc::new(auth::Throttle::new(&config.sign_in));
+        let secrets = secrets::SecretBox::load(config.secret_key.as_deref(), config.data_dir.as_deref())?;
         Ok(App {
+            secrets,
+            sender: notify::Sender::default(),
             throttle,
             effects: approvals::Effects::standard(),
             store,

@@ -24,6 +24,15 @@ async fn check_refs(tx: &Tx, spec: &PolicySpec) -> Result<()> {
     {
         errors.push(FieldError::new("contract_item_id", "合同分项不存在", "no such contract item"));
     }
+    for (i, step) in spec.escalation.iter().enumerate() {
+        let found = store::notifications::channels::many(tx, &step.channels).await?;
+        for (j, id) in step.channels.iter().enumerate() {
+            if !found.iter().any(|c| &c.id == id) {
+                let field = format!("escalation[{i}].channels[{j}]");
+                errors.push(FieldError::new(field, "通知渠道不存在", "no such notification channel"));
+            }
+        }
+    }
     if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
 }
 

@@ -46,6 +46,7 @@ pub mod indicators;
 pub mod inspections;
 pub mod list;
 pub mod monitoring;
+pub mod notifications;
 pub mod password;
 pub mod payments;
 pub mod registry;

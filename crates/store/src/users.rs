@@ -50,6 +50,18 @@ pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<User>>
     m.map(to_domain).transpose()
 }
 
+/// The users among `ids`, by id (missing ones left out).
+pub async fn many(c: &impl Conn, ids: &[String]) -> Result<std::collections::HashMap<String, User>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        for m in users::Entity::find().filter(users::Column::Id.is_in(chunk.iter().cloned())).all(c.conn()).await? {
+            let u = to_domain(m)?;
+            out.insert(u.id.clone(), u);
+        }
+    }
+    Ok(out)
+}
+
 /// How a person is named on screen (`domain::registry::shown_name`).
 pub(crate) fn shown_name(m: &users::Model) -> String {
     domain::registry::shown_name(m.display_name.as_deref(), &m.username)

@@ -141,6 +141,9 @@ impl Settings {
             session_idle: self.session_idle,
             session_max: self.session_max,
             data_dir: Some(self.data_dir.clone()),
+            // Read here and never kept in `Config`, so it cannot reach a log line; without it
+            // the key is `<data dir>/secret.key`.
+            secret_key: std::env::var("YUNWEI_SECRET_KEY").ok().filter(|k| !k.trim().is_empty()),
             ..Default::default()
         }
     }

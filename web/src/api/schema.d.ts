@@ -1557,6 +1557,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own choices: personal channels (or the bureau's rules), muted kinds, quiet hours
+         *     (breaches and outages of the most severe level still go through), the daily digest, WeCom id.
+         */
+        get: operations["notifications_my_preferences"];
+        put: operations["notifications_put_my_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/today": {
         parameters: {
             query?: never;
@@ -1654,6 +1674,127 @@ export interface paths {
         put: operations["monitoring_put_allowlist"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channels (administrators): settings without secrets, and which secrets are set. */
+        get: operations["notifications_channels"];
+        put?: never;
+        /**
+         * Adds a channel (administrators). `config` per kind — `email`: `host`, `port`, `username`,
+         *     `password`, `from`, `tls` (`starttls`, `implicit`, `none`); `wecom`: `webhook` (group robot) or
+         *     `corp_id`, `agent_id`, `corp_secret`, `api_base` (application messages to a person's WeCom id);
+         *     `dingtalk`, `feishu`: `webhook`, `secret`; `sms`: `provider` (`aliyun`: `access_key_id`,
+         *     `access_key_secret`, `sign_name`, `template_code`, `template_param`; `tencent`: `secret_id`,
+         *     `secret_key`, `sdk_app_id`, `sign_name`, `template_id`, `region`; `generic`: `url`,
+         *     `body_template` with `{phone}` and `{content}`, `content_type`, `secret`); `webhook`: `url`,
+         *     `secret`. Secrets are stored encrypted and never returned.
+         */
+        post: operations["notifications_create_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["notifications_get_channel"];
+        /** Changes a channel; secrets left out or empty keep their stored values; the kind stays. */
+        put: operations["notifications_update_channel"];
+        post?: never;
+        /** Removes a channel with its delivery log and rules. */
+        delete: operations["notifications_delete_channel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a test message now (not retried) and logs it. A personal channel sends to `to`, else
+         *     to the caller's own address on it.
+         */
+        post: operations["notifications_test_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log, newest first: each attempt (`sent`, or `failed` with the reason) and the
+         *     deliveries not tried yet (`pending`). Administrators see all; others what was sent to them.
+         */
+        get: operations["notifications_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bureau's defaults: users of a role (within a unit or vendor) get these kinds of notice
+         *     (all when empty) through a personal channel, unless their own preferences say otherwise.
+         */
+        get: operations["notifications_rules"];
+        put?: never;
+        post: operations["notifications_create_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["notifications_delete_rule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2816,6 +2957,34 @@ export interface components {
          * @enum {string}
          */
         AttachmentStage: "arrival" | "resolution";
+        /** @description One attempt to deliver a message through a channel, as the delivery log lists it. */
+        Attempt: {
+            /** @description The address used: an e-mail address, a mobile number, a WeCom user id. */
+            address?: string | null;
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: int32
+             * @description The attempt's number for its delivery (1 for the first); 0 for one not tried yet.
+             */
+            attempt: number;
+            channel_id: string;
+            channel_name: string;
+            delivery_id: string;
+            /** @description The delivery's state now (`pending`, `sent`, `dead`). */
+            delivery_status: components["schemas"]["DeliveryStatus"];
+            /** @description Why it failed (the receiver's answer, a timeout, a refused connection). */
+            error?: string | null;
+            id: string;
+            kind: string;
+            /** Format: date-time */
+            next_attempt_at?: string | null;
+            /** @description `sent` or `failed`; a delivery not tried yet shows once as `pending`. */
+            status: string;
+            title: string;
+            /** @description The user the message was for (personal channels). */
+            user_id?: string | null;
+        };
         AuditRecord: {
             /** @description `create`, `update`, `delete`, `import`, `login`, `login_failed`, `logout`, … */
             action: string;
@@ -3004,6 +3173,19 @@ export interface components {
          * @enum {string}
          */
         Channel: "phone" | "wechat" | "qq" | "email" | "web" | "hotline" | "monitoring" | "inspection";
+        /** @description A channel as sent by an administrator. */
+        ChannelInput: {
+            /** @description Per kind; see the API description. Secret keys may be left out on update to keep them. */
+            config: Record<string, never>;
+            enabled?: boolean | null;
+            kind?: string | null;
+            name?: string | null;
+        };
+        /**
+         * @description The kinds of channel.
+         * @enum {string}
+         */
+        ChannelKind: "email" | "wecom" | "dingtalk" | "feishu" | "sms" | "webhook";
         /** @enum {string} */
         ClockState: "running" | "paused" | "met" | "breached";
         /** @description One SLA clock on a ticket. */
@@ -3380,6 +3562,11 @@ export interface components {
             /** @description Section keys in order (see the section catalogue). */
             sections: string[];
         };
+        /**
+         * @description Where a delivery stands: waiting (first try or a retry), sent, or given up.
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "sent" | "dead";
         /** @description When a report is due after its period's last day. */
         DueRule: {
             /** Format: int32 */
@@ -3431,6 +3618,7 @@ export interface components {
         Escalation: {
             /** Format: int32 */
             at_percent?: number | null;
+            channels?: string[];
             escalate_to?: string | null;
             metric: string;
             notify: string[];
@@ -3442,6 +3630,12 @@ export interface components {
              * @description Notify when this share of the clock's budget is spent (1–99).
              */
             at_percent?: number | null;
+            /**
+             * @description Notification channels (ids) the step goes out through besides the bell: a group channel
+             *     (a robot, a webhook) gets one message, a personal one (e-mail, SMS, WeCom application)
+             *     one per notified person.
+             */
+            channels?: string[];
             /** @description The support level the ticket moves to, e.g. L2 (on-site senior) or L4 (manufacturer). */
             escalate_to?: string | null;
             metric?: string | null;
@@ -4484,6 +4678,42 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_Attempt: {
+            items: {
+                /** @description The address used: an e-mail address, a mobile number, a WeCom user id. */
+                address?: string | null;
+                /** Format: date-time */
+                at: string;
+                /**
+                 * Format: int32
+                 * @description The attempt's number for its delivery (1 for the first); 0 for one not tried yet.
+                 */
+                attempt: number;
+                channel_id: string;
+                channel_name: string;
+                delivery_id: string;
+                /** @description The delivery's state now (`pending`, `sent`, `dead`). */
+                delivery_status: components["schemas"]["DeliveryStatus"];
+                /** @description Why it failed (the receiver's answer, a timeout, a refused connection). */
+                error?: string | null;
+                id: string;
+                kind: string;
+                /** Format: date-time */
+                next_attempt_at?: string | null;
+                /** @description `sent` or `failed`; a delivery not tried yet shows once as `pending`. */
+                status: string;
+                title: string;
+                /** @description The user the message was for (personal channels). */
+                user_id?: string | null;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_AuditRecord: {
             items: {
                 /** @description `create`, `update`, `delete`, `import`, `login`, `login_failed`, `logout`, … */
@@ -5470,12 +5700,43 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @description A user's own choices. */
+        Preferences: {
+            /**
+             * @description The personal channels (e-mail, SMS, WeCom application) the user is reached through;
+             *     `None` follows the bureau's rules for the user's role.
+             */
+            channels?: string[] | null;
+            /** @description A morning e-mail with the previous day's notices. */
+            daily_digest?: boolean;
+            /** @description Kinds of notice kept to the bell only. */
+            muted_kinds?: string[];
+            quiet_hours?: null | components["schemas"]["QuietHours"];
+            /** @description The user's id in WeCom (企业微信), for application messages. */
+            wecom_id?: string | null;
+        };
+        PreferencesInput: {
+            channels?: string[] | null;
+            daily_digest?: boolean;
+            muted_kinds?: string[];
+            quiet_end?: string | null;
+            /** @description `HH:MM`. */
+            quiet_start?: string | null;
+            wecom_id?: string | null;
+        };
         ProblemBody: {
             code: string;
             field_errors?: components["schemas"]["FieldErrorBody"][];
             message: string;
             request_id: string;
             row_errors?: components["schemas"]["RowErrorBody"][];
+        };
+        /** @description Quiet hours in the bureau's time (UTC+8): notices that are not urgent wait until they end. */
+        QuietHours: {
+            /** @example 07:30 */
+            end: string;
+            /** @example 22:00 */
+            start: string;
         };
         /** @description Completion and punctuality of the tasks due in a period, for one system, contract or month. */
         Rate: {
@@ -5790,6 +6051,13 @@ export interface components {
             confirmed?: boolean | null;
             note?: string | null;
         };
+        RuleInput: {
+            channel_id?: string | null;
+            kinds?: string[];
+            role?: string | null;
+            unit_id?: string | null;
+            vendor_id?: string | null;
+        };
         /** @description Confirming or dismissing a proposed deduction. */
         RulingInput: {
             confirmed?: boolean | null;
@@ -6064,6 +6332,17 @@ export interface components {
              *     the template has none. A veto takes the lowest grade.
              */
             veto?: string[];
+        };
+        /** @description A test send's recipient on a personal channel (default: the caller's own address). */
+        TestInput: {
+            to?: string | null;
+        };
+        /** @description What a test send did. */
+        TestOutcome: {
+            delivery_id: string;
+            error?: string | null;
+            /** @description `sent` or `failed`. */
+            status: string;
         };
         /** @description A ticket as lists show it. */
         Ticket: {
@@ -11063,6 +11342,56 @@ export interface operations {
             };
         };
     };
+    notifications_my_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+        };
+    };
+    notifications_put_my_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     me_today: {
         parameters: {
             query?: never;
@@ -11396,6 +11725,392 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_channels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_create_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_get_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_update_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_delete_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_test_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestOutcome"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_deliveries: {
+        parameters: {
+            query?: {
+                channel_id?: string;
+                /** @description sent, failed, pending */
+                status?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Attempt"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_create_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    notifications_delete_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,6 +17,7 @@ pub mod inspections;
 pub mod intake;
 pub mod kpis;
 pub mod monitoring;
+pub mod notifications;
 pub mod payments;
 mod registry;
 pub mod reports;

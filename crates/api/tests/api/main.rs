@@ -23,6 +23,8 @@ mod kpis;
 mod measurement;
 mod monitor_storage;
 mod monitoring;
+mod notifications;
+mod notify_smtp;
 mod payments;
 mod query_params;
 mod reach;

@@ -25,6 +25,7 @@ use crate::sweep_common::{
 const SAMPLES: &[(&str, &str, &str)] = &[
     ("/api/v1/tickets", "status", "open,new"),
     ("/api/v1/approvals", "status", "pending"),
+    ("/api/v1/notification-deliveries", "status", "failed"),
     ("/api/v1/assessments/{id}/deductions", "status", "confirmed"),
     ("/api/v1/assessments", "status", "published"),
     ("/api/v1/reports", "status", "issued"),

@@ -87,6 +87,18 @@ pub const GLOBAL: &[(&str, &str, &str, &str)] = &[
         "assessment_template",
     ),
     ("criteria", "key", "a criterion's key in the assessment's template, not an object", "criterion"),
+    (
+        "notification-channels",
+        "id",
+        "notification channels are the bureau's, used by every tenant's ladders; administrators only",
+        "notification_channel",
+    ),
+    (
+        "notification-rules",
+        "id",
+        "routing rules are the bureau's defaults across tenants; administrators only",
+        "notification_rule",
+    ),
 ];
 
 /// Query parameters holding an id: the tenancy sweep fills them with tenant B's object too.
@@ -111,6 +123,7 @@ pub const QUERY_TENANT_B: &[(&str, &str)] = &[
 pub const QUERY_GLOBAL: &[(&str, &str, &str)] = &[
     ("template_id", "checklists are global (see GLOBAL)", "template"),
     ("calendar_id", "calendars are global (see GLOBAL)", "calendar"),
+    ("channel_id", "notification channels are global (see GLOBAL)", "notification_channel"),
 ];
 
 #[derive(Debug, Clone)]
@@ -485,6 +498,15 @@ pub async fn world(t: &TestApp) -> World {
     assert_eq!(s, StatusCode::OK, "accept: {v}");
     let calendar = id(&created(t, "/api/v1/calendars", calendar_body("数据局工作日历")).await);
     let holiday_set = id(&created(t, "/api/v1/holiday-sets", json!({"code": "sweep", "name": "扫描用节假日"})).await);
+    let sms = json!({"kind": "sms", "name": "扫描用短信", "config": {"provider": "generic", "url": "http://127.0.0.1:9/sms",
+        "body_template": "{phone} {content}", "content_type": "text/plain"}});
+    let notification_channel = id(&created(t, "/api/v1/notification-channels", sms).await);
+    let rule = json!({"role": "engineer", "channel_id": notification_channel});
+    let notification_rule = id(&created(t, "/api/v1/notification-rules", rule).await);
+    // A test to a closed port: the delivery log has a failed attempt to filter.
+    let test = format!("/api/v1/notification-channels/{notification_channel}/test");
+    let (s, v) = t.post(&test, &t.admin, json!({"to": "13800000000"})).await;
+    assert_eq!((s, &v["status"]), (StatusCode::OK, &json!("failed")), "{v}");
     for (k, v) in [
         ("unit", unit),
         ("system", system),
@@ -518,6 +540,8 @@ pub async fn world(t: &TestApp) -> World {
         ("report", report),
         ("report_definition", report_definition),
         ("criterion", "staffing".to_string()),
+        ("notification_channel", notification_channel),
+        ("notification_rule", notification_rule),
     ] {
         b.insert(k, v);
     }

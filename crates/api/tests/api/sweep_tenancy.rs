@@ -23,6 +23,7 @@ const AUDITOR_MAY: &[(&str, &str)] = &[
     ("POST /api/v1/auth/logout", "ends the auditor's own session"),
     ("POST /api/v1/auth/password", "changes the auditor's own password"),
     ("POST /api/v1/notifications/read", "marks the auditor's own notifications read"),
+    ("PUT /api/v1/me/notification-preferences", "sets how the auditor's own notices reach them"),
     ("POST /api/v1/sla/simulate", "a computation: stores nothing"),
     ("POST /api/v1/calendars/{id}/preview", "a computation: stores nothing"),
     (

@@ -177,7 +177,14 @@ impl App {
             format!("{}（{}）", a.title, a.requested_by_name),
             format!("{} ({})", a.title_en, a.requested_by_name),
         );
-        store::notifications::add(&tx, &deciders, ticket_of(&a), "approval", &title, &body, now).await?;
+        let notice = store::notifications::Notice {
+            ticket_id: ticket_of(&a),
+            kind: "approval",
+            title: &title,
+            body: &body,
+            urgent: false,
+        };
+        store::notifications::add(&tx, &deciders, &notice, now).await?;
         tx.commit().await?;
         Ok(a)
     }
@@ -263,7 +270,14 @@ impl App {
             format!("{}{}", a.title_en, comment.map(|c| format!(" ({c})")).unwrap_or_default()),
         );
         let requester = std::slice::from_ref(&a.requested_by);
-        store::notifications::add(&tx, requester, ticket_of(&a), "approval", &title, &body, now).await?;
+        let notice = store::notifications::Notice {
+            ticket_id: ticket_of(&a),
+            kind: "approval",
+            title: &title,
+            body: &body,
+            urgent: false,
+        };
+        store::notifications::add(&tx, requester, &notice, now).await?;
         tx.commit().await?;
         if approve {
             effect.after_commit(self, &decided).await;

@@ -148,7 +148,14 @@ impl App {
             ),
         );
         let managers = store::users::active_ids_by_role(&tx, Role::VendorPm, None, Some(&a.vendor_id)).await?;
-        store::notifications::add(&tx, &managers, None, "assessment", &title, &body, now).await?;
+        let notice = store::notifications::Notice {
+            ticket_id: None,
+            kind: "assessment",
+            title: &title,
+            body: &body,
+            urgent: false,
+        };
+        store::notifications::add(&tx, &managers, &notice, now).await?;
         tx.commit().await?;
         self.reread_scoped(&Scope::All, id).await
     }

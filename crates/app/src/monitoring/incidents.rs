@@ -168,7 +168,14 @@ impl App {
         users.dedup();
         let title = Msg::new(format!("证书告警：{}", m.name), format!("Certificate warning: {}", m.name));
         let body = Msg::new(format!("{}：{error}", m.target), format!("{}: {error}", m.target));
-        store::notifications::add(&tx, &users, None, "certificate", &title, &body, at).await?;
+        let notice = store::notifications::Notice {
+            ticket_id: None,
+            kind: "certificate",
+            title: &title,
+            body: &body,
+            urgent: false,
+        };
+        store::notifications::add(&tx, &users, &notice, at).await?;
         tx.commit().await?;
         Ok(())
     }

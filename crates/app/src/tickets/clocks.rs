@@ -328,7 +328,20 @@ impl App {
                 }
                 let (title, body) = ladder_message(t, step.on_breach, step.at_percent, &s.clock.metric);
                 let users = self.recipients(tx, t, &step.notify).await?;
-                store::notifications::add(tx, &users, Some(&t.id), "escalation", &title, &body, now).await?;
+                let notice = store::notifications::Notice {
+                    ticket_id: Some(&t.id),
+                    kind: "escalation",
+                    title: &title,
+                    body: &body,
+                    urgent: step.on_breach,
+                };
+                store::notifications::add(tx, &users, &notice, now).await?;
+                let message = domain::notifications::Message {
+                    title: title.zh.clone(),
+                    body: body.zh.clone(),
+                    urgent: step.on_breach,
+                };
+                self.enqueue_ladder(tx, t, step, i, c.start, &users, &message, now).await?;
                 told.extend(users);
             }
             self.fire_watch(tx, t, spec, cal, s, &told, n, now, wake).await?;
@@ -392,7 +405,14 @@ impl App {
         let mut users = self.recipients(tx, t, &["assignee".into(), "vendor_pm".into()]).await?;
         users.retain(|u| !told.contains(u));
         let body = Msg::new(t.title.clone(), t.title.clone());
-        store::notifications::add(tx, &users, Some(&t.id), kind, &title, &body, now).await?;
+        let notice = store::notifications::Notice {
+            ticket_id: Some(&t.id),
+            kind,
+            title: &title,
+            body: &body,
+            urgent: kind == "breached",
+        };
+        store::notifications::add(tx, &users, &notice, now).await?;
         Ok(())
     }
 

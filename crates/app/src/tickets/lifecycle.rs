@@ -233,10 +233,13 @@ impl App {
                         store::notifications::add(
                             tx,
                             std::slice::from_ref(a),
-                            Some(&t.id),
-                            "assigned",
-                            &title,
-                            &body,
+                            &store::notifications::Notice {
+                                ticket_id: Some(&t.id),
+                                kind: "assigned",
+                                title: &title,
+                                body: &body,
+                                urgent: false,
+                            },
                             now,
                         )
                         .await?;

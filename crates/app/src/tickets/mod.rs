@@ -225,7 +225,12 @@ impl App {
         e.seq = store::tickets::add_event(&tx, &ticket.id, &e).await?;
         let known = Known { events: vec![e], clocks: fresh_clocks(&ticket, policy), stored: false };
         let rules = self.settle_known(&tx, &mut ticket, now, rules, known).await?;
-        self.notify_new(&tx, &ticket, &told, now).await?;
+        let most_severe = rules
+            .policy
+            .as_ref()
+            .and_then(|v| v.spec.levels.first())
+            .is_some_and(|l| ticket.severity.as_deref() == Some(l.name.as_str()));
+        self.notify_new(&tx, &ticket, &told, most_severe, now).await?;
         // Last before the commit: on PostgreSQL the chain's lock is held from here to the end.
         audit::<(), _>(&tx, p, "create", "ticket", &ticket.id, None, Some(&ticket), now).await?;
         tx.commit().await?;

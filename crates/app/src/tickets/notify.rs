@@ -57,10 +57,26 @@ impl App {
     }
 
     /// Tells `users` (from `new_ticket_recipients`) of the new ticket.
-    pub(super) async fn notify_new(&self, tx: &Tx, t: &Ticket, users: &[String], now: DateTime<Utc>) -> Result<()> {
+    /// A ticket at its policy's most severe level (`most_severe`) — a major outage — passes quiet
+    /// hours.
+    pub(super) async fn notify_new(
+        &self,
+        tx: &Tx,
+        t: &Ticket,
+        users: &[String],
+        most_severe: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let title = Msg::new(format!("新工单 {}", t.number), format!("New ticket {}", t.number));
         let body = Msg::new(t.title.clone(), t.title.clone());
-        store::notifications::add(tx, users, Some(&t.id), "created", &title, &body, now).await?;
+        let notice = store::notifications::Notice {
+            ticket_id: Some(&t.id),
+            kind: "created",
+            title: &title,
+            body: &body,
+            urgent: most_severe,
+        };
+        store::notifications::add(tx, users, &notice, now).await?;
         Ok(())
     }
 
@@ -82,7 +98,14 @@ impl App {
         };
         let users = self.recipients(tx, t, &names).await?;
         let body = Msg::new(t.title.clone(), t.title.clone());
-        store::notifications::add(tx, &users, Some(&t.id), to.as_str(), &title, &body, now).await?;
+        let notice = store::notifications::Notice {
+            ticket_id: Some(&t.id),
+            kind: to.as_str(),
+            title: &title,
+            body: &body,
+            urgent: false,
+        };
+        store::notifications::add(tx, &users, &notice, now).await?;
         Ok(())
     }
 

@@ -72,6 +72,11 @@ pub struct EscalationInput {
     /// `assignee`, `reporter`, a role (`admin`, `vendor_pm`, …) or `user:<id>`.
     #[serde(default)]
     pub notify: Vec<String>,
+    /// Notification channels (ids) the step goes out through besides the bell: a group channel
+    /// (a robot, a webhook) gets one message, a personal one (e-mail, SMS, WeCom application)
+    /// one per notified person.
+    #[serde(default)]
+    pub channels: Vec<String>,
     /// The support level the ticket moves to, e.g. L2 (on-site senior) or L4 (manufacturer).
     pub escalate_to: Option<String>,
 }
@@ -118,6 +123,8 @@ pub struct Escalation {
     pub at_percent: Option<u32>,
     pub on_breach: bool,
     pub notify: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalate_to: Option<String>,
 }
@@ -393,8 +400,16 @@ fn validate_ladder(input: &[EscalationInput], metrics: &BTreeSet<&str>, c: &mut 
                 "must be a percentage from 1 to 99, or on_breach true (one of them)",
             )),
         }
-        if e.notify.is_empty() {
-            c.push(FieldError::new(at("notify"), "至少通知一人", "notify at least one"));
+        if e.notify.is_empty() && e.channels.is_empty() {
+            c.push(FieldError::new(at("notify"), "至少通知一人或一个渠道", "notify at least one person or channel"));
+        }
+        let mut channels: Vec<String> = Vec::new();
+        for (j, ch) in e.channels.iter().enumerate() {
+            if let Some(id) = c.optional_text(&format!("{}[{j}]", at("channels")), Some(ch), 64)
+                && !channels.contains(&id)
+            {
+                channels.push(id);
+            }
         }
         for (j, r) in e.notify.iter().enumerate() {
             let ok = RECIPIENTS.contains(&r.as_str())
@@ -414,6 +429,7 @@ fn validate_ladder(input: &[EscalationInput], metrics: &BTreeSet<&str>, c: &mut 
             at_percent: e.at_percent,
             on_breach: e.on_breach,
             notify: e.notify.clone(),
+            channels,
             escalate_to,
         });
     }

@@ -12,6 +12,8 @@ pub struct Model {
     pub message: String,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    pub urgent: bool,
+    pub dispatched: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,6 +30,7 @@ mod m0024_approval_files;
 mod m0025_kpi_cover;
 mod m0026_unit_scores;
 mod m0027_reports;
+mod m0028_notify;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_kpi_cover::Migration),
             Box::new(m0026_unit_scores::Migration),
             Box::new(m0027_reports::Migration),
+            Box::new(m0028_notify::Migration),
         ]
     }
 }

@@ -1,5 +1,9 @@
-//! The in-app notification outbox. Other channels (SMS, e-mail, WeChat Work) will read the same
-//! rows in a later issue.
+//! The in-app notification outbox (the bell), which the channels' dispatcher reads too
+//! (`dispatched`), and the channels, deliveries and routing behind it.
+
+pub mod channels;
+pub mod deliveries;
+pub mod routing;
 
 use chrono::{DateTime, Utc};
 use domain::Msg;
@@ -21,6 +25,17 @@ pub struct Stored {
     pub body: Msg,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    pub urgent: bool,
+}
+
+/// A notice for the bell: what it is about and says, and whether it passes quiet hours.
+#[derive(Debug, Clone, Copy)]
+pub struct Notice<'a> {
+    pub ticket_id: Option<&'a str>,
+    pub kind: &'a str,
+    pub title: &'a Msg,
+    pub body: &'a Msg,
+    pub urgent: bool,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -29,15 +44,8 @@ struct Message {
     body: (String, String),
 }
 
-pub async fn add(
-    tx: &Tx,
-    user_ids: &[String],
-    ticket_id: Option<&str>,
-    kind: &str,
-    title: &Msg,
-    body: &Msg,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn add(tx: &Tx, user_ids: &[String], n: &Notice<'_>, now: DateTime<Utc>) -> Result<()> {
+    let Notice { ticket_id, kind, title, body, urgent } = *n;
     if user_ids.is_empty() {
         return Ok(());
     }
@@ -55,6 +63,8 @@ pub async fn add(
             message: Set(message.clone()),
             created_at: Set(now),
             read_at: Set(None),
+            urgent: Set(urgent),
+            dispatched: Set(false),
         });
         n::Entity::insert_many(rows).exec(tx.conn()).await?;
     }
@@ -72,6 +82,7 @@ fn stored(m: n::Model) -> Result<Stored> {
         body: Msg::new(msg.body.0, msg.body.1),
         created_at: m.created_at,
         read_at: m.read_at,
+        urgent: m.urgent,
     })
 }
 
@@ -110,6 +121,49 @@ pub async fn for_ticket(c: &impl Conn, ticket_id: &str) -> Result<Vec<Stored>> {
         .filter(n::Column::TicketId.eq(ticket_id))
         .order_by_asc(n::Column::CreatedAt)
         .order_by_asc(n::Column::Id)
+        .all(c.conn())
+        .await?;
+    rows.into_iter().map(stored).collect()
+}
+
+/// Notices not yet routed to channels, oldest first.
+pub async fn undispatched(c: &impl Conn, limit: u64) -> Result<Vec<Stored>> {
+    let rows = n::Entity::find()
+        .filter(n::Column::Dispatched.eq(false))
+        .order_by_asc(n::Column::CreatedAt)
+        .order_by_asc(n::Column::Id)
+        .limit(limit)
+        .all(c.conn())
+        .await?;
+    rows.into_iter().map(stored).collect()
+}
+
+/// Marks notices routed.
+pub async fn mark_dispatched(tx: &Tx, ids: &[String]) -> Result<()> {
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        n::Entity::update_many()
+            .col_expr(n::Column::Dispatched, Expr::value(true))
+            .filter(n::Column::Id.is_in(chunk.iter().cloned()))
+            .exec(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// A user's notices since `from`, oldest first (the daily digest), at most `limit`.
+pub async fn since(
+    c: &impl Conn,
+    user_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Stored>> {
+    let rows = n::Entity::find()
+        .filter(n::Column::UserId.eq(user_id))
+        .filter(n::Column::CreatedAt.gte(from))
+        .filter(n::Column::CreatedAt.lt(to))
+        .order_by_asc(n::Column::CreatedAt)
+        .limit(limit)
         .all(c.conn())
         .await?;
     rows.into_iter().map(stored).collect()
