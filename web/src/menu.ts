@@ -1,6 +1,8 @@
 // The left menu, by role: each person sees the screens of their work.
 import {
   AlarmClock,
+  Bell,
+  Lock,
   Box,
   Checked,
   Calendar,
@@ -34,12 +36,14 @@ export interface MenuEntry {
 }
 
 const everyone: Role[] = ['admin', 'auditor', 'unit_user', 'vendor_pm', 'engineer']
+// The security administrator keeps accounts and the security policy, and nothing of the business.
+const security: Role[] = ['admin', 'security_admin', 'auditor']
 // A unit's clerk reports, confirms and follows their own systems: contracts, vendors, the
 // deadline simulator are the bureau's and the vendor's tools.
 const staff: Role[] = ['admin', 'auditor', 'vendor_pm', 'engineer']
 
 export const MENU: MenuEntry[] = [
-  { name: 'home', path: '/', label: 'nav.home', icon: House, roles: everyone },
+  { name: 'home', path: '/', label: 'nav.home', icon: House, roles: [...everyone, 'security_admin'] },
   { name: 'tickets', path: '/tickets', label: 'nav.tickets', icon: Headset, roles: everyone },
   { name: 'inspections', path: '/inspections', label: 'nav.inspections', icon: Checked, roles: everyone },
   { name: 'monitoring', path: '/monitoring', label: 'nav.monitoring', icon: DataLine, roles: everyone },
@@ -65,11 +69,19 @@ export const MENU: MenuEntry[] = [
     roles: ['admin', 'auditor', 'vendor_pm', 'engineer'],
   },
   { name: 'vendors', path: '/vendors', label: 'nav.vendors', icon: Coin, roles: ['admin', 'auditor'] },
-  { name: 'users', path: '/users', label: 'nav.users', icon: UserIcon, roles: ['admin', 'auditor', 'vendor_pm'] },
+  {
+    name: 'users',
+    path: '/users',
+    label: 'nav.users',
+    icon: UserIcon,
+    roles: ['admin', 'auditor', 'vendor_pm', 'security_admin'],
+  },
   { name: 'calendars', path: '/calendars', label: 'nav.calendars', icon: Calendar, roles: ['admin', 'auditor', 'vendor_pm'] },
   { name: 'holidays', path: '/holidays', label: 'nav.holidays', icon: Sunny, roles: ['admin', 'auditor'] },
   { name: 'policies', path: '/sla/policies', label: 'nav.policies', icon: Odometer, roles: ['admin', 'auditor', 'vendor_pm'] },
   { name: 'simulate', path: '/sla/simulate', label: 'nav.simulate', icon: Stopwatch, roles: staff },
+  { name: 'notify', path: '/notifications', label: 'nav.notify', icon: Bell, roles: [...everyone, 'security_admin'] },
+  { name: 'security', path: '/security', label: 'nav.security', icon: Lock, roles: security },
   { name: 'audit', path: '/audit', label: 'nav.audit', icon: Tickets, roles: ['admin', 'auditor'] },
 ]
 

@@ -67,6 +67,12 @@ export const router = createRouter({
           component: () => import('@/views/reports/ReportDetailView.vue'),
           meta: { menu: 'reports' },
         },
+        { path: 'security', name: 'security', component: () => import('@/views/SecurityView.vue') },
+        {
+          path: 'notifications',
+          name: 'notify',
+          component: () => import('@/views/notifications/NotificationsView.vue'),
+        },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
       ],
     },

@@ -12,6 +12,10 @@ export const session = reactive({
   /** The unit or vendor the user belongs to, for the top bar. */
   orgName: '',
   checked: false,
+  /** The password has expired or was reset: only changing it works until then. */
+  mustChangePassword: false,
+  /** The policy requires this administrator to enrol a second factor first. */
+  totpSetupRequired: false,
 })
 
 async function orgNameOf(user: User): Promise<string> {
@@ -42,8 +46,14 @@ export async function restoreSession(): Promise<boolean> {
   return session.user !== null
 }
 
-export async function login(username: string, password: string): Promise<void> {
-  await call(api.POST('/api/v1/auth/login', { body: { username, password } }))
+/**
+ * Signs in; `totp` is the authenticator's code when the account has a second factor (the server
+ * answers `totp_required` without it). Marks a session that must change its password first.
+ */
+export async function login(username: string, password: string, totp?: string): Promise<void> {
+  const out = await call(api.POST('/api/v1/auth/login', { body: { username, password, totp: totp || undefined } }))
+  session.mustChangePassword = out.must_change_password
+  session.totpSetupRequired = out.totp_setup_required
   await restoreSession()
 }
 

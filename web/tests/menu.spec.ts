@@ -13,7 +13,18 @@ describe('the menu follows the role', () => {
   it('keeps unit users and engineers to their work', () => {
     // A unit's clerk: their home page, their reports and their systems; no contracts, vendors,
     // deadline simulator or registry overview.
-    expect(names('unit_user')).toEqual(['home', 'tickets', 'inspections', 'monitoring', 'approvals', 'assessments', 'reports', 'systems', 'assets'])
+    expect(names('unit_user')).toEqual([
+      'home',
+      'tickets',
+      'inspections',
+      'monitoring',
+      'approvals',
+      'assessments',
+      'reports',
+      'systems',
+      'assets',
+      'notify',
+    ])
     expect(names('engineer')).not.toContain('assessments')
     expect(names('engineer')).toContain('reports')
     expect(names('engineer')[0]).toBe('home')
@@ -24,6 +35,13 @@ describe('the menu follows the role', () => {
     expect(names('engineer')).not.toContain('users')
     expect(names('vendor_pm')).toContain('users')
     expect(names(null)).toEqual([])
+  })
+
+  it('gives the security administrator accounts and the policy, nothing of the business', () => {
+    expect(names('security_admin')).toEqual(['home', 'users', 'notify', 'security'])
+    expect(allowed('security', 'security_admin')).toBe(true)
+    expect(allowed('tickets', 'security_admin')).toBe(false)
+    expect(allowed('security', 'engineer')).toBe(false)
   })
 
   it('guards screens by the same rule', () => {

@@ -54,7 +54,7 @@ pub struct Registry {
 }
 
 async fn principal(app: &App, username: &str) -> Result<Principal> {
-    let out = app.login(username, PASSWORD, None).await.map_err(|e| anyhow!("login {username}: {e}"))?;
+    let out = app.login(username, PASSWORD, None, None).await.map_err(|e| anyhow!("login {username}: {e}"))?;
     app.authenticate(&out.token).await.map_err(|e| anyhow!("session of {username}: {e}"))
 }
 

@@ -118,6 +118,12 @@ fn app_problem(e: &AppError) -> Problem {
         AppError::Unauthenticated(msg) => {
             Problem { message: msg.clone(), ..problem(StatusCode::UNAUTHORIZED, "unauthenticated", "", "") }
         }
+        AppError::SecondFactor { code, msg } => {
+            Problem { message: msg.clone(), ..problem(StatusCode::UNAUTHORIZED, code, "", "") }
+        }
+        AppError::Restricted { code, msg } => {
+            Problem { message: msg.clone(), ..problem(StatusCode::FORBIDDEN, code, "", "") }
+        }
         AppError::TooManyRequests { retry_after_secs } => Problem {
             retry_after: Some(*retry_after_secs),
             ..problem(

@@ -42,7 +42,9 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let app = AppState::from_ref(state).app;
         let token = token_from_headers(&parts.headers).unwrap_or_default();
-        let principal = App::authenticate(&app, &token).await?;
+        // Inside the nested `/api/v1` router `uri` has lost its prefix; the original has it.
+        let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
+        let principal = App::authenticate_request(&app, &token, path).await?;
         Ok(Auth { principal, token })
     }
 }

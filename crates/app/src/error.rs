@@ -17,6 +17,12 @@ pub enum AppError {
     Forbidden,
     #[error("unauthenticated: {}", .0.en)]
     Unauthenticated(Msg),
+    /// Sign-in needs (`totp_required`) or got a wrong (`totp_invalid`) second factor.
+    #[error("second factor: {code}")]
+    SecondFactor { code: &'static str, msg: Msg },
+    /// The session may only change its password (or enrol a second factor) until it does.
+    #[error("restricted session: {code}")]
+    Restricted { code: &'static str, msg: Msg },
     /// Too many attempts (sign-in limits, no free password check): try again after the delay.
     #[error("too many requests; retry after {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },

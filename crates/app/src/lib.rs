@@ -110,6 +110,8 @@ pub struct App {
     secrets: secrets::SecretBox,
     /// Sends through notification channels.
     sender: notify::Sender,
+    /// The security policy, read at most every few seconds.
+    policy_cache: auth::policy::PolicyCache,
 }
 
 impl App {
@@ -120,6 +122,7 @@ impl App {
         Ok(App {
             secrets,
             sender: notify::Sender::default(),
+            policy_cache: Default::default(),
             throttle,
             effects: approvals::Effects::standard(),
             store,

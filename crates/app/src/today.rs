@@ -105,6 +105,8 @@ impl App {
                     sections.push(self.waiting_approvals(p, lang).await?);
                 }
             }
+            // Accounts and the security policy: nothing of the day's business.
+            Role::SecurityAdmin => {}
             Role::Engineer => {
                 let f = TicketFilter { assignee_id: Some(me.into()), ..open_tickets() };
                 let link = format!("status=open&assignee_id={me}&sort=next_due_at");

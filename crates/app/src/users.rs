@@ -6,7 +6,7 @@ use domain::registry::{Certificate, CertificateInput, User, UserFields, UserInpu
 use domain::{FieldError, Principal, Role, Scope};
 use store::Tx;
 
-use crate::{App, AppError, Result, audit, require_registry_write, require_registry_write_to, wall_now};
+use crate::{App, AppError, Result, audit, require_registry_write_to, wall_now};
 
 fn duplicate(e: store::StoreError) -> AppError {
     AppError::unique("username", "用户名已被使用", "this user name is taken")(e)
@@ -40,17 +40,36 @@ async fn keep_an_admin(tx: &Tx, before: &User, after: Option<&UserFields>) -> Re
     Ok(())
 }
 
+/// The accounts a caller reads: the security administrator's are everyone's.
+fn user_scope(p: &Principal) -> Scope {
+    if p.role == Role::SecurityAdmin { Scope::All } else { p.scope() }
+}
+
 impl App {
+    /// Accounts and roles are the security administrator's, and the system administrator's while
+    /// duties are not separated; anyone else learns no more than a reader (404 for what they
+    /// cannot see, else 403).
+    async fn require_accounts(&self, p: &Principal, id: Option<&str>) -> Result<()> {
+        let policy = self.security_policy().await?;
+        if self.may_manage_security(p, &policy) {
+            return Ok(());
+        }
+        if let Some(id) = id {
+            self.get_user(p, id).await?;
+        }
+        Err(AppError::Forbidden)
+    }
+
     pub async fn list_users(&self, p: &Principal, q: &ListQuery, f: &UserFilter) -> Result<Page<User>> {
-        Ok(store::users::list(&self.store, &p.scope(), q, f).await?)
+        Ok(store::users::list(&self.store, &user_scope(p), q, f).await?)
     }
 
     pub async fn get_user(&self, p: &Principal, id: &str) -> Result<User> {
-        store::users::get(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)
+        store::users::get(&self.store, &user_scope(p), id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn create_user(&self, p: &Principal, input: UserInput) -> Result<User> {
-        require_registry_write(p)?;
+        self.require_accounts(p, None).await?;
         let f = input.validate(true)?;
         let hash = self.hash_password(f.password.clone().unwrap_or_default()).await?;
         let t = wall_now();
@@ -64,7 +83,7 @@ impl App {
 
     /// Updates a user; a new password, a role change or deactivation ends their sessions.
     pub async fn update_user(&self, p: &Principal, id: &str, input: UserInput) -> Result<User> {
-        require_registry_write_to(p, self.get_user(p, id)).await?;
+        self.require_accounts(p, Some(id)).await?;
         let f = input.validate(false)?;
         let hash = match &f.password {
             Some(pw) => Some(self.hash_password(pw.clone()).await?),
@@ -72,7 +91,7 @@ impl App {
         };
         let t = wall_now();
         let tx = self.store.begin().await?;
-        let before = store::users::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
+        let before = store::users::get(&tx, &user_scope(p), id).await?.ok_or(AppError::NotFound)?;
         check_bindings(&tx, &f).await?;
         keep_an_admin(&tx, &before, Some(&f)).await?;
         let u = store::users::update(&tx, id, &f, hash.as_deref(), t).await.map_err(duplicate)?;
@@ -90,17 +109,27 @@ impl App {
         }
         audit(&tx, p, "update", "user", id, Some(&before), Some(&after), t).await?;
         tx.commit().await?;
+        if before.role != u.role {
+            let text = format!(
+                "{} 将 {} 的角色由 {} 改为 {}",
+                p.username,
+                u.username,
+                before.role.label_zh(),
+                u.role.label_zh()
+            );
+            self.tell_security_admins("role_changed", &text).await?;
+        }
         Ok(u)
     }
 
     pub async fn delete_user(&self, p: &Principal, id: &str) -> Result<()> {
-        require_registry_write_to(p, self.get_user(p, id)).await?;
+        self.require_accounts(p, Some(id)).await?;
         if p.user_id == id {
             return Err(AppError::conflict(None, "不能删除自己的账户", "you cannot delete your own account"));
         }
         let t = wall_now();
         let tx = self.store.begin().await?;
-        let before = store::users::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
+        let before = store::users::get(&tx, &user_scope(p), id).await?.ok_or(AppError::NotFound)?;
         keep_an_admin(&tx, &before, None).await?;
         // Certificates go with their holder; each leaves its own record.
         for c in store::users::certificates(&tx, id).await? {

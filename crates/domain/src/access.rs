@@ -16,10 +16,14 @@ pub enum Role {
     Engineer,
     /// Auditor (审计管理员): reads everything and the audit log, changes nothing.
     Auditor,
+    /// Security administrator (安全管理员): accounts, roles and the security policy; no business
+    /// data (三权分立, with the system administrator and the auditor).
+    SecurityAdmin,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::UnitUser, Role::VendorPm, Role::Engineer, Role::Auditor];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::UnitUser, Role::VendorPm, Role::Engineer, Role::Auditor, Role::SecurityAdmin];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -28,6 +32,7 @@ impl Role {
             Role::VendorPm => "vendor_pm",
             Role::Engineer => "engineer",
             Role::Auditor => "auditor",
+            Role::SecurityAdmin => "security_admin",
         }
     }
 
@@ -42,6 +47,7 @@ impl Role {
             Role::VendorPm => "供应商项目经理",
             Role::Engineer => "运维工程师",
             Role::Auditor => "审计管理员",
+            Role::SecurityAdmin => "安全管理员",
         }
     }
 
@@ -82,6 +88,8 @@ impl Principal {
             Role::Admin | Role::Auditor => Scope::All,
             Role::UnitUser => self.unit_id.clone().map_or(Scope::Nothing, Scope::Unit),
             Role::VendorPm | Role::Engineer => self.vendor_id.clone().map_or(Scope::Nothing, Scope::Vendor),
+            // Accounts are read through their own scope (`App::user_scope`); business data not.
+            Role::SecurityAdmin => Scope::Nothing,
         }
     }
 

@@ -51,6 +51,7 @@ pub mod password;
 pub mod payments;
 pub mod registry;
 pub mod reports;
+pub mod security;
 pub mod sla;
 pub mod tickets;
 pub mod today;

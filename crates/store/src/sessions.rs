@@ -28,7 +28,9 @@ pub async fn insert(tx: &Tx, token_hash: &str, user_id: &str, now: DateTime<Utc>
 }
 
 /// The session and its user in one query: every authenticated request asks this first.
-pub async fn find_with_user(c: &impl Conn, token_hash: &str) -> Result<Option<(Session, User)>> {
+/// The session and its user, with whether the user must change their password first and
+/// whether their second factor is on.
+pub async fn find_with_user(c: &impl Conn, token_hash: &str) -> Result<Option<(Session, User, bool, bool)>> {
     let owner = sessions::Entity::belongs_to(users::Entity).from(sessions::Column::UserId).to(users::Column::Id).into();
     let row = sessions::Entity::find_by_id(token_hash.to_string())
         .join(JoinType::InnerJoin, owner)
@@ -42,7 +44,8 @@ pub async fn find_with_user(c: &impl Conn, token_hash: &str) -> Result<Option<(S
         created_at: m.created_at,
         last_seen_at: m.last_seen_at,
     };
-    Ok(Some((session, crate::users::to_domain(u)?)))
+    let (must_change, totp_on) = (u.must_change_password, u.totp_enabled);
+    Ok(Some((session, crate::users::to_domain(u)?, must_change, totp_on)))
 }
 
 pub async fn touch(tx: &Tx, token_hash: &str, now: DateTime<Utc>) -> Result<()> {

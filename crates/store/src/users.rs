@@ -18,6 +18,21 @@ pub struct Credentials {
     pub password_hash: String,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
+    pub second: SecondFactor,
+}
+
+/// A user's second factor and password state, as sign-in reads them.
+#[derive(Debug, Clone, Default)]
+pub struct SecondFactor {
+    /// The sealed TOTP secret (pending until `totp_enabled`).
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    /// Hashes of the unused recovery codes, as stored (JSON).
+    pub recovery_codes: Option<String>,
+    /// Recent password hashes, newest first (JSON).
+    pub password_history: Option<String>,
+    pub password_changed_at: DateTime<Utc>,
+    pub must_change_password: bool,
 }
 
 pub(crate) fn to_domain(m: users::Model) -> Result<User> {
@@ -34,6 +49,7 @@ pub(crate) fn to_domain(m: users::Model) -> Result<User> {
         created_at: m.created_at,
         updated_at: m.updated_at,
         last_login_at: m.last_login_at,
+        totp_enabled: m.totp_enabled,
     })
 }
 
@@ -100,7 +116,85 @@ pub async fn credentials(c: &impl Conn, username: &str) -> Result<Option<Credent
         return Ok(None);
     };
     let (password_hash, failed_logins, locked_until) = (m.password_hash.clone(), m.failed_logins, m.locked_until);
-    Ok(Some(Credentials { user: to_domain(m)?, password_hash, failed_logins, locked_until }))
+    let second = SecondFactor {
+        totp_secret: m.totp_secret.clone(),
+        totp_enabled: m.totp_enabled,
+        recovery_codes: m.recovery_codes.clone(),
+        password_history: m.password_history.clone(),
+        password_changed_at: m.password_changed_at,
+        must_change_password: m.must_change_password,
+    };
+    Ok(Some(Credentials { user: to_domain(m)?, password_hash, failed_logins, locked_until, second }))
+}
+
+/// A user's second factor by id.
+pub async fn second_factor(c: &impl Conn, id: &str) -> Result<Option<(User, SecondFactor)>> {
+    let Some(m) = users::Entity::find_by_id(id.to_string()).one(c.conn()).await? else { return Ok(None) };
+    let username = m.username.clone();
+    let Some(cr) = credentials(c, &username).await? else { return Ok(None) };
+    Ok(Some((cr.user, cr.second)))
+}
+
+/// Sets the TOTP secret (sealed), whether it is on and the recovery codes' hashes; clears the
+/// last accepted step.
+pub async fn set_totp(
+    tx: &Tx,
+    id: &str,
+    secret: Option<String>,
+    enabled: bool,
+    recovery: Option<String>,
+) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    users::Entity::update_many()
+        .col_expr(users::Column::TotpSecret, Expr::value(secret))
+        .col_expr(users::Column::TotpEnabled, Expr::value(enabled))
+        .col_expr(users::Column::TotpLastStep, Expr::value(Option::<i64>::None))
+        .col_expr(users::Column::RecoveryCodes, Expr::value(recovery))
+        .filter(users::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Accepts TOTP time step `step` once: true when no later or equal step was accepted before (one
+/// atomic update, so a code replayed in parallel is accepted once).
+pub async fn accept_totp_step(tx: &Tx, id: &str, step: i64) -> Result<bool> {
+    use sea_orm::sea_query::Expr;
+    let r = users::Entity::update_many()
+        .col_expr(users::Column::TotpLastStep, Expr::value(Some(step)))
+        .filter(users::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(users::Column::TotpLastStep.is_null())
+                .add(users::Column::TotpLastStep.lt(step)),
+        )
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Replaces the recovery codes if they are still `old` (a code is used once, even in parallel).
+pub async fn swap_recovery_codes(tx: &Tx, id: &str, old: &str, new: &str) -> Result<bool> {
+    use sea_orm::sea_query::Expr;
+    let r = users::Entity::update_many()
+        .col_expr(users::Column::RecoveryCodes, Expr::value(Some(new.to_string())))
+        .filter(users::Column::Id.eq(id))
+        .filter(users::Column::RecoveryCodes.eq(old))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Keeps the recent password hashes and whether a change is due before anything else.
+pub async fn set_password_state(tx: &Tx, id: &str, history: Option<String>, must_change: bool) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    users::Entity::update_many()
+        .col_expr(users::Column::PasswordHistory, Expr::value(history))
+        .col_expr(users::Column::MustChangePassword, Expr::value(must_change))
+        .filter(users::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
 }
 
 pub async fn count(c: &impl Conn) -> Result<u64> {
@@ -136,6 +230,12 @@ pub async fn insert(tx: &Tx, f: &UserFields, password_hash: &str, now: DateTime<
         created_at: Set(now),
         updated_at: Set(now),
         last_login_at: Set(None),
+        totp_secret: Set(None),
+        totp_enabled: Set(false),
+        totp_last_step: Set(None),
+        recovery_codes: Set(None),
+        password_history: Set(None),
+        must_change_password: Set(false),
     };
     to_domain(m.insert(tx.conn()).await?)
 }

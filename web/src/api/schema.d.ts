@@ -664,7 +664,8 @@ export interface paths {
         /**
          * Signs in. Wrong credentials answer 401 with the same message whether or not the user exists;
          *     repeated failures lock the account for a while. Too many attempts from one address or for one
-         *     name answer 429 with `Retry-After`.
+         *     name answer 429 with `Retry-After`. An account with a second factor answers 401
+         *     `totp_required` to the right password without `totp`, and 401 `totp_invalid` to a wrong code.
          */
         post: operations["auth_login"];
         delete?: never;
@@ -721,6 +722,60 @@ export interface paths {
          *     classes, not the user name). Every other session of the user ends; this one stays.
          */
         post: operations["auth_change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turns the second factor on with a current code; answers the ten recovery codes, shown once. */
+        post: operations["auth_totp_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turns the second factor off with a current code or a recovery code. */
+        post: operations["auth_totp_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts enrolling a second factor (TOTP): a new secret, shown once, pending until confirmed.
+         *     409 while one is on.
+         */
+        post: operations["auth_totp_enroll"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1686,7 +1741,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The channels (administrators): settings without secrets, and which secrets are set. */
+        /**
+         * The channels. Administrators: every channel's settings without secrets, and which secrets
+         *     are set; anyone else: the enabled personal channels by name, to choose in their preferences.
+         */
         get: operations["notifications_channels"];
         put?: never;
         /**
@@ -2073,6 +2131,31 @@ export interface paths {
         put?: never;
         /** Submits the report to the bureau (every narrative section written, else 422 naming them). */
         post: operations["reports_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The security policy in force (password rules, lockout, idle timeout, second factor,
+         *     separation of duties). Everyone signed in may read it (the password form shows its rules).
+         */
+        get: operations["auth_security_policy"];
+        /**
+         * Sets the security policy: the security administrator, or the system administrator while
+         *     duties are not separated. Turning separation on needs an active security administrator and
+         *     auditor.
+         */
+        put: operations["auth_put_security_policy"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3228,6 +3311,10 @@ export interface components {
             stopped_at?: string | null;
             target: components["schemas"]["Target"];
         };
+        /** @description A code from the authenticator (or a recovery code). */
+        CodeInput: {
+            code?: string;
+        };
         Comment: {
             author_id?: string | null;
             author_name: string;
@@ -3615,6 +3702,15 @@ export interface components {
         };
         /** @enum {string} */
         Edge: "start" | "end";
+        /**
+         * @description What enrolment in the second factor shows once: the secret for typing in, and the URL for a
+         *     QR code.
+         */
+        Enrolment: {
+            otpauth_url: string;
+            /** @description Base32, as authenticator apps take it. */
+            secret: string;
+        };
         Escalation: {
             /** Format: int32 */
             at_percent?: number | null;
@@ -4177,11 +4273,17 @@ export interface components {
         };
         LoginRequest: {
             password?: string;
+            /** @description The code from the authenticator (or a recovery code) when the account has a second factor. */
+            totp?: string | null;
             username?: string;
         };
         LoginResponse: {
+            /** @description The password has expired or was reset: this session may only change it. */
+            must_change_password: boolean;
             /** @description Send as `Authorization: Bearer <token>`; browsers get the same token as an HttpOnly cookie. */
             token: string;
+            /** @description The policy requires a second factor of this administrator: this session may only enrol. */
+            totp_setup_required: boolean;
             user: components["schemas"]["LoginUser"];
         };
         LoginUser: {
@@ -4497,6 +4599,25 @@ export interface components {
             ticket_id?: string | null;
             title: string;
             user_id: string;
+        };
+        /** @description A channel as shown: its settings without the secrets, and which secrets are set. */
+        NotificationChannel: {
+            config: Record<string, never>;
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            id: string;
+            kind: components["schemas"]["ChannelKind"];
+            name: string;
+            /**
+             * @description Whether the channel reaches people one by one (e-mail, SMS, WeCom application messages)
+             *     rather than a group (robots, webhooks).
+             */
+            personal: boolean;
+            /** @description The secret settings that hold a value (never the values). */
+            secrets_set: string[];
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description An incident's outage: its cause and when the service was interrupted. */
         OutageInput: {
@@ -5453,6 +5574,8 @@ export interface components {
                 last_login_at?: string | null;
                 phone?: string | null;
                 role: components["schemas"]["Role"];
+                /** @description The user signs in with a second factor (TOTP). */
+                totp_enabled?: boolean;
                 unit_id?: string | null;
                 /** Format: date-time */
                 updated_at: string;
@@ -5812,6 +5935,10 @@ export interface components {
          * @enum {string}
          */
         RecordType: "a" | "aaaa" | "cname" | "mx" | "txt";
+        /** @description The recovery codes, shown once when the second factor is turned on. */
+        RecoveryCodes: {
+            recovery_codes: string[];
+        };
         ReissueInput: {
             reason?: string | null;
         };
@@ -6022,7 +6149,26 @@ export interface components {
             note?: string | null;
         };
         /** @enum {string} */
-        Role: "admin" | "unit_user" | "vendor_pm" | "engineer" | "auditor";
+        Role: "admin" | "unit_user" | "vendor_pm" | "engineer" | "auditor" | "security_admin";
+        /**
+         * @description A default of the bureau: users of `role` (within a unit or vendor when given) get the listed
+         *     kinds of notice (all when empty) through `channel_id` as well as in the bell.
+         */
+        RoutingRule: {
+            channel_id: string;
+            id: string;
+            kinds: string[];
+            role: components["schemas"]["Role"];
+            unit_id?: string | null;
+            vendor_id?: string | null;
+        };
+        RoutingRuleInput: {
+            channel_id?: string | null;
+            kinds?: string[];
+            role?: string | null;
+            unit_id?: string | null;
+            vendor_id?: string | null;
+        };
         RowErrorBody: {
             column: string;
             message: string;
@@ -6050,13 +6196,6 @@ export interface components {
         RuleAllInput: {
             confirmed?: boolean | null;
             note?: string | null;
-        };
-        RuleInput: {
-            channel_id?: string | null;
-            kinds?: string[];
-            role?: string | null;
-            unit_id?: string | null;
-            vendor_id?: string | null;
         };
         /** @description Confirming or dismissing a proposed deduction. */
         RulingInput: {
@@ -6087,6 +6226,60 @@ export interface components {
         };
         SectionList: {
             items: components["schemas"]["SectionInfo"][];
+        };
+        SecurityPolicy: {
+            /**
+             * Format: int32
+             * @description Minutes without use after which a session ends (5–480).
+             * @default 30
+             */
+            idle_timeout_minutes: number;
+            /**
+             * Format: int32
+             * @description How long a lock lasts, in minutes (1–1440).
+             * @default 15
+             */
+            lockout_minutes: number;
+            /**
+             * Format: int32
+             * @description Failed sign-ins that lock an account (3–20).
+             * @default 5
+             */
+            lockout_threshold: number;
+            /**
+             * Format: int32
+             * @description Character classes a password needs of upper, lower, digits, symbols (3–4).
+             * @default 3
+             */
+            password_classes: number;
+            /**
+             * Format: int32
+             * @description Days after which a password must be changed at the next sign-in (0: never; up to 365).
+             * @default 0
+             */
+            password_expiry_days: number;
+            /**
+             * Format: int32
+             * @description Earlier passwords a new one may not repeat (0–24).
+             * @default 5
+             */
+            password_history: number;
+            /**
+             * Format: int32
+             * @description Shortest password (8–64).
+             * @default 8
+             */
+            password_min_length: number;
+            /**
+             * @description 三权分立: the system, security and audit administrators each do only their own work.
+             * @default false
+             */
+            separation_of_duties: boolean;
+            /**
+             * @description Administrators (all three kinds) must sign in with a second factor.
+             * @default false
+             */
+            totp_required_for_admins: boolean;
         };
         SimulateInput: {
             /** @description The calendar to count in (default: the policy's). */
@@ -6658,6 +6851,8 @@ export interface components {
             last_login_at?: string | null;
             phone?: string | null;
             role: components["schemas"]["Role"];
+            /** @description The user signs in with a second factor (TOTP). */
+            totp_enabled?: boolean;
             unit_id?: string | null;
             /** Format: date-time */
             updated_at: string;
@@ -8808,6 +9003,133 @@ export interface operations {
                 };
             };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_totp_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_totp_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeInput"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_totp_enroll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Enrolment"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11748,7 +12070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Channel"][];
+                    "application/json": components["schemas"]["NotificationChannel"][];
                 };
             };
             403: {
@@ -11779,7 +12101,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Channel"];
+                    "application/json": components["schemas"]["NotificationChannel"];
                 };
             };
             403: {
@@ -11824,7 +12146,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Channel"];
+                    "application/json": components["schemas"]["NotificationChannel"];
                 };
             };
             403: {
@@ -11865,7 +12187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Channel"];
+                    "application/json": components["schemas"]["NotificationChannel"];
                 };
             };
             403: {
@@ -12033,7 +12355,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Rule"][];
+                    "application/json": components["schemas"]["RoutingRule"][];
                 };
             };
             403: {
@@ -12055,7 +12377,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RuleInput"];
+                "application/json": components["schemas"]["RoutingRuleInput"];
             };
         };
         responses: {
@@ -12064,7 +12386,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Rule"];
+                    "application/json": components["schemas"]["RoutingRule"];
                 };
             };
             403: {
@@ -12791,6 +13113,72 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_security_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicy"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_put_security_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecurityPolicy"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicy"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

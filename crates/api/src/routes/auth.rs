@@ -7,6 +7,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use domain::Role;
 use domain::registry::User;
+use domain::security::{CodeInput, Enrolment, RecoveryCodes, SecurityPolicy};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,6 +23,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(change_password))
+        .routes(routes!(totp_enroll))
+        .routes(routes!(totp_confirm))
+        .routes(routes!(totp_disable))
+        .routes(routes!(get_security_policy, put_security_policy))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -30,6 +35,9 @@ pub struct LoginRequest {
     pub username: String,
     #[serde(default)]
     pub password: String,
+    /// The code from the authenticator (or a recovery code) when the account has a second factor.
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -47,6 +55,10 @@ pub struct LoginResponse {
     /// Send as `Authorization: Bearer <token>`; browsers get the same token as an HttpOnly cookie.
     pub token: String,
     pub user: LoginUser,
+    /// The password has expired or was reset: this session may only change it.
+    pub must_change_password: bool,
+    /// The policy requires a second factor of this administrator: this session may only enrol.
+    pub totp_setup_required: bool,
 }
 
 fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
@@ -56,7 +68,8 @@ fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
 
 /// Signs in. Wrong credentials answer 401 with the same message whether or not the user exists;
 /// repeated failures lock the account for a while. Too many attempts from one address or for one
-/// name answer 429 with `Retry-After`.
+/// name answer 429 with `Retry-After`. An account with a second factor answers 401
+/// `totp_required` to the right password without `totp`, and 401 `totp_invalid` to a wrong code.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", operation_id = "auth_login", request_body = LoginRequest, security(()),
     responses((status = 200, body = LoginResponse), (status = 401, body = ProblemBody), (status = 429, body = ProblemBody)))]
 async fn login(
@@ -64,7 +77,7 @@ async fn login(
     ClientAddr(from): ClientAddr,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> ApiResult<Response> {
-    let out = s.app.login(&req.username, &req.password, from).await?;
+    let out = s.app.login(&req.username, &req.password, req.totp.as_deref(), from).await?;
     let max_age = s.app.config().session_max.as_secs().max(60);
     let body = LoginResponse {
         token: out.token.clone(),
@@ -76,6 +89,8 @@ async fn login(
             unit_id: out.user.unit_id,
             vendor_id: out.user.vendor_id,
         },
+        must_change_password: out.must_change_password,
+        totp_setup_required: out.totp_setup_required,
     };
     Ok(([(SET_COOKIE, cookie(&s, &out.token, max_age))], Json(body)).into_response())
 }
@@ -113,4 +128,56 @@ async fn change_password(
 ) -> ApiResult<StatusCode> {
     s.app.change_password(&auth.principal, &auth.token, &req.current_password, &req.new_password, from).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Starts enrolling a second factor (TOTP): a new secret, shown once, pending until confirmed.
+/// 409 while one is on.
+#[utoipa::path(post, path = "/auth/totp/enroll", tag = "auth", operation_id = "auth_totp_enroll",
+    responses((status = 200, body = Enrolment), (status = 401, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn totp_enroll(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Enrolment>> {
+    Ok(Json(s.app.totp_enroll(&auth.principal).await?))
+}
+
+/// Turns the second factor on with a current code; answers the ten recovery codes, shown once.
+#[utoipa::path(post, path = "/auth/totp/confirm", tag = "auth", operation_id = "auth_totp_confirm", request_body = CodeInput,
+    responses((status = 200, body = RecoveryCodes), (status = 401, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn totp_confirm(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(req): JsonBody<CodeInput>,
+) -> ApiResult<Json<RecoveryCodes>> {
+    Ok(Json(s.app.totp_confirm(&auth.principal, &req.code).await?))
+}
+
+/// Turns the second factor off with a current code or a recovery code.
+#[utoipa::path(post, path = "/auth/totp/disable", tag = "auth", operation_id = "auth_totp_disable", request_body = CodeInput,
+    responses((status = 204), (status = 401, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn totp_disable(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(req): JsonBody<CodeInput>,
+) -> ApiResult<StatusCode> {
+    s.app.totp_disable(&auth.principal, &req.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The security policy in force (password rules, lockout, idle timeout, second factor,
+/// separation of duties). Everyone signed in may read it (the password form shows its rules).
+#[utoipa::path(get, path = "/security-policy", tag = "auth", operation_id = "auth_security_policy",
+    responses((status = 200, body = SecurityPolicy), (status = 401, body = ProblemBody)))]
+async fn get_security_policy(State(s): State<AppState>, _auth: Auth) -> ApiResult<Json<SecurityPolicy>> {
+    Ok(Json(s.app.security_policy().await?))
+}
+
+/// Sets the security policy: the security administrator, or the system administrator while
+/// duties are not separated. Turning separation on needs an active security administrator and
+/// auditor.
+#[utoipa::path(put, path = "/security-policy", tag = "auth", operation_id = "auth_put_security_policy", request_body = SecurityPolicy,
+    responses((status = 200, body = SecurityPolicy), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn put_security_policy(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(req): JsonBody<SecurityPolicy>,
+) -> ApiResult<Json<SecurityPolicy>> {
+    Ok(Json(s.app.put_security_policy(&auth.principal, req).await?))
 }

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use domain::FieldError;
 use domain::list::{ListQuery, Page};
 use domain::notifications::{
-    Attempt, Channel, ChannelInput, DeliveryFilter as LogFilter, Preferences, PreferencesInput, Rule, RuleInput,
-    TestInput, TestOutcome,
+    Attempt, ChannelInput, DeliveryFilter as LogFilter, NotificationChannel, Preferences, PreferencesInput,
+    RoutingRule, RoutingRuleInput, TestInput, TestOutcome,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -31,10 +31,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_preferences, put_my_preferences))
 }
 
-/// The channels (administrators): settings without secrets, and which secrets are set.
+/// The channels. Administrators: every channel's settings without secrets, and which secrets
+/// are set; anyone else: the enabled personal channels by name, to choose in their preferences.
 #[utoipa::path(get, path = "/notification-channels", tag = "notifications", operation_id = "notifications_channels",
-    responses((status = 200, body = Vec<Channel>), (status = 403, body = ProblemBody)))]
-async fn list_channels(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<Channel>>> {
+    responses((status = 200, body = Vec<NotificationChannel>), (status = 403, body = ProblemBody)))]
+async fn list_channels(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<NotificationChannel>>> {
     Ok(Json(s.app.notification_channels(&auth.principal).await?))
 }
 
@@ -48,31 +49,35 @@ async fn list_channels(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<
 /// `secret`. Secrets are stored encrypted and never returned.
 #[utoipa::path(post, path = "/notification-channels", tag = "notifications", operation_id = "notifications_create_channel",
     request_body = ChannelInput,
-    responses((status = 201, body = Channel), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 201, body = NotificationChannel), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn create_channel(
     State(s): State<AppState>,
     auth: Auth,
     JsonBody(input): JsonBody<ChannelInput>,
-) -> ApiResult<(StatusCode, Json<Channel>)> {
+) -> ApiResult<(StatusCode, Json<NotificationChannel>)> {
     Ok((StatusCode::CREATED, Json(s.app.create_notification_channel(&auth.principal, input).await?)))
 }
 
 #[utoipa::path(get, path = "/notification-channels/{id}", tag = "notifications", operation_id = "notifications_get_channel",
-    params(("id" = String, Path)), responses((status = 200, body = Channel), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
-async fn get_channel(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Channel>> {
+    params(("id" = String, Path)), responses((status = 200, body = NotificationChannel), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn get_channel(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<NotificationChannel>> {
     Ok(Json(s.app.notification_channel(&auth.principal, &id).await?))
 }
 
 /// Changes a channel; secrets left out or empty keep their stored values; the kind stays.
 #[utoipa::path(put, path = "/notification-channels/{id}", tag = "notifications", operation_id = "notifications_update_channel",
     params(("id" = String, Path)), request_body = ChannelInput,
-    responses((status = 200, body = Channel), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 200, body = NotificationChannel), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn update_channel(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<ChannelInput>,
-) -> ApiResult<Json<Channel>> {
+) -> ApiResult<Json<NotificationChannel>> {
     Ok(Json(s.app.update_notification_channel(&auth.principal, &id, input).await?))
 }
 
@@ -156,19 +161,19 @@ async fn deliveries(
 /// The bureau's defaults: users of a role (within a unit or vendor) get these kinds of notice
 /// (all when empty) through a personal channel, unless their own preferences say otherwise.
 #[utoipa::path(get, path = "/notification-rules", tag = "notifications", operation_id = "notifications_rules",
-    responses((status = 200, body = Vec<Rule>), (status = 403, body = ProblemBody)))]
-async fn list_rules(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<Rule>>> {
+    responses((status = 200, body = Vec<RoutingRule>), (status = 403, body = ProblemBody)))]
+async fn list_rules(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<RoutingRule>>> {
     Ok(Json(s.app.notification_rules(&auth.principal).await?))
 }
 
 #[utoipa::path(post, path = "/notification-rules", tag = "notifications", operation_id = "notifications_create_rule",
-    request_body = RuleInput,
-    responses((status = 201, body = Rule), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    request_body = RoutingRuleInput,
+    responses((status = 201, body = RoutingRule), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn create_rule(
     State(s): State<AppState>,
     auth: Auth,
-    JsonBody(input): JsonBody<RuleInput>,
-) -> ApiResult<(StatusCode, Json<Rule>)> {
+    JsonBody(input): JsonBody<RoutingRuleInput>,
+) -> ApiResult<(StatusCode, Json<RoutingRule>)> {
     Ok((StatusCode::CREATED, Json(s.app.create_notification_rule(&auth.principal, input).await?)))
 }
 

@@ -30,6 +30,7 @@ mod query_params;
 mod reach;
 mod registry;
 mod reports;
+mod security;
 mod sign_in;
 mod sla;
 mod sweep_common;

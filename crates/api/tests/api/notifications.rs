@@ -154,8 +154,19 @@ both!(channels_keep_secrets_and_name_bad_settings, |t: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "names are unique");
     let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "n").await;
-    let (s, _) = t.get("/api/v1/notification-channels", &f.pm).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Others see the enabled personal channels by name, to choose from; never a setting.
+    channel(
+        &t,
+        "sms",
+        "短信",
+        json!({"provider": "generic", "url": format!("{}/sms", r.base), "body_template": "{phone} {content}"}),
+    )
+    .await;
+    let (s, seen) = t.get("/api/v1/notification-channels", &f.pm).await;
+    assert_eq!(s, StatusCode::OK);
+    let names: Vec<&str> = seen.as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names, ["短信"], "{seen}");
+    assert_eq!(seen[0]["config"], json!({}));
     let (s, _) = t
         .post(
             "/api/v1/notification-channels",

@@ -24,6 +24,9 @@ const AUDITOR_MAY: &[(&str, &str)] = &[
     ("POST /api/v1/auth/password", "changes the auditor's own password"),
     ("POST /api/v1/notifications/read", "marks the auditor's own notifications read"),
     ("PUT /api/v1/me/notification-preferences", "sets how the auditor's own notices reach them"),
+    ("POST /api/v1/auth/totp/enroll", "the auditor's own second factor"),
+    ("POST /api/v1/auth/totp/confirm", "the auditor's own second factor"),
+    ("POST /api/v1/auth/totp/disable", "the auditor's own second factor"),
     ("POST /api/v1/sla/simulate", "a computation: stores nothing"),
     ("POST /api/v1/calendars/{id}/preview", "a computation: stores nothing"),
     (
@@ -219,5 +222,72 @@ both!(another_tenants_objects_answer_exactly_as_missing_ones, |t: TestApp| async
         s.sent,
         started.elapsed().as_secs_f64()
     );
+    assert!(s.problems.is_empty(), "{} problems:\n{}", s.problems.len(), s.problems.join("\n"));
+});
+
+/// Writes the security administrator may make besides the auditor's: accounts, roles and the
+/// security policy.
+const SECURITY_ADMIN_MAY: &[&str] =
+    &["POST /api/v1/users", "PUT /api/v1/users/{id}", "DELETE /api/v1/users/{id}", "PUT /api/v1/security-policy"];
+
+/// Writes the system administrator may not make once duties are separated.
+const ADMIN_MAY_NOT: &[&str] =
+    &["POST /api/v1/users", "PUT /api/v1/users/{id}", "DELETE /api/v1/users/{id}", "PUT /api/v1/security-policy"];
+
+// 三权分立, over every mutating endpoint of openapi.json: with separation on, the auditor and the
+// security administrator are refused every write but their own (listed above), the system
+// administrator is refused accounts, roles and the policy, and only the auditor reads the audit.
+both!(the_three_administrators_each_do_only_their_own_work, |t: TestApp| async move {
+    let spec = spec();
+    let w = world(&t).await;
+    let security = t.user("anquan", "security_admin", None, None).await;
+    let (s, v) = t.get("/api/v1/security-policy", &t.admin).await;
+    assert_eq!(s.as_u16(), 200, "{v}");
+    let mut policy = v.clone();
+    policy["separation_of_duties"] = serde_json::json!(true);
+    let (s, v) = t.put("/api/v1/security-policy", &t.admin, policy.clone()).await;
+    assert_eq!(s.as_u16(), 200, "{v}");
+    let mut s = Sweep { t: &t, sent: 0, problems: Vec::new() };
+    let ops = operations(&spec);
+    for op in ops.iter().filter(|o| o.is_write()) {
+        let label = op.label();
+        let Some(params) = path_params(op, &w, &mut Vec::new()) else { continue };
+        let (real, _) = paths(op, &params);
+        let body = payload(op, &plausible_body(&spec, op, &w));
+        let refused = |who: &str, a: Option<Answer>, problems: &mut Vec<String>| {
+            if let Some(a) = a
+                && ![403, 404].contains(&a.status.as_u16())
+            {
+                problems.push(format!("{who}: {label} ({real}) answered {} {}, expected 403 or 404", a.status, a.body));
+            }
+        };
+        let own = AUDITOR_MAY.iter().any(|(l, _)| *l == label);
+        if !own && !SECURITY_ADMIN_MAY.contains(&label.as_str()) {
+            let a = s.call(op, &real, &security, &body).await;
+            refused("security administrator", a, &mut s.problems);
+        }
+        if !own {
+            let a = s.call(op, &real, &w.auditor, &body).await;
+            refused("auditor", a, &mut s.problems);
+        }
+        if ADMIN_MAY_NOT.contains(&label.as_str()) {
+            let a = s.call(op, &real, &t.admin, &body).await;
+            refused("system administrator", a, &mut s.problems);
+        }
+    }
+    // Reading the audit is the auditor's alone.
+    assert_eq!(t.get("/api/v1/audit", &w.auditor).await.0.as_u16(), 200);
+    assert_eq!(t.get("/api/v1/audit", &t.admin).await.0.as_u16(), 403);
+    assert_eq!(t.get("/api/v1/audit", &security).await.0.as_u16(), 403);
+    // The security administrator changes a role; the system administrator may not.
+    let (_, users) = t.get("/api/v1/users?q=shenji", &security).await;
+    let id = users["items"][0]["id"].as_str().unwrap().to_string();
+    let body = serde_json::json!({"username": "shenji", "role": "unit_user", "unit_id": w.b("unit")});
+    assert_eq!(t.put(&format!("/api/v1/users/{id}"), &t.admin, body.clone()).await.0.as_u16(), 403);
+    let (st, v) = t.put(&format!("/api/v1/users/{id}"), &security, body).await;
+    assert_eq!(st.as_u16(), 200, "{v}");
+    // The security administrator heard of it.
+    let (_, inbox) = t.get("/api/v1/notifications", &security).await;
+    assert!(inbox["items"].as_array().unwrap().iter().any(|n| n["kind"] == "security"), "{inbox}");
     assert!(s.problems.is_empty(), "{} problems:\n{}", s.problems.len(), s.problems.join("\n"));
 });

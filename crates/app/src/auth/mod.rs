@@ -2,7 +2,9 @@
 //! against floods is in `throttle.rs`.
 
 mod password;
+pub(crate) mod policy;
 mod throttle;
+pub mod totp;
 
 use std::net::IpAddr;
 
@@ -65,6 +67,25 @@ pub(crate) fn new_token() -> String {
 pub struct LoginOutcome {
     pub token: String,
     pub user: User,
+    /// The password has expired (or an administrator reset it): the session may only change it.
+    pub must_change_password: bool,
+    /// The policy requires a second factor of this administrator, who has none yet: the session
+    /// may only enrol one.
+    pub totp_setup_required: bool,
+}
+
+/// Paths a restricted session may still use: who am I, sign out, change the password, enrol a
+/// second factor.
+const RESTRICTED_PATHS: [&str; 5] = [
+    "/api/v1/auth/me",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/password",
+    "/api/v1/auth/totp/enroll",
+    "/api/v1/auth/totp/confirm",
+];
+
+fn is_administrator(role: domain::Role) -> bool {
+    matches!(role, domain::Role::Admin | domain::Role::SecurityAdmin | domain::Role::Auditor)
 }
 
 fn principal_of(u: &User) -> Principal {
@@ -118,7 +139,13 @@ impl App {
     /// check); failures are counted in the database in one statement, so parallel guesses lock
     /// the account like serial ones. Known accounts' failures and successes are audited one by
     /// one; failures for unknown names and refused attempts are aggregated per address.
-    pub async fn login(&self, username: &str, password: &str, from: Option<IpAddr>) -> Result<LoginOutcome> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        second: Option<&str>,
+        from: Option<IpAddr>,
+    ) -> Result<LoginOutcome> {
         let username = username.trim();
         let address = address_key(from);
         let t = wall_now();
@@ -137,21 +164,50 @@ impl App {
             self.throttle.note("unknown_user", &address, username, t);
             return Err(bad_credentials());
         };
-        let ok = self.check_password(password, c.password_hash.clone(), &address, username).await?;
+        let mut ok = self.check_password(password, c.password_hash.clone(), &address, username).await?;
         let t = wall_now();
+        let policy = self.security_policy().await?;
         let detail = |reason: &str| serde_json::json!({"reason": reason, "address": address});
+        let mut reason = if ok { "inactive" } else { "wrong_password" };
+        if ok && c.user.active && c.second.totp_enabled {
+            let Some(code) = second.map(str::trim).filter(|s| !s.is_empty()) else {
+                // The password was right: the client asks for the code and sends both again.
+                return Err(totp::second_factor_error(
+                    "totp_required",
+                    "请输入动态验证码",
+                    "enter the code from your authenticator",
+                ));
+            };
+            let sealed = c.second.totp_secret.clone().unwrap_or_default();
+            ok = self
+                .check_second_factor(&c.user.id, username, &sealed, c.second.recovery_codes.as_deref(), code)
+                .await?;
+            reason = "wrong_totp";
+        }
         if ok && c.user.active {
             let token = new_token();
             let tx = self.store.begin().await?;
             if store::users::record_success(&tx, &c.user.id, t).await? {
+                let expired = policy.expired(c.second.password_changed_at, self.session_now());
+                let must_change = c.second.must_change_password || expired;
+                if expired && !c.second.must_change_password {
+                    store::users::set_password_state(&tx, &c.user.id, c.second.password_history.clone(), true).await?;
+                }
+                let totp_setup_required =
+                    policy.totp_required_for_admins && is_administrator(c.user.role) && !c.second.totp_enabled;
                 store::sessions::insert(&tx, &token_hash(&token), &c.user.id, self.session_now()).await?;
-                let ev = security_event(Some(&c.user), username, "login", serde_json::json!({"address": address}));
+                let ev = security_event(
+                    Some(&c.user),
+                    username,
+                    "login",
+                    serde_json::json!({"address": address, "second_factor": c.second.totp_enabled, "must_change_password": must_change}),
+                );
                 store::audit::append(&tx, &ev, t).await?;
                 tx.commit().await?;
                 self.throttle.succeeded(&address, username);
                 let mut user = c.user;
                 user.last_login_at = Some(t);
-                return Ok(LoginOutcome { token, user });
+                return Ok(LoginOutcome { token, user, must_change_password: must_change, totp_setup_required });
             }
             let ev = security_event(Some(&c.user), username, "login_failed", detail("locked"));
             store::audit::append(&tx, &ev, t).await?;
@@ -159,11 +215,11 @@ impl App {
             return Err(bad_credentials());
         }
         let tx = self.store.begin().await?;
-        let mut d = detail(if !ok { "wrong_password" } else { "inactive" });
+        let mut d = detail(reason);
         if !ok {
-            let until = t + Duration::from_std(self.config.lockout_duration).unwrap_or(Duration::minutes(15));
-            let locked_now =
-                store::users::count_failure(&tx, &c.user.id, self.config.lockout_threshold, t, until).await?;
+            let until = t + Duration::minutes(i64::from(policy.lockout_minutes));
+            let threshold = i32::from(policy.lockout_threshold);
+            let locked_now = store::users::count_failure(&tx, &c.user.id, threshold, t, until).await?;
             if c.locked_until.is_some_and(|u| u > t) {
                 d["reason"] = "locked".into();
             }
@@ -171,9 +227,16 @@ impl App {
                 d["locked_until"] = serde_json::to_value(until).unwrap_or_default();
             }
         }
+        let locked = d.get("locked_until").is_some();
         let ev = security_event(Some(&c.user), username, "login_failed", d);
         store::audit::append(&tx, &ev, t).await?;
         tx.commit().await?;
+        if locked {
+            self.tell_security_admins("lockout", &format!("账户 {username} 因连续登录失败被锁定（{address}）")).await?;
+        }
+        if reason == "wrong_totp" {
+            return Err(totp::second_factor_error("totp_invalid", "动态验证码不正确", "the code is wrong"));
+        }
         Err(bad_credentials())
     }
 
@@ -228,7 +291,8 @@ impl App {
             self.throttle.note("rate_limited", &address, &p.username, t);
             return Err(busy(b));
         }
-        domain::password::check("new_password", new, &p.username)?;
+        let policy = self.security_policy().await?;
+        policy.check_password("new_password", new, &p.username)?;
         if new == current {
             return Err(FieldError::new(
                 "new_password",
@@ -242,17 +306,36 @@ impl App {
             && self.check_password(current, c.password_hash.clone(), &address, &p.username).await?;
         if !ok {
             let tx = self.store.begin().await?;
-            let until = t + Duration::from_std(self.config.lockout_duration).unwrap_or(Duration::minutes(15));
-            store::users::count_failure(&tx, &c.user.id, self.config.lockout_threshold, t, until).await?;
+            let until = t + Duration::minutes(i64::from(policy.lockout_minutes));
+            store::users::count_failure(&tx, &c.user.id, i32::from(policy.lockout_threshold), t, until).await?;
             let detail = serde_json::json!({"reason": "wrong_password", "address": address});
             store::audit::append(&tx, &security_event(Some(&c.user), &p.username, "password_change_failed", detail), t)
                 .await?;
             tx.commit().await?;
             return Err(FieldError::new("current_password", "当前密码不正确", "the current password is wrong").into());
         }
+        // The history: the new password may not be one of the last n (checked like a sign-in,
+        // one bounded check each).
+        let mut history: Vec<String> =
+            c.second.password_history.as_deref().and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
+        history.truncate(usize::from(policy.password_history));
+        for old in &history {
+            if self.check_password(new, old.clone(), &address, &p.username).await? {
+                return Err(FieldError::new(
+                    "new_password",
+                    format!("不能与最近 {} 次使用过的密码相同", policy.password_history),
+                    format!("must differ from the last {} passwords", policy.password_history),
+                )
+                .into());
+            }
+        }
         let hash = self.hash_password(new.to_string()).await?;
+        history.insert(0, c.password_hash.clone());
+        history.truncate(usize::from(policy.password_history));
+        let history = (!history.is_empty()).then(|| serde_json::to_string(&history).unwrap_or_default());
         let tx = self.store.begin().await?;
         store::users::set_password(&tx, &c.user.id, &hash, t).await?;
+        store::users::set_password_state(&tx, &c.user.id, history, false).await?;
         let ended = store::sessions::delete_others(&tx, &c.user.id, &token_hash(token)).await?;
         let detail = serde_json::json!({"address": address, "other_sessions_ended": ended});
         store::audit::append(&tx, &security_event(Some(&c.user), &p.username, "password_change", detail), t).await?;
@@ -269,13 +352,29 @@ impl App {
     /// Resolves a bearer token or session cookie to a principal, ending sessions that were idle
     /// too long or have reached their absolute lifetime.
     pub async fn authenticate(&self, token: &str) -> Result<Principal> {
+        self.authenticate_session(token).await.map(|(p, _)| p)
+    }
+
+    /// As `authenticate`, for a request to `path`: a session that must first change its
+    /// password (or enrol a second factor the policy requires) may only do that.
+    pub async fn authenticate_request(&self, token: &str, path: &str) -> Result<Principal> {
+        let (p, restriction) = self.authenticate_session(token).await?;
+        match restriction {
+            Some(r) if !RESTRICTED_PATHS.contains(&path) => Err(r),
+            _ => Ok(p),
+        }
+    }
+
+    async fn authenticate_session(&self, token: &str) -> Result<(Principal, Option<AppError>)> {
         if token.is_empty() || token.len() > 128 {
             return Err(session_ended());
         }
         let h = token_hash(token);
-        let (session, user) = store::sessions::find_with_user(&self.store, &h).await?.ok_or_else(session_ended)?;
+        let (session, user, must_change, totp_on) =
+            store::sessions::find_with_user(&self.store, &h).await?.ok_or_else(session_ended)?;
         let t = self.session_now();
-        let idle = Duration::from_std(self.config.session_idle).unwrap_or(Duration::minutes(30));
+        let policy = self.security_policy().await?;
+        let idle = Duration::minutes(i64::from(policy.idle_timeout_minutes));
         let max = Duration::from_std(self.config.session_max).unwrap_or(Duration::hours(12));
         if t - session.last_seen_at > idle || t - session.created_at > max {
             let tx = self.store.begin().await?;
@@ -291,7 +390,26 @@ impl App {
             store::sessions::touch(&tx, &h, t).await?;
             tx.commit().await?;
         }
-        Ok(principal_of(&user))
+        let restriction = if must_change {
+            Some(AppError::Restricted {
+                code: "password_change_required",
+                msg: Msg::new(
+                    "密码已过期或被重置，请先修改密码",
+                    "your password has expired or was reset: change it first",
+                ),
+            })
+        } else if policy.totp_required_for_admins && is_administrator(user.role) && !totp_on {
+            Some(AppError::Restricted {
+                code: "totp_setup_required",
+                msg: Msg::new(
+                    "安全策略要求管理员启用双因素认证，请先绑定",
+                    "the policy requires administrators to set up a second factor first",
+                ),
+            })
+        } else {
+            None
+        };
+        Ok((principal_of(&user), restriction))
     }
 
     pub async fn logout(&self, p: &Principal, token: &str) -> Result<()> {

@@ -39,7 +39,7 @@ impl App {
                 (None, Some(r)) => r == Role::Engineer,
                 (None, None) => true,
             },
-            Role::UnitUser | Role::Auditor => false,
+            Role::UnitUser | Role::Auditor | Role::SecurityAdmin => false,
         };
         if ok { Ok(()) } else { Err(AppError::Forbidden) }
     }

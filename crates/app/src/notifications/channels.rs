@@ -4,7 +4,7 @@
 use domain::list::Page;
 use domain::notifications::DeliveryFilter as LogFilter;
 use domain::notifications::channels::{is_personal, secret_keys};
-use domain::notifications::{Attempt, Channel, ChannelInput, Message, TestOutcome};
+use domain::notifications::{Attempt, ChannelInput, Message, NotificationChannel, TestOutcome};
 use domain::{Msg, Principal, Role};
 use serde_json::{Map, Value};
 use store::notifications::channels::{ChannelRow, StoredChannel};
@@ -16,8 +16,8 @@ fn require_admin(p: &Principal) -> Result<()> {
     if p.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-fn view(c: &StoredChannel, secrets: &Map<String, Value>) -> Channel {
-    Channel {
+fn view(c: &StoredChannel, secrets: &Map<String, Value>) -> NotificationChannel {
+    NotificationChannel {
         id: c.id.clone(),
         kind: c.kind,
         name: c.name.clone(),
@@ -62,23 +62,30 @@ impl App {
         self.secrets.seal(&plain).map(Some)
     }
 
-    pub async fn notification_channels(&self, p: &Principal) -> Result<Vec<Channel>> {
-        require_admin(p)?;
+    /// Administrators see every channel's settings; anyone else the enabled personal channels
+    /// by name only, to choose from in their preferences.
+    pub async fn notification_channels(&self, p: &Principal) -> Result<Vec<NotificationChannel>> {
         let mut out = Vec::new();
         for c in store::notifications::channels::list(&self.store).await? {
-            let secrets = self.channel_secrets(&c).unwrap_or_default();
-            out.push(view(&c, &secrets));
+            if p.role == Role::Admin {
+                let secrets = self.channel_secrets(&c).unwrap_or_default();
+                out.push(view(&c, &secrets));
+            } else if c.enabled && is_personal(c.kind, &c.config) {
+                let mut v = view(&c, &Map::new());
+                v.config = Value::Object(Map::new());
+                out.push(v);
+            }
         }
         Ok(out)
     }
 
-    pub async fn notification_channel(&self, p: &Principal, id: &str) -> Result<Channel> {
+    pub async fn notification_channel(&self, p: &Principal, id: &str) -> Result<NotificationChannel> {
         require_admin(p)?;
         let c = store::notifications::channels::get(&self.store, id).await?.ok_or(AppError::NotFound)?;
         Ok(view(&c, &self.channel_secrets(&c).unwrap_or_default()))
     }
 
-    pub async fn create_notification_channel(&self, p: &Principal, input: ChannelInput) -> Result<Channel> {
+    pub async fn create_notification_channel(&self, p: &Principal, input: ChannelInput) -> Result<NotificationChannel> {
         require_admin(p)?;
         let f = input.validate(None).map_err(AppError::Validation)?;
         let row = ChannelRow {
@@ -106,7 +113,7 @@ impl App {
         p: &Principal,
         id: &str,
         mut input: ChannelInput,
-    ) -> Result<Channel> {
+    ) -> Result<NotificationChannel> {
         require_admin(p)?;
         let old = store::notifications::channels::get(&self.store, id).await?.ok_or(AppError::NotFound)?;
         let kept = self.channel_secrets(&old)?;
@@ -161,7 +168,14 @@ impl App {
         require_admin(p)?;
         let c = store::notifications::channels::get(&self.store, id).await?.ok_or(AppError::NotFound)?;
         let personal = is_personal(c.kind, &c.config);
-        let to = match to.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
+        let mut check = domain::error::Checker::default();
+        let to = match c.kind {
+            domain::notifications::ChannelKind::Email => check.optional_email("to", to.as_deref()),
+            domain::notifications::ChannelKind::Sms => check.optional_phone("to", to.as_deref()),
+            _ => check.optional_text("to", to.as_deref(), 64),
+        };
+        check.finish().map_err(AppError::Validation)?;
+        let to = match to {
             Some(t) if personal => Some(t),
             Some(_) | None if !personal => None,
             _ => {

@@ -1,7 +1,7 @@
 //! The bureau's routing rules (administrators) and each user's own preferences.
 
 use domain::notifications::channels::is_personal;
-use domain::notifications::{Preferences, PreferencesInput, Rule, RuleInput};
+use domain::notifications::{Preferences, PreferencesInput, RoutingRule, RoutingRuleInput};
 use domain::{FieldError, Principal, Role, Scope};
 
 use crate::{App, AppError, Result, audit};
@@ -20,14 +20,14 @@ impl App {
         }
     }
 
-    pub async fn notification_rules(&self, p: &Principal) -> Result<Vec<Rule>> {
+    pub async fn notification_rules(&self, p: &Principal) -> Result<Vec<RoutingRule>> {
         if p.role != Role::Admin {
             return Err(AppError::Forbidden);
         }
         Ok(store::notifications::routing::rules(&self.store).await?)
     }
 
-    pub async fn create_notification_rule(&self, p: &Principal, input: RuleInput) -> Result<Rule> {
+    pub async fn create_notification_rule(&self, p: &Principal, input: RoutingRuleInput) -> Result<RoutingRule> {
         if p.role != Role::Admin {
             return Err(AppError::Forbidden);
         }

@@ -29,7 +29,7 @@ impl App {
     pub async fn add_comment(&self, p: &Principal, ticket_id: &str, input: CommentInput) -> Result<Comment> {
         let body = input.validate()?;
         let t = self.visible_ticket(p, ticket_id).await?;
-        if p.role == Role::Auditor {
+        if matches!(p.role, Role::Auditor | Role::SecurityAdmin) {
             return Err(AppError::Forbidden);
         }
         if input.internal && p.role == Role::UnitUser {
@@ -50,7 +50,7 @@ impl App {
 
     pub async fn add_attachment(&self, p: &Principal, ticket_id: &str, upload: Upload) -> Result<Attachment> {
         let t = self.visible_ticket(p, ticket_id).await?;
-        if p.role == Role::Auditor {
+        if matches!(p.role, Role::Auditor | Role::SecurityAdmin) {
             return Err(AppError::Forbidden);
         }
         if upload.internal && p.role == Role::UnitUser {

@@ -34,7 +34,7 @@ fn bureau_day(t: DateTime<Utc>) -> String {
 /// Who may report: the unit for its own systems, the vendor for the systems it serves (a phone
 /// call written down), the bureau for all. Auditors read only.
 fn may_report(p: &Principal) -> Result<()> {
-    if p.role == Role::Auditor { Err(AppError::Forbidden) } else { Ok(()) }
+    if matches!(p.role, Role::Auditor | Role::SecurityAdmin) { Err(AppError::Forbidden) } else { Ok(()) }
 }
 
 /// A time given by the caller: only an administrator may back-fill, and never into the future.

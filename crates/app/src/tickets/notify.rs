@@ -40,7 +40,7 @@ impl App {
                             Some(v) => (None, Some(v.as_str())),
                             None => continue,
                         },
-                        Role::Admin | Role::Auditor => (None, None),
+                        Role::Admin | Role::Auditor | Role::SecurityAdmin => (None, None),
                     };
                     out.extend(store::users::active_ids_by_role(tx, role, unit, vendor).await?);
                 }

@@ -51,7 +51,7 @@ pub struct ChannelInput {
 
 /// A channel as shown: its settings without the secrets, and which secrets are set.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Channel {
+pub struct NotificationChannel {
     pub id: String,
     pub kind: ChannelKind,
     pub name: String,

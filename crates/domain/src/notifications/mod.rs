@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use channels::{Channel, ChannelFields, ChannelInput, ChannelKind};
-pub use routing::{Preferences, PreferencesInput, QuietHours, Rule, RuleInput};
+pub use channels::{ChannelFields, ChannelInput, ChannelKind, NotificationChannel};
+pub use routing::{Preferences, PreferencesInput, QuietHours, RoutingRule, RoutingRuleInput};
 
 text_enum!(
     /// Where a delivery stands: waiting (first try or a retry), sent, or given up.

@@ -11,7 +11,7 @@ use crate::error::{Checker, FieldError};
 /// A default of the bureau: users of `role` (within a unit or vendor when given) get the listed
 /// kinds of notice (all when empty) through `channel_id` as well as in the bell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Rule {
+pub struct RoutingRule {
     pub id: String,
     pub role: Role,
     pub unit_id: Option<String>,
@@ -21,7 +21,7 @@ pub struct Rule {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct RuleInput {
+pub struct RoutingRuleInput {
     pub role: Option<String>,
     pub unit_id: Option<String>,
     pub vendor_id: Option<String>,
@@ -32,7 +32,7 @@ pub struct RuleInput {
 
 /// A rule as checked (the app checks the channel, unit and vendor exist).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleFields {
+pub struct RoutingRuleFields {
     pub role: Role,
     pub unit_id: Option<String>,
     pub vendor_id: Option<String>,
@@ -40,8 +40,8 @@ pub struct RuleFields {
     pub kinds: Vec<String>,
 }
 
-impl RuleInput {
-    pub fn validate(&self) -> Result<RuleFields, Vec<FieldError>> {
+impl RoutingRuleInput {
+    pub fn validate(&self) -> Result<RoutingRuleFields, Vec<FieldError>> {
         let mut c = Checker::default();
         let role = match self.role.as_deref().map(str::trim) {
             None | Some("") => {
@@ -62,11 +62,11 @@ impl RuleInput {
         let kinds = kinds(&mut c, "kinds", &self.kinds);
         c.finish()?;
         let role = role.ok_or_else(|| vec![FieldError::required("role")])?;
-        Ok(RuleFields { role, unit_id, vendor_id, channel_id, kinds })
+        Ok(RoutingRuleFields { role, unit_id, vendor_id, channel_id, kinds })
     }
 }
 
-impl Rule {
+impl RoutingRule {
     /// Whether the rule covers a user of this role and binding, for a notice of `kind`.
     pub fn covers(&self, role: Role, unit: Option<&str>, vendor: Option<&str>, kind: &str) -> bool {
         self.role == role
@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn a_rule_covers_its_role_scope_and_kinds() {
-        let r = Rule {
+        let r = RoutingRule {
             id: "r".into(),
             role: Role::VendorPm,
             unit_id: None,

@@ -124,6 +124,9 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// The user signs in with a second factor (TOTP).
+    #[serde(default)]
+    pub totp_enabled: bool,
 }
 
 /// How a person is named on screen: the display name, else the user name.

@@ -108,7 +108,7 @@ impl Status {
             Role::Admin => true,
             Role::VendorPm | Role::Engineer => !matches!(self, Status::Closed | Status::Reopened),
             Role::UnitUser => matches!(self, Status::Closed | Status::Reopened),
-            Role::Auditor => false,
+            Role::Auditor | Role::SecurityAdmin => false,
         }
     }
 }

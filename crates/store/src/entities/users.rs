@@ -21,6 +21,15 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    pub totp_last_step: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub recovery_codes: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub password_history: Option<String>,
+    pub must_change_password: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

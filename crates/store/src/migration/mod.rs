@@ -31,6 +31,7 @@ mod m0025_kpi_cover;
 mod m0026_unit_scores;
 mod m0027_reports;
 mod m0028_notify;
+mod m0029_second_factor;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_unit_scores::Migration),
             Box::new(m0027_reports::Migration),
             Box::new(m0028_notify::Migration),
+            Box::new(m0029_second_factor::Migration),
         ]
     }
 }

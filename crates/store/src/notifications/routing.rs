@@ -2,15 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use domain::Role;
-use domain::notifications::routing::RuleFields;
-use domain::notifications::{Preferences, Rule};
+use domain::notifications::routing::RoutingRuleFields;
+use domain::notifications::{Preferences, RoutingRule};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::{notification_prefs as p, notification_rules as r};
 use crate::{Conn, Result, StoreError, Tx, corrupt};
 
-fn rule(m: r::Model) -> Result<Rule> {
-    Ok(Rule {
+fn rule(m: r::Model) -> Result<RoutingRule> {
+    Ok(RoutingRule {
         role: Role::parse(&m.role).ok_or_else(|| corrupt("notification_rules.role", &m.id))?,
         kinds: serde_json::from_str(&m.kinds).map_err(|_| corrupt("notification_rules.kinds", &m.id))?,
         id: m.id,
@@ -20,12 +20,12 @@ fn rule(m: r::Model) -> Result<Rule> {
     })
 }
 
-pub async fn rules(c: &impl Conn) -> Result<Vec<Rule>> {
+pub async fn rules(c: &impl Conn) -> Result<Vec<RoutingRule>> {
     let rows = r::Entity::find().order_by_asc(r::Column::Role).order_by_asc(r::Column::CreatedAt).all(c.conn()).await?;
     rows.into_iter().map(rule).collect()
 }
 
-pub async fn add_rule(tx: &Tx, f: &RuleFields, now: DateTime<Utc>) -> Result<Rule> {
+pub async fn add_rule(tx: &Tx, f: &RoutingRuleFields, now: DateTime<Utc>) -> Result<RoutingRule> {
     let m = r::ActiveModel {
         id: Set(crate::new_id()),
         role: Set(f.role.as_str().into()),

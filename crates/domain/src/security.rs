@@ -1,0 +1,143 @@
+//! The bureau's security policy (等保 2.0 level 3, application side): password rules, lockout,
+//! idle timeout, the second factor and the separation of the three administrators' duties. The
+//! defaults are common 等保 test practice (STANDARDS.md marks the numbers [S]: policy, not law).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{Checker, FieldError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct SecurityPolicy {
+    /// Shortest password (8–64).
+    pub password_min_length: u16,
+    /// Character classes a password needs of upper, lower, digits, symbols (3–4).
+    pub password_classes: u16,
+    /// Earlier passwords a new one may not repeat (0–24).
+    pub password_history: u16,
+    /// Days after which a password must be changed at the next sign-in (0: never; up to 365).
+    pub password_expiry_days: u16,
+    /// Failed sign-ins that lock an account (3–20).
+    pub lockout_threshold: u16,
+    /// How long a lock lasts, in minutes (1–1440).
+    pub lockout_minutes: u16,
+    /// Minutes without use after which a session ends (5–480).
+    pub idle_timeout_minutes: u16,
+    /// Administrators (all three kinds) must sign in with a second factor.
+    pub totp_required_for_admins: bool,
+    /// 三权分立: the system, security and audit administrators each do only their own work.
+    pub separation_of_duties: bool,
+}
+
+impl Default for SecurityPolicy {
+    fn default() -> Self {
+        SecurityPolicy {
+            password_min_length: 8,
+            password_classes: 3,
+            password_history: 5,
+            password_expiry_days: 0,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            idle_timeout_minutes: 30,
+            totp_required_for_admins: false,
+            separation_of_duties: false,
+        }
+    }
+}
+
+impl SecurityPolicy {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut c = Checker::default();
+        let mut range = |field: &str, v: u16, lo: u16, hi: u16| {
+            if !(lo..=hi).contains(&v) {
+                c.push(FieldError::new(field, format!("须在 {lo} 到 {hi} 之间"), format!("must be from {lo} to {hi}")));
+            }
+        };
+        range("password_min_length", self.password_min_length, 8, 64);
+        range("password_classes", self.password_classes, 3, 4);
+        range("password_history", self.password_history, 0, 24);
+        range("password_expiry_days", self.password_expiry_days, 0, 365);
+        range("lockout_threshold", self.lockout_threshold, 3, 20);
+        range("lockout_minutes", self.lockout_minutes, 1, 1440);
+        range("idle_timeout_minutes", self.idle_timeout_minutes, 5, 480);
+        c.finish()
+    }
+
+    /// Checks a new password against the length and classes (and the user name).
+    pub fn check_password(&self, field: &str, password: &str, username: &str) -> Result<(), FieldError> {
+        let len = password.chars().count();
+        let min = usize::from(self.password_min_length);
+        if len < min {
+            return Err(FieldError::new(
+                field,
+                format!("密码至少 {min} 位"),
+                format!("must have at least {min} characters"),
+            ));
+        }
+        crate::password::check(field, password, username)?;
+        let classes = [
+            password.chars().any(|c| c.is_ascii_lowercase()),
+            password.chars().any(|c| c.is_ascii_uppercase()),
+            password.chars().any(|c| c.is_ascii_digit()),
+            password.chars().any(|c| !c.is_ascii_alphanumeric()),
+        ];
+        let need = usize::from(self.password_classes);
+        if classes.iter().filter(|c| **c).count() < need {
+            return Err(FieldError::new(
+                field,
+                format!("密码须包含大写字母、小写字母、数字、特殊字符中的至少 {need} 类"),
+                format!("must contain at least {need} of: upper case, lower case, digits, symbols"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a password last changed at `changed` has expired at `now`.
+    pub fn expired(&self, changed: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.password_expiry_days > 0 && now - changed >= chrono::Duration::days(i64::from(self.password_expiry_days))
+    }
+}
+
+/// What enrolment in the second factor shows once: the secret for typing in, and the URL for a
+/// QR code.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Enrolment {
+    /// Base32, as authenticator apps take it.
+    pub secret: String,
+    pub otpauth_url: String,
+}
+
+/// The recovery codes, shown once when the second factor is turned on.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
+}
+
+/// A code from the authenticator (or a recovery code).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct CodeInput {
+    #[serde(default)]
+    pub code: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_checks_its_ranges_and_passwords() {
+        let bad = SecurityPolicy { password_min_length: 4, lockout_threshold: 0, ..Default::default() };
+        let fields: Vec<String> = bad.validate().err().unwrap_or_default().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["password_min_length", "lockout_threshold"]);
+        let strict = SecurityPolicy { password_min_length: 12, password_classes: 4, ..Default::default() };
+        assert!(strict.check_password("p", "Yunwei@2026", "x").is_err(), "11 characters");
+        assert!(strict.check_password("p", "Yunwei2026ab", "x").is_err(), "no symbol");
+        assert!(strict.check_password("p", "Yunwei@2026a", "x").is_ok());
+        let t = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
+        let ninety = SecurityPolicy { password_expiry_days: 90, ..Default::default() };
+        assert!(!ninety.expired(t, t + chrono::Duration::days(89)));
+        assert!(ninety.expired(t, t + chrono::Duration::days(90)));
+        assert!(!SecurityPolicy::default().expired(t, t + chrono::Duration::days(9000)));
+    }
+}
