@@ -16,6 +16,8 @@ export const session = reactive({
   mustChangePassword: false,
   /** The policy requires this administrator to enrol a second factor first. */
   totpSetupRequired: false,
+  /** The previous sign-in and the failures since, shown once after signing in. */
+  notice: null as Schemas['SignInNotice'] | null,
 })
 
 async function orgNameOf(user: User): Promise<string> {
@@ -54,6 +56,7 @@ export async function login(username: string, password: string, totp?: string): 
   const out = await call(api.POST('/api/v1/auth/login', { body: { username, password, totp: totp || undefined } }))
   session.mustChangePassword = out.must_change_password
   session.totpSetupRequired = out.totp_setup_required
+  session.notice = out.notice
   await restoreSession()
 }
 

@@ -11,8 +11,8 @@ use tokio::task::JoinHandle;
 use crate::{App, leases};
 
 /// The jobs that run on one server at a time.
-pub const LEASED: [&str; 5] =
-    ["purge_idle_sessions", "inspection_tasks", "ticket_clocks", "report_drafts", "notification_delivery"];
+pub const LEASED: [&str; 6] =
+    ["purge_idle_sessions", "inspection_tasks", "ticket_clocks", "report_drafts", "notification_delivery", "reminders"];
 
 /// The lease a job takes.
 pub fn lease_name(job: &str) -> String {
@@ -27,6 +27,7 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let inspections = app.clone();
     let reports = app.clone();
     let delivery = app.clone();
+    let reminders = app.clone();
     let sign_in = app;
     vec![
         // Held leases are renewed, and the others asked for, so a job moves to another server
@@ -71,6 +72,16 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
                 app.deliver_notifications()
                     .await
                     .map(|r| format!("{} notices routed, {} sent, {} failed", r.routed, r.sent, r.failed))
+            }
+        }),
+        // Certificate reminders and the morning digests: a quarter of an hour is early enough
+        // for either, and each goes once by its key.
+        every("reminders", Duration::from_secs(900), Some(reminders.clone()), shutdown.clone(), move || {
+            let app = reminders.clone();
+            async move {
+                let certs = app.remind_certificates().await?;
+                let digests = app.send_digests().await?;
+                Ok(format!("{certs} certificate reminders, {digests} digests"))
             }
         }),
         // Breaches are marked, ladders fired and resolved tickets closed within seconds of

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendars;
 pub mod clock;
 pub mod contracts;
+mod crypto;
 pub mod dashboard;
 pub mod demo;
 pub mod duty;
@@ -65,6 +66,8 @@ pub struct AppConfig {
     /// The key secrets at rest are sealed with (base64 of 32 bytes); without it,
     /// `<data dir>/secret.key` (see `secrets`).
     pub secret_key: Option<String>,
+    /// The cryptographic suite: SHA-256 and AES-256-GCM, or `sm` (SM3 and SM4-GCM).
+    pub crypto_suite: secrets::CryptoSuite,
 }
 
 impl Default for AppConfig {
@@ -78,6 +81,7 @@ impl Default for AppConfig {
             data_dir: None,
             max_attachment_bytes: 10 * 1024 * 1024,
             secret_key: None,
+            crypto_suite: secrets::CryptoSuite::Default,
         }
     }
 }
@@ -118,7 +122,9 @@ impl App {
     pub async fn new(store: Store, config: AppConfig) -> Result<App> {
         let dummy_hash = auth::hash_password_unbounded("not-a-password-Aa1!".to_string()).await?;
         let throttle = std::sync::Arc::new(auth::Throttle::new(&config.sign_in));
-        let secrets = secrets::SecretBox::load(config.secret_key.as_deref(), config.data_dir.as_deref())?;
+        let secrets =
+            secrets::SecretBox::load(config.secret_key.as_deref(), config.data_dir.as_deref(), config.crypto_suite)?;
+        let store = store.with_hash(config.crypto_suite.hash());
         Ok(App {
             secrets,
             sender: notify::Sender::default(),
@@ -166,6 +172,7 @@ impl App {
         store.migrate().await?;
         let app = App::new(store, config).await?;
         app.ensure_reference_data().await?;
+        app.apply_crypto_suite().await?;
         Ok(app)
     }
 

@@ -1,13 +1,15 @@
-//! Secrets at rest (notification channels' passwords and signing keys): AES-256-GCM under a key
-//! held outside the database — `YUNWEI_SECRET_KEY` (base64 of 32 bytes), or `<data dir>/secret.key`
+//! Secrets at rest (notification channels' passwords and signing keys, second-factor secrets):
+//! AES-256-GCM, or SM4-GCM under the `sm` suite (GB/T 32907), under a key held outside the
+//! database — `YUNWEI_SECRET_KEY` (base64 of 32 bytes), or `<data dir>/secret.key`
 //! created on first start with owner-only permissions. A stored value names its algorithm
 //! (`v1:aes256gcm:` and base64 of nonce‖ciphertext), so a later suite can read what an earlier
 //! one wrote. Without a key, channels that need a secret are refused rather than stored in clear.
 
 use std::path::Path;
 
+use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce};
+use aes_gcm::{Aes256Gcm, AesGcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use domain::Msg;
@@ -15,11 +17,48 @@ use domain::Msg;
 use crate::{AppError, Result};
 
 const AES_PREFIX: &str = "v1:aes256gcm:";
+const SM4_PREFIX: &str = "v1:sm4gcm:";
+
+/// SM4 in GCM mode with a 96-bit nonce (RustCrypto's GCM over RustCrypto's SM4).
+type Sm4Gcm = AesGcm<sm4::Sm4, U12>;
+
+/// The cryptographic suite: the default (SHA-256, AES-256-GCM) or `sm` (SM3, SM4-GCM).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CryptoSuite {
+    #[default]
+    Default,
+    Sm,
+}
+
+impl CryptoSuite {
+    pub fn parse(s: &str) -> Option<CryptoSuite> {
+        match s.trim() {
+            "" | "default" => Some(CryptoSuite::Default),
+            "sm" => Some(CryptoSuite::Sm),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CryptoSuite::Default => "default",
+            CryptoSuite::Sm => "sm",
+        }
+    }
+
+    pub fn hash(self) -> domain::audit::HashAlg {
+        match self {
+            CryptoSuite::Default => domain::audit::HashAlg::Sha256,
+            CryptoSuite::Sm => domain::audit::HashAlg::Sm3,
+        }
+    }
+}
 
 /// Encrypts and decrypts secrets; cheap to clone.
 #[derive(Clone, Default)]
 pub struct SecretBox {
     key: Option<std::sync::Arc<[u8; 32]>>,
+    suite: CryptoSuite,
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -35,21 +74,30 @@ fn internal(what: &str) -> AppError {
 impl SecretBox {
     /// The key from `key_b64` when given, else from `<data_dir>/secret.key` (created when
     /// missing), else none.
-    pub fn load(key_b64: Option<&str>, data_dir: Option<&Path>) -> Result<SecretBox> {
+    pub fn load(key_b64: Option<&str>, data_dir: Option<&Path>, suite: CryptoSuite) -> Result<SecretBox> {
         let raw = match (key_b64, data_dir) {
             (Some(k), _) => STANDARD.decode(k.trim()).map_err(|_| internal("YUNWEI_SECRET_KEY is not base64"))?,
             (None, Some(dir)) => read_or_create(&dir.join("secret.key"))?,
-            (None, None) => return Ok(SecretBox::default()),
+            (None, None) => return Ok(SecretBox { key: None, suite }),
         };
         let key: [u8; 32] = raw.try_into().map_err(|_| internal("the secret key must be 32 bytes"))?;
-        Ok(SecretBox { key: Some(std::sync::Arc::new(key)) })
+        Ok(SecretBox { key: Some(std::sync::Arc::new(key)), suite })
+    }
+
+    /// Whether `sealed` was written by another suite than this box's (to re-seal on a switch).
+    pub fn is_foreign(&self, sealed: &str) -> bool {
+        let mine = match self.suite {
+            CryptoSuite::Default => AES_PREFIX,
+            CryptoSuite::Sm => SM4_PREFIX,
+        };
+        !sealed.starts_with(mine)
     }
 
     pub fn has_key(&self) -> bool {
         self.key.is_some()
     }
 
-    fn cipher(&self) -> Result<Aes256Gcm> {
+    fn key(&self) -> Result<&[u8; 32]> {
         let key = self.key.as_ref().ok_or_else(|| AppError::Conflict {
             msg: Msg::new(
                 "服务器未配置密钥（YUNWEI_SECRET_KEY 或数据目录），无法保存密码类设置",
@@ -57,28 +105,48 @@ impl SecretBox {
             ),
             field: None,
         })?;
-        Aes256Gcm::new_from_slice(key.as_slice()).map_err(|_| internal("secret key"))
+        Ok(key)
     }
 
     pub fn seal(&self, plain: &[u8]) -> Result<String> {
-        let cipher = self.cipher()?;
+        let key = self.key()?;
         let nonce: [u8; 12] = rand::random();
-        let ct = cipher.encrypt(Nonce::from_slice(&nonce), plain).map_err(|_| internal("encrypt"))?;
+        let n = Nonce::from_slice(&nonce);
+        let (prefix, ct) = match self.suite {
+            CryptoSuite::Default => {
+                (AES_PREFIX, Aes256Gcm::new_from_slice(key).map_err(|_| internal("key"))?.encrypt(n, plain))
+            }
+            // SM4 takes a 128-bit key: the first half of the server's key.
+            CryptoSuite::Sm => {
+                (SM4_PREFIX, Sm4Gcm::new_from_slice(&key[..16]).map_err(|_| internal("key"))?.encrypt(n, plain))
+            }
+        };
+        let ct = ct.map_err(|_| internal("encrypt"))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
-        Ok(format!("{AES_PREFIX}{}", STANDARD.encode(out)))
+        Ok(format!("{prefix}{}", STANDARD.encode(out)))
     }
 
+    /// Opens a secret sealed by either suite.
     pub fn open(&self, sealed: &str) -> Result<Vec<u8>> {
-        let body = sealed.strip_prefix(AES_PREFIX).ok_or_else(|| internal("unknown secret format"))?;
+        let (sm, body) = match (sealed.strip_prefix(AES_PREFIX), sealed.strip_prefix(SM4_PREFIX)) {
+            (Some(b), _) => (false, b),
+            (_, Some(b)) => (true, b),
+            _ => return Err(internal("unknown secret format")),
+        };
         let raw = STANDARD.decode(body).map_err(|_| internal("secret is not base64"))?;
         if raw.len() < 12 + 16 {
             return Err(internal("secret too short"));
         }
         let (nonce, ct) = raw.split_at(12);
-        self.cipher()?
-            .decrypt(Nonce::from_slice(nonce), ct)
-            .map_err(|_| internal("a stored secret does not decrypt with this server's key"))
+        let key = self.key()?;
+        let n = Nonce::from_slice(nonce);
+        let plain = if sm {
+            Sm4Gcm::new_from_slice(&key[..16]).map_err(|_| internal("key"))?.decrypt(n, ct)
+        } else {
+            Aes256Gcm::new_from_slice(key).map_err(|_| internal("key"))?.decrypt(n, ct)
+        };
+        plain.map_err(|_| internal("a stored secret does not decrypt with this server's key"))
     }
 }
 
@@ -129,13 +197,16 @@ mod tests {
     #[test]
     fn sealed_secrets_open_only_with_their_key() {
         let dir = tempfile::tempdir().expect("dir");
-        let a = SecretBox::load(None, Some(dir.path())).expect("key");
+        let a = SecretBox::load(None, Some(dir.path()), CryptoSuite::Default).expect("key");
         let sealed = a.seal(b"SEC-123").expect("seal");
         assert!(sealed.starts_with(AES_PREFIX) && !sealed.contains("SEC-123"));
-        let again = SecretBox::load(None, Some(dir.path())).expect("same key from the file");
-        assert_eq!(again.open(&sealed).expect("open"), b"SEC-123");
-        let other = SecretBox::load(Some(&STANDARD.encode([7u8; 32])), None).expect("key");
-        assert!(other.open(&sealed).is_err());
+        let again = SecretBox::load(None, Some(dir.path()), CryptoSuite::Sm).expect("same key from the file");
+        assert_eq!(again.open(&sealed).expect("the SM box opens what the default one sealed"), b"SEC-123");
+        let sm = again.seal(b"SEC-123").expect("seal");
+        assert!(sm.starts_with(SM4_PREFIX) && again.is_foreign(&sealed) && !again.is_foreign(&sm));
+        assert_eq!(a.open(&sm).expect("and the other way"), b"SEC-123");
+        let other = SecretBox::load(Some(&STANDARD.encode([7u8; 32])), None, CryptoSuite::Sm).expect("key");
+        assert!(other.open(&sealed).is_err() && other.open(&sm).is_err());
         assert!(SecretBox::default().seal(b"x").is_err(), "no key, no secrets");
     }
 }

@@ -62,11 +62,76 @@ pub struct AuditEntry {
     pub after: Option<Value>,
 }
 
-/// Hash of one record over its content and its predecessor's hash. JSON objects serialise with
+/// The hash function of the chain and of stored files: SHA-256 (the default suite), or SM3
+/// (GB/T 32905, the `sm` suite of commercial cryptography). An SM3 hash is written `sm3:<hex>`, so
+/// each record says how to check it and a chain that switched suites stays verifiable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HashAlg {
+    #[default]
+    Sha256,
+    Sm3,
+}
+
+pub const SM3_PREFIX: &str = "sm3:";
+
+impl HashAlg {
+    /// The algorithm a stored hash was made with.
+    pub fn of(stored: &str) -> HashAlg {
+        if stored.starts_with(SM3_PREFIX) { HashAlg::Sm3 } else { HashAlg::Sha256 }
+    }
+
+    /// `parts` hashed in order, written as stored.
+    pub fn hash(self, parts: &[&[u8]]) -> String {
+        match self {
+            HashAlg::Sha256 => {
+                let mut h = Sha256::new();
+                parts.iter().for_each(|p| h.update(p));
+                hex::encode(h.finalize())
+            }
+            HashAlg::Sm3 => {
+                let mut h = sm3::Sm3::new();
+                parts.iter().for_each(|p| sm3::Digest::update(&mut h, p));
+                format!("{SM3_PREFIX}{}", hex::encode(sm3::Digest::finalize(h)))
+            }
+        }
+    }
+}
+
+/// Hash of one record over its content and its predecessor's hash (SHA-256; see `record_hash_with`). JSON objects serialise with
 /// sorted keys (serde_json's default map), and the instant at microsecond precision, which both
 /// SQLite and PostgreSQL store exactly — so the hash survives a round trip through either.
 #[allow(clippy::too_many_arguments)]
 pub fn record_hash(
+    prev_hash: &str,
+    seq: i64,
+    at: DateTime<Utc>,
+    actor_id: Option<&str>,
+    actor_name: &str,
+    action: &str,
+    object_type: &str,
+    object_id: Option<&str>,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> String {
+    record_hash_with(
+        HashAlg::Sha256,
+        prev_hash,
+        seq,
+        at,
+        actor_id,
+        actor_name,
+        action,
+        object_type,
+        object_id,
+        before,
+        after,
+    )
+}
+
+/// Hash of one record with `alg`.
+#[allow(clippy::too_many_arguments)]
+pub fn record_hash_with(
+    alg: HashAlg,
     prev_hash: &str,
     seq: i64,
     at: DateTime<Utc>,
@@ -89,16 +154,19 @@ pub fn record_hash(
         "before": before,
         "after": after,
     });
-    let mut h = Sha256::new();
-    h.update(prev_hash.as_bytes());
-    h.update(b"\n");
-    h.update(body.to_string().as_bytes());
-    hex::encode(h.finalize())
+    alg.hash(&[prev_hash.as_bytes(), b"\n", body.to_string().as_bytes()])
 }
 
 impl AuditRecord {
+    /// The record's hash recomputed with the algorithm its stored hash names.
     pub fn compute_hash(&self) -> String {
-        record_hash(
+        self.compute_hash_as(HashAlg::of(&self.hash))
+    }
+
+    /// The record's hash with `alg`.
+    pub fn compute_hash_as(&self, alg: HashAlg) -> String {
+        record_hash_with(
+            alg,
             &self.prev_hash,
             self.seq,
             self.at,
@@ -231,6 +299,34 @@ mod tests {
     fn intact_chain_verifies() {
         let c = chain(5);
         assert!(verify(&c, Some((5, &c[4].hash))).is_empty());
+    }
+
+    #[test]
+    fn a_chain_that_switched_to_sm3_verifies_and_shows_tampering() {
+        let mut c = chain(5);
+        // From record 3 on, the SM suite: each record hashed with SM3 over its predecessor's hash.
+        for i in 2..5 {
+            c[i].prev_hash = c[i - 1].hash.clone();
+            c[i].hash = record_hash_with(
+                HashAlg::Sm3,
+                &c[i].prev_hash,
+                c[i].seq,
+                c[i].at,
+                c[i].actor_id.as_deref(),
+                &c[i].actor_name,
+                &c[i].action,
+                &c[i].object_type,
+                c[i].object_id.as_deref(),
+                c[i].before.as_ref(),
+                c[i].after.as_ref(),
+            );
+        }
+        assert!(c[2].hash.starts_with(SM3_PREFIX) && c[2].hash.len() == SM3_PREFIX.len() + 64);
+        assert_ne!(c[2].hash.trim_start_matches(SM3_PREFIX), c[2].clone().compute_hash_as(HashAlg::Sha256));
+        let head = c[4].hash.clone();
+        assert!(verify(&c, Some((5, &head))).is_empty());
+        c[3].actor_name = "mallory".into();
+        assert_eq!(verify(&c, Some((5, &head))), [ChainBreak::Altered { seq: 4 }]);
     }
 
     #[test]

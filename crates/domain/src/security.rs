@@ -114,6 +114,29 @@ pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
 }
 
+/// One of the caller's sessions, to tell apart and revoke.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SessionInfo {
+    /// The SHA-256 of the session's token (the token itself is never stored).
+    pub id: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// The address it signed in from.
+    pub address: Option<String>,
+    /// The session making this request.
+    pub current: bool,
+}
+
+/// What a sign-in tells the user about the account's use since last time (等保: login notices).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct SignInNotice {
+    /// The previous successful sign-in, if any.
+    pub last_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_address: Option<String>,
+    /// Failed sign-ins since then.
+    pub failed_since: u64,
+}
+
 /// A code from the authenticator (or a recovery code).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct CodeInput {

@@ -1,7 +1,7 @@
 //! The append-only, hash-chained audit log.
 
 use chrono::{DateTime, Utc};
-use domain::audit::{AuditEntry, AuditFilter, AuditRecord, ChainVerifier, GENESIS, record_hash};
+use domain::audit::{AuditEntry, AuditFilter, AuditRecord, ChainVerifier, GENESIS, record_hash_with};
 use domain::list::{ListQuery, Page};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
@@ -44,7 +44,8 @@ pub async fn append(tx: &Tx, e: &AuditEntry, now: DateTime<Utc>) -> Result<Audit
     }
     let (prev_seq, prev_hash) = head.as_ref().map_or((0, GENESIS.to_string()), |h| (h.seq, h.hash.clone()));
     let seq = prev_seq + 1;
-    let hash = record_hash(
+    let hash = record_hash_with(
+        tx.hash,
         &prev_hash,
         seq,
         now,
@@ -183,4 +184,34 @@ pub async fn object_names(
     named!("inspection_plan", inspection_plans, |m: &inspection_plans::Model| m.name.clone());
     named!("asset", assets, |m: &assets::Model| m.name.clone());
     Ok(out)
+}
+
+/// The user's sign-in before now (when, and the address it came from) and the failed sign-ins
+/// since it, from the audit: what a 等保 login notice shows.
+pub async fn sign_in_history(c: &impl Conn, user_id: &str) -> Result<(Option<(DateTime<Utc>, Option<String>)>, u64)> {
+    use sea_orm::PaginatorTrait;
+    let last = audit_log::Entity::find()
+        .filter(audit_log::Column::ObjectType.eq("session"))
+        .filter(audit_log::Column::ObjectId.eq(user_id))
+        .filter(audit_log::Column::Action.eq("login"))
+        .order_by_desc(audit_log::Column::Seq)
+        .one(c.conn())
+        .await?;
+    let mut failed = audit_log::Entity::find()
+        .filter(audit_log::Column::ObjectType.eq("session"))
+        .filter(audit_log::Column::ObjectId.eq(user_id))
+        .filter(audit_log::Column::Action.eq("login_failed"));
+    if let Some(l) = &last {
+        failed = failed.filter(audit_log::Column::Seq.gt(l.seq));
+    }
+    let failed = failed.count(c.conn()).await?;
+    let last = last.map(|l| {
+        let address = l
+            .after
+            .as_deref()
+            .and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok())
+            .and_then(|v| v.get("address").and_then(|x| x.as_str()).map(str::to_string));
+        (l.at, address)
+    });
+    Ok((last, failed))
 }

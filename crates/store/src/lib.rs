@@ -114,6 +114,8 @@ pub struct Store {
     /// connection behind readers while others queue behind it. Taking the lock first also avoids
     /// the "database is locked" and stale-snapshot errors deferred transactions otherwise meet.
     writer: Option<(Arc<Mutex<()>>, DatabaseConnection)>,
+    /// The hash new audit records are chained with (the configured cryptographic suite).
+    hash: domain::audit::HashAlg,
 }
 
 impl Conn for Store {
@@ -127,6 +129,7 @@ impl Conn for Store {
 pub struct Tx {
     txn: DatabaseTransaction,
     _guard: Option<OwnedMutexGuard<()>>,
+    hash: domain::audit::HashAlg,
 }
 
 impl Conn for Tx {
@@ -181,7 +184,7 @@ impl Store {
         } else {
             None
         };
-        Ok(Store { db, writer })
+        Ok(Store { db, writer, hash: domain::audit::HashAlg::default() })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -193,13 +196,22 @@ impl Store {
         Ok(migration::Migrator::get_pending_migrations(&self.db).await?.len())
     }
 
+    /// The same store chaining new audit records with `hash` (the `sm` suite: SM3).
+    pub fn with_hash(self, hash: domain::audit::HashAlg) -> Store {
+        Store { hash, ..self }
+    }
+
+    pub fn hash(&self) -> domain::audit::HashAlg {
+        self.hash
+    }
+
     pub async fn begin(&self) -> Result<Tx> {
         match &self.writer {
             Some((lock, conn)) => {
                 let guard = lock.clone().lock_owned().await;
-                Ok(Tx { txn: conn.begin().await?, _guard: Some(guard) })
+                Ok(Tx { txn: conn.begin().await?, _guard: Some(guard), hash: self.hash })
             }
-            None => Ok(Tx { txn: self.db.begin().await?, _guard: None }),
+            None => Ok(Tx { txn: self.db.begin().await?, _guard: None, hash: self.hash }),
         }
     }
 
@@ -238,6 +250,15 @@ impl Store {
     pub async fn execute_raw_sql(&self, sql: &str) -> Result<()> {
         self.db.execute_unprepared(sql).await?;
         Ok(())
+    }
+
+    /// Runs a raw query of two text columns (tests that inspect what is stored, operators).
+    pub async fn query_pairs(&self, sql: &str) -> Result<Vec<(String, String)>> {
+        let rows = self.db.query_all_raw(sea_orm::Statement::from_string(self.db.get_database_backend(), sql)).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get_by_index::<String>(0)?, r.try_get_by_index::<String>(1)?)))
+            .collect::<std::result::Result<Vec<_>, DbErr>>()
+            .map_err(Into::into)
     }
 }
 

@@ -15,20 +15,20 @@ pub struct Session {
     pub last_seen_at: DateTime<Utc>,
 }
 
-pub async fn insert(tx: &Tx, token_hash: &str, user_id: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn insert(tx: &Tx, token_hash: &str, user_id: &str, address: &str, now: DateTime<Utc>) -> Result<()> {
     sessions::ActiveModel {
         token_hash: Set(token_hash.to_string()),
         user_id: Set(user_id.to_string()),
         created_at: Set(now),
         last_seen_at: Set(now),
+        address: Set(Some(address.chars().take(64).collect())),
     }
     .insert(tx.conn())
     .await?;
     Ok(())
 }
 
-/// The session and its user in one query: every authenticated request asks this first.
-/// The session and its user, with whether the user must change their password first and
+/// The session and its user in one query (every authenticated request asks this first), with whether the user must change their password first and
 /// whether their second factor is on.
 pub async fn find_with_user(c: &impl Conn, token_hash: &str) -> Result<Option<(Session, User, bool, bool)>> {
     let owner = sessions::Entity::belongs_to(users::Entity).from(sessions::Column::UserId).to(users::Column::Id).into();
@@ -46,6 +46,31 @@ pub async fn find_with_user(c: &impl Conn, token_hash: &str) -> Result<Option<(S
     };
     let (must_change, totp_on) = (u.must_change_password, u.totp_enabled);
     Ok(Some((session, crate::users::to_domain(u)?, must_change, totp_on)))
+}
+
+/// A user's sessions, most recently used first: (token hash, created, last seen, address).
+pub async fn of_user(
+    c: &impl Conn,
+    user_id: &str,
+) -> Result<Vec<(String, DateTime<Utc>, DateTime<Utc>, Option<String>)>> {
+    use sea_orm::QueryOrder;
+    let rows = sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .order_by_desc(sessions::Column::LastSeenAt)
+        .limit(200)
+        .all(c.conn())
+        .await?;
+    Ok(rows.into_iter().map(|m| (m.token_hash, m.created_at, m.last_seen_at, m.address)).collect())
+}
+
+/// Ends one of a user's sessions; false when the user has no such session.
+pub async fn delete_of_user(tx: &Tx, user_id: &str, token_hash: &str) -> Result<bool> {
+    let r = sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .filter(sessions::Column::TokenHash.eq(token_hash))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected > 0)
 }
 
 pub async fn touch(tx: &Tx, token_hash: &str, now: DateTime<Utc>) -> Result<()> {

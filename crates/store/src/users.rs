@@ -156,6 +156,23 @@ pub async fn set_totp(
     Ok(())
 }
 
+/// Every stored TOTP secret (sealed), by user: re-sealed when the suite changes.
+pub async fn sealed_totp_secrets(c: &impl Conn) -> Result<Vec<(String, String)>> {
+    let rows = users::Entity::find().filter(users::Column::TotpSecret.is_not_null()).all(c.conn()).await?;
+    Ok(rows.into_iter().filter_map(|m| m.totp_secret.map(|s| (m.id, s))).collect())
+}
+
+/// Replaces a user's sealed TOTP secret (the same secret, sealed again).
+pub async fn set_totp_secret(tx: &Tx, id: &str, sealed: &str) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    users::Entity::update_many()
+        .col_expr(users::Column::TotpSecret, Expr::value(Some(sealed.to_string())))
+        .filter(users::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Accepts TOTP time step `step` once: true when no later or equal step was accepted before (one
 /// atomic update, so a code replayed in parallel is accepted once).
 pub async fn accept_totp_step(tx: &Tx, id: &str, step: i64) -> Result<bool> {

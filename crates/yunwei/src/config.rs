@@ -42,6 +42,9 @@ pub struct Overrides {
     /// Log format: text or json [default: text].
     #[arg(long, env = "YUNWEI_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
+    /// Cryptographic suite: default (SHA-256, AES-256-GCM) or sm (SM3, SM4-GCM) [default: default].
+    #[arg(long, env = "YUNWEI_CRYPTO_SUITE", global = true)]
+    pub crypto_suite: Option<String>,
 }
 
 /// The config file; every key is optional.
@@ -57,6 +60,7 @@ struct FileSettings {
     trusted_proxies: Option<String>,
     public_api_docs: Option<bool>,
     log_format: Option<String>,
+    crypto_suite: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +74,7 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub public_api_docs: bool,
     pub json_logs: bool,
+    pub crypto_suite: app::secrets::CryptoSuite,
 }
 
 impl Settings {
@@ -97,7 +102,11 @@ impl Settings {
         if log_format != "text" && log_format != "json" {
             anyhow::bail!("log_format must be text or json, not {log_format}");
         }
+        let suite = o.crypto_suite.clone().or(file.crypto_suite).unwrap_or_default();
+        let crypto_suite = app::secrets::CryptoSuite::parse(&suite)
+            .with_context(|| format!("crypto_suite must be default or sm, not {suite}"))?;
         Ok(Settings {
+            crypto_suite,
             listen,
             data_dir: o.data_dir.clone().or(file.data_dir).unwrap_or(data_dir_hint),
             database_url: o.database_url.clone().or(file.database_url).filter(|u| !u.trim().is_empty()),
@@ -144,6 +153,7 @@ impl Settings {
             // Read here and never kept in `Config`, so it cannot reach a log line; without it
             // the key is `<data dir>/secret.key`.
             secret_key: std::env::var("YUNWEI_SECRET_KEY").ok().filter(|k| !k.trim().is_empty()),
+            crypto_suite: self.crypto_suite,
             ..Default::default()
         }
     }

@@ -44,7 +44,13 @@ fn wait_ready(base: &str) {
 /// exit, so no other process can take it in between) and returns it with its base URL, read
 /// from the server's "listening" log line.
 fn serve(dir: &std::path::Path, admin_password: Option<&str>) -> (Server, String) {
+    serve_with(dir, admin_password, &[])
+}
+
+/// `serve` with extra environment variables.
+fn serve_with(dir: &std::path::Path, admin_password: Option<&str>, env: &[(&str, &str)]) -> (Server, String) {
     let mut c = yunwei(dir);
+    c.envs(env.iter().copied());
     c.args(["serve", "--listen", "127.0.0.1:0"]).env("YUNWEI_LOG", "warn,yunwei=info").env("YUNWEI_LOG_FORMAT", "json");
     if let Some(p) = admin_password {
         c.env("YUNWEI_ADMIN_PASSWORD", p);
@@ -168,6 +174,47 @@ fn audit_verify_fails_on_a_tampered_chain() {
     let out = yunwei(dir.path()).args(["audit", "verify"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("BROKEN"));
+}
+
+/// The chain switches to SM3 at a marked record when the server restarts with the `sm` suite;
+/// the SHA-256 records before it and the SM3 records after it verify, and tampering with an
+/// SM3 record is found.
+#[test]
+fn the_sm_suite_chains_with_sm3_from_a_marked_point_and_tampering_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (_server, base) = serve(dir.path(), Some("Bureau#2026"));
+        wait_ready(&base);
+        login(&base, "admin", "Bureau#2026");
+    }
+    {
+        let (_server, base) = serve_with(dir.path(), None, &[("YUNWEI_CRYPTO_SUITE", "sm")]);
+        wait_ready(&base);
+        login(&base, "admin", "Bureau#2026");
+    }
+    let verify = || yunwei(dir.path()).env("YUNWEI_CRYPTO_SUITE", "sm").args(["audit", "verify"]).output().unwrap();
+    let out = verify();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let db = dir.path().join("yunwei.db");
+    let conn = format!("sqlite://{}?mode=rw", db.display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let last_sm3 = rt.block_on(async {
+        let store = app::Database::connect(&conn).await.unwrap();
+        let rows = store.query_pairs("SELECT action, hash FROM audit_log ORDER BY seq").await.unwrap();
+        let marker = rows.iter().position(|(a, _)| a == "crypto_suite_changed").expect("a marked switch");
+        assert!(rows[..marker].iter().all(|(_, h)| h.len() == 64 && !h.starts_with("sm3:")), "{rows:?}");
+        assert!(rows[marker..].iter().all(|(_, h)| h.starts_with("sm3:")), "{rows:?}");
+        assert!(rows.len() > marker + 1, "the sign-in after the switch is chained with SM3 too");
+        store.execute_raw_sql("DROP TRIGGER audit_log_no_update").await.unwrap();
+        let seq = rows.len();
+        store.execute_raw_sql(&format!("UPDATE audit_log SET actor_name = 'mallory' WHERE seq = {seq}")).await.unwrap();
+        store.close().await.unwrap();
+        seq
+    });
+    let out = verify();
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("BROKEN") && text.contains(&last_sm3.to_string()), "{text}");
 }
 
 #[test]

@@ -728,6 +728,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's sessions (most recently used first), the current one marked. */
+        get: operations["auth_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends one of the caller's sessions; 404 for anyone else's. */
+        delete: operations["auth_revoke_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/totp/confirm": {
         parameters: {
             query?: never;
@@ -4280,6 +4314,8 @@ export interface components {
         LoginResponse: {
             /** @description The password has expired or was reset: this session may only change it. */
             must_change_password: boolean;
+            /** @description The previous sign-in (time, address) and the failed attempts since: shown at sign-in. */
+            notice: components["schemas"]["SignInNotice"];
             /** @description Send as `Authorization: Bearer <token>`; browsers get the same token as an HttpOnly cookie. */
             token: string;
             /** @description The policy requires a second factor of this administrator: this session may only enrol. */
@@ -6280,6 +6316,33 @@ export interface components {
              * @default false
              */
             totp_required_for_admins: boolean;
+        };
+        /** @description One of the caller's sessions, to tell apart and revoke. */
+        SessionInfo: {
+            /** @description The address it signed in from. */
+            address?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The session making this request. */
+            current: boolean;
+            /** @description The SHA-256 of the session's token (the token itself is never stored). */
+            id: string;
+            /** Format: date-time */
+            last_seen_at: string;
+        };
+        /** @description What a sign-in tells the user about the account's use since last time (等保: login notices). */
+        SignInNotice: {
+            /**
+             * Format: int64
+             * @description Failed sign-ins since then.
+             */
+            failed_since: number;
+            last_address?: string | null;
+            /**
+             * Format: date-time
+             * @description The previous successful sign-in, if any.
+             */
+            last_at?: string | null;
         };
         SimulateInput: {
             /** @description The calendar to count in (default: the policy's). */
@@ -9003,6 +9066,68 @@ export interface operations {
                 };
             };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_revoke_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

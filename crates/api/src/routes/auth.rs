@@ -7,7 +7,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use domain::Role;
 use domain::registry::User;
-use domain::security::{CodeInput, Enrolment, RecoveryCodes, SecurityPolicy};
+use domain::security::{CodeInput, Enrolment, RecoveryCodes, SecurityPolicy, SessionInfo, SignInNotice};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -27,6 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(totp_confirm))
         .routes(routes!(totp_disable))
         .routes(routes!(get_security_policy, put_security_policy))
+        .routes(routes!(sessions))
+        .routes(routes!(revoke_session))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -59,6 +61,8 @@ pub struct LoginResponse {
     pub must_change_password: bool,
     /// The policy requires a second factor of this administrator: this session may only enrol.
     pub totp_setup_required: bool,
+    /// The previous sign-in (time, address) and the failed attempts since: shown at sign-in.
+    pub notice: SignInNotice,
 }
 
 fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
@@ -91,6 +95,7 @@ async fn login(
         },
         must_change_password: out.must_change_password,
         totp_setup_required: out.totp_setup_required,
+        notice: out.notice,
     };
     Ok(([(SET_COOKIE, cookie(&s, &out.token, max_age))], Json(body)).into_response())
 }
@@ -180,4 +185,23 @@ async fn put_security_policy(
     JsonBody(req): JsonBody<SecurityPolicy>,
 ) -> ApiResult<Json<SecurityPolicy>> {
     Ok(Json(s.app.put_security_policy(&auth.principal, req).await?))
+}
+
+/// The caller's sessions (most recently used first), the current one marked.
+#[utoipa::path(get, path = "/auth/sessions", tag = "auth", operation_id = "auth_sessions",
+    responses((status = 200, body = Vec<SessionInfo>), (status = 401, body = ProblemBody)))]
+async fn sessions(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<SessionInfo>>> {
+    Ok(Json(s.app.my_sessions(&auth.principal, &auth.token).await?))
+}
+
+/// Ends one of the caller's sessions; 404 for anyone else's.
+#[utoipa::path(delete, path = "/auth/sessions/{id}", tag = "auth", operation_id = "auth_revoke_session",
+    params(("id" = String, Path)), responses((status = 204), (status = 401, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn revoke_session(
+    State(s): State<AppState>,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.revoke_session(&auth.principal, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -471,3 +471,102 @@ both!(quiet_hours_hold_routine_notices_but_not_urgent_ones, |t: TestApp| async m
     let (_, mine) = t.get("/api/v1/notification-deliveries", &f.pm).await;
     assert_eq!(mine["total"], 2, "{mine}");
 });
+
+both!(certificates_are_reminded_at_30_7_and_1_days_once_each, |t: TestApp| async move {
+    let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
+    t.clock.set(bj("2026-11-20T09:00"));
+    let tls =
+        json!({"system_id": f.system, "kind": "tls", "target": "portal.example.gov.cn:443", "interval_seconds": 3600});
+    let (s, m) = t.post("/api/v1/monitors", &t.admin, tls).await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let not_after = bj("2026-12-15T12:00");
+    let check = domain::monitoring::LastCheck {
+        monitor_id: m["id"].as_str().unwrap().to_string(),
+        at: bj("2026-11-20T08:59"),
+        ok: true,
+        latency_ms: 20,
+        error: None,
+        cert: Some(domain::monitoring::MonitorCertificate {
+            not_after,
+            issuer: None,
+            subject: None,
+            chain_error: None,
+        }),
+    };
+    let tx = t.app.store().begin().await.unwrap();
+    store::monitoring::record_last_checks(&tx, &[check]).await.unwrap();
+    tx.commit().await.unwrap();
+    // 25 days and 3 hours left (26 days, rounded up): the 30-day reminder, once.
+    assert_eq!(t.app.remind_certificates().await.unwrap(), 1);
+    assert_eq!(t.app.remind_certificates().await.unwrap(), 0);
+    t.clock.set(bj("2026-12-09T09:00"));
+    assert_eq!(t.app.remind_certificates().await.unwrap(), 1, "6 days left: the 7-day reminder");
+    t.clock.set(bj("2026-12-15T00:00"));
+    assert_eq!(t.app.remind_certificates().await.unwrap(), 1, "12 hours left: the 1-day reminder");
+    assert_eq!(t.app.remind_certificates().await.unwrap(), 0);
+    let (_, inbox) = t.get("/api/v1/notifications", &f.pm).await;
+    let titles: Vec<&str> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "certificate")
+        .filter_map(|n| n["title"].as_str())
+        .collect();
+    assert_eq!(titles.len(), 3, "{inbox}");
+    assert!(
+        titles.iter().any(|x| x.contains("26 天"))
+            && titles.iter().any(|x| x.contains(" 7 天"))
+            && titles.iter().any(|x| x.contains(" 1 天")),
+        "{titles:?}"
+    );
+    let (_, inbox) = t.get("/api/v1/notifications", &f.reporter).await;
+    assert_eq!(inbox["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "certificate").count(), 0);
+});
+
+both!(a_morning_digest_gathers_the_previous_days_notices, |t: TestApp| async move {
+    let smtp = crate::notify_smtp::FakeSmtp::start().await;
+    channel(
+        &t,
+        "email",
+        "邮件",
+        json!({"host": "127.0.0.1", "port": smtp.port, "tls": "none", "from": "ops@bureau.gov.cn"}),
+    )
+    .await;
+    let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
+    let (_, pm) = t.get("/api/v1/users?q=pm", &t.admin).await;
+    let pm_id = pm["items"][0]["id"].as_str().unwrap().to_string();
+    let (s, v) = t
+        .put(
+            &format!("/api/v1/users/{pm_id}"),
+            &t.admin,
+            json!({"username": "pm", "role": "vendor_pm", "vendor_id": f.vendor, "email": "pm@vendor.cn"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let pm = t.login("pm", crate::harness::PASSWORD).await;
+    let (s, v) = t
+        .put("/api/v1/me/notification-preferences", &pm, json!({"daily_digest": true, "muted_kinds": ["created"]}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    t.clock.set(bj("2026-11-20T10:00"));
+    for title in ["门户网站无法访问", "新增账号"] {
+        let (s, _) = t
+            .post(
+                "/api/v1/tickets",
+                &f.reporter,
+                json!({"system_id": f.system, "type": "request", "severity": "三级（一般）", "title": title}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+    // Before eight the next morning nothing goes; from eight, one digest, once.
+    t.clock.set(bj("2026-11-21T07:50"));
+    assert_eq!(t.app.send_digests().await.unwrap(), 0);
+    t.clock.set(bj("2026-11-21T08:05"));
+    assert_eq!(t.app.send_digests().await.unwrap(), 1);
+    assert_eq!(t.app.send_digests().await.unwrap(), 0);
+    t.app.deliver_notifications().await.unwrap();
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1, "muted kinds stay in the bell, the digest is the only mail: {mails:?}");
+    assert!(mails[0].contains("RCPT TO:<pm@vendor.cn>"), "{}", mails[0]);
+});

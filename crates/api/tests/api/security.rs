@@ -140,3 +140,30 @@ both!(an_expired_password_must_be_changed_first_and_not_to_a_recent_one, |t: Tes
         "{e}"
     );
 });
+
+both!(sign_in_tells_of_the_last_one_and_sessions_can_be_ended, |t: TestApp| async move {
+    let vendor = t.vendor("运维公司").await;
+    t.user("wang", "engineer", None, Some(&vendor)).await;
+    let (s, _) = login(&t, "wang", "Wrong#Pass2026", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, v) = login(&t, "wang", PASSWORD, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["notice"]["last_at"].is_string(), "the harness signed in before: {v}");
+    assert_eq!(v["notice"]["failed_since"], 1, "{v}");
+    let phone = v["token"].as_str().unwrap().to_string();
+    let (_, v) = login(&t, "wang", PASSWORD, None).await;
+    assert_eq!(v["notice"]["failed_since"], 0);
+    let desk = v["token"].as_str().unwrap().to_string();
+    let (s, list) = t.get("/api/v1/auth/sessions", &desk).await;
+    assert_eq!(s, StatusCode::OK);
+    let items = list.as_array().unwrap();
+    assert_eq!(items.len(), 3, "{list}");
+    assert_eq!(items.iter().filter(|x| x["current"] == true).count(), 1);
+    let phone_id = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(phone.as_bytes()));
+    assert!(items.iter().any(|x| x["id"] == phone_id.as_str()));
+    // Someone else cannot end it; its owner can, and it stops working at once.
+    assert_eq!(t.delete(&format!("/api/v1/auth/sessions/{phone_id}"), &t.admin).await, StatusCode::NOT_FOUND);
+    assert_eq!(t.delete(&format!("/api/v1/auth/sessions/{phone_id}"), &desk).await, StatusCode::NO_CONTENT);
+    assert_eq!(t.get("/api/v1/auth/me", &phone).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(t.get("/api/v1/auth/me", &desk).await.0, StatusCode::OK);
+});

@@ -56,6 +56,8 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     // A periodic report of tenant B's contract, and a report it owes.
     ("reports", "id", "report"),
     ("report-definitions", "id", "report_definition"),
+    // A session of tenant B's manager: only its owner may end it.
+    ("sessions", "id", "session"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -420,6 +422,8 @@ pub async fn world(t: &TestApp) -> World {
         intake.insert(kind, v["token"].as_str().unwrap().to_string());
     }
     let pm2 = t.login("pm2", crate::harness::PASSWORD).await;
+    // A session of tenant B's manager, by the id its owner sees (the SHA-256 of the token).
+    let session = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(pm2.as_bytes()));
     let (s, req) = t
         .post(
             &format!("/api/v1/systems/{system}/maintenance"),
@@ -540,6 +544,7 @@ pub async fn world(t: &TestApp) -> World {
         ("report", report),
         ("report_definition", report_definition),
         ("criterion", "staffing".to_string()),
+        ("session", session),
         ("notification_channel", notification_channel),
         ("notification_rule", notification_rule),
     ] {

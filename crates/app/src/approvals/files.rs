@@ -5,7 +5,6 @@
 
 use domain::approvals::{ApprovalFile, ApprovalStatus};
 use domain::{FieldError, Principal};
-use sha2::{Digest, Sha256};
 
 use crate::files::{clean_name, sniff};
 use crate::{App, AppError, Result, audit};
@@ -55,7 +54,7 @@ impl App {
             file_name: clean_name(file_name)?,
             content_type: content_type.to_string(),
             size: bytes.len() as i64,
-            sha256: hex::encode(Sha256::digest(&bytes)),
+            sha256: self.content_hash(&bytes),
             uploaded_by: p.user_id.clone(),
             created_at: now,
         };

@@ -72,6 +72,8 @@ pub struct LoginOutcome {
     /// The policy requires a second factor of this administrator, who has none yet: the session
     /// may only enrol one.
     pub totp_setup_required: bool,
+    /// The previous sign-in and the failures since.
+    pub notice: domain::security::SignInNotice,
 }
 
 /// Paths a restricted session may still use: who am I, sign out, change the password, enrol a
@@ -195,7 +197,13 @@ impl App {
                 }
                 let totp_setup_required =
                     policy.totp_required_for_admins && is_administrator(c.user.role) && !c.second.totp_enabled;
-                store::sessions::insert(&tx, &token_hash(&token), &c.user.id, self.session_now()).await?;
+                let (last, failed_since) = store::audit::sign_in_history(&tx, &c.user.id).await?;
+                let notice = domain::security::SignInNotice {
+                    last_at: last.as_ref().map(|l| l.0),
+                    last_address: last.and_then(|l| l.1),
+                    failed_since,
+                };
+                store::sessions::insert(&tx, &token_hash(&token), &c.user.id, &address, self.session_now()).await?;
                 let ev = security_event(
                     Some(&c.user),
                     username,
@@ -207,7 +215,13 @@ impl App {
                 self.throttle.succeeded(&address, username);
                 let mut user = c.user;
                 user.last_login_at = Some(t);
-                return Ok(LoginOutcome { token, user, must_change_password: must_change, totp_setup_required });
+                return Ok(LoginOutcome {
+                    token,
+                    user,
+                    must_change_password: must_change,
+                    totp_setup_required,
+                    notice,
+                });
             }
             let ev = security_event(Some(&c.user), username, "login_failed", detail("locked"));
             store::audit::append(&tx, &ev, t).await?;
@@ -416,6 +430,36 @@ impl App {
         let tx = self.store.begin().await?;
         store::sessions::delete(&tx, &token_hash(token)).await?;
         crate::audit::<(), ()>(&tx, p, "logout", "session", &p.user_id, None, None, wall_now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The caller's sessions, the current one marked.
+    pub async fn my_sessions(&self, p: &Principal, token: &str) -> Result<Vec<domain::security::SessionInfo>> {
+        let current = token_hash(token);
+        Ok(store::sessions::of_user(&self.store, &p.user_id)
+            .await?
+            .into_iter()
+            .map(|(id, created_at, last_seen_at, address)| domain::security::SessionInfo {
+                current: id == current,
+                id,
+                created_at,
+                last_seen_at,
+                address,
+            })
+            .collect())
+    }
+
+    /// Ends one of the caller's sessions (a phone left signed in somewhere); audited.
+    pub async fn revoke_session(&self, p: &Principal, id: &str) -> Result<()> {
+        let tx = self.store.begin().await?;
+        if !store::sessions::delete_of_user(&tx, &p.user_id, id).await? {
+            return Err(AppError::NotFound);
+        }
+        let short: String = id.chars().take(12).collect();
+        let detail = serde_json::json!({"session": short});
+        crate::audit::<(), _>(&tx, p, "session_revoked", "session", &p.user_id, None, Some(&detail), wall_now())
+            .await?;
         tx.commit().await?;
         Ok(())
     }

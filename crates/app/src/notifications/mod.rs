@@ -3,6 +3,7 @@
 
 mod channels;
 mod dispatch;
+pub mod reminders;
 mod routing;
 
 pub use dispatch::DeliveryReport;

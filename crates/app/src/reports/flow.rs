@@ -9,7 +9,6 @@
 
 use domain::reports::{Finding, ReportEvent, ReportStatus, ReportVersion, ReviewInput, is_narrative};
 use domain::{FieldError, Principal, Scope};
-use sha2::{Digest, Sha256};
 use store::reports::{Move, ReportRow};
 
 use super::{moved_on, require_reviewer, require_writer};
@@ -157,8 +156,8 @@ impl App {
         let xlsx = xlsx.await.map_err(joined)?.map_err(render)?;
         let v = ReportVersion {
             version,
-            docx_sha256: hex::encode(Sha256::digest(&docx)),
-            xlsx_sha256: hex::encode(Sha256::digest(&xlsx)),
+            docx_sha256: self.content_hash(&docx),
+            xlsx_sha256: self.content_hash(&xlsx),
             docx_size: docx.len() as u64,
             xlsx_size: xlsx.len() as u64,
             reason: reason.clone(),

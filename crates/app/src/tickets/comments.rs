@@ -5,7 +5,6 @@
 use domain::tickets::input::CommentInput;
 use domain::tickets::view::{Attachment, AttachmentStage, Comment};
 use domain::{FieldError, Principal, Role};
-use sha2::{Digest, Sha256};
 
 use crate::files::{clean_name, sniff};
 use crate::{App, AppError, Result, audit};
@@ -93,7 +92,7 @@ impl App {
             file_name,
             content_type: content_type.to_string(),
             size: upload.bytes.len() as i64,
-            sha256: hex::encode(Sha256::digest(&upload.bytes)),
+            sha256: self.content_hash(&upload.bytes),
             internal: upload.internal,
             uploaded_by: Some(p.user_id.clone()),
             created_at: now,
@@ -116,7 +115,7 @@ impl App {
             file_name: photo.file_name.clone(),
             content_type: photo.content_type.clone(),
             size: bytes.len() as i64,
-            sha256: hex::encode(Sha256::digest(bytes)),
+            sha256: self.content_hash(bytes),
             internal: false,
             uploaded_by: photo.uploaded_by.clone(),
             created_at: photo.created_at,

@@ -38,6 +38,7 @@ pub mod notification_deliveries;
 pub mod notification_prefs;
 pub mod notification_rules;
 pub mod notifications;
+pub mod reminders;
 pub mod report_definitions;
 pub mod report_events;
 pub mod report_findings;

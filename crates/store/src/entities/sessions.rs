@@ -8,6 +8,7 @@ pub struct Model {
     pub user_id: String,
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
+    pub address: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -32,6 +32,8 @@ mod m0026_unit_scores;
 mod m0027_reports;
 mod m0028_notify;
 mod m0029_second_factor;
+mod m0030_session_address;
+mod m0031_reminders;
 
 pub struct Migrator;
 
@@ -68,6 +70,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_reports::Migration),
             Box::new(m0028_notify::Migration),
             Box::new(m0029_second_factor::Migration),
+            Box::new(m0030_session_address::Migration),
+            Box::new(m0031_reminders::Migration),
         ]
     }
 }

@@ -210,6 +210,16 @@ pub async fn active_runs(c: &impl Conn) -> Result<Vec<(Monitor, MonitorSpec)>> {
         .collect()
 }
 
+/// Active monitors whose certificate expires before `before` (the reminders' candidates).
+pub async fn certificates_expiring(c: &impl Conn, before: DateTime<Utc>) -> Result<Vec<Monitor>> {
+    let rows = mo::Entity::find()
+        .filter(mo::Column::Active.eq(true))
+        .filter(mo::Column::CertNotAfter.lt(before))
+        .all(c.conn())
+        .await?;
+    rows.into_iter().map(monitor).collect()
+}
+
 /// Every active monitor as shown (for counts).
 pub async fn active(c: &impl Conn) -> Result<Vec<Monitor>> {
     let rows = mo::Entity::find().filter(mo::Column::Active.eq(true)).all(c.conn()).await?;

@@ -3,6 +3,7 @@
 
 pub mod channels;
 pub mod deliveries;
+pub mod reminders;
 pub mod routing;
 
 use chrono::{DateTime, Utc};
