@@ -44,6 +44,12 @@ describe('the menu follows the role', () => {
     expect(allowed('security', 'engineer')).toBe(false)
   })
 
+  it('leaves the audit to the auditor when duties are separated', () => {
+    expect(menuFor('admin', true).map((m) => m.name)).not.toContain('audit')
+    expect(menuFor('auditor', true).map((m) => m.name)).toContain('audit')
+    expect(menuFor('admin', false).map((m) => m.name)).toContain('audit')
+  })
+
   it('guards screens by the same rule', () => {
     expect(allowed('audit', 'unit_user')).toBe(false)
     expect(allowed('audit', 'auditor')).toBe(true)

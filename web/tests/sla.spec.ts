@@ -62,7 +62,7 @@ describe('the policy model', () => {
     ],
     pause_states: { pending: ['restore'] },
     upgrade: [],
-    escalation: [{ metric: 'restore', on_breach: true, notify: ['admin'], escalate_to: 'L3' }],
+    escalation: [{ metric: 'restore', on_breach: true, notify: ['admin'], channels: ['ch1'], escalate_to: 'L3' }],
   }
 
   it('round-trips a policy through the form', () => {
@@ -75,7 +75,14 @@ describe('the policy model', () => {
     expect(input.levels?.[0].targets).toEqual(spec.levels[0].targets)
     expect(input.levels?.[0].out_of_hours_targets).toEqual(spec.levels[0].out_of_hours_targets)
     expect(input.pause_states).toEqual({ pending: ['restore'] })
-    expect(input.escalation?.[0]).toEqual({ metric: 'restore', at_percent: null, on_breach: true, notify: ['admin'], escalate_to: 'L3' })
+    expect(input.escalation?.[0]).toEqual({
+      metric: 'restore',
+      at_percent: null,
+      on_breach: true,
+      notify: ['admin'],
+      channels: ['ch1'],
+      escalate_to: 'L3',
+    })
     expect(metricsOf(m)).toEqual(['arrival', 'restore'])
   })
 

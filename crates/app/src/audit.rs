@@ -53,4 +53,39 @@ impl App {
         let (last_seq, last_hash) = v.last();
         Ok(VerifyReport { checked: v.checked, last_seq, last_hash: last_hash.to_string(), breaks: v.breaks.clone() })
     }
+
+    /// An archive of records `from..=to` (the whole chain by default, at most 200,000 records):
+    /// a JSON Lines file whose first line is the segment's header, verifiable on its own with
+    /// `yunwei audit verify-archive`. Like the xlsx export, reading it leaves no record (a GET
+    /// that wrote one would answer differently each time).
+    pub async fn archive_audit(&self, p: &Principal, from: Option<i64>, to: Option<i64>) -> Result<Vec<u8>> {
+        if !self.may_read_audit(p).await? {
+            return Err(AppError::Forbidden);
+        }
+        const MAX: u64 = 200_000;
+        let from = from.unwrap_or(1).max(1);
+        let (prev_hash, records) = store::audit::segment(&self.store, from, to.unwrap_or(i64::MAX), MAX).await?;
+        let (Some(first), Some(last)) = (records.first(), records.last()) else {
+            return Err(
+                domain::FieldError::new("from_seq", "该范围内没有审计记录", "no audit records in this range").into()
+            );
+        };
+        let now = crate::wall_now();
+        let header = domain::audit::SegmentHeader {
+            kind: domain::audit::SEGMENT_KIND.into(),
+            from_seq: first.seq,
+            to_seq: last.seq,
+            prev_hash,
+            last_hash: last.hash.clone(),
+            count: records.len() as u64,
+            exported_at: now,
+        };
+        let mut out = serde_json::to_vec(&header).unwrap_or_default();
+        for r in &records {
+            out.push(b'\n');
+            out.extend(serde_json::to_vec(r).unwrap_or_default());
+        }
+        out.push(b'\n');
+        Ok(out)
+    }
 }

@@ -219,7 +219,37 @@ impl Default for ChainVerifier {
     }
 }
 
+/// The first line of an archived segment of the chain: which records it holds, the hash the
+/// first one links to, and the last one's hash — enough to verify the segment on its own and to
+/// match it against the live chain or the next segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentHeader {
+    /// Always `yunwei-audit-segment`.
+    pub kind: String,
+    pub from_seq: i64,
+    pub to_seq: i64,
+    pub prev_hash: String,
+    pub last_hash: String,
+    pub count: u64,
+    pub exported_at: DateTime<Utc>,
+}
+
+pub const SEGMENT_KIND: &str = "yunwei-audit-segment";
+
+/// Verifies an archived segment: its records in order from the header's predecessor, and its
+/// end against the header.
+pub fn verify_segment(header: &SegmentHeader, records: &[AuditRecord]) -> Vec<ChainBreak> {
+    let mut v = ChainVerifier::starting_after(header.from_seq - 1, &header.prev_hash);
+    records.iter().for_each(|r| v.push(r));
+    v.finish(Some((header.to_seq, &header.last_hash))).breaks
+}
+
 impl ChainVerifier {
+    /// A verifier for records that follow record `seq` with `hash` (an archived segment).
+    pub fn starting_after(seq: i64, hash: &str) -> Self {
+        Self { prev_seq: seq, prev_hash: hash.to_string(), checked: 0, breaks: Vec::new() }
+    }
+
     pub fn push(&mut self, r: &AuditRecord) {
         self.checked += 1;
         if r.seq != self.prev_seq + 1 {

@@ -215,3 +215,24 @@ pub async fn sign_in_history(c: &impl Conn, user_id: &str) -> Result<(Option<(Da
     });
     Ok((last, failed))
 }
+
+/// Records `from..=to` in order (at most `limit`), with the hash the first links to.
+pub async fn segment(c: &impl Conn, from: i64, to: i64, limit: u64) -> Result<(String, Vec<AuditRecord>)> {
+    let prev = if from <= 1 {
+        GENESIS.to_string()
+    } else {
+        audit_log::Entity::find_by_id(from - 1)
+            .one(c.conn())
+            .await?
+            .map(|m| m.hash)
+            .unwrap_or_else(|| GENESIS.to_string())
+    };
+    let rows = audit_log::Entity::find()
+        .filter(audit_log::Column::Seq.gte(from))
+        .filter(audit_log::Column::Seq.lte(to))
+        .order_by_asc(audit_log::Column::Seq)
+        .limit(limit)
+        .all(c.conn())
+        .await?;
+    Ok((prev, rows.into_iter().map(to_domain).collect()))
+}

@@ -217,6 +217,41 @@ fn the_sm_suite_chains_with_sm3_from_a_marked_point_and_tampering_is_found() {
     assert!(text.contains("BROKEN") && text.contains(&last_sm3.to_string()), "{text}");
 }
 
+/// An archived segment verifies on its own, and an edited record in it is found.
+#[test]
+fn an_audit_archive_verifies_without_the_database_and_shows_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, base) = serve(dir.path(), Some("Bureau#2026"));
+    wait_ready(&base);
+    let token = login(&base, "admin", "Bureau#2026");
+    let body = reqwest::blocking::Client::new()
+        .get(format!("{base}/api/v1/audit/archive?from_seq=2"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    drop(server);
+    let header: Value = serde_json::from_str(body.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (header["kind"].as_str(), header["from_seq"].as_i64()),
+        (Some("yunwei-audit-segment"), Some(2)),
+        "{body}"
+    );
+    let file = dir.path().join("segment.jsonl");
+    std::fs::write(&file, &body).unwrap();
+    let check = || yunwei(dir.path()).args(["audit", "verify-archive"]).arg(&file).output().unwrap();
+    let out = check();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("intact"));
+    let edited = body.replacen("\"actor_name\":\"admin\"", "\"actor_name\":\"mallory\"", 1);
+    assert_ne!(edited, body, "the segment names the administrator");
+    std::fs::write(&file, &edited).unwrap();
+    let out = check();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("BROKEN"));
+}
+
 #[test]
 fn audit_verify_detects_a_removed_head_and_a_wrong_data_dir() {
     let dir = tempfile::tempdir().unwrap();

@@ -452,6 +452,7 @@ export default {
     kinds: { holiday: 'Day off', workday: 'Make-up working day' },
   },
   policies: {
+    channels: 'Also send through channels',
     title: 'SLA policies',
     name: 'Policy name',
     calendar: 'Calendar',

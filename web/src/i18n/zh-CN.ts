@@ -452,6 +452,7 @@ export default {
     kinds: { holiday: '放假', workday: '调休上班' },
   },
   policies: {
+    channels: '同时发送到渠道',
     title: 'SLA 策略',
     name: '策略名称',
     calendar: '工作日历',

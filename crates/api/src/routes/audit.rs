@@ -15,11 +15,11 @@ use utoipa_axum::routes;
 use super::xlsx;
 use crate::error::{ApiResult, ProblemBody};
 use crate::extract::Auth;
-use crate::query::{ListFilter, Listed, Moment, Query};
+use crate::query::{ListFilter, Listed, Moment, Query, QueryParams};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(export)).routes(routes!(verify))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(export)).routes(routes!(verify)).routes(routes!(archive))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -97,4 +97,40 @@ async fn verify(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<VerifyB
         last_hash: r.last_hash,
         breaks: r.breaks,
     }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ArchiveParams {
+    /// The first record (default: the first of the chain).
+    from_seq: Option<i64>,
+    /// The last record (default: the last of the chain).
+    to_seq: Option<i64>,
+}
+
+impl QueryParams for ArchiveParams {
+    type Value = (Option<i64>, Option<i64>);
+
+    fn check(self) -> Result<Self::Value, Vec<FieldError>> {
+        if let (Some(a), Some(b)) = (self.from_seq, self.to_seq)
+            && a > b
+        {
+            return Err(vec![FieldError::new("to_seq", "不能小于 from_seq", "must not be below from_seq")]);
+        }
+        Ok((self.from_seq, self.to_seq))
+    }
+}
+
+/// An archive of a segment of the chain (JSON Lines: a header with the hash the first record
+/// links to and the last record's hash, then each record with its hashes), verifiable on its own
+/// with `yunwei audit verify-archive FILE` and against the live chain by its last hash.
+#[utoipa::path(get, path = "/audit/archive", tag = "audit", operation_id = "audit_archive", params(ArchiveParams),
+    responses((status = 200, content_type = "application/x-ndjson", body = Vec<u8>), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn archive(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query((from, to)): Query<ArchiveParams>,
+) -> ApiResult<Response> {
+    let bytes = s.app.archive_audit(&auth.principal, from, to).await?;
+    Ok(super::download(&format!("审计归档-{}.jsonl", super::today()), "application/x-ndjson", bytes))
 }

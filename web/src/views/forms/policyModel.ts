@@ -38,6 +38,8 @@ export interface StepRow {
   onBreach: boolean
   percent: number
   notify: string[]
+  /** Notification channels (ids) the step also goes out through. */
+  channels: string[]
   escalateTo: string
 }
 
@@ -85,6 +87,7 @@ export function toModel(spec: Partial<Spec> | null): PolicyModel {
       onBreach: e.on_breach,
       percent: e.at_percent ?? 75,
       notify: [...e.notify],
+      channels: [...(e.channels ?? [])],
       escalateTo: e.escalate_to ?? '',
     })),
   }
@@ -113,6 +116,7 @@ export function toInput(m: PolicyModel): Schemas['PolicyInput'] {
       at_percent: s.onBreach ? null : s.percent,
       on_breach: s.onBreach,
       notify: s.notify,
+      channels: s.channels,
       escalate_to: s.escalateTo || null,
     })),
   }
