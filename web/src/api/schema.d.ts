@@ -629,7 +629,7 @@ export interface paths {
         /**
          * An archive of a segment of the chain (JSON Lines: a header with the hash the first record
          *     links to and the last record's hash, then each record with its hashes), verifiable on its own
-         *     with `yunwei audit verify-archive FILE` and against the live chain by its last hash. Audited.
+         *     with `yunwei audit verify-archive FILE` and against the live chain by its last hash.
          */
         get: operations["audit_archive"];
         put?: never;

@@ -342,6 +342,17 @@ both!(email_goes_over_smtp, |t: TestApp| async move {
     assert!(mail.contains("Subject:"), "{mail}");
 });
 
+/// Gives the fixture's project manager (user `pm` of `vendor`) an address: `{"phone": …}` or
+/// `{"email": …}`.
+async fn reach_pm(t: &TestApp, vendor: &str, address: Value) {
+    let (_, pm) = t.get("/api/v1/users?q=pm", &t.admin).await;
+    let id = pm["items"][0]["id"].as_str().unwrap().to_string();
+    let mut body = json!({"username": "pm", "role": "vendor_pm", "vendor_id": vendor});
+    body.as_object_mut().unwrap().extend(address.as_object().unwrap().clone());
+    let (s, v) = t.put(&format!("/api/v1/users/{id}"), &t.admin, body).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+
 /// Seed template 004-row-04's policy with its restore breach sent to `channel` as well.
 async fn ladder_to(t: &TestApp, policy: &str, channel: &str) -> (StatusCode, Value) {
     let (_, tpl) = t.get("/api/v1/sla/templates", &t.admin).await;
@@ -419,16 +430,7 @@ both!(quiet_hours_hold_routine_notices_but_not_urgent_ones, |t: TestApp| async m
     let (s, rule) =
         t.post("/api/v1/notification-rules", &t.admin, json!({"role": "vendor_pm", "channel_id": sms})).await;
     assert_eq!(s, StatusCode::CREATED, "{rule}");
-    let (_, pm) = t.get("/api/v1/users?q=pm", &t.admin).await;
-    let pm_id = pm["items"][0]["id"].as_str().unwrap().to_string();
-    let (s, v) = t
-        .put(
-            &format!("/api/v1/users/{pm_id}"),
-            &t.admin,
-            json!({"username": "pm", "role": "vendor_pm", "vendor_id": f.vendor, "phone": "13700000000"}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    reach_pm(&t, &f.vendor, json!({"phone": "13700000000"})).await;
     let (s, v) = t
         .put("/api/v1/me/notification-preferences", &f.pm, json!({"quiet_start": "22:00", "quiet_end": "07:30"}))
         .await;
@@ -533,16 +535,7 @@ both!(a_morning_digest_gathers_the_previous_days_notices, |t: TestApp| async mov
     )
     .await;
     let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
-    let (_, pm) = t.get("/api/v1/users?q=pm", &t.admin).await;
-    let pm_id = pm["items"][0]["id"].as_str().unwrap().to_string();
-    let (s, v) = t
-        .put(
-            &format!("/api/v1/users/{pm_id}"),
-            &t.admin,
-            json!({"username": "pm", "role": "vendor_pm", "vendor_id": f.vendor, "email": "pm@vendor.cn"}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    reach_pm(&t, &f.vendor, json!({"email": "pm@vendor.cn"})).await;
     let pm = t.login("pm", crate::harness::PASSWORD).await;
     let (s, v) = t
         .put("/api/v1/me/notification-preferences", &pm, json!({"daily_digest": true, "muted_kinds": ["created"]}))
