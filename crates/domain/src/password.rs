@@ -18,13 +18,7 @@ pub fn check(field: &str, password: &str, username: &str) -> Result<(), FieldErr
     if len > MAX_LEN {
         return Err(FieldError::too_long(field, MAX_LEN));
     }
-    let classes = [
-        password.chars().any(|c| c.is_ascii_lowercase()),
-        password.chars().any(|c| c.is_ascii_uppercase()),
-        password.chars().any(|c| c.is_ascii_digit()),
-        password.chars().any(|c| !c.is_ascii_alphanumeric()),
-    ];
-    if classes.iter().filter(|c| **c).count() < 3 {
+    if classes(password) < 3 {
         return Err(FieldError::new(
             field,
             "密码须包含大写字母、小写字母、数字、特殊字符中的至少三类",
@@ -35,6 +29,19 @@ pub fn check(field: &str, password: &str, username: &str) -> Result<(), FieldErr
         return Err(FieldError::new(field, "密码不能包含用户名", "must not contain the user name"));
     }
     Ok(())
+}
+
+/// How many of lower case, upper case, digits and symbols a password uses.
+pub fn classes(password: &str) -> usize {
+    [
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|c| **c)
+    .count()
 }
 
 #[cfg(test)]

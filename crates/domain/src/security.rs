@@ -76,14 +76,8 @@ impl SecurityPolicy {
             ));
         }
         crate::password::check(field, password, username)?;
-        let classes = [
-            password.chars().any(|c| c.is_ascii_lowercase()),
-            password.chars().any(|c| c.is_ascii_uppercase()),
-            password.chars().any(|c| c.is_ascii_digit()),
-            password.chars().any(|c| !c.is_ascii_alphanumeric()),
-        ];
         let need = usize::from(self.password_classes);
-        if classes.iter().filter(|c| **c).count() < need {
+        if crate::password::classes(password) < need {
             return Err(FieldError::new(
                 field,
                 format!("密码须包含大写字母、小写字母、数字、特殊字符中的至少 {need} 类"),

@@ -116,23 +116,26 @@ pub async fn credentials(c: &impl Conn, username: &str) -> Result<Option<Credent
         return Ok(None);
     };
     let (password_hash, failed_logins, locked_until) = (m.password_hash.clone(), m.failed_logins, m.locked_until);
-    let second = SecondFactor {
+    let second = second_of(&m);
+    Ok(Some(Credentials { user: to_domain(m)?, password_hash, failed_logins, locked_until, second }))
+}
+
+fn second_of(m: &users::Model) -> SecondFactor {
+    SecondFactor {
         totp_secret: m.totp_secret.clone(),
         totp_enabled: m.totp_enabled,
         recovery_codes: m.recovery_codes.clone(),
         password_history: m.password_history.clone(),
         password_changed_at: m.password_changed_at,
         must_change_password: m.must_change_password,
-    };
-    Ok(Some(Credentials { user: to_domain(m)?, password_hash, failed_logins, locked_until, second }))
+    }
 }
 
 /// A user's second factor by id.
 pub async fn second_factor(c: &impl Conn, id: &str) -> Result<Option<(User, SecondFactor)>> {
     let Some(m) = users::Entity::find_by_id(id.to_string()).one(c.conn()).await? else { return Ok(None) };
-    let username = m.username.clone();
-    let Some(cr) = credentials(c, &username).await? else { return Ok(None) };
-    Ok(Some((cr.user, cr.second)))
+    let second = second_of(&m);
+    Ok(Some((to_domain(m)?, second)))
 }
 
 /// Sets the TOTP secret (sealed), whether it is on and the recovery codes' hashes; clears the
