@@ -53,7 +53,19 @@ export async function restoreSession(): Promise<boolean> {
  * answers `totp_required` without it). Marks a session that must change its password first.
  */
 export async function login(username: string, password: string, totp?: string): Promise<void> {
-  const out = await call(api.POST('/api/v1/auth/login', { body: { username, password, totp: totp || undefined } }))
+  await signedIn(await call(api.POST('/api/v1/auth/login', { body: { username, password, totp: totp || undefined } })))
+}
+
+/** Signs in with a directory (LDAP / Active Directory) account through the provider `providerId`. */
+export async function loginWithDirectory(providerId: string, username: string, password: string): Promise<void> {
+  const out = await call(
+    api.POST('/api/v1/auth/sso/{id}/login', { params: { path: { id: providerId } }, body: { username, password } }),
+  )
+  await signedIn(out)
+}
+
+/** What every password sign-in does once the server accepted it. */
+async function signedIn(out: Schemas['LoginResponse']): Promise<void> {
   session.mustChangePassword = out.must_change_password
   session.totpSetupRequired = out.totp_setup_required
   session.notice = out.notice

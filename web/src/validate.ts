@@ -81,11 +81,30 @@ export function boundsError(min: number | null | undefined, max: number | null |
   return min != null && max != null && min > max ? t('validate.bounds') : undefined
 }
 
+/** Whether `v` is an address with one of `schemes` (`https?`) and a host. */
+function hasHost(v: string, schemes: string): boolean {
+  const re = new RegExp(`^${schemes}://`, 'i')
+  if (!re.test(v)) return false
+  const rest = v.replace(re, '')
+  return rest !== '' && !rest.startsWith('/') && !/\s/.test(rest)
+}
+
 /** A monitor's target: required; for `http` an http(s) URL with a host (domain::monitoring::spec). */
 export function targetError(kind: string, target: string): string | undefined {
   const v = target.trim()
   if (!v) return t('common.required')
   if (kind !== 'http') return undefined
-  const rest = /^https?:\/\//i.test(v) ? v.replace(/^https?:\/\//i, '') : null
-  return rest === null || rest === '' || rest.startsWith('/') || /\s/.test(rest) ? t('validate.url') : undefined
+  return hasHost(v, 'https?') ? undefined : t('validate.url')
+}
+
+/** An optional http(s) address with a host; empty is left to the required check. */
+export function httpUrlError(v: string | null | undefined): string | undefined {
+  const s = v?.trim()
+  return s && !hasHost(s, 'https?') ? t('validate.url') : undefined
+}
+
+/** An optional ldap:// or ldaps:// address with a host (a directory server). */
+export function ldapUrlError(v: string | null | undefined): string | undefined {
+  const s = v?.trim()
+  return s && !hasHost(s, 'ldaps?') ? t('validate.ldapUrl') : undefined
 }

@@ -124,6 +124,9 @@ fn app_problem(e: &AppError) -> Problem {
         AppError::Restricted { code, msg } => {
             Problem { message: msg.clone(), ..problem(StatusCode::FORBIDDEN, code, "", "") }
         }
+        AppError::Upstream(msg) => {
+            Problem { message: msg.clone(), ..problem(StatusCode::BAD_GATEWAY, "identity_provider", "", "") }
+        }
         AppError::TooManyRequests { retry_after_secs } => Problem {
             retry_after: Some(*retry_after_secs),
             ..problem(

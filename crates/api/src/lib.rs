@@ -104,6 +104,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::assessments::router())
         .merge(routes::payments::router())
         .merge(routes::notifications::router())
+        .merge(routes::sso::router())
         .merge(routes::reports::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }

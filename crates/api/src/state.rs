@@ -13,6 +13,9 @@ pub struct HttpConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Serve `/api/docs` and the OpenAPI document without sign-in.
     pub public_api_docs: bool,
+    /// The address people reach Yunwei at, for single sign-on callbacks; `None`: the request's
+    /// own scheme and host.
+    pub public_url: Option<String>,
     /// Where requests that write run (see `writes_apart`); `None`: beside the reads.
     pub writes: Option<tokio::runtime::Handle>,
 }

@@ -36,6 +36,13 @@ impl App {
                     resealed += 1;
                 }
             }
+            for c in store::sso::list(&tx).await? {
+                if let Some(s) = c.secrets.as_deref().filter(|s| self.secrets.is_foreign(s)) {
+                    let plain = self.secrets.open(s)?;
+                    store::sso::set_secrets(&tx, &c.id, Some(self.secrets.seal(&plain)?)).await?;
+                    resealed += 1;
+                }
+            }
             for (id, s) in store::users::sealed_totp_secrets(&tx).await? {
                 if self.secrets.is_foreign(&s) {
                     let plain = self.secrets.open(&s)?;

@@ -23,6 +23,9 @@ pub enum AppError {
     /// The session may only change its password (or enrol a second factor) until it does.
     #[error("restricted session: {code}")]
     Restricted { code: &'static str, msg: Msg },
+    /// An identity provider could not be reached or answered something unusable (502).
+    #[error("identity provider: {}", .0.en)]
+    Upstream(Msg),
     /// Too many attempts (sign-in limits, no free password check): try again after the delay.
     #[error("too many requests; retry after {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },

@@ -28,6 +28,7 @@ pub mod payments;
 pub mod reports;
 pub mod secrets;
 pub mod sla;
+pub mod sso;
 pub mod systems;
 pub mod tickets;
 pub mod today;
@@ -114,6 +115,8 @@ pub struct App {
     secrets: secrets::SecretBox,
     /// Sends through notification channels.
     sender: notify::Sender,
+    /// Talks to single sign-on providers.
+    sso: ::sso::Client,
     /// The security policy, read at most every few seconds.
     policy_cache: auth::policy::PolicyCache,
 }
@@ -128,6 +131,7 @@ impl App {
         Ok(App {
             secrets,
             sender: notify::Sender::default(),
+            sso: ::sso::Client::default(),
             policy_cache: Default::default(),
             throttle,
             effects: approvals::Effects::standard(),

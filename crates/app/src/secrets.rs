@@ -190,6 +190,33 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     }
 }
 
+impl crate::App {
+    /// Settings' secrets (a JSON object) sealed for the store; `None` when there are none.
+    pub(crate) fn seal_map(&self, secrets: &serde_json::Map<String, serde_json::Value>) -> Result<Option<String>> {
+        if secrets.is_empty() {
+            return Ok(None);
+        }
+        let plain = serde_json::to_vec(secrets).unwrap_or_default();
+        self.secrets.seal(&plain).map(Some)
+    }
+
+    /// Sealed settings' secrets opened; `owner` names the record in the error.
+    pub(crate) fn open_map(
+        &self,
+        sealed: Option<&str>,
+        owner: &str,
+    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let Some(sealed) = sealed else { return Ok(Default::default()) };
+        match serde_json::from_slice(&self.secrets.open(sealed)?) {
+            Ok(serde_json::Value::Object(m)) => Ok(m),
+            _ => Err(crate::AppError::Internal {
+                what: format!("{owner}: sealed secrets are not an object"),
+                source: None,
+            }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

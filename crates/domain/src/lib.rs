@@ -52,7 +52,9 @@ pub mod payments;
 pub mod registry;
 pub mod reports;
 pub mod security;
+pub mod settings;
 pub mod sla;
+pub mod sso;
 pub mod tickets;
 pub mod today;
 

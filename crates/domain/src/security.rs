@@ -28,6 +28,12 @@ pub struct SecurityPolicy {
     pub totp_required_for_admins: bool,
     /// 三权分立: the system, security and audit administrators each do only their own work.
     pub separation_of_duties: bool,
+    /// Whether people may sign in with a user name and password; when off, only through single
+    /// sign-on, but for the break-glass administrator.
+    pub local_login: bool,
+    /// The one local account that may still sign in with a password when local login is off
+    /// (for when the identity provider is down).
+    pub break_glass_username: String,
 }
 
 impl Default for SecurityPolicy {
@@ -42,6 +48,8 @@ impl Default for SecurityPolicy {
             idle_timeout_minutes: 30,
             totp_required_for_admins: false,
             separation_of_duties: false,
+            local_login: true,
+            break_glass_username: String::new(),
         }
     }
 }
@@ -61,6 +69,16 @@ impl SecurityPolicy {
         range("lockout_threshold", self.lockout_threshold, 3, 20);
         range("lockout_minutes", self.lockout_minutes, 1, 1440);
         range("idle_timeout_minutes", self.idle_timeout_minutes, 5, 480);
+        if self.break_glass_username.chars().count() > 64 {
+            c.push(FieldError::new("break_glass_username", "最多 64 个字符", "at most 64 characters"));
+        }
+        if !self.local_login && self.break_glass_username.trim().is_empty() {
+            c.push(FieldError::new(
+                "break_glass_username",
+                "关闭本地登录前须指定一个应急管理员账号",
+                "name a break-glass administrator before turning local login off",
+            ));
+        }
         c.finish()
     }
 
@@ -85,6 +103,11 @@ impl SecurityPolicy {
             ));
         }
         Ok(())
+    }
+
+    /// Whether `username` may sign in with a password under this policy.
+    pub fn allows_local(&self, username: &str) -> bool {
+        self.local_login || (!username.is_empty() && username == self.break_glass_username.trim())
     }
 
     /// Whether a password last changed at `changed` has expired at `now`.

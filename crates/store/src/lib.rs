@@ -27,6 +27,7 @@ pub mod reports;
 mod scope;
 pub mod sessions;
 pub mod sla;
+pub mod sso;
 pub mod systems;
 pub mod tickets;
 pub mod units;

@@ -13,15 +13,26 @@ pub struct Session {
     pub user_id: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// The identity provider it signed in through, if any.
+    pub provider_id: Option<String>,
 }
 
-pub async fn insert(tx: &Tx, token_hash: &str, user_id: &str, address: &str, now: DateTime<Utc>) -> Result<()> {
+/// A new session; `provider_id` when it came through single sign-on.
+pub async fn insert(
+    tx: &Tx,
+    token_hash: &str,
+    user_id: &str,
+    address: &str,
+    provider_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sessions::ActiveModel {
         token_hash: Set(token_hash.to_string()),
         user_id: Set(user_id.to_string()),
         created_at: Set(now),
         last_seen_at: Set(now),
         address: Set(Some(address.chars().take(64).collect())),
+        provider_id: Set(provider_id.map(str::to_string)),
     }
     .insert(tx.conn())
     .await?;
@@ -43,6 +54,7 @@ pub async fn find_with_user(c: &impl Conn, token_hash: &str) -> Result<Option<(S
         user_id: m.user_id,
         created_at: m.created_at,
         last_seen_at: m.last_seen_at,
+        provider_id: m.provider_id,
     };
     let (must_change, totp_on) = (u.must_change_password, u.totp_enabled);
     Ok(Some((session, crate::users::to_domain(u)?, must_change, totp_on)))

@@ -50,6 +50,7 @@ pub(crate) fn to_domain(m: users::Model) -> Result<User> {
         updated_at: m.updated_at,
         last_login_at: m.last_login_at,
         totp_enabled: m.totp_enabled,
+        sso_provider_id: m.sso_provider_id,
     })
 }
 
@@ -256,6 +257,8 @@ pub async fn insert(tx: &Tx, f: &UserFields, password_hash: &str, now: DateTime<
         recovery_codes: Set(None),
         password_history: Set(None),
         must_change_password: Set(false),
+        sso_provider_id: Set(None),
+        sso_subject: Set(None),
     };
     to_domain(m.insert(tx.conn()).await?)
 }

@@ -45,6 +45,10 @@ pub struct Overrides {
     /// Cryptographic suite: default (SHA-256, AES-256-GCM) or sm (SM3, SM4-GCM) [default: default].
     #[arg(long, env = "YUNWEI_CRYPTO_SUITE", global = true)]
     pub crypto_suite: Option<String>,
+    /// The address people reach Yunwei at (e.g. `https://yunwei.sjj.gov.cn`): single sign-on
+    /// callbacks are built from it [default: the request's own host].
+    #[arg(long, env = "YUNWEI_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
 }
 
 /// The config file; every key is optional.
@@ -61,6 +65,7 @@ struct FileSettings {
     public_api_docs: Option<bool>,
     log_format: Option<String>,
     crypto_suite: Option<String>,
+    public_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +80,7 @@ pub struct Settings {
     pub public_api_docs: bool,
     pub json_logs: bool,
     pub crypto_suite: app::secrets::CryptoSuite,
+    pub public_url: Option<String>,
 }
 
 impl Settings {
@@ -105,7 +111,16 @@ impl Settings {
         let suite = o.crypto_suite.clone().or(file.crypto_suite).unwrap_or_default();
         let crypto_suite = app::secrets::CryptoSuite::parse(&suite)
             .with_context(|| format!("crypto_suite must be default or sm, not {suite}"))?;
+        let public_url = o.public_url.clone().or(file.public_url).map(|u| u.trim().trim_end_matches('/').to_string());
+        let public_url = public_url.filter(|u| !u.is_empty());
+        if let Some(u) = &public_url {
+            let ok = url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.host_str().is_some());
+            if !ok {
+                anyhow::bail!("public_url must be a full http:// or https:// address, not {u}");
+            }
+        }
         Ok(Settings {
+            public_url,
             crypto_suite,
             listen,
             data_dir: o.data_dir.clone().or(file.data_dir).unwrap_or(data_dir_hint),
@@ -163,6 +178,7 @@ impl Settings {
             https: self.secure_cookie,
             trusted_proxies: self.trusted_proxies.clone(),
             public_api_docs: self.public_api_docs,
+            public_url: self.public_url.clone(),
             writes: None,
         }
     }

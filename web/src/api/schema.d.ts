@@ -783,6 +783,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the sign-in page offers: password sign-in (on or off) and the enabled providers. */
+        get: operations["auth_sso_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/{id}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the provider sends the browser back. Signed in: the session cookie and 302 to the page
+         *     asked for. Refused: 302 to the sign-in page with `sso_error`. A test: 302 to the security
+         *     settings with `sso_test`, where the result is read.
+         */
+        get: operations["auth_sso_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/{id}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs in with a directory (LDAP / Active Directory) user name and password; answers as
+         *     `/auth/login` does.
+         */
+        post: operations["auth_sso_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Starts signing in through an OIDC or CAS provider: answers 302 to the provider. */
+        get: operations["auth_sso_start"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/totp/confirm": {
         parameters: {
             query?: never;
@@ -2305,6 +2380,111 @@ export interface paths {
         };
         /** Policies drawn from the procurement documents' clauses, as starting points. */
         get: operations["sla_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The providers (the security administrator, or the system administrator while duties are not
+         *     separated), without secrets.
+         */
+        get: operations["sso_providers"];
+        put?: never;
+        /**
+         * Adds a provider. `config` per kind — `oidc`: `issuer`, `client_id`, `client_secret`,
+         *     `scopes`, `username_claim` (default `preferred_username`), `display_name_claim` (`name`);
+         *     `cas`: `server_url`, `version` (`2`, `3`), `username_attribute`, `display_name_attribute`;
+         *     `ldap`: `url` (`ldap://`, `ldaps://`), `starttls`, `bind_dn`, `bind_password`, `base_dn`,
+         *     `user_filter` (default `(uid={username})`), `username_attribute` (`uid`),
+         *     `display_name_attribute` (`cn`), `email_attribute` (`mail`), `group_base_dn`; all:
+         *     `link_by_username`. `mapping`: rules `{attribute, value, role, unit_id?, vendor_id?}`, the
+         *     first match decides; nobody unmatched signs in.
+         */
+        post: operations["sso_create_provider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso-providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sso_provider"];
+        /** Changes a provider; secrets left out are kept. */
+        put: operations["sso_update_provider"];
+        post?: never;
+        /** Removes a provider: its accounts stay, unlinked, and their sessions through it end. */
+        delete: operations["sso_delete_provider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso-providers/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tests an LDAP provider with a directory user name and password: who it finds, the rule that
+         *     matches and what it grants, or why the person would be refused. Nobody is signed in.
+         */
+        post: operations["sso_test_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso-providers/{id}/test-redirect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a test sign-in through an OIDC or CAS provider: send the browser to `redirect_url`;
+         *     it comes back to the security settings, which read the result under `state`.
+         */
+        post: operations["sso_test_redirect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso-providers/{id}/tests/{state}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A test sign-in's result, for the administrator who started it. */
+        get: operations["sso_test_result"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3973,6 +4153,17 @@ export interface components {
             /** @description The years the set has data for. */
             years: number[];
         };
+        /** @description Who a provider says signed in, as Yunwei reads it. */
+        Identity: {
+            /** @description Every claim or attribute, lists kept as lists; LDAP adds `groups`. */
+            attributes: Record<string, never>;
+            display_name?: string | null;
+            email?: string | null;
+            /** @description The provider's stable id for the person (OIDC `sub`, the CAS user, the LDAP user name). */
+            subject: string;
+            /** @description The Yunwei user name an account created for them gets. */
+            username: string;
+        };
         /** @description The outcome of an import that went through. */
         ImportReportBody: {
             /** Format: int64 */
@@ -4407,6 +4598,26 @@ export interface components {
             requested_by?: string | null;
             system_id: string;
             window: components["schemas"]["Maintenance"];
+        };
+        /**
+         * @description One mapping rule: whoever's `attribute` (a claim, a CAS or LDAP attribute, or `groups`) has
+         *     `value` (or contains it, for a list) gets `role`, bound to `unit_id` or `vendor_id` as the role
+         *     needs. The first rule that matches wins.
+         */
+        MappingRule: {
+            attribute: string;
+            role: components["schemas"]["Role"];
+            unit_id?: string | null;
+            value: string;
+            vendor_id?: string | null;
+        };
+        /** @description A rule as sent. */
+        MappingRuleInput: {
+            attribute?: string | null;
+            role?: string | null;
+            unit_id?: string | null;
+            value?: string | null;
+            vendor_id?: string | null;
         };
         /**
          * @description A payment milestone: a share of the item's budget and the condition that releases it
@@ -5631,6 +5842,8 @@ export interface components {
                 last_login_at?: string | null;
                 phone?: string | null;
                 role: components["schemas"]["Role"];
+                /** @description The identity provider the account signs in through, when it is linked to one. */
+                sso_provider_id?: string | null;
                 /** @description The user signs in with a second factor (TOTP). */
                 totp_enabled?: boolean;
                 unit_id?: string | null;
@@ -5689,6 +5902,10 @@ export interface components {
         PasswordChange: {
             current_password?: string;
             new_password?: string;
+        };
+        PasswordLogin: {
+            password?: string;
+            username?: string;
         };
         /** @description Either the states that pause every clock, or for each state the metrics it pauses. */
         PauseStatesInput: string[] | {
@@ -6286,11 +6503,23 @@ export interface components {
         };
         SecurityPolicy: {
             /**
+             * @description The one local account that may still sign in with a password when local login is off
+             *     (for when the identity provider is down).
+             * @default
+             */
+            break_glass_username: string;
+            /**
              * Format: int32
              * @description Minutes without use after which a session ends (5–480).
              * @default 30
              */
             idle_timeout_minutes: number;
+            /**
+             * @description Whether people may sign in with a user name and password; when off, only through single
+             *     sign-on, but for the break-glass administrator.
+             * @default true
+             */
+            local_login: boolean;
             /**
              * Format: int32
              * @description How long a lock lasts, in minutes (1–1440).
@@ -6365,6 +6594,12 @@ export interface components {
              */
             last_at?: string | null;
         };
+        /** @description What the sign-in page offers. */
+        SignInOptions: {
+            /** @description Whether user name and password sign-in is open (always for the break-glass administrator). */
+            local_login: boolean;
+            providers: components["schemas"]["SsoChoice"][];
+        };
         SimulateInput: {
             /** @description The calendar to count in (default: the policy's). */
             calendar_id?: string | null;
@@ -6413,6 +6648,60 @@ export interface components {
             policy_name: string;
             /** Format: int32 */
             version: number;
+        };
+        /** @description A provider as the sign-in page lists it. */
+        SsoChoice: {
+            id: string;
+            kind: components["schemas"]["SsoKind"];
+            name: string;
+        };
+        /**
+         * @description The protocols Yunwei signs in with.
+         * @enum {string}
+         */
+        SsoKind: "oidc" | "cas" | "ldap";
+        /** @description A provider as shown: its settings without the secrets, and which secrets are set. */
+        SsoProvider: {
+            config: Record<string, never>;
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            id: string;
+            kind: components["schemas"]["SsoKind"];
+            mapping: components["schemas"]["MappingRule"][];
+            name: string;
+            secrets_set: string[];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A provider as sent by the security administrator. */
+        SsoProviderInput: {
+            /** @description Per kind; see the API description. Secrets may be left out on update to keep them. */
+            config: Record<string, never>;
+            enabled?: boolean | null;
+            kind?: string | null;
+            mapping?: components["schemas"]["MappingRuleInput"][] | null;
+            name?: string | null;
+        };
+        /** @description Where a test sign-in through a browser redirect goes first. */
+        SsoRedirect: {
+            redirect_url: string;
+            /** @description The key under which the callback keeps the result (`GET …/tests/{state}`). */
+            state: string;
+        };
+        /**
+         * @description What a test sign-in found: who, the rule that matched (by position) and what it grants, or
+         *     why the person would be refused.
+         */
+        SsoTestResult: {
+            /** @description Why not, in the reader's language. */
+            error?: string | null;
+            identity?: null | components["schemas"]["Identity"];
+            ok: boolean;
+            role?: null | components["schemas"]["Role"];
+            rule?: number | null;
+            unit_id?: string | null;
+            vendor_id?: string | null;
         };
         /**
          * @description Where a ticket is in its lifecycle.
@@ -6935,6 +7224,8 @@ export interface components {
             last_login_at?: string | null;
             phone?: string | null;
             role: components["schemas"]["Role"];
+            /** @description The identity provider the account signs in through, when it is linked to one. */
+            sso_provider_id?: string | null;
             /** @description The user signs in with a second factor (TOTP). */
             totp_enabled?: boolean;
             unit_id?: string | null;
@@ -9189,6 +9480,155 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_sso_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptions"];
+                };
+            };
+        };
+    };
+    auth_sso_callback: {
+        parameters: {
+            query?: {
+                state?: string;
+                /** @description OIDC's authorization code. */
+                code?: string;
+                /** @description CAS's service ticket. */
+                ticket?: string;
+                /** @description OIDC's error, when the provider refused. */
+                error?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_sso_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordLogin"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    auth_sso_start: {
+        parameters: {
+            query?: {
+                /** @description Where to go after signing in: a path of this site (anything else goes home). */
+                return_to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13636,6 +14076,357 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Template"];
+                };
+            };
+        };
+    };
+    sso_providers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoProvider"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sso_create_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoProviderInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoProvider"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sso_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoProvider"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sso_update_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoProviderInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoProvider"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sso_delete_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sso_test_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordLogin"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoTestResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sso_test_redirect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoRedirect"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    sso_test_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                state: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoTestResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
                 };
             };
         };

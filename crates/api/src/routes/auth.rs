@@ -65,7 +65,7 @@ pub struct LoginResponse {
     pub notice: SignInNotice,
 }
 
-fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
+pub(crate) fn session_cookie(state: &AppState, value: &str, max_age: u64) -> String {
     let secure = if state.http.https { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
 }
@@ -82,6 +82,11 @@ async fn login(
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> ApiResult<Response> {
     let out = s.app.login(&req.username, &req.password, req.totp.as_deref(), from).await?;
+    Ok(signed_in(&s, out))
+}
+
+/// The answer to a sign-in: the body, and the token as the session cookie.
+pub(crate) fn signed_in(s: &AppState, out: app::auth::LoginOutcome) -> Response {
     let max_age = s.app.config().session_max.as_secs().max(60);
     let body = LoginResponse {
         token: out.token.clone(),
@@ -97,14 +102,14 @@ async fn login(
         totp_setup_required: out.totp_setup_required,
         notice: out.notice,
     };
-    Ok(([(SET_COOKIE, cookie(&s, &out.token, max_age))], Json(body)).into_response())
+    ([(SET_COOKIE, session_cookie(s, &out.token, max_age))], Json(body)).into_response()
 }
 
 /// Ends the current session.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", operation_id = "auth_logout", responses((status = 204), (status = 401, body = ProblemBody)))]
 async fn logout(State(s): State<AppState>, auth: Auth) -> ApiResult<Response> {
     s.app.logout(&auth.principal, &auth.token).await?;
-    Ok(([(SET_COOKIE, cookie(&s, "", 0))], StatusCode::NO_CONTENT).into_response())
+    Ok(([(SET_COOKIE, session_cookie(&s, "", 0))], StatusCode::NO_CONTENT).into_response())
 }
 
 /// The signed-in user.

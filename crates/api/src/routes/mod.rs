@@ -22,6 +22,7 @@ pub mod payments;
 mod registry;
 pub mod reports;
 pub mod sla;
+pub mod sso;
 pub mod systems;
 pub mod tickets;
 pub mod units;

@@ -33,6 +33,8 @@ mod reports;
 mod security;
 mod sign_in;
 mod sla;
+mod sso;
+mod sso_fakes;
 mod sweep_common;
 mod sweep_input;
 mod sweep_tenancy;

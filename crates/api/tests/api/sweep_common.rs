@@ -101,6 +101,14 @@ pub const GLOBAL: &[(&str, &str, &str, &str)] = &[
         "routing rules are the bureau's defaults across tenants; administrators only",
         "notification_rule",
     ),
+    (
+        "sso-providers",
+        "id",
+        "identity providers are the bureau's, for every tenant's people; the security administrator's",
+        "sso_provider",
+    ),
+    ("sso", "id", "the sign-in page's providers are public by design (see GLOBAL sso-providers)", "sso_provider"),
+    ("tests", "state", "a test sign-in's random state, kept for the administrator who ran it", "sso_state"),
 ];
 
 /// Query parameters holding an id: the tenancy sweep fills them with tenant B's object too.
@@ -511,7 +519,13 @@ pub async fn world(t: &TestApp) -> World {
     let test = format!("/api/v1/notification-channels/{notification_channel}/test");
     let (s, v) = t.post(&test, &t.admin, json!({"to": "13800000000"})).await;
     assert_eq!((s, &v["status"]), (StatusCode::OK, &json!("failed")), "{v}");
+    // The CAS server is Yunwei itself: the sweeps' client follows the redirect to somewhere that answers.
+    let cas = json!({"kind": "cas", "name": "扫描用统一认证", "config": {"server_url": format!("{}/cas", t.base)},
+        "mapping": [{"attribute": "dept", "value": "x", "role": "auditor"}]});
+    let sso_provider = id(&created(t, "/api/v1/sso-providers", cas).await);
     for (k, v) in [
+        ("sso_provider", sso_provider),
+        ("sso_state", "no-such-state".to_string()),
         ("unit", unit),
         ("system", system),
         ("asset", asset),

@@ -225,14 +225,32 @@ both!(another_tenants_objects_answer_exactly_as_missing_ones, |t: TestApp| async
     assert!(s.problems.is_empty(), "{} problems:\n{}", s.problems.len(), s.problems.join("\n"));
 });
 
-/// Writes the security administrator may make besides the auditor's: accounts, roles and the
-/// security policy.
-const SECURITY_ADMIN_MAY: &[&str] =
-    &["POST /api/v1/users", "PUT /api/v1/users/{id}", "DELETE /api/v1/users/{id}", "PUT /api/v1/security-policy"];
+/// Writes the security administrator may make besides the auditor's: accounts, roles, the
+/// security policy and the identity providers.
+const SECURITY_ADMIN_MAY: &[&str] = &[
+    "POST /api/v1/users",
+    "PUT /api/v1/users/{id}",
+    "DELETE /api/v1/users/{id}",
+    "PUT /api/v1/security-policy",
+    "POST /api/v1/sso-providers",
+    "PUT /api/v1/sso-providers/{id}",
+    "DELETE /api/v1/sso-providers/{id}",
+    "POST /api/v1/sso-providers/{id}/test",
+    "POST /api/v1/sso-providers/{id}/test-redirect",
+];
 
 /// Writes the system administrator may not make once duties are separated.
-const ADMIN_MAY_NOT: &[&str] =
-    &["POST /api/v1/users", "PUT /api/v1/users/{id}", "DELETE /api/v1/users/{id}", "PUT /api/v1/security-policy"];
+const ADMIN_MAY_NOT: &[&str] = &[
+    "POST /api/v1/users",
+    "PUT /api/v1/users/{id}",
+    "DELETE /api/v1/users/{id}",
+    "PUT /api/v1/security-policy",
+    "POST /api/v1/sso-providers",
+    "PUT /api/v1/sso-providers/{id}",
+    "DELETE /api/v1/sso-providers/{id}",
+    "POST /api/v1/sso-providers/{id}/test",
+    "POST /api/v1/sso-providers/{id}/test-redirect",
+];
 
 // 三权分立, over every mutating endpoint of openapi.json: with separation on, the auditor and the
 // security administrator are refused every write but their own (listed above), the system

@@ -17,9 +17,10 @@ use sha2::{Digest, Sha256};
 
 use crate::{App, AppError, Result, wall_now};
 
+use throttle::Busy;
 pub(crate) use throttle::Throttle;
+pub(crate) use throttle::address_key;
 pub use throttle::{Aggregate, ThrottleConfig};
-use throttle::{Busy, address_key};
 
 /// Longest password a sign-in checks; anything longer cannot be a stored password
 /// (`domain::password::MAX_LEN` characters of up to 4 bytes) and is refused without hashing.
@@ -29,11 +30,18 @@ const MAX_PASSWORD_BYTES: usize = domain::password::MAX_LEN * 4;
 /// a short idle timeout the write comes sooner, so an active user is never logged out.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
-fn bad_credentials() -> AppError {
+pub(crate) fn bad_credentials() -> AppError {
     AppError::Unauthenticated(Msg::new(
         "用户名或密码错误（连续失败多次将临时锁定账户）",
         "wrong user name or password (repeated failures lock the account for a while)",
     ))
+}
+
+fn local_login_disabled() -> AppError {
+    AppError::Restricted {
+        code: "local_login_disabled",
+        msg: Msg::new("本系统已启用统一身份认证，请使用单点登录", "sign in through single sign-on"),
+    }
 }
 
 fn session_ended() -> AppError {
@@ -48,7 +56,7 @@ pub(crate) async fn hash_password_unbounded(password: String) -> Result<String> 
         .map_err(|e| AppError::internal(format!("password hashing failed: {e}")))
 }
 
-fn busy(b: Busy) -> AppError {
+pub(crate) fn busy(b: Busy) -> AppError {
     AppError::TooManyRequests { retry_after_secs: b.retry_after.as_secs_f64().ceil().max(1.0) as u64 }
 }
 
@@ -100,7 +108,12 @@ fn principal_of(u: &User) -> Principal {
     }
 }
 
-fn security_event(actor: Option<&User>, username: &str, action: &str, detail: serde_json::Value) -> AuditEntry {
+pub(crate) fn security_event(
+    actor: Option<&User>,
+    username: &str,
+    action: &str,
+    detail: serde_json::Value,
+) -> AuditEntry {
     AuditEntry {
         actor_id: actor.map(|u| u.id.clone()),
         actor_name: username.chars().take(64).collect(),
@@ -159,6 +172,11 @@ impl App {
             self.throttle.note("malformed", &address, username, t);
             return Err(bad_credentials());
         }
+        let policy = self.security_policy().await?;
+        if !policy.allows_local(username) {
+            self.throttle.note("local_login_disabled", &address, username, t);
+            return Err(local_login_disabled());
+        }
         let creds = store::users::credentials(&self.store, username).await?;
         let Some(c) = creds else {
             // The same check as for a real user, so the answer takes as long.
@@ -168,7 +186,6 @@ impl App {
         };
         let mut ok = self.check_password(password, c.password_hash.clone(), &address, username).await?;
         let t = wall_now();
-        let policy = self.security_policy().await?;
         let detail = |reason: &str| serde_json::json!({"reason": reason, "address": address});
         let mut reason = if ok { "inactive" } else { "wrong_password" };
         if ok && c.user.active && c.second.totp_enabled {
@@ -187,32 +204,18 @@ impl App {
             reason = "wrong_totp";
         }
         if ok && c.user.active {
-            let token = new_token();
             let tx = self.store.begin().await?;
-            if store::users::record_success(&tx, &c.user.id, t).await? {
-                let expired = policy.expired(c.second.password_changed_at, self.session_now());
-                let must_change = c.second.must_change_password || expired;
+            let expired = policy.expired(c.second.password_changed_at, self.session_now());
+            let must_change = c.second.must_change_password || expired;
+            let ok_detail = serde_json::json!({"address": address, "second_factor": c.second.totp_enabled, "must_change_password": must_change});
+            if let Some((token, notice)) = self.open_session(&tx, &c.user, &address, None, ok_detail, t).await? {
                 if expired && !c.second.must_change_password {
                     store::users::set_password_state(&tx, &c.user.id, c.second.password_history.clone(), true).await?;
                 }
-                let totp_setup_required =
-                    policy.totp_required_for_admins && is_administrator(c.user.role) && !c.second.totp_enabled;
-                let (last, failed_since) = store::audit::sign_in_history(&tx, &c.user.id).await?;
-                let notice = domain::security::SignInNotice {
-                    last_at: last.as_ref().map(|l| l.0),
-                    last_address: last.and_then(|l| l.1),
-                    failed_since,
-                };
-                store::sessions::insert(&tx, &token_hash(&token), &c.user.id, &address, self.session_now()).await?;
-                let ev = security_event(
-                    Some(&c.user),
-                    username,
-                    "login",
-                    serde_json::json!({"address": address, "second_factor": c.second.totp_enabled, "must_change_password": must_change}),
-                );
-                store::audit::append(&tx, &ev, t).await?;
                 tx.commit().await?;
                 self.throttle.succeeded(&address, username);
+                let totp_setup_required =
+                    policy.totp_required_for_admins && is_administrator(c.user.role) && !c.second.totp_enabled;
                 let mut user = c.user;
                 user.last_login_at = Some(t);
                 return Ok(LoginOutcome {
@@ -252,6 +255,33 @@ impl App {
             return Err(totp::second_factor_error("totp_invalid", "动态验证码不正确", "the code is wrong"));
         }
         Err(bad_credentials())
+    }
+
+    /// Opens a session for `user` inside `tx`: records the sign-in unless the account is locked
+    /// (then `None`), reads the sign-in notice, stores the session (with the provider it came
+    /// through) and audits `login` with `detail`.
+    pub(crate) async fn open_session(
+        &self,
+        tx: &store::Tx,
+        user: &User,
+        address: &str,
+        provider_id: Option<&str>,
+        detail: serde_json::Value,
+        t: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<(String, domain::security::SignInNotice)>> {
+        if !store::users::record_success(tx, &user.id, t).await? {
+            return Ok(None);
+        }
+        let (last, failed_since) = store::audit::sign_in_history(tx, &user.id).await?;
+        let notice = domain::security::SignInNotice {
+            last_at: last.as_ref().map(|l| l.0),
+            last_address: last.and_then(|l| l.1),
+            failed_since,
+        };
+        let token = new_token();
+        store::sessions::insert(tx, &token_hash(&token), &user.id, address, provider_id, self.session_now()).await?;
+        store::audit::append(tx, &security_event(Some(user), &user.username, "login", detail), t).await?;
+        Ok(Some((token, notice)))
     }
 
     /// Writes the failed sign-ins counted in memory (unknown names, refused attempts) as one
@@ -412,7 +442,11 @@ impl App {
                     "your password has expired or was reset: change it first",
                 ),
             })
-        } else if policy.totp_required_for_admins && is_administrator(user.role) && !totp_on {
+        } else if policy.totp_required_for_admins
+            && is_administrator(user.role)
+            && !totp_on
+            && session.provider_id.is_none()
+        {
             Some(AppError::Restricted {
                 code: "totp_setup_required",
                 msg: Msg::new(
@@ -497,6 +531,8 @@ impl App {
         let tx = self.store.begin().await?;
         let n = store::sessions::delete_idle(&tx, t - idle, t - max).await?;
         tx.commit().await?;
+        // Sign-ins started through a provider and never finished go the same way.
+        self.purge_sso_states().await?;
         Ok(n)
     }
 }

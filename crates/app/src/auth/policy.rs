@@ -61,6 +61,9 @@ impl App {
         if next.separation_of_duties && !old.separation_of_duties {
             self.check_three_administrators().await?;
         }
+        if !next.local_login {
+            self.check_break_glass(&next).await?;
+        }
         let now = wall_now();
         let tx = self.store.begin().await?;
         let value = serde_json::to_value(&next).unwrap_or_default();
@@ -88,6 +91,31 @@ impl App {
                     format!("needs an active {en} account first"),
                 )]));
             }
+        }
+        Ok(())
+    }
+
+    /// Local login may only go off with a way back in: an active break-glass administrator with
+    /// a password, and an enabled identity provider for everyone else.
+    async fn check_break_glass(&self, next: &SecurityPolicy) -> Result<()> {
+        let field =
+            |zh: &str, en: &str| AppError::Validation(vec![domain::FieldError::new("break_glass_username", zh, en)]);
+        let c = store::users::credentials(&self.store, next.break_glass_username.trim()).await?;
+        match c {
+            Some(c) if c.user.active && matches!(c.user.role, Role::Admin | Role::SecurityAdmin) => {}
+            _ => {
+                return Err(field(
+                    "应急账号须为启用的系统管理员或安全管理员",
+                    "must be an active system or security administrator",
+                ));
+            }
+        }
+        if !store::sso::list(&self.store).await?.iter().any(|p| p.enabled) {
+            return Err(AppError::Validation(vec![domain::FieldError::new(
+                "local_login",
+                "关闭本地登录前须先启用一个单点登录身份源",
+                "enable a single sign-on provider before turning local login off",
+            )]));
         }
         Ok(())
     }

@@ -39,12 +39,7 @@ fn name_taken() -> AppError {
 impl App {
     /// A stored channel's secrets, decrypted.
     pub(crate) fn channel_secrets(&self, c: &StoredChannel) -> Result<Map<String, Value>> {
-        let Some(sealed) = &c.secrets else { return Ok(Map::new()) };
-        let plain = self.secrets.open(sealed)?;
-        match serde_json::from_slice(&plain) {
-            Ok(Value::Object(m)) => Ok(m),
-            _ => Err(AppError::Internal { what: format!("channel {} secrets are not an object", c.id), source: None }),
-        }
+        self.open_map(c.secrets.as_deref(), &c.id)
     }
 
     /// A channel's settings with its secrets, as the sender needs them.
@@ -52,14 +47,6 @@ impl App {
         let mut all = c.config.clone();
         all.extend(self.channel_secrets(c)?);
         Ok(all)
-    }
-
-    fn sealed(&self, secrets: &Map<String, Value>) -> Result<Option<String>> {
-        if secrets.is_empty() {
-            return Ok(None);
-        }
-        let plain = serde_json::to_vec(secrets).unwrap_or_default();
-        self.secrets.seal(&plain).map(Some)
     }
 
     /// Administrators see every channel's settings; anyone else the enabled personal channels
@@ -92,7 +79,7 @@ impl App {
             kind: f.kind,
             name: &f.name,
             config: &f.config,
-            secrets: self.sealed(&f.secrets)?,
+            secrets: self.seal_map(&f.secrets)?,
             enabled: f.enabled,
         };
         let now = crate::wall_now();
@@ -132,7 +119,7 @@ impl App {
             kind: f.kind,
             name: &f.name,
             config: &f.config,
-            secrets: self.sealed(&f.secrets)?,
+            secrets: self.seal_map(&f.secrets)?,
             enabled: f.enabled,
         };
         let now = crate::wall_now();

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::error::{Checker, FieldError};
+use crate::settings::Fields;
 
 text_enum!(
     /// The kinds of channel.
@@ -117,19 +118,12 @@ impl ChannelInput {
             }),
         };
         let empty = Map::new();
-        let raw = match &self.config {
-            None | Some(Value::Null) => &empty,
-            Some(Value::Object(m)) => m,
-            Some(_) => {
-                c.push(FieldError::new("config", "须为对象", "must be an object"));
-                &empty
-            }
-        };
+        let raw = crate::settings::object(&mut c, &self.config, &empty);
         let Some(kind) = kind else {
             c.finish()?;
             return Err(vec![FieldError::required("kind")]);
         };
-        let mut f = Fields { c, raw, kept, config: Map::new(), secrets: Map::new(), seen: Vec::new() };
+        let mut f = Fields::new(c, raw, kept);
         match kind {
             ChannelKind::Email => f.email(),
             ChannelKind::Wecom => f.wecom(),
@@ -143,106 +137,13 @@ impl ChannelInput {
             }
             ChannelKind::Sms => f.sms(),
         }
-        let unknown: Vec<String> = raw.keys().filter(|k| !f.seen.contains(&k.as_str())).cloned().collect();
-        for k in unknown {
-            f.c.push(FieldError::new(format!("config.{k}"), "不认识的设置项", "is not a setting of this kind"));
-        }
-        let Fields { c, config, secrets, .. } = f;
+        let (c, config, secrets) = f.finish();
         c.finish()?;
         Ok(ChannelFields { kind, name, config, secrets, enabled: self.enabled.unwrap_or(true) })
     }
 }
 
-/// Reads one kind's settings out of the sent object.
-struct Fields<'a> {
-    c: Checker,
-    raw: &'a Map<String, Value>,
-    kept: Option<&'a Map<String, Value>>,
-    config: Map<String, Value>,
-    secrets: Map<String, Value>,
-    /// The settings this kind reads; anything else sent is refused.
-    seen: Vec<&'static str>,
-}
-
 impl Fields<'_> {
-    fn field(k: &str) -> String {
-        format!("config.{k}")
-    }
-
-    fn text(&mut self, k: &'static str, required: bool, max: usize) -> Option<String> {
-        self.seen.push(k);
-        let v = match self.raw.get(k) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => self.c.optional_text(&Self::field(k), Some(s), max),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(_) => {
-                self.c.push(FieldError::new(Self::field(k), "须为文本", "must be text"));
-                return None;
-            }
-        };
-        if v.is_none() && required {
-            self.c.push(FieldError::required(Self::field(k)));
-        }
-        if let Some(v) = &v {
-            self.config.insert(k.to_string(), Value::String(v.clone()));
-        }
-        v
-    }
-
-    fn url(&mut self, k: &'static str, required: bool) -> Option<String> {
-        let v = self.text(k, required, 2000)?;
-        match url::Url::parse(&v) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Some(v),
-            _ => {
-                self.config.remove(k);
-                self.c.push(FieldError::new(
-                    Self::field(k),
-                    "须为 http:// 或 https:// 开头的完整地址",
-                    "must be a full http:// or https:// address",
-                ));
-                None
-            }
-        }
-    }
-
-    /// A secret: the new value, or the stored one when none is sent.
-    fn secret(&mut self, k: &'static str, required: bool) {
-        self.seen.push(k);
-        let sent = match self.raw.get(k) {
-            Some(Value::String(s)) if !s.trim().is_empty() => {
-                if s.chars().count() > 4000 || crate::error::has_control_chars(s) {
-                    self.c.push(FieldError::new(Self::field(k), "格式不正确", "is not valid"));
-                    return;
-                }
-                Some(Value::String(s.trim().to_string()))
-            }
-            None | Some(Value::Null) | Some(Value::String(_)) => None,
-            Some(_) => {
-                self.c.push(FieldError::new(Self::field(k), "须为文本", "must be text"));
-                return;
-            }
-        };
-        match sent.or_else(|| self.kept.and_then(|m| m.get(k)).cloned()) {
-            Some(v) => {
-                self.secrets.insert(k.to_string(), v);
-            }
-            None if required => self.c.push(FieldError::required(Self::field(k))),
-            None => {}
-        }
-    }
-
-    fn choice<T: Copy>(&mut self, k: &'static str, parse: fn(&str) -> Option<T>, choices: &str, default: T) -> T {
-        let Some(v) = self.text(k, false, 40) else { return default };
-        parse(&v).unwrap_or_else(|| {
-            self.c.push(FieldError::new(
-                Self::field(k),
-                format!("须为 {choices}"),
-                format!("must be one of {choices}"),
-            ));
-            default
-        })
-    }
-
     fn email(&mut self) {
         self.text("host", true, 255);
         let tls = self.choice("tls", SmtpTls::parse, &SmtpTls::choices(), SmtpTls::Starttls);

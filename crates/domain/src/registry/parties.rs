@@ -127,6 +127,9 @@ pub struct User {
     /// The user signs in with a second factor (TOTP).
     #[serde(default)]
     pub totp_enabled: bool,
+    /// The identity provider the account signs in through, when it is linked to one.
+    #[serde(default)]
+    pub sso_provider_id: Option<String>,
 }
 
 /// How a person is named on screen: the display name, else the user name.

@@ -48,6 +48,8 @@ pub mod sessions;
 pub mod settings;
 pub mod sla_policies;
 pub mod sla_policy_versions;
+pub mod sso_providers;
+pub mod sso_states;
 pub mod systems;
 pub mod ticket_attachments;
 pub mod ticket_clocks;

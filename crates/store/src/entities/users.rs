@@ -30,6 +30,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub password_history: Option<String>,
     pub must_change_password: bool,
+    pub sso_provider_id: Option<String>,
+    pub sso_subject: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -34,6 +34,7 @@ mod m0028_notify;
 mod m0029_second_factor;
 mod m0030_session_address;
 mod m0031_reminders;
+mod m0032_sso;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_second_factor::Migration),
             Box::new(m0030_session_address::Migration),
             Box::new(m0031_reminders::Migration),
+            Box::new(m0032_sso::Migration),
         ]
     }
 }
