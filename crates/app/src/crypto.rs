@@ -43,6 +43,25 @@ impl App {
                     resealed += 1;
                 }
             }
+            // Phone numbers: sealed under `sm`, back in clear under the default suite.
+            let sm = want == CryptoSuite::Sm;
+            for (table, column) in store::fields::SEALED {
+                for (id, v) in store::fields::stored(&tx, table, column).await? {
+                    let sealed = crate::secrets::is_sealed(&v);
+                    let next = if sm && !sealed {
+                        Some(self.secrets.seal(v.as_bytes())?)
+                    } else if sealed && (!sm || self.secrets.is_foreign(&v)) {
+                        let plain = String::from_utf8(self.secrets.open(&v)?).unwrap_or_default();
+                        Some(if sm { self.secrets.seal(plain.as_bytes())? } else { plain })
+                    } else {
+                        None
+                    };
+                    if let Some(next) = next {
+                        store::fields::set_stored(&tx, table, column, &id, &next).await?;
+                        resealed += 1;
+                    }
+                }
+            }
             for (id, s) in store::users::sealed_totp_secrets(&tx).await? {
                 if self.secrets.is_foreign(&s) {
                     let plain = self.secrets.open(&s)?;

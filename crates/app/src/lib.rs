@@ -127,7 +127,10 @@ impl App {
         let throttle = std::sync::Arc::new(auth::Throttle::new(&config.sign_in));
         let secrets =
             secrets::SecretBox::load(config.secret_key.as_deref(), config.data_dir.as_deref(), config.crypto_suite)?;
-        let store = store.with_hash(config.crypto_suite.hash());
+        let fields =
+            secrets::FieldBox { secrets: secrets.clone(), seal: config.crypto_suite == secrets::CryptoSuite::Sm };
+        let store =
+            store.with_hash(config.crypto_suite.hash()).with_fields(store::Fields::new(std::sync::Arc::new(fields)));
         Ok(App {
             secrets,
             sender: notify::Sender::default(),

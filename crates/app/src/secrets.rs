@@ -190,6 +190,35 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     }
 }
 
+/// Whether a stored value is sealed (by either suite) rather than in clear.
+pub(crate) fn is_sealed(stored: &str) -> bool {
+    stored.starts_with(AES_PREFIX) || stored.starts_with(SM4_PREFIX)
+}
+
+/// Phone numbers at rest: sealed under the `sm` suite (SM4-GCM), in clear under the default one
+/// (unchanged); opened either way, whatever the suite they were written under.
+pub(crate) struct FieldBox {
+    pub(crate) secrets: SecretBox,
+    pub(crate) seal: bool,
+}
+
+impl store::fields::FieldCipher for FieldBox {
+    fn seal(&self, plain: &str) -> std::result::Result<String, String> {
+        if !self.seal || plain.is_empty() {
+            return Ok(plain.to_string());
+        }
+        self.secrets.seal(plain.as_bytes()).map_err(|e| e.to_string())
+    }
+
+    fn open(&self, stored: &str) -> std::result::Result<String, String> {
+        if !is_sealed(stored) {
+            return Ok(stored.to_string());
+        }
+        let plain = self.secrets.open(stored).map_err(|e| e.to_string())?;
+        String::from_utf8(plain).map_err(|_| "not text".to_string())
+    }
+}
+
 impl crate::App {
     /// Settings' secrets (a JSON object) sealed for the store; `None` when there are none.
     pub(crate) fn seal_map(&self, secrets: &serde_json::Map<String, serde_json::Value>) -> Result<Option<String>> {

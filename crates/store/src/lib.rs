@@ -13,6 +13,7 @@ pub mod dashboard;
 mod dialect;
 pub mod duty;
 mod entities;
+pub mod fields;
 pub mod holidays;
 pub mod indicators;
 pub mod inspections;
@@ -101,9 +102,15 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub(crate) const IN_CHUNK: usize = 5000;
 
 /// Anything queries can run on: the pool or an open transaction.
+pub use fields::Fields;
+
 pub trait Conn: Sync {
     type C: ConnectionTrait;
     fn conn(&self) -> &Self::C;
+    /// The cipher for sensitive fields (`fields.rs`).
+    fn fields(&self) -> &Fields {
+        &fields::CLEAR
+    }
 }
 
 /// The database. Cheap to clone.
@@ -117,12 +124,17 @@ pub struct Store {
     writer: Option<(Arc<Mutex<()>>, DatabaseConnection)>,
     /// The hash new audit records are chained with (the configured cryptographic suite).
     hash: domain::audit::HashAlg,
+    /// Seals sensitive fields (the configured cryptographic suite).
+    fields: Fields,
 }
 
 impl Conn for Store {
     type C = DatabaseConnection;
     fn conn(&self) -> &DatabaseConnection {
         &self.db
+    }
+    fn fields(&self) -> &Fields {
+        &self.fields
     }
 }
 
@@ -131,12 +143,16 @@ pub struct Tx {
     txn: DatabaseTransaction,
     _guard: Option<OwnedMutexGuard<()>>,
     hash: domain::audit::HashAlg,
+    fields: Fields,
 }
 
 impl Conn for Tx {
     type C = DatabaseTransaction;
     fn conn(&self) -> &DatabaseTransaction {
         &self.txn
+    }
+    fn fields(&self) -> &Fields {
+        &self.fields
     }
 }
 
@@ -151,12 +167,16 @@ impl Tx {
 /// it ends it.
 pub struct Snapshot {
     txn: DatabaseTransaction,
+    fields: Fields,
 }
 
 impl Conn for Snapshot {
     type C = DatabaseTransaction;
     fn conn(&self) -> &DatabaseTransaction {
         &self.txn
+    }
+    fn fields(&self) -> &Fields {
+        &self.fields
     }
 }
 
@@ -185,7 +205,7 @@ impl Store {
         } else {
             None
         };
-        Ok(Store { db, writer, hash: domain::audit::HashAlg::default() })
+        Ok(Store { db, writer, hash: domain::audit::HashAlg::default(), fields: Fields::default() })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -206,13 +226,18 @@ impl Store {
         self.hash
     }
 
+    /// The same store sealing sensitive fields with `fields` (see `fields.rs`).
+    pub fn with_fields(self, fields: Fields) -> Store {
+        Store { fields, ..self }
+    }
+
     pub async fn begin(&self) -> Result<Tx> {
         match &self.writer {
             Some((lock, conn)) => {
                 let guard = lock.clone().lock_owned().await;
-                Ok(Tx { txn: conn.begin().await?, _guard: Some(guard), hash: self.hash })
+                Ok(Tx { txn: conn.begin().await?, _guard: Some(guard), hash: self.hash, fields: self.fields.clone() })
             }
-            None => Ok(Tx { txn: self.db.begin().await?, _guard: None, hash: self.hash }),
+            None => Ok(Tx { txn: self.db.begin().await?, _guard: None, hash: self.hash, fields: self.fields.clone() }),
         }
     }
 
@@ -225,7 +250,7 @@ impl Store {
             }
             _ => self.db.begin().await?,
         };
-        Ok(Snapshot { txn })
+        Ok(Snapshot { txn, fields: self.fields.clone() })
     }
 
     pub async fn ping(&self) -> Result<()> {

@@ -57,7 +57,7 @@ pub async fn find_with_user(c: &impl Conn, token_hash: &str) -> Result<Option<(S
         provider_id: m.provider_id,
     };
     let (must_change, totp_on) = (u.must_change_password, u.totp_enabled);
-    Ok(Some((session, crate::users::to_domain(u)?, must_change, totp_on)))
+    Ok(Some((session, crate::users::to_domain(c, u)?, must_change, totp_on)))
 }
 
 /// A user's sessions, most recently used first: (token hash, created, last seen, address).

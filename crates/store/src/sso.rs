@@ -209,6 +209,12 @@ pub async fn result(conn: &impl Conn, provider_id: &str, state: &str, test_by: &
     Ok(m.and_then(|m| m.result).and_then(|r| serde_json::from_str(&r).ok()))
 }
 
+/// Pending sign-ins started since `since`.
+pub async fn pending_since(conn: &impl Conn, since: DateTime<Utc>) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(s::Entity::find().filter(s::Column::CreatedAt.gte(since)).count(conn.conn()).await?)
+}
+
 /// Removes pending sign-ins and test results older than `before`.
 pub async fn purge(tx: &Tx, before: DateTime<Utc>) -> Result<u64> {
     Ok(s::Entity::delete_many().filter(s::Column::CreatedAt.lt(before)).exec(tx.conn()).await?.rows_affected)

@@ -10,17 +10,18 @@ use crate::entities::{assets, systems, units, users};
 use crate::scope::{by_scope, col_in, vendor_unit_ids};
 use crate::{Conn, Result, Tx, crud, list};
 
-fn to_domain(m: units::Model) -> Unit {
-    Unit {
+fn to_domain(c: &impl Conn, m: units::Model) -> Result<Unit> {
+    let contact_phone = c.fields().open(m.contact_phone, "units.contact_phone")?;
+    Ok(Unit {
         id: m.id,
         name: m.name,
         short_name: m.short_name,
         contact_name: m.contact_name,
-        contact_phone: m.contact_phone,
+        contact_phone,
         address: m.address,
         created_at: m.created_at,
         updated_at: m.updated_at,
-    }
+    })
 }
 
 pub(crate) fn visible(scope: &Scope) -> Condition {
@@ -32,12 +33,12 @@ pub(crate) fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Unit>> {
-    Ok(crud::get::<units::Entity>(c, visible(scope), id).await?.map(to_domain))
+    crud::get::<units::Entity>(c, visible(scope), id).await?.map(|m| to_domain(c, m)).transpose()
 }
 
 pub async fn find_by_name(c: &impl Conn, name: &str) -> Result<Option<Unit>> {
     let m = units::Entity::find().filter(units::Column::Name.eq(name)).one(c.conn()).await?;
-    Ok(m.map(to_domain))
+    m.map(|m| to_domain(c, m)).transpose()
 }
 
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery) -> Result<Page<Unit>> {
@@ -45,7 +46,7 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery) -> Result<Page<Un
     let select =
         units::Entity::find().filter(visible(scope)).filter(list::search(&[C::Name, C::ShortName], q.q.as_deref()));
     let sort = crud::sort_column(q, &[("created_at", C::CreatedAt), ("updated_at", C::UpdatedAt)], C::Name);
-    crud::page(c, select, q, sort, C::Id, |m| Ok(to_domain(m))).await
+    crud::page(c, select, q, sort, C::Id, |m| to_domain(c, m)).await
 }
 
 pub async fn insert(tx: &Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
@@ -54,12 +55,12 @@ pub async fn insert(tx: &Tx, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit>
         name: Set(f.name.clone()),
         short_name: Set(f.short_name.clone()),
         contact_name: Set(f.contact_name.clone()),
-        contact_phone: Set(f.contact_phone.clone()),
+        contact_phone: Set(tx.fields().seal(f.contact_phone.as_deref())?),
         address: Set(f.address.clone()),
         created_at: Set(now),
         updated_at: Set(now),
     };
-    Ok(to_domain(m.insert(tx.conn()).await?))
+    to_domain(tx, m.insert(tx.conn()).await?)
 }
 
 pub async fn update(tx: &Tx, id: &str, f: &UnitFields, now: DateTime<Utc>) -> Result<Unit> {
@@ -67,10 +68,10 @@ pub async fn update(tx: &Tx, id: &str, f: &UnitFields, now: DateTime<Utc>) -> Re
     m.name = Set(f.name.clone());
     m.short_name = Set(f.short_name.clone());
     m.contact_name = Set(f.contact_name.clone());
-    m.contact_phone = Set(f.contact_phone.clone());
+    m.contact_phone = Set(tx.fields().seal(f.contact_phone.as_deref())?);
     m.address = Set(f.address.clone());
     m.updated_at = Set(now);
-    Ok(to_domain(m.update(tx.conn()).await?))
+    to_domain(tx, m.update(tx.conn()).await?)
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {

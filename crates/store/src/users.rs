@@ -35,7 +35,8 @@ pub struct SecondFactor {
     pub must_change_password: bool,
 }
 
-pub(crate) fn to_domain(m: users::Model) -> Result<User> {
+pub(crate) fn to_domain(c: &impl Conn, m: users::Model) -> Result<User> {
+    let phone = c.fields().open(m.phone, "users.phone")?;
     Ok(User {
         role: Role::parse(&m.role).ok_or_else(|| corrupt("users.role", &m.role))?,
         id: m.id,
@@ -43,7 +44,7 @@ pub(crate) fn to_domain(m: users::Model) -> Result<User> {
         display_name: m.display_name,
         unit_id: m.unit_id,
         vendor_id: m.vendor_id,
-        phone: m.phone,
+        phone,
         email: m.email,
         active: m.active,
         created_at: m.created_at,
@@ -64,7 +65,7 @@ fn visible(scope: &Scope) -> Condition {
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<User>> {
     let m = users::Entity::find_by_id(id.to_string()).filter(visible(scope)).one(c.conn()).await?;
-    m.map(to_domain).transpose()
+    m.map(|m| to_domain(c, m)).transpose()
 }
 
 /// The users among `ids`, by id (missing ones left out).
@@ -72,7 +73,7 @@ pub async fn many(c: &impl Conn, ids: &[String]) -> Result<std::collections::Has
     let mut out = std::collections::HashMap::new();
     for chunk in ids.chunks(crate::IN_CHUNK) {
         for m in users::Entity::find().filter(users::Column::Id.is_in(chunk.iter().cloned())).all(c.conn()).await? {
-            let u = to_domain(m)?;
+            let u = to_domain(c, m)?;
             out.insert(u.id.clone(), u);
         }
     }
@@ -108,7 +109,7 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &UserFilter) -
         _ => users::Column::Username,
     };
     let (rows, total) = list::page(c.conn(), select, q, sort, users::Column::Id).await?;
-    let items = rows.into_iter().map(to_domain).collect::<Result<Vec<_>>>()?;
+    let items = rows.into_iter().map(|m| to_domain(c, m)).collect::<Result<Vec<_>>>()?;
     Ok(Page { items, total, page: q.page, page_size: q.page_size })
 }
 
@@ -118,7 +119,7 @@ pub async fn credentials(c: &impl Conn, username: &str) -> Result<Option<Credent
     };
     let (password_hash, failed_logins, locked_until) = (m.password_hash.clone(), m.failed_logins, m.locked_until);
     let second = second_of(&m);
-    Ok(Some(Credentials { user: to_domain(m)?, password_hash, failed_logins, locked_until, second }))
+    Ok(Some(Credentials { user: to_domain(c, m)?, password_hash, failed_logins, locked_until, second }))
 }
 
 fn second_of(m: &users::Model) -> SecondFactor {
@@ -136,7 +137,7 @@ fn second_of(m: &users::Model) -> SecondFactor {
 pub async fn second_factor(c: &impl Conn, id: &str) -> Result<Option<(User, SecondFactor)>> {
     let Some(m) = users::Entity::find_by_id(id.to_string()).one(c.conn()).await? else { return Ok(None) };
     let second = second_of(&m);
-    Ok(Some((to_domain(m)?, second)))
+    Ok(Some((to_domain(c, m)?, second)))
 }
 
 /// Sets the TOTP secret (sealed), whether it is on and the recovery codes' hashes; clears the
@@ -241,7 +242,7 @@ pub async fn insert(tx: &Tx, f: &UserFields, password_hash: &str, now: DateTime<
         role: Set(f.role.as_str().to_string()),
         unit_id: Set(f.unit_id.clone()),
         vendor_id: Set(f.vendor_id.clone()),
-        phone: Set(f.phone.clone()),
+        phone: Set(tx.fields().seal(f.phone.as_deref())?),
         email: Set(f.email.clone()),
         active: Set(f.active),
         password_hash: Set(password_hash.to_string()),
@@ -260,7 +261,7 @@ pub async fn insert(tx: &Tx, f: &UserFields, password_hash: &str, now: DateTime<
         sso_provider_id: Set(None),
         sso_subject: Set(None),
     };
-    to_domain(m.insert(tx.conn()).await?)
+    to_domain(tx, m.insert(tx.conn()).await?)
 }
 
 /// Updates the profile; a new password hash, when given, also clears any lockout.
@@ -278,7 +279,7 @@ pub async fn update(
     m.role = Set(f.role.as_str().to_string());
     m.unit_id = Set(f.unit_id.clone());
     m.vendor_id = Set(f.vendor_id.clone());
-    m.phone = Set(f.phone.clone());
+    m.phone = Set(tx.fields().seal(f.phone.as_deref())?);
     m.email = Set(f.email.clone());
     m.active = Set(f.active);
     if let Some(h) = password_hash {
@@ -288,7 +289,7 @@ pub async fn update(
         m.locked_until = Set(None);
     }
     m.updated_at = Set(now);
-    to_domain(m.update(tx.conn()).await?)
+    to_domain(tx, m.update(tx.conn()).await?)
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {

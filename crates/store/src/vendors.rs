@@ -10,17 +10,18 @@ use crate::entities::{contracts, users, vendors};
 use crate::scope::{by_scope, col_in, unit_vendor_ids};
 use crate::{Conn, Result, Tx, crud, list};
 
-fn to_domain(m: vendors::Model) -> Vendor {
-    Vendor {
+fn to_domain(c: &impl Conn, m: vendors::Model) -> Result<Vendor> {
+    let contact_phone = c.fields().open(m.contact_phone, "vendors.contact_phone")?;
+    Ok(Vendor {
         id: m.id,
         name: m.name,
         credit_code: m.credit_code,
         contact_name: m.contact_name,
-        contact_phone: m.contact_phone,
+        contact_phone,
         address: m.address,
         created_at: m.created_at,
         updated_at: m.updated_at,
-    }
+    })
 }
 
 pub(crate) fn visible(scope: &Scope) -> Condition {
@@ -32,12 +33,12 @@ pub(crate) fn visible(scope: &Scope) -> Condition {
 }
 
 pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<Vendor>> {
-    Ok(crud::get::<vendors::Entity>(c, visible(scope), id).await?.map(to_domain))
+    crud::get::<vendors::Entity>(c, visible(scope), id).await?.map(|m| to_domain(c, m)).transpose()
 }
 
 pub async fn find_by_name(c: &impl Conn, name: &str) -> Result<Option<Vendor>> {
     let m = vendors::Entity::find().filter(vendors::Column::Name.eq(name)).one(c.conn()).await?;
-    Ok(m.map(to_domain))
+    m.map(|m| to_domain(c, m)).transpose()
 }
 
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery) -> Result<Page<Vendor>> {
@@ -45,7 +46,7 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery) -> Result<Page<Ve
     let select =
         vendors::Entity::find().filter(visible(scope)).filter(list::search(&[C::Name, C::CreditCode], q.q.as_deref()));
     let sort = crud::sort_column(q, &[("created_at", C::CreatedAt), ("updated_at", C::UpdatedAt)], C::Name);
-    crud::page(c, select, q, sort, C::Id, |m| Ok(to_domain(m))).await
+    crud::page(c, select, q, sort, C::Id, |m| to_domain(c, m)).await
 }
 
 pub async fn insert(tx: &Tx, f: &VendorFields, now: DateTime<Utc>) -> Result<Vendor> {
@@ -54,12 +55,12 @@ pub async fn insert(tx: &Tx, f: &VendorFields, now: DateTime<Utc>) -> Result<Ven
         name: Set(f.name.clone()),
         credit_code: Set(f.credit_code.clone()),
         contact_name: Set(f.contact_name.clone()),
-        contact_phone: Set(f.contact_phone.clone()),
+        contact_phone: Set(tx.fields().seal(f.contact_phone.as_deref())?),
         address: Set(f.address.clone()),
         created_at: Set(now),
         updated_at: Set(now),
     };
-    Ok(to_domain(m.insert(tx.conn()).await?))
+    to_domain(tx, m.insert(tx.conn()).await?)
 }
 
 pub async fn update(tx: &Tx, id: &str, f: &VendorFields, now: DateTime<Utc>) -> Result<Vendor> {
@@ -67,10 +68,10 @@ pub async fn update(tx: &Tx, id: &str, f: &VendorFields, now: DateTime<Utc>) -> 
     m.name = Set(f.name.clone());
     m.credit_code = Set(f.credit_code.clone());
     m.contact_name = Set(f.contact_name.clone());
-    m.contact_phone = Set(f.contact_phone.clone());
+    m.contact_phone = Set(tx.fields().seal(f.contact_phone.as_deref())?);
     m.address = Set(f.address.clone());
     m.updated_at = Set(now);
-    Ok(to_domain(m.update(tx.conn()).await?))
+    to_domain(tx, m.update(tx.conn()).await?)
 }
 
 pub async fn delete(tx: &Tx, id: &str) -> Result<()> {

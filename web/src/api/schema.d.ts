@@ -9628,6 +9628,14 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemBody"];
                 };
             };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
             502: {
                 headers: {
                     [name: string]: unknown;

@@ -77,7 +77,7 @@ impl QueryParams for StartQuery {
 /// Starts signing in through an OIDC or CAS provider: answers 302 to the provider.
 #[utoipa::path(get, path = "/auth/sso/{id}/start", tag = "auth", operation_id = "auth_sso_start", security(()),
     params(("id" = String, Path), StartQuery),
-    responses((status = 302), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 502, body = ProblemBody)))]
+    responses((status = 302), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 429, body = ProblemBody), (status = 502, body = ProblemBody)))]
 async fn start(
     State(s): State<AppState>,
     Path(id): Path<String>,

@@ -167,3 +167,42 @@ both!(sign_in_tells_of_the_last_one_and_sessions_can_be_ended, |t: TestApp| asyn
     assert_eq!(t.get("/api/v1/auth/me", &phone).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(t.get("/api/v1/auth/me", &desk).await.0, StatusCode::OK);
 });
+
+/// Under the `sm` suite phone numbers are stored sealed with SM4 and read back in clear; a
+/// restart under the default suite opens them again in the database.
+async fn phones_at_rest(backend: crate::harness::Backend) {
+    let config = app::AppConfig { crypto_suite: app::secrets::CryptoSuite::Sm, ..Default::default() };
+    let t = TestApp::start_with(backend, config).await;
+    let unit = t.create("units", json!({"name": "财政局", "contact_phone": "0571-88001234"})).await;
+    t.create(
+        "users",
+        json!({"username": "qian", "role": "unit_user", "unit_id": unit, "password": PASSWORD,
+        "phone": "13800138000"}),
+    )
+    .await;
+    let store = t.app.store();
+    let phone = store.query_pairs("SELECT username, phone FROM users WHERE username = 'qian'").await.unwrap();
+    assert!(phone[0].1.starts_with("v1:sm4gcm:") && !phone[0].1.contains("13800138000"), "{phone:?}");
+    let contact = store.query_pairs("SELECT name, contact_phone FROM units").await.unwrap();
+    assert!(contact[0].1.starts_with("v1:sm4gcm:"), "{contact:?}");
+    let (_, users) = t.get("/api/v1/users?q=qian", &t.admin).await;
+    assert_eq!(users["items"][0]["phone"], "13800138000", "{users}");
+    let (_, u) = t.get(&format!("/api/v1/units/{unit}"), &t.admin).await;
+    assert_eq!(u["contact_phone"], "0571-88001234", "{u}");
+    // Back to the default suite: the numbers are in clear again, and still read.
+    let again = t.reopen().await;
+    let phone =
+        again.app.store().query_pairs("SELECT username, phone FROM users WHERE username = 'qian'").await.unwrap();
+    assert_eq!(phone[0].1, "13800138000");
+    let admin = again.login("admin", crate::harness::ADMIN_PASSWORD).await;
+    let (_, users) = again.get("/api/v1/users?q=qian", &admin).await;
+    assert_eq!(users["items"][0]["phone"], "13800138000", "{users}");
+}
+
+#[tokio::test]
+async fn phone_numbers_are_sealed_under_the_sm_suite() {
+    phones_at_rest(crate::harness::Backend::Sqlite).await;
+    if crate::harness::pg_url().is_some() {
+        phones_at_rest(crate::harness::Backend::Postgres).await;
+    }
+}

@@ -24,6 +24,10 @@ use crate::{App, AppError, Result, wall_now};
 /// How long a browser sign-in may take between start and callback.
 const PENDING_FOR: Duration = Duration::minutes(10);
 
+/// Browser sign-ins pending at once, at most: anyone may start one without credentials, so a
+/// flood must not grow the table without bound (a bureau's morning is far below it).
+const MAX_PENDING: u64 = 10_000;
+
 /// What the provider sent back to the callback.
 #[derive(Debug, Clone, Default)]
 pub struct Callback {
@@ -101,6 +105,9 @@ impl App {
             test_by: tester.map(|p| p.user_id.clone()),
             created_at: wall_now(),
         };
+        if store::sso::pending_since(&self.store, pending.created_at - PENDING_FOR).await? >= MAX_PENDING {
+            return Err(AppError::TooManyRequests { retry_after_secs: 60 });
+        }
         let settings = self.provider_settings(&c)?;
         let redirect_url = match c.kind {
             SsoKind::Oidc => {

@@ -35,6 +35,7 @@ mod m0029_second_factor;
 mod m0030_session_address;
 mod m0031_reminders;
 mod m0032_sso;
+mod m0033_wider_columns;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_session_address::Migration),
             Box::new(m0031_reminders::Migration),
             Box::new(m0032_sso::Migration),
+            Box::new(m0033_wider_columns::Migration),
         ]
     }
 }
