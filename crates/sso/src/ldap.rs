@@ -99,8 +99,11 @@ pub async fn authenticate(
                 groups.push(g.dn);
             }
         }
+        // Password hashes are never carried along (a test sign-in shows the attributes).
+        let secret =
+            |k: &str| ["userpassword", "unicodepwd", "sambantpassword"].contains(&k.to_ascii_lowercase().as_str());
         let mut attributes: Map<String, Value> =
-            entry.attrs.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect();
+            entry.attrs.iter().filter(|(k, _)| !secret(k)).map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect();
         groups.dedup();
         attributes.insert("groups".into(), Value::from(groups));
         Ok(Entry { dn: entry.dn, attributes })

@@ -35,6 +35,8 @@ pub fn refuse_changes(backend: DatabaseBackend, table: &str, ops: &[&str]) -> Ve
 /// Keys of transaction-scoped advisory locks, arbitrary but fixed.
 pub const LOCK_AUDIT_CHAIN: i64 = 7_931_001;
 pub const LOCK_ADMINS: i64 = 7_931_002;
+/// Local login and the enabled identity providers (the way in).
+pub const LOCK_WAY_IN: i64 = 7_931_003;
 
 /// Serialises one kind of write across connections and replicas (PostgreSQL) until the
 /// transaction ends. SQLite needs nothing: the store lets one writer at a time into a transaction.

@@ -127,3 +127,10 @@ pub async fn delete_idle(tx: &Tx, idle_cutoff: DateTime<Utc>, created_cutoff: Da
         .await?;
     Ok(r.rows_affected)
 }
+
+/// Ends every session that came through a provider (the provider was disabled).
+pub async fn delete_for_provider(tx: &Tx, provider_id: &str) -> Result<u64> {
+    let r =
+        sessions::Entity::delete_many().filter(sessions::Column::ProviderId.eq(provider_id)).exec(tx.conn()).await?;
+    Ok(r.rows_affected)
+}

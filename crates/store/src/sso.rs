@@ -95,6 +95,18 @@ pub async fn update(tx: &Tx, id: &str, r: &ProviderRow<'_>, now: DateTime<Utc>) 
         .and_then(stored)
 }
 
+/// Enabled providers other than `leaving`, counted inside `tx` under the lock that turning
+/// local login off takes too: neither can slip past the other's check.
+pub async fn enabled_others_locked(tx: &Tx, leaving: Option<&str>) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    crate::dialect::lock(tx.conn(), crate::dialect::LOCK_WAY_IN).await?;
+    let mut q = p::Entity::find().filter(p::Column::Enabled.eq(true));
+    if let Some(id) = leaving {
+        q = q.filter(p::Column::Id.ne(id));
+    }
+    Ok(q.count(tx.conn()).await?)
+}
+
 /// Re-encrypted secrets (a change of cryptographic suite).
 pub async fn set_secrets(tx: &Tx, id: &str, secrets: Option<String>) -> Result<()> {
     p::Entity::update_many()

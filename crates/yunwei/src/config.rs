@@ -46,7 +46,8 @@ pub struct Overrides {
     #[arg(long, env = "YUNWEI_CRYPTO_SUITE", global = true)]
     pub crypto_suite: Option<String>,
     /// The address people reach Yunwei at (e.g. `https://yunwei.sjj.gov.cn`): single sign-on
-    /// callbacks are built from it [default: the request's own host].
+    /// callbacks are built from it [default: http://<listen> when listening on the loopback;
+    /// otherwise unset, and browser sign-in through a provider is refused].
     #[arg(long, env = "YUNWEI_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 }
@@ -112,7 +113,10 @@ impl Settings {
         let crypto_suite = app::secrets::CryptoSuite::parse(&suite)
             .with_context(|| format!("crypto_suite must be default or sm, not {suite}"))?;
         let public_url = o.public_url.clone().or(file.public_url).map(|u| u.trim().trim_end_matches('/').to_string());
-        let public_url = public_url.filter(|u| !u.is_empty());
+        // Served on the loopback only (the demo, a test run): that address is the public one.
+        let public_url = public_url
+            .filter(|u| !u.is_empty())
+            .or_else(|| listen.ip().is_loopback().then(|| format!("http://{listen}")));
         if let Some(u) = &public_url {
             let ok = url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.host_str().is_some());
             if !ok {

@@ -32,20 +32,52 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(test_result))
 }
 
-/// This server's callback address for a provider: from `public_url`, else the request's host.
-fn callback_url(s: &AppState, headers: &HeaderMap, id: &str) -> String {
-    let base = s.http.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(axum::http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .filter(|h| !h.is_empty() && h.len() <= 255)
-            .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
-            .unwrap_or("localhost");
-        let scheme = if s.http.https { "https" } else { "http" };
-        format!("{scheme}://{host}")
-    });
+/// This server's callback address for a provider, from `public_url`. Never from the request's
+/// Host header: a forged Host would send a provider's ticket or code to another site, where it
+/// could be replayed here.
+fn callback_url(s: &AppState, id: &str) -> Result<String, app::AppError> {
+    let base = s.http.public_url.clone().ok_or_else(|| {
+        app::AppError::conflict(
+            None,
+            "未配置对外地址（public_url / YUNWEI_PUBLIC_URL），无法使用单点登录跳转",
+            "set the public address (public_url / YUNWEI_PUBLIC_URL) to sign in through a provider",
+        )
+    })?;
     let id: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
-    format!("{base}/api/v1/auth/sso/{id}/callback")
+    Ok(format!("{}/api/v1/auth/sso/{id}/callback", base.trim_end_matches('/')))
+}
+
+/// The cookie that ties a browser sign-in to the browser that started it (login CSRF: a
+/// callback URL sent to someone else finds no cookie there).
+const STATE_COOKIE: &str = "yunwei_sso_state";
+
+fn state_cookie(s: &AppState, state: &str, max_age: u64) -> String {
+    let secure = if s.http.https { "; Secure" } else { "" };
+    format!("{STATE_COOKIE}={state}; HttpOnly; SameSite=Lax; Path=/api/v1/auth/sso; Max-Age={max_age}{secure}")
+}
+
+fn cookie_state(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(STATE_COOKIE).and_then(|r| r.strip_prefix('=')).map(str::to_string))
+}
+
+/// A provider's trouble, as an anonymous caller sees it: that there is one, not its addresses
+/// (the administrator's test sign-in shows the detail; the log keeps it).
+fn hide_upstream(e: app::AppError) -> app::AppError {
+    match e {
+        app::AppError::Upstream(m) => {
+            tracing::warn!(detail = %m.en, "identity provider failed");
+            app::AppError::Upstream(domain::Msg::new(
+                "身份提供方暂时无法使用，请稍后再试或联系管理员",
+                "the identity provider is unavailable; try again later or ask the administrator",
+            ))
+        }
+        e => e,
+    }
 }
 
 fn redirect(to: &str) -> Response {
@@ -81,11 +113,11 @@ impl QueryParams for StartQuery {
 async fn start(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
     Query(return_to): Query<StartQuery>,
 ) -> ApiResult<Response> {
-    let r = s.app.sso_start(&id, &callback_url(&s, &headers, &id), return_to.as_deref(), None).await?;
-    Ok(redirect(&r.redirect_url))
+    let r = s.app.sso_start(&id, &callback_url(&s, &id)?, return_to.as_deref(), None).await.map_err(hide_upstream)?;
+    let cookie = state_cookie(&s, &r.state, 600);
+    Ok((StatusCode::FOUND, [(LOCATION, r.redirect_url), (SET_COOKIE, cookie)]).into_response())
 }
 
 /// What a provider sends back. Providers add parameters of their own (`session_state`, `iss`),
@@ -115,15 +147,29 @@ async fn callback(
     axum::extract::Query(q): axum::extract::Query<CallbackQuery>,
 ) -> Response {
     let cb = app::sso::Callback { state: q.state, code: q.code, ticket: q.ticket, error: q.error };
-    match s.app.sso_callback(&id, &callback_url(&s, &headers, &id), cb, from).await {
+    // The state must be the one this browser started with.
+    let bound = cb.state.is_some() && cb.state == cookie_state(&headers);
+    let done = match callback_url(&s, &id) {
+        Ok(url) if bound => s.app.sso_callback(&id, &url, cb, from).await.map_err(hide_upstream),
+        Ok(_) => Err(app::AppError::Unauthenticated(domain::Msg::new(
+            "登录请求不是从本浏览器发起的，请重新登录",
+            "the sign-in was not started in this browser; sign in again",
+        ))),
+        Err(e) => Err(e),
+    };
+    let clear = state_cookie(&s, "", 0);
+    match done {
         Ok(app::sso::CallbackOutcome::SignedIn { login, return_to }) => {
             let max_age = s.app.config().session_max.as_secs().max(60);
             let cookie = session_cookie(&s, &login.token, max_age);
-            (StatusCode::FOUND, [(LOCATION, return_to), (SET_COOKIE, cookie)]).into_response()
+            let mut r = (StatusCode::FOUND, [(LOCATION, return_to), (SET_COOKIE, cookie)]).into_response();
+            r.headers_mut().append(SET_COOKIE, clear.parse().expect("a cookie"));
+            r
         }
         Ok(app::sso::CallbackOutcome::Tested { state }) => {
             let id: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
-            redirect(&format!("/security?sso_provider={id}&sso_test={state}"))
+            let to = format!("/security?sso_provider={id}&sso_test={state}");
+            (StatusCode::FOUND, [(LOCATION, to), (SET_COOKIE, clear)]).into_response()
         }
         Err(e) => {
             let problem = crate::error::ApiError::from(e).problem();
@@ -153,7 +199,7 @@ async fn password_login(
     ClientAddr(from): ClientAddr,
     JsonBody(req): JsonBody<PasswordLogin>,
 ) -> ApiResult<Response> {
-    let out = s.app.sso_password_login(&id, &req.username, &req.password, from).await?;
+    let out = s.app.sso_password_login(&id, &req.username, &req.password, from).await.map_err(hide_upstream)?;
     Ok(signed_in(&s, out))
 }
 
@@ -228,13 +274,10 @@ async fn test_password(
 /// it comes back to the security settings, which read the result under `state`.
 #[utoipa::path(post, path = "/sso-providers/{id}/test-redirect", tag = "auth", operation_id = "sso_test_redirect", params(("id" = String, Path)),
     responses((status = 200, body = SsoRedirect), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 502, body = ProblemBody)))]
-async fn test_redirect(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Json<SsoRedirect>> {
-    Ok(Json(s.app.sso_start(&id, &callback_url(&s, &headers, &id), None, Some(&auth.principal)).await?))
+async fn test_redirect(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    let r = s.app.sso_start(&id, &callback_url(&s, &id)?, None, Some(&auth.principal)).await?;
+    let cookie = state_cookie(&s, &r.state, 600);
+    Ok(([(SET_COOKIE, cookie)], Json(r)).into_response())
 }
 
 /// A test sign-in's result, for the administrator who started it.

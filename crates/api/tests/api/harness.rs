@@ -151,6 +151,9 @@ impl TestApp {
     ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
+        // Single sign-on callbacks are built from the public address only: here, this server.
+        let mut http = http;
+        http.public_url.get_or_insert_with(|| format!("http://{addr}"));
         let router = api::router(app.clone(), http);
         let server = tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.ok();

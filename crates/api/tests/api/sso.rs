@@ -16,32 +16,50 @@ fn browser() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-/// One hop: the status, where it sends the browser, and the session token it sets.
-async fn hop(url: &str) -> (StatusCode, String, Option<String>) {
-    let r = browser().get(url).send().await.unwrap();
-    let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let token = r
-        .headers()
+fn cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("yunwei_session=").map(|v| v.split(';').next().unwrap_or("").to_string()))
-        .filter(|t| !t.is_empty());
-    (r.status(), location, token)
+        .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|v| v.split(';').next().unwrap_or("").to_string()))
+        .filter(|t| !t.is_empty())
 }
 
-/// Start → provider → callback; answers the callback's hop and the callback address.
+/// One hop, with the sign-in's state cookie if given: the status, where it sends the browser,
+/// and the session token it sets.
+async fn hop_with(url: &str, state_cookie: Option<&str>) -> (StatusCode, String, Option<String>) {
+    let mut req = browser().get(url);
+    if let Some(c) = state_cookie {
+        req = req.header("cookie", format!("yunwei_sso_state={c}"));
+    }
+    let r = req.send().await.unwrap();
+    let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    (r.status(), location, cookie(&r, "yunwei_session"))
+}
+
+async fn hop(url: &str) -> (StatusCode, String, Option<String>) {
+    hop_with(url, None).await
+}
+
+/// Start (the state cookie set) → provider → callback (the cookie sent back); answers the
+/// callback's hop, the callback address and the state cookie.
 async fn browser_sign_in(
     t: &TestApp,
     provider: &str,
     return_to: &str,
-) -> ((StatusCode, String, Option<String>), String) {
-    let (s, to_provider, _) = hop(&format!("{}/api/v1/auth/sso/{provider}/start?return_to={return_to}", t.base)).await;
-    assert_eq!(s, StatusCode::FOUND, "start");
+) -> ((StatusCode, String, Option<String>), String, String) {
+    let r = browser()
+        .get(format!("{}/api/v1/auth/sso/{provider}/start?return_to={return_to}", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FOUND, "start");
+    let state = cookie(&r, "yunwei_sso_state").expect("the state cookie");
+    let to_provider = r.headers()["location"].to_str().unwrap().to_string();
     let (s, to_callback, _) = hop(&to_provider).await;
     assert_eq!(s, StatusCode::FOUND, "provider");
     assert!(to_callback.starts_with(&format!("{}/api/v1/auth/sso/{provider}/callback?", t.base)), "{to_callback}");
-    (hop(&to_callback).await, to_callback)
+    (hop_with(&to_callback, Some(&state)).await, to_callback, state)
 }
 
 async fn provider(t: &TestApp, body: Value) -> String {
@@ -77,9 +95,18 @@ both!(openid_connect_signs_in_with_pkce_and_maps_groups, |t: TestApp| async move
     assert_eq!((s, shown["secrets_set"].clone()), (StatusCode::OK, json!(["client_secret"])), "{shown}");
     let (_, opts) = t.call(reqwest::Method::GET, "/api/v1/auth/sso", None, None).await;
     assert_eq!(opts["providers"][0]["id"], json!(id), "{opts}");
+    // A new issuer needs the secret entered again: it never follows the provider elsewhere.
+    let moved = json!({"name": "市统一身份认证", "config": {"issuer": "https://elsewhere.example.cn", "client_id": CLIENT_ID},
+        "mapping": [{"attribute": "groups", "value": "ops", "role": "engineer", "vendor_id": vendor}]});
+    let (s, v) = t.put(&format!("/api/v1/sso-providers/{id}"), &t.admin, moved).await;
+    assert_eq!((s, v["secrets_set"].clone()), (StatusCode::OK, json!([])), "{v}");
+    let back = json!({"name": "市统一身份认证", "config": {"issuer": idp.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+        "mapping": [{"attribute": "groups", "value": "ops", "role": "engineer", "vendor_id": vendor},
+                    {"attribute": "department", "value": "大数据局", "role": "auditor"}]});
+    assert_eq!(t.put(&format!("/api/v1/sso-providers/{id}"), &t.admin, back).await.0, StatusCode::OK);
 
     idp.next(json!({"sub": "u-1001", "preferred_username": "wang.wu", "name": "王五", "email": "wang@ops.cn", "groups": ["ops"]}));
-    let ((s, to, token), callback) = browser_sign_in(&t, &id, "/tickets").await;
+    let ((s, to, token), callback, state) = browser_sign_in(&t, &id, "/tickets").await;
     assert_eq!((s, to.as_str()), (StatusCode::FOUND, "/tickets"));
     let q = idp.last_authorize();
     assert_eq!(q.get("code_challenge_method").map(String::as_str), Some("S256"), "{q:?}");
@@ -89,17 +116,22 @@ both!(openid_connect_signs_in_with_pkce_and_maps_groups, |t: TestApp| async move
     assert_eq!((u["vendor_id"].as_str(), u["display_name"].as_str()), (Some(vendor.as_str()), Some("王五")));
     assert_eq!(u["sso_provider_id"], json!(id));
 
-    // The callback replayed: the state is spent.
-    let (s, to, token) = hop(&callback).await;
+    // The callback replayed, even from the same browser: the state is spent.
+    let (s, to, token) = hop_with(&callback, Some(&state)).await;
+    assert!(s == StatusCode::FOUND && to.starts_with("/login?sso_error=") && token.is_none(), "{to}");
+    // A callback URL sent to someone else (login CSRF): their browser has no state cookie.
+    let r = browser().get(format!("{}/api/v1/auth/sso/{id}/start", t.base)).send().await.unwrap();
+    let (_, lured, _) = hop(r.headers()["location"].to_str().unwrap()).await;
+    let (s, to, token) = hop(&lured).await;
     assert!(s == StatusCode::FOUND && to.starts_with("/login?sso_error=") && token.is_none(), "{to}");
     // Signing in again uses the same account.
-    let ((_, _, token), _) = browser_sign_in(&t, &id, "/").await;
+    let ((_, _, token), ..) = browser_sign_in(&t, &id, "/").await;
     assert_eq!(me(&t, &token.unwrap()).await["id"], u["id"]);
     assert_eq!(users_named(&t, "wang.wu").await, 1);
 
     // The mapping follows the provider: out of ops, the user-info department makes an auditor.
     idp.next(json!({"sub": "u-1001", "preferred_username": "wang.wu", "groups": []}));
-    let ((_, _, token), _) = browser_sign_in(&t, &id, "/").await;
+    let ((_, _, token), ..) = browser_sign_in(&t, &id, "/").await;
     let again = me(&t, &token.unwrap()).await;
     assert_eq!((again["role"].as_str(), again["vendor_id"].clone()), (Some("auditor"), Value::Null), "{again}");
 
@@ -113,14 +145,14 @@ both!(openid_connect_signs_in_with_pkce_and_maps_groups, |t: TestApp| async move
     )
     .await;
     idp.next(json!({"sub": "u-2002", "preferred_username": "zhao", "groups": ["finance"]}));
-    let ((s, to, token), _) = browser_sign_in(&t, &id, "/").await;
+    let ((s, to, token), ..) = browser_sign_in(&t, &id, "/").await;
     assert!(s == StatusCode::FOUND && to.starts_with("/login?sso_error=") && token.is_none(), "{to}");
     assert_eq!(users_named(&t, "zhao").await, 0);
 
     // A token signed by a key the provider did not publish is refused.
     idp.forge();
     idp.next(json!({"sub": "u-1001", "preferred_username": "wang.wu", "groups": ["ops"]}));
-    let ((s, to, token), _) = browser_sign_in(&t, &id, "/").await;
+    let ((s, to, token), ..) = browser_sign_in(&t, &id, "/").await;
     assert!(s == StatusCode::FOUND && to.starts_with("/login?sso_error=") && token.is_none(), "{to}");
 
     let (_, log) = t.get("/api/v1/audit?object_type=session", &t.admin).await;
@@ -145,7 +177,7 @@ both!(cas_validates_a_ticket_for_our_service_only, |t: TestApp| async move {
     )
     .await;
     cas.next("liu.yang", &[("cn", "刘洋"), ("dept", "财政局"), ("dept", "办公室")]);
-    let ((s, to, token), _) = browser_sign_in(&t, &id, "/").await;
+    let ((s, to, token), ..) = browser_sign_in(&t, &id, "/").await;
     assert_eq!((s, to.as_str()), (StatusCode::FOUND, "/"));
     let u = me(&t, &token.unwrap()).await;
     assert_eq!(
@@ -154,10 +186,11 @@ both!(cas_validates_a_ticket_for_our_service_only, |t: TestApp| async move {
     );
 
     // A ticket issued for another service (or a made-up one) is refused.
-    let (_, to_provider, _) = hop(&format!("{}/api/v1/auth/sso/{id}/start", t.base)).await;
-    let (_, to_callback, _) = hop(&to_provider).await;
+    let r = browser().get(format!("{}/api/v1/auth/sso/{id}/start", t.base)).send().await.unwrap();
+    let state = cookie(&r, "yunwei_sso_state").unwrap();
+    let (_, to_callback, _) = hop(r.headers()["location"].to_str().unwrap()).await;
     let tampered = to_callback.replace("ticket=ST-", "ticket=ST-9");
-    let (s, to, token) = hop(&tampered).await;
+    let (s, to, token) = hop_with(&tampered, Some(&state)).await;
     assert!(s == StatusCode::FOUND && to.starts_with("/login?sso_error=") && token.is_none(), "{to}");
 
     // A test sign-in shows who and what, and signs nobody in.
@@ -165,7 +198,7 @@ both!(cas_validates_a_ticket_for_our_service_only, |t: TestApp| async move {
     let (s, r) = t.post(&format!("/api/v1/sso-providers/{id}/test-redirect"), &t.admin, json!({})).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     let (_, to_callback, _) = hop(r["redirect_url"].as_str().unwrap()).await;
-    let (s, to, token) = hop(&to_callback).await;
+    let (s, to, token) = hop_with(&to_callback, r["state"].as_str()).await;
     assert_eq!((s, token), (StatusCode::FOUND, None));
     assert_eq!(to, format!("/security?sso_provider={id}&sso_test={}", r["state"].as_str().unwrap()));
     let path = format!("/api/v1/sso-providers/{id}/tests/{}", r["state"].as_str().unwrap());
@@ -335,4 +368,33 @@ both!(providers_are_the_security_administrators_and_checked_by_field, |t: TestAp
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     let (s, v) = t.call(reqwest::Method::GET, "/api/v1/auth/sso/nope/start", None, None).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+});
+
+both!(a_provider_never_takes_over_an_administrator_by_name, |t: TestApp| async move {
+    let cas = Cas::start().await;
+    let vendor = t.vendor("运维公司").await;
+    t.user("sun", "engineer", None, Some(&vendor)).await;
+    let id = provider(
+        &t,
+        json!({"kind": "cas", "name": "统一认证", "config": {"server_url": cas.server_url, "link_by_username": true},
+            "mapping": [{"attribute": "dept", "value": "运维", "role": "engineer", "vendor_id": vendor}]}),
+    )
+    .await;
+    // The local administrator's name: refused, not linked.
+    cas.next("admin", &[("dept", "运维")]);
+    let ((s, to, token), ..) = browser_sign_in(&t, &id, "/").await;
+    assert!(s == StatusCode::FOUND && to.starts_with("/login?sso_error=") && token.is_none(), "{to}");
+    let (_, page) = t.get("/api/v1/users?q=admin", &t.admin).await;
+    assert_eq!(page["items"][0]["sso_provider_id"], Value::Null, "{page}");
+    // An engineer's account is linked, as the provider allows.
+    cas.next("sun", &[("dept", "运维")]);
+    let ((_, _, token), ..) = browser_sign_in(&t, &id, "/").await;
+    let token = token.expect("linked");
+    let u = me(&t, &token).await;
+    assert_eq!((u["username"].as_str(), u["sso_provider_id"].clone()), (Some("sun"), json!(id)));
+    // Disabling the provider ends its sessions.
+    let body = json!({"name": "统一认证", "enabled": false, "config": {"server_url": cas.server_url},
+        "mapping": [{"attribute": "dept", "value": "运维", "role": "engineer", "vendor_id": vendor}]});
+    assert_eq!(t.put(&format!("/api/v1/sso-providers/{id}"), &t.admin, body).await.0, StatusCode::OK);
+    assert_eq!(t.get("/api/v1/auth/me", &token).await.0, StatusCode::UNAUTHORIZED);
 });

@@ -173,10 +173,6 @@ impl App {
             return Err(bad_credentials());
         }
         let policy = self.security_policy().await?;
-        if !policy.allows_local(username) {
-            self.throttle.note("local_login_disabled", &address, username, t);
-            return Err(local_login_disabled());
-        }
         let creds = store::users::credentials(&self.store, username).await?;
         let Some(c) = creds else {
             // The same check as for a real user, so the answer takes as long.
@@ -187,6 +183,12 @@ impl App {
         let mut ok = self.check_password(password, c.password_hash.clone(), &address, username).await?;
         let t = wall_now();
         let detail = |reason: &str| serde_json::json!({"reason": reason, "address": address});
+        // Refused only after the password check, so every name answers a wrong password alike
+        // and the break-glass account cannot be told from the others.
+        if ok && !policy.allows_local(username) {
+            self.throttle.note("local_login_disabled", &address, username, t);
+            return Err(local_login_disabled());
+        }
         let mut reason = if ok { "inactive" } else { "wrong_password" };
         if ok && c.user.active && c.second.totp_enabled {
             let Some(code) = second.map(str::trim).filter(|s| !s.is_empty()) else {

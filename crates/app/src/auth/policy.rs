@@ -11,8 +11,26 @@ use crate::{App, AppError, Result, audit, wall_now};
 const KEY: &str = "security_policy";
 const FRESH_FOR: Duration = Duration::from_secs(10);
 
+/// The stored policy as `conn` sees it (inside a transaction: its own view), uncached.
+pub(crate) async fn stored_policy(conn: &impl store::Conn) -> Result<Option<SecurityPolicy>> {
+    match store::approvals::setting(conn, KEY).await? {
+        Some(v) => {
+            serde_json::from_value(v).map(Some).map_err(|_| AppError::internal("the stored security policy is corrupt"))
+        }
+        None => Ok(None),
+    }
+}
+
 /// The cached policy and when it was read.
 pub(crate) type PolicyCache = std::sync::Arc<std::sync::Mutex<Option<(Instant, SecurityPolicy)>>>;
+
+fn no_provider() -> AppError {
+    AppError::Validation(vec![domain::FieldError::new(
+        "local_login",
+        "关闭本地登录前须先启用一个单点登录身份源",
+        "enable a single sign-on provider before turning local login off",
+    )])
+}
 
 impl App {
     /// The policy in force: the bureau's, else the defaults with the server's configured lockout
@@ -24,10 +42,8 @@ impl App {
         {
             return Ok(p.clone());
         }
-        let p = match store::approvals::setting(&self.store, KEY).await? {
-            Some(v) => {
-                serde_json::from_value(v).map_err(|_| AppError::internal("the stored security policy is corrupt"))?
-            }
+        let p = match stored_policy(&self.store).await? {
+            Some(p) => p,
             None => self.default_policy(),
         };
         if let Ok(mut c) = self.policy_cache.lock() {
@@ -66,6 +82,9 @@ impl App {
         }
         let now = wall_now();
         let tx = self.store.begin().await?;
+        if !next.local_login && store::sso::enabled_others_locked(&tx, None).await? == 0 {
+            return Err(no_provider());
+        }
         let value = serde_json::to_value(&next).unwrap_or_default();
         store::approvals::put_setting(&tx, KEY, &value, now).await?;
         audit(&tx, p, "update", "security_policy", KEY, Some(&old), Some(&next), now).await?;
@@ -111,11 +130,7 @@ impl App {
             }
         }
         if !store::sso::list(&self.store).await?.iter().any(|p| p.enabled) {
-            return Err(AppError::Validation(vec![domain::FieldError::new(
-                "local_login",
-                "关闭本地登录前须先启用一个单点登录身份源",
-                "enable a single sign-on provider before turning local login off",
-            )]));
+            return Err(no_provider());
         }
         Ok(())
     }

@@ -134,7 +134,12 @@ impl App {
         if input.kind.as_deref().is_none_or(|k| k.trim().is_empty()) {
             input.kind = Some(old.kind.as_str().into());
         }
-        let f = input.validate(Some(&kept)).map_err(AppError::Validation)?;
+        // A secret goes only where it was entered for: a new address needs it entered again.
+        let moved = ["issuer", "server_url", "url"].iter().any(|k| {
+            let sent = input.config.as_ref().and_then(|c| c.get(*k)).and_then(Value::as_str).map(str::trim);
+            sent.is_some_and(|v| Some(v) != old.config.get(*k).and_then(Value::as_str))
+        });
+        let f = input.validate((!moved).then_some(&kept)).map_err(AppError::Validation)?;
         if f.kind != old.kind {
             return Err(AppError::Validation(vec![domain::FieldError::new(
                 "kind",
@@ -143,9 +148,6 @@ impl App {
             )]));
         }
         self.check_rule_bindings(&f).await?;
-        if !f.enabled && old.enabled {
-            self.keep_a_way_in(id).await?;
-        }
         let row = ProviderRow {
             kind: f.kind,
             name: &f.name,
@@ -156,10 +158,16 @@ impl App {
         };
         let now = wall_now();
         let tx = self.store.begin().await?;
+        if !f.enabled && old.enabled {
+            keep_a_way_in(&tx, id).await?;
+        }
         let c = match store::sso::update(&tx, id, &row, now).await {
             Err(store::StoreError::Conflict(_)) => return Err(name_taken()),
             r => r?,
         };
+        if !c.enabled {
+            store::sessions::delete_for_provider(&tx, id).await?;
+        }
         let (before, shown) = (view(&old, &kept), view(&c, &f.secrets));
         audit(&tx, p, "update", "sso_provider", id, Some(&before), Some(&shown), now).await?;
         tx.commit().await?;
@@ -173,31 +181,30 @@ impl App {
     pub async fn delete_sso_provider(&self, p: &Principal, id: &str) -> Result<()> {
         self.require_security(p).await?;
         let old = store::sso::get(&self.store, id).await?.ok_or(AppError::NotFound)?;
-        if old.enabled {
-            self.keep_a_way_in(id).await?;
-        }
         let now = wall_now();
         let tx = self.store.begin().await?;
+        if old.enabled {
+            keep_a_way_in(&tx, id).await?;
+        }
         store::sso::delete(&tx, id).await?;
         audit::<_, ()>(&tx, p, "delete", "sso_provider", id, Some(&view(&old, &Map::new())), None, now).await?;
         tx.commit().await?;
         self.tell_security_admins("sso_provider", &format!("{} 删除了单点登录身份源 {}", p.username, old.name)).await?;
         Ok(())
     }
+}
 
-    /// While local login is off, the last enabled provider cannot go: nobody but the
-    /// break-glass administrator could sign in.
-    async fn keep_a_way_in(&self, leaving: &str) -> Result<()> {
-        if self.security_policy().await?.local_login {
-            return Ok(());
-        }
-        if store::sso::list(&self.store).await?.iter().any(|c| c.enabled && c.id != leaving) {
-            return Ok(());
-        }
-        Err(AppError::conflict(
-            None,
-            "本地登录已关闭，不能停用或删除最后一个身份源",
-            "local login is off: the last enabled provider cannot go",
-        ))
+/// While local login is off, the last enabled provider cannot go: nobody but the break-glass
+/// administrator could sign in. Checked inside the write's transaction, under the lock that
+/// turning local login off takes.
+async fn keep_a_way_in(tx: &store::Tx, leaving: &str) -> Result<()> {
+    let others = store::sso::enabled_others_locked(tx, Some(leaving)).await?;
+    if others > 0 || crate::auth::policy::stored_policy(tx).await?.is_none_or(|p| p.local_login) {
+        return Ok(());
     }
+    Err(AppError::conflict(
+        None,
+        "本地登录已关闭，不能停用或删除最后一个身份源",
+        "local login is off: the last enabled provider cannot go",
+    ))
 }

@@ -305,7 +305,7 @@ impl App {
         let user = match store::sso::linked(&tx, &c.id, &id.subject).await? {
             Some(cred) => cred.user,
             None => match store::users::credentials(&tx, &id.username).await? {
-                Some(local) if link_allowed(c) && local.user.sso_provider_id.is_none() => {
+                Some(local) if link_allowed(c) && local.user.sso_provider_id.is_none() && linkable(&local) => {
                     if !store::sso::link(&tx, &local.user.id, &c.id, &id.subject).await? {
                         return Err(expired());
                     }
@@ -413,7 +413,8 @@ impl App {
             return Ok(user);
         }
         if user.role == Role::Admin && rule.role != Role::Admin && store::users::count_active_admins(tx).await? <= 1 {
-            return Ok(user);
+            // Neither demoted (nobody could undo it) nor let in as what the provider no longer says.
+            return Err(refused("身份提供方已不再授予最后一位系统管理员该角色，请使用应急管理员账号处理"));
         }
         let f = UserFields {
             username: user.username.clone(),
@@ -440,6 +441,12 @@ impl App {
         store::audit::append(tx, &ev, t).await?;
         Ok(after)
     }
+}
+
+/// Accounts a provider may never take over by name: administrators of any kind and accounts
+/// with a second factor (linking would bypass it).
+fn linkable(local: &store::users::Credentials) -> bool {
+    !matches!(local.user.role, Role::Admin | Role::SecurityAdmin | Role::Auditor) && !local.second.totp_enabled
 }
 
 fn link_allowed(c: &StoredProvider) -> bool {
