@@ -239,10 +239,7 @@ pub async fn linked(conn: &impl Conn, provider_id: &str, subject: &str) -> Resul
         .filter(users::Column::SsoSubject.eq(subject))
         .one(conn.conn())
         .await?;
-    match m {
-        Some(m) => crate::users::credentials(conn, &m.username).await,
-        None => Ok(None),
-    }
+    m.map(|m| crate::users::credentials_of(conn, m)).transpose()
 }
 
 /// Links an unlinked account to a provider's subject; false when it is linked already (to

@@ -117,9 +117,14 @@ pub async fn credentials(c: &impl Conn, username: &str) -> Result<Option<Credent
     let Some(m) = users::Entity::find().filter(users::Column::Username.eq(username)).one(c.conn()).await? else {
         return Ok(None);
     };
+    credentials_of(c, m).map(Some)
+}
+
+/// A stored user's credentials.
+pub(crate) fn credentials_of(c: &impl Conn, m: users::Model) -> Result<Credentials> {
     let (password_hash, failed_logins, locked_until) = (m.password_hash.clone(), m.failed_logins, m.locked_until);
     let second = second_of(&m);
-    Ok(Some(Credentials { user: to_domain(c, m)?, password_hash, failed_logins, locked_until, second }))
+    Ok(Credentials { user: to_domain(c, m)?, password_hash, failed_logins, locked_until, second })
 }
 
 fn second_of(m: &users::Model) -> SecondFactor {

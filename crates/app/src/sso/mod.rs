@@ -40,6 +40,18 @@ impl App {
         if self.may_manage_security(p, &policy) { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
+    /// What is written for a checked provider, its secrets sealed.
+    fn provider_row<'f>(&self, f: &'f domain::sso::SsoFields) -> Result<ProviderRow<'f>> {
+        Ok(ProviderRow {
+            kind: f.kind,
+            name: &f.name,
+            config: &f.config,
+            secrets: self.seal_map(&f.secrets)?,
+            mapping: &f.mapping,
+            enabled: f.enabled,
+        })
+    }
+
     fn provider_secrets(&self, c: &StoredProvider) -> Result<Map<String, Value>> {
         self.open_map(c.secrets.as_deref(), &c.id)
     }
@@ -99,14 +111,7 @@ impl App {
         self.require_security(p).await?;
         let f = input.validate(None).map_err(AppError::Validation)?;
         self.check_rule_bindings(&f).await?;
-        let row = ProviderRow {
-            kind: f.kind,
-            name: &f.name,
-            config: &f.config,
-            secrets: self.seal_map(&f.secrets)?,
-            mapping: &f.mapping,
-            enabled: f.enabled,
-        };
+        let row = self.provider_row(&f)?;
         let now = wall_now();
         let tx = self.store.begin().await?;
         let c = match store::sso::insert(&tx, &row, now).await {
@@ -148,14 +153,7 @@ impl App {
             )]));
         }
         self.check_rule_bindings(&f).await?;
-        let row = ProviderRow {
-            kind: f.kind,
-            name: &f.name,
-            config: &f.config,
-            secrets: self.seal_map(&f.secrets)?,
-            mapping: &f.mapping,
-            enabled: f.enabled,
-        };
+        let row = self.provider_row(&f)?;
         let now = wall_now();
         let tx = self.store.begin().await?;
         if !f.enabled && old.enabled {
