@@ -5,11 +5,13 @@
 //! cargo run --release -p bench-tickets -- --database-url 'sqlite:///tmp/bench.db?mode=rwc'
 //! cargo run --release -p bench-tickets -- --database-url postgres://yunwei@127.0.0.1:5432/bench
 //! ```
+//! `--vulnerabilities 200000` measures the vulnerability ledger instead (issue 20).
 //! Results are recorded in docs/benchmarks.md; nothing here asserts a timing.
 
 mod generate;
 mod measure;
 mod registry;
+mod vulns;
 
 use anyhow::{Result, bail};
 use clap::Parser;
@@ -44,6 +46,10 @@ struct Args {
     /// Measure only the rows whose name contains this (e.g. `kpis`).
     #[arg(long)]
     only: Option<String>,
+    /// Instead of tickets: the vulnerability ledger filled to this many findings by imports of
+    /// 20,000-finding Nessus files (issue 20).
+    #[arg(long)]
+    vulnerabilities: Option<usize>,
 }
 
 #[tokio::main]
@@ -68,6 +74,9 @@ async fn main() -> Result<()> {
             reg.items.len(),
             t.elapsed().as_secs_f64()
         );
+        if let Some(n) = args.vulnerabilities {
+            return vulns::run(&app, &reg, n, 20_000, args.reps).await;
+        }
         eprintln!("generating {} tickets…", args.tickets);
         let s = generate::generate(&app, &reg, args.tickets).await?;
         let pct = |x: usize| 100.0 * x as f64 / s.total.max(1) as f64;

@@ -33,7 +33,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Times `f`, unless `only` names other rows (a part of their name).
-async fn time<F, Fut>(only: Option<&str>, name: &str, reps: usize, mut f: F) -> Result<Option<Row>>
+pub(crate) async fn time<F, Fut>(only: Option<&str>, name: &str, reps: usize, mut f: F) -> Result<Option<Row>>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(usize, Option<u64>)>>,

@@ -137,6 +137,9 @@ impl Registry {
         }
         let round_the_clock = app.create_policy(p, policy_body(app, false)?).await.map_err(e)?;
         let working_hours = app.create_policy(p, policy_body(app, true)?).await.map_err(e)?;
+        let fixes =
+            app.sla_templates().into_iter().find(|t| t.id == "002-vuln-24h").context("template 002-vuln-24h")?;
+        let fixes = app.create_policy(p, serde_json::from_value(fixes.policy)?).await.map_err(e)?;
 
         let today = app::bureau_today();
         let start = today - Duration::days(3 * 366 + 30);
@@ -176,6 +179,7 @@ impl Registry {
                         end_date: Some(end.to_string()),
                         system_ids: system_ids[first..first + 2 * SYSTEMS_PER_UNIT].to_vec(),
                         sla_policy_id: Some(policy.id.clone()),
+                        vulnerability_policy_id: Some(fixes.id.clone()),
                         ..Default::default()
                     }
                 })

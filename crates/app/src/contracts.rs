@@ -43,6 +43,15 @@ async fn check_items(tx: &Tx, vendor_id: &str, items: &[(String, &ContractItemFi
         {
             errors.push(FieldError::new(format!("{prefix}sla_policy_id"), "SLA 策略不存在", "no such SLA policy"));
         }
+        if let Some(pid) = &item.vulnerability_policy_id
+            && store::sla::get(tx, &Scope::All, pid, None).await?.is_none()
+        {
+            errors.push(FieldError::new(
+                format!("{prefix}vulnerability_policy_id"),
+                "漏洞修复策略不存在",
+                "no such SLA policy",
+            ));
+        }
     }
     for (prefix, item) in items {
         let found = store::systems::visible_ids(tx, &Scope::All, &item.system_ids).await?;

@@ -11,8 +11,15 @@ use tokio::task::JoinHandle;
 use crate::{App, leases};
 
 /// The jobs that run on one server at a time.
-pub const LEASED: [&str; 6] =
-    ["purge_idle_sessions", "inspection_tasks", "ticket_clocks", "report_drafts", "notification_delivery", "reminders"];
+pub const LEASED: [&str; 7] = [
+    "purge_idle_sessions",
+    "inspection_tasks",
+    "ticket_clocks",
+    "report_drafts",
+    "notification_delivery",
+    "reminders",
+    "vulnerability_clocks",
+];
 
 /// The lease a job takes.
 pub fn lease_name(job: &str) -> String {
@@ -28,6 +35,7 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let reports = app.clone();
     let delivery = app.clone();
     let reminders = app.clone();
+    let fixes = app.clone();
     let sign_in = app;
     vec![
         // Held leases are renewed, and the others asked for, so a job moves to another server
@@ -86,6 +94,14 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
         }),
         // Breaches are marked, ladders fired and resolved tickets closed within seconds of
         // their moment; what is due is found by query, so a restart loses nothing.
+        every("vulnerability_clocks", Duration::from_secs(15), Some(fixes.clone()), shutdown.clone(), move || {
+            let app = fixes.clone();
+            async move {
+                app.check_due_vulnerabilities()
+                    .await
+                    .map(|r| format!("{} findings settled, {} retried later", r.checked, r.skipped))
+            }
+        }),
         every("ticket_clocks", Duration::from_secs(5), Some(clocks.clone()), shutdown, move || {
             let app = clocks.clone();
             async move {

@@ -35,6 +35,7 @@ pub mod today;
 pub mod units;
 pub mod users;
 pub mod vendors;
+pub mod vulnerabilities;
 
 use std::time::Duration;
 

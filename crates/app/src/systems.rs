@@ -56,12 +56,14 @@ impl App {
         let t = wall_now();
         let tx = self.store.begin().await?;
         let before = store::systems::get(&tx, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
-        let (items, assets) = store::systems::dependents(&tx, id).await?;
-        if items + assets > 0 {
+        let (items, assets, vulns) = store::systems::dependents(&tx, id).await?;
+        if items + assets + vulns > 0 {
             return Err(AppError::conflict(
                 None,
-                format!("该系统仍被 {items} 个合同分项覆盖、关联 {assets} 项资产，不能删除"),
-                format!("the system is still covered by {items} contract items and linked to {assets} assets"),
+                format!("该系统仍被 {items} 个合同分项覆盖、关联 {assets} 项资产、{vulns} 个漏洞台账记录，不能删除"),
+                format!(
+                    "the system is still covered by {items} contract items and linked to {assets} assets and {vulns} findings"
+                ),
             ));
         }
         store::systems::delete(&tx, id).await?;

@@ -32,6 +32,8 @@ text_enum!(
         TicketPause = "ticket_pause" / "工单挂起" / "ticket pause",
         TicketOutage = "ticket_outage" / "中断原因与时间" / "outage cause and times",
         AssessmentAppeal = "assessment_appeal" / "考核申诉" / "assessment appeal",
+        VulnerabilityException = "vulnerability_exception" / "漏洞误报或风险接受" / "vulnerability false positive or accepted risk",
+        VulnerabilityPause = "vulnerability_pause" / "漏洞修复挂起" / "vulnerability fix pause",
     }
 );
 
@@ -56,7 +58,7 @@ impl ApprovalKind {
     /// whether the bureau allows it unless told otherwise: a unit knows best whether the vendor
     /// is waiting for it (a pause); windows and monitors are the bureau's by default.
     pub fn unit_default(self) -> bool {
-        matches!(self, ApprovalKind::TicketPause)
+        matches!(self, ApprovalKind::TicketPause | ApprovalKind::VulnerabilityPause)
     }
 }
 

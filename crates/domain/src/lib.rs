@@ -57,6 +57,7 @@ pub mod sla;
 pub mod sso;
 pub mod tickets;
 pub mod today;
+pub mod vulnerabilities;
 
 pub use access::{Principal, Role, Scope};
 pub use error::{FieldError, Lang, Msg};

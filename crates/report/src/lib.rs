@@ -3,6 +3,7 @@
 pub mod docx;
 pub mod form;
 pub mod periodic;
+pub mod scans;
 pub mod xlsx;
 
 #[derive(Debug, thiserror::Error)]

@@ -82,6 +82,7 @@ async fn items_of(c: &impl Conn, scope: &Scope, contract_ids: Vec<String>) -> Re
                 milestones,
                 notes: m.notes,
                 sla_policy_id: m.sla_policy_id,
+                vulnerability_policy_id: m.vulnerability_policy_id,
                 counted_causes: serde_json::from_str(&m.counted_causes)
                     .map_err(|_| corrupt("contract_items.counted_causes", &m.counted_causes))?,
                 availability_target: m.availability_target,
@@ -153,6 +154,7 @@ fn item_active(contract_id: &str, position: i32, f: &ContractItemFields) -> ci::
         milestones: Set(serde_json::to_string(&f.milestones).unwrap_or_else(|_| "[]".into())),
         notes: Set(f.notes.clone()),
         sla_policy_id: Set(f.sla_policy_id.clone()),
+        vulnerability_policy_id: Set(f.vulnerability_policy_id.clone()),
         counted_causes: Set(serde_json::to_string(&f.counted_causes).unwrap_or_else(|_| "[]".into())),
         availability_target: Set(f.availability_target),
         default_assignee_id: Set(f.default_assignee_id.clone()),
@@ -314,6 +316,7 @@ pub async fn coverage(c: &impl Conn, system_id: &str) -> Result<Vec<Coverage>> {
             start_date: m.start_date,
             end_date: m.end_date,
             sla_policy_id: m.sla_policy_id,
+            vulnerability_policy_id: m.vulnerability_policy_id,
             availability_target: m.availability_target,
             default_assignee_id: m.default_assignee_id,
             assign_to_duty: m.assign_to_duty,

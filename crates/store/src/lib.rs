@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod payments;
 pub mod quotas;
 pub mod reports;
+pub mod scans;
 mod scope;
 pub mod sessions;
 pub mod sla;
@@ -34,6 +35,7 @@ pub mod tickets;
 pub mod units;
 pub mod users;
 pub mod vendors;
+pub mod vulnerabilities;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -143,11 +143,13 @@ pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
     crud::delete::<systems::Entity>(tx, id).await
 }
 
-/// What still refers to a system: contract items covering it, assets linked to it.
-pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64)> {
+/// What still refers to a system: contract items covering it, assets linked to it, findings of
+/// the vulnerability ledger on it.
+pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64, u64)> {
     Ok((
         crud::refs::<cis::Entity>(c, cis::Column::SystemId, id).await?,
         crud::refs::<assets::Entity>(c, assets::Column::SystemId, id).await?,
+        crate::vulnerabilities::count_for_system(c, id).await?,
     ))
 }
 
@@ -183,5 +185,6 @@ pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<
         ("inspection_tasks", follow!(it)),
         ("inspection_records", follow!(ir)),
         ("approvals", crate::approvals::move_system(tx, system_id, unit_id).await?),
+        ("vulnerabilities", crate::vulnerabilities::move_system(tx, system_id, unit_id).await?),
     ])
 }

@@ -330,8 +330,17 @@ fn demo_serves_the_seed_dataset() {
         .map(|i| i["system_ids"].as_array().unwrap().len())
         .sum();
     assert_eq!(covered, 30, "every system is covered by an item");
-    // Each system under its own clause of seed 004: five policies, one per clause.
-    assert_eq!(get(&base, "/api/v1/sla/policies", &admin)["total"], 5);
+    // Each system under its own clause of seed 004: five policies, one per clause, and 002's
+    // vulnerability fix policy on every item.
+    assert_eq!(get(&base, "/api/v1/sla/policies", &admin)["total"], 6);
+    // The vulnerability ledger: last quarter's scan imported, a notice's finding breached, a
+    // risk acceptance waiting for the bureau.
+    let ledger = get(&base, "/api/v1/vulnerabilities?page_size=100", &admin);
+    assert_eq!(ledger["total"], 6, "{ledger}");
+    assert!(ledger["items"].as_array().unwrap().iter().any(|v| v["breached"] == true && v["source"] == "notice"));
+    assert!(ledger["items"].as_array().unwrap().iter().any(|v| v["status"] == "verified"));
+    let asked = get(&base, "/api/v1/approvals?kind=vulnerability_exception&status=pending", &admin);
+    assert_eq!(asked["total"], 1, "{asked}");
     // One user per unit, seeing only its own systems.
     let unit = login(&base, "unit13", "Demo@2026");
     let mine = get(&base, "/api/v1/systems?page_size=100", &unit);

@@ -2267,6 +2267,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scan-mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The saved column mappings of spreadsheet exports (vendor staff and the bureau). */
+        get: operations["scan_mappings_list"];
+        put?: never;
+        /** Saves a column mapping under a name (409 for a name in use). */
+        post: operations["scan_mappings_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scan-mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["scan_mappings_update"];
+        post?: never;
+        delete: operations["scan_mappings_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/security-policy": {
         parameters: {
             query?: never;
@@ -3025,6 +3059,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vulnerabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ledger as the caller may see it: a unit its systems', a vendor those of the systems its
+         *     contracts cover, the bureau and auditors all. Long texts (description, solution, evidence)
+         *     are on each finding's own page. Sort keys: found_at (default, newest first), severity,
+         *     due_at, updated_at, last_seen_at.
+         */
+        get: operations["vulnerabilities_list"];
+        put?: never;
+        /**
+         * Records a finding (vendor staff or the bureau). When the contract item covering the system
+         *     names a vulnerability policy with a `fix` target for the severity, the answer carries the
+         *     fix clock. The same check at the same place of a system is in the ledger once (409).
+         */
+        post: operations["vulnerabilities_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vulnerabilities/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves or assigns up to 1,000 findings at once, all or nothing. The vendor's false
+         *     positives, accepted risks and pauses become one request for the bureau (`request_id`).
+         */
+        post: operations["vulnerabilities_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vulnerabilities/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The (filtered) ledger as xlsx (漏洞修复台账). */
+        get: operations["vulnerabilities_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vulnerabilities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A finding with its fix clock as of now, its history and the moves the caller may make. */
+        get: operations["vulnerabilities_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vulnerabilities/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gives the finding to an engineer or manager of the vendor maintaining the system. */
+        post: operations["vulnerabilities_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vulnerabilities/{id}/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Links a ticket of the same system to the finding, or opens one for its fix. */
+        post: operations["vulnerabilities_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vulnerabilities/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves a finding through its lifecycle. The vendor's false positive, accepted risk and pause
+         *     are requests to the bureau (202 with the request; the move counts from the request once
+         *     approved); verifying a fix by hand and reopening are the bureau's.
+         */
+        post: operations["vulnerabilities_transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vulnerability-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The imports of scans the caller may see, newest first. */
+        get: operations["vulnerabilities_imports"];
+        put?: never;
+        /**
+         * Imports a scan into the ledger. With `dry_run` the answer is the preview — how many findings
+         *     it would create, update (seen again), reopen (fixed, reported again) and verify (fixed, no
+         *     longer reported on a host the scan covered), and the rows it cannot use — and nothing is
+         *     written. Without it the findings are written in one transaction, or none when any row is
+         *     unusable (422 naming the rows). Importing the same file again creates nothing new.
+         */
+        post: operations["vulnerabilities_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vulnerability-imports/headers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The header row of a spreadsheet export (`file`) and the column mapping guessed from it. */
+        post: operations["vulnerabilities_import_headers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vulnerability-imports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scanner's file an import brought, as uploaded (the evidence of the scan). */
+        get: operations["vulnerabilities_import_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3125,7 +3353,7 @@ export interface components {
          * @description What a request asks for. Each kind is carried out by the feature that registered it.
          * @enum {string}
          */
-        ApprovalKind: "maintenance_window" | "monitor_update" | "monitor_delete" | "plan_update" | "plan_delete" | "ticket_pause" | "ticket_outage" | "assessment_appeal";
+        ApprovalKind: "maintenance_window" | "monitor_update" | "monitor_delete" | "plan_update" | "plan_delete" | "ticket_pause" | "ticket_outage" | "assessment_appeal" | "vulnerability_exception" | "vulnerability_pause";
         /** @description Which kinds units may decide, as the bureau set it. */
         ApprovalSettings: {
             unit_decides: components["schemas"]["ApprovalKind"][];
@@ -3380,6 +3608,23 @@ export interface components {
              */
             upto?: number | null;
         };
+        /** @description Several findings at once (the many one scan brings): a move, or a new handler. */
+        BulkInput: components["schemas"]["TransitionInput"] & {
+            /** @description `transition` or `assign`. */
+            action?: string | null;
+            /** @description For `assign`: an engineer or manager of the vendor (empty: nobody). */
+            assignee_id?: string | null;
+            ids?: string[];
+        };
+        BulkResult: {
+            /**
+             * Format: int64
+             * @description Findings moved or assigned at once.
+             */
+            done: number;
+            /** @description The approval request filed for the moves the bureau decides. */
+            request_id?: string | null;
+        };
         CalendarInput: {
             description?: string | null;
             /** @description Codes of holiday sets to follow, e.g. `["cn"]` for the State Council schedule. */
@@ -3632,6 +3877,11 @@ export interface components {
              *     system a year, …): the KPI page and the reports judge its figures against them.
              */
             targets: components["schemas"]["KpiTarget"][];
+            /**
+             * @description The SLA policy whose `fix` targets by severity set the deadlines of the vulnerabilities
+             *     found on the item's systems.
+             */
+            vulnerability_policy_id?: string | null;
         };
         ContractItemInput: {
             /** @description Hand new tickets to whoever is on duty first (default: no). */
@@ -3663,11 +3913,39 @@ export interface components {
             system_ids?: string[];
             /** @description Targets on the catalogue's indicators (`GET /kpis/target-templates` holds the seeds'). */
             targets?: components["schemas"]["KpiTargetInput"][];
+            /**
+             * @description An SLA policy whose levels (named critical/high/medium/low or 危急/高危/中危/低危, else by
+             *     order) give the `fix` target of each severity of vulnerability.
+             */
+            vulnerability_policy_id?: string | null;
         };
         /** @description A template as a copy is asked for. */
         CopyInput: {
             key?: string | null;
             name?: string | null;
+        };
+        /** @description The preview's counts (and, once written, the import's record). */
+        Counts: {
+            /** Format: int64 */
+            create: number;
+            /** Format: int64 */
+            duplicates: number;
+            /**
+             * Format: int64
+             * @description Rows that cannot be used; an import with any writes nothing.
+             */
+            errors: number;
+            /**
+             * Format: int64
+             * @description Informational results the scanner reported, which are not findings.
+             */
+            informational: number;
+            /** Format: int64 */
+            reopen: number;
+            /** Format: int64 */
+            update: number;
+            /** Format: int64 */
+            verify: number;
         };
         Criterion: {
             /** @description Stable within the template (`response_speed`): points, appeals and exports refer to it. */
@@ -4163,6 +4441,56 @@ export interface components {
             subject: string;
             /** @description The Yunwei user name an account created for them gets. */
             username: string;
+        };
+        /**
+         * @description A scanner's report: `file` (Nessus `.nessus`, OpenVAS/Greenbone XML, or an xlsx/CSV export),
+         *     and where its findings go — `system_id`, or `hosts` (JSON: host, IP or CIDR → system id; hosts
+         *     it does not name are matched with the systems' registered addresses); for a spreadsheet
+         *     `mapping` (JSON) or `mapping_id`; `source` (default scan); `dry_run` (`true`: only preview).
+         */
+        ImportForm: {
+            dry_run?: boolean | null;
+            /** Format: binary */
+            file: string;
+            hosts?: string | null;
+            mapping?: string | null;
+            mapping_id?: string | null;
+            source?: string | null;
+            system_id?: string | null;
+        };
+        /** @description What an import would do (`dry_run`) or did. */
+        ImportPreview: {
+            /** Format: int64 */
+            create: number;
+            dry_run: boolean;
+            /** Format: int64 */
+            duplicates: number;
+            /**
+             * Format: int64
+             * @description How many rows cannot be used (`problems` lists them); with any, nothing is written.
+             */
+            errors: number;
+            import?: null | components["schemas"]["ScanImport"];
+            /** Format: int64 */
+            informational: number;
+            problems: components["schemas"]["ImportProblem"][];
+            /** Format: int64 */
+            reopen: number;
+            /** @description The first findings of the plan, for the preview table. */
+            sample: components["schemas"]["PlannedFinding"][];
+            /** Format: int64 */
+            update: number;
+            /**
+             * Format: int64
+             * @description Fixed findings the re-scan no longer reports on a host it covered.
+             */
+            verify: number;
+        };
+        ImportProblem: {
+            column?: string | null;
+            message: string;
+            /** @description The row (spreadsheet) or line (XML) of the file. */
+            row: number;
         };
         /** @description The outcome of an import that went through. */
         ImportReportBody: {
@@ -4855,6 +5183,11 @@ export interface components {
             /** @description Shown once: give it to the sender as its bearer token. */
             token: string;
         };
+        /**
+         * @description Who sent a notice (通报).
+         * @enum {string}
+         */
+        NoticeOrg: "cac" | "police" | "telecom" | "other";
         /** @description An in-app notification (the outbox other channels will read later). */
         Notification: {
             body: string;
@@ -5255,6 +5588,11 @@ export interface components {
                  *     system a year, …): the KPI page and the reports judge its figures against them.
                  */
                 targets: components["schemas"]["KpiTarget"][];
+                /**
+                 * @description The SLA policy whose `fix` targets by severity set the deadlines of the vulnerabilities
+                 *     found on the item's systems.
+                 */
+                vulnerability_policy_id?: string | null;
             }[];
             /** Format: int64 */
             page: number;
@@ -5653,6 +5991,44 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_ScanImport: {
+            items: {
+                counts: components["schemas"]["Counts"];
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                created_by_name: string;
+                file_name: string;
+                /** @description nessus, openvas, table */
+                format: string;
+                /**
+                 * Format: int32
+                 * @description Hosts the scan covered.
+                 */
+                hosts: number;
+                id: string;
+                scanner?: string | null;
+                sha256: string;
+                /** Format: int64 */
+                size: number;
+                /**
+                 * Format: date-time
+                 * @description When the scan ran, if the file says.
+                 */
+                started_at?: string | null;
+                /** @description The one system every finding went to (named, or the only one the hosts led to). */
+                system_id?: string | null;
+                /** @description The vendor of whoever imported it (its staff see the vendor's imports). */
+                vendor_id?: string | null;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_System: {
             items: {
                 /**
@@ -5899,6 +6275,98 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Vulnerability: {
+            items: {
+                /**
+                 * Format: date
+                 * @description Accepted risk comes back on this day.
+                 */
+                accepted_until?: string | null;
+                asset_id?: string | null;
+                assignee_id?: string | null;
+                breached: boolean;
+                clock_state?: null | components["schemas"]["ClockState"];
+                cnnvd?: string | null;
+                cnvd?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                cve?: string | null;
+                /**
+                 * Format: double
+                 * @description CVSS base score (0–10) where the source gives one.
+                 */
+                cvss?: number | null;
+                /** @description Why it is a false positive or an accepted risk (the bureau's decision). */
+                decision_reason?: string | null;
+                description?: string | null;
+                /** Format: date-time */
+                due_at?: string | null;
+                evidence?: string | null;
+                /** Format: date-time */
+                fixed_at?: string | null;
+                /** Format: date-time */
+                found_at: string;
+                host?: string | null;
+                id: string;
+                /** @description Every identifier the sources named (CVE, CNVD, CNNVD), upper case. */
+                identifiers: string[];
+                /** @description The import that last reported it. */
+                import_id?: string | null;
+                /** Format: date-time */
+                last_seen_at: string;
+                /** @description The notice's document number (文号). */
+                notice_number?: string | null;
+                notice_org?: null | components["schemas"]["NoticeOrg"];
+                /** @description The scanner's check (`nessus:19506`, `openvas:1.3.6.1.4.1.25623.1.0.108440`). */
+                plugin_id?: string | null;
+                /** @description The SLA policy (and version) its fix clock runs under. */
+                policy_id?: string | null;
+                /** Format: int32 */
+                policy_version?: number | null;
+                /** Format: int32 */
+                port?: number | null;
+                protocol?: string | null;
+                /** @description The approval request pending about it, if any. */
+                request_id?: string | null;
+                /** Format: int32 */
+                revision: number;
+                /**
+                 * Format: date-time
+                 * @description When the running fix clock turns amber.
+                 */
+                risk_at?: string | null;
+                /**
+                 * Format: int32
+                 * @description How many scans (or entries) reported it.
+                 */
+                seen_count: number;
+                severity: components["schemas"]["Severity"];
+                solution?: string | null;
+                source: components["schemas"]["VulnSource"];
+                status: components["schemas"]["VulnStatus"];
+                system_id: string;
+                ticket_id?: string | null;
+                title: string;
+                /**
+                 * @description The system's owner (kept with the row so a unit's list is one indexed equality; it moves
+                 *     with the system).
+                 */
+                unit_id: string;
+                /** Format: date-time */
+                updated_at: string;
+                url?: string | null;
+                /** Format: date-time */
+                verified_at?: string | null;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         PasswordChange: {
             current_password?: string;
             new_password?: string;
@@ -6036,6 +6504,20 @@ export interface components {
             window_end?: string | null;
             /** @description "HH:MM", the day's window (default 08:30–17:30); a task is due at its end. */
             window_start?: string | null;
+        };
+        PlannedFinding: {
+            /** @description create, update, reopen */
+            action: string;
+            cve?: string | null;
+            host?: string | null;
+            /** Format: int32 */
+            port?: number | null;
+            row: number;
+            severity: components["schemas"]["Severity"];
+            system_id: string;
+            title: string;
+            /** @description The ledger's finding it updates or reopens. */
+            vulnerability_id?: string | null;
         };
         /** @description Points set by hand, with the reason. */
         PointsInput: {
@@ -6476,6 +6958,58 @@ export interface components {
             confirmed?: boolean | null;
             note?: string | null;
         };
+        /** @description One import: the file (kept, with its digest), who brought it, and what it did. */
+        ScanImport: {
+            counts: components["schemas"]["Counts"];
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            created_by_name: string;
+            file_name: string;
+            /** @description nessus, openvas, table */
+            format: string;
+            /**
+             * Format: int32
+             * @description Hosts the scan covered.
+             */
+            hosts: number;
+            id: string;
+            scanner?: string | null;
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            /**
+             * Format: date-time
+             * @description When the scan ran, if the file says.
+             */
+            started_at?: string | null;
+            /** @description The one system every finding went to (named, or the only one the hosts led to). */
+            system_id?: string | null;
+            /** @description The vendor of whoever imported it (its staff see the vendor's imports). */
+            vendor_id?: string | null;
+        };
+        /** @description A saved column mapping: which column of a spreadsheet export holds what. */
+        ScanMapping: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            id: string;
+            /** @description `{"title": "漏洞名称", "severity": "风险等级", "host": "IP地址", …}` */
+            mapping: Record<string, never>;
+            /** @description “绿盟 RSAS 主机漏洞”, “启明天镜”… */
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ScanMappingInput: {
+            /**
+             * @description The columns: title and severity are required; host, hostname, port, url, plugin_id,
+             *     cvss, identifiers, cve, cnvd, cnnvd, description, solution, evidence optional;
+             *     `severity_words` maps the file's own words to critical/high/medium/low/info.
+             */
+            mapping: Record<string, never>;
+            name?: string | null;
+        };
         /**
          * @description Who gives a criterion its points.
          * @enum {string}
@@ -6580,6 +7114,11 @@ export interface components {
             /** Format: date-time */
             last_seen_at: string;
         };
+        /**
+         * @description How grave a finding is (the scanners' 危急/高/中/低).
+         * @enum {string}
+         */
+        Severity: "critical" | "high" | "medium" | "low";
         /** @description What a sign-in tells the user about the account's use since last time (等保: login notices). */
         SignInNotice: {
             /**
@@ -7006,6 +7545,11 @@ export interface components {
             /** @description incident, request, consultation, data_request, access_request. */
             type?: string | null;
         };
+        /** @description A ticket for a finding: an existing one of the same system, or a new one. */
+        TicketLinkInput: {
+            /** @description Link this ticket (of the same system); without it a new ticket is opened. */
+            ticket_id?: string | null;
+        };
         TicketMilestoneInput: {
             /** @description RFC 3339; only an administrator may give a past instant. */
             at?: string | null;
@@ -7289,6 +7833,163 @@ export interface components {
         VetoInput: {
             reason?: string | null;
             vetoed?: boolean | null;
+        };
+        /** @description A finding with its fix clock as of now and its history. */
+        VulnDetail: components["schemas"]["Vulnerability"] & {
+            /**
+             * @description The fix clock (`metric: "fix"`), when the system's contract item names a vulnerability
+             *     policy with a target for the severity.
+             */
+            clocks: components["schemas"]["ClockView"][];
+            events: components["schemas"]["VulnEvent"][];
+            /** @description The moves the caller may make now (some as a request to the bureau). */
+            next: components["schemas"]["VulnStatus"][];
+        };
+        /** @description One entry of a finding's history. */
+        VulnEvent: {
+            actor_id?: string | null;
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            data: Record<string, never>;
+            from_status?: null | components["schemas"]["VulnStatus"];
+            id: string;
+            /**
+             * @description created, transition, seen (a scan reported it again), reopened, assigned, ticket,
+             *     escalation, request
+             */
+            kind: string;
+            note?: string | null;
+            to_status?: null | components["schemas"]["VulnStatus"];
+            vulnerability_id: string;
+        };
+        /**
+         * @description How the finding came to light.
+         * @enum {string}
+         */
+        VulnSource: "scan" | "web_scan" | "pentest" | "baseline" | "notice" | "self_found";
+        /**
+         * @description Where a finding stands. `pending` (挂起) waits for the unit (a maintenance window, the
+         *     software supplier's patch) and pauses the fix clock where the policy says so.
+         * @enum {string}
+         */
+        VulnStatus: "open" | "confirmed" | "fixing" | "pending" | "fixed" | "verified" | "false_positive" | "risk_accepted";
+        /** @description A finding of the ledger. */
+        Vulnerability: {
+            /**
+             * Format: date
+             * @description Accepted risk comes back on this day.
+             */
+            accepted_until?: string | null;
+            asset_id?: string | null;
+            assignee_id?: string | null;
+            breached: boolean;
+            clock_state?: null | components["schemas"]["ClockState"];
+            cnnvd?: string | null;
+            cnvd?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            cve?: string | null;
+            /**
+             * Format: double
+             * @description CVSS base score (0–10) where the source gives one.
+             */
+            cvss?: number | null;
+            /** @description Why it is a false positive or an accepted risk (the bureau's decision). */
+            decision_reason?: string | null;
+            description?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            evidence?: string | null;
+            /** Format: date-time */
+            fixed_at?: string | null;
+            /** Format: date-time */
+            found_at: string;
+            host?: string | null;
+            id: string;
+            /** @description Every identifier the sources named (CVE, CNVD, CNNVD), upper case. */
+            identifiers: string[];
+            /** @description The import that last reported it. */
+            import_id?: string | null;
+            /** Format: date-time */
+            last_seen_at: string;
+            /** @description The notice's document number (文号). */
+            notice_number?: string | null;
+            notice_org?: null | components["schemas"]["NoticeOrg"];
+            /** @description The scanner's check (`nessus:19506`, `openvas:1.3.6.1.4.1.25623.1.0.108440`). */
+            plugin_id?: string | null;
+            /** @description The SLA policy (and version) its fix clock runs under. */
+            policy_id?: string | null;
+            /** Format: int32 */
+            policy_version?: number | null;
+            /** Format: int32 */
+            port?: number | null;
+            protocol?: string | null;
+            /** @description The approval request pending about it, if any. */
+            request_id?: string | null;
+            /** Format: int32 */
+            revision: number;
+            /**
+             * Format: date-time
+             * @description When the running fix clock turns amber.
+             */
+            risk_at?: string | null;
+            /**
+             * Format: int32
+             * @description How many scans (or entries) reported it.
+             */
+            seen_count: number;
+            severity: components["schemas"]["Severity"];
+            solution?: string | null;
+            source: components["schemas"]["VulnSource"];
+            status: components["schemas"]["VulnStatus"];
+            system_id: string;
+            ticket_id?: string | null;
+            title: string;
+            /**
+             * @description The system's owner (kept with the row so a unit's list is one indexed equality; it moves
+             *     with the system).
+             */
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            url?: string | null;
+            /** Format: date-time */
+            verified_at?: string | null;
+        };
+        VulnerabilityInput: {
+            asset_id?: string | null;
+            assignee_id?: string | null;
+            cnnvd?: string | null;
+            cnvd?: string | null;
+            /** @description `CVE-2021-44228` */
+            cve?: string | null;
+            /** Format: double */
+            cvss?: number | null;
+            description?: string | null;
+            evidence?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was found (default now; never in the future).
+             */
+            found_at?: string | null;
+            host?: string | null;
+            notice_number?: string | null;
+            /** @description cac, police, telecom, other — for a notice */
+            notice_org?: string | null;
+            plugin_id?: string | null;
+            /** Format: int32 */
+            port?: number | null;
+            protocol?: string | null;
+            /** @description critical, high, medium, low */
+            severity?: string | null;
+            solution?: string | null;
+            /** @description scan, web_scan, pentest, baseline, notice, self_found (default self_found) */
+            source?: string | null;
+            system_id?: string | null;
+            title?: string | null;
+            url?: string | null;
         };
         /** @description The generic webhook: one alert per request. */
         WebhookAlert: {
@@ -13764,6 +14465,140 @@ export interface operations {
             };
         };
     };
+    scan_mappings_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanMapping"][];
+                };
+            };
+        };
+    };
+    scan_mappings_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanMappingInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanMapping"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    scan_mappings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanMappingInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanMapping"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    scan_mappings_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     auth_security_policy: {
         parameters: {
             query?: never;
@@ -16220,6 +17055,542 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: found_at, severity, due_at, updated_at, last_seen_at. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+                unit_id?: string;
+                /** @description One or several of critical, high, medium, low (comma-separated). */
+                severity?: string;
+                /**
+                 * @description One or several of open, confirmed, fixing, pending, fixed, verified, false_positive,
+                 *     risk_accepted, or `unresolved` for the first four.
+                 */
+                status?: string;
+                /** @description scan, web_scan, pentest, baseline, notice, self_found */
+                source?: string;
+                assignee_id?: string;
+                /** @description true: the fix clock has breached. */
+                breached?: boolean;
+                /** @description true: the running fix clock has reached its at-risk share and has not breached. */
+                at_risk?: boolean;
+                /** @description Found more than this many days ago. */
+                older_than_days?: number;
+                /** @description Found at or after (RFC 3339 or YYYY-MM-DD, the bureau's day). */
+                from?: string;
+                /** @description Found before. */
+                to?: string;
+                /** @description `CVE-…` */
+                cve?: string;
+                /** @description Reported by this import. */
+                import_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Vulnerability"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VulnerabilityInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VulnDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_export: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: found_at, severity, due_at, updated_at, last_seen_at. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+                unit_id?: string;
+                /** @description One or several of critical, high, medium, low (comma-separated). */
+                severity?: string;
+                /**
+                 * @description One or several of open, confirmed, fixing, pending, fixed, verified, false_positive,
+                 *     risk_accepted, or `unresolved` for the first four.
+                 */
+                status?: string;
+                /** @description scan, web_scan, pentest, baseline, notice, self_found */
+                source?: string;
+                assignee_id?: string;
+                /** @description true: the fix clock has breached. */
+                breached?: boolean;
+                /** @description true: the running fix clock has reached its at-risk share and has not breached. */
+                at_risk?: boolean;
+                /** @description Found more than this many days ago. */
+                older_than_days?: number;
+                /** @description Found at or after (RFC 3339 or YYYY-MM-DD, the bureau's day). */
+                from?: string;
+                /** @description Found before. */
+                to?: string;
+                /** @description `CVE-…` */
+                cve?: string;
+                /** @description Reported by this import. */
+                import_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+        };
+    };
+    vulnerabilities_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VulnDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VulnDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketLinkInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VulnDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_transition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VulnDetail"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_imports: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: . */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ScanImport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_import_headers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    vulnerabilities_import_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

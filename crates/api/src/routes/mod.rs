@@ -28,6 +28,7 @@ pub mod tickets;
 pub mod units;
 pub mod users;
 pub mod vendors;
+pub mod vulnerabilities;
 
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};

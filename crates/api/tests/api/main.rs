@@ -45,3 +45,4 @@ mod tickets;
 mod today;
 mod unit_scoring;
 mod validation;
+mod vulnerabilities;

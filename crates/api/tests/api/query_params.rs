@@ -24,6 +24,9 @@ use crate::sweep_common::{
 /// value).
 const SAMPLES: &[(&str, &str, &str)] = &[
     ("/api/v1/tickets", "status", "open,new"),
+    ("/api/v1/vulnerabilities", "status", "unresolved"),
+    ("/api/v1/vulnerabilities", "severity", "high,critical"),
+    ("/api/v1/vulnerabilities", "source", "self_found"),
     ("/api/v1/approvals", "status", "pending"),
     ("/api/v1/notification-deliveries", "status", "failed"),
     ("/api/v1/assessments/{id}/deductions", "status", "confirmed"),

@@ -58,6 +58,9 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     ("report-definitions", "id", "report_definition"),
     // A session of tenant B's manager: only its owner may end it.
     ("sessions", "id", "session"),
+    // A finding of tenant B's system in the vulnerability ledger, and the scan import behind it.
+    ("vulnerabilities", "id", "vulnerability"),
+    ("vulnerability-imports", "id", "scan_import"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -109,6 +112,12 @@ pub const GLOBAL: &[(&str, &str, &str, &str)] = &[
     ),
     ("sso", "id", "the sign-in page's providers are public by design (see GLOBAL sso-providers)", "sso_provider"),
     ("tests", "state", "a test sign-in's random state, kept for the administrator who ran it", "sso_state"),
+    (
+        "scan-mappings",
+        "id",
+        "a scanner export's column layout is the same for every tenant (绿盟 is 绿盟); it holds no tenant data",
+        "scan_mapping",
+    ),
 ];
 
 /// Query parameters holding an id: the tenancy sweep fills them with tenant B's object too.
@@ -127,6 +136,8 @@ pub const QUERY_TENANT_B: &[(&str, &str)] = &[
     ("object_id", "system"),
     // Approvals about a monitor, plan or ticket.
     ("subject_id", "ticket"),
+    // The findings one scan import brought.
+    ("import_id", "scan_import"),
 ];
 
 /// Query ids of global objects (reason), with the world's object for the input sweep.
@@ -523,7 +534,28 @@ pub async fn world(t: &TestApp) -> World {
     let cas = json!({"kind": "cas", "name": "扫描用统一认证", "config": {"server_url": format!("{}/cas", t.base)},
         "mapping": [{"attribute": "dept", "value": "x", "role": "auditor"}]});
     let sso_provider = id(&created(t, "/api/v1/sso-providers", cas).await);
+    let finding =
+        json!({"system_id": system, "title": "乙系统弱口令", "severity": "high", "host": "10.2.0.1", "port": 22});
+    let (s, v) = t.post("/api/v1/vulnerabilities", &pm2, finding).await;
+    assert_eq!(s, StatusCode::CREATED, "vulnerability: {v}");
+    let vulnerability = id(&v);
+    let nessus = "<NessusClientData_v2><Report name=\"s\"><ReportHost name=\"10.2.0.1\">\
+        <ReportItem port=\"80\" protocol=\"tcp\" severity=\"2\" pluginID=\"1\" pluginName=\"HTTP TRACE\"/>\
+        </ReportHost></Report></NessusClientData_v2>";
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(nessus.as_bytes().to_vec()).file_name("b.nessus"))
+        .text("system_id", system.clone());
+    let res = t.client.post(format!("{}/api/v1/vulnerability-imports", t.base)).bearer_auth(&pm2).multipart(form);
+    let res = res.send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let imported: Value = res.json().await.unwrap();
+    let scan_import = imported["import"]["id"].as_str().unwrap().to_string();
+    let mapping = json!({"name": "扫描用列映射", "mapping": {"title": "漏洞名称", "severity": "风险等级"}});
+    let scan_mapping = id(&created(t, "/api/v1/scan-mappings", mapping).await);
     for (k, v) in [
+        ("vulnerability", vulnerability),
+        ("scan_import", scan_import),
+        ("scan_mapping", scan_mapping),
         ("sso_provider", sso_provider),
         ("sso_state", "no-such-state".to_string()),
         ("unit", unit),

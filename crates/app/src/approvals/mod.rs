@@ -43,6 +43,12 @@ pub(crate) trait Effect: Send + Sync {
 
     /// What follows outside the database once the decision is committed (the probe runner).
     async fn after_commit(&self, _app: &App, _request: &Approval) {}
+
+    /// Inside the transaction that rejects or withdraws the request (or closes it with its
+    /// subject): lets go of what the request held (findings marked as under it).
+    async fn closed(&self, _app: &App, _tx: &Tx, _request: &Approval) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The registered effects by kind.
@@ -57,6 +63,7 @@ impl Effects {
             crate::inspections::requests::effects(),
             crate::tickets::requests::effects(),
             crate::assessments::effects(),
+            crate::vulnerabilities::effects(),
         ]
         .into_iter()
         .flatten()
@@ -131,6 +138,18 @@ impl App {
     /// Files a request and tells those who may decide. A subject with a pending request gets
     /// 409: the first is decided or withdrawn before another is made.
     pub(crate) async fn request_approval(&self, p: &Principal, r: NewRequest) -> Result<Approval> {
+        self.request_approval_with(p, r, async |_, _| Ok(())).await
+    }
+
+    /// `request_approval`, with `hold` run inside the request's transaction once the request is
+    /// stored: a feature marks what the request is about (atomically, so two requests cannot
+    /// hold the same thing), and an error from it stores nothing.
+    pub(crate) async fn request_approval_with(
+        &self,
+        p: &Principal,
+        r: NewRequest,
+        hold: impl AsyncFnOnce(&Tx, &Approval) -> Result<()>,
+    ) -> Result<Approval> {
         let settings = self.approval_settings().await?;
         let now = self.business_now();
         let a = Approval {
@@ -165,6 +184,7 @@ impl App {
             "该对象已有待审批的申请，请等待审批结果或先撤回",
             "a request about this is already pending; wait for the decision or withdraw it",
         ))?;
+        hold(&tx, &a).await?;
         audit::<(), _>(&tx, p, "request", "approval", &a.id, None, Some(&a), now).await?;
         let mut deciders = store::users::active_ids_by_role(&tx, Role::Admin, None, None).await?;
         if a.unit_may_decide {
@@ -256,6 +276,8 @@ impl App {
         };
         if approve {
             effect.apply(self, &tx, &decided, &requester(&a), now).await?;
+        } else {
+            effect.closed(self, &tx, &decided).await?;
         }
         let action = if approve { "approve" } else { "reject" };
         audit(&tx, p, action, "approval", &a.id, Some(&a), Some(&decided), now).await?;
@@ -293,10 +315,12 @@ impl App {
         }
         let now = self.business_now();
         let name = a.requested_by_name.clone();
+        let effect = self.effects.get(a.kind)?;
         let tx = self.store.begin().await?;
         if !store::approvals::decide(&tx, &a.id, ApprovalStatus::Withdrawn, (&p.user_id, &name), None, now).await? {
             return Err(already_decided());
         }
+        effect.closed(self, &tx, &a).await?;
         let after = Approval {
             status: ApprovalStatus::Withdrawn,
             decided_by: Some(p.user_id.clone()),
@@ -329,6 +353,7 @@ impl App {
                 now,
             )
             .await?;
+            self.effects.get(a.kind)?.closed(self, tx, &a).await?;
             audit(tx, p, "reject", "approval", &a.id, Some(&a), Some(&serde_json::json!({"comment": comment})), now)
                 .await?;
         }

@@ -19,6 +19,7 @@ mod assessments;
 mod inspections;
 mod reports;
 mod tickets;
+mod vulnerabilities;
 
 const SEED: &str = include_str!("seed004.json");
 /// Every demo account's password.
@@ -177,6 +178,7 @@ impl App {
         // Each system runs under its own clause: an item per category of seed 004 and clause,
         // its budget shared by the number of systems.
         let mut policies: HashMap<&str, (String, String)> = HashMap::new();
+        let (fix_policy, _) = self.demo_policy(&sys, "002-vuln-24h").await?;
         let mut items = Vec::new();
         for (it, budget) in seed.contract_items.iter().zip(BUDGETS_FEN) {
             let mut by_clause: Vec<(&str, Vec<u32>)> = Vec::new();
@@ -197,13 +199,15 @@ impl App {
                 let share = if n + 1 == by_clause.len() { left } else { budget * seqs.len() as i64 / systems };
                 left -= share;
                 let name = if by_clause.len() == 1 { it.name.clone() } else { format!("{}·{policy_name}", it.name) };
-                items.push(demo_item(
+                let mut item = demo_item(
                     name,
                     share,
                     year,
                     seqs.iter().filter_map(|s| system_ids.get(s).cloned()).collect(),
                     policy,
-                ));
+                );
+                item.vulnerability_policy_id = Some(fix_policy.clone());
+                items.push(item);
             }
         }
         let contract = self
@@ -243,6 +247,10 @@ impl App {
         self.demo_assessment(&admin, &manager, &contract.id).await?;
         self.demo_unit_scoring(&admin, &unit_users, &contract.id).await?;
         self.demo_reports(&admin, &manager, &contract.id).await?;
+        if let Some((id, name)) = engineers.first() {
+            let engineer = person(id, name, Role::Engineer, Some(vendor.id.clone()));
+            self.demo_vulnerabilities(&admin, &engineer, &system_ids).await?;
+        }
         Ok(accounts)
     }
 

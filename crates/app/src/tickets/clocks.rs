@@ -533,18 +533,20 @@ fn ladder_message(t: &Ticket, breach: bool, percent: Option<u32>, metric: &str) 
     (title, Msg::new(t.title.clone(), t.title.clone()))
 }
 
-pub(super) fn metric_label(metric: &str) -> Msg {
+pub(crate) fn metric_label(metric: &str) -> Msg {
     match metric {
         "response" => Msg::new("响应", "response"),
         "arrival" => Msg::new("到场", "arrival"),
         "plan" => Msg::new("提交方案", "plan"),
         "restore" => Msg::new("恢复", "restore"),
         "resolve" => Msg::new("解决", "resolve"),
+        "fix" => Msg::new("修复", "fix"),
         other => Msg::new(other, other),
     }
 }
 
-fn view(cal: &Calendar, c: Clock, now: DateTime<Utc>, lang: Lang, risk_percent: u32) -> ClockView {
+/// A clock as pages show it (tickets, vulnerabilities).
+pub(crate) fn view(cal: &Calendar, c: Clock, now: DateTime<Utc>, lang: Lang, risk_percent: u32) -> ClockView {
     let mut explanation = explain(&c.target, cal, instant(c.start), &c.pauses, lang);
     // The stored outcome is authoritative (a later calendar change does not move it).
     explanation.due_at = c.due.map(instant);

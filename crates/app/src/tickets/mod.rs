@@ -1,6 +1,6 @@
 //! Tickets (工单): reporting, reading, the lifecycle, SLA clocks and the job that keeps them.
 
-mod clocks;
+pub(crate) mod clocks;
 mod comments;
 mod lifecycle;
 mod notify;

@@ -49,6 +49,10 @@ pub struct ContractItem {
     pub notes: Option<String>,
     /// The SLA policy the tickets of the item's systems run under.
     pub sla_policy_id: Option<String>,
+    /// The SLA policy whose `fix` targets by severity set the deadlines of the vulnerabilities
+    /// found on the item's systems.
+    #[serde(default)]
+    pub vulnerability_policy_id: Option<String>,
     /// Outage causes that count against the vendor (availability, scoring).
     pub counted_causes: Vec<Cause>,
     /// Promised availability in percent (99.9), if the item promises one.
@@ -108,6 +112,9 @@ pub struct ContractItemInput {
     pub milestones: Vec<MilestoneInput>,
     pub notes: Option<String>,
     pub sla_policy_id: Option<String>,
+    /// An SLA policy whose levels (named critical/high/medium/low or 危急/高危/中危/低危, else by
+    /// order) give the `fix` target of each severity of vulnerability.
+    pub vulnerability_policy_id: Option<String>,
     /// vendor, carrier, infrastructure, third_party, user, unknown (default: vendor and unknown).
     pub counted_causes: Option<Vec<String>>,
     /// Promised availability in percent, e.g. 99.9 (more than 0, at most 100).
@@ -145,6 +152,7 @@ pub struct ContractItemFields {
     pub milestones: Vec<Milestone>,
     pub notes: Option<String>,
     pub sla_policy_id: Option<String>,
+    pub vulnerability_policy_id: Option<String>,
     pub counted_causes: Vec<Cause>,
     pub availability_target: Option<f64>,
     /// Who handles the item's tickets when nobody is chosen: an engineer or project manager of
@@ -272,6 +280,11 @@ impl ContractItemInput {
             milestones,
             notes: c.optional_text("notes", self.notes.as_deref(), TEXT_MAX),
             sla_policy_id: c.optional_text("sla_policy_id", self.sla_policy_id.as_deref(), 64),
+            vulnerability_policy_id: c.optional_text(
+                "vulnerability_policy_id",
+                self.vulnerability_policy_id.as_deref(),
+                64,
+            ),
             counted_causes: counted_causes(&mut c, self.counted_causes.as_deref()),
             availability_target: match self.availability_target {
                 Some(t) if !(t > 0.0 && t <= 100.0) => {

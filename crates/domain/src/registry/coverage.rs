@@ -15,6 +15,8 @@ pub struct Coverage {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub sla_policy_id: Option<String>,
+    /// The policy of the fix deadlines of vulnerabilities found on the system.
+    pub vulnerability_policy_id: Option<String>,
     pub counted_causes: Vec<Cause>,
     pub availability_target: Option<f64>,
     pub default_assignee_id: Option<String>,
@@ -74,6 +76,7 @@ mod tests {
             start_date: d(start),
             end_date: d(end),
             sla_policy_id: policy.map(str::to_string),
+            vulnerability_policy_id: None,
             counted_causes: vec![Cause::Vendor],
             availability_target: None,
             default_assignee_id: None,

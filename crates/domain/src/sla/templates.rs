@@ -213,6 +213,45 @@ pub fn templates() -> Vec<Template> {
                 ]
             }),
         },
+        // Vulnerability policies: a contract item names one as `vulnerability_policy_id`; their
+        // levels are named after the severities and set the `fix` target.
+        Template {
+            id: "002-vuln-24h",
+            name: "漏洞修复：重大安全漏洞 24 小时内修复",
+            source: "张家港市政务信息化统一运维项目（002）需求12 数字平台GIS运维、需求13",
+            clause: "定期做好安全检测，对于检测出的重大安全漏洞，在24小时内提出解决方案并修复漏洞。",
+            policy: json!({
+                "name": "漏洞修复（重大漏洞 24 小时）", "calendar_id": "preset-7x24",
+                "description": "危急、高危漏洞 24 小时内修复；中危、低危合同未约定时限，不设级别，不计时。",
+                "levels": [
+                    {"name": "危急", "order": 1, "targets": {"fix": c(1440)}},
+                    {"name": "高危", "order": 2, "targets": {"fix": c(1440)}}
+                ],
+                "escalation": [
+                    {"metric": "fix", "at_percent": 75, "notify": ["assignee", "vendor_pm"]},
+                    {"metric": "fix", "on_breach": true, "notify": ["vendor_pm", "admin"]}
+                ]
+            }),
+        },
+        Template {
+            id: "002-vuln-12h",
+            name: "漏洞修复：发现的漏洞 12 小时内修复",
+            source: "张家港市政务信息化统一运维项目（002）需求60 市公安局网站运维",
+            clause: "对系统的安全漏洞定期进行扫描检查并对发现的漏洞12小时内修复。",
+            policy: json!({
+                "name": "漏洞修复（12 小时）", "calendar_id": "preset-7x24",
+                "levels": [
+                    {"name": "危急", "order": 1, "targets": {"fix": c(720)}},
+                    {"name": "高危", "order": 2, "targets": {"fix": c(720)}},
+                    {"name": "中危", "order": 3, "targets": {"fix": c(720)}},
+                    {"name": "低危", "order": 4, "targets": {"fix": c(720)}}
+                ],
+                "escalation": [
+                    {"metric": "fix", "at_percent": 75, "notify": ["assignee", "vendor_pm"]},
+                    {"metric": "fix", "on_breach": true, "notify": ["vendor_pm", "admin"]}
+                ]
+            }),
+        },
     ]
 }
 

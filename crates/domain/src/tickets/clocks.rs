@@ -86,8 +86,9 @@ pub struct Clock {
     pub pauses: Vec<(Micros, Micros)>,
 }
 
+/// Where a clock is during a stretch of its subject's history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
+pub enum Phase {
     Run,
     Pause,
     Stop,
@@ -177,6 +178,21 @@ pub fn compute(
     let rule = stop_rule(metric, h);
     let now = now.max(start);
     let parts = stretches(h, &rule, paused_in, start, now);
+    from_stretches(cal, metric, target, start, &parts, now)
+}
+
+/// The clock of `metric` given its subject's history as stretches `[from, to)` in one phase,
+/// from `start` up to `now`, in time order: the one computation behind every clock, whether
+/// its stretches come from a ticket's states or a vulnerability's.
+pub fn from_stretches(
+    cal: &Calendar,
+    metric: &str,
+    target: Target,
+    start: Micros,
+    parts: &[(Micros, Micros, Phase)],
+    now: Micros,
+) -> Clock {
+    let now = now.max(start);
     // The last stretch says where the clock is now; every stretch before it that did not run is
     // cut out of the clock.
     let (tail_start, phase) = parts.last().map_or((start, Phase::Run), |p| (p.0, p.2));

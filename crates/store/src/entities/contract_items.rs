@@ -16,6 +16,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub notes: Option<String>,
     pub sla_policy_id: Option<String>,
+    pub vulnerability_policy_id: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub counted_causes: String,
     pub availability_target: Option<f64>,

@@ -36,6 +36,7 @@ mod m0030_session_address;
 mod m0031_reminders;
 mod m0032_sso;
 mod m0033_wider_columns;
+mod m0034_vulnerabilities;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_reminders::Migration),
             Box::new(m0032_sso::Migration),
             Box::new(m0033_wider_columns::Migration),
+            Box::new(m0034_vulnerabilities::Migration),
         ]
     }
 }
