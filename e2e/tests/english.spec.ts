@@ -34,6 +34,7 @@ test('every main screen speaks English for the bureau', async ({ page }) => {
     ['audit', '/audit', 'en-08-audit'],
     ['policies', '/sla/policies', 'en-09-policies'],
     ['duty', '/duty', 'en-11-duty'],
+    ['secops', '/secops', 'en-13-secops'],
   ] as const) {
     await page.getByTestId(`menu-${name}`).click()
     await expect(page).toHaveURL(new RegExp(`${path}(\\?|$)`))
@@ -42,6 +43,21 @@ test('every main screen speaks English for the bureau', async ({ page }) => {
     await chromeIsEnglish(page)
     await shot(page, file)
   }
+  // Security operations: the scan import form as well as the ledger.
+  await page.getByTestId('menu-secops').click()
+  await page.getByRole('tab', { name: 'Scan imports' }).click()
+  await expect(page.getByTestId('import-form')).toBeVisible()
+  await chromeIsEnglish(page)
+  await shot(page, 'en-14-secops-imports')
+  // … and the 等保 register with the year's programme, then its rectification items.
+  await page.getByRole('tab', { name: 'MLPS assessments' }).click()
+  await expect(page.getByTestId('programme')).toContainText('Planned assessments')
+  await expect(page.getByTestId('dengbao-systems')).toBeVisible()
+  await chromeIsEnglish(page)
+  await shot(page, 'en-15-secops-dengbao')
+  await page.getByTestId('dengbao-view').getByText('Rectification tracking').click()
+  await expect(page.getByTestId('dengbao-items')).toBeVisible()
+  await chromeIsEnglish(page)
   // A ticket's page: clocks, their basis and the timeline.
   await page.getByTestId('menu-tickets').click()
   const first = page.getByTestId('resource-list').locator('.el-table__body tr').first()

@@ -25,6 +25,8 @@ export const APPROVAL_KINDS: readonly ApprovalKind[] = [
   'ticket_pause',
   'ticket_outage',
   'assessment_appeal',
+  'vulnerability_exception',
+  'vulnerability_pause',
 ]
 export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'withdrawn']
 
@@ -151,14 +153,17 @@ const HIDDEN = new Set([
   'cert',
 ])
 
-/** Values that are labels of a known set, by key: the i18n prefix that names them. */
-const ENUMS: Record<string, string> = {
-  to: 'tickets.status',
-  status: 'tickets.status',
-  cause: 'tickets.cause',
-  holiday_rule: 'inspections.holidayRules',
-  assignee_role: 'roles',
-  kind: 'monitoring.kinds',
+/** Values that are labels of a known set, by key: the i18n prefixes that name them, first found wins. */
+const ENUMS: Record<string, string[]> = {
+  // A ticket's states, then a finding's (误报, 风险接受 …).
+  to: ['tickets.status', 'secops.status'],
+  status: ['tickets.status', 'secops.status'],
+  statuses: ['secops.status'],
+  severity: ['secops.severity'],
+  cause: ['tickets.cause'],
+  holiday_rule: ['inspections.holidayRules'],
+  assignee_role: ['roles'],
+  kind: ['monitoring.kinds'],
 }
 
 export interface ChangeRow {
@@ -201,15 +206,27 @@ export function recurrenceText(v: unknown, tr: Translator): string {
   }
 }
 
+/** The findings a vulnerability request covers, one a line: `高危 标题（10.0.0.1:443）`. */
+function findingsText(v: unknown[], tr: Translator): string {
+  const lines = v.filter(isRecord).map((f) => {
+    const place = typeof f.host === 'string' && f.host ? `${f.host}${typeof f.port === 'number' ? `:${f.port}` : ''}` : ''
+    const where = place ? (tr.english ? ` (${place})` : `（${place}）`) : ''
+    const severity = typeof f.severity === 'string' ? valueText('severity', f.severity, tr) + ' ' : ''
+    return `${severity}${typeof f.title === 'string' ? f.title : ''}${where}`
+  })
+  return lines.length ? lines.join('\n') : '—'
+}
+
 /** One value as a person reads it. */
 export function valueText(key: string, v: unknown, tr: Translator): string {
   if (v === null || v === undefined || v === '') return '—'
   if (key === 'recurrence') return recurrenceText(v, tr)
   if (key === 'window' && isMaintenance(v)) return maintenanceText(v, tr.english)
   if (typeof v === 'boolean') return tr.t(v ? 'common.yes' : 'common.no')
+  if (key === 'findings' && Array.isArray(v)) return findingsText(v, tr)
   if (typeof v === 'string') {
-    const prefix = ENUMS[key]
-    if (prefix && tr.te(`${prefix}.${v}`)) return tr.t(`${prefix}.${v}`)
+    const prefix = (ENUMS[key] ?? []).find((p) => tr.te(`${p}.${v}`))
+    if (prefix) return tr.t(`${prefix}.${v}`)
     if (INSTANT.test(v)) return formatInstant(v)
     return v
   }
@@ -218,7 +235,11 @@ export function valueText(key: string, v: unknown, tr: Translator): string {
     if (v.length === 0) return '—'
     return v
       .map((x) =>
-        isRecord(x) && 'from' in x && 'to' in x ? (x.from === x.to ? String(x.from) : `${x.from}-${x.to}`) : valueText('', x, tr),
+        isRecord(x) && 'from' in x && 'to' in x
+          ? x.from === x.to
+            ? String(x.from)
+            : `${x.from}-${x.to}`
+          : valueText(typeof x === 'string' && ENUMS[key] ? key : '', x, tr),
       )
       .join(tr.english ? ', ' : '、')
   }
@@ -271,6 +292,12 @@ export function changeRows(a: Pick<Approval, 'proposed' | 'current'>, tr: Transl
   if (proposed.has('to') && !proposed.has('status') && current.has('status') && !current.has('to')) {
     current.set('to', current.get('status'))
     current.delete('status')
+  }
+  // Findings moved together stood in their own states (`statuses`): one when they agree.
+  const statuses = current.get('statuses')
+  if (proposed.has('to') && Array.isArray(statuses) && !current.has('to')) {
+    current.set('to', new Set(statuses).size === 1 ? statuses[0] : [...new Set(statuses)])
+    current.delete('statuses')
   }
   const keys = [...proposed.keys(), ...[...current.keys()].filter((k) => !proposed.has(k))]
   const removal = proposed.size === 0

@@ -73,7 +73,8 @@ export const AUDIT_OBJECTS = [
   'settings',
 ]
 
-export const METRICS = ['response', 'arrival', 'plan', 'restore', 'resolve']
+// `fix`: a vulnerability's fix deadline (a vulnerability policy's levels are the severities).
+export const METRICS = ['response', 'arrival', 'plan', 'restore', 'resolve', 'fix']
 
 export const TICKET_STATES = [
   'new',

@@ -22,6 +22,7 @@ import {
   Sunny,
   Tickets,
   User as UserIcon,
+  Warning,
 } from '@element-plus/icons-vue'
 import type { Component } from 'vue'
 
@@ -47,6 +48,8 @@ export const MENU: MenuEntry[] = [
   { name: 'tickets', path: '/tickets', label: 'nav.tickets', icon: Headset, roles: everyone },
   { name: 'inspections', path: '/inspections', label: 'nav.inspections', icon: Checked, roles: everyone },
   { name: 'monitoring', path: '/monitoring', label: 'nav.monitoring', icon: DataLine, roles: everyone },
+  // Security operations: the vulnerability ledger and scan imports (not the security administrator's).
+  { name: 'secops', path: '/secops', label: 'nav.secops', icon: Warning, roles: everyone },
   { name: 'approvals', path: '/approvals', label: 'nav.approvals', icon: Stamp, roles: everyone },
   { name: 'duty', path: '/duty', label: 'nav.duty', icon: AlarmClock, roles: staff },
   {

@@ -51,6 +51,13 @@ export const router = createRouter({
           meta: { menu: 'inspections' },
         },
         { path: 'monitoring', name: 'monitoring', component: () => import('@/views/monitoring/MonitoringView.vue') },
+        { path: 'secops', name: 'secops', component: () => import('@/views/secops/SecopsView.vue') },
+        {
+          path: 'secops/vulnerabilities/:id',
+          name: 'vulnerability',
+          component: () => import('@/views/secops/VulnerabilityView.vue'),
+          meta: { menu: 'secops' },
+        },
         { path: 'approvals', name: 'approvals', component: () => import('@/views/approvals/ApprovalsView.vue') },
         { path: 'duty', name: 'duty', component: () => import('@/views/DutyView.vue') },
         { path: 'assessments', name: 'assessments', component: () => import('@/views/assessments/AssessmentsView.vue') },

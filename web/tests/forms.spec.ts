@@ -184,6 +184,21 @@ describe('the contract model', () => {
     expect(b).toMatchObject({ due_on: '2026-12-31', assessed_from: null, assessed_to: null })
   })
 
+  it('keeps an item’s vulnerability policy beside its SLA policy', () => {
+    const record = {
+      id: 'c1',
+      name: '合同',
+      vendor_id: 'v1',
+      items: [{ id: 'i1', name: '安全运维', budget_fen: 100, start_date: '2026-01-01', end_date: '2026-12-31', system_ids: ['s1'], milestones: [], sla_policy_id: 'p1', vulnerability_policy_id: 'p2' }],
+    }
+    const m = toModel(record as never)
+    expect(m.items[0]?.vulnerability_policy_id).toBe('p2')
+    expect(toInput(m).items?.[0]).toMatchObject({ sla_policy_id: 'p1', vulnerability_policy_id: 'p2' })
+    m.items[0]!.vulnerability_policy_id = ''
+    expect(toInput(m).items?.[0]?.vulnerability_policy_id).toBeNull()
+    expect(blankItem().vulnerability_policy_id).toBeNull()
+  })
+
   it('sends an item’s targets in the API’s units', () => {
     const m = toModel(null)
     const target = { key: 'response_on_time_rate', op: 'at_least' as const, value: 0.98, per: 'period' as const }

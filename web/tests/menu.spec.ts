@@ -18,6 +18,7 @@ describe('the menu follows the role', () => {
       'tickets',
       'inspections',
       'monitoring',
+      'secops',
       'approvals',
       'assessments',
       'reports',
@@ -42,6 +43,11 @@ describe('the menu follows the role', () => {
     expect(allowed('security', 'security_admin')).toBe(true)
     expect(allowed('tickets', 'security_admin')).toBe(false)
     expect(allowed('security', 'engineer')).toBe(false)
+  })
+
+  it('opens security operations (the vulnerability ledger) to the business roles only', () => {
+    for (const r of ['admin', 'auditor', 'unit_user', 'vendor_pm', 'engineer'] as const) expect(names(r)).toContain('secops')
+    expect(allowed('secops', 'security_admin')).toBe(false)
   })
 
   it('leaves the audit to the auditor when duties are separated', () => {

@@ -189,9 +189,15 @@ async fn queries(app: &App, reg: &Registry, reps: usize) -> Result<Vec<Row>> {
             VulnFilter { system_id: Some(system), ..Default::default() },
         ),
         (
-            "search q=\"CVE-2024-1050\"",
+            "search q=\"CVE-2024-105001\" (an identifier)",
             &reg.admin,
-            page(None, Order::Desc, Some("cve-2024-1050")),
+            page(None, Order::Desc, Some("cve-2024-105001")),
+            VulnFilter::default(),
+        ),
+        (
+            "search q=\"漏洞 105001\" (free text)",
+            &reg.admin,
+            page(None, Order::Desc, Some("漏洞 105001")),
             VulnFilter::default(),
         ),
         ("unit user (scope: one unit)", &reg.unit_user, page(None, Order::Desc, None), VulnFilter::default()),

@@ -62,6 +62,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "reports", description = "定期运维报告 / periodic O&M reports"),
         (name = "notifications", description = "通知渠道、规则与发送记录 / notification channels, rules and deliveries"),
         (name = "vulnerabilities", description = "漏洞台账与扫描导入 / the vulnerability ledger and scan imports"),
+        (name = "dengbao", description = "等保测评周期与整改 / 等保 assessments, rectification and the yearly programme"),
     )
 )]
 struct ApiDoc;
@@ -107,7 +108,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::notifications::router())
         .merge(routes::sso::router())
         .merge(routes::reports::router())
-        .merge(routes::vulnerabilities::router());
+        .merge(routes::vulnerabilities::router())
+        .merge(routes::dengbao::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -12,6 +12,7 @@ pub mod contracts;
 mod crypto;
 pub mod dashboard;
 pub mod demo;
+pub mod dengbao;
 pub mod duty;
 mod error;
 mod export;

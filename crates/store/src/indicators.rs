@@ -360,3 +360,93 @@ pub async fn task_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Resu
     }
     Ok(out)
 }
+
+/// The findings of the scope's systems (all of them; each figure adds its own period).
+fn findings_of(s: &KpiScope) -> Condition {
+    use crate::entities::vulnerabilities as v;
+    let mut c = Condition::all().add(v::Column::SystemId.is_in(s.system_ids.iter().cloned()));
+    if let Some(id) = &s.system_id {
+        c = c.add(v::Column::SystemId.eq(id.clone()));
+    }
+    if let Some(id) = &s.unit_id {
+        c = c.add(v::Column::UnitId.eq(id.clone()));
+    }
+    c
+}
+
+/// Per severity: fix clocks met and breached (a running one past due counts as breached),
+/// fixes in the period with the seconds they took.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct VulnStats {
+    /// (severity, met, breached)
+    pub clocks: Vec<(String, u64, u64)>,
+    /// (severity, fixed in the period, seconds from finding to fix in total)
+    pub fixes: Vec<(String, u64, f64)>,
+    pub open_high: u64,
+    /// When the oldest critical or high finding open at the period's end was found.
+    pub oldest_open_high: Option<DateTime<Utc>>,
+}
+
+pub async fn vuln_stats(c: &impl Conn, s: &KpiScope, now: DateTime<Utc>) -> Result<VulnStats> {
+    use crate::entities::vulnerabilities as v;
+    use domain::vulnerabilities::{Severity, VulnStatus};
+    let (start, end) = s.period.instants();
+    let found_in = findings_of(s).add(v::Column::FoundAt.gte(start)).add(v::Column::FoundAt.lt(end));
+    let decided = Condition::any()
+        .add(v::Column::ClockState.eq("met"))
+        .add(v::Column::ClockState.eq("breached"))
+        .add(Condition::all().add(v::Column::ClockState.eq("running")).add(v::Column::DueAt.lte(now)));
+    let rows: Vec<(String, bool, i64)> = v::Entity::find()
+        .select_only()
+        .column(v::Column::Severity)
+        .column_as(Expr::cust("(clock_state = 'met')"), "met")
+        .column_as(Expr::col(v::Column::Id).count(), "n")
+        .filter(found_in.add(decided).add(v::Column::Status.ne(VulnStatus::FalsePositive.as_str())))
+        .group_by(v::Column::Severity)
+        .group_by(Expr::cust("(clock_state = 'met')"))
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    let mut out = VulnStats::default();
+    for (sev, met, n) in rows {
+        match out.clocks.iter_mut().find(|x| x.0 == sev) {
+            Some(x) if met => x.1 += nonneg(n),
+            Some(x) => x.2 += nonneg(n),
+            None if met => out.clocks.push((sev, nonneg(n), 0)),
+            None => out.clocks.push((sev, 0, nonneg(n))),
+        }
+    }
+    let took = crate::dialect::seconds_between(c.conn().get_database_backend(), "found_at", "fixed_at");
+    let fixes: Vec<(String, i64, Option<f64>)> = v::Entity::find()
+        .select_only()
+        .column(v::Column::Severity)
+        .column_as(Expr::col(v::Column::Id).count(), "n")
+        .column_as(Expr::cust(format!("CAST(SUM({took}) AS DOUBLE PRECISION)")), "secs")
+        .filter(findings_of(s).add(v::Column::FixedAt.gte(start)).add(v::Column::FixedAt.lt(end)))
+        .group_by(v::Column::Severity)
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    out.fixes = fixes.into_iter().map(|(sev, n, secs)| (sev, nonneg(n), secs.unwrap_or(0.0).max(0.0))).collect();
+    // Open at the end: still unresolved, or fixed only after it.
+    let open = Condition::any()
+        .add(v::Column::Status.is_in(VulnStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str())))
+        .add(
+            Condition::all()
+                .add(v::Column::Status.is_in([VulnStatus::Fixed.as_str(), VulnStatus::Verified.as_str()]))
+                .add(v::Column::FixedAt.gte(end)),
+        );
+    let graver = [Severity::Critical.as_str(), Severity::High.as_str()];
+    let (n, oldest): (i64, Option<DateTime<Utc>>) = v::Entity::find()
+        .select_only()
+        .column_as(Expr::col(v::Column::Id).count(), "n")
+        .column_as(Expr::col(v::Column::FoundAt).min(), "oldest")
+        .filter(findings_of(s).add(v::Column::FoundAt.lt(end)).add(v::Column::Severity.is_in(graver)).add(open))
+        .into_tuple()
+        .one(c.conn())
+        .await?
+        .unwrap_or((0, None));
+    out.open_high = nonneg(n);
+    out.oldest_open_high = oldest;
+    Ok(out)
+}

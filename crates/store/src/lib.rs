@@ -10,6 +10,7 @@ pub mod calendars;
 pub mod contracts;
 mod crud;
 pub mod dashboard;
+pub mod dengbao;
 mod dialect;
 pub mod duty;
 mod entities;

@@ -143,3 +143,29 @@ pub async fn update_mapping(tx: &Tx, m: &ScanMapping, at: DateTime<Utc>) -> Resu
 pub async fn delete_mapping(tx: &Tx, id: &str) -> Result<()> {
     crud::delete::<sm::Entity>(tx, id).await
 }
+
+/// The imports made in `[start, end)` that named one of `systems` or are among `ids`, oldest
+/// first.
+pub async fn imports_between(
+    c: &impl Conn,
+    systems: &[String],
+    ids: &[String],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<ScanImport>> {
+    let mut which = Condition::any().add(vi::Column::SystemId.is_in(systems.to_vec()));
+    for chunk in ids.chunks(500) {
+        which = which.add(vi::Column::Id.is_in(chunk.to_vec()));
+    }
+    vi::Entity::find()
+        .filter(which)
+        .filter(vi::Column::CreatedAt.gte(start))
+        .filter(vi::Column::CreatedAt.lt(end))
+        .order_by_asc(vi::Column::CreatedAt)
+        .limit(10_000)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(import)
+        .collect()
+}

@@ -43,6 +43,19 @@ pub async fn get(c: &impl Conn, scope: &Scope, id: &str) -> Result<Option<System
     crud::get::<systems::Entity>(c, visible(scope), id).await?.map(to_domain).transpose()
 }
 
+/// The 等保 level of each of `ids` (0 when not graded), optionally of one unit's only.
+pub async fn levels(c: &impl Conn, ids: &[String], unit_id: Option<&str>) -> Result<Vec<(String, i32)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let mut q = systems::Entity::find().filter(systems::Column::Id.is_in(chunk.to_vec()));
+        if let Some(u) = unit_id {
+            q = q.filter(systems::Column::UnitId.eq(u));
+        }
+        out.extend(q.all(c.conn()).await?.into_iter().map(|m| (m.id, m.dengbao_level.unwrap_or(0))));
+    }
+    Ok(out)
+}
+
 /// Which of `ids` exist and are visible in `scope`.
 pub async fn visible_ids(c: &impl Conn, scope: &Scope, ids: &[String]) -> Result<Vec<String>> {
     if ids.is_empty() {
@@ -186,5 +199,6 @@ pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<
         ("inspection_records", follow!(ir)),
         ("approvals", crate::approvals::move_system(tx, system_id, unit_id).await?),
         ("vulnerabilities", crate::vulnerabilities::move_system(tx, system_id, unit_id).await?),
+        ("dengbao_items", crate::dengbao::move_system(tx, system_id, unit_id).await?),
     ])
 }

@@ -186,6 +186,19 @@ pub async fn update(tx: &Tx, x: &Vulnerability, clock: Option<&FixClock>) -> Res
     Ok(r.rows_affected == 1)
 }
 
+/// Free text: an identifier (`CVE-2021-44228`, a CNVD or CNNVD number) is looked up in its own
+/// indexed column; anything else is matched in the title, host, URL and check.
+fn text_filter(q: Option<&str>) -> Condition {
+    match q.and_then(domain::vulnerabilities::identifier) {
+        Some(id) if id.starts_with("CVE-") => Condition::all().add(v::Column::Cve.eq(id)),
+        Some(id) if id.starts_with("CNVD-") => Condition::all().add(v::Column::Cnvd.eq(id)),
+        Some(id) => Condition::all().add(v::Column::Cnnvd.eq(id)),
+        None => {
+            list::search(&[v::Column::Title, v::Column::Cve, v::Column::Host, v::Column::Url, v::Column::PluginId], q)
+        }
+    }
+}
+
 fn statuses(s: &[VulnStatus]) -> Vec<&'static str> {
     s.iter().map(|s| s.as_str()).collect()
 }
@@ -199,23 +212,28 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &VulnFilter) -
         .filter(list::eq_opt(v::Column::ImportId, &f.import_id))
         .filter(list::eq_opt(v::Column::Cve, &f.cve))
         .filter(list::eq_opt(v::Column::Source, &f.source.map(|s| s.as_str().to_string())))
-        .filter(list::search(
-            &[v::Column::Title, v::Column::Cve, v::Column::Host, v::Column::Url, v::Column::PluginId],
-            q.q.as_deref(),
-        ));
+        .filter(text_filter(q.q.as_deref()));
     if !f.statuses.is_empty() {
         select = select.filter(v::Column::Status.is_in(statuses(&f.statuses)));
     }
     if !f.severities.is_empty() {
-        select = select.filter(v::Column::Severity.is_in(f.severities.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+        // The rank, not the name: the (status, severity_rank, …) indexes then bound both.
+        select =
+            select.filter(v::Column::SeverityRank.is_in(f.severities.iter().map(|s| s.rank()).collect::<Vec<_>>()));
     }
     if let Some(b) = f.breached {
         select = select.filter(v::Column::Breached.eq(b));
     }
     if let Some(at_risk) = f.at_risk {
         let now = f.now.unwrap_or_else(Utc::now);
-        let amber = Condition::all().add(v::Column::Breached.eq(false)).add(v::Column::RiskAt.lte(now));
-        select = select.filter(if at_risk { amber } else { amber.not() });
+        select = select.filter(if at_risk {
+            Condition::all().add(v::Column::Breached.eq(false)).add(v::Column::RiskAt.lte(now))
+        } else {
+            Condition::any()
+                .add(v::Column::Breached.eq(true))
+                .add(v::Column::RiskAt.is_null())
+                .add(v::Column::RiskAt.gt(now))
+        });
     }
     if let Some(t) = f.found_before {
         select = select.filter(v::Column::FoundAt.lt(t));
@@ -235,18 +253,41 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &VulnFilter) -
         v::Column::FoundAt,
     );
     // Newest first unless the caller sorts.
-    let q = if q.sort.is_none() { ListQuery { order: Order::Desc, ..q.clone() } } else { q.clone() };
-    // Long texts stay on the finding's own page: a page of 500 findings would otherwise carry
-    // megabytes of scanner output.
-    let select = select.select_only().columns(v::Column::iter().filter(|c| {
-        !matches!(c, v::Column::Description | v::Column::Solution | v::Column::Evidence | v::Column::Clock)
-    }));
-    let select = select
+    let order = if q.sort.is_none() { sea_orm::Order::Desc } else { list::direction(q, Order::Asc) };
+    // Counting every match of 200,000 findings costs more than the page; like the ticket list,
+    // the count is exact up to `offset + COUNT_CAP` and one more means "more than that".
+    let cap = q.offset().saturating_add(Ord::max(crate::tickets::COUNT_CAP, q.page_size)).saturating_add(1);
+    let total = {
+        use sea_orm::PaginatorTrait;
+        select.clone().select_only().column(v::Column::Id).limit(cap).count(c.conn()).await?
+    };
+    // The page's ids from the indexes first, then those rows without their long texts (the
+    // finding's page has them): sorting wide rows to keep twenty is what costs.
+    let ids: Vec<String> = select
+        .select_only()
+        .column(v::Column::Id)
+        .order_by(sort, order.clone())
+        .order_by(v::Column::Id, order)
+        .offset(q.offset())
+        .limit(q.page_size)
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    let rows = v::Entity::find()
+        .select_only()
+        .columns(v::Column::iter().filter(|c| {
+            !matches!(c, v::Column::Description | v::Column::Solution | v::Column::Evidence | v::Column::Clock)
+        }))
         .column_as(Expr::value(Option::<String>::None), "description")
         .column_as(Expr::value(Option::<String>::None), "solution")
         .column_as(Expr::value(Option::<String>::None), "evidence")
-        .column_as(Expr::value(Option::<String>::None), "clock");
-    crud::page(c, select, &q, sort, v::Column::Id, |m| row(m).map(|r| r.0)).await
+        .column_as(Expr::value(Option::<String>::None), "clock")
+        .filter(v::Column::Id.is_in(ids.clone()))
+        .all(c.conn())
+        .await?;
+    let mut items = rows.into_iter().map(|m| row(m).map(|r| r.0)).collect::<Result<Vec<_>>>()?;
+    items.sort_by_key(|x| ids.iter().position(|id| *id == x.id));
+    Ok(Page { items, total, page: q.page, page_size: q.page_size })
 }
 
 /// (id, system, fingerprint, status, host, plugin): what an import plans against.
@@ -453,4 +494,61 @@ pub async fn changes_of(c: &impl Conn, ids: &[String]) -> Result<Vec<(String, Da
         out.extend(rows.into_iter().filter_map(|(id, at, s)| Some((id, at, VulnStatus::parse(s.as_deref()?)?))));
     }
     Ok(out)
+}
+
+fn in_scope(s: &domain::indicators::KpiScope) -> Condition {
+    let mut c = Condition::all().add(v::Column::SystemId.is_in(s.system_ids.iter().cloned()));
+    if let Some(id) = &s.system_id {
+        c = c.add(v::Column::SystemId.eq(id.clone()));
+    }
+    if let Some(id) = &s.unit_id {
+        c = c.add(v::Column::UnitId.eq(id.clone()));
+    }
+    c
+}
+
+/// The findings of a report's scope found in its period, gravest first: how many, and at most
+/// `limit` (long texts left out).
+pub async fn found_in(
+    c: &impl Conn,
+    s: &domain::indicators::KpiScope,
+    limit: u64,
+) -> Result<(u64, Vec<Vulnerability>)> {
+    use sea_orm::PaginatorTrait;
+    let (start, end) = s.period.instants();
+    let base =
+        v::Entity::find().filter(in_scope(s)).filter(v::Column::FoundAt.gte(start)).filter(v::Column::FoundAt.lt(end));
+    let total = base.clone().count(c.conn()).await?;
+    let rows = base
+        .select_only()
+        .columns(v::Column::iter().filter(|c| {
+            !matches!(c, v::Column::Description | v::Column::Solution | v::Column::Evidence | v::Column::Clock)
+        }))
+        .column_as(Expr::value(Option::<String>::None), "description")
+        .column_as(Expr::value(Option::<String>::None), "solution")
+        .column_as(Expr::value(Option::<String>::None), "evidence")
+        .column_as(Expr::value(Option::<String>::None), "clock")
+        .order_by_asc(v::Column::SeverityRank)
+        .order_by_asc(v::Column::FoundAt)
+        .order_by_asc(v::Column::Id)
+        .limit(limit)
+        .all(c.conn())
+        .await?;
+    let items = rows.into_iter().map(|m| row(m).map(|r| r.0)).collect::<Result<Vec<_>>>()?;
+    Ok((total, items))
+}
+
+/// The imports that brought findings to a report's scope in its period: those naming one of
+/// its systems, and those whose findings on its systems they last reported.
+pub async fn imports_in(c: &impl Conn, s: &domain::indicators::KpiScope) -> Result<Vec<String>> {
+    let ids: Vec<Option<String>> = v::Entity::find()
+        .select_only()
+        .column(v::Column::ImportId)
+        .distinct()
+        .filter(in_scope(s))
+        .filter(v::Column::ImportId.is_not_null())
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    Ok(ids.into_iter().flatten().collect())
 }

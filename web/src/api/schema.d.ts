@@ -1168,6 +1168,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dengbao/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rectification items (整改项) the caller may see, by deadline. */
+        get: operations["dengbao_items"];
+        put?: never;
+        /** The bureau lists a rectification item of a system, with its risk and deadline. */
+        post: operations["dengbao_add_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dengbao/items/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The vendor reports an item done (`to: done`, with a note); the bureau closes it (`closed`)
+         *     or sends it back (`open`, with a note).
+         */
+        post: operations["dengbao_move_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dengbao/programme/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The year's programme: the systems due (as the year began, or overdue), how many were
+         *     assessed and on schedule, against the quota (default 50).
+         */
+        get: operations["dengbao_programme"];
+        /** The bureau sets the year's quota of systems to assess. */
+        put: operations["dengbao_set_quota"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dengbao/systems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every system the caller may see with its level, filing, last assessment, next due day
+         *     (level 3 yearly, level 2 every two years, or the bureau's date) and open rectification items.
+         */
+        get: operations["dengbao_records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dengbao/systems/{system_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The bureau records a system's filing (备案) and may set the next assessment's day. */
+        put: operations["dengbao_put_record"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dengbao/systems/{system_id}/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A system's assessments (测评), newest first. */
+        get: operations["dengbao_assessments"];
+        put?: never;
+        /** The bureau records an assessment: date, assessor organisation, score, conclusion. */
+        post: operations["dengbao_add_assessment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/duty-shifts": {
         parameters: {
             query?: never;
@@ -3609,7 +3723,7 @@ export interface components {
             upto?: number | null;
         };
         /** @description Several findings at once (the many one scan brings): a move, or a new handler. */
-        BulkInput: components["schemas"]["TransitionInput"] & {
+        BulkInput: components["schemas"]["VulnTransitionInput"] & {
             /** @description `transition` or `assign`. */
             action?: string | null;
             /** @description For `assign`: an engineer or manager of the vendor (empty: nobody). */
@@ -3811,6 +3925,11 @@ export interface components {
             /** @description Visible to the bureau and the vendor only. */
             internal?: boolean;
         };
+        /**
+         * @description An assessment's conclusion (GB/T 28448-2019 测评结论).
+         * @enum {string}
+         */
+        Conclusion: "excellent" | "good" | "fair" | "poor";
         Contract: {
             /** @description 合同编号 */
             code?: string | null;
@@ -4167,6 +4286,82 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "sent" | "dead";
+        /** @description One assessment (测评) of a system. */
+        DengbaoAssessment: {
+            /** Format: date */
+            assessed_on: string;
+            /** @description 测评机构 */
+            assessor: string;
+            conclusion: components["schemas"]["Conclusion"];
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            id: string;
+            notes?: string | null;
+            /** Format: double */
+            score?: number | null;
+            system_id: string;
+        };
+        DengbaoAssessmentInput: {
+            /** @description `YYYY-MM-DD`, not in the future. */
+            assessed_on?: string | null;
+            assessor?: string | null;
+            /** @description excellent, good, fair, poor */
+            conclusion?: string | null;
+            notes?: string | null;
+            /**
+             * Format: double
+             * @description 0–100
+             */
+            score?: number | null;
+        };
+        /** @description A system's 等保 standing. */
+        DengbaoRecord: {
+            /** Format: date */
+            filed_on?: string | null;
+            /** @description 备案编号 */
+            filing_number?: string | null;
+            /** Format: date */
+            last_assessed_on?: string | null;
+            last_assessor?: string | null;
+            last_conclusion?: null | components["schemas"]["Conclusion"];
+            /** Format: double */
+            last_score?: number | null;
+            /** Format: int32 */
+            late_items: number;
+            /**
+             * Format: int32
+             * @description The system's level (from the registry; 0 when not graded).
+             */
+            level: number;
+            /** Format: date */
+            next_due_on?: string | null;
+            /**
+             * Format: date
+             * @description A due date the bureau set instead of the cycle's.
+             */
+            next_due_set?: string | null;
+            notes?: string | null;
+            /**
+             * Format: int32
+             * @description Rectification items not closed, and those of them past their deadline.
+             */
+            open_items: number;
+            /** @description The next assessment's day has passed. */
+            overdue: boolean;
+            system_id: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at?: string | null;
+        };
+        DengbaoRecordInput: {
+            /** @description `YYYY-MM-DD` */
+            filed_on?: string | null;
+            filing_number?: string | null;
+            /** @description `YYYY-MM-DD`: the next assessment's day, instead of the cycle's (empty: the cycle's). */
+            next_due_on?: string | null;
+            notes?: string | null;
+        };
         /** @description When a report is due after its period's last day. */
         DueRule: {
             /** Format: int32 */
@@ -4734,6 +4929,17 @@ export interface components {
             source?: string | null;
             unit?: string | null;
         };
+        /** @description The vendor reports an item done (with what was done), the bureau closes it or sends it back. */
+        ItemMoveInput: {
+            note?: string | null;
+            /** @description done, closed, open */
+            to?: string | null;
+        };
+        /**
+         * @description A rectification item: the vendor reports it done, the bureau closes it (or sends it back).
+         * @enum {string}
+         */
+        ItemStatus: "open" | "done" | "closed";
         /**
          * @description An indicator's value for one scope and period. `value` is absent when nothing was measured
          *     (a rate over no clocks is not 100 %).
@@ -5182,6 +5388,9 @@ export interface components {
             integration: components["schemas"]["Integration"];
             /** @description Shown once: give it to the sender as its bearer token. */
             token: string;
+        };
+        NewItem: components["schemas"]["RectItemInput"] & {
+            system_id?: string | null;
         };
         /**
          * @description Who sent a notice (通报).
@@ -6610,12 +6819,42 @@ export interface components {
             request_id: string;
             row_errors?: components["schemas"]["RowErrorBody"][];
         };
+        /** @description The year's programme: which systems are due, which were assessed, against the quota. */
+        Programme: {
+            /**
+             * Format: int32
+             * @description Systems assessed in the year.
+             */
+            assessed_count: number;
+            /** @description Systems due for assessment in the year (or overdue from before), by record. */
+            due: components["schemas"]["DengbaoRecord"][];
+            /** Format: int32 */
+            due_count: number;
+            /**
+             * Format: int32
+             * @description Of those due, assessed in the year by their due day.
+             */
+            on_schedule_count: number;
+            /**
+             * Format: double
+             * @description assessed ÷ quota (may pass 1).
+             */
+            progress: number;
+            /** Format: int32 */
+            quota: number;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description Quiet hours in the bureau's time (UTC+8): notices that are not urgent wait until they end. */
         QuietHours: {
             /** @example 07:30 */
             end: string;
             /** @example 22:00 */
             start: string;
+        };
+        QuotaInput: {
+            /** Format: int32 */
+            quota?: number | null;
         };
         /** @description Completion and punctuality of the tasks due in a period, for one system, contract or month. */
         Rate: {
@@ -6694,6 +6933,37 @@ export interface components {
         /** @description The recovery codes, shown once when the second factor is turned on. */
         RecoveryCodes: {
             recovery_codes: string[];
+        };
+        /** @description A rectification item (整改项). */
+        RectItem: {
+            /** @description The assessment that found it, if recorded. */
+            assessment_id?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            closed_by_name?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            deadline: string;
+            /** Format: date-time */
+            done_at?: string | null;
+            done_note?: string | null;
+            id: string;
+            /** @description Still open after its deadline (or closed after it). */
+            late: boolean;
+            risk: components["schemas"]["RiskLevel"];
+            status: components["schemas"]["ItemStatus"];
+            system_id: string;
+            title: string;
+            unit_id: string;
+        };
+        RectItemInput: {
+            assessment_id?: string | null;
+            /** @description `YYYY-MM-DD` */
+            deadline?: string | null;
+            /** @description high, medium, low */
+            risk?: string | null;
+            title?: string | null;
         };
         ReissueInput: {
             reason?: string | null;
@@ -6904,6 +7174,11 @@ export interface components {
             findings?: components["schemas"]["FindingInput"][];
             note?: string | null;
         };
+        /**
+         * @description How grave a rectification item is.
+         * @enum {string}
+         */
+        RiskLevel: "high" | "medium" | "low";
         /** @enum {string} */
         Role: "admin" | "unit_user" | "vendor_pm" | "engineer" | "auditor" | "security_admin";
         /**
@@ -6957,6 +7232,12 @@ export interface components {
         RulingInput: {
             confirmed?: boolean | null;
             note?: string | null;
+        };
+        /** @description A spreadsheet export's header row and the column mapping guessed from it. */
+        ScanHeaders: {
+            /** @description A mapping (`ScanMappingInput::mapping`'s shape) with the columns recognised. */
+            guess: Record<string, never>;
+            headers: string[];
         };
         /** @description One import: the file (kept, with its digest), who brought it, and what it did. */
         ScanImport: {
@@ -7834,6 +8115,10 @@ export interface components {
             reason?: string | null;
             vetoed?: boolean | null;
         };
+        VulnAssignInput: {
+            /** @description An engineer or manager of the vendor maintaining the system; empty for nobody. */
+            assignee_id?: string | null;
+        };
         /** @description A finding with its fix clock as of now and its history. */
         VulnDetail: components["schemas"]["Vulnerability"] & {
             /**
@@ -7874,6 +8159,17 @@ export interface components {
          * @enum {string}
          */
         VulnStatus: "open" | "confirmed" | "fixing" | "pending" | "fixed" | "verified" | "false_positive" | "risk_accepted";
+        /** @description A move of one finding (or, in bulk, of several). */
+        VulnTransitionInput: {
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`: for risk_accepted, when the risk is looked at again (at most three years).
+             */
+            accepted_until?: string | null;
+            /** @description Required for pending, false_positive, risk_accepted and reopening. */
+            reason?: string | null;
+            to?: string | null;
+        };
         /** @description A finding of the ledger. */
         Vulnerability: {
             /**
@@ -11349,6 +11645,375 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    dengbao_items: {
+        parameters: {
+            query?: {
+                system_id?: string;
+                /** @description open, done, closed */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectItem"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    dengbao_add_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewItem"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    dengbao_move_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemMoveInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    dengbao_programme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    dengbao_set_quota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    dengbao_records: {
+        parameters: {
+            query?: {
+                unit_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DengbaoRecord"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    dengbao_put_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                system_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DengbaoRecordInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DengbaoRecord"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    dengbao_assessments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                system_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DengbaoAssessment"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    dengbao_add_assessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                system_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DengbaoAssessmentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DengbaoAssessment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17318,7 +17983,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssignInput"];
+                "application/json": components["schemas"]["VulnAssignInput"];
             };
         };
         responses: {
@@ -17400,7 +18065,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TransitionInput"];
+                "application/json": components["schemas"]["VulnTransitionInput"];
             };
         };
         responses: {
@@ -17558,7 +18223,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ScanHeaders"];
                 };
             };
             422: {

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendars;
 pub mod contracts;
 pub mod dashboard;
+pub mod dengbao;
 pub mod duty;
 pub mod health;
 pub mod holidays;

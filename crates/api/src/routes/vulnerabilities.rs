@@ -10,9 +10,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::FieldError;
 use domain::list::Page;
-use domain::vulnerabilities::scans::{ImportPreview, ScanImport, ScanMapping, ScanMappingInput};
+use domain::vulnerabilities::scans::{ImportPreview, ScanHeaders, ScanImport, ScanMapping, ScanMappingInput};
 use domain::vulnerabilities::{
-    AssignInput, BulkInput, BulkResult, TicketLinkInput, TransitionInput, VulnDetail, VulnFilter, VulnSource,
+    BulkInput, BulkResult, TicketLinkInput, VulnAssignInput, VulnDetail, VulnFilter, VulnSource, VulnTransitionInput,
     Vulnerability, VulnerabilityInput, parse_severities, parse_statuses,
 };
 use serde::Deserialize;
@@ -163,14 +163,14 @@ async fn get(
 /// are requests to the bureau (202 with the request; the move counts from the request once
 /// approved); verifying a fix by hand and reopening are the bureau's.
 #[utoipa::path(post, path = "/vulnerabilities/{id}/transitions", tag = "vulnerabilities", operation_id = "vulnerabilities_transition",
-    params(("id" = String, Path)), request_body = TransitionInput,
+    params(("id" = String, Path)), request_body = VulnTransitionInput,
     responses((status = 200, body = VulnDetail), (status = 202, body = domain::approvals::Approval), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn transition(
     State(s): State<AppState>,
     auth: Auth,
     ClientLang(lang): ClientLang,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<TransitionInput>,
+    JsonBody(input): JsonBody<VulnTransitionInput>,
 ) -> ApiResult<Response> {
     let done = s.app.transition_vulnerability(&auth.principal, &id, input, lang).await?;
     Ok(super::applied(done, StatusCode::OK))
@@ -178,14 +178,14 @@ async fn transition(
 
 /// Gives the finding to an engineer or manager of the vendor maintaining the system.
 #[utoipa::path(post, path = "/vulnerabilities/{id}/assign", tag = "vulnerabilities", operation_id = "vulnerabilities_assign",
-    params(("id" = String, Path)), request_body = AssignInput,
+    params(("id" = String, Path)), request_body = VulnAssignInput,
     responses((status = 200, body = VulnDetail), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn assign(
     State(s): State<AppState>,
     auth: Auth,
     ClientLang(lang): ClientLang,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<AssignInput>,
+    JsonBody(input): JsonBody<VulnAssignInput>,
 ) -> ApiResult<Json<VulnDetail>> {
     Ok(Json(s.app.assign_vulnerability(&auth.principal, &id, input, lang).await?))
 }
@@ -273,8 +273,8 @@ async fn import(State(s): State<AppState>, auth: Auth, req: Request) -> ApiResul
 /// The header row of a spreadsheet export (`file`) and the column mapping guessed from it.
 #[utoipa::path(post, path = "/vulnerability-imports/headers", tag = "vulnerabilities", operation_id = "vulnerabilities_import_headers",
     request_body(content = ImportForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = Object), (status = 422, body = ProblemBody)))]
-async fn headers(State(s): State<AppState>, auth: Auth, req: Request) -> ApiResult<Json<serde_json::Value>> {
+    responses((status = 200, body = ScanHeaders), (status = 422, body = ProblemBody)))]
+async fn headers(State(s): State<AppState>, auth: Auth, req: Request) -> ApiResult<Json<ScanHeaders>> {
     let f = MultipartFile::read(req, &s).await?;
     Ok(Json(s.app.scan_headers(&auth.principal, f.bytes).await?))
 }

@@ -10,6 +10,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod dashboard;
+mod dengbao;
 mod duty;
 mod form_rules;
 mod handlers;

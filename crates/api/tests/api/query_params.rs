@@ -25,6 +25,7 @@ use crate::sweep_common::{
 const SAMPLES: &[(&str, &str, &str)] = &[
     ("/api/v1/tickets", "status", "open,new"),
     ("/api/v1/vulnerabilities", "status", "unresolved"),
+    ("/api/v1/dengbao/items", "status", "closed"),
     ("/api/v1/vulnerabilities", "severity", "high,critical"),
     ("/api/v1/vulnerabilities", "source", "self_found"),
     ("/api/v1/approvals", "status", "pending"),

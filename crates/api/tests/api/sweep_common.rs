@@ -61,6 +61,9 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     // A finding of tenant B's system in the vulnerability ledger, and the scan import behind it.
     ("vulnerabilities", "id", "vulnerability"),
     ("vulnerability-imports", "id", "scan_import"),
+    // Tenant B's system in the 等保 tracker, and a rectification item of it.
+    ("systems", "system_id", "system"),
+    ("items", "id", "dengbao_item"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -112,6 +115,7 @@ pub const GLOBAL: &[(&str, &str, &str, &str)] = &[
     ),
     ("sso", "id", "the sign-in page's providers are public by design (see GLOBAL sso-providers)", "sso_provider"),
     ("tests", "state", "a test sign-in's random state, kept for the administrator who ran it", "sso_state"),
+    ("programme", "year", "a year of the 等保 programme, not an object", "year"),
     (
         "scan-mappings",
         "id",
@@ -552,7 +556,11 @@ pub async fn world(t: &TestApp) -> World {
     let scan_import = imported["import"]["id"].as_str().unwrap().to_string();
     let mapping = json!({"name": "扫描用列映射", "mapping": {"title": "漏洞名称", "severity": "风险等级"}});
     let scan_mapping = id(&created(t, "/api/v1/scan-mappings", mapping).await);
+    let rectification =
+        json!({"system_id": system, "title": "乙系统未开启审计", "risk": "high", "deadline": "2026-12-31"});
+    let dengbao_item = id(&created(t, "/api/v1/dengbao/items", rectification).await);
     for (k, v) in [
+        ("dengbao_item", dengbao_item),
         ("vulnerability", vulnerability),
         ("scan_import", scan_import),
         ("scan_mapping", scan_mapping),

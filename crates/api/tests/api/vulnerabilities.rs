@@ -148,6 +148,27 @@ both!(a_critical_finding_runs_its_fix_clock_across_the_weekend, |t: TestApp| asy
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = e["field_errors"].as_array().unwrap().iter().filter_map(|x| x["field"].as_str()).collect();
     assert_eq!(fields, ["severity", "port"], "{e}");
+    // The catalogue's indicators: one critical finding of November, breached; one open high
+    // finding (another contract's) is not this contract's.
+    let kpis = format!("/api/v1/kpis?contract_id={}&from=2026-11-01&to=2026-11-30", f.contract);
+    let (s, k) = t.get(&kpis, &t.admin).await;
+    assert_eq!(s, StatusCode::OK, "{k}");
+    let kpi = |key: &str| k["items"].as_array().unwrap().iter().find(|x| x["key"] == key).cloned().unwrap_or_default();
+    assert_eq!(
+        (kpi("vuln_fix_on_time_rate")["value"].as_f64(), kpi("vuln_fix_on_time_rate")["denominator"].as_f64()),
+        (Some(0.0), Some(1.0))
+    );
+    assert!(kpi("vuln_fix_minutes_mean")["value"].as_f64().is_some_and(|m| m > 24.0 * 60.0), "{k}");
+    assert_eq!(kpi("vuln_open_high_count")["value"].as_f64(), Some(0.0));
+    // The monthly report's 安全漏洞扫描记录 section lists it.
+    let body = json!({"contract_id": f.contract, "kind": "month", "start": "2026-11-01"});
+    let (s, r) = t.post("/api/v1/reports", &t.admin, body).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, _, preview) = t.download(&format!("/api/v1/reports/{}/preview", r["id"].as_str().unwrap()), &t.admin).await;
+    let preview = String::from_utf8(preview).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(preview.contains("安全漏洞扫描记录") && preview.contains("Apache Log4j2"), "{preview}");
+    assert!(preview.contains("新发现漏洞 1 个（危急 1"), "{preview}");
     // The ledger downloads as a workbook.
     let (s, ct, bytes) = t.download("/api/v1/vulnerabilities/export.xlsx?severity=critical", &t.admin).await;
     assert_eq!(s, StatusCode::OK);

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 use domain::Principal;
-use domain::vulnerabilities::{TransitionInput, VulnerabilityInput};
+use domain::vulnerabilities::{VulnTransitionInput, VulnerabilityInput};
 
 use crate::vulnerabilities::{ImportFile, ImportOptions, ImportTarget};
 use crate::{App, Result};
@@ -73,7 +73,7 @@ impl App {
         let found = self.list_vulnerabilities(engineer, &q, &f).await?.items;
         let by_title = |part: &str| found.iter().find(|v| v.title.contains(part)).map(|v| v.id.clone());
         let lang = domain::Lang::Zh;
-        let mv = |to: &str, reason: Option<&str>, until: Option<NaiveDate>| TransitionInput {
+        let mv = |to: &str, reason: Option<&str>, until: Option<NaiveDate>| VulnTransitionInput {
             to: Some(to.into()),
             reason: reason.map(str::to_string),
             accepted_until: until,

@@ -6,10 +6,12 @@
 //! in its `domain` module, a `Source` in a file here, and one line to [`SOURCES`].
 
 mod availability;
+mod dengbao;
 mod inspections;
 mod scope;
 mod targets;
 mod tickets;
+mod vulnerabilities;
 
 pub(crate) use availability::system_availabilities;
 pub(crate) use scope::contract_scope;
@@ -34,7 +36,8 @@ pub struct Source {
 }
 
 /// Every feature that contributes indicators, in the order the page shows them.
-pub const SOURCES: &[Source] = &[tickets::SOURCE, availability::SOURCE, inspections::SOURCE];
+pub const SOURCES: &[Source] =
+    &[tickets::SOURCE, availability::SOURCE, inspections::SOURCE, vulnerabilities::SOURCE, dengbao::SOURCE];
 
 /// What a KPI request names.
 #[derive(Debug, Clone, Default)]

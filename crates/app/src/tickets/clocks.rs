@@ -286,24 +286,7 @@ impl App {
                     continue;
                 }
                 let c = &s.clock;
-                let reached = if step.on_breach {
-                    c.breached_at
-                } else {
-                    let p = step.at_percent.unwrap_or(100);
-                    let share = c.target.at_share(cal, c.start, &c.pauses, p);
-                    let spent_enough =
-                        c.budget > 0 && i128::from(c.spent) * 100 >= i128::from(c.budget) * i128::from(p);
-                    if spent_enough || c.state == ClockState::Breached {
-                        Some(share.map_or(n, |x| x.min(n)))
-                    } else {
-                        if c.state == ClockState::Running
-                            && let Some(x) = share
-                        {
-                            wake.push(x);
-                        }
-                        None
-                    }
-                };
+                let reached = c.step_reached(cal, step.on_breach, step.at_percent, n, wake);
                 let Some(at) = reached.filter(|&a| a <= n) else { continue };
                 s.fired.push(i);
                 // A moment before the ticket was entered (a back-filled phone report) is history:

@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use domain::list::{ListQuery, Page};
 use domain::vulnerabilities::import::{Counts, Incoming, Plan, plan};
 use domain::vulnerabilities::scans::{
-    ImportPreview, ImportProblem, PlannedFinding, ScanImport, ScanMapping, ScanMappingInput,
+    ImportPreview, ImportProblem, PlannedFinding, ScanHeaders, ScanImport, ScanMapping, ScanMappingInput,
 };
-use domain::vulnerabilities::{Finding, Move, Severity, VulnSource, VulnStatus, Vulnerability, identifier};
+use domain::vulnerabilities::{Finding, Move, Severity, VulnSource, VulnStatus, identifier};
 use domain::{FieldError, Principal, Role, Scope};
 use ipnet::IpNet;
 use report::scans::{ColumnMapping, ScanError, ScanFile, ScanFinding, ScanSeverity, read_scan};
@@ -335,11 +335,11 @@ impl App {
         for i in &planned.create {
             let f = &i.finding;
             let policy = policies.get(&f.system_id).cloned().flatten();
-            let mut v =
-                new_row(p, f, units.get(&f.system_id).cloned().unwrap_or_default(), policy.as_ref(), &record.id, now);
+            let unit = units.get(&f.system_id).cloned().unwrap_or_default();
+            let mut v = super::new_row(p, f, unit, policy.as_ref(), Some(&record.id), now);
             let rules = self.fix_rules(&v, &mut cache).await?;
             let s = self.settle_fix(&tx, &mut v, None, rules.as_deref(), &[], now).await?;
-            let mut e = event(p, &v.id, v.found_at, "created");
+            let mut e = event(p, &record.created_by_name, &v.id, v.found_at, "created");
             e.to_status = Some(VulnStatus::Open);
             e.data = json!({"import_id": record.id, "row": i.row});
             events.push(e);
@@ -396,7 +396,7 @@ impl App {
 
     /// The header row of a spreadsheet export and the mapping guessed from it, for the UI's
     /// mapping step.
-    pub async fn scan_headers(&self, p: &Principal, bytes: Vec<u8>) -> Result<serde_json::Value> {
+    pub async fn scan_headers(&self, p: &Principal, bytes: Vec<u8>) -> Result<ScanHeaders> {
         may_work(p)?;
         let headers = tokio::task::spawn_blocking(move || report::scans::table_headers(&bytes))
             .await
@@ -405,8 +405,8 @@ impl App {
                 ScanError::File(pr) => AppError::from(FieldError::new("file", pr.zh, pr.en)),
                 ScanError::Rows(_) => FieldError::new("file", "无法读取表头", "cannot read the header row").into(),
             })?;
-        let guess = report::scans::mapping_guess(&headers);
-        Ok(json!({"headers": headers, "guess": guess}))
+        let guess = serde_json::to_value(report::scans::mapping_guess(&headers)).unwrap_or_default();
+        Ok(ScanHeaders { headers, guess })
     }
 
     pub async fn scan_mappings(&self, p: &Principal) -> Result<Vec<ScanMapping>> {
@@ -547,65 +547,6 @@ fn finding(f: &ScanFinding, system: &str, scanner: &str, source: VulnSource, fou
         evidence: cut(&f.evidence, domain::vulnerabilities::TEXT_MAX),
         found_at: Some(found_at),
         assignee_id: None,
-    }
-}
-
-fn new_row(
-    p: &Principal,
-    f: &Finding,
-    unit_id: String,
-    policy: Option<&domain::sla::policy::PolicyView>,
-    import_id: &str,
-    now: DateTime<Utc>,
-) -> Vulnerability {
-    let found_at = f.found_at.unwrap_or(now);
-    Vulnerability {
-        id: store::new_id(),
-        system_id: f.system_id.clone(),
-        unit_id,
-        asset_id: None,
-        title: f.title.clone(),
-        severity: f.severity,
-        cvss: f.cvss,
-        cve: f.cve(),
-        cnvd: f.cnvd(),
-        cnnvd: f.cnnvd(),
-        identifiers: f.identifiers.clone(),
-        source: f.source,
-        notice_org: None,
-        notice_number: None,
-        host: f.host.clone(),
-        port: f.port,
-        protocol: f.protocol.clone(),
-        url: f.url.clone(),
-        plugin_id: f.plugin_id.clone(),
-        description: f.description.clone(),
-        solution: f.solution.clone(),
-        evidence: f.evidence.clone(),
-        status: VulnStatus::Open,
-        found_at,
-        last_seen_at: now,
-        seen_count: 1,
-        assignee_id: None,
-        ticket_id: None,
-        policy_id: policy.map(|p| p.id.clone()),
-        policy_version: policy.map(|p| p.version),
-        due_at: None,
-        clock_state: None,
-        risk_at: None,
-        breached: false,
-        fixed_at: None,
-        verified_at: None,
-        decision_reason: None,
-        accepted_until: None,
-        request_id: None,
-        import_id: Some(import_id.to_string()),
-        revision: 0,
-        created_by: p.user_id.clone(),
-        created_at: now,
-        updated_at: now,
-        fingerprint: f.fingerprint(),
-        next_check_at: None,
     }
 }
 

@@ -13,8 +13,8 @@ use domain::list::{ListQuery, Page};
 use domain::tickets::input::TicketInput;
 use domain::vulnerabilities::clock::Change;
 use domain::vulnerabilities::{
-    AssignInput, BulkInput, BulkResult, Move, Permit, TicketLinkInput, TransitionInput, VulnDetail, VulnEvent,
-    VulnFilter, VulnStatus, Vulnerability, VulnerabilityInput,
+    BulkInput, BulkResult, Finding, Move, Permit, TicketLinkInput, VulnAssignInput, VulnDetail, VulnEvent, VulnFilter,
+    VulnStatus, VulnTransitionInput, Vulnerability, VulnerabilityInput,
 };
 use domain::{FieldError, Lang, Principal, Role, Scope};
 pub use imports::{ImportFile, ImportOptions, ImportTarget, MAX_SCAN_BYTES};
@@ -33,7 +33,8 @@ fn may_work(p: &Principal) -> Result<()> {
     }
 }
 
-pub(crate) fn event(p: &Principal, id: &str, at: DateTime<Utc>, kind: &str) -> VulnEvent {
+/// A history entry by `p`, known by `name` (their display name; the system's acts read 系统).
+pub(crate) fn event(p: &Principal, name: &str, id: &str, at: DateTime<Utc>, kind: &str) -> VulnEvent {
     VulnEvent {
         id: store::new_id(),
         vulnerability_id: id.to_string(),
@@ -42,7 +43,7 @@ pub(crate) fn event(p: &Principal, id: &str, at: DateTime<Utc>, kind: &str) -> V
         from_status: None,
         to_status: None,
         actor_id: (p.user_id != "system").then(|| p.user_id.clone()),
-        actor_name: if p.user_id == "system" { "系统".into() } else { p.username.clone() },
+        actor_name: if p.user_id == "system" { "系统".into() } else { name.to_string() },
         note: None,
         data: json!({}),
     }
@@ -113,56 +114,9 @@ impl App {
         }
         let found_at = f.found_at.unwrap_or(now);
         let policy = self.fix_policy_for(&system.id, found_at).await?;
-        let mut v = Vulnerability {
-            id: store::new_id(),
-            system_id: system.id.clone(),
-            unit_id: system.unit_id.clone(),
-            asset_id: f.asset_id.clone(),
-            title: f.title.clone(),
-            severity: f.severity,
-            cvss: f.cvss,
-            cve: f.cve(),
-            cnvd: f.cnvd(),
-            cnnvd: f.cnnvd(),
-            identifiers: f.identifiers.clone(),
-            source: f.source,
-            notice_org: f.notice_org,
-            notice_number: f.notice_number.clone(),
-            host: f.host.clone(),
-            port: f.port,
-            protocol: f.protocol.clone(),
-            url: f.url.clone(),
-            plugin_id: f.plugin_id.clone(),
-            description: f.description.clone(),
-            solution: f.solution.clone(),
-            evidence: f.evidence.clone(),
-            status: VulnStatus::Open,
-            found_at,
-            last_seen_at: found_at,
-            seen_count: 1,
-            assignee_id: f.assignee_id.clone(),
-            ticket_id: None,
-            policy_id: policy.as_ref().map(|p| p.id.clone()),
-            policy_version: policy.as_ref().map(|p| p.version),
-            due_at: None,
-            clock_state: None,
-            risk_at: None,
-            breached: false,
-            fixed_at: None,
-            verified_at: None,
-            decision_reason: None,
-            accepted_until: None,
-            request_id: None,
-            import_id: None,
-            revision: 0,
-            created_by: p.user_id.clone(),
-            created_at: now,
-            updated_at: now,
-            fingerprint: f.fingerprint(),
-            next_check_at: None,
-        };
+        let mut v = new_row(p, &f, system.unit_id.clone(), policy.as_ref(), None, now);
         let rules = self.fix_rules(&v, &mut FixRulesCache::default()).await?;
-        let mut created = event(p, &v.id, found_at, "created");
+        let mut created = event(p, &self.person_name(p).await?, &v.id, found_at, "created");
         created.to_status = Some(VulnStatus::Open);
         created.data = json!({"source": v.source});
         let tx = self.store.begin().await?;
@@ -219,7 +173,7 @@ impl App {
         &self,
         p: &Principal,
         id: &str,
-        input: TransitionInput,
+        input: VulnTransitionInput,
         lang: Lang,
     ) -> Result<Applied<VulnDetail>> {
         may_work(p)?;
@@ -271,7 +225,8 @@ impl App {
         if !v.status.next().contains(&mv.to) {
             return Err(not_allowed(v.status));
         }
-        let mut e = event(p, id, at, if mv.to == VulnStatus::Open { "reopened" } else { "transition" });
+        let name = self.person_name(p).await?;
+        let mut e = event(p, &name, id, at, if mv.to == VulnStatus::Open { "reopened" } else { "transition" });
         e.from_status = Some(v.status);
         e.to_status = Some(mv.to);
         e.note = mv.reason.clone();
@@ -316,7 +271,7 @@ impl App {
         &self,
         p: &Principal,
         id: &str,
-        input: AssignInput,
+        input: VulnAssignInput,
         lang: Lang,
     ) -> Result<VulnDetail> {
         may_work(p)?;
@@ -347,7 +302,7 @@ impl App {
         if !store::vulnerabilities::update(tx, &v, stored.as_ref()).await? {
             return Err(changed_meanwhile());
         }
-        let mut e = event(p, &v.id, now, "assigned");
+        let mut e = event(p, &self.person_name(p).await?, &v.id, now, "assigned");
         e.data = json!({"from": before.assignee_id, "to": to});
         store::vulnerabilities::add_events(tx, &[e]).await?;
         audit(tx, p, "assign", "vulnerability", &v.id, Some(&before), Some(&v), now).await
@@ -478,7 +433,7 @@ impl App {
         if !store::vulnerabilities::update(&tx, &row, stored.as_ref()).await? {
             return Err(changed_meanwhile());
         }
-        let mut e = event(p, id, now, "ticket");
+        let mut e = event(p, &self.person_name(p).await?, id, now, "ticket");
         e.data = json!({"ticket_id": ticket_id});
         store::vulnerabilities::add_events(&tx, &[e]).await?;
         audit(&tx, p, "link_ticket", "vulnerability", id, Some(&before), Some(&row), now).await?;
@@ -506,6 +461,66 @@ impl App {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// A new finding's row from what was checked.
+pub(crate) fn new_row(
+    p: &Principal,
+    f: &Finding,
+    unit_id: String,
+    policy: Option<&domain::sla::policy::PolicyView>,
+    import_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Vulnerability {
+    let found_at = f.found_at.unwrap_or(now);
+    Vulnerability {
+        id: store::new_id(),
+        system_id: f.system_id.clone(),
+        unit_id,
+        asset_id: f.asset_id.clone(),
+        title: f.title.clone(),
+        severity: f.severity,
+        cvss: f.cvss,
+        cve: f.cve(),
+        cnvd: f.cnvd(),
+        cnnvd: f.cnnvd(),
+        identifiers: f.identifiers.clone(),
+        source: f.source,
+        notice_org: f.notice_org,
+        notice_number: f.notice_number.clone(),
+        host: f.host.clone(),
+        port: f.port,
+        protocol: f.protocol.clone(),
+        url: f.url.clone(),
+        plugin_id: f.plugin_id.clone(),
+        description: f.description.clone(),
+        solution: f.solution.clone(),
+        evidence: f.evidence.clone(),
+        status: VulnStatus::Open,
+        found_at,
+        last_seen_at: now,
+        seen_count: 1,
+        assignee_id: f.assignee_id.clone(),
+        ticket_id: None,
+        policy_id: policy.map(|p| p.id.clone()),
+        policy_version: policy.map(|p| p.version),
+        due_at: None,
+        clock_state: None,
+        risk_at: None,
+        breached: false,
+        fixed_at: None,
+        verified_at: None,
+        decision_reason: None,
+        accepted_until: None,
+        request_id: None,
+        import_id: import_id.map(str::to_string),
+        revision: 0,
+        created_by: p.user_id.clone(),
+        created_at: now,
+        updated_at: now,
+        fingerprint: f.fingerprint(),
+        next_check_at: None,
     }
 }
 

@@ -128,6 +128,7 @@ fn definitions_default_from_template_kind_and_contract() {
             "tickets",
             "availability",
             "inspections",
+            "vulnerabilities",
             "problem_list",
             "summary",
             "problems",

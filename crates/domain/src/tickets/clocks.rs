@@ -282,6 +282,33 @@ impl Clock {
         self.target.at_share(cal, self.start, &self.pauses, percent)
     }
 
+    /// When an escalation step (`on_breach`, or `at_percent` of the budget) was reached, as of
+    /// `now`; a step still ahead of a running clock adds the moment it will be reached to `wake`.
+    pub fn step_reached(
+        &self,
+        cal: &Calendar,
+        on_breach: bool,
+        at_percent: Option<u32>,
+        now: Micros,
+        wake: &mut Vec<Micros>,
+    ) -> Option<Micros> {
+        if on_breach {
+            return self.breached_at;
+        }
+        let p = at_percent.unwrap_or(100);
+        let share = self.target.at_share(cal, self.start, &self.pauses, p);
+        let spent_enough = self.budget > 0 && i128::from(self.spent) * 100 >= i128::from(self.budget) * i128::from(p);
+        if spent_enough || self.state == ClockState::Breached {
+            return Some(share.map_or(now, |x| x.min(now)));
+        }
+        if self.state == ClockState::Running
+            && let Some(x) = share
+        {
+            wake.push(x);
+        }
+        None
+    }
+
     /// The share of the budget spent, in percent (0 when the budget is zero and nothing is due).
     pub fn percent_spent(&self) -> u32 {
         if self.budget <= 0 {

@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod import;
+pub mod indicators;
 pub mod scans;
 #[cfg(test)]
 mod tests;
@@ -413,7 +414,7 @@ pub fn choice_error(field: &str, choices: &str) -> FieldError {
 
 /// A move of one finding (or, in bulk, of several).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct TransitionInput {
+pub struct VulnTransitionInput {
     pub to: Option<String>,
     /// Required for pending, false_positive, risk_accepted and reopening.
     pub reason: Option<String>,
@@ -429,7 +430,7 @@ pub struct Move {
     pub accepted_until: Option<NaiveDate>,
 }
 
-impl TransitionInput {
+impl VulnTransitionInput {
     pub fn validate(&self, today: NaiveDate) -> Result<Move, Vec<FieldError>> {
         let mut c = Checker::default();
         let to = match self.to.as_deref().map(str::trim) {
@@ -513,7 +514,7 @@ pub struct BulkInput {
     /// `transition` or `assign`.
     pub action: Option<String>,
     #[serde(flatten)]
-    pub transition: TransitionInput,
+    pub transition: VulnTransitionInput,
     /// For `assign`: an engineer or manager of the vendor (empty: nobody).
     pub assignee_id: Option<String>,
 }
@@ -616,7 +617,7 @@ pub struct TicketLinkInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct AssignInput {
+pub struct VulnAssignInput {
     /// An engineer or manager of the vendor maintaining the system; empty for nobody.
     pub assignee_id: Option<String>,
 }

@@ -112,3 +112,12 @@ pub struct PlannedFinding {
     /// The ledger's finding it updates or reopens.
     pub vulnerability_id: Option<String>,
 }
+
+/// A spreadsheet export's header row and the column mapping guessed from it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ScanHeaders {
+    pub headers: Vec<String>,
+    /// A mapping (`ScanMappingInput::mapping`'s shape) with the columns recognised.
+    #[schema(value_type = Object)]
+    pub guess: serde_json::Value,
+}

@@ -142,7 +142,7 @@ fn principal(role: Role) -> Principal {
 fn the_vendor_asks_for_what_excuses_or_pauses_and_only_the_bureau_verifies() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
     let mv = |to: &str, reason: Option<&str>, until: Option<NaiveDate>| {
-        TransitionInput { to: Some(to.into()), reason: reason.map(str::to_string), accepted_until: until }
+        VulnTransitionInput { to: Some(to.into()), reason: reason.map(str::to_string), accepted_until: until }
             .validate(today)
     };
     let engineer = principal(Role::Engineer);

@@ -185,20 +185,32 @@ impl MigrationTrait for Migration {
         // and a person entering it by hand meet here).
         m.create_index(index(V::Table, "ux_vulnerabilities_fingerprint", &["fingerprint"], true)).await?;
         // The ledger's lists: a unit's, a system's, everyone's, newest or gravest first.
-        let lists: [(&str, &[&'static str]); 5] = [
-            ("ix_vulnerabilities_unit", &["unit_id", "status", "found_at"]),
-            ("ix_vulnerabilities_system", &["system_id", "status", "found_at"]),
-            ("ix_vulnerabilities_status", &["status", "severity_rank", "found_at"]),
-            ("ix_vulnerabilities_found", &["found_at"]),
-            ("ix_vulnerabilities_due", &["due_at"]),
+        // The id ends each, so a page ordered by (key, id) is read from the index as it stands.
+        let lists: [(&str, &[&'static str]); 9] = [
+            ("ix_vulnerabilities_unit", &["unit_id", "found_at", "id"]),
+            ("ix_vulnerabilities_unit_status", &["unit_id", "status", "severity_rank", "id"]),
+            ("ix_vulnerabilities_system", &["system_id", "found_at", "id"]),
+            // A vendor's lists name its systems (IN) and usually statuses: each pair is a range.
+            ("ix_vulnerabilities_system_status", &["system_id", "status", "severity_rank", "id"]),
+            ("ix_vulnerabilities_status", &["status", "severity_rank", "found_at", "id"]),
+            ("ix_vulnerabilities_found", &["found_at", "id"]),
+            ("ix_vulnerabilities_breached", &["breached", "found_at", "id"]),
+            ("ix_vulnerabilities_due", &["due_at", "id"]),
+            ("ix_vulnerabilities_rank", &["severity_rank", "id"]),
         ];
         for (n, cols) in lists {
             m.create_index(index(V::Table, n, cols, false)).await?;
         }
         m.create_index(index(V::Table, "ix_vulnerabilities_check", &["next_check_at"], false)).await?;
+        for (n, col) in [
+            ("ix_vulnerabilities_cve", "cve"),
+            ("ix_vulnerabilities_cnvd", "cnvd"),
+            ("ix_vulnerabilities_cnnvd", "cnnvd"),
+        ] {
+            m.create_index(index(V::Table, n, &[col], false)).await?;
+        }
         m.create_index(index(V::Table, "ix_vulnerabilities_request", &["request_id"], false)).await?;
         m.create_index(index(V::Table, "ix_vulnerabilities_import", &["import_id"], false)).await?;
-        m.create_index(index(V::Table, "ix_vulnerabilities_host", &["system_id", "host", "status"], false)).await?;
 
         use VulnerabilityEvents as E;
         m.create_table(

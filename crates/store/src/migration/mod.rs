@@ -37,6 +37,7 @@ mod m0031_reminders;
 mod m0032_sso;
 mod m0033_wider_columns;
 mod m0034_vulnerabilities;
+mod m0035_dengbao;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_sso::Migration),
             Box::new(m0033_wider_columns::Migration),
             Box::new(m0034_vulnerabilities::Migration),
+            Box::new(m0035_dengbao::Migration),
         ]
     }
 }

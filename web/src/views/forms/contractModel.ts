@@ -26,6 +26,8 @@ export interface ItemModel {
   milestones: MilestoneModel[]
   notes: string
   sla_policy_id: string | null
+  /** The policy whose `fix` targets by severity time the vulnerabilities of the item's systems. */
+  vulnerability_policy_id: string | null
   counted_causes: string[]
   /** Promised availability in percent (99.9), or null. */
   availability_target: number | null
@@ -61,6 +63,7 @@ export function blankItem(): ItemModel {
     milestones: [],
     notes: '',
     sla_policy_id: null,
+    vulnerability_policy_id: null,
     counted_causes: [...DEFAULT_COUNTED],
     availability_target: null,
     default_assignee_id: null,
@@ -91,6 +94,7 @@ export function toModel(c: Schemas['Contract'] | null): ContractModel {
       })),
       notes: i.notes ?? '',
       sla_policy_id: i.sla_policy_id ?? null,
+      vulnerability_policy_id: i.vulnerability_policy_id ?? null,
       counted_causes: [...(i.counted_causes ?? DEFAULT_COUNTED)],
       availability_target: i.availability_target ?? null,
       default_assignee_id: i.default_assignee_id ?? null,
@@ -123,6 +127,7 @@ export function toInput(m: ContractModel): Schemas['ContractInput'] {
       })),
       notes: i.notes || null,
       sla_policy_id: i.sla_policy_id || null,
+      vulnerability_policy_id: i.vulnerability_policy_id || null,
       counted_causes: i.counted_causes,
       availability_target: i.availability_target,
       default_assignee_id: i.default_assignee_id || null,

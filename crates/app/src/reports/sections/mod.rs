@@ -14,6 +14,7 @@ mod narrative;
 mod overview;
 mod problems;
 mod tickets;
+mod vulnerabilities;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -47,6 +48,7 @@ pub(crate) const SECTIONS: &[SectionType] = &[
     tickets::SECTION,
     availability::SECTION,
     inspections::SECTION,
+    vulnerabilities::SECTION,
     problems::SECTION,
     narrative::SUMMARY,
     narrative::PROBLEMS,
