@@ -11,6 +11,7 @@ export type ItemStatus = Schemas['ItemStatus']
 export type RiskLevel = Schemas['RiskLevel']
 export type Conclusion = Schemas['Conclusion']
 export type Programme = Schemas['Programme']
+export type ReportingClass = Schemas['ReportingClass']
 
 /**
  * One assessment (测评) of a system. Declared here: the document's `Assessment`,
@@ -44,6 +45,8 @@ export type RecordBody = operations['dengbao_put_record']['requestBody']['conten
   filing_number: string | null
   filed_on: string | null
   next_due_on: string | null
+  /** How soon the system's security events are reported; empty: 其他 (4 hours). */
+  reporting_class: string | null
   notes: string | null
 }
 
@@ -53,6 +56,8 @@ export type DrawerAction = 'record' | 'assessment' | 'item'
 export const CONCLUSIONS: readonly Conclusion[] = ['excellent', 'good', 'fair', 'poor']
 export const RISKS: readonly RiskLevel[] = ['high', 'medium', 'low']
 export const ITEM_STATUSES: readonly ItemStatus[] = ['open', 'done', 'closed']
+/** Whose reporting deadline applies to a system's security events: 1, 2 or 4 hours. */
+export const REPORTING_CLASSES: readonly ReportingClass[] = ['cii', 'state_organ', 'other']
 /** 等保 levels a system may have (0: not graded). */
 export const LEVELS = [0, 1, 2, 3, 4, 5] as const
 

@@ -63,6 +63,8 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "notifications", description = "通知渠道、规则与发送记录 / notification channels, rules and deliveries"),
         (name = "vulnerabilities", description = "漏洞台账与扫描导入 / the vulnerability ledger and scan imports"),
         (name = "dengbao", description = "等保测评周期与整改 / 等保 assessments, rectification and the yearly programme"),
+        (name = "security_events", description = "安全事件、上报时限与证据 / security events, the reporting clock and evidence"),
+        (name = "security_plans", description = "安全检测计划、任务与报告 / security plans, their periods and reports"),
     )
 )]
 struct ApiDoc;
@@ -109,7 +111,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::sso::router())
         .merge(routes::reports::router())
         .merge(routes::vulnerabilities::router())
-        .merge(routes::dengbao::router());
+        .merge(routes::dengbao::router())
+        .merge(routes::security_plans::router())
+        .merge(routes::security_events::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

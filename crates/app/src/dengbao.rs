@@ -45,41 +45,7 @@ impl App {
         today: NaiveDate,
         before: Option<NaiveDate>,
     ) -> Result<Vec<DengbaoRecord>> {
-        let ids: Vec<String> = systems.iter().map(|s| s.id.clone()).collect();
-        let records = store::dengbao::records(&self.store, &ids).await?;
-        let assessments = store::dengbao::assessments(&self.store, &ids).await?;
-        let items = store::dengbao::open_items(&self.store, &ids, today).await?;
-        Ok(systems
-            .iter()
-            .map(|s| {
-                let rec = records.iter().find(|r| r.system_id == s.id);
-                let last = assessments.iter().find(|a| a.system_id == s.id && before.is_none_or(|b| a.assessed_on < b));
-                let level = s.dengbao_level.unwrap_or(0);
-                let f = rec.map(|r| r.fields.clone());
-                let filed_on = f.as_ref().and_then(|f| f.filed_on);
-                let set = f.as_ref().and_then(|f| f.next_due_set);
-                let due = next_due(level, last.map(|a| a.assessed_on), filed_on, set, today);
-                let (open, late) = items.iter().find(|x| x.0 == s.id).map_or((0, 0), |x| (x.1, x.2));
-                DengbaoRecord {
-                    system_id: s.id.clone(),
-                    unit_id: s.unit_id.clone(),
-                    level,
-                    filing_number: f.as_ref().and_then(|f| f.filing_number.clone()),
-                    filed_on,
-                    last_assessed_on: last.map(|a| a.assessed_on),
-                    last_assessor: last.map(|a| a.assessor.clone()),
-                    last_score: last.and_then(|a| a.score),
-                    last_conclusion: last.map(|a| a.conclusion),
-                    next_due_set: set,
-                    next_due_on: due,
-                    overdue: due.is_some_and(|d| d < today),
-                    open_items: open,
-                    late_items: late,
-                    notes: f.and_then(|f| f.notes),
-                    updated_at: rec.map(|r| r.updated_at),
-                }
-            })
-            .collect())
+        standing_in(&self.store, systems, today, before).await
     }
 
     /// Every system the caller may see with its 等保 standing (optionally one unit's).
@@ -105,11 +71,10 @@ impl App {
         let now = self.business_now();
         let tx = self.store.begin().await?;
         store::dengbao::put_record(&tx, system_id, &f, &p.user_id, now).await?;
-        let after = self.standing(std::slice::from_ref(&system), self.dengbao_today(), None).await?;
+        let mut after = standing_in(&tx, std::slice::from_ref(&system), self.dengbao_today(), None).await?;
         audit(&tx, p, "update", "dengbao_record", system_id, before.first(), after.first(), now).await?;
         tx.commit().await?;
-        let mut out = self.standing(std::slice::from_ref(&system), self.dengbao_today(), None).await?;
-        out.pop().ok_or(AppError::NotFound)
+        after.pop().ok_or(AppError::NotFound)
     }
 
     pub async fn dengbao_assessments(&self, p: &Principal, system_id: &str) -> Result<Vec<DengbaoAssessment>> {
@@ -349,4 +314,49 @@ impl App {
         tx.commit().await?;
         self.dengbao_programme(p, year).await
     }
+}
+
+/// The standing read through `c`, so a write's audit sees the state inside its own transaction.
+async fn standing_in(
+    c: &impl store::Conn,
+    systems: &[System],
+    today: NaiveDate,
+    before: Option<NaiveDate>,
+) -> Result<Vec<DengbaoRecord>> {
+    let ids: Vec<String> = systems.iter().map(|s| s.id.clone()).collect();
+    let records = store::dengbao::records(c, &ids).await?;
+    let assessments = store::dengbao::assessments(c, &ids).await?;
+    let items = store::dengbao::open_items(c, &ids, today).await?;
+    Ok(systems
+        .iter()
+        .map(|s| {
+            let rec = records.iter().find(|r| r.system_id == s.id);
+            let last = assessments.iter().find(|a| a.system_id == s.id && before.is_none_or(|b| a.assessed_on < b));
+            let level = s.dengbao_level.unwrap_or(0);
+            let f = rec.map(|r| r.fields.clone());
+            let filed_on = f.as_ref().and_then(|f| f.filed_on);
+            let set = f.as_ref().and_then(|f| f.next_due_set);
+            let due = next_due(level, last.map(|a| a.assessed_on), filed_on, set, today);
+            let (open, late) = items.iter().find(|x| x.0 == s.id).map_or((0, 0), |x| (x.1, x.2));
+            DengbaoRecord {
+                system_id: s.id.clone(),
+                unit_id: s.unit_id.clone(),
+                level,
+                filing_number: f.as_ref().and_then(|f| f.filing_number.clone()),
+                filed_on,
+                last_assessed_on: last.map(|a| a.assessed_on),
+                last_assessor: last.map(|a| a.assessor.clone()),
+                last_score: last.and_then(|a| a.score),
+                last_conclusion: last.map(|a| a.conclusion),
+                next_due_set: set,
+                next_due_on: due,
+                overdue: due.is_some_and(|d| d < today),
+                open_items: open,
+                late_items: late,
+                reporting_class: f.as_ref().and_then(|f| f.reporting_class),
+                notes: f.and_then(|f| f.notes),
+                updated_at: rec.map(|r| r.updated_at),
+            }
+        })
+        .collect())
 }

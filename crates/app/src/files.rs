@@ -9,6 +9,12 @@ use domain::FieldError;
 
 use crate::{App, AppError, Result};
 
+/// A file as uploaded: its name as sent and its bytes.
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
 /// The content type of an accepted file, from its magic bytes.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     const SIGNATURES: [(&[u8], &str); 6] = [
@@ -29,6 +35,19 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     let text = std::str::from_utf8(bytes).ok()?;
     let binary = text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'));
     (!binary).then_some("text/plain")
+}
+
+/// The type of a report or piece of evidence (PDF, Office, image or text), or an error naming
+/// the field `file`.
+pub(crate) fn evidence_type(bytes: &[u8]) -> Result<&'static str> {
+    sniff(bytes).ok_or_else(|| {
+        FieldError::new(
+            "file",
+            "文件应为 PDF、Word/Excel、图片或文本文件",
+            "the file must be a PDF, Word/Excel, image or text file",
+        )
+        .into()
+    })
 }
 
 /// The file's own name without any path a client may have sent.

@@ -28,6 +28,8 @@ pub mod notifications;
 pub mod payments;
 pub mod reports;
 pub mod secrets;
+pub mod security_events;
+pub mod security_plans;
 pub mod sla;
 pub mod sso;
 pub mod systems;

@@ -60,9 +60,11 @@ impl App {
         if items + assets + vulns > 0 {
             return Err(AppError::conflict(
                 None,
-                format!("该系统仍被 {items} 个合同分项覆盖、关联 {assets} 项资产、{vulns} 个漏洞台账记录，不能删除"),
                 format!(
-                    "the system is still covered by {items} contract items and linked to {assets} assets and {vulns} findings"
+                    "该系统仍被 {items} 个合同分项覆盖、关联 {assets} 项资产、{vulns} 条漏洞、安全检测或安全事件记录，不能删除"
+                ),
+                format!(
+                    "the system is still covered by {items} contract items and linked to {assets} assets and {vulns} findings, security records or events"
                 ),
             ));
         }

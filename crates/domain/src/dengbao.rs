@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::FieldError;
 use crate::error::Checker;
+use crate::security_events::ReportingClass;
 
 text_enum!(
     /// An assessment's conclusion (GB/T 28448-2019 测评结论).
@@ -95,6 +96,9 @@ pub struct DengbaoRecord {
     pub open_items: u32,
     pub late_items: u32,
     pub notes: Option<String>,
+    /// Whose deadline applies when a security event hits the system (the bureau's to say; an
+    /// event takes the strictest of its systems'; `other` when not set).
+    pub reporting_class: Option<ReportingClass>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -106,6 +110,8 @@ pub struct DengbaoRecordInput {
     /// `YYYY-MM-DD`: the next assessment's day, instead of the cycle's (empty: the cycle's).
     pub next_due_on: Option<String>,
     pub notes: Option<String>,
+    /// cii (关键信息基础设施, 1 h), state_organ (中央和国家机关, 2 h) or other (4 h).
+    pub reporting_class: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +120,7 @@ pub struct DengbaoRecordFields {
     pub filed_on: Option<NaiveDate>,
     pub next_due_set: Option<NaiveDate>,
     pub notes: Option<String>,
+    pub reporting_class: Option<ReportingClass>,
 }
 
 impl DengbaoRecordInput {
@@ -123,8 +130,20 @@ impl DengbaoRecordInput {
         let notes = c.optional_text("notes", self.notes.as_deref(), 2000);
         let filed_on = c.optional_date("filed_on", self.filed_on.as_deref());
         let next_due_set = c.optional_date("next_due_on", self.next_due_on.as_deref());
+        let reporting_class = match self.reporting_class.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => ReportingClass::parse(s).or_else(|| {
+                let choices = ReportingClass::choices();
+                c.push(FieldError::new(
+                    "reporting_class",
+                    format!("应为 {choices} 之一"),
+                    format!("must be one of {choices}"),
+                ));
+                None
+            }),
+        };
         c.finish()?;
-        Ok(DengbaoRecordFields { filing_number, filed_on, next_due_set, notes })
+        Ok(DengbaoRecordFields { filing_number, filed_on, next_due_set, notes, reporting_class })
     }
 }
 

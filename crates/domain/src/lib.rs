@@ -53,6 +53,8 @@ pub mod payments;
 pub mod registry;
 pub mod reports;
 pub mod security;
+pub mod security_events;
+pub mod security_plans;
 pub mod settings;
 pub mod sla;
 pub mod sso;

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;
 use domain::dengbao::{Conclusion, DengbaoAssessment, DengbaoRecordFields, ItemStatus, RectItem, RiskLevel};
+use domain::security_events::ReportingClass;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
@@ -28,6 +29,7 @@ pub async fn put_record(tx: &Tx, system_id: &str, f: &DengbaoRecordFields, by: &
         filed_on: Set(f.filed_on),
         next_due_set: Set(f.next_due_set),
         notes: Set(f.notes.clone()),
+        reporting_class: Set(f.reporting_class.map(|c| c.as_str().to_string())),
         updated_by: Set(by.to_string()),
         updated_at: Set(at),
     };
@@ -39,6 +41,7 @@ pub async fn put_record(tx: &Tx, system_id: &str, f: &DengbaoRecordFields, by: &
                     dr::Column::FiledOn,
                     dr::Column::NextDueSet,
                     dr::Column::Notes,
+                    dr::Column::ReportingClass,
                     dr::Column::UpdatedBy,
                     dr::Column::UpdatedAt,
                 ])
@@ -60,6 +63,7 @@ pub async fn records(c: &impl Conn, systems: &[String]) -> Result<Vec<StoredReco
                     filed_on: m.filed_on,
                     next_due_set: m.next_due_set,
                     notes: m.notes,
+                    reporting_class: m.reporting_class.as_deref().and_then(ReportingClass::parse),
                 },
                 updated_at: m.updated_at,
             });

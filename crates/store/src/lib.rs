@@ -28,6 +28,8 @@ pub mod quotas;
 pub mod reports;
 pub mod scans;
 mod scope;
+pub mod security_events;
+pub mod security_plans;
 pub mod sessions;
 pub mod sla;
 pub mod sso;

@@ -157,12 +157,14 @@ pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
 }
 
 /// What still refers to a system: contract items covering it, assets linked to it, findings of
-/// the vulnerability ledger on it.
+/// the vulnerability ledger and records of security work and security events on it (evidence, never cascaded away).
 pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64, u64)> {
     Ok((
         crud::refs::<cis::Entity>(c, cis::Column::SystemId, id).await?,
         crud::refs::<assets::Entity>(c, assets::Column::SystemId, id).await?,
-        crate::vulnerabilities::count_for_system(c, id).await?,
+        crate::vulnerabilities::count_for_system(c, id).await?
+            + crate::security_plans::count_for_system(c, id).await?
+            + crate::security_events::count_for_system(c, id).await?,
     ))
 }
 
@@ -190,6 +192,7 @@ pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<
                 .rows_affected
         };
     }
+    let (plans, records) = crate::security_plans::move_system(tx, system_id, unit_id).await?;
     Ok(vec![
         ("monitors", follow!(mo)),
         ("interruptions", follow!(iu)),
@@ -200,5 +203,8 @@ pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<
         ("approvals", crate::approvals::move_system(tx, system_id, unit_id).await?),
         ("vulnerabilities", crate::vulnerabilities::move_system(tx, system_id, unit_id).await?),
         ("dengbao_items", crate::dengbao::move_system(tx, system_id, unit_id).await?),
+        ("security_plans", plans),
+        ("security_records", records),
+        ("security_event_systems", crate::security_events::move_system(tx, system_id, unit_id).await?),
     ])
 }

@@ -203,6 +203,20 @@ fn statuses(s: &[VulnStatus]) -> Vec<&'static str> {
     s.iter().map(|s| s.as_str()).collect()
 }
 
+/// A finding's row without its long texts (description, solution, evidence, the clock), for
+/// lists: the finding's own page reads them.
+fn light(select: sea_orm::Select<v::Entity>) -> sea_orm::Select<v::Entity> {
+    select
+        .select_only()
+        .columns(v::Column::iter().filter(|c| {
+            !matches!(c, v::Column::Description | v::Column::Solution | v::Column::Evidence | v::Column::Clock)
+        }))
+        .column_as(Expr::value(Option::<String>::None), "description")
+        .column_as(Expr::value(Option::<String>::None), "solution")
+        .column_as(Expr::value(Option::<String>::None), "evidence")
+        .column_as(Expr::value(Option::<String>::None), "clock")
+}
+
 pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &VulnFilter) -> Result<Page<Vulnerability>> {
     let mut select = v::Entity::find()
         .filter(visible(scope))
@@ -273,18 +287,7 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &VulnFilter) -
         .into_tuple()
         .all(c.conn())
         .await?;
-    let rows = v::Entity::find()
-        .select_only()
-        .columns(v::Column::iter().filter(|c| {
-            !matches!(c, v::Column::Description | v::Column::Solution | v::Column::Evidence | v::Column::Clock)
-        }))
-        .column_as(Expr::value(Option::<String>::None), "description")
-        .column_as(Expr::value(Option::<String>::None), "solution")
-        .column_as(Expr::value(Option::<String>::None), "evidence")
-        .column_as(Expr::value(Option::<String>::None), "clock")
-        .filter(v::Column::Id.is_in(ids.clone()))
-        .all(c.conn())
-        .await?;
+    let rows = light(v::Entity::find()).filter(v::Column::Id.is_in(ids.clone())).all(c.conn()).await?;
     let mut items = rows.into_iter().map(|m| row(m).map(|r| r.0)).collect::<Result<Vec<_>>>()?;
     items.sort_by_key(|x| ids.iter().position(|id| *id == x.id));
     Ok(Page { items, total, page: q.page, page_size: q.page_size })
@@ -519,15 +522,7 @@ pub async fn found_in(
     let base =
         v::Entity::find().filter(in_scope(s)).filter(v::Column::FoundAt.gte(start)).filter(v::Column::FoundAt.lt(end));
     let total = base.clone().count(c.conn()).await?;
-    let rows = base
-        .select_only()
-        .columns(v::Column::iter().filter(|c| {
-            !matches!(c, v::Column::Description | v::Column::Solution | v::Column::Evidence | v::Column::Clock)
-        }))
-        .column_as(Expr::value(Option::<String>::None), "description")
-        .column_as(Expr::value(Option::<String>::None), "solution")
-        .column_as(Expr::value(Option::<String>::None), "evidence")
-        .column_as(Expr::value(Option::<String>::None), "clock")
+    let rows = light(base)
         .order_by_asc(v::Column::SeverityRank)
         .order_by_asc(v::Column::FoundAt)
         .order_by_asc(v::Column::Id)
@@ -551,4 +546,16 @@ pub async fn imports_in(c: &impl Conn, s: &domain::indicators::KpiScope) -> Resu
         .all(c.conn())
         .await?;
     Ok(ids.into_iter().flatten().collect())
+}
+
+/// Whether an import brought any finding on this system.
+pub async fn in_import(c: &impl Conn, import_id: &str, system_id: &str) -> Result<bool> {
+    use sea_orm::PaginatorTrait;
+    let n = v::Entity::find()
+        .filter(v::Column::ImportId.eq(import_id))
+        .filter(v::Column::SystemId.eq(system_id))
+        .limit(1)
+        .count(c.conn())
+        .await?;
+    Ok(n > 0)
 }

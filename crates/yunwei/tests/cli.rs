@@ -341,6 +341,15 @@ fn demo_serves_the_seed_dataset() {
     assert!(ledger["items"].as_array().unwrap().iter().any(|v| v["status"] == "verified"));
     let asked = get(&base, "/api/v1/approvals?kind=vulnerability_exception&status=pending", &admin);
     assert_eq!(asked["total"], 1, "{asked}");
+    // Security operations: this quarter's scan report filed, a reported 较大 event awaiting closure.
+    let records = get(&base, "/api/v1/security-records", &admin);
+    assert_eq!(records["total"], 1, "{records}");
+    let events = get(&base, "/api/v1/security-events?status=recovered", &admin);
+    assert_eq!(
+        (events["total"].as_u64(), events["items"][0]["report_late"].as_bool()),
+        (Some(1), Some(false)),
+        "{events}"
+    );
     // One user per unit, seeing only its own systems.
     let unit = login(&base, "unit13", "Demo@2026");
     let mine = get(&base, "/api/v1/systems?page_size=100", &unit);

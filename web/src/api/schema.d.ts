@@ -2415,6 +2415,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/security-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The events on the systems the caller may see, newest first; `report_late` says whether the
+         *     report to the authorities is (or was) past its deadline.
+         */
+        get: operations["security_events_list"];
+        put?: never;
+        /**
+         * Records an event (vendor staff or the bureau). Grades 较大 and above get a reporting
+         *     deadline from when it was found: 1 h, 2 h or 4 h by the strictest reporting class of its
+         *     systems.
+         */
+        post: operations["security_events_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event with its timeline and evidence files. */
+        get: operations["security_events_get"];
+        /**
+         * Changes the account of an event. Lowering the grade, moving the found or occurred time and
+         *     removing a system are the bureau's (422 naming the field for vendor staff).
+         */
+        put: operations["security_events_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-events/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds evidence (logs, screenshots, reports): kept as uploaded with its SHA-256, never
+         *     replaced or removed.
+         */
+        post: operations["security_events_add_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-events/{id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An evidence file as uploaded. */
+        get: operations["security_events_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-events/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A note on the event's timeline. */
+        post: operations["security_events_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-events/{id}/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records a step — reported (with to whom and the number), contained, recovered — at a time
+         *     not before the event was found; closing is the bureau's, once recovered with its measures
+         *     written and, for a reportable event, reported.
+         */
+        post: operations["security_events_stage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The security plans the caller may see, by system and kind. */
+        get: operations["security_plans_list"];
+        put?: never;
+        /** The bureau plans a kind of security work for a system (one plan per system and kind). */
+        post: operations["security_plans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["security_plans_get"];
+        /** The bureau changes a plan; what was due follows from the plan as it now is. */
+        put: operations["security_plans_update"];
+        post?: never;
+        delete: operations["security_plans_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/security-policy": {
         parameters: {
             query?: never;
@@ -2433,6 +2589,100 @@ export interface paths {
          *     auditor.
          */
         put: operations["auth_put_security_policy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The security work recorded on the systems the caller may see, newest first. */
+        get: operations["security_records_list"];
+        put?: never;
+        /**
+         * Vendor staff (or the bureau) record security work done, with its report; the report is kept
+         *     as uploaded with its SHA-256 and the record is never edited.
+         */
+        post: operations["security_records_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-records/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["security_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-records/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as uploaded. */
+        get: operations["security_records_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-records/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The bureau voids a record (wrong system, not a report) with a reason; it then counts for
+         *     nothing and stays for the audit.
+         */
+        post: operations["security_records_void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The periods of the active plans overlapping `from..=to`: each runs from one occurrence to the
+         *     day before the next and is done when a report of its kind was recorded within it.
+         */
+        get: operations["security_tasks"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -4349,6 +4599,7 @@ export interface components {
             open_items: number;
             /** @description The next assessment's day has passed. */
             overdue: boolean;
+            reporting_class?: null | components["schemas"]["ReportingClass"];
             system_id: string;
             unit_id: string;
             /** Format: date-time */
@@ -4361,6 +4612,8 @@ export interface components {
             /** @description `YYYY-MM-DD`: the next assessment's day, instead of the cycle's (empty: the cycle's). */
             next_due_on?: string | null;
             notes?: string | null;
+            /** @description cii (关键信息基础设施, 1 h), state_organ (中央和国家机关, 2 h) or other (4 h). */
+            reporting_class?: string | null;
         };
         /** @description When a report is due after its period's last day. */
         DueRule: {
@@ -4473,6 +4726,70 @@ export interface components {
             /** @description The event in words, in the caller's language. */
             text: string;
             to_status?: null | components["schemas"]["Status"];
+        };
+        /**
+         * @description GB/T 20986-2023's ten categories. The first three names are verified against the
+         *     standard; the others follow its draft and are listed as unverified in STANDARDS.md.
+         * @enum {string}
+         */
+        EventCategory: "malware" | "attack" | "data" | "content" | "equipment" | "violation" | "hazard" | "abnormal" | "force_majeure" | "other";
+        /** @description An entry of the event's timeline. */
+        EventEntry: {
+            actor_id: string;
+            actor_name: string;
+            /**
+             * Format: date-time
+             * @description When it happened (a stage's own time, or when it was written).
+             */
+            at: string;
+            event_id: string;
+            id: string;
+            /** @description created, updated, reported, contained, recovered, closed, note, evidence. */
+            kind: string;
+            /** Format: date-time */
+            recorded_at: string;
+            text?: string | null;
+        };
+        /** @description Evidence kept as uploaded: never replaced or removed. */
+        EventFile: {
+            content_type: string;
+            event_id: string;
+            file_name: string;
+            id: string;
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            /** Format: date-time */
+            uploaded_at: string;
+            uploaded_by_name: string;
+        };
+        /**
+         * @description The four grades, gravest first.
+         * @enum {string}
+         */
+        EventGrade: "especially_major" | "major" | "significant" | "general";
+        EventNoteInput: {
+            text?: string | null;
+        };
+        /** @description A step of the handling, with its time (now when omitted). */
+        EventStageInput: {
+            /** Format: date-time */
+            at?: string | null;
+            note?: string | null;
+            /** @description For `reported`: to whom, and the report's number. */
+            report_ref?: string | null;
+            /** @description reported, contained, recovered, closed. */
+            stage?: string | null;
+        };
+        /**
+         * @description Where an event's handling stands. The vendor contains and recovers; the bureau closes.
+         * @enum {string}
+         */
+        EventStatus: "open" | "contained" | "recovered" | "closed";
+        /** @description Evidence, sent as `file`. */
+        EvidenceForm: {
+            /** Format: binary */
+            file: string;
         };
         /**
          * @description Assets whose warranty or licence/certificate expiry falls in a window from today (each window
@@ -6238,6 +6555,126 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_SecurityEvent: {
+            items: {
+                category: components["schemas"]["EventCategory"];
+                /** Format: date-time */
+                closed_at?: string | null;
+                /** Format: date-time */
+                contained_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                created_by_name: string;
+                description: string;
+                /** Format: date-time */
+                found_at: string;
+                grade: components["schemas"]["EventGrade"];
+                id: string;
+                /** @description Lessons learnt (for the knowledge base). */
+                lessons?: string | null;
+                /** @description The handling measures taken. */
+                measures?: string | null;
+                /** Format: date-time */
+                occurred_at?: string | null;
+                /** Format: date-time */
+                recovered_at?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Grades 较大 and above: found + 1/2/4 h by class.
+                 */
+                report_due_at?: string | null;
+                /** @description Reported after the deadline, or the deadline passed unreported. */
+                report_late?: boolean | null;
+                /** @description To whom and under which number it was reported. */
+                report_ref?: string | null;
+                /** Format: date-time */
+                reported_at?: string | null;
+                reporting_class: components["schemas"]["ReportingClass"];
+                /** Format: int32 */
+                revision: number;
+                status: components["schemas"]["EventStatus"];
+                /** @description The affected systems (at least one). */
+                system_ids: string[];
+                ticket_ids: string[];
+                title: string;
+                /** Format: date-time */
+                updated_at: string;
+                vulnerability_ids: string[];
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_SecurityPlan: {
+            items: {
+                active: boolean;
+                calendar_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date */
+                end_date?: string | null;
+                holiday_rule: components["schemas"]["HolidayRule"];
+                id: string;
+                kind: components["schemas"]["SecTaskKind"];
+                notes?: string | null;
+                recurrence: Record<string, never>;
+                /** @description The recurrence in words. */
+                recurrence_text: string;
+                /** Format: date */
+                start_date: string;
+                system_id: string;
+                unit_id: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_SecurityRecord: {
+            items: {
+                content_type: string;
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                created_by_name: string;
+                file_name: string;
+                id: string;
+                import_id?: string | null;
+                kind: components["schemas"]["SecTaskKind"];
+                /** Format: date */
+                performed_on: string;
+                sha256: string;
+                /** Format: int64 */
+                size: number;
+                summary: string;
+                system_id: string;
+                unit_id: string;
+                void_reason?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Set when the bureau voids a record (a wrong system, a report that is not one); a void
+                 *     record counts for nothing and stays for the audit.
+                 */
+                voided_at?: string | null;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_System: {
             items: {
                 /**
@@ -6916,6 +7353,18 @@ export interface components {
             /** Format: int64 */
             marked: number;
         };
+        /** @description What a record is sent as: its report in `file` and the fields of [`SecurityRecordInput`]. */
+        RecordForm: {
+            /** Format: binary */
+            file: string;
+            import_id?: string | null;
+            /** @description scan, web_scan, pentest, baseline, risk_assessment */
+            kind: string;
+            /** @description YYYY-MM-DD */
+            performed_on: string;
+            summary: string;
+            system_id: string;
+        };
         RecordInput: {
             /** @description RFC 3339; an administrator back-filling a paper record may give a past instant. */
             inspected_at?: string | null;
@@ -7097,6 +7546,11 @@ export interface components {
             /** Format: int64 */
             xlsx_size: number;
         };
+        /**
+         * @description Whose reporting deadline applies to a system.
+         * @enum {string}
+         */
+        ReportingClass: "cii" | "state_organ" | "other";
         /**
          * @description The service record written on resolving a ticket (处理结果; for incidents also 故障类型、处理方法、
          *     原因、预防措施 and the device model, 002 需求91). The reporter confirms it by confirming the ticket.
@@ -7296,6 +7750,16 @@ export interface components {
          * @enum {string}
          */
         ScoredBy: "bureau" | "units";
+        /**
+         * @description The kinds of planned security work 004 row 24 and 002 需求169 name.
+         * @enum {string}
+         */
+        SecTaskKind: "scan" | "web_scan" | "pentest" | "baseline" | "risk_assessment";
+        /**
+         * @description Where a planned period stands.
+         * @enum {string}
+         */
+        SecTaskStatus: "done" | "open" | "missed";
         Section: {
             criteria: components["schemas"]["Criterion"][];
             /** @description 一级 (服务质量, 人员驻场情况 …) */
@@ -7315,6 +7779,116 @@ export interface components {
         };
         SectionList: {
             items: components["schemas"]["SectionInfo"][];
+        };
+        SecurityEvent: {
+            category: components["schemas"]["EventCategory"];
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            contained_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            created_by_name: string;
+            description: string;
+            /** Format: date-time */
+            found_at: string;
+            grade: components["schemas"]["EventGrade"];
+            id: string;
+            /** @description Lessons learnt (for the knowledge base). */
+            lessons?: string | null;
+            /** @description The handling measures taken. */
+            measures?: string | null;
+            /** Format: date-time */
+            occurred_at?: string | null;
+            /** Format: date-time */
+            recovered_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Grades 较大 and above: found + 1/2/4 h by class.
+             */
+            report_due_at?: string | null;
+            /** @description Reported after the deadline, or the deadline passed unreported. */
+            report_late?: boolean | null;
+            /** @description To whom and under which number it was reported. */
+            report_ref?: string | null;
+            /** Format: date-time */
+            reported_at?: string | null;
+            reporting_class: components["schemas"]["ReportingClass"];
+            /** Format: int32 */
+            revision: number;
+            status: components["schemas"]["EventStatus"];
+            /** @description The affected systems (at least one). */
+            system_ids: string[];
+            ticket_ids: string[];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            vulnerability_ids: string[];
+        };
+        SecurityEventDetail: components["schemas"]["SecurityEvent"] & {
+            files: components["schemas"]["EventFile"][];
+            timeline: components["schemas"]["EventEntry"][];
+        };
+        SecurityEventInput: {
+            /** @description malware, attack, data, content, equipment, violation, hazard, abnormal, force_majeure, other. */
+            category?: string | null;
+            description?: string | null;
+            /**
+             * Format: date-time
+             * @description Now when omitted.
+             */
+            found_at?: string | null;
+            /** @description especially_major, major, significant, general. */
+            grade?: string | null;
+            lessons?: string | null;
+            measures?: string | null;
+            /** Format: date-time */
+            occurred_at?: string | null;
+            system_ids?: string[] | null;
+            ticket_ids?: string[] | null;
+            title?: string | null;
+            vulnerability_ids?: string[] | null;
+        };
+        SecurityPlan: {
+            active: boolean;
+            calendar_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            end_date?: string | null;
+            holiday_rule: components["schemas"]["HolidayRule"];
+            id: string;
+            kind: components["schemas"]["SecTaskKind"];
+            notes?: string | null;
+            recurrence: Record<string, never>;
+            /** @description The recurrence in words. */
+            recurrence_text: string;
+            /** Format: date */
+            start_date: string;
+            system_id: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        SecurityPlanInput: {
+            active?: boolean | null;
+            /** @description Whose working days count; the bureau's 5×8 calendar when omitted. */
+            calendar_id?: string | null;
+            end_date?: string | null;
+            /** @description skip, next_working_day (default), keep. */
+            holiday_rule?: string | null;
+            /** @description scan, web_scan, pentest, baseline, risk_assessment. */
+            kind?: string | null;
+            notes?: string | null;
+            /**
+             * @description As for inspection plans: `{"every": "quarter", "month": 1, "day": 1}`, `{"every":
+             *     "times_per_year", "times": 2}`, …
+             */
+            recurrence: Record<string, never>;
+            /** @description YYYY-MM-DD; today when omitted. */
+            start_date?: string | null;
+            system_id?: string | null;
         };
         SecurityPolicy: {
             /**
@@ -7381,6 +7955,59 @@ export interface components {
              * @default false
              */
             totp_required_for_admins: boolean;
+        };
+        /**
+         * @description The work done: the report (a file kept as uploaded, with its SHA-256) and, for a scan, the
+         *     import that brought its findings.
+         */
+        SecurityRecord: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            created_by_name: string;
+            file_name: string;
+            id: string;
+            import_id?: string | null;
+            kind: components["schemas"]["SecTaskKind"];
+            /** Format: date */
+            performed_on: string;
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            summary: string;
+            system_id: string;
+            unit_id: string;
+            void_reason?: string | null;
+            /**
+             * Format: date-time
+             * @description Set when the bureau voids a record (a wrong system, a report that is not one); a void
+             *     record counts for nothing and stays for the audit.
+             */
+            voided_at?: string | null;
+        };
+        /** @description A plan's period with what was done in it. */
+        SecurityTask: {
+            /**
+             * Format: date
+             * @description The day of the first of them.
+             */
+            done_on?: string | null;
+            /** Format: date */
+            due_on: string;
+            kind: components["schemas"]["SecTaskKind"];
+            /** Format: date */
+            opens_on: string;
+            plan_id: string;
+            /** @description The records that fall in the period, earliest first. */
+            record_ids: string[];
+            status: components["schemas"]["SecTaskStatus"];
+            system_id: string;
+            unit_id: string;
+        };
+        /** @description Why the bureau voids a record. */
+        SecurityVoidInput: {
+            reason?: string | null;
         };
         /** @description One of the caller's sessions, to tell apart and revoke. */
         SessionInfo: {
@@ -15264,6 +15891,575 @@ export interface operations {
             };
         };
     };
+    security_events_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: found_at, grade. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+                /** @description open, contained, recovered, closed */
+                status?: string;
+                /** @description especially_major, major, significant, general */
+                grade?: string;
+                /** @description malware, attack, data, content, equipment, violation, hazard, abnormal, force_majeure, other */
+                category?: string;
+                /** @description Found on or after (a day or an instant). */
+                from?: string;
+                /** @description Found on or before (a day: that whole day). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SecurityEvent"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_events_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecurityEventInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityEventDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityEventDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_events_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecurityEventInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityEventDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_events_add_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["EvidenceForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventFile"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_events_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_events_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventNoteInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityEventDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_events_stage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventStageInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityEventDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_plans_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: . */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+                /** @description scan, web_scan, pentest, baseline, risk_assessment */
+                kind?: string;
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SecurityPlan"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_plans_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecurityPlanInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPlan"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPlan"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_plans_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecurityPlanInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPlan"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_plans_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     auth_security_policy: {
         parameters: {
             query?: never;
@@ -15313,6 +16509,252 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_records_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: . */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+                /** @description scan, web_scan, pentest, baseline, risk_assessment */
+                kind?: string;
+                /** @description Performed on or after (YYYY-MM-DD). */
+                from?: string;
+                /** @description Performed on or before. */
+                to?: string;
+                /** @description true: void records too. */
+                with_void?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SecurityRecord"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_records_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["RecordForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityRecord"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_records_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityRecord"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_records_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_records_void: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecurityVoidInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityRecord"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    security_tasks: {
+        parameters: {
+            query?: {
+                system_id?: string;
+                /** @description scan, web_scan, pentest, baseline, risk_assessment */
+                kind?: string;
+                /** @description done, open, missed */
+                status?: string;
+                /** @description First day (YYYY-MM-DD); the first of this year by default. */
+                from?: string;
+                /** @description Last day; today by default, at most 400 days after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityTask"][];
+                };
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,6 +22,8 @@ pub mod notifications;
 pub mod payments;
 mod registry;
 pub mod reports;
+pub mod security_events;
+pub mod security_plans;
 pub mod sla;
 pub mod sso;
 pub mod systems;

@@ -37,6 +37,11 @@ both!(the_dengbao_cycle_is_tracked_to_its_programme, |t: TestApp| async move {
         (r["level"].as_i64(), r["next_due_on"].as_str(), r["overdue"].as_bool()),
         (Some(3), Some("2025-06-01"), Some(true))
     );
+    // The audit keeps the filing as it was and as it became.
+    let (_, log) = t.get(&format!("/api/v1/audit?object_type=dengbao_record&object_id={}", f.system), &t.admin).await;
+    let entry = &log["items"][0];
+    assert_eq!((entry["action"].as_str(), entry["before"]["filing_number"].as_str()), (Some("update"), None), "{log}");
+    assert_eq!(entry["after"]["filing_number"], "41050013001-25001", "{log}");
     // An assessment moves the next one a year on (level 3); level 2 waits two years.
     let assess = |day: &str| json!({"assessed_on": day, "assessor": "河南省信息安全测评中心", "score": 86.5, "conclusion": "good"});
     let (s, a) = t.post(&format!("{path}/assessments"), &t.admin, assess("2026-03-15")).await;

@@ -264,8 +264,22 @@ impl TestApp {
     }
 
     pub async fn upload(&self, path: &str, token: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name("import.xlsx");
-        let form = reqwest::multipart::Form::new().part("file", part);
+        self.upload_with(path, token, ("import.xlsx", bytes), &[]).await
+    }
+
+    /// A multipart POST of `file` (its name and bytes) with text `fields`.
+    pub async fn upload_with(
+        &self,
+        path: &str,
+        token: &str,
+        (name, bytes): (&str, Vec<u8>),
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
         let res = self
             .client
             .post(format!("{}{path}", self.base))

@@ -32,6 +32,8 @@ mod reach;
 mod registry;
 mod reports;
 mod security;
+mod security_events;
+mod security_plans;
 mod sign_in;
 mod sla;
 mod sso;

@@ -64,6 +64,11 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     // Tenant B's system in the 等保 tracker, and a rectification item of it.
     ("systems", "system_id", "system"),
     ("items", "id", "dengbao_item"),
+    // Tenant B's system's scan plan, and a report tenant B's vendor filed against it.
+    ("security-plans", "id", "security_plan"),
+    ("security-records", "id", "security_record"),
+    // A security event on tenant B's system.
+    ("security-events", "id", "security_event"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -559,7 +564,31 @@ pub async fn world(t: &TestApp) -> World {
     let rectification =
         json!({"system_id": system, "title": "乙系统未开启审计", "risk": "high", "deadline": "2026-12-31"});
     let dengbao_item = id(&created(t, "/api/v1/dengbao/items", rectification).await);
+    let today = app::bureau_date(app::clock::Clock::now(&t.clock));
+    let year_start = format!("{}-01-01", chrono::Datelike::year(&today));
+    let scan_plan = json!({"system_id": system, "kind": "scan", "recurrence": {"every": "month", "day": 1},
+        "start_date": year_start, "notes": "乙系统月度扫描"});
+    let security_plan = id(&created(t, "/api/v1/security-plans", scan_plan).await);
+    let today = today.to_string();
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4 report".to_vec()).file_name("r.pdf"))
+        .text("system_id", system.clone())
+        .text("kind", "scan")
+        .text("performed_on", today)
+        .text("summary", "乙系统月度扫描");
+    let res = t.client.post(format!("{}/api/v1/security-records", t.base)).bearer_auth(&pm2).multipart(form);
+    let res = res.send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let security_record = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let event = json!({"title": "乙系统遭受暴力破解", "category": "attack", "grade": "general",
+        "system_ids": [system], "description": "SSH 登录失败激增"});
+    let (s, v) = t.post("/api/v1/security-events", &pm2, event).await;
+    assert_eq!(s, StatusCode::CREATED, "security event: {v}");
+    let security_event = id(&v);
     for (k, v) in [
+        ("security_event", security_event),
+        ("security_plan", security_plan),
+        ("security_record", security_record),
         ("dengbao_item", dengbao_item),
         ("vulnerability", vulnerability),
         ("scan_import", scan_import),

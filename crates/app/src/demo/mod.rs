@@ -18,6 +18,7 @@ use crate::{App, AppError, Result, system_principal};
 mod assessments;
 mod inspections;
 mod reports;
+mod security;
 mod tickets;
 mod vulnerabilities;
 
@@ -250,6 +251,7 @@ impl App {
         if let Some((id, name)) = engineers.first() {
             let engineer = person(id, name, Role::Engineer, Some(vendor.id.clone()));
             self.demo_vulnerabilities(&admin, &engineer, &system_ids).await?;
+            self.demo_security(&admin, &engineer, &system_ids).await?;
         }
         Ok(accounts)
     }

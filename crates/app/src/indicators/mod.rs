@@ -9,6 +9,8 @@ mod availability;
 mod dengbao;
 mod inspections;
 mod scope;
+mod security_events;
+mod security_plans;
 mod targets;
 mod tickets;
 mod vulnerabilities;
@@ -36,8 +38,15 @@ pub struct Source {
 }
 
 /// Every feature that contributes indicators, in the order the page shows them.
-pub const SOURCES: &[Source] =
-    &[tickets::SOURCE, availability::SOURCE, inspections::SOURCE, vulnerabilities::SOURCE, dengbao::SOURCE];
+pub const SOURCES: &[Source] = &[
+    tickets::SOURCE,
+    availability::SOURCE,
+    inspections::SOURCE,
+    vulnerabilities::SOURCE,
+    dengbao::SOURCE,
+    security_plans::SOURCE,
+    security_events::SOURCE,
+];
 
 /// What a KPI request names.
 #[derive(Debug, Clone, Default)]

@@ -114,24 +114,12 @@ impl PlanInput {
         let template_id = c.required_text("template_id", self.template_id.as_deref().unwrap_or(""), 64);
         let asset_id = c.optional_text("asset_id", self.asset_id.as_deref(), 64);
         let calendar_id = c.optional_text("calendar_id", self.calendar_id.as_deref(), 64);
-        let recurrence = match &self.recurrence {
-            None | Some(Value::Null) => {
-                c.push(FieldError::required("recurrence"));
-                None
-            }
-            Some(v) => Recurrence::parse(v).map_err(|e| c.push(e)).ok(),
-        };
-        let holiday_rule = match self.holiday_rule.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => HolidayRule::NextWorkingDay,
-            Some(s) => HolidayRule::parse(s).unwrap_or_else(|| {
-                c.push(FieldError::new(
-                    "holiday_rule",
-                    format!("应为 {} 之一", HolidayRule::choices()),
-                    format!("must be one of {}", HolidayRule::choices()),
-                ));
-                HolidayRule::NextWorkingDay
-            }),
-        };
+        let schedule = super::recurrence::Schedule::read(
+            &mut c,
+            self.recurrence.as_ref(),
+            self.holiday_rule.as_deref(),
+            (self.start_date.as_deref(), self.end_date.as_deref()),
+        );
         let assignee_id = c.optional_text("assignee_id", self.assignee_id.as_deref(), 64);
         let assignee_role = match self.assignee_role.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
@@ -156,36 +144,20 @@ impl PlanInput {
         if window.0 >= window.1 {
             c.push(FieldError::new("window_end", "结束时间应晚于开始时间", "must be after window_start"));
         }
-        let start_date = parse_date(&mut c, "start_date", self.start_date.as_deref());
-        let end_date = parse_date(&mut c, "end_date", self.end_date.as_deref());
-        if let (Some(s), Some(e)) = (start_date, end_date)
-            && e < s
-        {
-            c.push(FieldError::new("end_date", "不能早于开始日期", "must not be before start_date"));
-        }
-        if let (Some(Recurrence::TimesInPeriod(n)), Some(s), Some(e)) = (&recurrence, start_date, end_date)
-            && i64::from(*n) > (e - s).num_days() + 1
-        {
-            c.push(FieldError::new(
-                "recurrence.times_in_period",
-                "次数多于期间的天数",
-                "is more than the days in the period",
-            ));
-        }
         c.finish()?;
         Ok(PlanSpec {
             name,
             system_id,
             asset_id,
             template_id,
-            recurrence: recurrence.unwrap_or(Recurrence::WorkingDay),
+            recurrence: schedule.recurrence,
             calendar_id,
-            holiday_rule,
+            holiday_rule: schedule.holiday_rule,
             assignee_id,
             assignee_role,
             window,
-            start_date,
-            end_date,
+            start_date: schedule.start_date,
+            end_date: schedule.end_date,
             active: self.active.unwrap_or(true),
         })
     }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde_json::{Map, Value, json};
 
+use crate::error::Checker;
 use crate::{FieldError, Msg};
 
 text_enum!(
@@ -236,6 +237,63 @@ fn nominal(r: &Recurrence, span: Span, a: NaiveDate, b: NaiveDate) -> Vec<NaiveD
             Some(end) if end >= span.start => parts(span.start, end, *n).into_iter().filter(within).collect(),
             _ => vec![],
         },
+    }
+}
+
+/// When a plan falls due, as the API gives it: its recurrence, the rule for days off and the
+/// dates it lives in. Inspection plans and security plans read it alike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    pub recurrence: Recurrence,
+    pub holiday_rule: HolidayRule,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+impl Schedule {
+    /// Reads the fields `recurrence`, `holiday_rule` (default: next working day), `start_date`
+    /// and `end_date`, pushing an error naming each bad one into `c`.
+    pub fn read(
+        c: &mut Checker,
+        recurrence: Option<&Value>,
+        holiday_rule: Option<&str>,
+        (start, end): (Option<&str>, Option<&str>),
+    ) -> Schedule {
+        let recurrence = match recurrence {
+            None | Some(Value::Null) => {
+                c.push(FieldError::required("recurrence"));
+                None
+            }
+            Some(v) => Recurrence::parse(v).map_err(|e| c.push(e)).ok(),
+        };
+        let holiday_rule = match holiday_rule.map(str::trim).filter(|s| !s.is_empty()) {
+            None => HolidayRule::NextWorkingDay,
+            Some(s) => HolidayRule::parse(s).unwrap_or_else(|| {
+                c.push(FieldError::new(
+                    "holiday_rule",
+                    format!("应为 {} 之一", HolidayRule::choices()),
+                    format!("must be one of {}", HolidayRule::choices()),
+                ));
+                HolidayRule::NextWorkingDay
+            }),
+        };
+        let start_date = super::plan::parse_date(c, "start_date", start);
+        let end_date = super::plan::parse_date(c, "end_date", end);
+        if let (Some(s), Some(e)) = (start_date, end_date)
+            && e < s
+        {
+            c.push(FieldError::new("end_date", "不能早于开始日期", "must not be before start_date"));
+        }
+        if let (Some(Recurrence::TimesInPeriod(n)), Some(s), Some(e)) = (&recurrence, start_date, end_date)
+            && i64::from(*n) > (e - s).num_days() + 1
+        {
+            c.push(FieldError::new(
+                "recurrence.times_in_period",
+                "次数多于期间的天数",
+                "is more than the days in the period",
+            ));
+        }
+        Schedule { recurrence: recurrence.unwrap_or(Recurrence::WorkingDay), holiday_rule, start_date, end_date }
     }
 }
 

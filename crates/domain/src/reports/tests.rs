@@ -129,6 +129,7 @@ fn definitions_default_from_template_kind_and_contract() {
             "availability",
             "inspections",
             "vulnerabilities",
+            "security_events",
             "problem_list",
             "summary",
             "problems",

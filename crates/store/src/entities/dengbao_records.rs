@@ -10,6 +10,7 @@ pub struct Model {
     pub next_due_set: Option<Date>,
     #[sea_orm(column_type = "Text")]
     pub notes: Option<String>,
+    pub reporting_class: Option<String>,
     pub updated_by: String,
     pub updated_at: DateTimeUtc,
 }

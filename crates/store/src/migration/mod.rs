@@ -38,6 +38,8 @@ mod m0032_sso;
 mod m0033_wider_columns;
 mod m0034_vulnerabilities;
 mod m0035_dengbao;
+mod m0036_security_plans;
+mod m0037_security_events;
 
 pub struct Migrator;
 
@@ -80,6 +82,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0033_wider_columns::Migration),
             Box::new(m0034_vulnerabilities::Migration),
             Box::new(m0035_dengbao::Migration),
+            Box::new(m0036_security_plans::Migration),
+            Box::new(m0037_security_events::Migration),
         ]
     }
 }

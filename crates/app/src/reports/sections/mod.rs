@@ -13,6 +13,7 @@ mod inspections;
 mod narrative;
 mod overview;
 mod problems;
+mod security_events;
 mod tickets;
 mod vulnerabilities;
 
@@ -49,6 +50,7 @@ pub(crate) const SECTIONS: &[SectionType] = &[
     availability::SECTION,
     inspections::SECTION,
     vulnerabilities::SECTION,
+    security_events::SECTION,
     problems::SECTION,
     narrative::SUMMARY,
     narrative::PROBLEMS,
