@@ -171,6 +171,14 @@ impl App {
                 format!("{used} SLA policies still use this calendar"),
             ));
         }
+        let plans = store::security_plans::using_calendar(&tx, id).await?;
+        if plans > 0 {
+            return Err(AppError::conflict(
+                None,
+                format!("仍有 {plans} 个安全检测计划使用该日历，不能删除"),
+                format!("{plans} security plans still use this calendar"),
+            ));
+        }
         store::calendars::delete(&tx, id).await?;
         audit::<_, ()>(&tx, p, "delete", "calendar", id, Some(&before.spec.input_json()), None, t).await?;
         tx.commit().await?;

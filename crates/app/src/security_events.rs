@@ -47,10 +47,16 @@ impl App {
 
     /// The affected systems as the caller sees them, each with its unit, and the strictest
     /// reporting class among them.
-    async fn event_systems(&self, p: &Principal, ids: &[String]) -> Result<(Vec<(String, String)>, ReportingClass)> {
+    async fn event_systems(
+        &self,
+        p: &Principal,
+        ids: &[String],
+        kept: &[String],
+    ) -> Result<(Vec<(String, String)>, ReportingClass)> {
         let mut units = Vec::new();
         for id in ids {
-            let Some(s) = store::systems::get(&self.store, &p.scope(), id).await? else {
+            let scope = if kept.contains(id) { domain::Scope::All } else { p.scope() };
+            let Some(s) = store::systems::get(&self.store, &scope, id).await? else {
                 return Err(FieldError::new(
                     "system_ids",
                     format!("信息系统 {id} 不存在"),
@@ -128,7 +134,7 @@ impl App {
         may_record(p)?;
         let now = self.business_now();
         let f = input.validate(now)?;
-        let (units, class) = self.event_systems(p, &f.system_ids).await?;
+        let (units, class) = self.event_systems(p, &f.system_ids, &[]).await?;
         self.check_links(p, &f).await?;
         let name = self.person_name(p).await?;
         let e = SecurityEvent {
@@ -179,6 +185,12 @@ impl App {
         let before = self.event_seen(p, id).await?;
         may_record(p)?;
         let now = self.business_now();
+        // Times left out keep their value (a form that does not show them moves nothing).
+        let input = SecurityEventInput {
+            found_at: input.found_at.or(Some(before.found_at)),
+            occurred_at: input.occurred_at.or(before.occurred_at),
+            ..input
+        };
         let f = input.validate(now)?;
         if p.role != Role::Admin {
             if f.grade.rank() > before.grade.rank() {
@@ -194,8 +206,20 @@ impl App {
                 return Err(bureau_only("system_ids"));
             }
         }
-        let (units, class) = self.event_systems(p, &f.system_ids).await?;
-        self.check_links(p, &f).await?;
+        // Systems and links already on the event stay even when the caller does not see them
+        // (an event across two vendors' systems); what is added must be the caller's.
+        let (units, class) = self.event_systems(p, &f.system_ids, &before.system_ids).await?;
+        let added = SecurityEventFields {
+            ticket_ids: f.ticket_ids.iter().filter(|t| !before.ticket_ids.contains(t)).cloned().collect(),
+            vulnerability_ids: f
+                .vulnerability_ids
+                .iter()
+                .filter(|v| !before.vulnerability_ids.contains(v))
+                .cloned()
+                .collect(),
+            ..f.clone()
+        };
+        self.check_links(p, &added).await?;
         let after = SecurityEvent {
             title: f.title,
             category: f.category,
@@ -329,12 +353,15 @@ impl App {
         };
         let mut entry = self.entry(p, &name, id, now, "evidence");
         entry.text = Some(format!("{} (SHA-256 {})", f.file_name, f.sha256));
-        let tx = self.store.begin().await?;
-        store::security_events::add_file(&tx, &f, &p.user_id).await?;
-        store::security_events::add_entry(&tx, &entry).await?;
-        audit::<(), _>(&tx, p, "attach", "security_event", id, None, Some(&f), now).await?;
-        let commit = async move { tx.commit().await.map_err(AppError::from) };
-        self.keep_file("security-events", id, &f.id, &file.bytes, commit).await?;
+        // The file is on disk before the transaction begins: no lock is held while it is written.
+        let write = async {
+            let tx = self.store.begin().await?;
+            store::security_events::add_file(&tx, &f, &p.user_id).await?;
+            store::security_events::add_entry(&tx, &entry).await?;
+            audit::<(), _>(&tx, p, "attach", "security_event", id, None, Some(&f), now).await?;
+            tx.commit().await.map_err(AppError::from)
+        };
+        self.keep_file("security-events", id, &f.id, &file.bytes, write).await?;
         Ok(f)
     }
 

@@ -86,7 +86,9 @@ impl App {
     ) -> Result<SecurityPlan> {
         let before = self.get_security_plan(p, id).await?;
         require_registry_write(p)?;
-        let spec = input.validate()?;
+        // A start left out keeps the plan's: "today" would drop every past period.
+        let start_date = input.start_date.clone().or_else(|| Some(before.start_date.to_string()));
+        let spec = SecurityPlanInput { start_date, ..input }.validate()?;
         let row = self.security_plan_row(&spec).await?;
         let now = self.business_now();
         let tx = self.store.begin().await?;
@@ -192,6 +194,30 @@ impl App {
         Ok(out)
     }
 
+    /// Vendor staff may not date work into a period that has already ended: that would turn a
+    /// missed period into a done one. Late work of an ended period is the bureau's to record.
+    async fn check_not_into_ended_period(
+        &self,
+        system_id: &str,
+        kind: domain::security_plans::SecTaskKind,
+        day: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<()> {
+        let filter =
+            SecurityPlanFilter { system_id: Some(system_id.to_string()), kind: Some(kind), active: Some(true) };
+        let plans = store::security_plans::all_plans(&self.store, &Scope::All, &filter).await?;
+        let tasks = self.tasks_of(&plans, (day, day), today).await?;
+        if tasks.iter().any(|t| t.due_on < today) {
+            return Err(FieldError::new(
+                "performed_on",
+                "该日期所在的计划周期已结束，补登请数据局登记",
+                "the plan's period of that day has ended; the bureau records late work",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
     pub async fn list_security_records(
         &self,
         p: &Principal,
@@ -223,6 +249,9 @@ impl App {
         let Some(system) = store::systems::get(&self.store, &p.scope(), &f.system_id).await? else {
             return Err(FieldError::new("system_id", "信息系统不存在", "no such system").into());
         };
+        if p.role != Role::Admin {
+            self.check_not_into_ended_period(&system.id, f.kind, f.performed_on, today).await?;
+        }
         if let Some(i) = &f.import_id {
             let import = store::scans::get_import(&self.store, &p.scope(), &p.user_id, i).await?;
             let ours = match import {
@@ -259,11 +288,14 @@ impl App {
             voided_at: None,
             void_reason: None,
         };
-        let tx = self.store.begin().await?;
-        store::security_plans::insert_record(&tx, &r).await?;
-        audit::<(), _>(&tx, p, "create", "security_record", &r.id, None, Some(&r), now).await?;
-        let store = async move { tx.commit().await.map_err(AppError::from) };
-        self.keep_file("security", &r.id, &r.id, &file.bytes, store).await?;
+        // The file is on disk before the transaction begins: no lock is held while it is written.
+        let write = async {
+            let tx = self.store.begin().await?;
+            store::security_plans::insert_record(&tx, &r).await?;
+            audit::<(), _>(&tx, p, "create", "security_record", &r.id, None, Some(&r), now).await?;
+            tx.commit().await.map_err(AppError::from)
+        };
+        self.keep_file("security", &r.id, &r.id, &file.bytes, write).await?;
         Ok(r)
     }
 

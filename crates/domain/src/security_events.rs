@@ -304,6 +304,9 @@ impl SecurityEventInput {
     }
 }
 
+/// How far back vendor staff may time a step they record now.
+pub const STEP_GRACE_MINUTES: i64 = 15;
+
 /// A step of the handling, with its time (now when omitted).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct EventStageInput {
@@ -324,9 +327,10 @@ pub struct EventStageFields {
 }
 
 impl EventStageInput {
-    /// The stage's time may be earlier than now (a report made by phone, written down later) but
-    /// never before the event was found nor in the future. A step already recorded is recorded
-    /// again (its time corrected) by the bureau only.
+    /// The stage's time is never before the event was found nor in the future; vendor staff
+    /// record it as it happens (within a quarter of an hour), the bureau any time back (a report
+    /// made by phone and written down later). A step already recorded is recorded again (its
+    /// time corrected) by the bureau only.
     pub fn validate(
         &self,
         e: &SecurityEvent,
@@ -340,6 +344,13 @@ impl EventStageInput {
             c.push(FieldError::new("at", "不能晚于现在", "must not be in the future"));
         } else if at < e.found_at {
             c.push(FieldError::new("at", "不能早于发现时间", "must not be before the event was found"));
+        } else if !bureau && at < now - Duration::minutes(STEP_GRACE_MINUTES) {
+            // The reporting rate is read from these times: an earlier one is the bureau's to write.
+            c.push(FieldError::new(
+                "at",
+                format!("只能记录 {STEP_GRACE_MINUTES} 分钟内的时间，更早的时间请数据局补录"),
+                format!("times more than {STEP_GRACE_MINUTES} minutes back are recorded by the bureau"),
+            ));
         }
         let report_ref = c.optional_text("report_ref", self.report_ref.as_deref(), 500);
         let note = c.optional_text("note", self.note.as_deref(), 4000);

@@ -84,7 +84,13 @@ impl SecurityPlanInput {
             self.holiday_rule.as_deref(),
             (self.start_date.as_deref(), self.end_date.as_deref()),
         );
-        if matches!(schedule.recurrence, Recurrence::WorkingDay | Recurrence::Day) {
+        let too_often = match &schedule.recurrence {
+            Recurrence::WorkingDay | Recurrence::Day => true,
+            Recurrence::Week(days) => days.len() > 1,
+            Recurrence::TimesPerYear(n) => *n > 52,
+            _ => false,
+        };
+        if too_often && self.recurrence.is_some() {
             // Security work is weekly at the most; a daily plan is a slip of the finger.
             c.push(FieldError::new(
                 "recurrence.every",
@@ -149,7 +155,7 @@ pub struct Period {
 }
 
 /// The plan's periods that overlap `from..=to`. Each ends the day before the next occurrence;
-/// the last one at the plan's end, or a year after it opened when nothing follows.
+/// the last one at the plan's end, or a year after it opened when the plan has no end.
 pub fn periods(
     recurrence: &Recurrence,
     rule: HolidayRule,
@@ -157,17 +163,18 @@ pub fn periods(
     (from, to): (NaiveDate, NaiveDate),
     is_working: impl Fn(NaiveDate) -> bool,
 ) -> Vec<Period> {
-    let back = from.checked_sub_days(Days::new(PERIOD_REACH_DAYS)).unwrap_or(from);
-    let ahead = to.checked_add_days(Days::new(PERIOD_REACH_DAYS)).unwrap_or(to);
+    let mut back = from.checked_sub_days(Days::new(PERIOD_REACH_DAYS)).unwrap_or(from);
+    let mut ahead = to.checked_add_days(Days::new(PERIOD_REACH_DAYS)).unwrap_or(to);
+    // "n times in the period" may space its occurrences further apart than the reach.
+    if let (Recurrence::TimesInPeriod(_), Some(end)) = (recurrence, span.end) {
+        (back, ahead) = (span.start, end);
+    }
     let days = occurrences(recurrence, rule, span, back, ahead, is_working);
     let mut out = Vec::new();
     for (i, opens_on) in days.iter().enumerate() {
         let due_on = match days.get(i + 1) {
             Some(next) => next.pred_opt().unwrap_or(*next),
-            None => {
-                let year = opens_on.checked_add_days(Days::new(364)).unwrap_or(*opens_on);
-                span.end.map_or(year, |e| e.min(year))
-            }
+            None => span.end.unwrap_or_else(|| opens_on.checked_add_days(Days::new(364)).unwrap_or(*opens_on)),
         };
         if *opens_on <= to && due_on >= from {
             out.push(Period { opens_on: *opens_on, due_on });
@@ -385,6 +392,16 @@ mod tests {
         let span = Span { start: d("2026-01-01"), end: Some(d("2026-06-30")) };
         let p = periods(&r, HolidayRule::Keep, span, (d("2026-01-01"), d("2026-12-31")), |_| true);
         assert_eq!(p, [Period { opens_on: d("2026-01-01"), due_on: d("2026-06-30") }]);
+    }
+
+    #[test]
+    fn times_in_a_long_period_keep_their_first_period() {
+        let r = Recurrence::TimesInPeriod(2);
+        let span = Span { start: d("2026-01-01"), end: Some(d("2028-12-31")) };
+        let p = periods(&r, HolidayRule::Keep, span, (d("2027-06-01"), d("2027-06-30")), |_| true);
+        assert_eq!(p.first().map(|x| x.opens_on), Some(d("2026-01-01")), "{p:?}");
+        let all = periods(&r, HolidayRule::Keep, span, (d("2026-01-01"), d("2028-12-31")), |_| true);
+        assert_eq!(all.last().map(|x| x.due_on), Some(d("2028-12-31")), "{all:?}");
     }
 
     #[test]

@@ -261,6 +261,11 @@ pub async fn void_record(tx: &Tx, id: &str, by: &str, reason: &str, at: DateTime
     Ok(r.rows_affected == 1)
 }
 
+/// How many plans count their working days in a calendar (it cannot be deleted then).
+pub async fn using_calendar(c: &impl Conn, calendar_id: &str) -> Result<u64> {
+    crud::refs::<sp::Entity>(c, sp::Column::CalendarId, calendar_id).await
+}
+
 /// How many records a system has (evidence: a system with any cannot be deleted).
 pub async fn count_for_system(c: &impl Conn, system_id: &str) -> Result<u64> {
     crud::refs::<sr::Entity>(c, sr::Column::SystemId, system_id).await

@@ -117,7 +117,7 @@ both!(a_months_report_holds_the_indicators, |t: TestApp| async move {
     let names = wb.sheet_names().to_vec();
     assert_eq!(names[0], "0.封面");
     assert!(names.iter().any(|n| n == "3.工单情况"), "{names:?}");
-    assert!(names.iter().any(|n| n == "11.意见建议"), "every section has a sheet: {names:?}");
+    assert!(names.iter().any(|n| n == "12.意见建议"), "every section has a sheet: {names:?}");
     let tickets = wb.worksheet_range("3.工单情况").expect("the tickets sheet");
     assert_eq!(tickets.height(), 4, "a header and the period's three tickets");
     assert_eq!(tickets.get((0, 0)).map(|c| c.to_string()), Some("工单号".into()));
@@ -332,7 +332,7 @@ both!(owed_reports_are_drafted_when_their_period_ends, |t: TestApp| async move {
         (d["kind"].as_str(), d["anchor"].as_str(), d["due"]["days"].as_u64()),
         (Some("month"), Some("2026-01-01"), Some(5))
     );
-    assert_eq!(d["sections"].as_array().map(Vec::len), Some(9), "{d}");
+    assert_eq!(d["sections"].as_array().map(Vec::len), Some(10), "{d}");
     let (s, e) = t.post(&defs, &t.admin, json!({"kind": "month"})).await;
     assert_eq!(
         (s, e["field_errors"][0]["field"].as_str()),
@@ -361,7 +361,7 @@ both!(owed_reports_are_drafted_when_their_period_ends, |t: TestApp| async move {
         list["items"].as_array().unwrap().iter().filter_map(|r| r["period_start"].as_str()).collect();
     assert_eq!(periods, ["2026-09-01", "2026-10-01"], "{list}");
     assert_eq!(list["items"][1]["definition_id"], d["id"]);
-    assert_eq!(list["items"][1]["sections"].as_array().map(Vec::len), Some(9), "the definition's sections");
+    assert_eq!(list["items"][1]["sections"].as_array().map(Vec::len), Some(10), "the definition's sections");
     // Removing the definition keeps its reports.
     let one = format!("/api/v1/report-definitions/{}", d["id"].as_str().unwrap());
     assert_eq!(t.delete(&one, &f.pm).await, StatusCode::FORBIDDEN);

@@ -64,12 +64,15 @@ both!(security_events_are_reported_handled_and_closed, |t: TestApp| async move {
     assert_eq!((s, fields(&e)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["at", "report_ref"]), "{e}");
     let reported =
         json!({"stage": "reported", "at": bj("2026-06-01T10:20"), "report_ref": "市网信办 · 电话报告 2026-017"});
-    let (s, ev) = t.post(&stages, &f.engineer, reported.clone()).await;
+    // The vendor records steps as they happen; a phone report written down later is the bureau's.
+    let (s, e) = t.post(&stages, &f.engineer, reported.clone()).await;
+    assert_eq!((s, fields(&e)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["at"]), "{e}");
+    let (s, ev) = t.post(&stages, &t.admin, reported.clone()).await;
     assert_eq!((s, ev["report_late"].as_bool()), (StatusCode::OK, Some(false)), "{ev}");
     let (s, e) = t.post(&stages, &f.engineer, reported).await;
     assert_eq!(
         (s, fields(&e)),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["stage"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["at", "stage"]),
         "a step's time is not moved by the vendor"
     );
 

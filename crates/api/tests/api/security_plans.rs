@@ -110,6 +110,15 @@ both!(security_plans_are_done_by_reports_in_their_periods, |t: TestApp| async mo
         "{tasks}"
     );
     assert_eq!((tasks[0]["due_on"].as_str(), tasks[0]["done_on"].as_str()), (Some("2026-03-31"), Some("2026-02-10")));
+    // Work dated into the ended second quarter would turn its miss into done: the bureau's.
+    let late =
+        [("system_id", f.system.as_str()), ("kind", "scan"), ("performed_on", "2026-06-29"), ("summary", "补登")];
+    let (s, e) = file_report(&t, &f.engineer, PDF, &late).await;
+    assert_eq!(
+        (s, e["field_errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("performed_on")),
+        "{e}"
+    );
     let q3 =
         [("system_id", f.system.as_str()), ("kind", "scan"), ("performed_on", "2026-07-03"), ("summary", "三季度扫描")];
     let (s, r3) = file_report(&t, &f.engineer, PDF, &q3).await;

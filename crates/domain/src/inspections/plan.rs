@@ -99,11 +99,7 @@ pub fn hhmm(minutes: u32) -> String {
 
 pub fn parse_date(c: &mut Checker, field: &str, v: Option<&str>) -> Option<NaiveDate> {
     let v = v.map(str::trim).filter(|s| !s.is_empty())?;
-    let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
-    if d.is_none() {
-        c.push(FieldError::new(field, "日期格式应为 YYYY-MM-DD", "must be a date as YYYY-MM-DD"));
-    }
-    d
+    crate::registry::parse_date(field, v).map_err(|e| c.push(e)).ok()
 }
 
 impl PlanInput {
