@@ -30,11 +30,33 @@ export async function ticketStep(page: Page, to: string): Promise<void> {
   await page.getByTestId(`to-${to}`).click()
 }
 
-/** A vendor's manager as a test names them. */
-export interface Manager {
+/** A vendor's manager or engineer as a test names them. */
+export interface Staff {
   username: string
   password: string
   name: string
+}
+
+/** Whether `who` exists already: the journeys' worlds are made once per run. */
+async function canSignIn(request: APIRequestContext, who: Staff): Promise<boolean> {
+  return (await request.post('/api/v1/auth/login', { data: { username: who.username, password: who.password } })).ok()
+}
+
+/** The API as the bureau's admin, to make a journey's world. */
+async function asAdmin(request: APIRequestContext) {
+  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
+  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
+  const post = async (path: string, data: unknown) => {
+    const r = await request.post(`/api/v1${path}`, { headers, data })
+    expect(r.ok(), `${path}: ${await r.text()}`).toBeTruthy()
+    return (await r.json()) as { id: string }
+  }
+  /** The id of the first of `list` (`units`, `systems`) that a search for `name` finds. */
+  const first = async (list: string, name: string) => {
+    const page = (await (await request.get(`/api/v1/${list}?q=${encodeURIComponent(name)}`, { headers })).json()) as { items: { id: string }[] }
+    return page.items[0]!.id
+  }
+  return { post, first }
 }
 
 /**
@@ -43,25 +65,45 @@ export interface Manager {
  */
 export async function vendorWithContract(
   request: APIRequestContext,
-  pm: Manager,
+  pm: Staff,
   c: { system: string; vendor: string; contract: string; item: string; budgetFen: number },
 ): Promise<void> {
-  if ((await request.post('/api/v1/auth/login', { data: { username: pm.username, password: pm.password } })).ok()) return
-  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
-  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
-  const post = async (path: string, data: unknown) => {
-    const r = await request.post(`/api/v1${path}`, { headers, data })
-    expect(r.ok(), `${path}: ${await r.text()}`).toBeTruthy()
-    return (await r.json()) as { id: string }
-  }
-  const systems = (await (await request.get(`/api/v1/systems?q=${encodeURIComponent(c.system)}`, { headers })).json()) as {
-    items: { id: string }[]
-  }
+  if (await canSignIn(request, pm)) return
+  const { post, first } = await asAdmin(request)
+  const system = await first('systems', c.system)
   const vendor = await post('/vendors', { name: c.vendor })
   await post('/contracts', {
     name: c.contract,
     vendor_id: vendor.id,
-    items: [{ name: c.item, budget_fen: c.budgetFen, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [systems.items[0]!.id] }],
+    items: [{ name: c.item, budget_fen: c.budgetFen, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [system] }],
   })
   await post('/users', { username: pm.username, role: 'vendor_pm', vendor_id: vendor.id, password: pm.password, display_name: pm.name })
+}
+
+/**
+ * A new system of `unit` for one journey alone (no other journey's counts see what it does), a
+ * vendor whose contract covers it, and the vendor's engineer — made once per run through the API
+ * (a later call finds the engineer can sign in and does nothing).
+ */
+export async function systemWithEngineer(
+  request: APIRequestContext,
+  engineer: Staff,
+  c: { unit: string; system: string; vendor: string; contract: string; item: string; budgetFen: number },
+): Promise<void> {
+  if (await canSignIn(request, engineer)) return
+  const { post, first } = await asAdmin(request)
+  const system = await post('/systems', { name: c.system, unit_id: await first('units', c.unit) })
+  const vendor = await post('/vendors', { name: c.vendor })
+  await post('/contracts', {
+    name: c.contract,
+    vendor_id: vendor.id,
+    items: [{ name: c.item, budget_fen: c.budgetFen, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [system.id] }],
+  })
+  await post('/users', {
+    username: engineer.username,
+    role: 'engineer',
+    vendor_id: vendor.id,
+    password: engineer.password,
+    display_name: engineer.name,
+  })
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
+import { expect, type Page, test } from '@playwright/test'
 
-import { login, shot } from './helpers'
+import { login, shot, systemWithEngineer } from './helpers'
 import { ADMIN } from './world'
 
 // 安全事件: the engineer of the vendor covering a system records a 较大 network attack on it; the
@@ -22,27 +22,6 @@ const EVIDENCE = 'waf-告警日志.txt'
 const LOG = '2026-03-02 03:12:07 BLOCK sqli 203.0.113.7 GET /api/credit/query?id=1%27%20or%201=1\n'
 
 test.describe.configure({ mode: 'serial' })
-
-/** The system, a vendor whose contract covers it, and the vendor's engineer — once per run. */
-async function eventWorld(request: APIRequestContext): Promise<void> {
-  if ((await request.post('/api/v1/auth/login', { data: { username: ENGINEER.username, password: ENGINEER.password } })).ok()) return
-  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
-  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
-  const post = async (path: string, data: unknown) => {
-    const r = await request.post(`/api/v1${path}`, { headers, data })
-    expect(r.ok(), `${path}: ${await r.text()}`).toBeTruthy()
-    return (await r.json()) as { id: string }
-  }
-  const units = (await (await request.get(`/api/v1/units?q=${encodeURIComponent(UNIT)}`, { headers })).json()) as { items: { id: string }[] }
-  const system = await post('/systems', { name: SYSTEM, unit_id: units.items[0]!.id })
-  const vendor = await post('/vendors', { name: '信用信息系统安全服务公司（E2E）' })
-  await post('/contracts', {
-    name: '乙单位信用信息系统安全服务（E2E）',
-    vendor_id: vendor.id,
-    items: [{ name: '安全服务', budget_fen: 300_000, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [system.id] }],
-  })
-  await post('/users', { username: ENGINEER.username, role: 'engineer', vendor_id: vendor.id, password: ENGINEER.password, display_name: ENGINEER.name })
-}
 
 function eventRow(page: Page) {
   return page.getByTestId('secevents').locator('.el-table__body tr', { hasText: TITLE })
@@ -66,7 +45,14 @@ async function stage(page: Page, stage: string, name: string, reportRef?: string
 
 test('the engineer records and handles a 较大 attack, reports it in time, the bureau closes it', async ({ page, request }) => {
   test.setTimeout(150_000)
-  await eventWorld(request)
+  await systemWithEngineer(request, ENGINEER, {
+    unit: UNIT,
+    system: SYSTEM,
+    vendor: '信用信息系统安全服务公司（E2E）',
+    contract: '乙单位信用信息系统安全服务（E2E）',
+    item: '安全服务',
+    budgetFen: 300_000,
+  })
 
   // The engineer records the event on the system.
   await login(page, ENGINEER.username, ENGINEER.password)

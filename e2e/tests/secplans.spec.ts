@@ -1,6 +1,6 @@
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
+import { expect, type Page, test } from '@playwright/test'
 
-import { login, shot } from './helpers'
+import { login, shot, systemWithEngineer } from './helpers'
 import { ADMIN } from './world'
 
 // 检测计划: the bureau plans a quarterly vulnerability scan of a system; the engineer of the vendor
@@ -21,27 +21,6 @@ function bureauDay(days = 0): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86_400_000))
 }
 
-/** The system, a vendor whose contract covers it, and the vendor's engineer — once per run. */
-async function planWorld(request: APIRequestContext): Promise<void> {
-  if ((await request.post('/api/v1/auth/login', { data: { username: ENGINEER.username, password: ENGINEER.password } })).ok()) return
-  const res = await request.post('/api/v1/auth/login', { data: ADMIN })
-  const headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
-  const post = async (path: string, data: unknown) => {
-    const r = await request.post(`/api/v1${path}`, { headers, data })
-    expect(r.ok(), `${path}: ${await r.text()}`).toBeTruthy()
-    return (await r.json()) as { id: string }
-  }
-  const units = (await (await request.get(`/api/v1/units?q=${encodeURIComponent(UNIT)}`, { headers })).json()) as { items: { id: string }[] }
-  const system = await post('/systems', { name: SYSTEM, unit_id: units.items[0]!.id })
-  const vendor = await post('/vendors', { name: '电子证照系统安全服务公司（E2E）' })
-  await post('/contracts', {
-    name: '乙单位电子证照系统安全服务（E2E）',
-    vendor_id: vendor.id,
-    items: [{ name: '安全服务', budget_fen: 400_000, start_date: '2020-01-01', end_date: '2035-12-31', system_ids: [system.id] }],
-  })
-  await post('/users', { username: ENGINEER.username, role: 'engineer', vendor_id: vendor.id, password: ENGINEER.password, display_name: ENGINEER.name })
-}
-
 /** A tiny PDF: the server knows a report by its first bytes. */
 function pdf(): Buffer {
   return Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% 第四季度漏洞扫描报告\n%%EOF\n')
@@ -59,7 +38,14 @@ async function pickDay(page: Page, testId: string, day: string): Promise<void> {
 
 test('the bureau plans a quarterly scan, the engineer files the report, the bureau voids it', async ({ page, request }) => {
   test.setTimeout(120_000)
-  await planWorld(request)
+  await systemWithEngineer(request, ENGINEER, {
+    unit: UNIT,
+    system: SYSTEM,
+    vendor: '电子证照系统安全服务公司（E2E）',
+    contract: '乙单位电子证照系统安全服务（E2E）',
+    item: '安全服务',
+    budgetFen: 400_000,
+  })
   const today = bureauDay()
   const year = today.slice(0, 4)
 

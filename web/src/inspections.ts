@@ -1,6 +1,8 @@
-// Inspections in the browser: the recurrence builder's model, photo uploads taken with the phone
-// camera, and small formatting helpers shared by the inspection screens.
+// Inspections in the browser: the recurrence builder's model and a plan's schedule (security plans
+// keep the same), photo uploads taken with the phone camera, and small formatting helpers shared
+// by the inspection screens.
 import { type Schemas, upload } from '@/api/client'
+import { dateError, rangeError } from '@/validate'
 
 export type Task = Schemas['InspectionTask']
 export type Plan = Schemas['InspectionPlan']
@@ -72,6 +74,50 @@ export function fromRecurrence(v: unknown): RecurrenceModel {
     day: num(o.day, 1),
     month: num(o.month, 1),
     times: m.times,
+  }
+}
+
+/**
+ * When a plan falls due, what its holidays do, and from and until when: what inspection plans and
+ * security plans share, edited by `PlanSchedule.vue`.
+ */
+export interface Schedule {
+  recurrence: RecurrenceModel
+  holiday_rule: string
+  calendar_id: string
+  start_date: string
+  end_date: string
+}
+
+type Scheduled = Pick<Plan, 'recurrence' | 'holiday_rule' | 'calendar_id' | 'start_date' | 'end_date'>
+
+/** A plan's schedule to edit; a new plan (`null`) starts from `fresh`'s recurrence. */
+export function toSchedule(plan: Scheduled | null, fresh: () => RecurrenceModel = emptyRecurrence): Schedule {
+  return {
+    recurrence: plan ? fromRecurrence(plan.recurrence) : fresh(),
+    holiday_rule: plan?.holiday_rule ?? 'next_working_day',
+    calendar_id: plan?.calendar_id ?? '',
+    start_date: plan?.start_date ?? '',
+    end_date: plan?.end_date ?? '',
+  }
+}
+
+/** The schedule's fields of a plan's body (the generated type cannot name a recurrence's shape). */
+export function scheduleInput(s: Schedule) {
+  return {
+    recurrence: toRecurrence(s.recurrence) as never,
+    calendar_id: s.calendar_id || null,
+    holiday_rule: s.holiday_rule,
+    start_date: s.start_date || null,
+    end_date: s.end_date || null,
+  }
+}
+
+/** What the browser checks of the dates before sending (`precheck`). */
+export function scheduleChecks(s: Schedule): Record<string, string | undefined> {
+  return {
+    start_date: dateError(s.start_date),
+    end_date: dateError(s.end_date) ?? rangeError(s.start_date, s.end_date),
   }
 }
 

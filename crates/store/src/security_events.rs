@@ -8,7 +8,7 @@ use domain::list::{ListQuery, Page};
 use domain::security_events::{
     EventCategory, EventEntry, EventFile, EventGrade, EventStatus, ReportingClass, SecurityEvent, SecurityEventFilter,
 };
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entities::{
@@ -324,16 +324,6 @@ pub async fn files(c: &impl Conn, event_id: &str) -> Result<Vec<EventFile>> {
 pub async fn get_file(c: &impl Conn, event_id: &str, id: &str) -> Result<Option<EventFile>> {
     let m = ef::Entity::find_by_id(id.to_string()).filter(ef::Column::EventId.eq(event_id)).one(c.conn()).await?;
     Ok(m.map(file))
-}
-
-/// Events follow their system to a new unit.
-pub async fn move_system(tx: &Tx, system_id: &str, unit_id: &str) -> Result<u64> {
-    let r = es::Entity::update_many()
-        .col_expr(es::Column::UnitId, Expr::value(unit_id))
-        .filter(es::Column::SystemId.eq(system_id))
-        .exec(tx.conn())
-        .await?;
-    Ok(r.rows_affected)
 }
 
 /// How many events name a system (a system with any cannot be deleted).

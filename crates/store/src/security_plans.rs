@@ -270,18 +270,3 @@ pub async fn using_calendar(c: &impl Conn, calendar_id: &str) -> Result<u64> {
 pub async fn count_for_system(c: &impl Conn, system_id: &str) -> Result<u64> {
     crud::refs::<sr::Entity>(c, sr::Column::SystemId, system_id).await
 }
-
-/// Plans and records follow their system to a new unit.
-pub async fn move_system(tx: &Tx, system_id: &str, unit_id: &str) -> Result<(u64, u64)> {
-    let p = sp::Entity::update_many()
-        .col_expr(sp::Column::UnitId, Expr::value(unit_id))
-        .filter(sp::Column::SystemId.eq(system_id))
-        .exec(tx.conn())
-        .await?;
-    let r = sr::Entity::update_many()
-        .col_expr(sr::Column::UnitId, Expr::value(unit_id))
-        .filter(sr::Column::SystemId.eq(system_id))
-        .exec(tx.conn())
-        .await?;
-    Ok((p.rows_affected, r.rows_affected))
-}

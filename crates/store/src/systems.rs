@@ -173,14 +173,16 @@ pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
 }
 
 /// What follows a system to its new unit, by table: its monitors and their interruptions, its
-/// maintenance windows, its inspection plans with every task and record, and the requests about
-/// them. Tickets stay with the unit that reported them. Returns the rows moved per table.
+/// maintenance windows, its inspection plans with every task and record, the requests about
+/// them, its findings, 等保 items, security plans and records, and its share of security events.
+/// Tickets stay with the unit that reported them. Returns the rows moved per table.
 pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<Vec<(&'static str, u64)>> {
     use sea_orm::sea_query::Expr;
 
     use crate::entities::{
         inspection_plans as ip, inspection_records as ir, inspection_tasks as it, interruptions as iu,
-        maintenance_windows as mw, monitors as mo,
+        maintenance_windows as mw, monitors as mo, security_event_systems as es, security_plans as sp,
+        security_records as sr,
     };
     macro_rules! follow {
         ($m:ident) => {
@@ -192,7 +194,6 @@ pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<
                 .rows_affected
         };
     }
-    let (plans, records) = crate::security_plans::move_system(tx, system_id, unit_id).await?;
     Ok(vec![
         ("monitors", follow!(mo)),
         ("interruptions", follow!(iu)),
@@ -203,8 +204,8 @@ pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<
         ("approvals", crate::approvals::move_system(tx, system_id, unit_id).await?),
         ("vulnerabilities", crate::vulnerabilities::move_system(tx, system_id, unit_id).await?),
         ("dengbao_items", crate::dengbao::move_system(tx, system_id, unit_id).await?),
-        ("security_plans", plans),
-        ("security_records", records),
-        ("security_event_systems", crate::security_events::move_system(tx, system_id, unit_id).await?),
+        ("security_plans", follow!(sp)),
+        ("security_records", follow!(sr)),
+        ("security_event_systems", follow!(es)),
     ])
 }
