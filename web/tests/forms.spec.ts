@@ -5,7 +5,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { i18n } from '@/i18n'
 import ContractForm from '@/views/forms/ContractForm.vue'
 import { blankItem, systemsError, toInput, toModel } from '@/views/forms/contractModel'
+import PolicyForm from '@/views/forms/PolicyForm.vue'
 import UnitForm from '@/views/forms/UnitForm.vue'
+import PlanForm from '@/views/inspections/PlanForm.vue'
+import SecPlanForm from '@/views/secops/SecPlanForm.vue'
 
 import { fetchMock, json, sent } from './setup'
 
@@ -212,4 +215,148 @@ describe('the contract model', () => {
     expect(systemsError({ system_ids: '一个分项最多覆盖 1000 个信息系统' })).toContain('1000')
     expect(systemsError({ name: 'x' })).toBeUndefined()
   })
+})
+
+describe('the plan schedule, shared by inspection plans and security plans', () => {
+  /** Lists load empty; a saved plan comes back as sent. */
+  function answer(): void {
+    fetchMock.mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = input instanceof Request ? input : new Request(String(input), init)
+      if (req.method === 'GET') return json(200, { items: [], total: 0, page: 1, page_size: 500 })
+      return json(200, { id: 'p1', ...((await req.json()) as object) })
+    })
+  }
+
+  const testid = (id: string) => document.body.querySelector(`[data-testid="${id}"]`)
+  const labels = () => [...document.body.querySelectorAll('.el-form-item__label')].map((e) => e.textContent?.trim())
+
+  it('sends an inspection plan’s schedule as it was, with the assignee between calendar and dates', async () => {
+    answer()
+    const record = {
+      id: 'p1',
+      name: '日常巡检',
+      system_id: 's1',
+      template_id: 't1',
+      recurrence: { every: 'week', weekdays: ['tue', 'fri'] },
+      calendar_id: 'c1',
+      holiday_rule: 'skip',
+      assignee_role: 'engineer',
+      window_start: '09:00',
+      window_end: '18:00',
+      start_date: '2026-01-01',
+      end_date: '2026-12-31',
+      active: true,
+    }
+    await open(PlanForm, { record, systems: [], templates: [] })
+    for (const id of ['plan-system', 'plan-template', 'plan-frequency', 'plan-assignee', 'plan-start', 'plan-end']) expect(testid(id), id).not.toBeNull()
+    const t = i18n.global.t
+    const order = labels()
+    expect(order.indexOf(t('inspections.calendar'))).toBeLessThan(order.indexOf(t('inspections.assignee')))
+    expect(order.indexOf(t('inspections.window'))).toBeLessThan(order.indexOf(t('inspections.startDate')))
+    document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
+    await settle()
+    const calls = await Promise.all(fetchMock.mock.calls.map((_, i) => sent(i)))
+    const put = calls.filter((c) => c.method === 'PUT')
+    expect(put.map((c) => c.path)).toEqual(['/api/v1/inspection-plans/p1'])
+    expect(put[0]!.body).toMatchObject({
+      system_id: 's1',
+      template_id: 't1',
+      recurrence: { every: 'week', weekdays: ['tue', 'fri'] },
+      calendar_id: 'c1',
+      holiday_rule: 'skip',
+      assignee_role: 'engineer',
+      window_start: '09:00',
+      window_end: '18:00',
+      start_date: '2026-01-01',
+      end_date: '2026-12-31',
+      active: true,
+    })
+  }, 20_000)
+
+  it('starts a new security plan quarterly, its selectors named secplan-', async () => {
+    answer()
+    await open(SecPlanForm, { record: null, systems: [] })
+    for (const id of ['secplan-system', 'secplan-kind', 'secplan-frequency', 'secplan-start', 'secplan-end']) expect(testid(id), id).not.toBeNull()
+    expect(testid('plan-frequency')).toBeNull()
+    expect(testid('secplan-frequency')?.textContent).toContain(i18n.global.t('inspections.frequencies.quarter'))
+  }, 20_000)
+
+  it('shows a security plan’s reversed period on the end date and sends nothing', async () => {
+    answer()
+    const record = {
+      id: 'sp1',
+      system_id: 's1',
+      kind: 'scan',
+      recurrence: { every: 'month', day: 5 },
+      holiday_rule: 'next_working_day',
+      start_date: '2026-07-01',
+      end_date: '2026-06-01',
+      active: true,
+    }
+    await open(SecPlanForm, { record, systems: [] })
+    document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
+    await settle()
+    await vi.waitFor(() => expect(errorsShown()).toEqual([i18n.global.t('validate.range')]), { timeout: 3000 })
+    const calls = await Promise.all(fetchMock.mock.calls.map((_, i) => sent(i)))
+    expect(calls.filter((c) => c.method !== 'GET')).toEqual([])
+  }, 20_000)
+})
+
+describe('PolicyForm: fixing before the next scan', () => {
+  // A vulnerability fix policy: 高危 within 3 working days, 中危 before the system's next scan.
+  const record = {
+    id: 'vp1',
+    name: '漏洞修复',
+    calendar_id: 'preset-5x8',
+    version: 1,
+    latest_version: 1,
+    levels: [
+      { name: '高危', order: 1, targets: { fix: { kind: 'working_days', days: 3, at: 'end_of_day' } } },
+      { name: '中危', order: 2, targets: {}, before_next_scan: true },
+    ],
+    pause_states: {},
+    upgrade: [],
+    escalation: [],
+  }
+  const box = (i: number) => document.body.querySelector<HTMLElement>(`[data-testid="policy-level-${i}-before-next-scan"]`)!
+
+  it('loads the level ticked and sends a level ticked in place of its fix target', async () => {
+    fetchMock.mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = input instanceof Request ? input : new Request(String(input), init)
+      if (req.method === 'GET') return json(200, [])
+      return json(200, { ...record, ...((await req.json()) as object) })
+    })
+    const w = await open(PolicyForm, { record, start: null, calendars: [], items: [] })
+    expect(box(0).classList.contains('is-checked')).toBe(false)
+    expect(box(1).classList.contains('is-checked')).toBe(true)
+    expect(box(1).textContent).toContain('下次扫描前修复')
+    // Ticking 高危 drops its fix target, leaving it none.
+    box(0).querySelector<HTMLInputElement>('input')!.click()
+    await flushPromises()
+    expect(box(0).classList.contains('is-checked')).toBe(true)
+    expect(document.body.querySelectorAll('[data-testid="level-0"] .yw-target-row')).toHaveLength(0)
+    document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
+    await settle()
+    const calls = await Promise.all(fetchMock.mock.calls.map((_, i) => sent(i)))
+    const put = calls.filter((c) => c.method === 'PUT')
+    expect(put.map((c) => c.path)).toEqual(['/api/v1/sla/policies/vp1'])
+    const levels = (put[0]!.body as { levels: Record<string, unknown>[] }).levels
+    expect(levels).toMatchObject([
+      { name: '高危', targets: {}, before_next_scan: true },
+      { name: '中危', targets: {}, before_next_scan: true },
+    ])
+    for (const l of levels) expect(l.targets).not.toHaveProperty('fix')
+    expect(w.emitted('saved')).toHaveLength(1)
+  }, 20_000)
+
+  it('still asks a level without it for a target, sending nothing', async () => {
+    fetchMock.mockResolvedValue(json(200, []))
+    const bare = { ...record, levels: [{ name: '低危', order: 1, targets: {} }] }
+    await open(PolicyForm, { record: bare, start: null, calendars: [], items: [] })
+    document.body.querySelector<HTMLButtonElement>('[data-testid="form-save"]')!.click()
+    await settle()
+    await vi.waitFor(() => expect(errorsShown()).toEqual([i18n.global.t('policies.targetRequired')]), { timeout: 3000 })
+    const calls = await Promise.all(fetchMock.mock.calls.map((_, i) => sent(i)))
+    expect(calls.filter((c) => c.method !== 'GET')).toEqual([])
+  }, 20_000)
 })

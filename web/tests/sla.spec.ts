@@ -6,7 +6,7 @@ import { nextTick, ref } from 'vue'
 import TargetInput from '@/components/TargetInput.vue'
 import { i18n } from '@/i18n'
 import { durationText, hoursText, parseHoursText, retarget, type Target, targetText } from '@/sla'
-import { metricsOf, toInput, toModel } from '@/views/forms/policyModel'
+import { levelChecks, metricsOf, setBeforeNextScan, toInput, toModel } from '@/views/forms/policyModel'
 
 const t = i18n.global.t as (k: string, p?: Record<string, unknown>) => string
 
@@ -93,6 +93,32 @@ describe('the policy model', () => {
     const input = toInput(m)
     expect(input.pause_states).toEqual({ pending: ['*'] })
     expect(Object.keys(input.levels?.[0].targets ?? {})).toEqual(['response'])
+  })
+})
+
+describe('a level fixed before the next scan', () => {
+  const fix = { kind: 'working_days', days: 3, at: 'end_of_day' } as Target
+
+  it('needs no target, sends the flag, and drops the fix target it replaces', () => {
+    const m = toModel({ levels: [{ name: '中危', order: 1, targets: { fix, response: fix }, before_next_scan: false }] })
+    expect(m.levels[0].beforeNextScan).toBe(false)
+    setBeforeNextScan(m.levels[0], true)
+    expect(m.levels[0].rows.map((r) => r.metric)).toEqual(['response'])
+    m.levels[0].rows = []
+    expect(levelChecks(m, t)).toEqual({})
+    expect(toInput(m).levels?.[0]).toMatchObject({ name: '中危', targets: {}, before_next_scan: true })
+    // The fix clock still runs, so pauses and escalation steps may name it.
+    expect(metricsOf(m)).toEqual(['fix'])
+    expect(toModel(toInput(m) as never).levels[0].beforeNextScan).toBe(true)
+  })
+
+  it('names the conflict with a fix target, and a level without it still needs one', () => {
+    const m = toModel({ levels: [{ name: '中危', order: 1, targets: {}, before_next_scan: true }, { name: '低危', order: 2, targets: {} }] })
+    m.levels[0].rows.push({ metric: 'fix', target: fix, ooh: null })
+    expect(levelChecks(m, t)).toEqual({
+      'levels[0].before_next_scan': '“下次扫描前修复”与修复时限（fix）只能选一个',
+      'levels[1].targets': '至少需要一个时限',
+    })
   })
 })
 

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::path::PathBuf;
 
 use domain::FieldError;
+use sha2::{Digest, Sha256};
 
 use crate::{App, AppError, Result};
 
@@ -13,6 +14,15 @@ use crate::{App, AppError, Result};
 pub struct Upload {
     pub name: String,
     pub bytes: Vec<u8>,
+}
+
+/// An evidence file checked for keeping: its own name, type, size and SHA-256 (the hash is what
+/// makes it evidence: anyone can check the file they download is the one uploaded).
+pub(crate) struct Evidence {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub size: i64,
+    pub sha256: String,
 }
 
 /// The content type of an accepted file, from its magic bytes.
@@ -69,6 +79,18 @@ impl App {
     }
 
     /// Refuses an empty or oversized upload, naming the field `file`.
+    /// A report or piece of evidence checked before anything is written: size, type and name.
+    pub(crate) fn evidence(&self, file: &Upload) -> Result<Evidence> {
+        self.check_size(&file.bytes)?;
+        let content_type = evidence_type(&file.bytes)?;
+        Ok(Evidence {
+            file_name: clean_name(&file.name)?,
+            content_type,
+            size: file.bytes.len() as i64,
+            sha256: hex::encode(Sha256::digest(&file.bytes)),
+        })
+    }
+
     pub(crate) fn check_size(&self, bytes: &[u8]) -> Result<()> {
         let max = self.config.max_attachment_bytes;
         if bytes.is_empty() || bytes.len() > max {

@@ -82,14 +82,15 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
                     .map(|r| format!("{} notices routed, {} sent, {} failed", r.routed, r.sent, r.failed))
             }
         }),
-        // Certificate reminders and the morning digests: a quarter of an hour is early enough
-        // for either, and each goes once by its key.
+        // Certificate and security-plan reminders and the morning digests: a quarter of an hour
+        // is early enough for each, and each goes once by its key.
         every("reminders", Duration::from_secs(900), Some(reminders.clone()), shutdown.clone(), move || {
             let app = reminders.clone();
             async move {
                 let certs = app.remind_certificates().await?;
+                let tasks = app.remind_security_tasks().await?;
                 let digests = app.send_digests().await?;
-                Ok(format!("{certs} certificate reminders, {digests} digests"))
+                Ok(format!("{certs} certificate reminders, {tasks} security task reminders, {digests} digests"))
             }
         }),
         // Breaches are marked, ladders fired and resolved tickets closed within seconds of

@@ -11,7 +11,6 @@ use domain::security_events::{
     SecurityEventDetail, SecurityEventFields, SecurityEventFilter, SecurityEventInput, report_due, status_of,
 };
 use domain::{FieldError, Principal, Role};
-use sha2::{Digest, Sha256};
 
 use crate::files::Upload;
 use crate::{App, AppError, Result, audit};
@@ -332,22 +331,28 @@ impl App {
     }
 
     /// Evidence: kept as uploaded with its SHA-256, never replaced or removed.
-    pub async fn add_security_event_file(&self, p: &Principal, id: &str, file: Upload) -> Result<EventFile> {
+    /// Whether `p` may add evidence to the event: asked by the upload handler before it reads a
+    /// large body, and again when the file is kept.
+    pub async fn may_add_security_event_file(&self, p: &Principal, id: &str) -> Result<()> {
         self.event_seen(p, id).await?;
         if p.role == Role::Auditor {
             return Err(AppError::Forbidden);
         }
-        self.check_size(&file.bytes)?;
-        let content_type = crate::files::evidence_type(&file.bytes)?;
+        Ok(())
+    }
+
+    pub async fn add_security_event_file(&self, p: &Principal, id: &str, file: Upload) -> Result<EventFile> {
+        self.may_add_security_event_file(p, id).await?;
+        let e = self.evidence(&file)?;
         let now = self.business_now();
         let name = self.person_name(p).await?;
         let f = EventFile {
             id: store::new_id(),
             event_id: id.to_string(),
-            file_name: crate::files::clean_name(&file.name)?,
-            content_type: content_type.into(),
-            size: file.bytes.len() as i64,
-            sha256: hex::encode(Sha256::digest(&file.bytes)),
+            file_name: e.file_name,
+            content_type: e.content_type.into(),
+            size: e.size,
+            sha256: e.sha256,
             uploaded_by_name: name.clone(),
             uploaded_at: now,
         };

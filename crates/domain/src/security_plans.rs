@@ -183,6 +183,25 @@ pub fn periods(
     out
 }
 
+/// The first day after `after` on which a new period of the plan opens: the next scheduled
+/// scan, when the plan is a scan plan.
+pub fn next_opening(
+    recurrence: &Recurrence,
+    rule: HolidayRule,
+    span: Span,
+    after: NaiveDate,
+    is_working: impl Fn(NaiveDate) -> bool,
+) -> Option<NaiveDate> {
+    let to = after.checked_add_days(Days::new(PERIOD_REACH_DAYS))?;
+    periods(recurrence, rule, span, (after, to), is_working).into_iter().map(|p| p.opens_on).find(|d| *d > after)
+}
+
+/// The scan kinds whose next opening ends a "before the next scan" deadline, the one matching
+/// the finding first: a finding with a URL came from a web scan.
+pub fn scan_kinds_for(web: bool) -> [SecTaskKind; 2] {
+    if web { [SecTaskKind::WebScan, SecTaskKind::Scan] } else { [SecTaskKind::Scan, SecTaskKind::WebScan] }
+}
+
 text_enum!(
     /// Where a planned period stands.
     SecTaskStatus {
@@ -384,6 +403,19 @@ mod tests {
                 ("2026-07-01".into(), "2026-09-30".into())
             ]
         );
+    }
+
+    #[test]
+    fn the_next_scan_opens_after_the_day_found() {
+        let r = Recurrence::Quarter { month: 1, day: 1 };
+        let span = Span { start: d("2026-01-01"), end: Some(d("2026-12-31")) };
+        let next = |day: &str| next_opening(&r, HolidayRule::Keep, span, d(day), |_| true);
+        assert_eq!(next("2026-05-10"), Some(d("2026-07-01")));
+        assert_eq!(next("2026-07-01"), Some(d("2026-10-01")), "a period opening today is not the next");
+        assert_eq!(next("2026-10-02"), None, "the plan ends before another scan");
+        assert_eq!(next("2025-06-01"), Some(d("2026-01-01")), "a plan not yet started opens on its start");
+        assert_eq!(scan_kinds_for(true)[0], SecTaskKind::WebScan);
+        assert_eq!(scan_kinds_for(false)[0], SecTaskKind::Scan);
     }
 
     #[test]

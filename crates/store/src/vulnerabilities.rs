@@ -397,6 +397,20 @@ pub async fn due_for_check(
         .collect()
 }
 
+/// Asks the clock job to look again, now, at the running findings under a policy of these
+/// systems: their "before the next scan" deadlines follow the scan plans, which just changed.
+pub async fn recheck_systems(tx: &Tx, systems: &[&str], now: DateTime<Utc>) -> Result<u64> {
+    let stopped: Vec<&str> = VulnStatus::ALL.iter().filter(|s| s.stops_clock()).map(|s| s.as_str()).collect();
+    let r = v::Entity::update_many()
+        .col_expr(v::Column::NextCheckAt, Expr::value(Some(now)))
+        .filter(v::Column::SystemId.is_in(systems.iter().copied()))
+        .filter(v::Column::PolicyId.is_not_null())
+        .filter(v::Column::Status.is_not_in(stopped))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected)
+}
+
 /// Accepted risks whose time is up by `today`.
 pub async fn acceptance_expired(
     c: &impl Conn,

@@ -5325,6 +5325,8 @@ export interface components {
          */
         KpiUnit: "rate" | "count" | "minutes" | "stars";
         Level: {
+            /** @description The fix is due before the system's next scheduled scan (vulnerability policies). */
+            before_next_scan?: boolean;
             criteria?: string | null;
             name: string;
             /** Format: int32 */
@@ -5343,6 +5345,11 @@ export interface components {
             systems: number;
         };
         LevelInput: {
+            /**
+             * @description For vulnerability policies: a finding of this level is due before the system's next
+             *     scheduled scan (下次扫描前) instead of after a `fix` target.
+             */
+            before_next_scan?: boolean;
             criteria?: string | null;
             name?: string | null;
             /**

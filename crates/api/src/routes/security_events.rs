@@ -164,6 +164,7 @@ async fn add_file(
     Path(id): Path<String>,
     req: Request,
 ) -> ApiResult<(StatusCode, Json<EventFile>)> {
+    s.app.may_add_security_event_file(&auth.principal, &id).await?;
     let f = MultipartFile::read(req, &s).await?;
     let upload = Upload { name: f.file_name, bytes: f.bytes };
     Ok((StatusCode::CREATED, Json(s.app.add_security_event_file(&auth.principal, &id, upload).await?)))

@@ -209,6 +209,7 @@ async fn create_record(
     auth: Auth,
     req: Request,
 ) -> ApiResult<(StatusCode, Json<SecurityRecord>)> {
+    app::security_plans::may_record_security_work(&auth.principal)?;
     let f = MultipartFile::read(req, &s).await?;
     let field = |n: &str| f.fields.get(n).cloned();
     let input = SecurityRecordInput {

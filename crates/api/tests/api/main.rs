@@ -48,4 +48,5 @@ mod tickets;
 mod today;
 mod unit_scoring;
 mod validation;
+mod vuln_next_scan;
 mod vulnerabilities;

@@ -96,6 +96,17 @@ both!(security_events_are_reported_handled_and_closed, |t: TestApp| async move {
     assert_eq!(file["sha256"], hex::encode(Sha256::digest(log)));
     let (s, _) = t.upload_with(&files, &f.engineer, ("waf.log", vec![0, 1, 2, 3]), &[]).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // The auditor reads and is refused before the body is read, file or no file.
+    let auditor = t.user("event-auditor", "auditor", None, None).await;
+    let res = t
+        .client
+        .post(format!("{}{files}", t.base))
+        .bearer_auth(&auditor)
+        .multipart(reqwest::multipart::Form::new().text("note", "x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let (_, _, got) = t.download(&format!("{path}/files/{}", file["id"].as_str().unwrap()), &f.reporter).await;
     assert_eq!(got, log);
     let (s, detail) = t.get(&path, &f.reporter).await;

@@ -96,6 +96,19 @@ both!(security_plans_are_done_by_reports_in_their_periods, |t: TestApp| async mo
         (StatusCode::UNPROCESSABLE_ENTITY, Some("import_id")),
         "{e}"
     );
+    // A unit user or the auditor is refused before the body is read, file or no file.
+    let auditor = t.user("sec-auditor", "auditor", None, None).await;
+    for token in [&f.reporter, &auditor] {
+        let res = t
+            .client
+            .post(format!("{}/api/v1/security-records", t.base))
+            .bearer_auth(token)
+            .multipart(reqwest::multipart::Form::new().text("summary", "x"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
     let (_, list) = t.get(&format!("/api/v1/security-records?system_id={}", f.system), &t.admin).await;
     assert_eq!(list["total"], 1, "{list}");
 
@@ -167,4 +180,44 @@ both!(security_plans_are_done_by_reports_in_their_periods, |t: TestApp| async mo
     // A range too long, or backwards, names `to`.
     let (s, e) = t.get("/api/v1/security-tasks?from=2024-01-01&to=2026-07-05", &t.admin).await;
     assert_eq!((s, e["field_errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("to")), "{e}");
+});
+
+both!(open_and_missed_security_periods_are_reminded_once, |t: TestApp| async move {
+    let f = fixture(&t, "004-row-04", ("2026-01-01", "2026-12-31"), "").await;
+    t.clock.set(bj("2026-06-20T10:00"));
+    t.create(
+        "security-plans",
+        json!({"system_id": f.system, "kind": "baseline", "recurrence": {"every": "quarter", "month": 1, "day": 1},
+            "start_date": "2026-04-01"}),
+    )
+    .await;
+    let titles = |inbox: &Value| -> Vec<String> {
+        inbox["items"].as_array().unwrap().iter().filter_map(|n| n["title"].as_str().map(str::to_string)).collect()
+    };
+    // Eleven days before the period's end: nothing yet.
+    assert_eq!(t.app.remind_security_tasks().await.unwrap(), 0);
+    // A week before its end the vendor's manager hears, once however often the job runs.
+    t.clock.set(bj("2026-06-24T09:00"));
+    assert_eq!(t.app.remind_security_tasks().await.unwrap(), 1);
+    assert_eq!(t.app.remind_security_tasks().await.unwrap(), 0);
+    let (_, inbox) = t.get("/api/v1/notifications", &f.pm).await;
+    assert!(titles(&inbox).iter().any(|x| x.contains("基线核查") && x.contains("7 天")), "{inbox}");
+    // The period ends missed: the bureau and the manager hear, once.
+    t.clock.set(bj("2026-07-01T09:00"));
+    assert_eq!(t.app.remind_security_tasks().await.unwrap(), 1);
+    assert_eq!(t.app.remind_security_tasks().await.unwrap(), 0);
+    let (_, inbox) = t.get("/api/v1/notifications", &t.admin).await;
+    assert!(titles(&inbox).iter().any(|x| x.contains("未完成")), "{inbox}");
+    // A period with its report filed is not reminded of.
+    t.clock.set(bj("2026-09-20T10:00"));
+    let record = [
+        ("system_id", f.system.as_str()),
+        ("kind", "baseline"),
+        ("performed_on", "2026-09-20"),
+        ("summary", "基线核查"),
+    ];
+    let (s, r) = file_report(&t, &f.engineer, PDF, &record).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    t.clock.set(bj("2026-09-28T10:00"));
+    assert_eq!(t.app.remind_security_tasks().await.unwrap(), 0);
 });

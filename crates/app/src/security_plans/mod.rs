@@ -3,24 +3,34 @@
 //! with its report; a record is evidence and is never edited — the bureau may void one, with a
 //! reason, audited.
 
+mod reminders;
+
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use domain::inspections::recurrence::{Recurrence, Span};
 use domain::list::{ListQuery, Page};
 use domain::security_plans::{
-    MAX_RANGE_DAYS, SecurityPlan, SecurityPlanFilter, SecurityPlanInput, SecurityPlanSpec, SecurityRecord,
+    MAX_RANGE_DAYS, SecTaskKind, SecurityPlan, SecurityPlanFilter, SecurityPlanInput, SecurityPlanSpec, SecurityRecord,
     SecurityRecordFilter, SecurityRecordInput, SecurityTask, SecurityTaskFilter, SecurityVoidInput, periods,
     task_status,
 };
 use domain::sla::compiled::day_number;
 use domain::{FieldError, Principal, Role, Scope};
-use sha2::{Digest, Sha256};
 use store::security_plans::PlanRow;
 
 use crate::files::Upload;
 use crate::inspections::DEFAULT_CALENDAR;
 use crate::{App, AppError, Result, audit, bureau_date, require_registry_write};
+
+/// Who records security work: the bureau and the vendor's staff. The upload handler asks before
+/// it reads a large body.
+pub fn may_record_security_work(p: &Principal) -> Result<()> {
+    if !matches!(p.role, Role::Admin | Role::VendorPm | Role::Engineer) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
 
 fn not_security_admin(p: &Principal) -> Result<()> {
     if p.role == Role::SecurityAdmin { Err(AppError::Forbidden) } else { Ok(()) }
@@ -73,6 +83,7 @@ impl App {
         let now = self.business_now();
         let tx = self.store.begin().await?;
         let plan = store::security_plans::insert_plan(&tx, &row, &p.user_id, now).await.map_err(duplicate)?;
+        recheck_fix_clocks(&tx, [&plan], now).await?;
         audit::<(), _>(&tx, p, "create", "security_plan", &plan.id, None, Some(&plan), now).await?;
         tx.commit().await?;
         Ok(plan)
@@ -93,6 +104,7 @@ impl App {
         let now = self.business_now();
         let tx = self.store.begin().await?;
         let plan = store::security_plans::update_plan(&tx, id, &row, now).await.map_err(duplicate)?;
+        recheck_fix_clocks(&tx, [&before, &plan], now).await?;
         audit(&tx, p, "update", "security_plan", id, Some(&before), Some(&plan), now).await?;
         tx.commit().await?;
         Ok(plan)
@@ -104,6 +116,7 @@ impl App {
         let now = self.business_now();
         let tx = self.store.begin().await?;
         store::security_plans::delete_plan(&tx, id).await?;
+        recheck_fix_clocks(&tx, [&before], now).await?;
         audit::<_, ()>(&tx, p, "delete", "security_plan", id, Some(&before), None, now).await?;
         tx.commit().await?;
         Ok(())
@@ -240,9 +253,7 @@ impl App {
         input: SecurityRecordInput,
         file: Upload,
     ) -> Result<SecurityRecord> {
-        if !matches!(p.role, Role::Admin | Role::VendorPm | Role::Engineer) {
-            return Err(AppError::Forbidden);
-        }
+        may_record_security_work(p)?;
         let now = self.business_now();
         let today = bureau_date(now);
         let f = input.validate(today, p.role == Role::Admin)?;
@@ -268,8 +279,7 @@ impl App {
                 .into());
             }
         }
-        self.check_size(&file.bytes)?;
-        let content_type = crate::files::evidence_type(&file.bytes)?;
+        let e = self.evidence(&file)?;
         let r = SecurityRecord {
             id: store::new_id(),
             system_id: system.id,
@@ -278,10 +288,10 @@ impl App {
             performed_on: f.performed_on,
             summary: f.summary,
             import_id: f.import_id,
-            file_name: crate::files::clean_name(&file.name)?,
-            content_type: content_type.into(),
-            size: file.bytes.len() as i64,
-            sha256: hex::encode(Sha256::digest(&file.bytes)),
+            file_name: e.file_name,
+            content_type: e.content_type.into(),
+            size: e.size,
+            sha256: e.sha256,
             created_by: p.user_id.clone(),
             created_by_name: self.person_name(p).await?,
             created_at: now,
@@ -331,6 +341,21 @@ impl App {
 }
 
 /// A second plan of a system and kind.
+/// A scan plan decides the "before the next scan" fix deadlines of its system's findings: when
+/// one changes, the clock job settles them again.
+async fn recheck_fix_clocks<const N: usize>(
+    tx: &store::Tx,
+    plans: [&SecurityPlan; N],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let scans = [SecTaskKind::Scan, SecTaskKind::WebScan];
+    let systems: Vec<&str> = plans.iter().filter(|p| scans.contains(&p.kind)).map(|p| p.system_id.as_str()).collect();
+    if !systems.is_empty() {
+        store::vulnerabilities::recheck_systems(tx, &systems, now).await?;
+    }
+    Ok(())
+}
+
 fn duplicate(e: store::StoreError) -> AppError {
     match e {
         store::StoreError::Conflict(_) => {

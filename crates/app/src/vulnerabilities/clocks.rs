@@ -7,19 +7,22 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use domain::sla::compiled::{Calendar, instant, micros};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::inspections::recurrence::{Recurrence, Span};
+use domain::security_plans::{SecurityPlanFilter, next_opening, scan_kinds_for};
+use domain::sla::compiled::{Calendar, MIN, day_number, instant, micros};
 use domain::sla::policy::PolicyView;
+use domain::sla::target::Target;
 use domain::tickets::clocks::{ClockState, settle};
 use domain::tickets::view::ClockView;
 use domain::vulnerabilities::Vulnerability;
-use domain::vulnerabilities::clock::{self, Change, METRIC};
+use domain::vulnerabilities::clock::{self, Change, Deadline, METRIC};
 use domain::{Lang, Msg, Role, Scope};
 use store::Tx;
 use store::vulnerabilities::FixClock;
 
 use crate::tickets::clocks::{metric_label, view};
-use crate::{App, Result};
+use crate::{App, AppError, Result};
 
 /// Marks in `FixClock::fired` for the notices every finding gets (far above ladder indices).
 const RISK_NOTICE: usize = 1_000;
@@ -32,9 +35,22 @@ pub(crate) struct FixRules {
     pub calendar: Calendar,
 }
 
-/// Rules by policy version, for work over many findings.
+/// A finding's rules and the target its clock runs to.
+pub(crate) struct FixTerms {
+    pub rules: Arc<FixRules>,
+    pub target: Target,
+    /// The target stands for "before the next scan" (the page says so rather than minutes).
+    pub before_next_scan: bool,
+}
+
+/// Rules by policy version and next scans by system, for work over many findings.
 #[derive(Default)]
-pub(crate) struct FixRulesCache(HashMap<(String, i32), Option<Arc<FixRules>>>);
+pub(crate) struct FixRulesCache {
+    rules: HashMap<(String, i32), Option<Arc<FixRules>>>,
+    /// (system, web finding, day found) → when the next scan's period opens.
+    scans: HashMap<(String, bool, NaiveDate), Option<i64>>,
+    calendars: HashMap<String, Arc<Calendar>>,
+}
 
 /// The state changes of a finding's history, in time order.
 pub(crate) fn changes_of(events: &[(DateTime<Utc>, domain::vulnerabilities::VulnStatus)]) -> Vec<Change> {
@@ -59,7 +75,7 @@ impl App {
     ) -> Result<Option<Arc<FixRules>>> {
         let (Some(id), Some(version)) = (&v.policy_id, v.policy_version) else { return Ok(None) };
         let key = (id.clone(), version);
-        if let Some(r) = cache.0.get(&key) {
+        if let Some(r) = cache.rules.get(&key) {
             return Ok(r.clone());
         }
         let rules = match store::sla::get(&self.store, &Scope::All, id, Some(version)).await? {
@@ -69,8 +85,66 @@ impl App {
             }
             None => None,
         };
-        cache.0.insert(key, rules.clone());
+        cache.rules.insert(key, rules.clone());
         Ok(rules)
+    }
+
+    /// The rules a finding's clock runs under and its target: the policy's `fix` target for the
+    /// severity, or, for a "before the next scan" level, the time until the system's next scan
+    /// period opens. No policy or no level: no clock. No scan plan ahead: the deadline the clock
+    /// already has stands (ending a plan does not wipe a deadline or a breach), else no clock.
+    pub(crate) async fn fix_terms(
+        &self,
+        v: &Vulnerability,
+        stored: Option<&FixClock>,
+        cache: &mut FixRulesCache,
+    ) -> Result<Option<FixTerms>> {
+        let Some(rules) = self.fix_rules(v, cache).await? else { return Ok(None) };
+        let deadline = clock::deadline(&rules.policy.spec, v.severity);
+        let target = match deadline {
+            None => return Ok(None),
+            Some(Deadline::Within(t)) => t,
+            Some(Deadline::BeforeNextScan) => match self.next_scan(v, cache).await? {
+                Some(at) => clock::until_next_scan(micros(v.found_at), at),
+                None => match stored {
+                    Some(s) => s.clock.target,
+                    None => return Ok(None),
+                },
+            },
+        };
+        Ok(Some(FixTerms { rules, target, before_next_scan: deadline == Some(Deadline::BeforeNextScan) }))
+    }
+
+    /// When the next scan of the finding's system opens after the day it was found, by the
+    /// bureau's active scan plans as they stand (a web finding looks at the web-scan plan first).
+    async fn next_scan(&self, v: &Vulnerability, cache: &mut FixRulesCache) -> Result<Option<i64>> {
+        let day = crate::bureau_date(v.found_at);
+        let web = v.url.is_some();
+        let key = (v.system_id.clone(), web, day);
+        if let Some(at) = cache.scans.get(&key) {
+            return Ok(*at);
+        }
+        let filter = SecurityPlanFilter { system_id: Some(v.system_id.clone()), kind: None, active: Some(true) };
+        let plans = store::security_plans::all_plans(&self.store, &Scope::All, &filter).await?;
+        let mut found = None;
+        for kind in scan_kinds_for(web) {
+            let Some(plan) = plans.iter().find(|p| p.kind == kind) else { continue };
+            if !cache.calendars.contains_key(&plan.calendar_id) {
+                let (_, cal) = self.compiled_calendar(&plan.calendar_id).await?;
+                cache.calendars.insert(plan.calendar_id.clone(), Arc::new(cal));
+            }
+            let cal = &cache.calendars[&plan.calendar_id];
+            let recurrence =
+                Recurrence::parse(&plan.recurrence).map_err(|_| AppError::internal("stored recurrence"))?;
+            let span = Span { start: plan.start_date, end: plan.end_date };
+            let working = |d| cal.plan(day_number(d)).is_working();
+            if let Some(opens) = next_opening(&recurrence, plan.holiday_rule, span, day, working) {
+                found = Some(cal.to_utc(day_number(opens), 0));
+                break;
+            }
+        }
+        cache.scans.insert(key, found);
+        Ok(found)
     }
 
     /// Brings the fix clock of `v` up to `now` from its changes, fires what is due (ladder
@@ -81,12 +155,11 @@ impl App {
         tx: &Tx,
         v: &mut Vulnerability,
         stored: Option<FixClock>,
-        rules: Option<&FixRules>,
+        terms: Option<&FixTerms>,
         changes: &[Change],
         now: DateTime<Utc>,
     ) -> Result<Option<FixClock>> {
-        let target = rules.and_then(|r| clock::target(&r.policy.spec, v.severity));
-        let (Some(rules), Some(target)) = (rules, target) else {
+        let Some(FixTerms { rules, target, .. }) = terms else {
             v.due_at = None;
             v.clock_state = None;
             v.risk_at = None;
@@ -94,7 +167,7 @@ impl App {
             v.next_check_at = None;
             return Ok(None);
         };
-        let (spec, cal) = (&rules.policy.spec, &rules.calendar);
+        let (spec, cal, target) = (&rules.policy.spec, &rules.calendar, *target);
         let n = micros(now);
         let fresh = clock::compute(cal, spec, target, micros(v.found_at), changes, n);
         let fired = stored.as_ref().map(|s| s.fired.clone()).unwrap_or_default();
@@ -249,17 +322,25 @@ impl App {
         &self,
         v: &Vulnerability,
         stored: Option<&FixClock>,
-        rules: Option<&FixRules>,
+        terms: Option<&FixTerms>,
         changes: &[Change],
         now: DateTime<Utc>,
         lang: Lang,
     ) -> Vec<ClockView> {
-        let Some(rules) = rules else { return Vec::new() };
-        let Some(target) = clock::target(&rules.policy.spec, v.severity) else { return Vec::new() };
+        let Some(FixTerms { rules, target, before_next_scan }) = terms else { return Vec::new() };
         let fresh =
-            clock::compute(&rules.calendar, &rules.policy.spec, target, micros(v.found_at), changes, micros(now));
+            clock::compute(&rules.calendar, &rules.policy.spec, *target, micros(v.found_at), changes, micros(now));
         let c = settle(stored.map(|s| &s.clock), fresh);
-        vec![view(&rules.calendar, c, now, lang, rules.policy.spec.risk_percent(METRIC))]
+        let mut shown = view(&rules.calendar, c, now, lang, rules.policy.spec.risk_percent(METRIC));
+        if *before_next_scan && let Target::Calendar { minutes } = shown.target {
+            let opens = rules.calendar.local_string(micros(shown.start_at) + i64::from(minutes) * MIN);
+            let rule = Msg::new(
+                format!("下次扫描前修复（下一扫描周期 {opens} 开始）"),
+                format!("fix before the next scan (its period opens {opens})"),
+            );
+            shown.rule = rule.pick(lang).to_string();
+        }
+        vec![shown]
     }
 
     /// The job: settles every finding whose next check has come, and brings back accepted
@@ -279,9 +360,9 @@ impl App {
             }
             let tx = self.store.begin().await?;
             for (mut v, stored) in due {
-                let rules = self.fix_rules(&v, &mut cache).await?;
+                let terms = self.fix_terms(&v, stored.as_ref(), &mut cache).await?;
                 let changes = history.remove(&v.id).unwrap_or_default();
-                let s = self.settle_fix(&tx, &mut v, stored, rules.as_deref(), &changes, now).await?;
+                let s = self.settle_fix(&tx, &mut v, stored, terms.as_ref(), &changes, now).await?;
                 v.updated_at = v.updated_at.max(now);
                 if store::vulnerabilities::update(&tx, &v, s.as_ref()).await? {
                     report.checked += 1;

@@ -337,8 +337,8 @@ impl App {
             let policy = policies.get(&f.system_id).cloned().flatten();
             let unit = units.get(&f.system_id).cloned().unwrap_or_default();
             let mut v = super::new_row(p, f, unit, policy.as_ref(), Some(&record.id), now);
-            let rules = self.fix_rules(&v, &mut cache).await?;
-            let s = self.settle_fix(&tx, &mut v, None, rules.as_deref(), &[], now).await?;
+            let terms = self.fix_terms(&v, None, &mut cache).await?;
+            let s = self.settle_fix(&tx, &mut v, None, terms.as_ref(), &[], now).await?;
             let mut e = event(p, &record.created_by_name, &v.id, v.found_at, "created");
             e.to_status = Some(VulnStatus::Open);
             e.data = json!({"import_id": record.id, "row": i.row});

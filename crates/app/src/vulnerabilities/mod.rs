@@ -115,12 +115,12 @@ impl App {
         let found_at = f.found_at.unwrap_or(now);
         let policy = self.fix_policy_for(&system.id, found_at).await?;
         let mut v = new_row(p, &f, system.unit_id.clone(), policy.as_ref(), None, now);
-        let rules = self.fix_rules(&v, &mut FixRulesCache::default()).await?;
+        let terms = self.fix_terms(&v, None, &mut FixRulesCache::default()).await?;
         let mut created = event(p, &self.person_name(p).await?, &v.id, found_at, "created");
         created.to_status = Some(VulnStatus::Open);
         created.data = json!({"source": v.source});
         let tx = self.store.begin().await?;
-        let stored = self.settle_fix(&tx, &mut v, None, rules.as_deref(), &[], now).await?;
+        let stored = self.settle_fix(&tx, &mut v, None, terms.as_ref(), &[], now).await?;
         store::vulnerabilities::insert_many(&tx, &[(v.clone(), stored)]).await.map_err(AppError::unique(
             "title",
             "台账中已有该漏洞（同一系统、同一漏洞、同一位置）",
@@ -153,8 +153,8 @@ impl App {
         let (v, stored) = store::vulnerabilities::get(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
         let events = store::vulnerabilities::events(&self.store, id).await?;
         let changes = history(&events);
-        let rules = self.fix_rules(&v, &mut FixRulesCache::default()).await?;
-        let clocks = self.fix_view(&v, stored.as_ref(), rules.as_deref(), &changes, self.business_now(), lang);
+        let terms = self.fix_terms(&v, stored.as_ref(), &mut FixRulesCache::default()).await?;
+        let clocks = self.fix_view(&v, stored.as_ref(), terms.as_ref(), &changes, self.business_now(), lang);
         let next = match p.role {
             Role::Admin | Role::VendorPm | Role::Engineer => v
                 .status
@@ -256,8 +256,8 @@ impl App {
         v.updated_at = now;
         let mut events = store::vulnerabilities::events(tx, id).await?;
         events.push(e.clone());
-        let rules = self.fix_rules(&v, &mut FixRulesCache::default()).await?;
-        let s = self.settle_fix(tx, &mut v, stored, rules.as_deref(), &history(&events), now).await?;
+        let terms = self.fix_terms(&v, stored.as_ref(), &mut FixRulesCache::default()).await?;
+        let s = self.settle_fix(tx, &mut v, stored, terms.as_ref(), &history(&events), now).await?;
         if !store::vulnerabilities::update(tx, &v, s.as_ref()).await? {
             return Err(changed_meanwhile());
         }

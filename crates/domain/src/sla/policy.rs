@@ -41,6 +41,10 @@ pub struct LevelInput {
     pub targets: BTreeMap<String, Target>,
     #[serde(default)]
     pub out_of_hours_targets: BTreeMap<String, Target>,
+    /// For vulnerability policies: a finding of this level is due before the system's next
+    /// scheduled scan (下次扫描前) instead of after a `fix` target.
+    #[serde(default)]
+    pub before_next_scan: bool,
 }
 
 /// Either the states that pause every clock, or for each state the metrics it pauses.
@@ -107,6 +111,9 @@ pub struct Level {
     pub targets: BTreeMap<String, Target>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub out_of_hours_targets: BTreeMap<String, Target>,
+    /// The fix is due before the system's next scheduled scan (vulnerability policies).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before_next_scan: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -217,7 +224,10 @@ impl PolicyInput {
         let contract_item_id = c.optional_text("contract_item_id", self.contract_item_id.as_deref(), 64);
         let description = c.optional_text("description", self.description.as_deref(), 4000);
         let levels = validate_levels(&self.levels, &mut c);
-        let metrics: BTreeSet<&str> = levels.iter().flat_map(|l| l.targets.keys().map(String::as_str)).collect();
+        let mut metrics: BTreeSet<&str> = levels.iter().flat_map(|l| l.targets.keys().map(String::as_str)).collect();
+        if levels.iter().any(|l| l.before_next_scan) {
+            metrics.insert(crate::vulnerabilities::clock::METRIC);
+        }
         let pause_states = validate_pauses(self.pause_states.as_ref(), &metrics, &mut c);
         let upgrade = validate_upgrades(&self.upgrade, &levels, &mut c);
         let escalation = validate_ladder(&self.escalation, &metrics, &mut c);
@@ -284,8 +294,15 @@ fn validate_levels(input: &[LevelInput], c: &mut Checker) -> Vec<Level> {
             c.push(FieldError::new(at("order"), "顺序须为 1 到 100 且不重复", "must be 1 to 100 and unique"));
         }
         let criteria = c.optional_text(&at("criteria"), l.criteria.as_deref(), 2000);
-        if l.targets.is_empty() {
+        if l.targets.is_empty() && !l.before_next_scan {
             c.push(FieldError::new(at("targets"), "至少需要一个时限", "at least one target"));
+        }
+        if l.before_next_scan && l.targets.contains_key(crate::vulnerabilities::clock::METRIC) {
+            c.push(FieldError::new(
+                at("before_next_scan"),
+                "“下次扫描前修复”与修复时限（fix）只能选一个",
+                "either before the next scan or a fix target, not both",
+            ));
         }
         validate_targets(&at("targets"), &l.targets, c);
         validate_targets(&at("out_of_hours_targets"), &l.out_of_hours_targets, c);
@@ -302,6 +319,7 @@ fn validate_levels(input: &[LevelInput], c: &mut Checker) -> Vec<Level> {
             criteria,
             targets: l.targets.clone(),
             out_of_hours_targets: l.out_of_hours_targets.clone(),
+            before_next_scan: l.before_next_scan,
         });
     }
     out.sort_by_key(|l| l.order);

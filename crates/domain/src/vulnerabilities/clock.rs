@@ -6,7 +6,7 @@
 
 use crate::sla::compiled::{Calendar, Micros};
 use crate::sla::policy::{Level, PolicySpec};
-use crate::sla::target::Target;
+use crate::sla::target::{MAX_MINUTES, Target};
 use crate::tickets::clocks::{Clock, Phase, from_stretches};
 
 use super::{Severity, VulnStatus};
@@ -30,9 +30,30 @@ pub fn level(spec: &PolicySpec, severity: Severity) -> Option<&Level> {
         .or_else(|| spec.levels.iter().find(|l| l.order == severity.rank()))
 }
 
-/// The fix target for a severity under a policy, if the policy sets one.
-pub fn target(spec: &PolicySpec, severity: Severity) -> Option<Target> {
-    level(spec, severity).and_then(|l| l.targets.get(METRIC).copied())
+/// What a finding's fix is due by under its policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    /// The policy's `fix` target for the severity.
+    Within(Target),
+    /// Before the system's next scheduled scan (下次扫描前).
+    BeforeNextScan,
+}
+
+/// The fix deadline for a severity under a policy, if the policy sets one.
+pub fn deadline(spec: &PolicySpec, severity: Severity) -> Option<Deadline> {
+    let l = level(spec, severity)?;
+    if l.before_next_scan {
+        return Some(Deadline::BeforeNextScan);
+    }
+    l.targets.get(METRIC).copied().map(Deadline::Within)
+}
+
+/// "Before the next scan" as a clock target: the wall time from the finding's start to the
+/// moment the next scan's period opens, to the minute (at most a year, the longest target). A
+/// pause or a stretch spent fixed moves the due instant later, as for any fix clock.
+pub fn until_next_scan(start: Micros, next_scan: Micros) -> Target {
+    let minutes = ((next_scan - start) / crate::sla::compiled::MIN).clamp(1, i64::from(MAX_MINUTES));
+    Target::Calendar { minutes: minutes as u32 }
 }
 
 /// Whether the policy pauses the fix clock in `status` (`pause_states` names ticket states;

@@ -8,13 +8,14 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
-use super::clock::{Change, compute, level, target};
+use super::clock::{Change, Deadline, compute, deadline, level, until_next_scan};
 use super::import::{Held, Incoming, plan};
 use super::*;
 use crate::sla::calendar::PRESETS;
 use crate::sla::compiled::{Calendar, MIN, Micros, micros};
 use crate::sla::holidays::{CN_TSV, covered_until, parse_table};
 use crate::sla::policy::{PolicyInput, PolicySpec};
+use crate::sla::target::Target;
 
 fn preset(id: &str) -> Calendar {
     let p = PRESETS.iter().find(|p| p.id == id).unwrap();
@@ -82,6 +83,32 @@ fn identifiers_are_normalised_and_the_fingerprint_ignores_case_and_spacing() {
     assert_ne!(a.fingerprint(), other_system.fingerprint());
     assert_eq!(identifier(" cnnvd-202112-799 ").as_deref(), Some("CNNVD-202112-799"));
     assert_eq!(identifier("CVE-2021"), None);
+}
+
+fn target(p: &PolicySpec, s: Severity) -> Option<Target> {
+    match deadline(p, s)? {
+        Deadline::Within(t) => Some(t),
+        Deadline::BeforeNextScan => None,
+    }
+}
+
+#[test]
+fn a_level_due_before_the_next_scan_runs_until_that_scan_opens() {
+    let mut p = policy();
+    p.levels[2].targets.clear();
+    p.levels[2].before_next_scan = true;
+    assert_eq!(deadline(&p, Severity::Medium), Some(Deadline::BeforeNextScan));
+    assert!(matches!(deadline(&p, Severity::High), Some(Deadline::Within(_))));
+    // Found on Friday 16:00, the next scan period opens on 1 December at midnight: wall time,
+    // whatever the working calendar says.
+    let start = bj("2026-11-20T16:00");
+    let t = until_next_scan(start, bj("2026-12-01T00:00"));
+    assert_eq!(t, Target::Calendar { minutes: (10 * 24 + 8) * 60 });
+    let c = compute(&preset("preset-5x8"), &p, t, start, &[], bj("2026-11-21T09:00"));
+    assert_eq!(c.due, Some(bj("2026-12-01T00:00")));
+    // Never zero, never beyond a year.
+    assert_eq!(until_next_scan(start, start), Target::Calendar { minutes: 1 });
+    assert_eq!(until_next_scan(start, start + 400 * 86_400_000_000), Target::Calendar { minutes: 366 * 24 * 60 });
 }
 
 #[test]

@@ -20,7 +20,15 @@ export interface LevelModel {
   order: number
   criteria: string
   rows: TargetRow[]
+  /**
+   * Vulnerability fix policies: findings of this level are due before the system's next
+   * scheduled scan, which stands in for a `fix` target (the server refuses both).
+   */
+  beforeNextScan: boolean
 }
+
+/** The metric a vulnerability fix policy times; “before the next scan” replaces its target. */
+export const FIX_METRIC = 'fix'
 
 export interface PauseRow {
   state: string
@@ -57,7 +65,13 @@ export interface PolicyModel {
 type Spec = Schemas['PolicySpec']
 
 export function blankLevel(order: number): LevelModel {
-  return { name: '', order, criteria: '', rows: [{ metric: 'response', target: { kind: 'calendar', minutes: 15 }, ooh: null }] }
+  return {
+    name: '',
+    order,
+    criteria: '',
+    rows: [{ metric: 'response', target: { kind: 'calendar', minutes: 15 }, ooh: null }],
+    beforeNextScan: false,
+  }
 }
 
 export function toModel(spec: Partial<Spec> | null): PolicyModel {
@@ -70,6 +84,7 @@ export function toModel(spec: Partial<Spec> | null): PolicyModel {
       target,
       ooh: l.out_of_hours_targets?.[metric] ?? null,
     })),
+    beforeNextScan: l.before_next_scan ?? false,
   }))
   return {
     name: spec?.name ?? '',
@@ -108,6 +123,7 @@ export function toInput(m: PolicyModel): Schemas['PolicyInput'] {
       out_of_hours_targets: Object.fromEntries(
         l.rows.filter((r) => r.metric && r.ooh).map((r) => [r.metric, r.ooh as Target]),
       ),
+      before_next_scan: l.beforeNextScan,
     })),
     pause_states: Object.fromEntries(m.pauses.filter((p) => p.state).map((p) => [p.state, p.metrics.length ? p.metrics : ['*']])),
     upgrade: m.upgrades.map((u) => ({ from: u.from, to: u.to, after: u.after })),
@@ -124,7 +140,32 @@ export function toInput(m: PolicyModel): Schemas['PolicyInput'] {
 
 /** Every metric some level measures, for pauses and escalation. */
 export function metricsOf(m: PolicyModel): string[] {
-  return [...new Set(m.levels.flatMap((l) => l.rows.map((r) => r.metric).filter(Boolean)))]
+  const named = m.levels.flatMap((l) => l.rows.map((r) => r.metric).filter(Boolean))
+  // A level fixed before the next scan still runs the fix clock, so pauses and steps may name it.
+  const fix = m.levels.some((l) => l.beforeNextScan) ? [FIX_METRIC] : []
+  return [...new Set([...named, ...fix])]
+}
+
+/** Ticks or unticks “before the next scan”; ticking drops the fix target it replaces. */
+export function setBeforeNextScan(level: LevelModel, on: boolean): void {
+  level.beforeNextScan = on
+  if (on) level.rows = level.rows.filter((r) => r.metric !== FIX_METRIC)
+}
+
+type Translate = (key: string) => string
+
+/**
+ * The server's per-level target rules, checked before sending: a level needs a target unless it
+ * is fixed before the next scan, and then it may not also have a fix target.
+ */
+export function levelChecks(m: PolicyModel, t: Translate): Record<string, string | undefined> {
+  const checks: Record<string, string | undefined> = {}
+  m.levels.forEach((l, i) => {
+    const metrics = l.rows.map((r) => r.metric).filter(Boolean)
+    if (!metrics.length && !l.beforeNextScan) checks[`levels[${i}].targets`] = t('policies.targetRequired')
+    if (l.beforeNextScan && metrics.includes(FIX_METRIC)) checks[`levels[${i}].before_next_scan`] = t('policies.beforeNextScanConflict')
+  })
+  return checks
 }
 
 /** Metrics named twice within one level (the API would keep only one of them). */
