@@ -27,6 +27,7 @@ pub mod monitoring;
 pub mod notifications;
 pub mod payments;
 pub mod reports;
+mod schedules;
 pub mod secrets;
 pub mod security_events;
 pub mod security_plans;

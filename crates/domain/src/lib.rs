@@ -50,6 +50,7 @@ pub mod monitoring;
 pub mod notifications;
 pub mod password;
 pub mod payments;
+pub mod periods;
 pub mod registry;
 pub mod reports;
 pub mod security;

@@ -5,22 +5,19 @@
 
 mod reminders;
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, NaiveDate};
 use domain::inspections::recurrence::{Recurrence, Span};
 use domain::list::{ListQuery, Page};
 use domain::security_plans::{
     MAX_RANGE_DAYS, SecTaskKind, SecurityPlan, SecurityPlanFilter, SecurityPlanInput, SecurityPlanSpec, SecurityRecord,
-    SecurityRecordFilter, SecurityRecordInput, SecurityTask, SecurityTaskFilter, SecurityVoidInput, periods,
-    task_status,
+    SecurityRecordFilter, SecurityRecordInput, SecurityTask, SecurityTaskFilter, SecurityVoidInput, task_status,
 };
-use domain::sla::compiled::day_number;
 use domain::{FieldError, Principal, Role, Scope};
 use store::security_plans::PlanRow;
 
 use crate::files::Upload;
 use crate::inspections::DEFAULT_CALENDAR;
+use crate::schedules::{Calendars, Planned};
 use crate::{App, AppError, Result, audit, bureau_date, require_registry_write};
 
 /// Who records security work: the bureau and the vendor's staff. The upload handler asks before
@@ -156,20 +153,10 @@ impl App {
         (from, to): (NaiveDate, NaiveDate),
         today: NaiveDate,
     ) -> Result<Vec<SecurityTask>> {
-        let mut calendars = HashMap::new();
+        let mut calendars = Calendars::default();
         let mut found = Vec::new();
         for plan in plans.iter().filter(|p| p.active) {
-            if !calendars.contains_key(&plan.calendar_id) {
-                let (_, cal) = self.compiled_calendar(&plan.calendar_id).await?;
-                calendars.insert(plan.calendar_id.clone(), cal);
-            }
-            let cal = &calendars[&plan.calendar_id];
-            let recurrence =
-                Recurrence::parse(&plan.recurrence).map_err(|_| AppError::internal("stored recurrence"))?;
-            let span = Span { start: plan.start_date, end: plan.end_date };
-            let ps =
-                periods(&recurrence, plan.holiday_rule, span, (from, to), |d| cal.plan(day_number(d)).is_working());
-            found.push((plan, ps));
+            found.push((plan, calendars.periods(self, &planned(plan), (from, to)).await?));
         }
         // Records are read once over the widest period.
         let lo = found.iter().flat_map(|(_, ps)| ps.first().map(|p| p.opens_on)).min();
@@ -340,7 +327,16 @@ impl App {
     }
 }
 
-/// A second plan of a system and kind.
+/// When a plan falls due, for the period reader.
+pub(crate) fn planned(plan: &SecurityPlan) -> Planned<'_> {
+    Planned {
+        recurrence: &plan.recurrence,
+        holiday_rule: plan.holiday_rule,
+        span: Span { start: plan.start_date, end: plan.end_date },
+        calendar_id: &plan.calendar_id,
+    }
+}
+
 /// A scan plan decides the "before the next scan" fix deadlines of its system's findings: when
 /// one changes, the clock job settles them again.
 async fn recheck_fix_clocks<const N: usize>(
@@ -356,6 +352,7 @@ async fn recheck_fix_clocks<const N: usize>(
     Ok(())
 }
 
+/// A second plan of a system and kind.
 fn duplicate(e: store::StoreError) -> AppError {
     match e {
         store::StoreError::Conflict(_) => {

@@ -8,9 +8,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::inspections::recurrence::{Recurrence, Span};
-use domain::security_plans::{SecurityPlanFilter, next_opening, scan_kinds_for};
-use domain::sla::compiled::{Calendar, MIN, day_number, instant, micros};
+use domain::security_plans::{SecurityPlanFilter, scan_kinds_for};
+use domain::sla::compiled::{Calendar, MIN, instant, micros};
 use domain::sla::policy::PolicyView;
 use domain::sla::target::Target;
 use domain::tickets::clocks::{ClockState, settle};
@@ -21,8 +20,9 @@ use domain::{Lang, Msg, Role, Scope};
 use store::Tx;
 use store::vulnerabilities::FixClock;
 
+use crate::schedules::Calendars;
 use crate::tickets::clocks::{metric_label, view};
-use crate::{App, AppError, Result};
+use crate::{App, Result};
 
 /// Marks in `FixClock::fired` for the notices every finding gets (far above ladder indices).
 const RISK_NOTICE: usize = 1_000;
@@ -49,7 +49,7 @@ pub(crate) struct FixRulesCache {
     rules: HashMap<(String, i32), Option<Arc<FixRules>>>,
     /// (system, web finding, day found) → when the next scan's period opens.
     scans: HashMap<(String, bool, NaiveDate), Option<i64>>,
-    calendars: HashMap<String, Arc<Calendar>>,
+    calendars: Calendars,
 }
 
 /// The state changes of a finding's history, in time order.
@@ -129,17 +129,8 @@ impl App {
         let mut found = None;
         for kind in scan_kinds_for(web) {
             let Some(plan) = plans.iter().find(|p| p.kind == kind) else { continue };
-            if !cache.calendars.contains_key(&plan.calendar_id) {
-                let (_, cal) = self.compiled_calendar(&plan.calendar_id).await?;
-                cache.calendars.insert(plan.calendar_id.clone(), Arc::new(cal));
-            }
-            let cal = &cache.calendars[&plan.calendar_id];
-            let recurrence =
-                Recurrence::parse(&plan.recurrence).map_err(|_| AppError::internal("stored recurrence"))?;
-            let span = Span { start: plan.start_date, end: plan.end_date };
-            let working = |d| cal.plan(day_number(d)).is_working();
-            if let Some(opens) = next_opening(&recurrence, plan.holiday_rule, span, day, working) {
-                found = Some(cal.to_utc(day_number(opens), 0));
+            found = cache.calendars.next_opening(self, &crate::security_plans::planned(plan), day).await?;
+            if found.is_some() {
                 break;
             }
         }
