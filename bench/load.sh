@@ -3,12 +3,14 @@
 # throwaway PostgreSQL), then bench-load: 100 clients without think time listing tickets, opening
 # ticket pages, commenting and reporting new tickets, on the same machine. Prints the table for
 # docs/benchmarks.md.
-# Usage: bench/load.sh [sqlite|pg] [seconds] [clients]   (builds the release binaries first)
+# With `backup-intake` as the fourth argument the clients are backup tools pushing runs instead.
+# Usage: bench/load.sh [sqlite|pg] [seconds] [clients] [mixed|backup-intake]   (builds the release binaries first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
 secs=${2:-30}
 clients=${3:-100}
+scenario=${4:-mixed}
 target_dir=${CARGO_TARGET_DIR:-target}
 cargo build --release -p yunwei -p bench-load
 port=$((20000 + RANDOM % 10000))
@@ -33,5 +35,5 @@ for _ in $(seq 1 600); do
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
   sleep 0.1
 done
-"$target_dir/release/bench-load" --base "http://127.0.0.1:$port" --clients "$clients" --seconds "$secs"
+"$target_dir/release/bench-load" --base "http://127.0.0.1:$port" --clients "$clients" --seconds "$secs" --scenario "$scenario"
 echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MiB"}')"

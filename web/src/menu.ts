@@ -9,6 +9,7 @@ import {
   Coin,
   DataLine,
   Document,
+  FirstAidKit,
   Medal,
   Notebook,
   Headset,
@@ -50,6 +51,8 @@ export const MENU: MenuEntry[] = [
   { name: 'monitoring', path: '/monitoring', label: 'nav.monitoring', icon: DataLine, roles: everyone },
   // Security operations: the vulnerability ledger and scan imports (not the security administrator's).
   { name: 'secops', path: '/secops', label: 'nav.secops', icon: Warning, roles: everyone },
+  // Business continuity: backup policies, runs and restore drills (not the security administrator's).
+  { name: 'continuity', path: '/continuity', label: 'nav.continuity', icon: FirstAidKit, roles: everyone },
   { name: 'approvals', path: '/approvals', label: 'nav.approvals', icon: Stamp, roles: everyone },
   { name: 'duty', path: '/duty', label: 'nav.duty', icon: AlarmClock, roles: staff },
   {

@@ -115,10 +115,13 @@ export function maintenanceText(w: Maintenance, english: boolean): string {
   return `每周${days.map((d) => zh[d - 1]).join('、')} ${at} 起 ${w.minutes} 分钟（${w.time_zone}）`
 }
 
-export const INTEGRATION_KINDS = ['alertmanager', 'webhook', 'metrics'] as const
+export const INTEGRATION_KINDS = ['alertmanager', 'webhook', 'metrics', 'backup'] as const
 
-/** What to paste into the sender of an integration account: where to send, and the token. */
-export function senderConfig(kind: Schemas['IntegrationKind'], origin: string, token: string): string {
+/**
+ * What to paste into the sender of an integration account: where to send, and the token. A
+ * backup tool names the policy its run fulfils (`policy`: the placeholder for its id).
+ */
+export function senderConfig(kind: Schemas['IntegrationKind'], origin: string, token: string, policy = '<策略 ID>'): string {
   switch (kind) {
     case 'alertmanager':
       return [
@@ -146,6 +149,12 @@ export function senderConfig(kind: Schemas['IntegrationKind'], origin: string, t
         `      credentials: ${token}`,
         '    static_configs:',
         `      - targets: ['${origin.replace(/^https?:\/\//, '')}']`,
+      ].join('\n')
+    case 'backup':
+      return [
+        `curl -X POST -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' \\`,
+        `  -d '{"policy_id":"${policy}","started_at":"…","finished_at":"…","result":"success","size_bytes":123}' \\`,
+        `  ${origin}/api/v1/intake/backup-runs`,
       ].join('\n')
   }
 }

@@ -58,6 +58,7 @@ export const router = createRouter({
           component: () => import('@/views/secops/VulnerabilityView.vue'),
           meta: { menu: 'secops' },
         },
+        { path: 'continuity', name: 'continuity', component: () => import('@/views/continuity/ContinuityView.vue') },
         { path: 'approvals', name: 'approvals', component: () => import('@/views/approvals/ApprovalsView.vue') },
         { path: 'duty', name: 'duty', component: () => import('@/views/DutyView.vue') },
         { path: 'assessments', name: 'assessments', component: () => import('@/views/assessments/AssessmentsView.vue') },

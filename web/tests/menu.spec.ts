@@ -19,6 +19,7 @@ describe('the menu follows the role', () => {
       'inspections',
       'monitoring',
       'secops',
+      'continuity',
       'approvals',
       'assessments',
       'reports',
@@ -48,6 +49,12 @@ describe('the menu follows the role', () => {
   it('opens security operations (the vulnerability ledger) to the business roles only', () => {
     for (const r of ['admin', 'auditor', 'unit_user', 'vendor_pm', 'engineer'] as const) expect(names(r)).toContain('secops')
     expect(allowed('secops', 'security_admin')).toBe(false)
+  })
+
+  it('opens business continuity (backups) to the business roles only', () => {
+    for (const r of ['admin', 'auditor', 'unit_user', 'vendor_pm', 'engineer'] as const) expect(names(r)).toContain('continuity')
+    expect(allowed('continuity', 'security_admin')).toBe(false)
+    expect(names('engineer').indexOf('continuity')).toBe(names('engineer').indexOf('secops') + 1)
   })
 
   it('leaves the audit to the auditor when duties are separated', () => {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 
-import { availabilityText, daysLeft, humanSeconds, maintenanceText, SECRET_MASK, senderConfig, toExpect, toExpectModel } from '@/monitoring'
+import {
+  availabilityText,
+  daysLeft,
+  humanSeconds,
+  INTEGRATION_KINDS,
+  maintenanceText,
+  SECRET_MASK,
+  senderConfig,
+  toExpect,
+  toExpectModel,
+} from '@/monitoring'
 
 describe('the monitor form', () => {
   it('sends only the expectations of the chosen kind, status codes as numbers or ranges', () => {
@@ -56,5 +66,18 @@ describe('integration accounts', () => {
     const scrape = senderConfig('metrics', 'http://10.0.0.2:8080', 'tok')
     expect(scrape).toContain("targets: ['10.0.0.2:8080']")
     expect(scrape).toContain('scheme: http\n')
+  })
+
+  it('shows a backup tool the run it posts, naming its policy', () => {
+    const backup = senderConfig('backup', 'https://yw.example.gov.cn', 'tok')
+    expect(backup).toContain('curl -X POST -H "Authorization: Bearer tok"')
+    expect(backup).toContain('"policy_id":"<策略 ID>"')
+    expect(backup).toContain('"result":"success"')
+    expect(backup).toContain('https://yw.example.gov.cn/api/v1/intake/backup-runs')
+    expect(senderConfig('backup', 'http://x', 'tok', '<policy ID>')).toContain('"policy_id":"<policy ID>"')
+  })
+
+  it('offers every kind the API knows', () => {
+    expect(INTEGRATION_KINDS).toEqual(['alertmanager', 'webhook', 'metrics', 'backup'])
   })
 })

@@ -2,6 +2,10 @@
 //! think time, each repeatedly picking one of: a ticket list page (35 %), a ticket page (35 %), a
 //! comment on a ticket (15 %) or a new ticket reported by a unit (15 %). Prints throughput and
 //! latency percentiles per operation and for reads and writes, and every error.
+//!
+//! `--scenario backup-intake`: a backup tool's pushes instead — the bureau creates an integration
+//! account of kind `backup` and a daily policy on a demo system, and every client posts finished
+//! runs to `/api/v1/intake/backup-runs` with the token (issue 21: 100 runs/s).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,6 +28,9 @@ struct Args {
     seconds: u64,
     #[arg(long, default_value = "Demo@2026")]
     password: String,
+    /// mixed (the default) or backup-intake.
+    #[arg(long, default_value = "mixed")]
+    scenario: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -32,11 +39,12 @@ enum Op {
     Page,
     Comment,
     Create,
+    Intake,
 }
 
 impl Op {
     fn write(self) -> bool {
-        matches!(self, Op::Comment | Op::Create)
+        matches!(self, Op::Comment | Op::Create | Op::Intake)
     }
 }
 
@@ -48,6 +56,8 @@ struct World {
     unit: String,
     tickets: Vec<String>,
     unit_systems: Vec<String>,
+    /// The integration token and the policy a backup tool reports against.
+    intake: Option<(String, String)>,
 }
 
 async fn login(http: &reqwest::Client, base: &str, user: &str, password: &str) -> anyhow::Result<String> {
@@ -71,6 +81,34 @@ async fn ids(http: &reqwest::Client, base: &str, token: &str, path: &str) -> any
         bail!("{path} returned nothing: {r}");
     }
     Ok(ids)
+}
+
+/// The bureau's side of a backup tool: an integration token of kind `backup` and a policy.
+async fn backup_tool(
+    http: &reqwest::Client,
+    base: &str,
+    admin: &str,
+    system: &str,
+) -> anyhow::Result<(String, String)> {
+    let i: Value = http
+        .post(format!("{base}/api/v1/integrations"))
+        .bearer_auth(admin)
+        .json(&json!({"name": "压测备份工具", "kind": "backup"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = i["token"].as_str().with_context(|| format!("integration: {i}"))?.to_string();
+    let p: Value = http
+        .post(format!("{base}/api/v1/backup-policies"))
+        .bearer_auth(admin)
+        .json(&json!({"system_id": system, "object": "database", "frequency": {"every": "day"}, "retention_days": 30}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let policy = p["id"].as_str().with_context(|| format!("policy: {p}"))?.to_string();
+    Ok((token, policy))
 }
 
 /// One request: its status class, or the error.
@@ -97,6 +135,16 @@ async fn run(w: &World, op: Op, rng: &mut rand::rngs::StdRng) -> Result<(), Stri
             w.http.post(format!("{base}/api/v1/tickets")).bearer_auth(&w.unit).json(&json!({
                 "system_id": system, "type": "incident", "title": "压测：页面打开缓慢",
                 "description": "多名用户反映办件系统页面打开缓慢"
+            }))
+        }
+        Op::Intake => {
+            let (token, policy) = w.intake.as_ref().expect("backup-intake scenario");
+            let end = chrono::Utc::now();
+            let start = end - chrono::Duration::minutes(rng.gen_range(5..60));
+            w.http.post(format!("{base}/api/v1/intake/backup-runs")).bearer_auth(token).json(&json!({
+                "policy_id": policy, "started_at": start.to_rfc3339(), "finished_at": end.to_rfc3339(),
+                "result": "success", "size_bytes": rng.gen_range(1_000_000..10_000_000_000i64),
+                "stored_at": "/backup/oracle", "tool": "RMAN"
             }))
         }
     };
@@ -146,7 +194,12 @@ async fn main() -> anyhow::Result<()> {
     let unit = login(&http, &a.base, "unit01", &a.password).await?;
     let tickets = ids(&http, &a.base, &admin, "/tickets?status=&page_size=100").await?;
     let unit_systems = ids(&http, &a.base, &unit, "/systems?page_size=100").await?;
-    let w = Arc::new(World { base: a.base.clone(), http, admin, engineer, unit, tickets, unit_systems });
+    let intake = match a.scenario.as_str() {
+        "mixed" => None,
+        "backup-intake" => Some(backup_tool(&http, &a.base, &admin, &unit_systems[0]).await?),
+        other => bail!("unknown scenario {other}: mixed or backup-intake"),
+    };
+    let w = Arc::new(World { base: a.base.clone(), http, admin, engineer, unit, tickets, unit_systems, intake });
 
     let warm = Instant::now() + Duration::from_secs(3);
     let end = warm + Duration::from_secs(a.seconds);
@@ -162,11 +215,15 @@ async fn main() -> anyhow::Result<()> {
                 if now >= end {
                     break;
                 }
-                let op = match rng.gen_range(0..100) {
-                    0..35 => Op::List,
-                    35..70 => Op::Page,
-                    70..85 => Op::Comment,
-                    _ => Op::Create,
+                let op = if w.intake.is_some() {
+                    Op::Intake
+                } else {
+                    match rng.gen_range(0..100) {
+                        0..35 => Op::List,
+                        35..70 => Op::Page,
+                        70..85 => Op::Comment,
+                        _ => Op::Create,
+                    }
                 };
                 let r = run(&w, op, &mut rng).await;
                 if now >= warm {

@@ -64,6 +64,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "vulnerabilities", description = "漏洞台账与扫描导入 / the vulnerability ledger and scan imports"),
         (name = "dengbao", description = "等保测评周期与整改 / 等保 assessments, rectification and the yearly programme"),
         (name = "security_events", description = "安全事件、上报时限与证据 / security events, the reporting clock and evidence"),
+        (name = "backups", description = "备份策略、备份记录与恢复演练 / backup policies, runs and restore drills"),
         (name = "security_plans", description = "安全检测计划、任务与报告 / security plans, their periods and reports"),
     )
 )]
@@ -113,6 +114,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::vulnerabilities::router())
         .merge(routes::dengbao::router())
         .merge(routes::security_plans::router())
+        .merge(routes::backups::router())
         .merge(routes::security_events::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }

@@ -179,6 +179,14 @@ impl App {
                 format!("{plans} security plans still use this calendar"),
             ));
         }
+        let backups = store::backups::using_calendar(&tx, id).await?;
+        if backups > 0 {
+            return Err(AppError::conflict(
+                None,
+                format!("仍有 {backups} 个备份策略使用该日历，不能删除"),
+                format!("{backups} backup policies still use this calendar"),
+            ));
+        }
         store::calendars::delete(&tx, id).await?;
         audit::<_, ()>(&tx, p, "delete", "calendar", id, Some(&before.spec.input_json()), None, t).await?;
         tx.commit().await?;

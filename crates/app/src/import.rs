@@ -82,14 +82,14 @@ impl From<store::StoreError> for ImportError {
 }
 
 /// A table whose cells are addressed by API field name.
-struct Sheet<'a> {
-    table: Table,
+pub(crate) struct Sheet<'a> {
+    pub(crate) table: Table,
     columns: &'a [(&'a str, &'a str)],
     index: HashMap<&'a str, usize>,
 }
 
 impl<'a> Sheet<'a> {
-    fn open(
+    pub(crate) fn open(
         bytes: &[u8],
         columns: &'a [(&'a str, &'a str)],
         required: &[&str],
@@ -126,7 +126,7 @@ impl<'a> Sheet<'a> {
         Ok(Sheet { table, columns, index })
     }
 
-    fn get(&self, row: &[String], field: &str) -> Option<String> {
+    pub(crate) fn get(&self, row: &[String], field: &str) -> Option<String> {
         self.index.get(field).and_then(|i| row.get(*i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
     }
 
@@ -140,12 +140,12 @@ impl<'a> Sheet<'a> {
         self.columns.iter().find(|(_, f)| *f == field).map_or(field.to_string(), |(h, _)| h.to_string())
     }
 
-    fn err(&self, row: usize, field: &str, msg: Msg) -> RowError {
+    pub(crate) fn err(&self, row: usize, field: &str, msg: Msg) -> RowError {
         RowError { row, column: self.header(field), message: msg }
     }
 }
 
-fn row_errors_of(sheet: &Sheet, row: usize, errs: Vec<domain::FieldError>, out: &mut Vec<RowError>) {
+pub(crate) fn row_errors_of(sheet: &Sheet, row: usize, errs: Vec<domain::FieldError>, out: &mut Vec<RowError>) {
     for e in errs {
         out.push(sheet.err(row, &e.field, e.msg));
     }

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use crate::{App, leases};
 
 /// The jobs that run on one server at a time.
-pub const LEASED: [&str; 7] = [
+pub const LEASED: [&str; 8] = [
     "purge_idle_sessions",
     "inspection_tasks",
     "ticket_clocks",
@@ -19,6 +19,7 @@ pub const LEASED: [&str; 7] = [
     "notification_delivery",
     "reminders",
     "vulnerability_clocks",
+    "backup_checks",
 ];
 
 /// The lease a job takes.
@@ -36,6 +37,7 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let delivery = app.clone();
     let reminders = app.clone();
     let fixes = app.clone();
+    let backups = app.clone();
     let sign_in = app;
     vec![
         // Held leases are renewed, and the others asked for, so a job moves to another server
@@ -92,6 +94,12 @@ pub fn spawn(app: App, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
                 let digests = app.send_digests().await?;
                 Ok(format!("{certs} certificate reminders, {tasks} security task reminders, {digests} digests"))
             }
+        }),
+        // A backup period that ended without a success opens its ticket within a quarter of an
+        // hour of the bureau's midnight; each once by its key.
+        every("backup_checks", Duration::from_secs(900), Some(backups.clone()), shutdown.clone(), move || {
+            let app = backups.clone();
+            async move { app.check_missed_backups().await.map(|n| format!("{n} missed backups ticketed")) }
         }),
         // Breaches are marked, ladders fired and resolved tickets closed within seconds of
         // their moment; what is due is found by query, so a restart loses nothing.

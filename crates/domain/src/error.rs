@@ -133,6 +133,51 @@ impl Checker {
         Some(v)
     }
 
+    /// A value of a text enum, or `None` when absent (empty counts as absent); a value that is
+    /// not one of `choices` is an error naming the field.
+    pub fn optional_choice<T>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: fn(&str) -> Option<T>,
+        choices: String,
+    ) -> Option<T> {
+        let v = value.map(str::trim).filter(|s| !s.is_empty())?;
+        let parsed = parse(v);
+        if parsed.is_none() {
+            self.push(FieldError::new(field, format!("应为 {choices} 之一"), format!("must be one of {choices}")));
+        }
+        parsed
+    }
+
+    /// `optional_choice`, and required.
+    pub fn choice<T>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: fn(&str) -> Option<T>,
+        choices: String,
+    ) -> Option<T> {
+        if value.is_none_or(|v| v.trim().is_empty()) {
+            self.push(FieldError::required(field));
+            return None;
+        }
+        self.optional_choice(field, value, parse, choices)
+    }
+
+    /// A whole number in `lo..=hi`, if given.
+    pub fn optional_range(&mut self, field: &str, value: Option<i64>, lo: i64, hi: i64) -> Option<i64> {
+        let v = value?;
+        if !(lo..=hi).contains(&v) {
+            self.push(FieldError::new(
+                field,
+                format!("应为 {lo}–{hi} 的整数"),
+                format!("must be a whole number from {lo} to {hi}"),
+            ));
+        }
+        Some(v)
+    }
+
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
         if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
     }

@@ -38,6 +38,7 @@ pub mod access;
 pub mod approvals;
 pub mod assessments;
 pub mod audit;
+pub mod backups;
 pub mod dashboard;
 pub mod dengbao;
 pub mod duty;

@@ -6,6 +6,7 @@ pub mod approvals;
 pub mod assessments;
 pub mod assets;
 pub mod audit;
+pub mod backups;
 pub mod calendars;
 pub mod contracts;
 mod crud;

@@ -157,14 +157,15 @@ pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
 }
 
 /// What still refers to a system: contract items covering it, assets linked to it, findings of
-/// the vulnerability ledger and records of security work and security events on it (evidence, never cascaded away).
+/// the vulnerability ledger and records of security work, security events and backup policies on it (evidence, never cascaded away).
 pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64, u64)> {
     Ok((
         crud::refs::<cis::Entity>(c, cis::Column::SystemId, id).await?,
         crud::refs::<assets::Entity>(c, assets::Column::SystemId, id).await?,
         crate::vulnerabilities::count_for_system(c, id).await?
             + crate::security_plans::count_for_system(c, id).await?
-            + crate::security_events::count_for_system(c, id).await?,
+            + crate::security_events::count_for_system(c, id).await?
+            + crate::backups::count_for_system(c, id).await?,
     ))
 }
 
@@ -174,15 +175,15 @@ pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
 
 /// What follows a system to its new unit, by table: its monitors and their interruptions, its
 /// maintenance windows, its inspection plans with every task and record, the requests about
-/// them, its findings, 等保 items, security plans and records, and its share of security events.
+/// them, its findings, 等保 items, security plans and records, its share of security events, and its backup policies, runs and drills.
 /// Tickets stay with the unit that reported them. Returns the rows moved per table.
 pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<Vec<(&'static str, u64)>> {
     use sea_orm::sea_query::Expr;
 
     use crate::entities::{
-        inspection_plans as ip, inspection_records as ir, inspection_tasks as it, interruptions as iu,
-        maintenance_windows as mw, monitors as mo, security_event_systems as es, security_plans as sp,
-        security_records as sr,
+        backup_policies as bp, backup_runs as br, inspection_plans as ip, inspection_records as ir,
+        inspection_tasks as it, interruptions as iu, maintenance_windows as mw, monitors as mo, restore_drills as rd,
+        security_event_systems as es, security_plans as sp, security_records as sr,
     };
     macro_rules! follow {
         ($m:ident) => {
@@ -207,5 +208,8 @@ pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<
         ("security_plans", follow!(sp)),
         ("security_records", follow!(sr)),
         ("security_event_systems", follow!(es)),
+        ("backup_policies", follow!(bp)),
+        ("backup_runs", follow!(br)),
+        ("restore_drills", follow!(rd)),
     ])
 }

@@ -912,6 +912,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/backup-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The backup policies the caller may see, each with its last success, whether the last
+         *     period that ended was missed, and the period running today.
+         */
+        get: operations["backup_policies_list"];
+        put?: never;
+        /** The bureau sets a backup policy for a system. */
+        post: operations["backup_policies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backup-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["backup_policies_get"];
+        /** The bureau changes a policy (not its system); what was due follows from it as it now is. */
+        put: operations["backup_policies_update"];
+        post?: never;
+        /** A policy with runs or drills is kept (409): give it an end date instead. */
+        delete: operations["backup_policies_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backup-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The runs on the systems the caller may see, newest first. */
+        get: operations["backup_runs_list"];
+        put?: never;
+        /**
+         * Vendor staff (or the bureau) record a run by hand. Vendor staff record runs of the last 31
+         *     days and never a success into a period that has ended.
+         */
+        post: operations["backup_runs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backup-runs/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports runs from xlsx (multipart field `file`): columns 策略编号 (or 系统名称 and 策略名称),
+         *     开始时间, 结束时间, 结果 (成功/失败), 大小（字节）, 存放位置, 备份工具, 说明. Either every row
+         *     is imported or none; errors name the row and column. The role is checked before the file is
+         *     read.
+         */
+        post: operations["backup_runs_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backup-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["backup_runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backup-runs/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The bureau voids a run (a wrong policy, a test entry) with a reason; it then counts for
+         *     nothing and stays for the audit.
+         */
+        post: operations["backup_runs_void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backup-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The periods of the active policies overlapping `from..=to`: runs due (done by a successful
+         *     run started within the period, on the bureau's day) and restore drills due.
+         */
+        get: operations["backup_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendars": {
         parameters: {
             query?: never;
@@ -1686,6 +1824,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/backup-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A backup tool reports a run (an integration account of kind `backup`):
+         *     `{"policy_id", "started_at", "finished_at", "result": "success"|"failed", "size_bytes"?,
+         *     "stored_at"?, "tool"?, "message"?}`. Runs that started more than 48 hours ago are refused.
+         */
+        post: operations["intake_backup_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake/unmatched": {
         parameters: {
             query?: never;
@@ -2375,6 +2534,77 @@ export interface paths {
         put?: never;
         /** Submits the report to the bureau (every narrative section written, else 422 naming them). */
         post: operations["reports_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restore-drills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Restore drills on the systems the caller may see, newest first. */
+        get: operations["restore_drills_list"];
+        put?: never;
+        /**
+         * Vendor staff (or the bureau) record a restore drill with its report; the verdict is read
+         *     against the policy's RTO and RPO, kept with the drill.
+         */
+        post: operations["restore_drills_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restore-drills/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["restore_drills_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restore-drills/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The drill report as uploaded. */
+        get: operations["restore_drills_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/restore-drills/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The bureau voids a drill with a reason. */
+        post: operations["restore_drills_void"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3963,6 +4193,168 @@ export interface components {
             /** Format: date-time */
             to: string;
         };
+        /**
+         * @description Where the copies are kept (002 需求122, 127: off-site copies; the buyer's own server).
+         * @enum {string}
+         */
+        BackupLocation: "local" | "offsite" | "buyer";
+        /**
+         * @description How it is backed up.
+         * @enum {string}
+         */
+        BackupMethod: "full" | "incremental" | "differential" | "snapshot" | "replication" | "log_archive";
+        /**
+         * @description What a policy backs up.
+         * @enum {string}
+         */
+        BackupObject: "database" | "files" | "configuration" | "vm";
+        /** @description A policy as everyone reads it, with where it stands today. */
+        BackupPolicy: {
+            active: boolean;
+            calendar_id: string;
+            /** Format: date-time */
+            created_at: string;
+            current_period?: null | components["schemas"]["BackupTask"];
+            drill_frequency?: Record<string, never> | null;
+            drill_frequency_text?: string | null;
+            /** Format: date */
+            end_date?: string | null;
+            frequency: Record<string, never>;
+            /** @description The frequency in words. */
+            frequency_text: string;
+            holiday_rule: components["schemas"]["HolidayRule"];
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the latest successful run started.
+             */
+            last_success_at?: string | null;
+            location: components["schemas"]["BackupLocation"];
+            method: components["schemas"]["BackupMethod"];
+            /** @description The latest period that has ended had no successful run. */
+            missed: boolean;
+            name: string;
+            notes?: string | null;
+            object: components["schemas"]["BackupObject"];
+            /** Format: int64 */
+            retention_days: number;
+            /** Format: int64 */
+            rpo_minutes?: number | null;
+            /** Format: int64 */
+            rto_minutes?: number | null;
+            /** Format: date */
+            start_date: string;
+            system_id: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        BackupPolicyInput: {
+            active?: boolean | null;
+            /** @description Whose days count; the bureau's 5×8 calendar when omitted. */
+            calendar_id?: string | null;
+            /** @description How often a restore is drilled (quarterly, yearly …), in the same form; none when omitted. */
+            drill_frequency?: Record<string, never> | null;
+            end_date?: string | null;
+            /** @description As for inspection plans: `{"every": "day"}`, `{"every": "week", "weekdays": ["mon"]}`, … */
+            frequency: Record<string, never>;
+            /** @description keep (default: a backup job runs on days off too), skip, next_working_day. */
+            holiday_rule?: string | null;
+            /** @description local (default), offsite, buyer. */
+            location?: string | null;
+            /** @description full (default), incremental, differential, snapshot, replication, log_archive. */
+            method?: string | null;
+            /** @description A short name ("Oracle 全库备份"); the object's name when omitted. */
+            name?: string | null;
+            notes?: string | null;
+            /** @description database, files, configuration, vm. */
+            object?: string | null;
+            /** Format: int64 */
+            retention_days?: number | null;
+            /** Format: int64 */
+            rpo_minutes?: number | null;
+            /** Format: int64 */
+            rto_minutes?: number | null;
+            /** @description YYYY-MM-DD; today when omitted. */
+            start_date?: string | null;
+            system_id?: string | null;
+        };
+        /** @description A run as recorded. */
+        BackupRun: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string;
+            id: string;
+            message?: string | null;
+            policy_id: string;
+            /** @description The person who recorded it, or the integration account that pushed it. */
+            recorded_by: string;
+            recorded_by_name: string;
+            result: components["schemas"]["RunResult"];
+            /** Format: int64 */
+            size_bytes?: number | null;
+            source: components["schemas"]["RunSource"];
+            /** Format: date-time */
+            started_at: string;
+            /** @description Where this copy is kept (a path, a bucket, a tape label). */
+            stored_at?: string | null;
+            system_id: string;
+            /** @description The tool that made it ("RMAN", "Veeam", "mysqldump"), if known. */
+            tool?: string | null;
+            unit_id: string;
+            void_reason?: string | null;
+            /**
+             * Format: date-time
+             * @description Set when the bureau voids a run (a wrong policy, a test entry); it then counts for
+             *     nothing and stays for the audit.
+             */
+            voided_at?: string | null;
+        };
+        BackupRunInput: {
+            finished_at?: string | null;
+            message?: string | null;
+            policy_id?: string | null;
+            /** @description success or failed. */
+            result?: string | null;
+            /** Format: int64 */
+            size_bytes?: number | null;
+            /** @description RFC 3339. */
+            started_at?: string | null;
+            stored_at?: string | null;
+            tool?: string | null;
+        };
+        /** @description One period of a policy and what was done in it. */
+        BackupTask: {
+            /**
+             * Format: date
+             * @description The first successful run or drill of the period.
+             */
+            done_on?: string | null;
+            /** Format: date */
+            due_on: string;
+            kind: components["schemas"]["BackupTaskKind"];
+            /** Format: date */
+            opens_on: string;
+            policy_id: string;
+            status: components["schemas"]["BackupTaskStatus"];
+            system_id: string;
+            unit_id: string;
+        };
+        /**
+         * @description What a period is due for: a successful run, or a restore drill.
+         * @enum {string}
+         */
+        BackupTaskKind: "run" | "drill";
+        /**
+         * @description Where a policy's period stands.
+         * @enum {string}
+         */
+        BackupTaskStatus: "done" | "open" | "missed";
+        /** @description Why the bureau voids a run or a drill. */
+        BackupVoidInput: {
+            reason?: string | null;
+        };
         Band: {
             /** Format: double */
             points: number;
@@ -4099,7 +4491,7 @@ export interface components {
          * @description How the ticket reached the vendor.
          * @enum {string}
          */
-        Channel: "phone" | "wechat" | "qq" | "email" | "web" | "hotline" | "monitoring" | "inspection";
+        Channel: "phone" | "wechat" | "qq" | "email" | "web" | "hotline" | "monitoring" | "inspection" | "backup";
         /** @description A channel as sent by an administrator. */
         ChannelInput: {
             /** @description Per kind; see the API description. Secret keys may be left out on update to keep them. */
@@ -4614,6 +5006,19 @@ export interface components {
             notes?: string | null;
             /** @description cii (关键信息基础设施, 1 h), state_organ (中央和国家机关, 2 h) or other (4 h). */
             reporting_class?: string | null;
+        };
+        /** @description What a drill is sent as: its report in `file` and the fields of [`RestoreDrillInput`]. */
+        DrillForm: {
+            data_loss_minutes: string;
+            /** Format: binary */
+            file: string;
+            /** @description YYYY-MM-DD */
+            performed_on: string;
+            policy_id: string;
+            restore_minutes: string;
+            /** @description true or false */
+            restored: string;
+            summary: string;
         };
         /** @description When a report is due after its period's last day. */
         DueRule: {
@@ -5173,7 +5578,7 @@ export interface components {
             system_label: string;
         };
         IntegrationInput: {
-            /** @description alertmanager, webhook or metrics. */
+            /** @description alertmanager, webhook, metrics or backup. */
             kind?: string | null;
             name?: string | null;
             /** @description Default `yunwei_system`. */
@@ -5183,7 +5588,7 @@ export interface components {
          * @description What an integration account sends.
          * @enum {string}
          */
-        IntegrationKind: "alertmanager" | "webhook" | "metrics";
+        IntegrationKind: "alertmanager" | "webhook" | "metrics" | "backup";
         /** @description One interruption as the report shows it. */
         InterruptionView: {
             cause: components["schemas"]["Cause"];
@@ -6003,6 +6408,95 @@ export interface components {
             total: number;
         };
         /** @description One page of a list, the shape every collection answers with. */
+        Page_BackupPolicy: {
+            items: {
+                active: boolean;
+                calendar_id: string;
+                /** Format: date-time */
+                created_at: string;
+                current_period?: null | components["schemas"]["BackupTask"];
+                drill_frequency?: Record<string, never> | null;
+                drill_frequency_text?: string | null;
+                /** Format: date */
+                end_date?: string | null;
+                frequency: Record<string, never>;
+                /** @description The frequency in words. */
+                frequency_text: string;
+                holiday_rule: components["schemas"]["HolidayRule"];
+                id: string;
+                /**
+                 * Format: date-time
+                 * @description When the latest successful run started.
+                 */
+                last_success_at?: string | null;
+                location: components["schemas"]["BackupLocation"];
+                method: components["schemas"]["BackupMethod"];
+                /** @description The latest period that has ended had no successful run. */
+                missed: boolean;
+                name: string;
+                notes?: string | null;
+                object: components["schemas"]["BackupObject"];
+                /** Format: int64 */
+                retention_days: number;
+                /** Format: int64 */
+                rpo_minutes?: number | null;
+                /** Format: int64 */
+                rto_minutes?: number | null;
+                /** Format: date */
+                start_date: string;
+                system_id: string;
+                unit_id: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_BackupRun: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                finished_at: string;
+                id: string;
+                message?: string | null;
+                policy_id: string;
+                /** @description The person who recorded it, or the integration account that pushed it. */
+                recorded_by: string;
+                recorded_by_name: string;
+                result: components["schemas"]["RunResult"];
+                /** Format: int64 */
+                size_bytes?: number | null;
+                source: components["schemas"]["RunSource"];
+                /** Format: date-time */
+                started_at: string;
+                /** @description Where this copy is kept (a path, a bucket, a tape label). */
+                stored_at?: string | null;
+                system_id: string;
+                /** @description The tool that made it ("RMAN", "Veeam", "mysqldump"), if known. */
+                tool?: string | null;
+                unit_id: string;
+                void_reason?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Set when the bureau voids a run (a wrong policy, a test entry); it then counts for
+                 *     nothing and stays for the audit.
+                 */
+                voided_at?: string | null;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
         Page_CalendarView: {
             items: {
                 /** Format: date-time */
@@ -6515,6 +7009,56 @@ export interface components {
                  * @description The latest issued version (0 before it is issued).
                  */
                 version: number;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_RestoreDrill: {
+            items: {
+                content_type: string;
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                created_by_name: string;
+                /**
+                 * Format: int64
+                 * @description How far behind the failure point the restored data was.
+                 */
+                data_loss_minutes: number;
+                file_name: string;
+                id: string;
+                /** @description Restored, and no target missed. */
+                passed: boolean;
+                /** Format: date */
+                performed_on: string;
+                policy_id: string;
+                /**
+                 * Format: int64
+                 * @description From the start of the restore to service back, measured.
+                 */
+                restore_minutes: number;
+                /** @description Whether the restored system and data worked. */
+                restored: boolean;
+                rpo_met?: boolean | null;
+                /** Format: int64 */
+                rpo_minutes?: number | null;
+                rto_met?: boolean | null;
+                /** Format: int64 */
+                rto_minutes?: number | null;
+                sha256: string;
+                /** Format: int64 */
+                size: number;
+                summary: string;
+                system_id: string;
+                unit_id: string;
+                void_reason?: string | null;
+                /** Format: date-time */
+                voided_at?: string | null;
             }[];
             /** Format: int64 */
             page: number;
@@ -7585,6 +8129,51 @@ export interface components {
             prevention?: string | null;
             summary?: string | null;
         };
+        /**
+         * @description A restore drill: the data restored from a copy, timed. The policy's targets at the time are
+         *     kept with it, so a later change of policy does not change a verdict.
+         */
+        RestoreDrill: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            created_by_name: string;
+            /**
+             * Format: int64
+             * @description How far behind the failure point the restored data was.
+             */
+            data_loss_minutes: number;
+            file_name: string;
+            id: string;
+            /** @description Restored, and no target missed. */
+            passed: boolean;
+            /** Format: date */
+            performed_on: string;
+            policy_id: string;
+            /**
+             * Format: int64
+             * @description From the start of the restore to service back, measured.
+             */
+            restore_minutes: number;
+            /** @description Whether the restored system and data worked. */
+            restored: boolean;
+            rpo_met?: boolean | null;
+            /** Format: int64 */
+            rpo_minutes?: number | null;
+            rto_met?: boolean | null;
+            /** Format: int64 */
+            rto_minutes?: number | null;
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            summary: string;
+            system_id: string;
+            unit_id: string;
+            void_reason?: string | null;
+            /** Format: date-time */
+            voided_at?: string | null;
+        };
         ResultInput: {
             /** @description For text and photo items: whether what was found is abnormal. */
             abnormal?: boolean | null;
@@ -7694,6 +8283,16 @@ export interface components {
             confirmed?: boolean | null;
             note?: string | null;
         };
+        /**
+         * @description How a run ended.
+         * @enum {string}
+         */
+        RunResult: "success" | "failed";
+        /**
+         * @description How a run reached Yunwei.
+         * @enum {string}
+         */
+        RunSource: "manual" | "import" | "tool";
         /** @description A spreadsheet export's header row and the column mapping guessed from it. */
         ScanHeaders: {
             /** @description A mapping (`ScanMappingInput::mapping`'s shape) with the columns recognised. */
@@ -11404,6 +12003,466 @@ export interface operations {
             };
         };
     };
+    backup_policies_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: . */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                system_id?: string;
+                /** @description database, files, configuration, vm */
+                object?: string;
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BackupPolicy"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_policies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupPolicyInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupPolicy"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_policies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupPolicy"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_policies_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupPolicyInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupPolicy"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_policies_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_runs_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: . */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                policy_id?: string;
+                system_id?: string;
+                /** @description success, failed */
+                result?: string;
+                /** @description Started on or after this bureau day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Started on or before this bureau day. */
+                to?: string;
+                /** @description true: void runs too. */
+                with_void?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BackupRun"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_runs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupRunInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupRun"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_runs_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": number[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_runs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupRun"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_runs_void: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupVoidInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupRun"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    backup_tasks: {
+        parameters: {
+            query?: {
+                system_id?: string;
+                policy_id?: string;
+                /** @description run, drill */
+                kind?: string;
+                /** @description done, open, missed */
+                status?: string;
+                /** @description First day (YYYY-MM-DD); the first of this year by default. */
+                from?: string;
+                /** @description Last day; today by default, at most 400 days after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupTask"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     calendars_list: {
         parameters: {
             query?: {
@@ -13918,6 +14977,53 @@ export interface operations {
             };
         };
     };
+    intake_backup_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupRunInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupRun"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     intake_unmatched: {
         parameters: {
             query?: {
@@ -15728,6 +16834,206 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    restore_drills_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: . */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                policy_id?: string;
+                system_id?: string;
+                /** @description Performed on or after (YYYY-MM-DD). */
+                from?: string;
+                /** @description Performed on or before. */
+                to?: string;
+                /** @description true: void drills too. */
+                with_void?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RestoreDrill"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    restore_drills_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["DrillForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreDrill"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    restore_drills_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreDrill"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    restore_drills_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    restore_drills_void: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupVoidInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreDrill"];
                 };
             };
             403: {

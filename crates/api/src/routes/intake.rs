@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::backups::{BackupRun, BackupRunInput};
 use domain::list::Page;
 use domain::monitoring::intake::{
     AlertmanagerPayload, IntakeReport, Integration, IntegrationInput, IntegrationKind, UnmatchedAlert, WebhookAlert,
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(alertmanager))
         .routes(routes!(webhook))
+        .routes(routes!(backup_run))
         .routes(routes!(list_integrations, create_integration))
         .routes(routes!(delete_integration))
         .routes(routes!(unmatched))
@@ -79,6 +81,21 @@ async fn webhook(
     let i = s.app.integration_for(&bearer(&headers)?, &[IntegrationKind::Webhook]).await?;
     let event = alert.event(s.app.business_now()).map_err(ApiError::BadRequest)?;
     Ok(Json(s.app.take_alerts(&i, vec![event]).await?))
+}
+
+/// A backup tool reports a run (an integration account of kind `backup`):
+/// `{"policy_id", "started_at", "finished_at", "result": "success"|"failed", "size_bytes"?,
+/// "stored_at"?, "tool"?, "message"?}`. Runs that started more than 48 hours ago are refused.
+#[utoipa::path(post, path = "/intake/backup-runs", tag = "backups", operation_id = "intake_backup_run",
+    request_body = BackupRunInput,
+    responses((status = 201, body = BackupRun), (status = 401, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn backup_run(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<BackupRunInput>,
+) -> ApiResult<(StatusCode, Json<BackupRun>)> {
+    let i = s.app.integration_for(&bearer(&headers)?, &[IntegrationKind::Backup]).await?;
+    Ok((StatusCode::CREATED, Json(s.app.intake_backup_run(&i, input).await?)))
 }
 
 #[utoipa::path(get, path = "/integrations", tag = "monitoring", operation_id = "integrations_list",

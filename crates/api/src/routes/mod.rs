@@ -6,6 +6,7 @@ pub mod assessments;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod calendars;
 pub mod contracts;
 pub mod dashboard;

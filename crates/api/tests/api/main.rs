@@ -9,6 +9,7 @@ mod approval_files;
 mod assessments;
 mod audit;
 mod auth;
+mod backups;
 mod dashboard;
 mod dengbao;
 mod duty;

@@ -56,6 +56,10 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ("*", "object_type", "system"),
     ("*", "q", "系统"),
     ("/api/v1/kpis/trend", "key", "ticket_count"),
+    ("/api/v1/backup-policies", "object", "database"),
+    ("/api/v1/backup-runs", "result", "success"),
+    ("/api/v1/backup-tasks", "kind", "run"),
+    ("/api/v1/backup-tasks", "status", "done"),
 ];
 
 /// Parameters whose effect cannot be seen in the answer, with the reason: only the single

@@ -69,6 +69,10 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     ("security-records", "id", "security_record"),
     // A security event on tenant B's system.
     ("security-events", "id", "security_event"),
+    // Tenant B's system's backup policy, a run of it and a restore drill.
+    ("backup-policies", "id", "backup_policy"),
+    ("backup-runs", "id", "backup_run"),
+    ("restore-drills", "id", "restore_drill"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -147,6 +151,8 @@ pub const QUERY_TENANT_B: &[(&str, &str)] = &[
     ("subject_id", "ticket"),
     // The findings one scan import brought.
     ("import_id", "scan_import"),
+    // Runs, drills and periods of one backup policy.
+    ("policy_id", "backup_policy"),
 ];
 
 /// Query ids of global objects (reason), with the world's object for the input sweep.
@@ -318,7 +324,7 @@ pub struct World {
     pub a: BTreeMap<&'static str, String>,
     /// Tenant B's objects and the global ones, by the keys of the tables above.
     pub b: BTreeMap<&'static str, String>,
-    /// Integration tokens by kind (`webhook`, `alertmanager`).
+    /// Integration tokens by kind (`webhook`, `alertmanager`, `backup`).
     pub intake: BTreeMap<&'static str, String>,
     /// A valid SLA policy (seed template 004-row-04).
     pub policy: Value,
@@ -377,6 +383,9 @@ pub async fn world(t: &TestApp) -> World {
     a.insert("unit", unit_a);
     a.insert("system", sys_a);
     a.insert("vendor", vendor_1);
+    let backup_a =
+        json!({"system_id": a["system"], "object": "files", "frequency": {"every": "day"}, "retention_days": 7});
+    a.insert("backup_policy", id(&created(t, "/api/v1/backup-policies", backup_a).await));
     a.insert("contract", contract_a);
 
     let unit = t.unit("乙单位").await;
@@ -444,7 +453,7 @@ pub async fn world(t: &TestApp) -> World {
     .await);
     let mut intake = BTreeMap::new();
     let mut integration = String::new();
-    for kind in ["webhook", "alertmanager"] {
+    for kind in ["webhook", "alertmanager", "backup"] {
         let v = created(t, "/api/v1/integrations", json!({"name": format!("{kind} 接入"), "kind": kind})).await;
         integration = id(&v["integration"]);
         intake.insert(kind, v["token"].as_str().unwrap().to_string());
@@ -574,7 +583,7 @@ pub async fn world(t: &TestApp) -> World {
         .part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4 report".to_vec()).file_name("r.pdf"))
         .text("system_id", system.clone())
         .text("kind", "scan")
-        .text("performed_on", today)
+        .text("performed_on", today.clone())
         .text("summary", "乙系统月度扫描");
     let res = t.client.post(format!("{}/api/v1/security-records", t.base)).bearer_auth(&pm2).multipart(form);
     let res = res.send().await.unwrap();
@@ -585,7 +594,28 @@ pub async fn world(t: &TestApp) -> World {
     let (s, v) = t.post("/api/v1/security-events", &pm2, event).await;
     assert_eq!(s, StatusCode::CREATED, "security event: {v}");
     let security_event = id(&v);
+    let backup = json!({"system_id": system, "name": "乙系统数据库备份", "object": "database",
+        "frequency": {"every": "day"}, "start_date": year_start, "retention_days": 30, "rpo_minutes": 60,
+        "rto_minutes": 240, "drill_frequency": {"every": "quarter", "month": 1, "day": 1}, "notes": "乙系统每日备份"});
+    let backup_policy = id(&created(t, "/api/v1/backup-policies", backup).await);
+    let now = app::clock::Clock::now(&t.clock);
+    let run = json!({"policy_id": backup_policy, "started_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
+        "finished_at": (now - chrono::Duration::minutes(30)).to_rfc3339(), "result": "success", "tool": "RMAN",
+        "stored_at": "/backup/乙", "message": "乙系统备份"});
+    let backup_run = id(&created(t, "/api/v1/backup-runs", run).await);
+    let drill = [
+        ("policy_id", backup_policy.as_str()),
+        ("performed_on", today.as_str()),
+        ("restored", "true"),
+        ("restore_minutes", "90"),
+        ("data_loss_minutes", "0"),
+        ("summary", "乙系统恢复演练"),
+    ];
+    let restore_drill = id(&upload(t, "/api/v1/restore-drills", &drill).await);
     for (k, v) in [
+        ("backup_policy", backup_policy),
+        ("backup_run", backup_run),
+        ("restore_drill", restore_drill),
         ("security_event", security_event),
         ("security_plan", security_plan),
         ("security_record", security_record),
@@ -684,6 +714,11 @@ pub fn plausible_body(spec: &Value, op: &Op, w: &World) -> Option<Value> {
             {"status": "firing", "labels": {"alertname": "HostDown", "yunwei_system": system},
              "annotations": {}, "startsAt": "2026-11-30T00:00:00Z", "endsAt": "0001-01-01T00:00:00Z", "fingerprint": "f1"}]}),
         "integrations_create" => json!({"name": "新接入", "kind": "webhook"}),
+        "backup_policies_create" | "backup_policies_update" => {
+            json!({"system_id": system, "object": "database", "frequency": {"every": "day"}, "retention_days": 30})
+        }
+        "backup_runs_create" | "intake_backup_run" => json!({"policy_id": w.a("backup_policy"),
+            "started_at": "2026-11-30T01:00:00+08:00", "finished_at": "2026-11-30T01:30:00+08:00", "result": "failed"}),
         "monitors_create" | "monitors_update" => {
             json!({"system_id": system, "kind": "http", "target": "http://127.0.0.1:9/", "interval_seconds": 3600, "expect": {}})
         }

@@ -260,6 +260,7 @@ async fn sweep(t: TestApp) {
             "auth_login" => None,
             "intake_webhook" => Some(w.intake["webhook"].clone()),
             "intake_alertmanager" => Some(w.intake["alertmanager"].clone()),
+            "intake_backup_run" => Some(w.intake["backup"].clone()),
             _ => Some(t.admin.clone()),
         };
         let token = token.as_deref();

@@ -34,6 +34,7 @@ const AUDITOR_MAY: &[(&str, &str)] = &[
         "authenticated by an integration token, not a session (a session answers 401)",
     ),
     ("POST /api/v1/intake/webhook", "authenticated by an integration token, not a session (a session answers 401)"),
+    ("POST /api/v1/intake/backup-runs", "authenticated by an integration token, not a session (a session answers 401)"),
 ];
 
 enum Param {

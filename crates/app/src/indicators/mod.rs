@@ -6,6 +6,7 @@
 //! in its `domain` module, a `Source` in a file here, and one line to [`SOURCES`].
 
 mod availability;
+mod backups;
 mod dengbao;
 mod inspections;
 mod scope;
@@ -46,6 +47,7 @@ pub const SOURCES: &[Source] = &[
     dengbao::SOURCE,
     security_plans::SOURCE,
     security_events::SOURCE,
+    backups::SOURCE,
 ];
 
 /// What a KPI request names.

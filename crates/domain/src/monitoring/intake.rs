@@ -296,6 +296,7 @@ text_enum!(
         Alertmanager = "alertmanager" / "Prometheus Alertmanager" / "Prometheus Alertmanager",
         Webhook = "webhook" / "通用 Webhook（含 Zabbix）" / "generic webhook (Zabbix too)",
         Metrics = "metrics" / "指标采集（/metrics）" / "metrics scraping (/metrics)",
+        Backup = "backup" / "备份工具推送" / "backup tool runs",
     }
 );
 
@@ -315,7 +316,7 @@ pub struct Integration {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct IntegrationInput {
     pub name: Option<String>,
-    /// alertmanager, webhook or metrics.
+    /// alertmanager, webhook, metrics or backup.
     pub kind: Option<String>,
     /// Default `yunwei_system`.
     pub system_label: Option<String>,

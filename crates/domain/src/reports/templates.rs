@@ -185,6 +185,7 @@ const ALL: &[&str] = &[
     "inspections",
     "vulnerabilities",
     "security_events",
+    "backups",
     "problem_list",
     "summary",
     "problems",

@@ -130,6 +130,7 @@ fn definitions_default_from_template_kind_and_contract() {
             "inspections",
             "vulnerabilities",
             "security_events",
+            "backups",
             "problem_list",
             "summary",
             "problems",

@@ -34,6 +34,7 @@ text_enum!(
         Hotline = "hotline" / "服务热线" / "hotline",
         Monitoring = "monitoring" / "监控告警" / "monitoring",
         Inspection = "inspection" / "巡检发现" / "inspection",
+        Backup = "backup" / "备份检查" / "backup check",
     }
 );
 

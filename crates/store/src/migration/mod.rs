@@ -40,6 +40,7 @@ mod m0034_vulnerabilities;
 mod m0035_dengbao;
 mod m0036_security_plans;
 mod m0037_security_events;
+mod m0038_backups;
 
 pub struct Migrator;
 
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0035_dengbao::Migration),
             Box::new(m0036_security_plans::Migration),
             Box::new(m0037_security_events::Migration),
+            Box::new(m0038_backups::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@
 //! what it needs from `Facts` (the scope, the period, the judged indicators) and the store.
 
 mod availability;
+mod backups;
 mod facts;
 mod inspections;
 mod narrative;
@@ -51,6 +52,7 @@ pub(crate) const SECTIONS: &[SectionType] = &[
     inspections::SECTION,
     vulnerabilities::SECTION,
     security_events::SECTION,
+    backups::SECTION,
     problems::SECTION,
     narrative::SUMMARY,
     narrative::PROBLEMS,
