@@ -1,4 +1,5 @@
 import { expect, type Locator, test } from '@playwright/test'
+import ExcelJS from 'exceljs'
 
 import { expectNoHorizontalScroll, login, shot, systemWithEngineer } from './helpers'
 import { ADMIN } from './world'
@@ -189,6 +190,25 @@ test('the bureau sees the period done, voids the run with a reason, and cannot d
   await expect(run.getByTestId('backup-run-void-reason')).toHaveText('登记的是测试库的备份')
   await expect(run.getByTestId('backup-run-void')).toHaveCount(0)
   await shot(page, 'backups-09-run-voided')
+
+  // Runs kept in a sheet import in one go, the policy named by system and policy name: here
+  // yesterday's failed run.
+  const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - 86_400_000))
+  const book = new ExcelJS.Workbook()
+  const sheet = book.addWorksheet('备份记录')
+  sheet.addRow(['系统名称', '策略名称', '开始时间', '结束时间', '结果', '说明'])
+  sheet.addRow([SYSTEM, POLICY, `${yesterday} 01:00`, `${yesterday} 01:05`, '失败', '磁带机离线，已更换'])
+  const xlsx = Buffer.from(await book.xlsx.writeBuffer())
+  await page.getByTestId('backup-runs-import').click()
+  await page
+    .getByTestId('import-file')
+    .locator('input[type=file]')
+    .setInputFiles({ name: '备份记录.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx })
+  await page.getByTestId('import-run').click()
+  await expect(page.locator('.el-message', { hasText: '已导入 1 条备份记录' })).toBeVisible()
+  const imported = page.getByTestId('backup-runs').locator('.el-table__body tr', { hasText: '磁带机离线' })
+  await expect(imported.getByTestId('backup-run-result')).toHaveText('失败')
+  await expect(imported).toContainText('表格导入')
 
   await page.getByTestId('backups-view').getByText('备份策略').click()
   await expect(row.getByTestId('backup-policy-last-success')).toHaveText('尚无')
