@@ -117,7 +117,8 @@ both!(a_months_report_holds_the_indicators, |t: TestApp| async move {
     let names = wb.sheet_names().to_vec();
     assert_eq!(names[0], "0.封面");
     assert!(names.iter().any(|n| n == "3.工单情况"), "{names:?}");
-    assert!(names.iter().any(|n| n == "12.意见建议"), "every section has a sheet: {names:?}");
+    assert!(names.iter().any(|n| n == "13.意见建议"), "every section has a sheet: {names:?}");
+    assert!(names.iter().any(|n| n == "8-2.恢复演练"), "a section's second sheet: {names:?}");
     let tickets = wb.worksheet_range("3.工单情况").expect("the tickets sheet");
     assert_eq!(tickets.height(), 4, "a header and the period's three tickets");
     assert_eq!(tickets.get((0, 0)).map(|c| c.to_string()), Some("工单号".into()));
