@@ -62,6 +62,7 @@ pub mod sla;
 pub mod sso;
 pub mod tickets;
 pub mod today;
+pub mod void;
 pub mod vulnerabilities;
 
 pub use access::{Principal, Role, Scope};

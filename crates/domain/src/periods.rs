@@ -21,6 +21,29 @@ pub struct Period {
     pub due_on: NaiveDate,
 }
 
+/// Where a period stands on `today`, given the days its work was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Done, first on this day.
+    Done(NaiveDate),
+    /// Ended without the work.
+    Missed,
+    /// Still open, the work not done yet.
+    Open,
+}
+
+impl Period {
+    /// Done when any of `done` falls in the period (the first such day is kept); otherwise
+    /// missed once `today` is past its last day.
+    pub fn standing(self, done: &[NaiveDate], today: NaiveDate) -> Standing {
+        match done.iter().filter(|d| **d >= self.opens_on && **d <= self.due_on).min() {
+            Some(first) => Standing::Done(*first),
+            None if today > self.due_on => Standing::Missed,
+            None => Standing::Open,
+        }
+    }
+}
+
 /// The plan's periods that overlap `from..=to`. Each ends the day before the next occurrence;
 /// the last one at the plan's end, or a year after it opened when the plan has no end.
 pub fn periods(

@@ -18,7 +18,7 @@ use crate::error::Checker;
 use crate::inspections::plan::parse_date;
 use crate::inspections::recurrence::{HolidayRule, Recurrence, Schedule};
 pub use crate::periods::MAX_RANGE_DAYS;
-use crate::periods::Period;
+use crate::periods::{Period, Standing};
 
 text_enum!(
     /// The kinds of planned security work 004 row 24 and 002 需求169 name.
@@ -178,13 +178,11 @@ pub struct SecurityTask {
 
 /// A period's standing on `today` given the days work of its kind was recorded on.
 pub fn task_status(p: Period, recorded: &[NaiveDate], today: NaiveDate) -> (SecTaskStatus, Option<NaiveDate>) {
-    let first = recorded.iter().filter(|d| **d >= p.opens_on && **d <= p.due_on).min().copied();
-    let status = match first {
-        Some(_) => SecTaskStatus::Done,
-        None if today > p.due_on => SecTaskStatus::Missed,
-        None => SecTaskStatus::Open,
-    };
-    (status, first)
+    match p.standing(recorded, today) {
+        Standing::Done(on) => (SecTaskStatus::Done, Some(on)),
+        Standing::Missed => (SecTaskStatus::Missed, None),
+        Standing::Open => (SecTaskStatus::Open, None),
+    }
 }
 
 /// What a task list can be narrowed by; `from..=to` is required by the app (this year so far by
@@ -289,21 +287,6 @@ pub struct SecurityRecordFilter {
     pub to: Option<NaiveDate>,
     /// Void records too.
     pub with_void: bool,
-}
-
-/// Why the bureau voids a record.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-pub struct SecurityVoidInput {
-    pub reason: Option<String>,
-}
-
-impl SecurityVoidInput {
-    pub fn validate(&self) -> Result<String, Vec<FieldError>> {
-        let mut c = Checker::default();
-        let r = c.required_text("reason", self.reason.as_deref().unwrap_or(""), 500);
-        c.finish()?;
-        Ok(r)
-    }
 }
 
 pub mod indicators {

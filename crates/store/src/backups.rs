@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::Scope;
 use domain::backups::{
     BackupLocation, BackupMethod, BackupObject, BackupPolicy, BackupPolicyFilter, BackupPolicySpec, BackupRun,
-    BackupRunFilter, RestoreDrill, RestoreDrillFilter, RunResult, RunSource,
+    BackupRunFilter, RestoreDrill, RestoreDrillFilter, RunResult, RunSource, drill_verdict,
 };
 use domain::inspections::recurrence::{HolidayRule, Recurrence};
 use domain::list::{ListQuery, Order, Page};
@@ -329,15 +329,7 @@ pub async fn last_successes(c: &impl Conn, policies: &[String]) -> Result<HashMa
 
 /// Voids a run once: `false` when it already was.
 pub async fn void_run(tx: &Tx, id: &str, by: &str, reason: &str, at: DateTime<Utc>) -> Result<bool> {
-    let r = br::Entity::update_many()
-        .col_expr(br::Column::VoidedAt, Expr::value(at))
-        .col_expr(br::Column::VoidedBy, Expr::value(by))
-        .col_expr(br::Column::VoidReason, Expr::value(reason))
-        .filter(br::Column::Id.eq(id))
-        .filter(br::Column::VoidedAt.is_null())
-        .exec(tx.conn())
-        .await?;
-    Ok(r.rows_affected == 1)
+    crud::void::<br::Entity>(tx, id, by, reason, at).await
 }
 
 /// How many runs and drills a system has (evidence: it cannot be deleted then).
@@ -353,9 +345,11 @@ pub async fn evidence_for_policy(c: &impl Conn, policy_id: &str) -> Result<u64> 
 }
 
 fn drill(m: rd::Model) -> RestoreDrill {
+    let (rto_met, rpo_met, _) =
+        drill_verdict(m.restored, (m.restore_minutes, m.data_loss_minutes), (m.rto_minutes, m.rpo_minutes));
     RestoreDrill {
-        rto_met: m.rto_minutes.map(|t| m.restored && m.restore_minutes <= t),
-        rpo_met: m.rpo_minutes.map(|t| m.restored && m.data_loss_minutes <= t),
+        rto_met,
+        rpo_met,
         id: m.id,
         policy_id: m.policy_id,
         system_id: m.system_id,
@@ -469,15 +463,7 @@ pub async fn drills_of(
 }
 
 pub async fn void_drill(tx: &Tx, id: &str, by: &str, reason: &str, at: DateTime<Utc>) -> Result<bool> {
-    let r = rd::Entity::update_many()
-        .col_expr(rd::Column::VoidedAt, Expr::value(at))
-        .col_expr(rd::Column::VoidedBy, Expr::value(by))
-        .col_expr(rd::Column::VoidReason, Expr::value(reason))
-        .filter(rd::Column::Id.eq(id))
-        .filter(rd::Column::VoidedAt.is_null())
-        .exec(tx.conn())
-        .await?;
-    Ok(r.rows_affected == 1)
+    crud::void::<rd::Entity>(tx, id, by, reason, at).await
 }
 
 /// Marks a policy's period as missed, once: `false` when it already was (the key decides, so a

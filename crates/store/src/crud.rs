@@ -3,7 +3,9 @@
 //! the rows of another table that still refer to it. Each resource keeps its own columns, scope
 //! and rules; these only spare it writing the queries out again.
 
+use chrono::{DateTime, Utc};
 use domain::list::{ListQuery, Page};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, Select};
 
 use crate::{Conn, Result, StoreError, Tx, list};
@@ -43,6 +45,21 @@ where
     E::Model: Sync,
 {
     Ok(E::find().filter(col.eq(id)).count(c.conn()).await?)
+}
+
+/// Voids the evidence record with this id once, setting the columns every voidable table names
+/// alike (`voided_at`, `voided_by`, `void_reason`): `false` when it already was void (the
+/// update's condition decides, so two voids at once make one).
+pub(crate) async fn void<E: EntityTrait>(tx: &Tx, id: &str, by: &str, reason: &str, at: DateTime<Utc>) -> Result<bool> {
+    let r = E::update_many()
+        .col_expr(Alias::new("voided_at"), Expr::value(at))
+        .col_expr(Alias::new("voided_by"), Expr::value(by))
+        .col_expr(Alias::new("void_reason"), Expr::value(reason))
+        .filter(ExprTrait::eq(Expr::col(Alias::new("id")), id))
+        .filter(ExprTrait::is_null(Expr::col(Alias::new("voided_at"))))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
 }
 
 /// The column `q.sort` names among `keys`, or `default`.

@@ -8,7 +8,6 @@ use domain::list::{ListQuery, Page};
 use domain::security_plans::{
     SecTaskKind, SecurityPlan, SecurityPlanFilter, SecurityPlanSpec, SecurityRecord, SecurityRecordFilter,
 };
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::entities::{security_plans as sp, security_records as sr};
@@ -250,15 +249,7 @@ pub async fn record_days(
 
 /// Voids a record once: `false` when it already was.
 pub async fn void_record(tx: &Tx, id: &str, by: &str, reason: &str, at: DateTime<Utc>) -> Result<bool> {
-    let r = sr::Entity::update_many()
-        .col_expr(sr::Column::VoidedAt, Expr::value(at))
-        .col_expr(sr::Column::VoidedBy, Expr::value(by))
-        .col_expr(sr::Column::VoidReason, Expr::value(reason))
-        .filter(sr::Column::Id.eq(id))
-        .filter(sr::Column::VoidedAt.is_null())
-        .exec(tx.conn())
-        .await?;
-    Ok(r.rows_affected == 1)
+    crud::void::<sr::Entity>(tx, id, by, reason, at).await
 }
 
 /// How many plans count their working days in a calendar (it cannot be deleted then).

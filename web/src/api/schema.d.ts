@@ -4351,10 +4351,6 @@ export interface components {
          * @enum {string}
          */
         BackupTaskStatus: "done" | "open" | "missed";
-        /** @description Why the bureau voids a run or a drill. */
-        BackupVoidInput: {
-            reason?: string | null;
-        };
         Band: {
             /** Format: double */
             points: number;
@@ -8611,10 +8607,6 @@ export interface components {
             system_id: string;
             unit_id: string;
         };
-        /** @description Why the bureau voids a record. */
-        SecurityVoidInput: {
-            reason?: string | null;
-        };
         /** @description One of the caller's sessions, to tell apart and revoke. */
         SessionInfo: {
             /** @description The address it signed in from. */
@@ -9347,6 +9339,10 @@ export interface components {
         VetoInput: {
             reason?: string | null;
             vetoed?: boolean | null;
+        };
+        /** @description Why the bureau voids a record. */
+        VoidInput: {
+            reason?: string | null;
         };
         VulnAssignInput: {
             /** @description An engineer or manager of the vendor maintaining the system; empty for nobody. */
@@ -12371,7 +12367,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BackupVoidInput"];
+                "application/json": components["schemas"]["VoidInput"];
             };
         };
         responses: {
@@ -17024,7 +17020,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BackupVoidInput"];
+                "application/json": components["schemas"]["VoidInput"];
             };
         };
         responses: {
@@ -17994,7 +17990,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SecurityVoidInput"];
+                "application/json": components["schemas"]["VoidInput"];
             };
         };
         responses: {

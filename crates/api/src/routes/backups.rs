@@ -10,10 +10,11 @@ use axum::response::Response;
 use domain::FieldError;
 use domain::backups::{
     BackupObject, BackupPolicy, BackupPolicyFilter, BackupPolicyInput, BackupRun, BackupRunFilter, BackupRunInput,
-    BackupTask, BackupTaskFilter, BackupTaskKind, BackupTaskStatus, BackupVoidInput, RestoreDrill, RestoreDrillFilter,
+    BackupTask, BackupTaskFilter, BackupTaskKind, BackupTaskStatus, RestoreDrill, RestoreDrillFilter,
     RestoreDrillInput, RunResult,
 };
 use domain::list::Page;
+use domain::void::VoidInput;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -227,13 +228,13 @@ async fn get_run(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) 
 /// The bureau voids a run (a wrong policy, a test entry) with a reason; it then counts for
 /// nothing and stays for the audit.
 #[utoipa::path(post, path = "/backup-runs/{id}/void", tag = "backups", operation_id = "backup_runs_void",
-    params(("id" = String, Path)), request_body = BackupVoidInput,
+    params(("id" = String, Path)), request_body = VoidInput,
     responses((status = 200, body = BackupRun), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn void_run(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<BackupVoidInput>,
+    JsonBody(input): JsonBody<VoidInput>,
 ) -> ApiResult<Json<BackupRun>> {
     Ok(Json(s.app.void_backup_run(&auth.principal, &id, input).await?))
 }
@@ -358,13 +359,13 @@ async fn drill_file(State(s): State<AppState>, auth: Auth, Path(id): Path<String
 
 /// The bureau voids a drill with a reason.
 #[utoipa::path(post, path = "/restore-drills/{id}/void", tag = "backups", operation_id = "restore_drills_void",
-    params(("id" = String, Path)), request_body = BackupVoidInput,
+    params(("id" = String, Path)), request_body = VoidInput,
     responses((status = 200, body = RestoreDrill), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn void_drill(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<BackupVoidInput>,
+    JsonBody(input): JsonBody<VoidInput>,
 ) -> ApiResult<Json<RestoreDrill>> {
     Ok(Json(s.app.void_restore_drill(&auth.principal, &id, input).await?))
 }

@@ -11,8 +11,9 @@ use domain::FieldError;
 use domain::list::Page;
 use domain::security_plans::{
     SecTaskKind, SecTaskStatus, SecurityPlan, SecurityPlanFilter, SecurityPlanInput, SecurityRecord,
-    SecurityRecordFilter, SecurityRecordInput, SecurityTask, SecurityTaskFilter, SecurityVoidInput,
+    SecurityRecordFilter, SecurityRecordInput, SecurityTask, SecurityTaskFilter,
 };
+use domain::void::VoidInput;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -240,13 +241,13 @@ async fn record_file(State(s): State<AppState>, auth: Auth, Path(id): Path<Strin
 /// The bureau voids a record (wrong system, not a report) with a reason; it then counts for
 /// nothing and stays for the audit.
 #[utoipa::path(post, path = "/security-records/{id}/void", tag = "security_plans", operation_id = "security_records_void",
-    params(("id" = String, Path)), request_body = SecurityVoidInput,
+    params(("id" = String, Path)), request_body = VoidInput,
     responses((status = 200, body = SecurityRecord), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn void_record(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<SecurityVoidInput>,
+    JsonBody(input): JsonBody<VoidInput>,
 ) -> ApiResult<Json<SecurityRecord>> {
     Ok(Json(s.app.void_security_record(&auth.principal, &id, input).await?))
 }

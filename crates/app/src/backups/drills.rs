@@ -1,10 +1,9 @@
 //! Restore drills: a copy restored and timed, with its report. The verdict is read against the
 //! policy's RTO and RPO as they stood when the drill was recorded (kept with the drill).
 
-use domain::backups::{
-    BackupTaskKind, BackupVoidInput, RestoreDrill, RestoreDrillFilter, RestoreDrillInput, drill_verdict,
-};
+use domain::backups::{BackupTaskKind, RestoreDrill, RestoreDrillFilter, RestoreDrillInput, drill_verdict};
 use domain::list::{ListQuery, Page};
+use domain::void::VoidInput;
 use domain::{Principal, Role};
 
 use super::{may_read, may_record_backups};
@@ -91,7 +90,7 @@ impl App {
     }
 
     /// The bureau voids a drill with a reason, once.
-    pub async fn void_restore_drill(&self, p: &Principal, id: &str, input: BackupVoidInput) -> Result<RestoreDrill> {
+    pub async fn void_restore_drill(&self, p: &Principal, id: &str, input: VoidInput) -> Result<RestoreDrill> {
         let before = self.get_restore_drill(p, id).await?;
         if p.role != Role::Admin {
             return Err(AppError::Forbidden);

@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use domain::backups::{BackupPolicy, BackupPolicyFilter, BackupRunInput, BackupTaskKind, RunResult, RunSource};
 use domain::{FieldError, Msg, Principal, Role};
 
-use super::may_record_backups;
 use super::runs::{VENDOR_BACKDATE_DAYS, new_run};
+use super::{ended_period, may_record_backups};
 use crate::import::{ImportError, ImportReport, Sheet, row_errors_of};
 use crate::{App, bureau_date};
 
@@ -112,15 +112,11 @@ impl App {
                 let day = bureau_date(f.started_at);
                 let key = (policy.id.clone(), day);
                 if f.result == RunResult::Success && !ended.contains_key(&key) {
-                    let late = self.check_not_into_ended_backup_period(policy, BackupTaskKind::Run, day, "started_at");
-                    ended.insert(key.clone(), late.await.is_err());
+                    let late = self.backup_period_ended(policy, BackupTaskKind::Run, day).await?;
+                    ended.insert(key.clone(), late);
                 }
                 if f.result == RunResult::Success && ended[&key] {
-                    let msg = Msg::new(
-                        "该时间所在的策略周期已结束，补登请数据局登记",
-                        "the policy's period of that time has ended; the bureau records late work",
-                    );
-                    errors.push(sheet.err(row, "started_at", msg));
+                    errors.push(sheet.err(row, "started_at", ended_period()));
                     continue;
                 }
             }

@@ -18,12 +18,20 @@ use domain::backups::{
 use domain::inspections::recurrence::{HolidayRule, Span};
 use domain::list::{ListQuery, Page};
 use domain::periods::MAX_RANGE_DAYS;
-use domain::{FieldError, Principal, Role, Scope};
+use domain::{FieldError, Msg, Principal, Role, Scope};
 use store::backups::{PolicyRow, day_start};
 
 use crate::inspections::DEFAULT_CALENDAR;
 use crate::schedules::{Calendars, Planned};
 use crate::{App, AppError, Result, audit, bureau_date, require_registry_write};
+
+/// Why vendor staff may not record work into a period that has ended.
+fn ended_period() -> Msg {
+    Msg::new(
+        "该时间所在的策略周期已结束，补登请数据局登记",
+        "the policy's period of that time has ended; the bureau records late work",
+    )
+}
 
 pub use import::RUN_COLUMNS;
 pub use runs::BACKUP_INTAKE_MAX_AGE_HOURS;
@@ -296,6 +304,19 @@ impl App {
         Ok(out)
     }
 
+    /// Whether the policy's period of `kind` that holds `day` has already ended (by the
+    /// bureau's today).
+    pub(super) async fn backup_period_ended(
+        &self,
+        policy: &BackupPolicy,
+        kind: BackupTaskKind,
+        day: NaiveDate,
+    ) -> Result<bool> {
+        let today = bureau_date(self.business_now());
+        let tasks = self.backup_tasks_of(std::slice::from_ref(policy), (day, day), today, Some(kind)).await?;
+        Ok(tasks.iter().any(|t| t.due_on < today))
+    }
+
     /// Vendor staff may not date a success or a drill into a period that has already ended:
     /// that would turn a missed period into a done one. Late work is the bureau's to record.
     async fn check_not_into_ended_backup_period(
@@ -305,15 +326,9 @@ impl App {
         day: NaiveDate,
         field: &str,
     ) -> Result<()> {
-        let today = bureau_date(self.business_now());
-        let tasks = self.backup_tasks_of(std::slice::from_ref(policy), (day, day), today, Some(kind)).await?;
-        if tasks.iter().any(|t| t.due_on < today) {
-            return Err(FieldError::new(
-                field,
-                "该时间所在的策略周期已结束，补登请数据局登记",
-                "the policy's period of that time has ended; the bureau records late work",
-            )
-            .into());
+        if self.backup_period_ended(policy, kind, day).await? {
+            let m = ended_period();
+            return Err(FieldError::new(field, m.zh, m.en).into());
         }
         Ok(())
     }

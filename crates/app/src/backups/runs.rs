@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use domain::backups::{
-    BackupPolicy, BackupRun, BackupRunFields, BackupRunFilter, BackupRunInput, BackupTaskKind, BackupVoidInput,
-    RunResult, RunSource,
+    BackupPolicy, BackupRun, BackupRunFields, BackupRunFilter, BackupRunInput, BackupTaskKind, RunResult, RunSource,
 };
 use domain::list::{ListQuery, Page};
 use domain::monitoring::intake::Integration;
+use domain::void::VoidInput;
 use domain::{FieldError, Principal, Role, Scope};
 
 use super::{may_read, may_record_backups};
@@ -110,7 +110,7 @@ impl App {
     }
 
     /// The bureau voids a run with a reason; a run is voided once (409 after).
-    pub async fn void_backup_run(&self, p: &Principal, id: &str, input: BackupVoidInput) -> Result<BackupRun> {
+    pub async fn void_backup_run(&self, p: &Principal, id: &str, input: VoidInput) -> Result<BackupRun> {
         let before = self.get_backup_run(p, id).await?;
         if p.role != Role::Admin {
             return Err(AppError::Forbidden);

@@ -10,8 +10,9 @@ use domain::inspections::recurrence::{Recurrence, Span};
 use domain::list::{ListQuery, Page};
 use domain::security_plans::{
     MAX_RANGE_DAYS, SecTaskKind, SecurityPlan, SecurityPlanFilter, SecurityPlanInput, SecurityPlanSpec, SecurityRecord,
-    SecurityRecordFilter, SecurityRecordInput, SecurityTask, SecurityTaskFilter, SecurityVoidInput, task_status,
+    SecurityRecordFilter, SecurityRecordInput, SecurityTask, SecurityTaskFilter, task_status,
 };
+use domain::void::VoidInput;
 use domain::{FieldError, Principal, Role, Scope};
 use store::security_plans::PlanRow;
 
@@ -304,12 +305,7 @@ impl App {
     }
 
     /// The bureau voids a record with a reason; a record is voided once (409 after).
-    pub async fn void_security_record(
-        &self,
-        p: &Principal,
-        id: &str,
-        input: SecurityVoidInput,
-    ) -> Result<SecurityRecord> {
+    pub async fn void_security_record(&self, p: &Principal, id: &str, input: VoidInput) -> Result<SecurityRecord> {
         let before = self.get_security_record(p, id).await?;
         if p.role != Role::Admin {
             return Err(AppError::Forbidden);

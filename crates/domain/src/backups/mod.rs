@@ -15,7 +15,7 @@ use crate::FieldError;
 use crate::error::Checker;
 use crate::inspections::plan::parse_date;
 use crate::inspections::recurrence::{HolidayRule, Recurrence, Schedule};
-use crate::periods::Period;
+use crate::periods::{Period, Standing};
 use crate::sla::simulate::parse_instant;
 
 text_enum!(
@@ -268,13 +268,11 @@ pub struct BackupTask {
 
 /// A period's standing on `today`, given the days successes started on.
 pub fn task_status(p: Period, done: &[NaiveDate], today: NaiveDate) -> (BackupTaskStatus, Option<NaiveDate>) {
-    let first = done.iter().filter(|d| **d >= p.opens_on && **d <= p.due_on).min().copied();
-    let status = match first {
-        Some(_) => BackupTaskStatus::Done,
-        None if today > p.due_on => BackupTaskStatus::Missed,
-        None => BackupTaskStatus::Open,
-    };
-    (status, first)
+    match p.standing(done, today) {
+        Standing::Done(on) => (BackupTaskStatus::Done, Some(on)),
+        Standing::Missed => (BackupTaskStatus::Missed, None),
+        Standing::Open => (BackupTaskStatus::Open, None),
+    }
 }
 
 /// What a task list can be narrowed by (`from..=to` at most `periods::MAX_RANGE_DAYS` long).
@@ -396,21 +394,6 @@ pub struct BackupRunFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub with_void: bool,
-}
-
-/// Why the bureau voids a run or a drill.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-pub struct BackupVoidInput {
-    pub reason: Option<String>,
-}
-
-impl BackupVoidInput {
-    pub fn validate(&self) -> Result<String, Vec<FieldError>> {
-        let mut c = Checker::default();
-        let r = c.required_text("reason", self.reason.as_deref().unwrap_or(""), 500);
-        c.finish()?;
-        Ok(r)
-    }
 }
 
 /// A restore drill: the data restored from a copy, timed. The policy's targets at the time are
