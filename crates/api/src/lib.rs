@@ -65,6 +65,7 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
         (name = "dengbao", description = "等保测评周期与整改 / 等保 assessments, rectification and the yearly programme"),
         (name = "security_events", description = "安全事件、上报时限与证据 / security events, the reporting clock and evidence"),
         (name = "backups", description = "备份策略、备份记录与恢复演练 / backup policies, runs and restore drills"),
+        (name = "changes", description = "变更与发布、审批与版本记录 / changes and releases, their approval and version records"),
         (name = "security_plans", description = "安全检测计划、任务与报告 / security plans, their periods and reports"),
     )
 )]
@@ -115,6 +116,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::dengbao::router())
         .merge(routes::security_plans::router())
         .merge(routes::backups::router())
+        .merge(routes::changes::router())
         .merge(routes::security_events::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }

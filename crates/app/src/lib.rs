@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 pub mod calendars;
+pub mod changes;
 pub mod clock;
 pub mod contracts;
 mod crypto;

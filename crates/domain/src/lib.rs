@@ -39,6 +39,7 @@ pub mod approvals;
 pub mod assessments;
 pub mod audit;
 pub mod backups;
+pub mod changes;
 pub mod dashboard;
 pub mod dengbao;
 pub mod duty;

@@ -2,8 +2,10 @@
 //! (`WHERE status = 'pending'`), so two deciders at once cannot both decide; a partial unique
 //! index keeps one pending request per subject.
 
-use chrono::{DateTime, Utc};
-use domain::approvals::{Approval, ApprovalFile, ApprovalFilter, ApprovalKind, ApprovalStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::approvals::{
+    Approval, ApprovalFile, ApprovalFilter, ApprovalKind, ApprovalStatus, ApprovalStep, Delegation, Waiting,
+};
 use domain::list::{ListQuery, Page};
 use domain::{Role, Scope};
 use sea_orm::sea_query::Expr;
@@ -11,7 +13,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use crate::entities::{approval_files as af, approvals as ap, settings};
+use crate::entities::{approval_delegations as ad, approval_files as af, approvals as ap, settings};
 use crate::scope::by_scope;
 use crate::{Conn, Result, StoreError, Tx, corrupt, list};
 
@@ -24,6 +26,8 @@ fn approval(m: ap::Model) -> Result<Approval> {
         proposed: json(&m.proposed)?,
         payload: json(&m.payload)?,
         current: m.current.as_deref().map(json).transpose()?,
+        steps: serde_json::from_str(&m.steps).map_err(|_| corrupt("approvals.steps", &m.id))?,
+        current_step: usize::try_from(m.current_step).unwrap_or(0),
         id: m.id,
         subject_type: m.subject_type,
         subject_id: m.subject_id,
@@ -53,6 +57,25 @@ fn visible(scope: &Scope) -> Condition {
     )
 }
 
+/// Requests whose decision (or waiting step) is for one of these deciders.
+fn waiting(w: &Waiting) -> Condition {
+    let mut any = Condition::any();
+    if w.bureau {
+        any = any.add(ap::Column::WaitingFor.is_null()).add(ap::Column::WaitingFor.eq("bureau"));
+    }
+    if let Some(u) = &w.unit_id {
+        let own = Condition::any()
+            .add(Condition::all().add(ap::Column::WaitingFor.is_null()).add(ap::Column::UnitMayDecide.eq(true)))
+            .add(ap::Column::WaitingFor.eq("unit"));
+        any = any.add(Condition::all().add(ap::Column::UnitId.eq(u.as_str())).add(own));
+    }
+    if !w.people.is_empty() {
+        any = any.add(ap::Column::WaitingFor.is_in(w.people.iter().map(|p| format!("user:{p}"))));
+    }
+    // Nobody in particular: nothing waits for them.
+    any.add(Expr::value(false))
+}
+
 /// Stores a new pending request; a conflict means the subject already has one.
 pub async fn insert(tx: &Tx, a: &Approval) -> Result<()> {
     ap::ActiveModel {
@@ -79,6 +102,9 @@ pub async fn insert(tx: &Tx, a: &Approval) -> Result<()> {
         decided_at: Set(None),
         comment: Set(None),
         unit_may_decide: Set(a.unit_may_decide),
+        steps: Set(serde_json::to_string(&a.steps).unwrap_or_else(|_| "[]".into())),
+        current_step: Set(0),
+        waiting_for: Set(a.steps.first().map(ApprovalStep::waiting_key)),
     }
     .insert(tx.conn())
     .await?;
@@ -98,8 +124,8 @@ pub async fn list(c: &impl Conn, scope: &Scope, q: &ListQuery, f: &ApprovalFilte
         .filter(list::eq_opt(ap::Column::SubjectId, &f.subject_id))
         .filter(list::eq_opt(ap::Column::RequestedBy, &f.requested_by))
         .filter(list::search(&[ap::Column::Title, ap::Column::TitleEn, ap::Column::RequestedByName], q.q.as_deref()));
-    if let Some(u) = &f.decidable_by_unit {
-        s = s.filter(ap::Column::UnitId.eq(u.as_str())).filter(ap::Column::UnitMayDecide.eq(true));
+    if let Some(w) = &f.waiting_for {
+        s = s.filter(waiting(w));
     }
     let total = s.clone().count(c.conn()).await?;
     let dir = list::direction(q, domain::list::Order::Desc);
@@ -131,6 +157,47 @@ pub async fn decide(
         .col_expr(ap::Column::Comment, Expr::value(comment.map(str::to_string)))
         .filter(ap::Column::Id.eq(id))
         .filter(ap::Column::Status.eq(ApprovalStatus::Pending.as_str()))
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Records the decision of step `at_step` of a request in steps: `steps` as they now stand, the
+/// request moved on to the next step (`status` pending) or closed with `status`. False when the
+/// step was decided by someone else meanwhile.
+#[allow(clippy::too_many_arguments)]
+pub async fn decide_step(
+    tx: &Tx,
+    id: &str,
+    at_step: usize,
+    steps: &[ApprovalStep],
+    status: ApprovalStatus,
+    by: (&str, &str),
+    comment: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let step = i32::try_from(at_step).map_err(|_| StoreError::Corrupt(format!("approval {id} step")))?;
+    let mut u = ap::Entity::update_many()
+        .col_expr(ap::Column::Steps, Expr::value(serde_json::to_string(steps).unwrap_or_else(|_| "[]".into())))
+        .col_expr(ap::Column::CurrentStep, Expr::value(step + 1))
+        .col_expr(ap::Column::Status, Expr::value(status.as_str()))
+        .col_expr(
+            ap::Column::WaitingFor,
+            Expr::value(
+                steps.get(at_step + 1).filter(|_| status == ApprovalStatus::Pending).map(ApprovalStep::waiting_key),
+            ),
+        );
+    if status != ApprovalStatus::Pending {
+        u = u
+            .col_expr(ap::Column::DecidedBy, Expr::value(Some(by.0.to_string())))
+            .col_expr(ap::Column::DecidedByName, Expr::value(Some(by.1.chars().take(200).collect::<String>())))
+            .col_expr(ap::Column::DecidedAt, Expr::value(Some(at)))
+            .col_expr(ap::Column::Comment, Expr::value(comment.map(str::to_string)));
+    }
+    let r = u
+        .filter(ap::Column::Id.eq(id))
+        .filter(ap::Column::Status.eq(ApprovalStatus::Pending.as_str()))
+        .filter(ap::Column::CurrentStep.eq(step))
         .exec(tx.conn())
         .await?;
     Ok(r.rows_affected == 1)
@@ -277,4 +344,87 @@ pub async fn lock_pending(tx: &Tx, id: &str) -> Result<bool> {
         .exec(tx.conn())
         .await?;
     Ok(r.rows_affected == 1)
+}
+
+fn delegation(m: ad::Model, names: &std::collections::HashMap<String, String>) -> Delegation {
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    Delegation {
+        user_name: name(&m.user_id),
+        delegate_name: name(&m.delegate_id),
+        id: m.id,
+        user_id: m.user_id,
+        delegate_id: m.delegate_id,
+        starts_on: m.starts_on,
+        ends_on: m.ends_on,
+        reason: m.reason,
+        created_at: m.created_at,
+        revoked_at: m.revoked_at,
+    }
+}
+
+async fn with_names(c: &impl Conn, rows: Vec<ad::Model>) -> Result<Vec<Delegation>> {
+    let mut ids: Vec<String> = rows.iter().flat_map(|m| [m.user_id.clone(), m.delegate_id.clone()]).collect();
+    ids.sort();
+    ids.dedup();
+    let names = crate::users::display_names(c, &ids).await?;
+    Ok(rows.into_iter().map(|m| delegation(m, &names)).collect())
+}
+
+pub async fn insert_delegation(tx: &Tx, d: &Delegation) -> Result<()> {
+    ad::ActiveModel {
+        id: Set(d.id.clone()),
+        user_id: Set(d.user_id.clone()),
+        delegate_id: Set(d.delegate_id.clone()),
+        starts_on: Set(d.starts_on),
+        ends_on: Set(d.ends_on),
+        reason: Set(d.reason.clone()),
+        created_at: Set(d.created_at),
+        revoked_at: Set(None),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Delegations given by or to `user_id` (every one when `None`: the bureau's view) that have
+/// not ended before `since` and were not revoked.
+pub async fn delegations(c: &impl Conn, user_id: Option<&str>, since: NaiveDate) -> Result<Vec<Delegation>> {
+    let mut s = ad::Entity::find().filter(ad::Column::EndsOn.gte(since)).filter(ad::Column::RevokedAt.is_null());
+    if let Some(u) = user_id {
+        s = s.filter(Condition::any().add(ad::Column::UserId.eq(u)).add(ad::Column::DelegateId.eq(u)));
+    }
+    let rows = s.order_by_asc(ad::Column::StartsOn).order_by_asc(ad::Column::Id).all(c.conn()).await?;
+    with_names(c, rows).await
+}
+
+pub async fn get_delegation(c: &impl Conn, id: &str) -> Result<Option<Delegation>> {
+    match ad::Entity::find_by_id(id.to_string()).one(c.conn()).await? {
+        Some(m) => Ok(with_names(c, vec![m]).await?.pop()),
+        None => Ok(None),
+    }
+}
+
+/// Revokes a delegation once: false when it already was.
+pub async fn revoke_delegation(tx: &Tx, id: &str, at: DateTime<Utc>) -> Result<bool> {
+    let r = ad::Entity::update_many()
+        .col_expr(ad::Column::RevokedAt, Expr::value(Some(at)))
+        .filter(ad::Column::Id.eq(id))
+        .filter(ad::Column::RevokedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Who handed their decisions to `delegate_id` for `day`.
+pub async fn delegators(c: &impl Conn, delegate_id: &str, day: NaiveDate) -> Result<Vec<String>> {
+    Ok(ad::Entity::find()
+        .select_only()
+        .column(ad::Column::UserId)
+        .filter(ad::Column::DelegateId.eq(delegate_id))
+        .filter(ad::Column::StartsOn.lte(day))
+        .filter(ad::Column::EndsOn.gte(day))
+        .filter(ad::Column::RevokedAt.is_null())
+        .into_tuple()
+        .all(c.conn())
+        .await?)
 }

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod audit;
 pub mod backups;
 pub mod calendars;
+pub mod changes;
 pub mod contracts;
 mod crud;
 pub mod dashboard;

@@ -157,7 +157,7 @@ pub async fn delete(tx: &Tx, id: &str) -> Result<()> {
 }
 
 /// What still refers to a system: contract items covering it, assets linked to it, findings of
-/// the vulnerability ledger and records of security work, security events and backup policies on it (evidence, never cascaded away).
+/// the vulnerability ledger and records of security work, security events, backup policies and changes on it (evidence, never cascaded away).
 pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64, u64)> {
     Ok((
         crud::refs::<cis::Entity>(c, cis::Column::SystemId, id).await?,
@@ -165,7 +165,8 @@ pub async fn dependents(c: &impl Conn, id: &str) -> Result<(u64, u64, u64)> {
         crate::vulnerabilities::count_for_system(c, id).await?
             + crate::security_plans::count_for_system(c, id).await?
             + crate::security_events::count_for_system(c, id).await?
-            + crate::backups::count_for_system(c, id).await?,
+            + crate::backups::count_for_system(c, id).await?
+            + crate::changes::count_for_system(c, id).await?,
     ))
 }
 
@@ -175,7 +176,7 @@ pub async fn count(c: &impl Conn, scope: &Scope) -> Result<u64> {
 
 /// What follows a system to its new unit, by table: its monitors and their interruptions, its
 /// maintenance windows, its inspection plans with every task and record, the requests about
-/// them, its findings, 等保 items, security plans and records, its share of security events, and its backup policies, runs and drills.
+/// them, its findings, 等保 items, security plans and records, its share of security events, its backup policies, runs and drills, and the changes touching it.
 /// Tickets stay with the unit that reported them. Returns the rows moved per table.
 pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<Vec<(&'static str, u64)>> {
     use sea_orm::sea_query::Expr;
@@ -211,5 +212,6 @@ pub async fn move_dependents(tx: &Tx, system_id: &str, unit_id: &str) -> Result<
         ("backup_policies", follow!(bp)),
         ("backup_runs", follow!(br)),
         ("restore_drills", follow!(rd)),
+        ("changes", crate::changes::move_system(tx, system_id, unit_id).await?),
     ])
 }

@@ -4,6 +4,41 @@
  */
 
 export interface paths {
+    "/api/v1/approval-delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's delegations given and received, not yet over (the bureau sees everyone's). */
+        get: operations["approvals_delegations"];
+        put?: never;
+        /** A decider hands their decisions to a colleague of the same role while away. */
+        post: operations["approvals_delegate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-delegations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends a delegation now (the one who gave it, or the bureau). */
+        delete: operations["approvals_revoke_delegation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approval-settings": {
         parameters: {
             query?: never;
@@ -124,6 +159,26 @@ export interface paths {
         put?: never;
         /** Rejects the request; the comment saying why is required. */
         post: operations["approvals_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Returns the request to the requester to amend and ask again (a change); the comment saying
+         *     what to amend is required.
+         */
+        post: operations["approvals_return"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1123,6 +1178,146 @@ export interface paths {
          *     saved. Closed tickets and decided outcomes never move.
          */
         post: operations["calendars_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who approves each type of change, in order. */
+        get: operations["changes_rules"];
+        /**
+         * The bureau sets who approves each type (at most three steps; a bureau step may name one
+         *     administrator).
+         */
+        put: operations["changes_put_rules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The changes the caller may see: a unit those on its systems, a vendor those it asked for
+         *     and those on the systems it maintains; latest window first.
+         */
+        get: operations["changes_list"];
+        put?: never;
+        /**
+         * Asks for a change (vendor staff or the bureau): `pending_approval` with its steps by the
+         *     bureau's rule, or `approved` at once when the rule has none (a standard change without
+         *     downtime).
+         */
+        post: operations["changes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["changes_get"];
+        /** Amends a change returned for changes and asks again. */
+        put: operations["changes_amend"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decides the waiting step: `approve`, `reject` or `return` (a comment is required for the
+         *     last two). Only whoever the step names (or their delegate) may; never vendor staff.
+         */
+        post: operations["changes_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Calls a change off before it starts (with the reason); its pending request is closed. */
+        post: operations["changes_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{id}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The outcome: `success`, `failed` (opens an incident) or `rolled_back`; a successful release
+         *     records the version its systems now run.
+         */
+        post: operations["changes_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Work begins: an approved change, or an emergency one still waiting (marked as started
+         *     before approval).
+         */
+        post: operations["changes_start"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3268,6 +3463,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/systems/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The versions a system has run, newest first (left by successful releases). */
+        get: operations["changes_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets": {
         parameters: {
             query?: never;
@@ -3897,6 +4109,8 @@ export interface components {
             comment?: string | null;
             /** @description What stood when it was asked (an object), if anything did. */
             current?: unknown;
+            /** @description The step waiting for a decision (while pending). */
+            current_step: number;
             /** Format: date-time */
             decided_at?: string | null;
             decided_by?: string | null;
@@ -3912,6 +4126,8 @@ export interface components {
             requested_by_name: string;
             requester_role: components["schemas"]["Role"];
             status: components["schemas"]["ApprovalStatus"];
+            /** @description The steps of a request decided in turn (empty: one decision, by the rule above). */
+            steps: components["schemas"]["ApprovalStep"][];
             subject_id?: string | null;
             /** @description What it changes: `monitor`, `maintenance_window`, `inspection_plan`, `ticket`, … */
             subject_type: string;
@@ -3922,7 +4138,10 @@ export interface components {
             title_en: string;
             /** @description The unit concerned (the system's owner, or the ticket's unit). */
             unit_id?: string | null;
-            /** @description Whether the unit concerned may decide (fixed when the request was made). */
+            /**
+             * @description Whether the unit concerned may decide (fixed when the request was made); for a request
+             *     without steps.
+             */
             unit_may_decide: boolean;
             /** @description The vendor that asked, or whose work it concerns. */
             vendor_id?: string | null;
@@ -3947,7 +4166,7 @@ export interface components {
          * @description What a request asks for. Each kind is carried out by the feature that registered it.
          * @enum {string}
          */
-        ApprovalKind: "maintenance_window" | "monitor_update" | "monitor_delete" | "plan_update" | "plan_delete" | "ticket_pause" | "ticket_outage" | "assessment_appeal" | "vulnerability_exception" | "vulnerability_pause";
+        ApprovalKind: "maintenance_window" | "monitor_update" | "monitor_delete" | "plan_update" | "plan_delete" | "ticket_pause" | "ticket_outage" | "assessment_appeal" | "vulnerability_exception" | "vulnerability_pause" | "change";
         /** @description Which kinds units may decide, as the bureau set it. */
         ApprovalSettings: {
             unit_decides: components["schemas"]["ApprovalKind"][];
@@ -3956,7 +4175,21 @@ export interface components {
          * @description Where a request stands.
          * @enum {string}
          */
-        ApprovalStatus: "pending" | "approved" | "rejected" | "withdrawn";
+        ApprovalStatus: "pending" | "approved" | "rejected" | "withdrawn" | "returned";
+        /** @description One step of a request, with its decision once taken. */
+        ApprovalStep: {
+            approver: components["schemas"]["StepApprover"];
+            comment?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decided_by?: string | null;
+            decided_by_name?: string | null;
+            /** @description The person whose decision it was when a delegate took it. */
+            on_behalf_of?: string | null;
+            on_behalf_of_name?: string | null;
+            status: components["schemas"]["StepStatus"];
+            user_id?: string | null;
+        };
         /** @description An assessment as read by everyone concerned. */
         Assessment: {
             /**
@@ -4483,11 +4716,130 @@ export interface components {
             /** Format: int64 */
             last_seq: number;
         };
+        /** @description A change as everyone concerned sees it. */
+        Change: {
+            /** @description The approval request now or last deciding it (none for a standard change). */
+            approval_id?: string | null;
+            /** Format: date-time */
+            approved_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            downtime: boolean;
+            /** Format: date-time */
+            finished_at?: string | null;
+            id: string;
+            kind: components["schemas"]["ChangeKind"];
+            outcome?: null | components["schemas"]["ChangeOutcome"];
+            outcome_note?: string | null;
+            plan?: string | null;
+            /** Format: date-time */
+            planned_end: string;
+            /** Format: date-time */
+            planned_start: string;
+            release_plan?: null | components["schemas"]["ReleasePlan"];
+            requested_by: string;
+            requested_by_name: string;
+            risk: components["schemas"]["ChangeRisk"];
+            rollback_plan?: string | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            /**
+             * @description Work began before the approval (an emergency change): counted as a change without
+             *     approval until approved, and in the report either way.
+             */
+            started_before_approval: boolean;
+            status: components["schemas"]["ChangeStatus"];
+            system_ids: string[];
+            test_evidence?: string | null;
+            /** @description The incident a failed change opened. */
+            ticket_id?: string | null;
+            title: string;
+            type: components["schemas"]["ChangeType"];
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            vendor_id?: string | null;
+            version?: string | null;
+        };
+        /** @description The outcome, recorded when the work ends. */
+        ChangeFinishInput: {
+            /**
+             * Format: date-time
+             * @description By default now.
+             */
+            finished_at?: string | null;
+            /** @description Required unless it succeeded: what happened. */
+            note?: string | null;
+            /** @description success, failed, rolled_back. */
+            outcome?: string | null;
+            /** @description The version now running, when a release succeeded (its planned version by default). */
+            version?: string | null;
+        };
+        /** @description A change request as sent (creating it, or amending a returned one). */
+        ChangeInput: {
+            description?: string | null;
+            /**
+             * @description The systems will be unavailable in the window: once the bureau approves, the window is
+             *     planned maintenance for their monitors.
+             */
+            downtime?: boolean | null;
+            /** @description change (default) or release. */
+            kind?: string | null;
+            /** @description The implementation plan (steps). */
+            plan?: string | null;
+            /** Format: date-time */
+            planned_end?: string | null;
+            /** Format: date-time */
+            planned_start?: string | null;
+            release_plan?: null | components["schemas"]["ReleasePlan"];
+            /** @description low, medium (default), high. */
+            risk?: string | null;
+            /** @description Required except for a standard change. */
+            rollback_plan?: string | null;
+            system_ids?: string[] | null;
+            /** @description What was tested and how (test evidence). */
+            test_evidence?: string | null;
+            title?: string | null;
+            /** @description standard, normal, emergency. */
+            type?: string | null;
+            /** @description For a release: the version it brings. */
+            version?: string | null;
+        };
+        /**
+         * @description A change, or a release of a new version (003 四(1): with its pre-release emergency plan).
+         * @enum {string}
+         */
+        ChangeKind: "change" | "release";
+        /** @enum {string} */
+        ChangeOutcome: "success" | "failed" | "rolled_back";
+        /** @enum {string} */
+        ChangeRisk: "low" | "medium" | "high";
+        /** @description Who approves each type of change, in order: the bureau's rule. */
+        ChangeRules: {
+            emergency: components["schemas"]["StepRule"][];
+            normal: components["schemas"]["StepRule"][];
+            standard: components["schemas"]["StepRule"][];
+        };
+        /** @description Work begins (by default now). */
+        ChangeStartInput: {
+            /** Format: date-time */
+            started_at?: string | null;
+        };
+        /** @enum {string} */
+        ChangeStatus: "pending_approval" | "approved" | "rejected" | "returned" | "in_progress" | "succeeded" | "failed" | "rolled_back" | "cancelled";
+        /**
+         * @description How a change is approved: a standard change is pre-authorised routine work; a normal one
+         *     goes through every step; an emergency one is approved by the bureau alone and may start
+         *     before the decision.
+         * @enum {string}
+         */
+        ChangeType: "standard" | "normal" | "emergency";
         /**
          * @description How the ticket reached the vendor.
          * @enum {string}
          */
-        Channel: "phone" | "wechat" | "qq" | "email" | "web" | "hotline" | "monitoring" | "inspection" | "backup";
+        Channel: "phone" | "wechat" | "qq" | "email" | "web" | "hotline" | "monitoring" | "inspection" | "backup" | "change";
         /** @description A channel as sent by an administrator. */
         ChannelInput: {
             /** @description Per kind; see the API description. Secret keys may be left out on update to keep them. */
@@ -4846,7 +5198,7 @@ export interface components {
             reason: components["schemas"]["DayReason"];
             working: boolean;
         };
-        /** @description A decision as sent: a comment, required to reject (the vendor must learn why). */
+        /** @description A decision as sent: a comment, required to reject or return (the requester must learn why). */
         DecisionInput: {
             comment?: string | null;
         };
@@ -4918,6 +5270,35 @@ export interface components {
             scope_id?: string | null;
             /** @description Section keys in order (see the section catalogue). */
             sections: string[];
+        };
+        /**
+         * @description Someone who decides in another's place while they are away: `starts_on..=ends_on` by the
+         *     bureau's calendar.
+         */
+        Delegation: {
+            /** Format: date-time */
+            created_at: string;
+            delegate_id: string;
+            delegate_name: string;
+            /** Format: date */
+            ends_on: string;
+            id: string;
+            reason?: string | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            /** Format: date */
+            starts_on: string;
+            user_id: string;
+            user_name: string;
+        };
+        /** @description A delegation as sent. */
+        DelegationInput: {
+            delegate_id?: string | null;
+            /** Format: date */
+            ends_on?: string | null;
+            reason?: string | null;
+            /** Format: date */
+            starts_on?: string | null;
         };
         /**
          * @description Where a delivery stands: waiting (first try or a retry), sent, or given up.
@@ -6191,6 +6572,8 @@ export interface components {
                 comment?: string | null;
                 /** @description What stood when it was asked (an object), if anything did. */
                 current?: unknown;
+                /** @description The step waiting for a decision (while pending). */
+                current_step: number;
                 /** Format: date-time */
                 decided_at?: string | null;
                 decided_by?: string | null;
@@ -6206,6 +6589,8 @@ export interface components {
                 requested_by_name: string;
                 requester_role: components["schemas"]["Role"];
                 status: components["schemas"]["ApprovalStatus"];
+                /** @description The steps of a request decided in turn (empty: one decision, by the rule above). */
+                steps: components["schemas"]["ApprovalStep"][];
                 subject_id?: string | null;
                 /** @description What it changes: `monitor`, `maintenance_window`, `inspection_plan`, `ticket`, … */
                 subject_type: string;
@@ -6216,7 +6601,10 @@ export interface components {
                 title_en: string;
                 /** @description The unit concerned (the system's owner, or the ticket's unit). */
                 unit_id?: string | null;
-                /** @description Whether the unit concerned may decide (fixed when the request was made). */
+                /**
+                 * @description Whether the unit concerned may decide (fixed when the request was made); for a request
+                 *     without steps.
+                 */
                 unit_may_decide: boolean;
                 /** @description The vendor that asked, or whose work it concerns. */
                 vendor_id?: string | null;
@@ -6535,6 +6923,60 @@ export interface components {
                 name: string;
                 number?: string | null;
                 user_id: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of a list, the shape every collection answers with. */
+        Page_Change: {
+            items: {
+                /** @description The approval request now or last deciding it (none for a standard change). */
+                approval_id?: string | null;
+                /** Format: date-time */
+                approved_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                description?: string | null;
+                downtime: boolean;
+                /** Format: date-time */
+                finished_at?: string | null;
+                id: string;
+                kind: components["schemas"]["ChangeKind"];
+                outcome?: null | components["schemas"]["ChangeOutcome"];
+                outcome_note?: string | null;
+                plan?: string | null;
+                /** Format: date-time */
+                planned_end: string;
+                /** Format: date-time */
+                planned_start: string;
+                release_plan?: null | components["schemas"]["ReleasePlan"];
+                requested_by: string;
+                requested_by_name: string;
+                risk: components["schemas"]["ChangeRisk"];
+                rollback_plan?: string | null;
+                /** Format: date-time */
+                started_at?: string | null;
+                /**
+                 * @description Work began before the approval (an emergency change): counted as a change without
+                 *     approval until approved, and in the report either way.
+                 */
+                started_before_approval: boolean;
+                status: components["schemas"]["ChangeStatus"];
+                system_ids: string[];
+                test_evidence?: string | null;
+                /** @description The incident a failed change opened. */
+                ticket_id?: string | null;
+                title: string;
+                type: components["schemas"]["ChangeType"];
+                unit_id: string;
+                /** Format: date-time */
+                updated_at: string;
+                vendor_id?: string | null;
+                version?: string | null;
             }[];
             /** Format: int64 */
             page: number;
@@ -7964,6 +8406,21 @@ export interface components {
         ReissueInput: {
             reason?: string | null;
         };
+        /** @description The pre-release emergency plan of 003 四(1): every part is required for a release. */
+        ReleasePlan: {
+            /** @description 失败标准 (when to roll back). */
+            fail_criteria?: string | null;
+            /** @description 应急方法. */
+            method?: string | null;
+            /** @description 成功标准. */
+            pass_criteria?: string | null;
+            /** @description 问题跟踪: how problems found are followed up. */
+            problem_tracking?: string | null;
+            /** @description 风险分析. */
+            risk_analysis?: string | null;
+            /** @description 应急范围: what the plan covers. */
+            scope?: string | null;
+        };
         /** @description A report as stored and shown. */
         Report: {
             contract_id: string;
@@ -8802,6 +9259,22 @@ export interface components {
             /** @enum {string} */
             step: "working_day";
         };
+        /**
+         * @description Who decides a step.
+         * @enum {string}
+         */
+        StepApprover: "bureau" | "unit";
+        /** @description A step as a rule states it: who decides, and (for the bureau) optionally one named person. */
+        StepRule: {
+            approver: components["schemas"]["StepApprover"];
+            /** @description A named bureau user who alone decides this step (or their delegates). */
+            user_id?: string | null;
+        };
+        /**
+         * @description Where a step stands.
+         * @enum {string}
+         */
+        StepStatus: "waiting" | "approved" | "rejected" | "returned";
         System: {
             /**
              * @description Where the system lives on the network: addresses, networks and domain names
@@ -8848,6 +9321,21 @@ export interface components {
             service_hours?: string | null;
             sla_text?: string | null;
             unit_id?: string | null;
+        };
+        /**
+         * @description The version a system runs from a given moment: left by a successful release, or recorded
+         *     by the bureau.
+         */
+        SystemVersion: {
+            change_id?: string | null;
+            /** Format: date-time */
+            changed_at: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            recorded_by: string;
+            system_id: string;
+            version: string;
         };
         Target: {
             /** @enum {string} */
@@ -9317,6 +9805,15 @@ export interface components {
             credit_code?: string | null;
             name?: string | null;
         };
+        /**
+         * @description A decision with its verdict, as a feature's own endpoint takes it
+         *     (`POST /changes/{id}/approvals`).
+         */
+        VerdictInput: {
+            comment?: string | null;
+            /** @description `approve`, `reject` or `return`. */
+            decision?: string | null;
+        };
         VerifyBody: {
             breaks: components["schemas"]["ChainBreak"][];
             /** Format: int64 */
@@ -9636,6 +10133,109 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    approvals_delegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"][];
+                };
+            };
+        };
+    };
+    approvals_delegate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelegationInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    approvals_revoke_delegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
     approvals_settings: {
         parameters: {
             query?: never;
@@ -9928,6 +10528,63 @@ export interface operations {
         };
     };
     approvals_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    approvals_return: {
         parameters: {
             query?: never;
             header?: never;
@@ -12715,6 +13372,466 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRules"];
+                };
+            };
+        };
+    };
+    changes_put_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRules"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRules"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). */
+                page?: number;
+                /** @description Rows per page, 1–500 (default 20). */
+                page_size?: number;
+                /** @description Sort key, one of: planned_start, created_at. */
+                sort?: string;
+                /** @description `asc` (default) or `desc`. */
+                order?: string;
+                /** @description Free text matched against names. */
+                q?: string;
+                /** @description pending_approval, approved, rejected, returned, in_progress, succeeded, failed, rolled_back, cancelled */
+                status?: string;
+                /** @description standard, normal, emergency */
+                type?: string;
+                /** @description change, release */
+                kind?: string;
+                system_id?: string;
+                /** @description Windows ending on or after this bureau day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Windows starting on or before this bureau day. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Change"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Change"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Change"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_amend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Change"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerdictInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Change"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Change"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeFinishInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Change"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeStartInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Change"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19138,6 +20255,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemBody"];
+                };
+            };
+        };
+    };
+    changes_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemVersion"][];
+                };
             };
             404: {
                 headers: {

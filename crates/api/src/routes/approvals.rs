@@ -7,7 +7,10 @@ use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::FieldError;
-use domain::approvals::{Approval, ApprovalFile, ApprovalKind, ApprovalSettings, ApprovalStatus, DecisionInput};
+use domain::approvals::{
+    Approval, ApprovalFile, ApprovalKind, ApprovalSettings, ApprovalStatus, Decision, DecisionInput, Delegation,
+    DelegationInput,
+};
 use domain::list::Page;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -26,6 +29,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approve))
         .routes(routes!(reject))
         .routes(routes!(withdraw))
+        .routes(routes!(send_back))
+        .routes(routes!(delegations, delegate))
+        .routes(routes!(revoke))
         .routes(routes!(files, upload))
         .routes(routes!(download))
         .routes(routes!(settings, put_settings))
@@ -93,7 +99,7 @@ async fn approve(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<DecisionInput>,
 ) -> ApiResult<Json<Approval>> {
-    Ok(Json(s.app.decide_approval(&auth.principal, &id, true, input).await?))
+    Ok(Json(s.app.decide_approval(&auth.principal, &id, Decision::Approve, input).await?))
 }
 
 /// Rejects the request; the comment saying why is required.
@@ -106,7 +112,48 @@ async fn reject(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<DecisionInput>,
 ) -> ApiResult<Json<Approval>> {
-    Ok(Json(s.app.decide_approval(&auth.principal, &id, false, input).await?))
+    Ok(Json(s.app.decide_approval(&auth.principal, &id, Decision::Reject, input).await?))
+}
+
+/// Returns the request to the requester to amend and ask again (a change); the comment saying
+/// what to amend is required.
+#[utoipa::path(post, path = "/approvals/{id}/return", tag = "approvals", operation_id = "approvals_return",
+    params(("id" = String, Path)), request_body = DecisionInput,
+    responses((status = 200, body = Approval), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn send_back(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<DecisionInput>,
+) -> ApiResult<Json<Approval>> {
+    Ok(Json(s.app.decide_approval(&auth.principal, &id, Decision::Return, input).await?))
+}
+
+/// The caller's delegations given and received, not yet over (the bureau sees everyone's).
+#[utoipa::path(get, path = "/approval-delegations", tag = "approvals", operation_id = "approvals_delegations",
+    responses((status = 200, body = Vec<Delegation>)))]
+async fn delegations(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<Delegation>>> {
+    Ok(Json(s.app.list_delegations(&auth.principal).await?))
+}
+
+/// A decider hands their decisions to a colleague of the same role while away.
+#[utoipa::path(post, path = "/approval-delegations", tag = "approvals", operation_id = "approvals_delegate",
+    request_body = DelegationInput,
+    responses((status = 201, body = Delegation), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn delegate(
+    State(s): State<AppState>,
+    auth: Auth,
+    JsonBody(input): JsonBody<DelegationInput>,
+) -> ApiResult<(StatusCode, Json<Delegation>)> {
+    Ok((StatusCode::CREATED, Json(s.app.add_delegation(&auth.principal, input).await?)))
+}
+
+/// Ends a delegation now (the one who gave it, or the bureau).
+#[utoipa::path(delete, path = "/approval-delegations/{id}", tag = "approvals", operation_id = "approvals_revoke_delegation",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Delegation), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn revoke(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Delegation>> {
+    Ok(Json(s.app.revoke_delegation(&auth.principal, &id).await?))
 }
 
 /// The requester takes a pending request back.

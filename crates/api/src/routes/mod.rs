@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 pub mod calendars;
+pub mod changes;
 pub mod contracts;
 pub mod dashboard;
 pub mod dengbao;

@@ -10,6 +10,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod backups;
+mod changes;
 mod dashboard;
 mod dengbao;
 mod duty;

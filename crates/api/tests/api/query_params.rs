@@ -23,6 +23,10 @@ use crate::sweep_common::{
 /// Valid values that the schema does not tell: (path prefix, or `*` for any path, parameter,
 /// value).
 const SAMPLES: &[(&str, &str, &str)] = &[
+    // Before the catch-all `type` below: a change's type is not a ticket's.
+    ("/api/v1/changes", "status", "pending_approval"),
+    ("/api/v1/changes", "type", "normal"),
+    ("/api/v1/changes", "kind", "change"),
     ("/api/v1/tickets", "status", "open,new"),
     ("/api/v1/vulnerabilities", "status", "unresolved"),
     ("/api/v1/dengbao/items", "status", "closed"),

@@ -73,6 +73,9 @@ pub const TENANT_B: &[(&str, &str, &str)] = &[
     ("backup-policies", "id", "backup_policy"),
     ("backup-runs", "id", "backup_run"),
     ("restore-drills", "id", "restore_drill"),
+    // A change tenant B's vendor asked for on its system, and a delegation between its unit's users.
+    ("changes", "id", "change"),
+    ("approval-delegations", "id", "delegation"),
 ];
 
 /// Deliberately global objects, excluded from the tenancy sweep (the reason is the third
@@ -612,10 +615,25 @@ pub async fn world(t: &TestApp) -> World {
         ("summary", "乙系统恢复演练"),
     ];
     let restore_drill = id(&upload(t, "/api/v1/restore-drills", &drill).await);
+    let change = json!({"system_ids": [system], "type": "normal", "title": "乙系统补丁升级",
+        "planned_start": (now + chrono::Duration::days(1)).to_rfc3339(),
+        "planned_end": (now + chrono::Duration::days(1) + chrono::Duration::hours(2)).to_rfc3339(),
+        "rollback_plan": "乙系统回退"});
+    let (s, v) = t.post("/api/v1/changes", &pm2, change).await;
+    assert_eq!(s, StatusCode::CREATED, "change: {v}");
+    let change = id(&v);
+    let ub2 = user_id(t, "ub2", "unit_user", Some(&unit), None).await;
+    let ub = t.login("ub", crate::harness::PASSWORD).await;
+    let delegation = json!({"delegate_id": ub2, "starts_on": today, "ends_on": today, "reason": "乙单位出差"});
+    let (s, v) = t.post("/api/v1/approval-delegations", &ub, delegation).await;
+    assert_eq!(s, StatusCode::CREATED, "delegation: {v}");
+    let delegation = id(&v);
     for (k, v) in [
         ("backup_policy", backup_policy),
         ("backup_run", backup_run),
         ("restore_drill", restore_drill),
+        ("change", change),
+        ("delegation", delegation),
         ("security_event", security_event),
         ("security_plan", security_plan),
         ("security_record", security_record),
@@ -719,6 +737,11 @@ pub fn plausible_body(spec: &Value, op: &Op, w: &World) -> Option<Value> {
         }
         "backup_runs_create" | "intake_backup_run" => json!({"policy_id": w.a("backup_policy"),
             "started_at": "2026-11-30T01:00:00+08:00", "finished_at": "2026-11-30T01:30:00+08:00", "result": "failed"}),
+        "changes_create" | "changes_amend" => json!({"system_ids": [system], "type": "normal", "title": "变更",
+            "planned_start": "2099-03-01T00:00:00Z", "planned_end": "2099-03-01T02:00:00Z", "rollback_plan": "回退"}),
+        "changes_decide" => json!({"decision": "approve"}),
+        "changes_finish" => json!({"outcome": "success"}),
+        "changes_cancel" => json!({"reason": "取消"}),
         "monitors_create" | "monitors_update" => {
             json!({"system_id": system, "kind": "http", "target": "http://127.0.0.1:9/", "interval_seconds": 3600, "expect": {}})
         }

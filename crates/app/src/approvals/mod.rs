@@ -11,10 +11,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+mod delegations;
 mod files;
 
 pub use domain::approvals::ApprovalFilter;
-use domain::approvals::{Approval, ApprovalKind, ApprovalSettings, ApprovalStatus, DecisionInput};
+use domain::approvals::{
+    Approval, ApprovalKind, ApprovalSettings, ApprovalStatus, ApprovalStep, Decision, DecisionInput, Delegator,
+    StepApprover, StepRule, StepStatus, Waiting,
+};
 use domain::list::{ListQuery, Page};
 use domain::{Msg, Principal, Role};
 pub use files::MAX_FILES;
@@ -44,7 +48,12 @@ pub(crate) trait Effect: Send + Sync {
     /// What follows outside the database once the decision is committed (the probe runner).
     async fn after_commit(&self, _app: &App, _request: &Approval) {}
 
-    /// Inside the transaction that rejects or withdraws the request (or closes it with its
+    /// Inside the transaction that approves a step with more to follow.
+    async fn step_approved(&self, _app: &App, _tx: &Tx, _request: &Approval) -> Result<()> {
+        Ok(())
+    }
+
+    /// Inside the transaction that rejects, returns or withdraws the request (or closes it with its
     /// subject): lets go of what the request held (findings marked as under it).
     async fn closed(&self, _app: &App, _tx: &Tx, _request: &Approval) -> Result<()> {
         Ok(())
@@ -64,6 +73,7 @@ impl Effects {
             crate::tickets::requests::effects(),
             crate::assessments::effects(),
             crate::vulnerabilities::effects(),
+            crate::changes::effects(),
         ]
         .into_iter()
         .flatten()
@@ -150,6 +160,27 @@ impl App {
         r: NewRequest,
         hold: impl AsyncFnOnce(&Tx, &Approval) -> Result<()>,
     ) -> Result<Approval> {
+        self.file_request(p, r, &[], hold).await
+    }
+
+    /// A request decided in `steps`, in turn (none: one decision, as `request_approval`).
+    pub(crate) async fn request_approval_in_steps(
+        &self,
+        p: &Principal,
+        r: NewRequest,
+        steps: &[StepRule],
+        hold: impl AsyncFnOnce(&Tx, &Approval) -> Result<()>,
+    ) -> Result<Approval> {
+        self.file_request(p, r, steps, hold).await
+    }
+
+    async fn file_request(
+        &self,
+        p: &Principal,
+        r: NewRequest,
+        steps: &[StepRule],
+        hold: impl AsyncFnOnce(&Tx, &Approval) -> Result<()>,
+    ) -> Result<Approval> {
         let settings = self.approval_settings().await?;
         let now = self.business_now();
         let a = Approval {
@@ -158,7 +189,9 @@ impl App {
             subject_type: r.subject_type.to_string(),
             subject_id: r.subject_id,
             system_id: r.system_id,
-            unit_may_decide: r.unit_id.is_some() && settings.unit_decides.contains(&r.kind),
+            unit_may_decide: steps.is_empty() && r.unit_id.is_some() && settings.unit_decides.contains(&r.kind),
+            steps: steps.iter().map(ApprovalStep::waiting).collect(),
+            current_step: 0,
             unit_id: r.unit_id,
             vendor_id: r.vendor_id,
             title: r.title.zh,
@@ -186,10 +219,7 @@ impl App {
         ))?;
         hold(&tx, &a).await?;
         audit::<(), _>(&tx, p, "request", "approval", &a.id, None, Some(&a), now).await?;
-        let mut deciders = store::users::active_ids_by_role(&tx, Role::Admin, None, None).await?;
-        if a.unit_may_decide {
-            deciders.extend(store::users::active_ids_by_role(&tx, Role::UnitUser, a.unit_id.as_deref(), None).await?);
-        }
+        let mut deciders = self.deciders(&tx, &a).await?;
         deciders.retain(|u| *u != p.user_id);
         let label = a.kind.label();
         let title = Msg::new(format!("待审批：{}", label.zh), format!("To approve: {}", label.en));
@@ -209,8 +239,47 @@ impl App {
         Ok(a)
     }
 
+    /// Who may decide the request now (its waiting step), to tell them: the people the step
+    /// names or the role and unit it names, and whoever stands in for them today.
+    async fn deciders(&self, tx: &Tx, a: &Approval) -> Result<Vec<String>> {
+        let mut out = match a.steps.get(a.current_step) {
+            None => {
+                let mut ids = store::users::active_ids_by_role(tx, Role::Admin, None, None).await?;
+                if a.unit_may_decide {
+                    ids.extend(store::users::active_ids_by_role(tx, Role::UnitUser, a.unit_id.as_deref(), None).await?);
+                }
+                ids
+            }
+            Some(ApprovalStep { user_id: Some(u), .. }) => vec![u.clone()],
+            Some(ApprovalStep { approver: StepApprover::Bureau, .. }) => {
+                store::users::active_ids_by_role(tx, Role::Admin, None, None).await?
+            }
+            Some(ApprovalStep { approver: StepApprover::Unit, .. }) => match a.unit_id.as_deref() {
+                Some(u) => store::users::active_ids_by_role(tx, Role::UnitUser, Some(u), None).await?,
+                None => vec![],
+            },
+        };
+        if let Some(ApprovalStep { user_id: Some(u), .. }) = a.steps.get(a.current_step) {
+            let today = crate::bureau_date(self.business_now());
+            for d in store::approvals::delegations(tx, Some(u), today).await? {
+                if d.user_id == *u && d.starts_on <= today {
+                    out.push(d.delegate_id);
+                }
+            }
+        }
+        out.retain(|u| *u != a.requested_by);
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
     pub(crate) fn with_caller(p: &Principal, mut a: Approval) -> Approval {
         a.can_decide = a.may_decide(p);
+        a
+    }
+
+    fn with_delegators(p: &Principal, mut a: Approval, delegators: &[Delegator]) -> Approval {
+        a.can_decide = a.decides_as(p, delegators).is_some();
         a
     }
 
@@ -222,71 +291,131 @@ impl App {
         mut f: ApprovalFilter,
         mine: bool,
     ) -> Result<Page<Approval>> {
+        let delegators = self.delegators_of(p).await?;
         if mine {
+            f.requested_by = None;
             match p.role {
-                Role::Admin => f.status = Some(ApprovalStatus::Pending),
-                Role::UnitUser => {
+                Role::Admin | Role::UnitUser => {
                     f.status = Some(ApprovalStatus::Pending);
-                    f.decidable_by_unit = Some(p.unit_id.clone().unwrap_or_default());
+                    let mut people = vec![p.user_id.clone()];
+                    people.extend(delegators.iter().map(|d| d.user_id.clone()));
+                    f.waiting_for = Some(Waiting {
+                        bureau: p.role == Role::Admin,
+                        unit_id: if p.role == Role::UnitUser { p.unit_id.clone() } else { None },
+                        people,
+                    });
                 }
                 // Vendor staff and auditors decide nothing: their "mine" is what they asked.
                 _ => f.requested_by = Some(p.user_id.clone()),
             }
         }
         let page = store::approvals::list(&self.store, &p.scope(), q, &f).await?;
-        Ok(Page { items: page.items.into_iter().map(|a| Self::with_caller(p, a)).collect(), ..page })
+        let items = page.items.into_iter().map(|a| Self::with_delegators(p, a, &delegators)).collect();
+        Ok(Page { items, ..page })
     }
 
     pub async fn get_approval(&self, p: &Principal, id: &str) -> Result<Approval> {
         let a = store::approvals::get(&self.store, &p.scope(), id).await?.ok_or(AppError::NotFound)?;
-        Ok(Self::with_caller(p, a))
+        let delegators = self.delegators_of(p).await?;
+        Ok(Self::with_delegators(p, a, &delegators))
     }
 
-    /// Approves and carries out the request, or rejects it (a comment is required).
+    /// Approves the waiting step (the last approval carries the request out), or rejects the
+    /// request, or returns it to the requester to amend (a comment is required for both).
     pub async fn decide_approval(
         &self,
         p: &Principal,
         id: &str,
-        approve: bool,
+        decision: Decision,
         input: DecisionInput,
     ) -> Result<Approval> {
         let a = self.get_approval(p, id).await?;
         if a.status != ApprovalStatus::Pending {
             return Err(already_decided());
         }
-        if !a.may_decide(p) {
+        let delegators = self.delegators_of(p).await?;
+        let Some(on_behalf) = a.decides_as(p, &delegators).map(|d| d.cloned()) else {
             return Err(AppError::Forbidden);
-        }
-        let comment = input.validate(!approve)?;
+        };
+        let comment = input.validate(decision != Decision::Approve)?;
         let effect = self.effects.get(a.kind)?;
-        let status = if approve { ApprovalStatus::Approved } else { ApprovalStatus::Rejected };
         let name = self.person_name(p).await?;
         let now = self.business_now();
-        let tx = self.store.begin().await?;
-        if !store::approvals::decide(&tx, &a.id, status, (&p.user_id, &name), comment.as_deref(), now).await? {
-            return Err(already_decided());
-        }
-        let decided = Approval {
-            status,
-            decided_by: Some(p.user_id.clone()),
-            decided_by_name: Some(name),
-            decided_at: Some(now),
-            comment,
-            ..a.clone()
+        let closing = |last: bool| match decision {
+            Decision::Approve if !last => ApprovalStatus::Pending,
+            Decision::Approve => ApprovalStatus::Approved,
+            Decision::Reject => ApprovalStatus::Rejected,
+            Decision::Return => ApprovalStatus::Returned,
         };
-        if approve {
-            effect.apply(self, &tx, &decided, &requester(&a), now).await?;
+        let tx = self.store.begin().await?;
+        let mut decided = a.clone();
+        if a.steps.is_empty() {
+            decided.status = closing(true);
+            if !store::approvals::decide(&tx, &a.id, decided.status, (&p.user_id, &name), comment.as_deref(), now)
+                .await?
+            {
+                return Err(already_decided());
+            }
         } else {
-            effect.closed(self, &tx, &decided).await?;
+            let k = a.current_step;
+            let step = &mut decided.steps[k];
+            step.status = match decision {
+                Decision::Approve => StepStatus::Approved,
+                Decision::Reject => StepStatus::Rejected,
+                Decision::Return => StepStatus::Returned,
+            };
+            step.decided_by = Some(p.user_id.clone());
+            step.decided_by_name = Some(name.clone());
+            step.on_behalf_of = on_behalf.as_ref().map(|d| d.user_id.clone());
+            step.on_behalf_of_name = on_behalf.as_ref().map(|d| d.name.clone());
+            step.decided_at = Some(now);
+            step.comment = comment.clone();
+            decided.status = closing(k + 1 == a.steps.len());
+            decided.current_step = k + 1;
+            let by = (p.user_id.as_str(), name.as_str());
+            if !store::approvals::decide_step(
+                &tx,
+                &a.id,
+                k,
+                &decided.steps,
+                decided.status,
+                by,
+                comment.as_deref(),
+                now,
+            )
+            .await?
+            {
+                return Err(already_decided());
+            }
         }
-        let action = if approve { "approve" } else { "reject" };
+        if decided.status != ApprovalStatus::Pending {
+            decided.decided_by = Some(p.user_id.clone());
+            decided.decided_by_name = Some(name.clone());
+            decided.decided_at = Some(now);
+            decided.comment = comment.clone();
+        }
+        match decided.status {
+            ApprovalStatus::Approved => effect.apply(self, &tx, &decided, &requester(&a), now).await?,
+            ApprovalStatus::Pending => effect.step_approved(self, &tx, &decided).await?,
+            _ => effect.closed(self, &tx, &decided).await?,
+        }
+        let action = match decision {
+            Decision::Approve => "approve",
+            Decision::Reject => "reject",
+            Decision::Return => "return",
+        };
         audit(&tx, p, action, "approval", &a.id, Some(&a), Some(&decided), now).await?;
-        let verdict = status.label();
+        let verdict = match decided.status {
+            ApprovalStatus::Pending => {
+                Msg::new(format!("第 {} 步已同意", a.current_step + 1), format!("step {} approved", a.current_step + 1))
+            }
+            s => s.label(),
+        };
         let title = Msg::new(
             format!("申请{}：{}", verdict.zh, a.kind.label().zh),
             format!("Request {}: {}", verdict.en, a.kind.label().en),
         );
-        let comment = decided.comment.as_deref();
+        let comment = decided.comment.as_deref().or(comment.as_deref());
         let body = Msg::new(
             format!("{}{}", a.title, comment.map(|c| format!("（{c}）")).unwrap_or_default()),
             format!("{}{}", a.title_en, comment.map(|c| format!(" ({c})")).unwrap_or_default()),
@@ -300,11 +429,22 @@ impl App {
             urgent: false,
         };
         store::notifications::add(&tx, requester, &notice, now).await?;
+        if decided.status == ApprovalStatus::Pending {
+            let next = self.deciders(&tx, &decided).await?;
+            let label = a.kind.label();
+            let title = Msg::new(format!("待审批：{}", label.zh), format!("To approve: {}", label.en));
+            let body = Msg::new(
+                format!("{}（{}）", a.title, a.requested_by_name),
+                format!("{} ({})", a.title_en, a.requested_by_name),
+            );
+            let notice = store::notifications::Notice { title: &title, body: &body, ..notice };
+            store::notifications::add(&tx, &next, &notice, now).await?;
+        }
         tx.commit().await?;
-        if approve {
+        if decided.status == ApprovalStatus::Approved {
             effect.after_commit(self, &decided).await;
         }
-        Ok(Self::with_caller(p, decided))
+        Ok(Self::with_delegators(p, decided, &delegators))
     }
 
     /// The requester takes a pending request back.

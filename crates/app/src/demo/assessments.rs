@@ -57,8 +57,20 @@ impl App {
         let accepted = appeal("staffing", 20.0, "两名驻场人员经采购人同意调休，附调休审批单").await?;
         let rejected = appeal("emergency", 10.0, "中断系运营商线路故障，非我方原因").await?;
         let comment = |c: &str| DecisionInput { comment: Some(c.into()) };
-        self.decide_approval(admin, &accepted.id, true, comment("调休有审批记录，采纳")).await?;
-        self.decide_approval(admin, &rejected.id, false, comment("启动记录显示延迟与线路原因无关，维持扣分")).await?;
+        self.decide_approval(
+            admin,
+            &accepted.id,
+            domain::approvals::Decision::Approve,
+            comment("调休有审批记录，采纳"),
+        )
+        .await?;
+        self.decide_approval(
+            admin,
+            &rejected.id,
+            domain::approvals::Decision::Reject,
+            comment("启动记录显示延迟与线路原因无关，维持扣分"),
+        )
+        .await?;
         self.acknowledge_assessment(pm, &id).await?;
         self.finalize_assessment(admin, &id).await?;
         // Finance pays each item's milestone of the quarter, less its share of the deduction.

@@ -96,11 +96,12 @@ impl App {
         let f = input.validate()?;
         let now = self.business_now();
         let reported_at = given_time(p, "reported_at", f.reported_at, now)?;
-        if matches!(f.channel, Channel::Monitoring | Channel::Inspection | Channel::Backup) && p.role != Role::Admin {
+        let by_system = [Channel::Monitoring, Channel::Inspection, Channel::Backup, Channel::Change];
+        if by_system.contains(&f.channel) && p.role != Role::Admin {
             return Err(FieldError::new(
                 "channel",
-                "监控告警、巡检发现和备份检查的工单由系统创建",
-                "monitoring, inspection and backup tickets are opened by the system",
+                "监控告警、巡检发现、备份检查和变更失败的工单由系统创建",
+                "monitoring, inspection, backup and failed-change tickets are opened by the system",
             )
             .into());
         }

@@ -35,6 +35,7 @@ text_enum!(
         Monitoring = "monitoring" / "监控告警" / "monitoring",
         Inspection = "inspection" / "巡检发现" / "inspection",
         Backup = "backup" / "备份检查" / "backup check",
+        Change = "change" / "变更失败" / "failed change",
     }
 );
 

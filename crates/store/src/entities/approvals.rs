@@ -27,6 +27,9 @@ pub struct Model {
     pub decided_at: Option<DateTimeUtc>,
     pub comment: Option<String>,
     pub unit_may_decide: bool,
+    pub steps: String,
+    pub current_step: i32,
+    pub waiting_for: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

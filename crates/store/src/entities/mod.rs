@@ -1,5 +1,6 @@
 //! SeaORM entities: private to the store; repositories translate them to domain types.
 
+pub mod approval_delegations;
 pub mod approval_files;
 pub mod approvals;
 pub mod assessment_criteria;
@@ -16,6 +17,8 @@ pub mod backup_policies;
 pub mod backup_runs;
 pub mod calendars;
 pub mod certificates;
+pub mod change_systems;
+pub mod changes;
 pub mod contract_item_systems;
 pub mod contract_items;
 pub mod contract_payments;
@@ -65,6 +68,7 @@ pub mod sla_policies;
 pub mod sla_policy_versions;
 pub mod sso_providers;
 pub mod sso_states;
+pub mod system_versions;
 pub mod systems;
 pub mod ticket_attachments;
 pub mod ticket_clocks;

@@ -41,6 +41,7 @@ mod m0035_dengbao;
 mod m0036_security_plans;
 mod m0037_security_events;
 mod m0038_backups;
+mod m0039_changes;
 
 pub struct Migrator;
 
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0036_security_plans::Migration),
             Box::new(m0037_security_events::Migration),
             Box::new(m0038_backups::Migration),
+            Box::new(m0039_changes::Migration),
         ]
     }
 }

@@ -11,6 +11,9 @@ use utoipa::ToSchema;
 use crate::error::Checker;
 use crate::{FieldError, Principal, Role};
 
+mod steps;
+pub use steps::*;
+
 text_enum!(
     /// Where a request stands.
     ApprovalStatus {
@@ -18,6 +21,8 @@ text_enum!(
         Approved = "approved" / "已批准" / "approved",
         Rejected = "rejected" / "已驳回" / "rejected",
         Withdrawn = "withdrawn" / "已撤回" / "withdrawn",
+        /// Sent back to the requester to amend and ask again.
+        Returned = "returned" / "已退回" / "returned",
     }
 );
 
@@ -34,6 +39,7 @@ text_enum!(
         AssessmentAppeal = "assessment_appeal" / "考核申诉" / "assessment appeal",
         VulnerabilityException = "vulnerability_exception" / "漏洞误报或风险接受" / "vulnerability false positive or accepted risk",
         VulnerabilityPause = "vulnerability_pause" / "漏洞修复挂起" / "vulnerability fix pause",
+        Change = "change" / "变更审批" / "change approval",
     }
 );
 
@@ -48,9 +54,28 @@ pub struct ApprovalFilter {
     pub system_id: Option<String>,
     /// The monitor, plan or ticket the requests are about.
     pub subject_id: Option<String>,
-    /// Only those this unit may decide (`unit_may_decide` and its own).
-    pub decidable_by_unit: Option<String>,
+    /// Only those waiting for one of these deciders.
+    pub waiting_for: Option<Waiting>,
     pub requested_by: Option<String>,
+}
+
+/// Who an inbox is for: the bureau, a unit, and named people (the caller and those who
+/// delegated to them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Waiting {
+    pub bureau: bool,
+    pub unit_id: Option<String>,
+    pub people: Vec<String>,
+}
+
+impl ApprovalStep {
+    /// Who the step waits for, as an inbox finds it: `bureau`, `unit` or `user:<id>`.
+    pub fn waiting_key(&self) -> String {
+        match &self.user_id {
+            Some(u) => format!("user:{u}"),
+            None => self.approver.as_str().to_string(),
+        }
+    }
 }
 
 impl ApprovalKind {
@@ -99,28 +124,61 @@ pub struct Approval {
     pub decided_by_name: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     pub comment: Option<String>,
-    /// Whether the unit concerned may decide (fixed when the request was made).
+    /// Whether the unit concerned may decide (fixed when the request was made); for a request
+    /// without steps.
     pub unit_may_decide: bool,
+    /// The steps of a request decided in turn (empty: one decision, by the rule above).
+    pub steps: Vec<ApprovalStep>,
+    /// The step waiting for a decision (while pending).
+    pub current_step: usize,
     /// Whether the caller may decide it now (computed for each caller).
     pub can_decide: bool,
 }
 
 impl Approval {
-    /// Who may approve or reject: an administrator, or a user of the unit concerned when the
-    /// kind was open to units at the time of the request. Never the requester.
+    /// Who may approve or reject: for a request in steps, whoever the waiting step names; else
+    /// an administrator, or a user of the unit concerned when the kind was open to units at the
+    /// time of the request. Never the requester.
     pub fn may_decide(&self, p: &Principal) -> bool {
+        self.decides_as(p, &[]).is_some()
+    }
+
+    /// In whose right the caller decides now: `Some(None)` their own, `Some(Some(d))` as the
+    /// delegate of `d` (one of those who delegated to the caller today); `None` when they may not.
+    pub fn decides_as<'a>(&self, p: &Principal, delegators: &'a [Delegator]) -> Option<Option<&'a Delegator>> {
         if self.status != ApprovalStatus::Pending || p.user_id == self.requested_by {
-            return false;
+            return None;
         }
-        match p.role {
-            Role::Admin => true,
-            Role::UnitUser => self.unit_may_decide && self.unit_id.is_some() && self.unit_id == p.unit_id,
-            _ => false,
+        if self.steps.is_empty() {
+            let own = match p.role {
+                Role::Admin => true,
+                Role::UnitUser => self.unit_may_decide && self.unit_id.is_some() && self.unit_id == p.unit_id,
+                _ => false,
+            };
+            return own.then_some(None);
         }
+        let step = self.steps.get(self.current_step)?;
+        let unit = self.unit_id.as_deref();
+        if step.eligible(&p.user_id, p.role, p.unit_id.as_deref(), unit) {
+            return Some(None);
+        }
+        delegators
+            .iter()
+            .find(|d| d.user_id != self.requested_by && step.eligible(&d.user_id, d.role, d.unit_id.as_deref(), unit))
+            .map(Some)
     }
 }
 
-/// A decision as sent: a comment, required to reject (the vendor must learn why).
+/// Someone who handed their decisions to the caller for today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delegator {
+    pub user_id: String,
+    pub name: String,
+    pub role: Role,
+    pub unit_id: Option<String>,
+}
+
+/// A decision as sent: a comment, required to reject or return (the requester must learn why).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct DecisionInput {
     pub comment: Option<String>,
@@ -131,9 +189,27 @@ impl DecisionInput {
         let mut c = Checker::default();
         let comment = c.optional_text("comment", self.comment.as_deref(), 2000);
         if rejecting && comment.is_none() {
-            c.push(FieldError::new("comment", "驳回时请说明原因", "say why when rejecting"));
+            c.push(FieldError::new("comment", "驳回或退回时请说明原因", "say why when rejecting or returning"));
         }
         c.finish().map(|_| comment)
+    }
+}
+
+/// A decision with its verdict, as a feature's own endpoint takes it
+/// (`POST /changes/{id}/approvals`).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct VerdictInput {
+    /// `approve`, `reject` or `return`.
+    pub decision: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl VerdictInput {
+    pub fn decision(&self) -> Result<Decision, Vec<FieldError>> {
+        let mut c = Checker::default();
+        let d = c.choice("decision", self.decision.as_deref(), Decision::parse, Decision::choices());
+        c.finish()?;
+        d.ok_or_else(|| vec![FieldError::required("decision")])
     }
 }
 
@@ -182,6 +258,8 @@ mod tests {
             decided_at: None,
             comment: None,
             unit_may_decide,
+            steps: vec![],
+            current_step: 0,
             can_decide: false,
         }
     }
@@ -201,6 +279,67 @@ mod tests {
         let mut done = request(true);
         done.status = ApprovalStatus::Approved;
         assert!(!done.may_decide(&principal(Role::Admin, "adm", None)));
+    }
+
+    #[test]
+    fn steps_are_decided_in_turn_by_whom_they_name() {
+        let mut r = request(false);
+        r.steps = vec![
+            ApprovalStep::waiting(&StepRule::new(StepApprover::Unit)),
+            ApprovalStep::waiting(&StepRule { approver: StepApprover::Bureau, user_id: Some("chief".into()) }),
+        ];
+        let unit = principal(Role::UnitUser, "x", Some("u1"));
+        let admin = principal(Role::Admin, "adm", None);
+        let chief = principal(Role::Admin, "chief", None);
+        assert!(r.may_decide(&unit), "the unit's step, whatever unit_may_decide says");
+        assert!(!r.may_decide(&admin), "not the bureau's turn yet");
+        assert!(!r.may_decide(&principal(Role::UnitUser, "y", Some("u2"))));
+        r.current_step = 1;
+        assert!(!r.may_decide(&unit));
+        assert!(!r.may_decide(&admin), "the step names one person");
+        assert!(r.may_decide(&chief));
+        let away = Delegator { user_id: "chief".into(), name: "处长".into(), role: Role::Admin, unit_id: None };
+        let as_delegate = r.decides_as(&admin, std::slice::from_ref(&away));
+        assert_eq!(as_delegate, Some(Some(&away)), "the delegate decides in the chief's place");
+        r.requested_by = "chief".into();
+        assert_eq!(r.decides_as(&admin, std::slice::from_ref(&away)), None, "not for the requester's own request");
+        r.current_step = 2;
+        assert!(!r.may_decide(&chief), "no step left");
+    }
+
+    #[test]
+    fn delegations() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let ok = DelegationInput {
+            delegate_id: Some("b".into()),
+            starts_on: Some(today),
+            ends_on: Some(today + chrono::Days::new(6)),
+            reason: Some("出差".into()),
+        };
+        assert_eq!(ok.validate(today).unwrap().delegate_id, "b");
+        let past = DelegationInput { starts_on: today.pred_opt(), ..ok.clone() };
+        assert_eq!(past.validate(today).unwrap_err()[0].field, "starts_on");
+        let long = DelegationInput { ends_on: Some(today + chrono::Days::new(200)), ..ok.clone() };
+        assert_eq!(long.validate(today).unwrap_err()[0].field, "ends_on");
+        let fields: Vec<String> =
+            DelegationInput::default().validate(today).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["delegate_id", "starts_on", "ends_on"]);
+        assert!(may_delegate_to((Role::Admin, None), (Role::Admin, None)));
+        assert!(!may_delegate_to((Role::Admin, None), (Role::VendorPm, None)), "the measured party never decides");
+        assert!(may_delegate_to((Role::UnitUser, Some("u1")), (Role::UnitUser, Some("u1"))));
+        assert!(!may_delegate_to((Role::UnitUser, Some("u1")), (Role::UnitUser, Some("u2"))));
+        assert!(!may_delegate_to((Role::Engineer, None), (Role::Engineer, None)));
+    }
+
+    #[test]
+    fn a_verdict_names_its_decision() {
+        let v = VerdictInput { decision: Some("return".into()), comment: None };
+        assert_eq!(v.decision().unwrap(), Decision::Return);
+        assert_eq!(VerdictInput::default().decision().unwrap_err()[0].field, "decision");
+        assert_eq!(
+            VerdictInput { decision: Some("ok".into()), comment: None }.decision().unwrap_err()[0].field,
+            "decision"
+        );
     }
 
     #[test]
